@@ -1,0 +1,482 @@
+"""The embedded SQLite store: one file holding every analysed document and what came out of it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sqlite3
+import threading
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+
+from sitroom.errors import StoreError
+from sitroom.records import (
+    Actor,
+    Analysis,
+    ControlClaim,
+    Document,
+    Event,
+    Evidence,
+    Mention,
+    Picture,
+    Relation,
+)
+from sitroom.store import rows
+from sitroom.store.schema import MIGRATIONS, SCHEMA_VERSION, migrate, schema_version
+
+__all__ = ["DEFAULT_PATH", "MIGRATIONS", "SCHEMA_VERSION", "Store", "migrate"]
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_PATH = "sitroom.db"
+_MEMORY = ":memory:"
+# Bound parameters per IN (...) list, well under SQLite's limit.
+_CHUNK = 500
+_EVENT_ORDER = "event_date IS NULL, event_date, id"
+_TABLES = ("documents", "mentions", "actors", "events", "relations", "control", "evidence")
+
+
+class Store:
+    """A sitroom database; open it with ``Store.open(path)``. Safe to share between threads."""
+
+    def __init__(self, conn: sqlite3.Connection, *, path: str, read_only: bool) -> None:
+        self._conn = conn
+        self._lock = threading.RLock()
+        self.path = path
+        self.read_only = read_only
+
+    @classmethod
+    def open(
+        cls, path: Path | str = DEFAULT_PATH, *, read_only: bool = False, timeout: float = 5.0
+    ) -> Store:
+        """Open (creating or upgrading unless ``read_only``) the database at ``path``.
+
+        ``timeout`` is how long (seconds) to wait for another writer's lock.
+        """
+        name = str(path)
+        memory = name == _MEMORY
+        conn: sqlite3.Connection | None = None
+        try:
+            if read_only and not memory:
+                if not Path(name).is_file():
+                    raise StoreError(f"{name}: no such database")
+                target, uri = Path(name).resolve().as_uri() + "?mode=ro", True
+            else:
+                target, uri = name, False
+            # isolation_level=None: transactions are begun and ended explicitly below.
+            conn = sqlite3.connect(
+                target, uri=uri, timeout=timeout, isolation_level=None, check_same_thread=False
+            )
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA foreign_keys = ON")
+            if read_only and not memory:
+                _check_version(conn, path=name)
+            else:
+                if not memory:
+                    conn.execute("PRAGMA journal_mode = WAL")
+                    # WAL is safe against corruption with NORMAL; only the last commit may be
+                    # lost on power failure, and a rerun re-analyses that report.
+                    conn.execute("PRAGMA synchronous = NORMAL")
+                migrate(conn, path=name)
+                if read_only:
+                    conn.execute("PRAGMA query_only = ON")
+        except StoreError:
+            if conn is not None:
+                conn.close()
+            raise
+        except sqlite3.Error as e:
+            if conn is not None:
+                conn.close()
+            raise StoreError(f"{name}: cannot open the database: {e}") from e
+        return cls(conn, path=name, read_only=read_only)
+
+    def close(self) -> None:
+        """Close the connection; the store cannot be used afterwards."""
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        mode = ", read_only=True" if self.read_only else ""
+        return f"Store({self.path!r}{mode})"
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def save(self, analysis: Analysis) -> bool:
+        """Store a document and everything extracted from it; False if it is already stored."""
+        _check_analysis(analysis)
+        with self._write() as conn:
+            if _has_document(conn, analysis.document.id):
+                logger.debug("document %s already stored; not saved", analysis.document.id)
+                return False
+            self._insert(conn, analysis)
+        return True
+
+    def replace(self, analysis: Analysis) -> None:
+        """Delete what is stored for the analysis's document and store the analysis instead."""
+        _check_analysis(analysis)
+        document_id = analysis.document.id
+        with self._write() as conn:
+            old_actors = [
+                row[0]
+                for row in conn.execute(
+                    "SELECT actor_id FROM document_actors WHERE document_id = ?", (document_id,)
+                )
+            ]
+            # Foreign keys cascade this to mentions, events, relations, control and evidence.
+            conn.execute("DELETE FROM documents WHERE id = ?", (document_id,))
+            self._insert(conn, analysis, also_refresh=old_actors)
+
+    def _insert(
+        self, conn: sqlite3.Connection, analysis: Analysis, *, also_refresh: Iterable[str] = ()
+    ) -> None:
+        doc = analysis.document
+        conn.execute(
+            rows.insert_sql("documents", rows.DOCUMENT_COLUMNS),
+            rows.document_row(doc, analysis.main_event),
+        )
+        conn.executemany(
+            rows.insert_sql("mentions", rows.MENTION_COLUMNS),
+            (rows.mention_row(m, seq) for seq, m in enumerate(analysis.mentions)),
+        )
+        # A report may list an actor twice; its last version wins, as an upsert would.
+        conn.executemany(
+            "INSERT INTO document_actors (document_id, actor_id, seq, name, aliases, kind, "
+            "country, parent) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (document_id, actor_id) DO UPDATE SET seq = excluded.seq, "
+            "name = excluded.name, aliases = excluded.aliases, kind = excluded.kind, "
+            "country = excluded.country, parent = excluded.parent",
+            ((doc.id, a.id, seq, *rows.actor_row(a)) for seq, a in enumerate(analysis.actors)),
+        )
+        for seq, event in enumerate(analysis.events):
+            conn.execute(rows.insert_sql("events", rows.EVENT_COLUMNS), rows.event_row(event, seq))
+            conn.executemany(
+                "INSERT INTO event_actors (event_id, actor_id, role) VALUES (?, ?, ?)",
+                sorted(rows.event_actor_rows(event)),
+            )
+            _insert_evidence(conn, "event_id", event.id, event.evidence)
+        for seq, relation in enumerate(analysis.relations):
+            cursor = conn.execute(
+                rows.insert_sql("relations", rows.RELATION_COLUMNS),
+                rows.relation_row(relation, doc.id, seq),
+            )
+            _insert_evidence(conn, "relation_id", cursor.lastrowid, relation.evidence)
+        for seq, claim in enumerate(analysis.control):
+            cursor = conn.execute(
+                rows.insert_sql("control", rows.CONTROL_COLUMNS),
+                rows.control_row(claim, doc.id, seq),
+            )
+            _insert_evidence(conn, "control_id", cursor.lastrowid, claim.evidence)
+        latest = {a.id: a for a in analysis.actors}
+        _refresh_actors(conn, set(latest).union(also_refresh), added=latest)
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: committed whole, or rolled back whole on any exception."""
+        if self.read_only:
+            raise StoreError(f"{self.path}: opened read-only")
+        with self._lock:
+            conn = self._conn
+            try:
+                # IMMEDIATE takes the write lock now, so the existence check in save() and the
+                # inserts after it see the same database.
+                conn.execute("BEGIN IMMEDIATE")
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException as e:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                if isinstance(e, sqlite3.Error):
+                    raise StoreError(f"{self.path}: write failed: {e}") from e
+                raise
+
+    # -- reading ---------------------------------------------------------------------------
+
+    @contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        """One read transaction, so a multi-query read sees one snapshot."""
+        with self._lock:
+            conn = self._conn
+            try:
+                conn.execute("BEGIN")
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException as e:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                if isinstance(e, sqlite3.Error):
+                    raise StoreError(f"{self.path}: read failed: {e}") from e
+                raise
+
+    def has_document(self, document_id: str) -> bool:
+        """Whether a document with this id is stored."""
+        with self._read() as conn:
+            return _has_document(conn, document_id)
+
+    def documents(self) -> list[Document]:
+        """Every stored document, ordered by ref."""
+        with self._read() as conn:
+            return [
+                rows.document_from_row(r)
+                for r in conn.execute("SELECT * FROM documents ORDER BY ref, id")
+            ]
+
+    def document(self, document_id: str) -> Document | None:
+        """The document with this id, or None."""
+        with self._read() as conn:
+            row = conn.execute("SELECT * FROM documents WHERE id = ?", (document_id,)).fetchone()
+        return None if row is None else rows.document_from_row(row)
+
+    def events(
+        self,
+        *,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        event_type: str | None = None,
+        actor: str | None = None,
+        country: str | None = None,
+        status: str | None = None,
+        bbox: tuple[float, float, float, float] | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[Event]:
+        """Events matching every given filter, ordered by date (undated last) then id.
+
+        ``start``/``end`` are inclusive and drop undated events; ``actor`` matches actor1,
+        actor2 and associated actors; ``bbox`` is (west, south, east, north) in degrees, with
+        west > east meaning a box across the antimeridian.
+        """
+        if limit < 0 or offset < 0:
+            raise ValueError(f"limit and offset must be >= 0, got {limit} and {offset}")
+        where: list[str] = []
+        params: list[object] = []
+        for column, value in (
+            ("event_type", event_type),
+            ("country", country),
+            ("status", status),
+        ):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
+        if start is not None:
+            where.append("event_date >= ?")
+            params.append(rows.iso(start))
+        if end is not None:
+            where.append("event_date <= ?")
+            params.append(rows.iso(end))
+        if actor is not None:
+            where.append("id IN (SELECT event_id FROM event_actors WHERE actor_id = ?)")
+            params.append(actor)
+        if bbox is not None:
+            west, south, east, north = bbox
+            where.append("latitude BETWEEN ? AND ?")
+            params += [south, north]
+            if west <= east:
+                where.append("longitude BETWEEN ? AND ?")
+                params += [west, east]
+            else:
+                where.append("(longitude >= ? OR longitude <= ?)")
+                params += [west, east]
+        sql = "SELECT * FROM events"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += f" ORDER BY {_EVENT_ORDER} LIMIT ? OFFSET ?"
+        params += [limit, offset]
+        with self._read() as conn:
+            found = conn.execute(sql, params).fetchall()
+            evidence = _evidence_for(conn, "event_id", [r["id"] for r in found])
+        return [rows.event_from_row(r, evidence.get(r["id"], ())) for r in found]
+
+    def event(self, event_id: str) -> Event | None:
+        """The event with this id, or None."""
+        with self._read() as conn:
+            row = conn.execute("SELECT * FROM events WHERE id = ?", (event_id,)).fetchone()
+            if row is None:
+                return None
+            evidence = _evidence_for(conn, "event_id", [event_id])
+        return rows.event_from_row(row, evidence.get(event_id, ()))
+
+    def sources(self, event_id: str) -> list[Document]:
+        """The documents an event comes from: its own and those its evidence quotes, by ref."""
+        with self._read() as conn:
+            found = conn.execute(
+                "SELECT * FROM documents WHERE id IN ("
+                " SELECT document_id FROM events WHERE id = ?"
+                " UNION SELECT document_id FROM evidence WHERE event_id = ?"
+                ") ORDER BY ref, id",
+                (event_id, event_id),
+            ).fetchall()
+        return [rows.document_from_row(r) for r in found]
+
+    def actors(self) -> list[Actor]:
+        """Every stored actor, by id; where reports disagree, see ``rows.canonical_actor``."""
+        with self._read() as conn:
+            return [
+                rows.actor_from_row(r) for r in conn.execute("SELECT * FROM actors ORDER BY id")
+            ]
+
+    def relations(self) -> list[Relation]:
+        """Every stored relation, ordered by date (undated last), subject, predicate, object."""
+        with self._read() as conn:
+            return _relations(conn)
+
+    def control(self, *, place: str | None = None) -> list[ControlClaim]:
+        """Control claims, all or those for one place name, ordered by date (undated last)."""
+        with self._read() as conn:
+            return _control(conn, place=place)
+
+    def picture(self) -> Picture:
+        """Everything stored, in an order that does not depend on the order of saving."""
+        with self._read() as conn:
+            documents = conn.execute("SELECT * FROM documents ORDER BY ref, id").fetchall()
+            actors = conn.execute("SELECT * FROM actors ORDER BY id").fetchall()
+            mentions = conn.execute("SELECT * FROM mentions ORDER BY document_id, seq").fetchall()
+            events = conn.execute(f"SELECT * FROM events ORDER BY {_EVENT_ORDER}").fetchall()
+            evidence = _evidence_for(conn, "event_id", None)
+            relations = _relations(conn)
+            control = _control(conn, place=None)
+        return Picture(
+            documents=tuple(rows.document_from_row(r) for r in documents),
+            actors=tuple(rows.actor_from_row(r) for r in actors),
+            mentions=tuple(rows.mention_from_row(r) for r in mentions),
+            events=tuple(rows.event_from_row(r, evidence.get(r["id"], ())) for r in events),
+            relations=tuple(relations),
+            control=tuple(control),
+            main_events={r["id"]: r["main_event"] for r in documents},
+        )
+
+    def stats(self) -> dict[str, int]:
+        """Row counts per table (documents, mentions, actors, events, relations, ...)."""
+        with self._read() as conn:
+            return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in _TABLES}
+
+
+def _check_version(conn: sqlite3.Connection, *, path: str) -> None:
+    """Refuse a read-only database that is empty or not at this sitroom's schema version."""
+    version = schema_version(conn, path=path)
+    if version == 0:
+        raise StoreError(f"{path}: not a sitroom database (empty)")
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"{path}: schema version {version} is newer than this sitroom supports "
+            f"({SCHEMA_VERSION})"
+        )
+    if version < SCHEMA_VERSION:
+        raise StoreError(
+            f"{path}: schema version {version} is older than {SCHEMA_VERSION}; "
+            "open it once without read_only to upgrade it"
+        )
+
+
+def _check_analysis(analysis: Analysis) -> None:
+    """Refuse mentions or events that belong to another document than the analysis's."""
+    doc_id = analysis.document.id
+    items: Sequence[Mention | Event] = (*analysis.mentions, *analysis.events)
+    stray = sorted({item.document_id for item in items if item.document_id != doc_id})
+    if stray:
+        raise StoreError(
+            f"analysis of document {doc_id} holds mentions or events of other documents: "
+            + ", ".join(stray)
+        )
+
+
+def _has_document(conn: sqlite3.Connection, document_id: str) -> bool:
+    row = conn.execute("SELECT 1 FROM documents WHERE id = ?", (document_id,)).fetchone()
+    return row is not None
+
+
+def _insert_evidence(
+    conn: sqlite3.Connection, owner: str, owner_id: object, evidence: Sequence[Evidence]
+) -> None:
+    conn.executemany(
+        f"INSERT INTO evidence ({owner}, {', '.join(rows.EVIDENCE_COLUMNS)}) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        ((owner_id, *rows.evidence_row(ev, seq)) for seq, ev in enumerate(evidence)),
+    )
+
+
+def _evidence_for(
+    conn: sqlite3.Connection, owner: str, owner_ids: Sequence[object] | None
+) -> dict[object, tuple[Evidence, ...]]:
+    """Evidence grouped by owner id, in stored order; all owners of that kind when ids is None."""
+    found: dict[object, list[Evidence]] = defaultdict(list)
+    if owner_ids is None:
+        batches: list[Sequence[object] | None] = [None]
+    else:
+        batches = [owner_ids[i : i + _CHUNK] for i in range(0, len(owner_ids), _CHUNK)]
+    for batch in batches:
+        if batch is None:
+            sql, params = f"SELECT * FROM evidence WHERE {owner} IS NOT NULL", []
+        else:
+            marks = ", ".join("?" for _ in batch)
+            sql, params = f"SELECT * FROM evidence WHERE {owner} IN ({marks})", list(batch)
+        for row in conn.execute(sql + f" ORDER BY {owner}, seq", params):
+            found[row[owner]].append(rows.evidence_from_row(row))
+    return {key: tuple(value) for key, value in found.items()}
+
+
+def _relations(conn: sqlite3.Connection) -> list[Relation]:
+    found = conn.execute(
+        "SELECT * FROM relations ORDER BY date IS NULL, date, subject, predicate, object, "
+        "document_id, seq"
+    ).fetchall()
+    evidence = _evidence_for(conn, "relation_id", None)
+    return [rows.relation_from_row(r, evidence.get(r["id"], ())) for r in found]
+
+
+def _control(conn: sqlite3.Connection, *, place: str | None) -> list[ControlClaim]:
+    sql, params = "SELECT * FROM control", []
+    if place is not None:
+        sql, params = sql + " WHERE location_name = ?", [place]
+    found = conn.execute(
+        sql + " ORDER BY date IS NULL, date, location_name, controller, document_id, seq", params
+    ).fetchall()
+    ids = None if place is None else [r["id"] for r in found]
+    evidence = _evidence_for(conn, "control_id", ids)
+    return [rows.control_from_row(r, evidence.get(r["id"], ())) for r in found]
+
+
+def _refresh_actors(
+    conn: sqlite3.Connection, actor_ids: Iterable[str], *, added: dict[str, Actor]
+) -> None:
+    """Recompute the canonical row of each actor from the versions its documents hold.
+
+    A version just ``added`` that equals the stored canonical actor cannot change it (it adds no
+    alias and, if it sorts first, gives the same fields), so a knowledge-base actor named in
+    thousands of reports costs one lookup per save, not a scan of all its versions.
+    """
+    for actor_id in sorted(set(actor_ids)):
+        if actor_id in added:
+            row = conn.execute("SELECT * FROM actors WHERE id = ?", (actor_id,)).fetchone()
+            if row is not None and rows.actor_from_row(row) == added[actor_id]:
+                continue
+        versions = [
+            rows.actor_from_row(r, actor_id=actor_id)
+            for r in conn.execute(
+                "SELECT * FROM document_actors WHERE actor_id = ? ORDER BY document_id",
+                (actor_id,),
+            )
+        ]
+        if not versions:
+            conn.execute("DELETE FROM actors WHERE id = ?", (actor_id,))
+            continue
+        conn.execute(
+            "INSERT INTO actors (id, name, aliases, kind, country, parent) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name, "
+            "aliases = excluded.aliases, kind = excluded.kind, country = excluded.country, "
+            "parent = excluded.parent",
+            (actor_id, *rows.actor_row(rows.canonical_actor(versions))),
+        )

@@ -1,0 +1,238 @@
+"""The store's SQLite schema and its migrations, applied in order by ``migrate``."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from sitroom.errors import StoreError
+
+# Version 1: the first schema. Dates are ISO text; tuples of actor ids are JSON text; evidence
+# is a child table with one owner column per owning table, so it cascades and is indexed by
+# document id. Each later version appends one (version, script) pair; scripts never change.
+_V1 = """
+CREATE TABLE documents (
+    id TEXT PRIMARY KEY,
+    ref TEXT NOT NULL,
+    text TEXT NOT NULL,
+    title TEXT,
+    source TEXT,
+    url TEXT,
+    published TEXT,
+    main_event TEXT
+);
+CREATE INDEX documents_ref ON documents (ref);
+
+CREATE TABLE mentions (
+    id INTEGER PRIMARY KEY,
+    document_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    actor_id TEXT,
+    value TEXT,
+    place_name TEXT,
+    place_geonameid INTEGER,
+    place_latitude REAL,
+    place_longitude REAL,
+    place_country TEXT,
+    place_admin1 TEXT,
+    place_feature TEXT,
+    place_population INTEGER
+);
+CREATE INDEX mentions_document ON mentions (document_id, seq);
+CREATE INDEX mentions_actor ON mentions (actor_id);
+
+-- Each document's own version of an actor; ``actors`` holds the canonical one per id.
+CREATE TABLE document_actors (
+    document_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    actor_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    aliases TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    country TEXT,
+    parent TEXT,
+    PRIMARY KEY (document_id, actor_id)
+);
+CREATE INDEX document_actors_actor ON document_actors (actor_id);
+
+CREATE TABLE actors (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    aliases TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    country TEXT,
+    parent TEXT
+);
+
+CREATE TABLE events (
+    id TEXT PRIMARY KEY,
+    document_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    event_date TEXT,
+    date_precision TEXT NOT NULL,
+    event_type TEXT,
+    sub_event_type TEXT,
+    plover_type TEXT NOT NULL,
+    plover_mode TEXT,
+    actor1 TEXT,
+    actor2 TEXT,
+    assoc_actor_1 TEXT NOT NULL,
+    assoc_actor_2 TEXT NOT NULL,
+    location_name TEXT,
+    geonameid INTEGER,
+    latitude REAL,
+    longitude REAL,
+    country TEXT,
+    admin1 TEXT,
+    geo_precision INTEGER,
+    fatalities INTEGER,
+    fatalities_text TEXT,
+    trigger TEXT NOT NULL,
+    claimed_by TEXT,
+    notes TEXT NOT NULL
+);
+CREATE INDEX events_date ON events (event_date, id);
+CREATE INDEX events_type ON events (event_type);
+CREATE INDEX events_country ON events (country);
+CREATE INDEX events_status ON events (status);
+CREATE INDEX events_document ON events (document_id, seq);
+CREATE INDEX events_lat_lon ON events (latitude, longitude);
+
+-- Every actor an event names (actor1, actor2, assoc), so an actor filter uses an index.
+CREATE TABLE event_actors (
+    event_id TEXT NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+    actor_id TEXT NOT NULL,
+    role TEXT NOT NULL,
+    PRIMARY KEY (event_id, role, actor_id)
+);
+CREATE INDEX event_actors_actor ON event_actors (actor_id, event_id);
+
+CREATE TABLE relations (
+    id INTEGER PRIMARY KEY,
+    document_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    subject TEXT NOT NULL,
+    predicate TEXT NOT NULL,
+    object TEXT NOT NULL,
+    date TEXT
+);
+CREATE INDEX relations_document ON relations (document_id, seq);
+CREATE INDEX relations_subject ON relations (subject);
+CREATE INDEX relations_object ON relations (object);
+
+CREATE TABLE control (
+    id INTEGER PRIMARY KEY,
+    document_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    location_name TEXT NOT NULL,
+    geonameid INTEGER,
+    latitude REAL,
+    longitude REAL,
+    country TEXT,
+    admin1 TEXT,
+    geo_precision INTEGER,
+    controller TEXT NOT NULL,
+    status TEXT NOT NULL,
+    date TEXT,
+    date_precision TEXT NOT NULL
+);
+CREATE INDEX control_document ON control (document_id, seq);
+CREATE INDEX control_place ON control (location_name);
+CREATE INDEX control_date ON control (date);
+
+CREATE TABLE evidence (
+    id INTEGER PRIMARY KEY,
+    event_id TEXT REFERENCES events (id) ON DELETE CASCADE,
+    relation_id INTEGER REFERENCES relations (id) ON DELETE CASCADE,
+    control_id INTEGER REFERENCES control (id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    document_id TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    quote TEXT NOT NULL,
+    CHECK ((event_id IS NOT NULL) + (relation_id IS NOT NULL) + (control_id IS NOT NULL) = 1)
+);
+CREATE INDEX evidence_document ON evidence (document_id);
+CREATE INDEX evidence_event ON evidence (event_id, seq);
+CREATE INDEX evidence_relation ON evidence (relation_id, seq);
+CREATE INDEX evidence_control ON evidence (control_id, seq);
+"""
+
+MIGRATIONS: tuple[tuple[int, str], ...] = ((1, _V1),)
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+_META = "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+
+
+def schema_version(conn: sqlite3.Connection, *, path: str) -> int:
+    """The database's schema version; 0 for an empty database."""
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if not tables:
+        return 0
+    if "meta" not in tables:
+        raise StoreError(f"{path}: not a sitroom database (no meta table)")
+    row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    if row is None:
+        raise StoreError(f"{path}: not a sitroom database (no schema_version)")
+    try:
+        return int(row[0])
+    except ValueError as e:
+        raise StoreError(f"{path}: bad schema_version {row[0]!r}") from e
+
+
+def migrate(
+    conn: sqlite3.Connection,
+    *,
+    path: str,
+    migrations: tuple[tuple[int, str], ...] = MIGRATIONS,
+) -> int:
+    """Upgrade the database to the newest schema, one version at a time; return that version.
+
+    ``conn`` must be in autocommit mode (``isolation_level=None``); each step is one transaction.
+    """
+    target = migrations[-1][0]
+    current = schema_version(conn, path=path)
+    if current > target:
+        raise StoreError(
+            f"{path}: schema version {current} is newer than this sitroom supports ({target})"
+        )
+    for version, script in migrations:
+        if version <= current:
+            continue
+        # executescript would COMMIT on its own; running statements one by one keeps each
+        # step inside a single transaction that rolls back whole on failure.
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            if current == 0:
+                conn.execute(_META)
+            for statement in _statements(script):
+                conn.execute(statement)
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES ('schema_version', ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (str(version),),
+            )
+            conn.execute("COMMIT")
+        except sqlite3.Error as e:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise StoreError(f"{path}: migration to schema version {version} failed: {e}") from e
+        current = version
+    return current
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration script into complete SQL statements (semicolons in quotes are kept)."""
+    statements: list[str] = []
+    pending = ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            statements.append(pending.strip())
+            pending = ""
+    # What is left is the empty tail after the last semicolon, or comments.
+    return [s for s in statements if s.strip(" \n;")]
