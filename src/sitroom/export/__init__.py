@@ -1,0 +1,53 @@
+"""Exports of a situation picture: sitroom JSON, ACLED CSV, PLOVER JSONL, GeoJSON and GraphML."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TextIO
+
+from sitroom.errors import ExportError
+from sitroom.export.acled import ACLED_COLUMNS, write_acled_csv
+from sitroom.export.geojson import picture_to_geojson, write_geojson
+from sitroom.export.graphml import alliance_graph, write_graphml
+from sitroom.export.json_export import SCHEMA_VERSION, event_to_dict, picture_to_dict, write_json
+from sitroom.export.plover import write_plover_jsonl
+from sitroom.records import Picture
+
+__all__ = [
+    "ACLED_COLUMNS",
+    "EXPORT_FORMATS",
+    "SCHEMA_VERSION",
+    "alliance_graph",
+    "event_to_dict",
+    "export",
+    "picture_to_dict",
+    "picture_to_geojson",
+    "write_acled_csv",
+    "write_geojson",
+    "write_graphml",
+    "write_json",
+    "write_plover_jsonl",
+]
+
+Writer = Callable[[Picture, TextIO], None]
+
+EXPORT_FORMATS: dict[str, Writer] = {
+    "json": write_json,
+    "acled-csv": write_acled_csv,
+    "plover-jsonl": write_plover_jsonl,
+    "geojson": write_geojson,
+    "graphml": write_graphml,
+}
+
+
+def export(picture: Picture, fmt: str, out: TextIO) -> None:
+    """Write the picture to ``out`` in format ``fmt`` (a key of ``EXPORT_FORMATS``)."""
+    writer = EXPORT_FORMATS.get(fmt)
+    if writer is None:
+        known = ", ".join(EXPORT_FORMATS)
+        raise ExportError(f"unknown export format {fmt!r}; known formats: {known}")
+    try:
+        writer(picture, out)
+    except (OSError, ValueError) as e:
+        # ValueError covers encoding failures and writes to a closed stream.
+        raise ExportError(f"cannot write {fmt} export: {e}") from e

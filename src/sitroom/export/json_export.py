@@ -1,0 +1,175 @@
+"""The native ``json`` export: the whole picture as one deterministic JSON object.
+
+Its shape is pinned by ``schema/sitroom-export.schema.json``; bump ``SCHEMA_VERSION`` when a
+field changes meaning or goes away (adding a section or field does not need a bump).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any, TextIO
+
+from sitroom import __version__
+from sitroom.export._common import date_key, evidence_list, finite, iso, location_to_dict
+from sitroom.records import Actor, ControlClaim, Document, Event, Mention, Picture, Relation
+
+SCHEMA_VERSION = 1
+
+
+def document_to_dict(document: Document, main_event: str | None) -> dict[str, Any]:
+    """One document's metadata (not its text) and the id of its main event."""
+    return {
+        "id": document.id,
+        "ref": document.ref,
+        "title": document.title,
+        "source": document.source,
+        "url": document.url,
+        "published": iso(document.published),
+        "main_event": main_event,
+    }
+
+
+def actor_to_dict(actor: Actor) -> dict[str, Any]:
+    """One canonical actor."""
+    return {
+        "id": actor.id,
+        "name": actor.name,
+        "aliases": list(actor.aliases),
+        "kind": actor.kind,
+        "country": actor.country,
+        "parent": actor.parent,
+    }
+
+
+def mention_to_dict(mention: Mention) -> dict[str, Any]:
+    """One mention (chars); place fields are null unless it resolved to a gazetteer entry."""
+    place = mention.place
+    return {
+        "document_id": mention.document_id,
+        "start": mention.start,
+        "end": mention.end,
+        "text": mention.text,
+        "kind": mention.kind,
+        "actor_id": mention.actor_id,
+        "value": mention.value,
+        "geonameid": place.geonameid if place else None,
+        "latitude": finite(place.latitude) if place else None,
+        "longitude": finite(place.longitude) if place else None,
+        "country": place.country if place else None,
+        "admin1": place.admin1 if place else None,
+    }
+
+
+def event_to_dict(event: Event) -> dict[str, Any]:
+    """One event as one report tells it; actor fields hold actor ids."""
+    return {
+        "id": event.id,
+        "document_id": event.document_id,
+        "status": event.status,
+        "event_date": iso(event.event_date),
+        "date_precision": event.date_precision,
+        "event_type": event.event_type,
+        "sub_event_type": event.sub_event_type,
+        "plover_type": event.plover_type,
+        "plover_mode": event.plover_mode,
+        "actor1": event.actor1,
+        "assoc_actor_1": list(event.assoc_actor_1),
+        "actor2": event.actor2,
+        "assoc_actor_2": list(event.assoc_actor_2),
+        "location": location_to_dict(event.location),
+        "fatalities": event.fatalities,
+        "fatalities_text": event.fatalities_text,
+        "trigger": event.trigger,
+        "claimed_by": event.claimed_by,
+        "evidence": evidence_list(event.evidence),
+        "notes": event.notes,
+    }
+
+
+def relation_to_dict(relation: Relation) -> dict[str, Any]:
+    """One dated alliance-graph edge."""
+    return {
+        "subject": relation.subject,
+        "predicate": relation.predicate,
+        "object": relation.object,
+        "date": iso(relation.date),
+        "evidence": evidence_list(relation.evidence),
+    }
+
+
+def control_to_dict(claim: ControlClaim) -> dict[str, Any]:
+    """One territorial-control claim."""
+    return {
+        "place": location_to_dict(claim.place),
+        "controller": claim.controller,
+        "status": claim.status,
+        "date": iso(claim.date),
+        "date_precision": claim.date_precision,
+        "evidence": evidence_list(claim.evidence),
+    }
+
+
+def _documents(picture: Picture) -> list[dict[str, Any]]:
+    docs = sorted(picture.documents, key=lambda d: d.id)
+    return [document_to_dict(d, picture.main_events.get(d.id)) for d in docs]
+
+
+def _actors(picture: Picture) -> list[dict[str, Any]]:
+    return [actor_to_dict(a) for a in sorted(picture.actors, key=lambda a: a.id)]
+
+
+def _mentions(picture: Picture) -> list[dict[str, Any]]:
+    def key(m: Mention) -> tuple[str, int, int, str, str]:
+        return (m.document_id, m.start, m.end, m.kind, m.text)
+
+    return [mention_to_dict(m) for m in sorted(picture.mentions, key=key)]
+
+
+def _events(picture: Picture) -> list[dict[str, Any]]:
+    return [event_to_dict(e) for e in sorted(picture.events, key=lambda e: e.id)]
+
+
+def _relations(picture: Picture) -> list[dict[str, Any]]:
+    def key(r: Relation) -> tuple[str, str, str, tuple[int, str], str]:
+        first = r.evidence[0] if r.evidence else None
+        return (r.subject, r.predicate, r.object, date_key(r.date), repr(first))
+
+    return [relation_to_dict(r) for r in sorted(picture.relations, key=key)]
+
+
+def _control(picture: Picture) -> list[dict[str, Any]]:
+    def key(c: ControlClaim) -> tuple[str, str, str, tuple[int, str], str, str]:
+        first = c.evidence[0] if c.evidence else None
+        geonameid = "" if c.place.geonameid is None else f"{c.place.geonameid:012d}"
+        return (c.place.name, geonameid, c.controller, date_key(c.date), c.status, repr(first))
+
+    return [control_to_dict(c) for c in sorted(picture.control, key=key)]
+
+
+# To add a section (e.g. merged-event claims), append (name, builder) and extend the schema.
+SECTIONS: tuple[tuple[str, Callable[[Picture], list[dict[str, Any]]]], ...] = (
+    ("documents", _documents),
+    ("actors", _actors),
+    ("mentions", _mentions),
+    ("events", _events),
+    ("relations", _relations),
+    ("control", _control),
+)
+
+
+def picture_to_dict(picture: Picture) -> dict[str, Any]:
+    """The whole picture as JSON-ready plain data, every list in a stable order."""
+    data: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "generator": f"sitroom {__version__}",
+    }
+    for name, build in SECTIONS:
+        data[name] = build(picture)
+    return data
+
+
+def write_json(picture: Picture, out: TextIO) -> None:
+    """Write the picture as one indented UTF-8 JSON object."""
+    json.dump(picture_to_dict(picture), out, ensure_ascii=False, indent=2, allow_nan=False)
+    out.write("\n")
