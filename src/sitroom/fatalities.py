@@ -1,0 +1,399 @@
+"""Casualty figures in text: how many were killed, injured, missing or captured, and who.
+
+Numbers follow ACLED's fatality conventions, the lowest credible figure a report supports:
+"at least 25" and "more than 25" give 25, "between 10 and 15" and "10-15" give 10, "tens" 10,
+"dozens" 12, "hundreds" 100, and plural counts without a figure ("several", "many") give 10.
+A hedge that bounds from above ("up to 40", "nearly 40") keeps its figure, 40: it is the only
+figure the report gives, and the hedge stays in ``Casualty.number_text``. A lone indefinite victim
+("killed a soldier") counts 1; a definite one ("killed the commander") counts nothing, because it
+usually names someone already counted. "No casualties" is a figure of 0 killed.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from sitroom.errors import KnowledgeBaseError
+
+CASUALTY_KINDS = ("killed", "injured", "missing", "captured")
+
+_MONTH_BEFORE = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+$", re.IGNORECASE
+)
+_MARKER_BEFORE = re.compile(
+    r"(?:[$€£#№]|\bno\.|\bnumber|\baged?|\broute|\bunit)\s*$", re.IGNORECASE
+)
+_YEAR = re.compile(r"(?:1[89]|20|21)\d\d")
+
+
+@dataclass(frozen=True, slots=True)
+class Casualty:
+    """A casualty figure: the whole phrase's span in the text (chars), the quantity and its kind."""
+
+    start: int
+    end: int
+    number_text: str  # the quantity phrase as written: "at least 25", "dozens", "no"
+    number: int
+    kind: str  # one of CASUALTY_KINDS; only 'killed' feeds fatalities
+    victims: str | None  # head of the victims' noun phrase: "civilians", "soldiers"
+
+
+@dataclass(frozen=True, slots=True)
+class _Lexicon:
+    """numbers.yaml, checked and indexed for matching."""
+
+    units: Mapping[str, int]
+    scales: Mapping[str, int]
+    vague: Mapping[str, int]
+    qualifiers: tuple[str, ...]
+    cue_kind: Mapping[str, str]  # cue phrase -> kind
+    after: tuple[str, ...]
+    before: tuple[str, ...]
+    auxiliaries: tuple[str, ...]
+    adverbs: tuple[str, ...]
+    determiners: tuple[str, ...]
+    plural: frozenset[str]
+    singular: tuple[str, ...]
+    non_victims: frozenset[str]
+    function_words: tuple[str, ...]
+    zero: Mapping[str, str]  # zero phrase -> kind
+
+
+def _words(raw: Any, key: str) -> tuple[str, ...]:
+    if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
+        raise KnowledgeBaseError(f"numbers.yaml: '{key}' must be a list of strings")
+    return tuple(" ".join(item.lower().split()) for item in raw)
+
+
+def _table(raw: Any, key: str) -> dict[str, int]:
+    if not isinstance(raw, dict) or not all(
+        isinstance(k, str) and isinstance(v, int) for k, v in raw.items()
+    ):
+        raise KnowledgeBaseError(f"numbers.yaml: '{key}' must map words to integers")
+    return {" ".join(k.lower().split()): v for k, v in raw.items()}
+
+
+@functools.cache
+def _lexicon() -> _Lexicon:
+    try:
+        text = resources.files("sitroom").joinpath("data/numbers.yaml").read_text("utf-8")
+        data = yaml.safe_load(text)
+    except (OSError, yaml.YAMLError) as e:
+        raise KnowledgeBaseError(f"cannot read numbers.yaml: {e}") from e
+    if not isinstance(data, dict):
+        raise KnowledgeBaseError("numbers.yaml: top level must be a mapping")
+    try:
+        cue_kind: dict[str, str] = {}
+        after: list[str] = []
+        before: list[str] = []
+        for kind, cues in data["casualty_cues"].items():
+            if kind not in CASUALTY_KINDS:
+                raise KnowledgeBaseError(f"numbers.yaml: unknown casualty kind {kind!r}")
+            for side, bucket in (("after", after), ("before", before)):
+                for cue in _words(cues.get(side, []), f"casualty_cues.{kind}.{side}"):
+                    cue_kind.setdefault(cue, kind)
+                    bucket.append(cue)
+        zero: dict[str, str] = {}
+        for kind, phrases in data["zero_cues"].items():
+            for phrase in _words(phrases, f"zero_cues.{kind}"):
+                zero.setdefault(phrase, kind)
+        victims = data["victims"]
+        return _Lexicon(
+            units=_table(data["units"], "units"),
+            scales=_table(data["scales"], "scales"),
+            vague=_table(data["vague"], "vague"),
+            qualifiers=_words(data["qualifiers"], "qualifiers"),
+            cue_kind=cue_kind,
+            after=tuple(after),
+            before=tuple(before),
+            auxiliaries=_words(data["auxiliaries"], "auxiliaries"),
+            adverbs=_words(data["adverbs"], "adverbs"),
+            determiners=_words(data["determiners"], "determiners"),
+            plural=frozenset(_words(victims["plural"], "victims.plural")),
+            singular=_words(victims["singular"], "victims.singular"),
+            non_victims=frozenset(_words(data["non_victims"], "non_victims")),
+            function_words=_words(data["function_words"], "function_words"),
+            zero=zero,
+        )
+    except (KeyError, AttributeError, TypeError) as e:
+        raise KnowledgeBaseError(f"numbers.yaml: missing or malformed section: {e}") from e
+
+
+def _alt(phrases: Iterable[str]) -> str:
+    """A regex alternation of phrases, longest first, any whitespace between words."""
+    ordered = sorted(set(phrases), key=len, reverse=True)
+    return "|".join(r"\s+".join(re.escape(w) for w in p.split()) for p in ordered)
+
+
+@dataclass(frozen=True, slots=True)
+class _Patterns:
+    number: re.Pattern[str]  # one figure, digits or words, anchored with fullmatch
+    range_: re.Pattern[str]
+    quantity: str  # regex source of a whole quantity phrase, for other modules to embed
+    after: re.Pattern[str]
+    before: re.Pattern[str]
+    left: re.Pattern[str]
+    toll: re.Pattern[str]
+    single_active: re.Pattern[str]
+    single_passive: re.Pattern[str]
+    zero: re.Pattern[str]
+    object_after: re.Pattern[str]
+
+
+@functools.cache
+def _patterns() -> _Patterns:
+    lex = _lexicon()
+    word = _alt([*lex.units, *lex.scales])
+    # "and" joins words only after hundred/thousand ("two hundred and fifty"), so that
+    # "two and three" stays two figures.
+    joiner = r"(?:(?<=hundred)\s+and\s+|(?<=thousand)\s+and\s+|\s+|-)"
+    words = rf"(?:\ban?\s+(?:{_alt(lex.scales)})|\b(?:{word}))(?:{joiner}(?:{word}))*\b(?!-?[\w])"
+    digits = (
+        r"(?<![\w.,/])(?<![A-Za-z]-)(?:\d+\.\d+\s+(?:million|thousand)"
+        r"|(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?!\d)|\d+)"
+        r"(?:\s+(?:million|thousand))?)(?![\w%]|[.,]\d|-[^\W\d])"
+    )
+    num = rf"(?:{digits}|{words})"
+    vague = rf"\b(?:{_alt(lex.vague)})\b(?:\s+of\b)?"
+    qual = rf"\b(?:{_alt(lex.qualifiers)})\s+"
+    quantity = (
+        rf"(?:(?:{qual})?(?:\bbetween\s+{num}\s+and\s+{num}|{num}(?:\s*(?:-|–|to\b|or\b)\s*{num})?)"
+        rf"|(?:{qual})?{vague})"
+    )
+    func = rf"(?:{_alt(lex.function_words)}|{_alt(lex.after)}|{word}|\d)\b"
+    of_group = r"(?:\s+of(?:\s+(?:the|their|its|his|her|them|those|whom|these))?)?"
+    noun_words = rf"(?P<np>(?:\s+(?!{func})[A-Za-z][\w'’-]*){{0,3}})"
+    place = r"(?:\s+(?:in|from|at|near)\s+(?-i:[A-Z])[\w'’-]*(?:\s+(?-i:[A-Z])[\w'’-]*)?)?"
+    adv = rf"(?:\s+(?:{_alt(lex.adverbs)}))*"
+    aux = rf"(?:,?{adv}\s+(?P<aux>{_alt(lex.auxiliaries)}))?"
+    plural_head = rf"(?:{_alt(lex.plural)}|(?-i:[A-Z])[a-z]+s)"
+    victim_tail = (
+        rf"(?:{of_group}(?:\s+(?!{func})[A-Za-z][\w'’-]*){{0,2}}?\s+(?P<head>{plural_head})\b)?"
+    )
+    flags = re.IGNORECASE
+    return _Patterns(
+        number=re.compile(num, flags),
+        range_=re.compile(rf"(?:\bbetween\s+)?({num})\s*(?:-|–|to\b|or\b|and\b)\s*({num})", flags),
+        quantity=quantity,
+        after=re.compile(
+            rf"(?P<q>{quantity}){of_group}{noun_words}{place}{aux}{adv}(?:\s+been{adv})?"
+            rf"\s+(?P<cue>{_alt(lex.after)})\b",
+            flags,
+        ),
+        before=re.compile(
+            rf"\b(?P<cue>{_alt(lex.before)})\s+(?P<q>{quantity}){victim_tail}", flags
+        ),
+        left=re.compile(
+            rf"\b(?:left|leaving|leaves)\s+(?P<q>{quantity})(?P<np>(?:\s+[A-Za-z][\w'’-]*){{0,2}}?)"
+            r"\s+(?P<cue>dead|injured|wounded|missing|hurt)\b",
+            flags,
+        ),
+        toll=re.compile(
+            r"\b(?:death|fatality)\s+toll\b(?:\s+[\w,'’-]+){0,8}?\s+(?:to|at|of|reached|hit|passed"
+            r"|past|exceeded|topped|surpassed|is|was|stood\s+at|stands\s+at|now)"
+            rf"\s+(?P<q>{quantity})(?:\s+(?P<head>{plural_head})\b)?",
+            flags,
+        ),
+        single_active=re.compile(
+            rf"\b(?P<cue>{_alt(lex.before)})\s+(?P<q>an?)\s+(?:(?!{func})[\w'’-]+\s+){{0,2}}?"
+            rf"(?P<head>{_alt(lex.singular)})\b",
+            flags,
+        ),
+        single_passive=re.compile(
+            rf"\b(?P<q>an?)\s+(?:(?!{func})[\w'’-]+\s+){{0,2}}?(?P<head>{_alt(lex.singular)})"
+            rf"\s+(?:{_alt(lex.auxiliaries)}){adv}\s+(?P<cue>{_alt(lex.after)})\b",
+            flags,
+        ),
+        zero=re.compile(
+            rf"\b(?P<q>{_alt(lex.zero)})\b|\b(?P<q2>no\s+one|nobody|none)(?:\s+of\s+(?:them|the\s+\w+))?"
+            rf"(?:\s+(?P<aux>{_alt(lex.auxiliaries)})){adv}\s+(?P<cue>{_alt(lex.after)})\b",
+            flags,
+        ),
+        object_after=re.compile(rf"\s+(?:(?:{_alt(lex.determiners)})\b|{quantity})", flags),
+    )
+
+
+def quantity_pattern() -> str:
+    """Regex source matching one quantity phrase ("at least 25", "dozens", "two hundred")."""
+    return _patterns().quantity
+
+
+def _figure(phrase: str) -> int | None:
+    """Value of one figure: "1,200", "3 000", "1.5 million", "twenty-five", "a dozen"."""
+    lex = _lexicon()
+    text = " ".join(phrase.lower().split())
+    if text in lex.vague:
+        return lex.vague[text]
+    if text and text[0].isdigit():
+        scale = 1
+        for name, value in (("million", 1_000_000), ("thousand", 1000)):
+            if text.endswith(name):
+                scale, text = value, text[: -len(name)].strip()
+        plain = re.sub(r"[,\s\u00a0\u202f]", "", text)
+        try:
+            return int(float(plain) * scale) if "." in plain else int(plain) * scale
+        except ValueError:
+            return None
+    total = current = 0
+    seen = False
+    for token in re.split(r"[\s-]+", text):
+        if token in ("a", "an"):
+            current = max(current, 1)
+        elif token == "and":
+            continue
+        elif token in lex.units:
+            current += lex.units[token]
+            seen = True
+        elif token in lex.scales:
+            scale = lex.scales[token]
+            current = max(current, 1) * scale
+            seen = True
+            if scale >= 1000:
+                total, current = total + current, 0
+        else:
+            return None
+    return total + current if seen else None
+
+
+def parse_quantity(phrase: str) -> int | None:
+    """Lowest credible value of a quantity phrase ("at least 25" 25, "10-15" 10); None if none."""
+    lex = _lexicon()
+    pats = _patterns()
+    text = " ".join(phrase.lower().split())
+    for qualifier in sorted(lex.qualifiers, key=len, reverse=True):
+        if text.startswith(qualifier + " "):
+            text = text[len(qualifier) + 1 :]
+            break
+    if text.endswith(" of") and text not in lex.vague:
+        text = text[:-3]
+    if pats.number.fullmatch(text) or text in lex.vague:
+        return _figure(text)
+    ranged = pats.range_.fullmatch(text)
+    if ranged:
+        low, high = _figure(ranged.group(1)), _figure(ranged.group(2))
+        if low is None or high is None:
+            return None
+        return min(low, high)
+    return None
+
+
+def is_vague(phrase: str) -> bool:
+    """True for a quantity without a figure ("several", "dozens of"), as numbers.yaml lists them."""
+    text = " ".join(phrase.lower().split())
+    return text in _lexicon().vague or text.removesuffix(" of") in _lexicon().vague
+
+
+def _head(words: str | None) -> str | None:
+    """The victims' head noun: the last word of the phrase, when it reads as a victim noun."""
+    if not words:
+        return None
+    last = words.split()[-1]
+    lex = _lexicon()
+    lowered = last.lower()
+    if lowered in lex.plural or lowered in lex.singular or last[:1].isupper():
+        return last
+    # An unlisted plural ("elders", "schoolgirls") still reads as the victims' head.
+    if len(lowered) > 3 and lowered.endswith("s") and not lowered.endswith(("ss", "us", "ous")):
+        return last
+    return None
+
+
+def _bad_figure(text: str, start: int, q: str, following: str | None) -> bool:
+    """True when a figure reads as a date, year, age, label or measure, not a head count."""
+    lex = _lexicon()
+    if q[:1].isdigit():
+        before = text[max(0, start - 12) : start]
+        if _MONTH_BEFORE.search(before) or _MARKER_BEFORE.search(before):
+            return True
+        if _YEAR.fullmatch(q) and (following is None or following.lower() not in lex.plural):
+            return True
+    return following is not None and following.lower() in lex.non_victims
+
+
+def _next_word(text: str, end: int) -> str | None:
+    match = re.match(r"\s+([A-Za-z][\w.'’-]*)", text[end:])
+    return match.group(1).rstrip(".") if match else None
+
+
+def _candidates(text: str) -> Iterable[tuple[int, int, str, str, str | None]]:
+    """Yield (start, end, quantity phrase, kind, victims) for every pattern that fires."""
+    lex = _lexicon()
+    pats = _patterns()
+    for m in pats.zero.finditer(text):
+        if m["q"]:
+            phrase = " ".join(m["q"].lower().split())
+            yield m.start(), m.end(), m["q"].split()[0], lex.zero[phrase], None
+        else:
+            cue = " ".join(m["cue"].lower().split())
+            yield m.start(), m.end(), m["q2"].split()[0], lex.cue_kind[cue], None
+    for m in pats.after.finditer(text):
+        q, cue = m.group("q"), " ".join(m.group("cue").lower().split())
+        words = m.group("np")
+        first = words.split()[0] if words.strip() else None
+        if _bad_figure(text, m.start("q"), q.strip(), first):
+            continue
+        aux = (m.group("aux") or "").lower()
+        passive = aux and aux not in ("have", "has", "had")
+        if not passive and cue in lex.before and pats.object_after.match(text, m.end()):
+            continue  # "militants killed three soldiers": the cue is the active verb
+        yield m.start(), m.end(), q, lex.cue_kind[cue], _head(words)
+    for m in pats.before.finditer(text):
+        q = m.group("q")
+        head = m.group("head")
+        following = head if head else _next_word(text, m.end("q"))
+        if _bad_figure(text, m.start("q"), q.strip(), following):
+            continue
+        cue = " ".join(m.group("cue").lower().split())
+        yield m.start(), m.end(), q, lex.cue_kind[cue], head
+    for m in pats.left.finditer(text):
+        if _bad_figure(text, m.start("q"), m.group("q"), _next_word(text, m.end("q"))):
+            continue
+        kind = {"dead": "killed", "hurt": "injured", "wounded": "injured"}.get(
+            m.group("cue").lower(), m.group("cue").lower()
+        )
+        yield m.start(), m.end(), m.group("q"), kind, _head(m.group("np"))
+    for m in pats.toll.finditer(text):
+        q = m.group("q")
+        if _bad_figure(text, m.start("q"), q, m.group("head")):
+            continue
+        yield m.start(), m.end(), q, "killed", m.group("head")
+    for pattern in (pats.single_active, pats.single_passive):
+        for m in pattern.finditer(text):
+            cue = " ".join(m.group("cue").lower().split())
+            yield m.start(), m.end(), m.group("q"), lex.cue_kind[cue], m.group("head")
+
+
+def find_casualties(text: str) -> list[Casualty]:
+    """Casualty figures in ``text``, in reading order; overlapping readings keep the longest."""
+    found: list[Casualty] = []
+    seen: set[tuple[int, int]] = set()
+    for start, end, q, kind, victims in _candidates(text):
+        if (start, end) in seen:
+            continue
+        seen.add((start, end))
+        if q.split()[0].lower() in ("no", "nobody", "none", "zero"):
+            number: int | None = 0
+        elif q.lower() in ("a", "an"):
+            number = 1
+        else:
+            number = parse_quantity(q)
+        if number is None:
+            continue
+        trimmed = re.sub(r"\s+of$", "", q, flags=re.IGNORECASE)
+        if " ".join(trimmed.lower().split()) in _lexicon().vague:
+            q = trimmed  # "dozens of people": the quantity is "dozens"
+        found.append(Casualty(start, end, q, number, kind, victims))
+    found.sort(key=lambda c: (c.start, -(c.end - c.start)))
+    kept: list[Casualty] = []
+    for casualty in found:
+        if kept and casualty.start < kept[-1].end:
+            continue
+        kept.append(casualty)
+    return kept

@@ -1,0 +1,209 @@
+"""Tests for sitroom.temporal: date expressions against a publication date."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sitroom.records import DATE_PRECISIONS
+from sitroom.temporal import ResolvedDate, resolve_date
+
+PUB = dt.date(2024, 12, 2)  # a Monday
+D = dt.date
+
+RELATIVE = [
+    ("on Saturday", D(2024, 11, 30), "day"),
+    ("Friday night", D(2024, 11, 29), "day"),
+    ("Sunday morning", D(2024, 12, 1), "day"),
+    ("on Monday", D(2024, 12, 2), "day"),  # the publication's own weekday: that day
+    ("last Monday", D(2024, 11, 25), "day"),
+    ("last Thursday", D(2024, 11, 28), "day"),
+    ("next Thursday", D(2024, 12, 5), "day"),
+    ("yesterday", D(2024, 12, 1), "day"),
+    ("last night", D(2024, 12, 1), "day"),
+    ("the day before yesterday", D(2024, 11, 30), "day"),
+    ("today", D(2024, 12, 2), "day"),
+    ("this morning", D(2024, 12, 2), "day"),
+    ("earlier today", D(2024, 12, 2), "day"),
+    ("tomorrow", D(2024, 12, 3), "day"),
+    ("last week", D(2024, 11, 25), "week"),
+    ("this week", D(2024, 12, 2), "week"),
+    ("next week", D(2024, 12, 9), "week"),
+    ("over the weekend", D(2024, 11, 30), "week"),
+    ("earlier this month", D(2024, 12, 1), "month"),
+    ("last month", D(2024, 11, 1), "month"),
+    ("earlier this year", D(2024, 1, 1), "year"),
+    ("two days ago", D(2024, 11, 30), "day"),
+    ("2 days ago", D(2024, 11, 30), "day"),
+    ("24 hours ago", D(2024, 12, 1), "day"),
+    ("three weeks ago", D(2024, 11, 11), "week"),
+    ("two months ago", D(2024, 10, 1), "month"),
+    ("a decade ago", D(2014, 1, 1), "year"),
+    ("the past 24 hours", D(2024, 12, 1), "day"),
+    ("in the past week", D(2024, 11, 25), "week"),
+    ("over the past two weeks", D(2024, 11, 18), "month"),
+    ("in recent days", D(2024, 11, 25), "week"),
+    ("late Tuesday", D(2024, 11, 26), "day"),
+    ("late last year", D(2023, 1, 1), "year"),
+    ("the end of last month", D(2024, 11, 1), "month"),
+    ("the beginning of the year", D(2024, 1, 1), "year"),
+]
+
+ABSOLUTE = [
+    ("on November 27", D(2024, 11, 27), "day"),
+    ("Nov. 27", D(2024, 11, 27), "day"),
+    ("Nov 27th", D(2024, 11, 27), "day"),
+    ("27 November", D(2024, 11, 27), "day"),
+    ("the 27th of November", D(2024, 11, 27), "day"),
+    ("November 27, 2024", D(2024, 11, 27), "day"),
+    ("Saturday, November 30", D(2024, 11, 30), "day"),
+    ("2024-11-27", D(2024, 11, 27), "day"),
+    ("Sept. 11, 2001", D(2001, 9, 11), "day"),
+    ("December 2024", D(2024, 12, 1), "month"),
+    ("late November", D(2024, 11, 1), "month"),
+    ("mid-November", D(2024, 11, 1), "month"),
+    ("in March", D(2024, 3, 1), "month"),
+    ("in January", D(2024, 1, 1), "month"),  # past convention: the last January before
+    ("on December 5", D(2024, 12, 5), "day"),  # a few days ahead keeps the publication year
+    ("on December 25", D(2023, 12, 25), "day"),
+    ("in 2015", D(2015, 1, 1), "year"),
+    ("2011", D(2011, 1, 1), "year"),
+    ("early 2024", D(2024, 1, 1), "year"),
+    ("the 1990s", D(1990, 1, 1), "year"),
+    ("January of this year", D(2024, 1, 1), "month"),
+    ("late January and", D(2024, 1, 1), "month"),
+]
+
+
+@pytest.mark.parametrize(("expression", "date", "precision"), RELATIVE + ABSOLUTE)
+def test_resolves_against_publication(expression: str, date: dt.date, precision: str) -> None:
+    resolved = resolve_date(expression, published=PUB)
+    assert resolved is not None
+    assert (resolved.date, resolved.precision) == (date, precision)
+
+
+@pytest.mark.parametrize(
+    ("expression", "background"),
+    [
+        ("in 2015", True),
+        ("since 2011", True),
+        ("a decade ago", True),
+        ("the 1990s", True),
+        ("last year", True),
+        ("Sept. 11, 2001", True),
+        ("on Saturday", False),
+        ("last month", False),
+        ("three weeks ago", False),
+        ("December 2024", False),
+        ("this year", False),
+        ("since Saturday", False),
+    ],
+)
+def test_background_marks_periods_long_before_publication(
+    expression: str, background: bool
+) -> None:
+    resolved = resolve_date(expression, published=PUB)
+    assert resolved is not None
+    assert resolved.is_past_background is background
+
+
+@pytest.mark.parametrize(
+    ("expression", "date"),
+    [
+        ("on Thursday", D(2024, 12, 5)),
+        ("on Saturday", D(2024, 12, 7)),
+        ("in January", D(2025, 1, 1)),
+        ("next week", D(2024, 12, 9)),
+        ("last week", D(2024, 11, 25)),  # explicit "last" stays in the past
+    ],
+)
+def test_future_resolves_forward(expression: str, date: dt.date) -> None:
+    resolved = resolve_date(expression, published=PUB, future=True)
+    assert resolved is not None
+    assert resolved.date == date
+
+
+def test_default_is_past_for_weekdays() -> None:
+    assert resolve_date("on Thursday", published=PUB) == ResolvedDate(D(2024, 11, 28), "day", False)
+
+
+@pytest.mark.parametrize(
+    ("expression", "date", "precision"),
+    [
+        ("November 27, 2024", D(2024, 11, 27), "day"),
+        ("December 2024", D(2024, 12, 1), "month"),
+        ("in 2015", D(2015, 1, 1), "year"),
+    ],
+)
+def test_absolute_dates_resolve_without_publication(
+    expression: str, date: dt.date, precision: str
+) -> None:
+    resolved = resolve_date(expression, published=None)
+    assert resolved == ResolvedDate(date, precision, False)
+
+
+@pytest.mark.parametrize(
+    "expression", ["yesterday", "on Saturday", "last week", "two days ago", "November 27"]
+)
+def test_relative_dates_without_publication_are_unknown(expression: str) -> None:
+    assert resolve_date(expression, published=None) == ResolvedDate(None, "unknown", False)
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "",
+        "   ",
+        "foo",
+        "the",
+        "12",
+        "the militants",
+        "three days earlier",
+        "February 30",
+        "March 2011 uprising",
+        "x" * 500,
+    ],
+)
+def test_garbage_gives_none(expression: str) -> None:
+    assert resolve_date(expression, published=PUB) is None
+
+
+def test_dateparser_fallback_for_numeric_forms() -> None:
+    resolved = resolve_date("11/27/2024", published=PUB)
+    assert resolved is not None
+    assert resolved.date == D(2024, 11, 27)
+
+
+def test_results_are_cached_and_equal() -> None:
+    first = resolve_date("last month", published=PUB)
+    assert resolve_date(" Last  Month ", published=PUB) == first
+    assert resolve_date("last month", published=PUB) is first
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(max_size=40),
+    st.one_of(st.none(), st.dates(min_value=D(1900, 1, 1), max_value=D(2100, 12, 31))),
+    st.booleans(),
+)
+def test_never_raises(expression: str, published: dt.date | None, future: bool) -> None:
+    resolved = resolve_date(expression, published=published, future=future)
+    if resolved is not None:
+        assert resolved.precision in DATE_PRECISIONS
+        assert (resolved.date is None) == (resolved.precision == "unknown")
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.sampled_from([e for e, _, _ in RELATIVE if "next" not in e and "tomorrow" not in e]),
+    st.dates(min_value=D(1950, 1, 1), max_value=D(2090, 12, 31)),
+)
+def test_past_expressions_never_point_after_publication(
+    expression: str, published: dt.date
+) -> None:
+    resolved = resolve_date(expression, published=published)
+    assert resolved is not None and resolved.date is not None
+    assert resolved.date <= published
