@@ -1,0 +1,1 @@
+"""Scorers that measure sitroom's stages on public benchmark data (read from ``../shared/data``)."""

@@ -1,0 +1,168 @@
+"""Geoparsing scorer: toponym recognition P/R/F1 and resolution accuracy within 161 km.
+
+Follows ``shared/data/README.md``: spans match when they overlap; GeoWebNews gold keeps toponyms
+with coordinates whose type is not a demonym, non-toponym or (non-)literal expression.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sitroom.errors import InputError
+from sitroom.gazetteer import Gazetteer
+from sitroom.places import find_places, haversine_km
+from sitroom.records import Mention
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+ACCURACY_KM = 161.0  # 100 miles, the field's usual threshold
+EXCLUDED_TYPES = frozenset({"Demonym", "Non_Toponym", "Literal_Expression", "Non_Lit_Expression"})
+ERRORS_PER_KIND = 5
+
+
+@dataclass(frozen=True, slots=True)
+class GeoError:
+    """One typical mistake: 'missed' gold, 'spurious' prediction or 'far' resolution (km)."""
+
+    kind: str
+    document_id: str
+    start: int
+    end: int
+    text: str
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class GeoScores:
+    """Recognition P/R/F1 over spans; resolution accuracy within 161 km and median error (km)."""
+
+    precision: float
+    recall: float
+    f1: float
+    acc_161: float
+    median_km: float | None
+    n_gold: int
+    n_pred: int
+    n_matched: int
+    n_documents: int
+    seconds: float
+    errors: tuple[GeoError, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _Gold:
+    start: int
+    end: int
+    text: str
+    lat: float
+    lon: float
+
+
+def _read(path: Path, limit: int | None) -> Iterator[dict[str, Any]]:
+    try:
+        with path.open(encoding="utf-8") as fh:
+            for n, line in enumerate(fh, start=1):
+                if limit is not None and n > limit:
+                    return
+                if line.strip():
+                    try:
+                        yield json.loads(line)
+                    except json.JSONDecodeError as e:
+                        raise InputError(f"bad JSON: {e}", source=str(path), line=n) from e
+    except OSError as e:
+        raise InputError(f"cannot read: {e}", source=str(path)) from e
+
+
+def gold_toponyms(record: dict[str, Any]) -> list[_Gold]:
+    """The gold toponyms that count: with coordinates, and not of an excluded GeoWebNews type."""
+    return [
+        _Gold(int(t["start"]), int(t["end"]), str(t["text"]), float(t["lat"]), float(t["lon"]))
+        for t in record.get("toponyms", ())
+        if t.get("lat") is not None
+        and t.get("lon") is not None
+        and t.get("type") not in EXCLUDED_TYPES
+    ]
+
+
+def _match(gold: list[_Gold], pred: list[Mention]) -> list[tuple[_Gold, Mention]]:
+    """One-to-one pairs of overlapping spans, taken in text order."""
+    pairs: list[tuple[_Gold, Mention]] = []
+    used: set[int] = set()
+    for g in sorted(gold, key=lambda g: (g.start, g.end)):
+        for k, m in enumerate(pred):
+            if k not in used and m.start < g.end and g.start < m.end:
+                used.add(k)
+                pairs.append((g, m))
+                break
+    return pairs
+
+
+def score(
+    path: Path,
+    *,
+    nlp: Language,
+    gazetteer: Gazetteer,
+    limit: int | None = None,
+) -> GeoScores:
+    """Score ``find_places`` on a geoparsing JSONL file (first ``limit`` documents)."""
+    started = time.perf_counter()
+    records = list(_read(path, limit))
+    n_gold = n_pred = n_matched = n_correct = 0
+    errors_km: list[float] = []
+    errors: dict[str, list[GeoError]] = {"missed": [], "spurious": [], "far": []}
+
+    def note(kind: str, doc_id: str, start: int, end: int, text: str, detail: str = "") -> None:
+        if len(errors[kind]) < ERRORS_PER_KIND:
+            errors[kind].append(GeoError(kind, doc_id, start, end, text, detail))
+
+    texts = (str(r["text"]) for r in records)
+    for record, doc in zip(records, nlp.pipe(texts, batch_size=16), strict=True):
+        doc_id = str(record.get("id", ""))
+        gold = gold_toponyms(record)
+        pred = find_places(doc, document_id=doc_id, gazetteer=gazetteer)
+        pairs = _match(gold, pred)
+        n_gold += len(gold)
+        n_pred += len(pred)
+        n_matched += len(pairs)
+        matched_gold = {id(g) for g, _ in pairs}
+        matched_pred = {id(m) for _, m in pairs}
+        for g in gold:
+            if id(g) not in matched_gold:
+                note("missed", doc_id, g.start, g.end, g.text)
+        for m in pred:
+            if id(m) not in matched_pred:
+                note("spurious", doc_id, m.start, m.end, m.text)
+        for g, m in pairs:
+            if m.place is None:
+                note("far", doc_id, g.start, g.end, g.text, "unresolved")
+                continue
+            km = haversine_km(g.lat, g.lon, m.place.latitude, m.place.longitude)
+            errors_km.append(km)
+            if km <= ACCURACY_KM:
+                n_correct += 1
+            else:
+                where = f"{m.place.name}, {m.place.admin1 or '-'}, {m.place.country}"
+                note("far", doc_id, g.start, g.end, g.text, f"{where}: {km:.0f} km off")
+    precision = n_matched / n_pred if n_pred else 0.0
+    recall = n_matched / n_gold if n_gold else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return GeoScores(
+        precision=precision,
+        recall=recall,
+        f1=f1,
+        acc_161=n_correct / n_matched if n_matched else 0.0,
+        median_km=statistics.median(errors_km) if errors_km else None,
+        n_gold=n_gold,
+        n_pred=n_pred,
+        n_matched=n_matched,
+        n_documents=len(records),
+        seconds=time.perf_counter() - started,
+        errors=tuple(e for kind in ("missed", "spurious", "far") for e in errors[kind]),
+    )

