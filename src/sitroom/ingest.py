@@ -1,0 +1,566 @@
+"""Reading reports from .txt, .html/.htm and .jsonl files (and folders of them) into Documents.
+
+Bad inputs are yielded as ``InputError`` values, not raised, so one unreadable file never stops
+a batch. Sizes: ``max_chars`` counts characters of report text; file sizes are in bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import functools
+import json
+import logging
+import os
+import re
+import stat
+import unicodedata
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from sitroom.errors import InputError
+from sitroom.ids import document_id
+from sitroom.records import Document
+
+logger = logging.getLogger(__name__)
+
+SUFFIXES: dict[str, str] = {".txt": "text", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
+_SUFFIX_LIST = ", ".join(SUFFIXES)
+
+# UTF-8 needs at most 4 bytes a character, so a file larger than this many bytes per allowed
+# character cannot hold an acceptable report and is rejected without being read.
+_BYTES_PER_CHAR = 4
+# JSON may escape every character as \uXXXX (6 bytes, 12 for a surrogate pair) and a line carries
+# other fields besides the text, so a JSONL line gets a wider allowance before it is read.
+_JSON_BYTES_PER_CHAR = 12
+_JSON_LINE_OVERHEAD = 1 << 16
+# Markup usually outweighs article text many times over; page size alone says little.
+_HTML_MARKUP_ALLOWANCE = 8 << 20
+# trafilatura's run time grows faster than linearly with element count (about 6 s for 20,000
+# paragraphs on one core); a real news page has a few thousand elements.
+MAX_HTML_ELEMENTS = 30_000
+_SNIFF_BYTES = 8192
+# Above this share of control bytes (other than tab, newlines, form feed) a file is not text.
+_MAX_CONTROL_SHARE = 0.05
+# A cp1252/latin-1 text has accented letters inside mostly-ASCII words; random bytes do not.
+_MAX_HIGH_BYTE_SHARE = 0.25
+_CP1252_PUNCTUATION = frozenset("\u00a0¡¢£¥§©«®°±²³µ¶·¹º»¼½¾¿×÷€‚ƒ„…†‡ˆ‰‹›‘’“”•–—˜™")
+_CONTROL_BYTES = frozenset([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), 0x7F])
+
+# Vertical tab and form feed separate lines or pages: keep the break, not the character.
+_LINE_BREAKS = re.compile(r"\r\n?|[\x0b\x0c\x85\u2028\u2029]")
+# Control characters, lone surrogates (from JSON escapes; they cannot be encoded to UTF-8) and
+# stray byte-order marks carry no text and would break offsets or hashing downstream.
+_DROP = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufeff]")
+
+_FRONT_MATTER_FENCE = re.compile(r"---[ \t]*")
+_FRONT_MATTER_END = re.compile(r"(?:---|\.\.\.)[ \t]*")
+_FRONT_MATTER_LINE = re.compile(r"([A-Za-z_][\w-]*)[ \t]*:[ \t]*(.*)")
+_FRONT_MATTER_MAX_LINES = 60
+_FRONT_MATTER_KEYS = {
+    "title": "title",
+    "source": "source",
+    "url": "url",
+    "published": "published",
+    "date": "published",
+}
+
+_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|2[0-2]\d\d)(?!\d)")
+_DAY = re.compile(r"(?<!\d)(0?[1-9]|[12]\d|3[01])(?!\d)")
+_DATE_FORMATS = (
+    "%d %B %Y",
+    "%d %b %Y",
+    "%B %d, %Y",
+    "%b %d, %Y",
+    "%B %d %Y",
+    "%b %d %Y",
+    "%Y/%m/%d",
+    "%Y.%m.%d",
+    "%A, %d %B %Y",
+    "%A, %B %d, %Y",
+)
+_MIN_YEAR, _MAX_YEAR = 1800, 2200
+
+
+def read_inputs(
+    paths: Iterable[Path | str], *, max_chars: int = 1_000_000
+) -> Iterator[Document | InputError]:
+    """Documents from files and folders, in order; each bad input yields an InputError instead."""
+    if max_chars < 1:
+        raise ValueError(f"max_chars must be positive, got {max_chars}")
+    for given in paths:
+        path = Path(given)
+        try:
+            if path.is_dir():
+                yield from _read_folder(path, max_chars)
+                continue
+            if not path.exists():
+                yield InputError("no such file or folder", source=str(path))
+                continue
+        except OSError as e:
+            yield InputError(f"cannot read: {e.strerror or e}", source=str(path))
+            continue
+        kind = SUFFIXES.get(path.suffix.lower())
+        if kind is None:
+            yield InputError(
+                f"unsupported file type {path.suffix or '(no suffix)'!r}; expected {_SUFFIX_LIST}",
+                source=str(path),
+            )
+            continue
+        yield from _read_file(path, kind, max_chars)
+
+
+def parse_published(value: str | None) -> dt.date | None:
+    """A publication date from ISO, RFC 2822 or common written forms; None for anything else."""
+    if not isinstance(value, str):
+        return None
+    text = " ".join(value.split())
+    if not text or len(text) > 80:
+        return None
+    return _parse_published(text)
+
+
+# Corpora repeat the same few date strings; dateparser is slow on the ones it cannot read.
+@functools.lru_cache(maxsize=4096)
+def _parse_published(text: str) -> dt.date | None:
+    parsed = _parse_date_strict(text)
+    # dateparser costs ~0.1 s a miss (seconds on first use): only try text with a year and a day.
+    if parsed is None and _YEAR.search(text) and _DAY.search(_YEAR.sub(" ", text)):
+        parsed = _parse_date_loose(text)
+    if parsed is None or not _MIN_YEAR <= parsed.year <= _MAX_YEAR:
+        return None
+    return parsed
+
+
+def normalise_text(text: str) -> str:
+    """Text as later stages index it: \\n line breaks, no control chars, NFC, no outer space."""
+    text = _LINE_BREAKS.sub("\n", text)
+    text = _DROP.sub("", text)
+    return unicodedata.normalize("NFC", text).strip()
+
+
+# -- folders and files ---------------------------------------------------------------------
+
+
+def _read_folder(root: Path, max_chars: int) -> Iterator[Document | InputError]:
+    found = False
+    for item in _walk(root):
+        if isinstance(item, InputError):
+            yield item
+            continue
+        found = True
+        yield from _read_file(item, SUFFIXES[item.suffix.lower()], max_chars)
+    if not found:
+        yield InputError(f"folder holds no {_SUFFIX_LIST} files", source=str(root))
+
+
+def _walk(folder: Path) -> Iterator[Path | InputError]:
+    """Supported files under a folder, depth first, names in code-point order; hidden skipped."""
+    try:
+        with os.scandir(folder) as scan:
+            entries = sorted(scan, key=lambda entry: entry.name)
+    except OSError as e:
+        yield InputError(f"cannot list folder: {e.strerror or e}", source=str(folder))
+        return
+    for entry in entries:
+        path = folder / entry.name
+        if entry.name.startswith("."):
+            logger.debug("%s: hidden, skipped", path)
+            continue
+        try:
+            # Symlinked folders are not followed: they can loop or leave the tree.
+            if entry.is_dir(follow_symlinks=False):
+                yield from _walk(path)
+                continue
+            is_file = entry.is_file()
+        except OSError as e:
+            yield InputError(f"cannot read: {e.strerror or e}", source=str(path))
+            continue
+        if is_file and path.suffix.lower() in SUFFIXES:
+            yield path
+        else:
+            logger.debug("%s: not a %s file, skipped", path, _SUFFIX_LIST)
+
+
+def _read_file(path: Path, kind: str, max_chars: int) -> Iterator[Document | InputError]:
+    source = str(path)
+    try:
+        info = path.stat()
+        # A device or pipe named like a report (/dev/zero as x.txt) would never end.
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError("not a regular file", source=source)
+        if kind == "jsonl":
+            yield from _read_jsonl(path, source, max_chars)
+            return
+        limit = max_chars * _BYTES_PER_CHAR
+        if kind == "html":
+            limit += _HTML_MARKUP_ALLOWANCE
+        if info.st_size > limit:
+            raise _too_large(f"{info.st_size:,}", source, max_chars)
+        with path.open("rb") as stream:
+            # Bounded read: the file may have grown since it was measured.
+            data = stream.read(limit + 1)
+        if len(data) > limit:
+            raise _too_large(f"over {limit:,}", source, max_chars)
+        if kind == "html":
+            yield _html_document(data, source, max_chars)
+        else:
+            yield _text_document(data, source, max_chars)
+    except InputError as e:
+        yield e
+    except OSError as e:
+        yield InputError(f"cannot read: {e.strerror or e}", source=source)
+
+
+def _too_large(size: str, source: str, max_chars: int) -> InputError:
+    return InputError(
+        f"file is {size} bytes, too large for the limit of {max_chars:,} characters", source=source
+    )
+
+
+# -- plain text ----------------------------------------------------------------------------
+
+
+def _text_document(data: bytes, source: str, max_chars: int) -> Document:
+    text = normalise_text(_decode(data, source))
+    meta, body = _split_front_matter(text, source)
+    body = body.strip()
+    if not body:
+        raise InputError("empty file (no report text)", source=source)
+    _check_length(body, source, max_chars)
+    return Document(
+        id=document_id(body),
+        ref=source,
+        text=body,
+        title=meta.get("title"),
+        source=meta.get("source"),
+        url=_clean_url(meta.get("url"), source),
+        published=parse_published(meta.get("published")),
+    )
+
+
+def _decode(data: bytes, source: str) -> str:
+    """Bytes to str: UTF-16 with a BOM, else UTF-8 (BOM optional), else plausible cp1252."""
+    for bom, codec in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(codec)
+            except UnicodeDecodeError as e:
+                raise InputError(
+                    f"not {codec} text despite its byte-order mark", source=source
+                ) from e
+    _check_not_binary(data, source)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        fallback = _as_cp1252(data)
+        if fallback is None:
+            raise InputError(
+                f"not UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start}),"
+                " nor plausibly cp1252/latin-1",
+                source=source,
+            ) from e
+        logger.warning("%s: not UTF-8 (byte offset %d); read as cp1252", source, e.start)
+        return fallback
+
+
+def _check_not_binary(data: bytes, source: str) -> None:
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise InputError(f"binary file (NUL byte at offset {nul})", source=source)
+    if data:
+        controls = sum(1 for byte in data[:_SNIFF_BYTES] if byte in _CONTROL_BYTES)
+        share = controls / min(len(data), _SNIFF_BYTES)
+        if share > _MAX_CONTROL_SHARE:
+            raise InputError(f"binary file ({share:.0%} control bytes)", source=source)
+
+
+def _as_cp1252(data: bytes) -> str | None:
+    """The bytes as cp1252 if they read as Western text: few high bytes, letters or punctuation."""
+    high = sum(1 for byte in data if byte >= 0x80)
+    if high > _MAX_HIGH_BYTE_SHARE * len(data):
+        return None
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    for char in text:
+        if ord(char) >= 0x80 and not (
+            char in _CP1252_PUNCTUATION or unicodedata.category(char).startswith("L")
+        ):
+            return None
+    return text
+
+
+def _split_front_matter(text: str, source: str) -> tuple[dict[str, str], str]:
+    """Front-matter fields and the body after it; ({}, text) when there is no valid front matter."""
+    lines = text.split("\n", _FRONT_MATTER_MAX_LINES + 1)
+    if not lines or not _FRONT_MATTER_FENCE.fullmatch(lines[0]):
+        return {}, text
+    meta: dict[str, str] = {}
+    for number, line in enumerate(lines[1 : _FRONT_MATTER_MAX_LINES + 1], start=1):
+        if _FRONT_MATTER_END.fullmatch(line):
+            body = "\n".join(lines[number + 1 :])
+            return meta, body
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        match = _FRONT_MATTER_LINE.fullmatch(stripped)
+        if match is None:
+            # A leading rule followed by prose is not front matter: keep the whole text.
+            logger.debug("%s: line %d is not 'key: value'; no front matter", source, number + 1)
+            return {}, text
+        key = match.group(1).lower()
+        field = _FRONT_MATTER_KEYS.get(key)
+        value = _unquote(match.group(2).strip())
+        if field is None:
+            logger.debug("%s: front matter key %r ignored", source, key)
+        elif value:
+            meta[field] = value
+    logger.debug("%s: front matter not closed; read as text", source)
+    return {}, text
+
+
+def _unquote(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        return value[1:-1].strip()
+    return value
+
+
+# -- HTML ----------------------------------------------------------------------------------
+
+
+def _html_document(data: bytes, source: str, max_chars: int) -> Document:
+    """Article text, title and date via trafilatura (which dates pages with htmldate)."""
+    # Imported here: trafilatura pulls in lxml and htmldate, which plain-text runs never need.
+    import trafilatura
+    from trafilatura.utils import load_html
+
+    nul = data.find(b"\x00", 0, _SNIFF_BYTES)
+    if nul >= 0:
+        raise InputError(f"binary file (NUL byte at offset {nul})", source=source)
+    try:
+        tree = load_html(data)
+        if tree is None:
+            raise InputError("not HTML, or no extractable article text", source=source)
+        elements = sum(1 for _ in tree.iter())
+        if elements > MAX_HTML_ELEMENTS:
+            raise InputError(
+                f"page has {elements:,} HTML elements, over the limit of {MAX_HTML_ELEMENTS:,}",
+                source=source,
+            )
+        result = trafilatura.bare_extraction(
+            tree,
+            with_metadata=True,
+            include_comments=False,
+            include_images=False,
+            include_links=False,
+            include_formatting=False,
+        )
+    except InputError:
+        raise
+    except (RecursionError, MemoryError) as e:
+        raise InputError("HTML too deeply nested or too large to parse", source=source) from e
+    # trafilatura and lxml raise many undocumented types on hostile markup; any of them means
+    # this page cannot be read, and the batch must go on.
+    except Exception as e:
+        raise InputError(f"cannot extract HTML: {type(e).__name__}: {e}", source=source) from e
+    text = normalise_text(getattr(result, "text", None) or "")
+    if not text:
+        raise InputError("no extractable article text", source=source)
+    _check_length(text, source, max_chars)
+    return Document(
+        id=document_id(text),
+        ref=source,
+        text=text,
+        title=_clean_field(getattr(result, "title", None)),
+        source=_clean_field(getattr(result, "sitename", None)),
+        url=_clean_url(_clean_field(getattr(result, "url", None)), source),
+        published=parse_published(getattr(result, "date", None)),
+    )
+
+
+# -- JSONL ---------------------------------------------------------------------------------
+
+
+def _read_jsonl(path: Path, source: str, max_chars: int) -> Iterator[Document | InputError]:
+    limit = max_chars * _JSON_BYTES_PER_CHAR + _JSON_LINE_OVERHEAD
+    seen = False
+    with path.open("rb") as stream:
+        head = stream.read(_SNIFF_BYTES)
+        nul = head.find(b"\x00")
+        if nul >= 0:
+            yield InputError(f"binary file (NUL byte at offset {nul})", source=source)
+            return
+        stream.seek(0)
+        for number, line, overlong in _lines(stream, limit):
+            if overlong:
+                seen = True
+                yield InputError(
+                    f"line is over {limit:,} bytes, too long for the limit of"
+                    f" {max_chars:,} characters",
+                    source=source,
+                    line=number,
+                )
+                continue
+            if number == 1 and line.startswith(b"\xef\xbb\xbf"):
+                line = line[3:]
+            # Blank lines (a trailing newline, spacing between records) are not records.
+            if not line.strip():
+                continue
+            seen = True
+            try:
+                yield _jsonl_document(line, source, number, max_chars)
+            except InputError as e:
+                yield e
+    if not seen:
+        yield InputError("empty file (no reports)", source=source)
+
+
+def _lines(stream: BinaryIO, limit: int) -> Iterator[tuple[int, bytes, bool]]:
+    """(line number, bytes, overlong) for each line; an overlong line is skipped, never held."""
+    number = 0
+    while line := stream.readline(limit + 1):
+        number += 1
+        if len(line) <= limit:
+            yield number, line, False
+            continue
+        while not line.endswith(b"\n"):
+            line = stream.readline(1 << 20)
+            if not line:
+                break
+        yield number, b"", True
+
+
+def _jsonl_document(line: bytes, source: str, number: int, max_chars: int) -> Document:
+    def fail(message: str) -> InputError:
+        return InputError(message, source=source, line=number)
+
+    try:
+        raw = line.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise fail(f"not UTF-8 text (byte 0x{line[e.start]:02x} at offset {e.start})") from e
+    try:
+        # strict=False: raw tabs inside strings are common in hand-made files and harmless.
+        record: Any = json.loads(raw, strict=False)
+    except (json.JSONDecodeError, RecursionError) as e:
+        if isinstance(e, json.JSONDecodeError):
+            raise fail(f"bad JSON: {e.msg} (column {e.colno})") from e
+        raise fail("bad JSON: nested too deeply") from e
+    if not isinstance(record, dict):
+        raise fail(f"not a JSON object (got {_json_type(record)})")
+    ref = record.get("id")
+    if ref is None:
+        raise fail("missing 'id'")
+    # Integer ids are common in datasets; they are read as their decimal text.
+    if isinstance(ref, int) and not isinstance(ref, bool):
+        ref = str(ref)
+    if not isinstance(ref, str):
+        raise fail(f"'id' must be a string, not {_json_type(ref)}")
+    ref = normalise_text(ref)
+    if not ref:
+        raise fail("empty 'id'")
+    text = record.get("text")
+    if text is None:
+        raise fail("missing 'text'")
+    if not isinstance(text, str):
+        raise fail(f"'text' must be a string, not {_json_type(text)}")
+    text = normalise_text(text)
+    if not text:
+        raise fail("empty 'text'")
+    if len(text) > max_chars:
+        raise fail(f"report is {len(text):,} characters, over the limit of {max_chars:,}")
+    optional: dict[str, str | None] = {}
+    for key in ("title", "source", "url", "published"):
+        value = record.get(key)
+        if value is not None and not isinstance(value, str):
+            raise fail(f"{key!r} must be a string or null, not {_json_type(value)}")
+        optional[key] = _clean_field(value)
+    published = parse_published(optional["published"])
+    if optional["published"] and published is None:
+        logger.debug(
+            "%s:%d: publication date %r not understood", source, number, optional["published"]
+        )
+    return Document(
+        id=document_id(text),
+        ref=ref,
+        text=text,
+        title=optional["title"],
+        source=optional["source"],
+        url=_clean_url(optional["url"], f"{source}:{number}"),
+        published=published,
+    )
+
+
+def _json_type(value: object) -> str:
+    names = {dict: "object", list: "array", str: "string", bool: "boolean", float: "number"}
+    if value is None:
+        return "null"
+    return names.get(type(value), "number" if isinstance(value, int) else type(value).__name__)
+
+
+# -- shared helpers ------------------------------------------------------------------------
+
+
+def _check_length(text: str, source: str, max_chars: int) -> None:
+    if len(text) > max_chars:
+        raise InputError(
+            f"report is {len(text):,} characters, over the limit of {max_chars:,}", source=source
+        )
+
+
+def _clean_field(value: str | None) -> str | None:
+    """A metadata string on one line, or None when nothing is left."""
+    if not value:
+        return None
+    cleaned = " ".join(normalise_text(value).split())
+    return cleaned or None
+
+
+def _clean_url(value: str | None, source: str) -> str | None:
+    # Only web links are kept: a javascript: or data: URL would be live markup in any web view.
+    if value is None:
+        return None
+    if re.match(r"https?://", value, re.IGNORECASE):
+        return value
+    logger.debug("%s: url %r dropped (not http or https)", source, value)
+    return None
+
+
+def _parse_date_strict(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    try:
+        return dt.datetime.fromisoformat(text).date()
+    except ValueError:
+        pass
+    for pattern in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    try:
+        return email.utils.parsedate_to_datetime(text).date()
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+
+
+def _parse_date_loose(text: str) -> dt.date | None:
+    """Other written dates (any language dateparser knows); needs day, month and year."""
+    import dateparser  # imported here: it loads language data on first use
+
+    settings = {
+        "REQUIRE_PARTS": ["day", "month", "year"],
+        # Relative dates ("yesterday") have no fixed meaning in a stored report.
+        "PARSERS": ["custom-formats", "absolute-time"],
+        "RETURN_AS_TIMEZONE_AWARE": False,
+    }
+    try:
+        parsed = dateparser.parse(text, settings=settings)
+    except (ValueError, TypeError, OverflowError, re.error) as e:
+        logger.debug("date %r not parsed: %s", text, e)
+        return None
+    return parsed.date() if parsed is not None else None
