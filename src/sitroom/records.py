@@ -67,7 +67,8 @@ class Place:
 
 @dataclass(frozen=True, slots=True)
 class Location:
-    """Where an event happened. ``geo_precision`` follows ACLED: 1 town, 2 near/part of region, 3 region/country."""
+    """Where an event happened. ``geo_precision`` (ACLED): 1 town, 2 near it or part of a region,
+    3 region or country only."""
 
     name: str
     geonameid: int | None

@@ -1,0 +1,252 @@
+"""Actor mentions: names, demonym phrases and descriptions resolved to canonical actors."""
+
+from __future__ import annotations
+
+import importlib.resources
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Protocol
+
+import yaml
+from spacy.tokens import Doc, Span, Token
+
+from sitroom.errors import KnowledgeBaseError
+from sitroom.nlp import ACTOR_LABEL
+from sitroom.records import Actor, Mention
+
+# Prepositions after which a country name is where something happens, not who acts.
+_LOCATIVE_PREPS = frozenset(
+    {
+        "in",
+        "into",
+        "inside",
+        "from",
+        "to",
+        "across",
+        "through",
+        "near",
+        "at",
+        "toward",
+        "towards",
+        "throughout",
+        "within",
+        "around",
+        "along",
+        "outside",
+        "over",
+        "onto",
+        "via",
+        "beyond",
+        "between",
+    }
+)
+_NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE", "FAC"})
+
+
+class ActorKnowledge(Protocol):
+    """What this stage needs of the actor knowledge base (``sitroom.knowledge.ActorKB``)."""
+
+    def get(self, actor_id: str) -> Actor | None: ...
+    def lookup(self, text: str) -> Actor | None: ...
+    def demonym_country(self, word: str) -> str | None: ...
+    def country_by_name(self, text: str) -> str | None: ...
+    def state(self, iso2: str) -> Actor | None: ...
+    def forces(self, iso2: str) -> Actor | None: ...
+    def police(self, iso2: str) -> Actor | None: ...
+    def civilians(self, iso2: str) -> Actor | None: ...
+    def generic(self, term: str, *, country: str | None) -> Actor | None: ...
+    def new_actor(
+        self, name: str, *, kind: str = "unknown", country: str | None = None
+    ) -> Actor: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ActorMention:
+    """An actor named in the doc: tokens [start, end), and the actor it resolves to."""
+
+    start: int
+    end: int
+    actor: Actor
+    how: str  # 'name', 'demonym', 'country', 'generic', 'new'
+
+    def to_mention(self, doc: Doc, document_id: str) -> Mention:
+        span = doc[self.start : self.end]
+        return Mention(
+            document_id=document_id,
+            start=span.start_char,
+            end=span.end_char,
+            text=span.text,
+            kind="actor",
+            actor_id=self.actor.id,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class HeadNouns:
+    """Head nouns that make a demonym an actor, by the kind of actor they make."""
+
+    forces: frozenset[str]
+    state: frozenset[str]
+    police: frozenset[str]
+    civilians: frozenset[str]
+
+    @classmethod
+    def load(cls) -> HeadNouns:
+        resource = importlib.resources.files("sitroom") / "data" / "actor_heads.yaml"
+        try:
+            data = yaml.safe_load(resource.read_text(encoding="utf-8"))
+            return cls(
+                **{
+                    k: frozenset(str(w).lower() for w in data[k])
+                    for k in ("forces", "state", "police", "civilians")
+                }
+            )
+        except (yaml.YAMLError, KeyError, TypeError) as e:
+            raise KnowledgeBaseError(f"actor_heads.yaml: malformed: {e!r}") from e
+
+    def kind_of(self, token: Token) -> str | None:
+        for kind in ("forces", "state", "police", "civilians"):
+            words: frozenset[str] = getattr(self, kind)
+            if token.lower_ in words or token.lemma_.lower() in words:
+                return kind
+        return None
+
+
+def find_actors(
+    doc: Doc,
+    *,
+    kb: ActorKnowledge,
+    heads: HeadNouns,
+    country: str | None,
+    places: Iterable[tuple[int, int]] = (),
+) -> list[ActorMention]:
+    """Actor mentions in reading order; at most one per token.
+
+    ``country``: the report's (ISO2). ``places``: token spans the gazetteer resolved; an
+    unknown name there is a place ("Hama"), not a new actor.
+    """
+    taken = [False] * len(doc)
+    place_tokens = {i for start, end in places for i in range(start, end)}
+    found: list[ActorMention] = []
+
+    def add(start: int, end: int, actor: Actor | None, how: str) -> None:
+        if actor is None or any(taken[start:end]):
+            return
+        for i in range(start, end):
+            taken[i] = True
+        found.append(ActorMention(start, end, actor, how))
+
+    for ent in doc.ents:
+        if ent.label_ == ACTOR_LABEL and ent.ent_id_:
+            actor = kb.get(ent.ent_id_)
+            if actor is not None:
+                add(ent.start, ent.end, actor, "name")
+    for ent in doc.ents:
+        if ent.label_ in _NAME_LABELS and not any(taken[ent.start : ent.end]):
+            is_place = any(i in place_tokens for i in range(ent.start, ent.end))
+            _resolve_entity(ent, kb=kb, heads=heads, add=add, is_place=is_place)
+    for token in doc:
+        if taken[token.i] or token.pos_ not in ("NOUN", "PROPN", "ADJ"):
+            continue
+        two = doc[token.i : token.i + 2]
+        for span in (two, token) if len(two) == 2 else (token,):
+            text = span.text
+            actor = kb.generic(text, country=country)
+            if actor is not None:
+                end = span.end if isinstance(span, Span) else token.i + 1
+                add(token.i, end, actor, "generic")
+                break
+    found.sort(key=lambda m: m.start)
+    return found
+
+
+def _resolve_entity(
+    ent: Span, *, kb: ActorKnowledge, heads: HeadNouns, add, is_place: bool = False
+) -> None:
+    doc = ent.doc
+    actor = kb.lookup(ent.text)
+    if actor is not None and ent.label_ != "GPE":
+        add(ent.start, ent.end, actor, "name")
+        return
+    iso2 = kb.demonym_country(ent.text) if ent.label_ == "NORP" else None
+    if ent.label_ == "GPE":
+        iso2 = kb.country_by_name(ent.text)
+    if iso2 is not None:
+        head_end, kind = _head_phrase(doc, ent.end, heads)
+        if kind is not None:
+            add(ent.start, head_end, _by_kind(kb, iso2, kind), "demonym")
+        elif ent.label_ == "GPE" and _acts(ent):
+            add(ent.start, ent.end, kb.state(iso2), "country")
+        elif ent.label_ == "NORP" and _modifies_noun(ent):
+            # "Russian airstrikes", "Syrian and Russian jets": the country's forces act.
+            add(ent.start, ent.end, kb.forces(iso2), "demonym")
+        return
+    if ent.label_ in ("PERSON", "ORG") and _acts(ent) and not is_place:
+        kind = "person" if ent.label_ == "PERSON" else "organisation"
+        add(ent.start, ent.end, kb.new_actor(ent.text, kind=kind), "new")
+
+
+def _head_phrase(doc: Doc, after: int, heads: HeadNouns) -> tuple[int, str | None]:
+    """The head noun right after a demonym ("Russian [and Syrian] jets"), as (end, kind)."""
+    i = after
+    # Skip a coordinated demonym and adjectives: "Russian and Syrian jets", "Iranian military".
+    while i < len(doc) and i < after + 4:
+        token = doc[i]
+        kind = heads.kind_of(token)
+        if kind is not None and token.pos_ in ("NOUN", "PROPN", "ADJ"):
+            end = i + 1
+            if end < len(doc) and heads.kind_of(doc[end]) == kind and doc[end].pos_ == "NOUN":
+                end += 1
+            return end, kind
+        if token.pos_ not in ("ADJ", "CCONJ", "PUNCT") and token.ent_type_ != "NORP":
+            break
+        i += 1
+    return after, None
+
+
+def _by_kind(kb: ActorKnowledge, iso2: str, kind: str) -> Actor | None:
+    return {
+        "forces": kb.forces,
+        "state": kb.state,
+        "police": kb.police,
+        "civilians": kb.civilians,
+    }[kind](iso2)
+
+
+def _modifies_noun(ent: Span) -> bool:
+    """A demonym that is an adjective of a noun, directly or as a coordinated adjective."""
+    token = ent.root
+    while token.dep_ == "conj" and token.head.i != token.i:
+        token = token.head
+    return token.dep_ in ("amod", "compound", "nmod") and token.head.pos_ == "NOUN"
+
+
+def _acts(ent: Span) -> bool:
+    """A name that acts or is acted on, rather than a place where something happens."""
+    root = ent.root
+    head = root.head
+    if root.dep_ == "pobj" and head.lower_ in _LOCATIVE_PREPS:
+        return False
+    if root.dep_ == "compound":
+        return False
+    return root.dep_ in (
+        "nsubj",
+        "nsubjpass",
+        "dobj",
+        "pobj",
+        "conj",
+        "appos",
+        "poss",
+        "agent",
+        "ROOT",
+        "attr",
+    )
+
+
+def actor_at(mentions: Iterable[ActorMention], doc: Doc) -> list[ActorMention | None]:
+    """A token-indexed view: for each token, the actor mention covering it, or None."""
+    index: list[ActorMention | None] = [None] * len(doc)
+    for mention in mentions:
+        for i in range(mention.start, mention.end):
+            index[i] = mention
+    return index

@@ -1,0 +1,264 @@
+"""The per-document pipeline: nlp -> places -> actors -> dates, quantities -> events -> relations.
+
+``Resources`` holds everything loaded once (spaCy model, knowledge base, gazetteer, lexicons);
+``analyze_docs`` streams documents through spaCy in batches and returns one ``Analysis`` each.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from sitroom.config import Config
+from sitroom.extract.actors import ActorMention, HeadNouns, find_actors
+from sitroom.extract.control import extract_control
+from sitroom.extract.events import Candidate, extract_events
+from sitroom.extract.facts import CasualtyHit, DateHit, DocFacts, PlaceHit
+from sitroom.extract.relations import RelationCues, extract_relations
+from sitroom.fatalities import find_casualties
+from sitroom.gazetteer import Gazetteer
+from sitroom.knowledge import ActorKB
+from sitroom.lexicon import CueLexicon
+from sitroom.nlp import ACTOR_LABEL, build_nlp
+from sitroom.places import PlaceContext, find_places
+from sitroom.records import Actor, Analysis, Document, Mention
+from sitroom.temporal import resolve_date
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Resources:
+    """Everything the stages need, loaded once per process."""
+
+    nlp: Language
+    kb: ActorKB
+    gazetteer: Gazetteer
+    lexicon: CueLexicon
+    heads: HeadNouns
+    relation_cues: RelationCues
+
+
+def load_resources(config: Config) -> Resources:
+    """Load the model, knowledge base, gazetteer (from its cache) and lexicons."""
+    kb = ActorKB.load(extra=config.knowledge)
+    nlp = build_nlp(config.model, actor_patterns=kb.patterns())
+    return Resources(
+        nlp=nlp,
+        kb=kb,
+        gazetteer=Gazetteer.load(cache_dir=config.cache_dir),
+        lexicon=CueLexicon.load(),
+        heads=HeadNouns.load(),
+        relation_cues=RelationCues.load(),
+    )
+
+
+def analyze_docs(
+    documents: Iterable[Document], *, resources: Resources, batch_size: int = 16
+) -> Iterator[Analysis]:
+    """One Analysis per document, in input order; spaCy runs over them in batches."""
+    pairs = ((d.text, d) for d in documents)
+    for doc, document in resources.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
+        yield analyze_doc(doc, document, resources=resources)
+
+
+def analyze_doc(doc: Doc, document: Document, *, resources: Resources) -> Analysis:
+    """Extract everything from one parsed document."""
+    places = _place_hits(doc, document, resources)
+    country = _main_country(places)
+    actor_mentions = find_actors(
+        doc,
+        kb=resources.kb,
+        heads=resources.heads,
+        country=country,
+        places=[(p.start, p.end) for p in places if p.mention.place is not None],
+    )
+    places = [p for p in places if not _inside_name(p, actor_mentions)]
+    facts = DocFacts(
+        doc=doc,
+        document=document,
+        actors=actor_mentions,
+        places=places,
+        dates=_date_hits(doc, document),
+        casualties=_casualty_hits(doc),
+        cues=resources.lexicon.match(doc),
+        country=country,
+    )
+    candidates = extract_events(facts, lexicon=resources.lexicon)
+    relations = extract_relations(
+        facts, cues=resources.relation_cues, events=candidates, kb=resources.kb
+    )
+    control = extract_control(facts, events=candidates)
+    mentions = _mentions(facts)
+    actors = _actors_used(facts, candidates, relations, control, kb=resources.kb)
+    events = tuple(c.event for c in candidates)
+    return Analysis(
+        document=document,
+        mentions=mentions,
+        actors=actors,
+        events=events,
+        relations=tuple(relations),
+        control=tuple(control),
+        main_event=main_event(candidates),
+    )
+
+
+def main_event(candidates: list[Candidate]) -> str | None:
+    """The event a report is chiefly about: current, ACLED-typed, strong, early, deadly."""
+    if not candidates:
+        return None
+
+    def weight(c: Candidate) -> float:
+        event = c.event
+        w = c.score
+        w += 1.5 if event.event_type else 0.0
+        w -= 3.0 if event.status in ("background", "denied") else 0.0
+        w -= 1.0 if event.status == "planned" else 0.0
+        w += 0.5 if event.fatalities else 0.0
+        w -= 0.15 * min(c.sentence, 10)
+        return w
+
+    return max(candidates, key=weight).event.id
+
+
+def _place_hits(doc: Doc, document: Document, resources: Resources) -> list[PlaceHit]:
+    hits = []
+    for mention in find_places(
+        doc, document_id=document.id, gazetteer=resources.gazetteer, context=PlaceContext()
+    ):
+        span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        if span is not None:
+            hits.append(PlaceHit(span.start, span.end, mention))
+    return hits
+
+
+def _main_country(places: list[PlaceHit]) -> str | None:
+    counts = Counter(p.mention.place.country for p in places if p.mention.place is not None)
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def _inside_name(hit: PlaceHit, actors: list[ActorMention]) -> bool:
+    """A place-like word inside a known actor's name ("Sham" in "Hayat Tahrir al-Sham")."""
+    return any(
+        a.how == "name"
+        and a.start <= hit.start
+        and hit.end <= a.end
+        and (a.end - a.start) > (hit.end - hit.start)
+        for a in actors
+    )
+
+
+def _date_hits(doc: Doc, document: Document) -> list[DateHit]:
+    hits = []
+    for ent in doc.ents:
+        if ent.label_ != "DATE":
+            continue
+        resolved = resolve_date(ent.text, published=document.published)
+        if resolved is None:
+            continue
+        hits.append(
+            DateHit(
+                ent.start,
+                ent.end,
+                ent.text,
+                resolved.date,
+                resolved.precision,
+                resolved.is_past_background,
+            )
+        )
+    return hits
+
+
+def _casualty_hits(doc: Doc) -> list[CasualtyHit]:
+    hits = []
+    for sent in doc.sents:
+        base = sent.start_char
+        for c in find_casualties(sent.text):
+            span = doc.char_span(base + c.start, base + c.end, alignment_mode="expand")
+            if span is None:
+                continue
+            hits.append(
+                CasualtyHit(
+                    span.start,
+                    span.end,
+                    c.number_text,
+                    c.number,
+                    c.kind,
+                    base + c.start,
+                    base + c.end,
+                )
+            )
+    return hits
+
+
+def _mentions(facts: DocFacts) -> tuple[Mention, ...]:
+    doc, document_id = facts.doc, facts.document.id
+    out: list[Mention] = [a.to_mention(doc, document_id) for a in facts.actors]
+    out += [p.mention for p in facts.places]
+    for d in facts.dates:
+        span = doc[d.start : d.end]
+        out.append(
+            Mention(
+                document_id,
+                span.start_char,
+                span.end_char,
+                span.text,
+                "date",
+                value=d.date.isoformat() if d.date else None,
+            )
+        )
+    for c in facts.casualties:
+        out.append(
+            Mention(
+                document_id,
+                c.start_char,
+                c.end_char,
+                doc.text[c.start_char : c.end_char],
+                "quantity",
+                value=str(c.number),
+            )
+        )
+    out.sort(key=lambda m: (m.start, m.end, m.kind))
+    return tuple(out)
+
+
+def _actors_used(
+    facts: DocFacts, candidates, relations, control, *, kb: ActorKB
+) -> tuple[Actor, ...]:
+    """Every actor the analysis refers to, parents included, so stored ids always resolve."""
+    by_id: dict[str, Actor] = {m.actor.id: m.actor for m in facts.actors}
+    wanted = set(by_id)
+    for c in candidates:
+        e = c.event
+        wanted.update(
+            x for x in (e.actor1, e.actor2, e.claimed_by, *e.assoc_actor_1, *e.assoc_actor_2) if x
+        )
+    wanted.update(r.subject for r in relations)
+    wanted.update(r.object for r in relations)
+    wanted.update(c.controller for c in control)
+    pending = list(wanted)
+    while pending:
+        actor_id = pending.pop()
+        actor = by_id.get(actor_id) or kb.get(actor_id)
+        if actor is None:
+            continue
+        by_id[actor_id] = actor
+        wanted.add(actor_id)
+        if actor.parent and actor.parent not in wanted:
+            pending.append(actor.parent)
+    return tuple(sorted((by_id[i] for i in wanted if i in by_id), key=lambda a: a.id))
+
+
+__all__ = [
+    "ACTOR_LABEL",
+    "Resources",
+    "analyze_doc",
+    "analyze_docs",
+    "load_resources",
+    "main_event",
+]
