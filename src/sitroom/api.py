@@ -1,0 +1,109 @@
+"""The Python API: ``sitroom.analyze`` reads reports, extracts, stores and returns typed records."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import chain
+from pathlib import Path
+
+from sitroom.config import Config, load_config
+from sitroom.errors import InputError
+from sitroom.ids import document_id
+from sitroom.ingest import read_inputs
+from sitroom.pipeline import Resources, analyze_docs, load_resources
+from sitroom.records import Analysis, Document
+from sitroom.store import Store
+
+log = logging.getLogger(__name__)
+
+_RESOURCES: dict[Config, Resources] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    """What one ``analyze`` call did: new analyses, reports already stored, bad inputs."""
+
+    analyses: tuple[Analysis, ...] = ()
+    already_stored: tuple[str, ...] = ()  # refs of reports whose text was stored before
+    errors: tuple[InputError, ...] = field(default=())
+
+
+def resources_for(config: Config) -> Resources:
+    """Load (once per process and configuration) the model, knowledge base and gazetteer."""
+    if config not in _RESOURCES:
+        _RESOURCES[config] = load_resources(config)
+    return _RESOURCES[config]
+
+
+def document_from_text(
+    text: str,
+    *,
+    ref: str | None = None,
+    title: str | None = None,
+    source: str | None = None,
+    url: str | None = None,
+    published: dt.date | None = None,
+) -> Document:
+    """A Document for text given in memory; ``ref`` defaults to its id."""
+    text = text.replace("\r\n", "\n")
+    doc_id = document_id(text)
+    return Document(doc_id, ref or doc_id, text, title, source, url, published)
+
+
+def analyze(
+    paths: Iterable[str | Path] = (),
+    *,
+    documents: Iterable[Document] = (),
+    db: str | Path | None = None,
+    config: Config | None = None,
+    on_document: Callable[[str], None] | None = None,
+) -> RunResult:
+    """Analyse report files/folders and in-memory documents; store them when ``db`` is given.
+
+    A report whose text is already in the store is not analysed again. Bad inputs are returned
+    as errors; the rest of the batch goes on.
+    """
+    config = config or load_config()
+    errors: list[InputError] = []
+    skipped: list[str] = []
+    store = Store.open(db) if db is not None else None
+
+    def fresh() -> Iterator[Document]:
+        seen: set[str] = set()
+        items = chain(read_inputs([Path(p) for p in paths], max_chars=config.max_chars), documents)
+        for item in items:
+            if isinstance(item, InputError):
+                log.warning("%s", item)
+                errors.append(item)
+                if on_document:
+                    on_document(item.source)
+            elif item.id in seen or (store is not None and store.has_document(item.id)):
+                skipped.append(item.ref)
+                if on_document:
+                    on_document(item.ref)
+            else:
+                seen.add(item.id)
+                yield item
+
+    try:
+        analyses: list[Analysis] = []
+        pending = fresh()
+        first = next(pending, None)
+        if first is not None:
+            resources = resources_for(config)
+            stream = analyze_docs(
+                chain([first], pending), resources=resources, batch_size=config.batch_size
+            )
+            for analysis in stream:
+                if store is not None:
+                    store.save(analysis)
+                analyses.append(analysis)
+                if on_document:
+                    on_document(analysis.document.ref)
+        return RunResult(tuple(analyses), tuple(skipped), tuple(errors))
+    finally:
+        if store is not None:
+            store.close()

@@ -1,0 +1,154 @@
+"""The command line: a thin layer over ``sitroom.api``; errors become one line and an exit code."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from sitroom import __version__
+from sitroom.api import analyze as run_analyze
+from sitroom.config import load_config
+from sitroom.errors import SitroomError
+from sitroom.export import EXPORT_FORMATS, export
+from sitroom.report import render
+from sitroom.store import Store
+
+app = typer.Typer(
+    help="sitroom: conflict news reports in, one source-checked situation picture out.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+err = Console(stderr=True)
+
+# Exit codes: 0 all good, 1 error, 2 usage (typer), 3 some inputs were skipped.
+EXIT_SKIPPED = 3
+
+DbOption = Annotated[Path, typer.Option("--db", help="SQLite database file.")]
+ConfigOption = Annotated[
+    Path | None, typer.Option("--config", help="TOML file overriding defaults.")
+]
+
+
+def _fail(error: Exception) -> typer.Exit:
+    err.print(f"[red]error:[/red] {error}")
+    return typer.Exit(1)
+
+
+@app.callback()
+def main(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress details.")] = False,
+) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.ERROR,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+@app.command()
+def version() -> None:
+    """Print sitroom's version."""
+    typer.echo(f"sitroom {__version__}")
+
+
+@app.command()
+def analyze(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Report files (.txt, .html, .jsonl) or folders.")
+    ],
+    db: DbOption = Path("sitroom.db"),
+    config: ConfigOption = None,
+    report: Annotated[bool, typer.Option(help="Print the situation report afterwards.")] = True,
+    quotes: Annotated[bool, typer.Option(help="Show each event's quote in the report.")] = False,
+) -> None:
+    """Read reports, extract the situation picture, store it in --db and print the report."""
+    console = Console()
+    try:
+        cfg = load_config(config)
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed} reports"),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+            disable=not err.is_terminal,
+        ) as progress:
+            task = progress.add_task("Analysing", total=None)
+            result = run_analyze(
+                paths,
+                db=db,
+                config=cfg,
+                on_document=lambda ref: progress.update(
+                    task, advance=1, description=f"Analysing {Path(ref).name}"
+                ),
+            )
+        for error in result.errors:
+            err.print(f"[yellow]skipped:[/yellow] {error}")
+        err.print(
+            f"{len(result.analyses)} reports analysed, "
+            f"{len(result.already_stored)} already stored, "
+            f"{len(result.errors)} skipped → {db}"
+        )
+        if report:
+            with Store.open(db, read_only=True) as store:
+                render(store.picture(), console, quotes=quotes)
+    except SitroomError as e:
+        raise _fail(e) from e
+    if result.errors:
+        raise typer.Exit(EXIT_SKIPPED)
+
+
+@app.command("report")
+def report_command(
+    db: DbOption = Path("sitroom.db"),
+    quotes: Annotated[bool, typer.Option(help="Show each event's quote.")] = False,
+) -> None:
+    """Print the situation report for everything stored in --db."""
+    try:
+        with Store.open(db, read_only=True) as store:
+            render(store.picture(), Console(), quotes=quotes)
+    except SitroomError as e:
+        raise _fail(e) from e
+
+
+@app.command("export")
+def export_command(
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help=f"One of: {', '.join(EXPORT_FORMATS)}.")
+    ] = "json",
+    db: DbOption = Path("sitroom.db"),
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Output file (default: stdout).")
+    ] = None,
+) -> None:
+    """Write the stored picture in a standard format."""
+    try:
+        with Store.open(db, read_only=True) as store:
+            picture = store.picture()
+        if out is None:
+            export(picture, fmt, sys.stdout)
+        else:
+            tmp = out.with_name(out.name + ".part")
+            try:
+                with tmp.open("w", encoding="utf-8", newline="") as handle:
+                    export(picture, fmt, handle)
+                tmp.replace(out)
+            except OSError as e:
+                raise SitroomError(f"{out}: cannot write: {e}") from e
+            finally:
+                tmp.unlink(missing_ok=True)
+            err.print(f"wrote {fmt} to {out}")
+    except SitroomError as e:
+        raise _fail(e) from e
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

