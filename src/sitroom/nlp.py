@@ -40,6 +40,18 @@ def _is_dateline(span: Span) -> bool:
     )
 
 
+def _as_phrase(pattern: dict[str, object]) -> dict[str, object]:
+    """A token pattern that only matches lowercase forms, as a phrase pattern.
+
+    The phrase matcher is a hash lookup; the token matcher walks every pattern at every token
+    and cost two thirds of the run time with the knowledge base's thousands of aliases.
+    """
+    tokens = pattern["pattern"]
+    if isinstance(tokens, list) and all(list(t) == ["LOWER"] for t in tokens):
+        return {**pattern, "pattern": " ".join(str(t["LOWER"]) for t in tokens)}
+    return pattern
+
+
 def build_nlp(model: str, *, actor_patterns: list[dict[str, object]] | None = None) -> Language:
     """Load ``model`` (an installed package; nothing is downloaded) and add the actor ruler.
 
@@ -60,8 +72,8 @@ def build_nlp(model: str, *, actor_patterns: list[dict[str, object]] | None = No
             "entity_ruler",
             name="sitroom_actors",
             before="ner" if "ner" in nlp.pipe_names else None,
-            config={"phrase_matcher_attr": None, "validate": False, "overwrite_ents": True},
+            config={"phrase_matcher_attr": "LOWER", "validate": False, "overwrite_ents": True},
         )
-        ruler.add_patterns(actor_patterns)  # type: ignore[attr-defined]
+        ruler.add_patterns([_as_phrase(p) for p in actor_patterns])  # type: ignore[attr-defined]
         log.debug("actor ruler: %d patterns", len(actor_patterns))
     return nlp
