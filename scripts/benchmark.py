@@ -8,6 +8,7 @@ report once caches are built. Run it with `make bench`; the targets live in the 
     python scripts/benchmark.py [--stories PATH] [--report PATH]
 """
 
+# ruff: noqa: E402  (thread limits must be set before numpy/spaCy are imported)
 from __future__ import annotations
 
 import os
