@@ -41,6 +41,9 @@ class EventType:
     needs_all: tuple[str, ...]
     weights: dict[str, float]
     by_actor_kind: dict[str, str]  # actor1's kind -> the type label to use instead
+    # Triggers of these concepts may anchor this type when its own concept is in the clause
+    # ("warplanes *struck*": the weapon names the sub-event, the verb only says it happened).
+    anchored_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +79,7 @@ class CueLexicon:
                     requires=tuple(spec.get("requires") or ()),
                     needs_all=tuple(spec.get("needs_all") or ()),
                     weights={k: float(v) for k, v in spec["weights"].items()},
+                    anchored_by=tuple(spec.get("anchored_by") or ()),
                     by_actor_kind={
                         str(k): str(v) for k, v in (spec.get("by_actor_kind") or {}).items()
                     },

@@ -159,7 +159,11 @@ def _best_type(
 ) -> tuple[EventType, float] | None:
     best: tuple[float, int, EventType] | None = None
     for event_type in lexicon.types.values():
-        if event_type.requires and not any(c in anchored for c in event_type.requires):
+        named = any(c in anchored for c in event_type.requires) or (
+            any(c in anchored for c in event_type.anchored_by)
+            and any(present.get(c, 0.0) >= 0.7 for c in event_type.requires)
+        )
+        if event_type.requires and not named:
             continue
         if event_type.needs_all and not all(c in present for c in event_type.needs_all):
             continue
@@ -226,8 +230,6 @@ def _build_event(
     status, claimed_by = _status(anchor, sent, facts, lexicon, date_hit)
     location = _location(facts, anchor, sent, clause, group)
     fatalities, fatalities_text = _fatalities(facts, anchor, sent, event_type)
-    if actor1 is None and actor2 is None and location is None and fatalities is None:
-        return None  # no who, where or toll: a word, not an event ("Leave a reply")
     plover = event_type.plover
     if event_type.label == "DIPLO":
         trigger_key = next((c.phrase for c in group + secondaries if c.concept == "diplomacy"), "")
