@@ -311,7 +311,11 @@ def _verb_arguments(
     for child in verb.children:
         if skip is not None and child.i == skip.i:
             continue
-        if child.dep_ in ("nsubj", "csubj"):
+        if child.dep_ in ("nsubj", "csubj") and child.tag_ in ("WDT", "WP"):
+            if verb.dep_ == "relcl":  # "the rebels, who captured ...": the antecedent acts
+                agents.append(verb.head)
+                subject_found = True
+        elif child.dep_ in ("nsubj", "csubj"):
             agents.append(child)
             subject_found = True
         elif child.dep_ == "agent":

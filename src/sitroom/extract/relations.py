@@ -211,8 +211,15 @@ def _targets_of_modifier(token: Token, facts: DocFacts) -> list[Actor]:
 
 def _subjects(verb: Token, facts: DocFacts, kb) -> list[Actor]:
     subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
-    if not subjects and verb.dep_ in ("relcl", "acl") and verb.head.i != verb.i:
+    relative = verb.dep_ in ("relcl", "acl") and verb.head.i != verb.i
+    if relative and not subjects:
         subjects = [verb.head]
+    elif relative and all(s.tag_ in ("WDT", "WP") for s in subjects):
+        # "Israel and Hezbollah, which is supported by Iran": the name right before the pronoun.
+        i = subjects[0].i - 1
+        while i > verb.sent.start and verb.doc[i].is_punct:
+            i -= 1
+        subjects = [verb.doc[i]]
     return _all_actors(subjects, facts, kb)
 
 
