@@ -1,0 +1,259 @@
+"""Reports of one real-world event, within a report and across reports, become one MergedEvent.
+
+Two events are the same when nothing vetoes it (background vs current status, different event
+types, disjoint actors, places apart, dates a window apart, very different fatality figures on
+a weak match) and at least two of place, date and actors positively agree.
+
+Events are visited in a canonical order: their document's publication date (unknown last), then
+document id, position in the text and event id. Each joins the best-matching group all of whose
+members it matches (complete link), or starts a group. Sorting makes the result independent of
+input order; visiting in publication order means a report published after all the others can
+join a group but never reshapes the groups formed before it.
+
+Ids: a merged event's id is ``content_id("merged-event", first.id)``, ``first`` being its first
+member in that order (the earliest report's event). A source published later joining an event
+keeps its id; only a back-filled report published before all of its members changes it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from typing import TypeVar
+
+from sitroom.ids import content_id
+from sitroom.ledger import (
+    DEFAULT_RULES,
+    MergedEvent,
+    MergeRules,
+    date_gap,
+    place_match,
+    related,
+)
+from sitroom.reconcile import fatality_range, field_claims, independent_sources
+from sitroom.records import DATE_PRECISIONS, Actor, Document, Event
+
+T = TypeVar("T", bound=Hashable)
+
+# Feature families and their levels, strongest first; a merged event reports, per family, the
+# weakest level over all pairs of its members. Weights rank candidate groups for a new event.
+_LEVELS: dict[str, tuple[str, ...]] = {
+    "type": ("sub_event_type", "event_type", "plover_type"),
+    "actors": ("overlap", "one-missing"),
+    "place": ("same", "near", "region", "unknown"),
+    "date": ("same", "days", "period", "unknown"),
+    "fatalities": ("same", "close", "far", "unknown"),
+}
+_WEIGHTS: dict[str, tuple[int, ...]] = {
+    "type": (2, 1, 0),
+    "actors": (2, 0),
+    "place": (3, 2, 1, 0),
+    "date": (3, 2, 1, 0),
+    "fatalities": (1, 0, 0, 0),
+}
+# At least this many of place (same or near), date (known, in window) and actors (overlapping)
+# must agree: a shared event type alone does not make two reports one event.
+_MIN_STRONG = 2
+
+_Levels = dict[str, str]
+
+
+def _type_level(a: Event, b: Event) -> str | None:
+    if a.event_type is not None and b.event_type is not None:
+        if a.event_type != b.event_type:
+            return None
+        same_sub = a.sub_event_type is not None and a.sub_event_type == b.sub_event_type
+        return "sub_event_type" if same_sub else "event_type"
+    return "plover_type" if a.plover_type == b.plover_type else None
+
+
+def _actor_set(event: Event) -> set[str]:
+    ids = {event.actor1, event.actor2, *event.assoc_actor_1, *event.assoc_actor_2}
+    return {a for a in ids if a is not None}
+
+
+def _actor_level(a: Event, b: Event, actors: Mapping[str, Actor]) -> str | None:
+    ours, theirs = _actor_set(a), _actor_set(b)
+    if not ours or not theirs:
+        return "one-missing"
+    return "overlap" if any(related(x, y, actors) for x in ours for y in theirs) else None
+
+
+def _date_level(a: Event, b: Event, rules: MergeRules) -> str | None:
+    gap = date_gap(a.event_date, a.date_precision, b.event_date, b.date_precision)
+    if gap is None:
+        return "unknown"
+    if gap > rules.day_window:
+        return None
+    if a.date_precision == b.date_precision == "day":
+        return "same" if gap == 0 else "days"
+    return "period"
+
+
+def _fatality_level(a: Event, b: Event, rules: MergeRules) -> str:
+    if a.fatalities is None or b.fatalities is None:
+        return "unknown"
+    if a.fatalities == b.fatalities:
+        return "same"
+    low, high = sorted((a.fatalities, b.fatalities))
+    return "far" if (high + 1) / (low + 1) >= rules.fatality_factor else "close"
+
+
+def match_events(
+    a: Event, b: Event, *, actors: Mapping[str, Actor], rules: MergeRules = DEFAULT_RULES
+) -> _Levels | None:
+    """The level of each feature family (see _LEVELS) where two events tell one, else None."""
+    if (a.status == "background") != (b.status == "background"):
+        return None
+    # Cheapest tests first: most pairs fail on type or date.
+    kind = _type_level(a, b)
+    if kind is None:
+        return None
+    date = _date_level(a, b, rules)
+    if date is None:
+        return None
+    place = place_match(a.location, b.location, max_km=rules.max_km)
+    if place is None:
+        return None
+    who = _actor_level(a, b, actors)
+    if who is None:
+        return None
+    strong = (place in ("same", "near")) + (date != "unknown") + (who == "overlap")
+    if strong < _MIN_STRONG:
+        return None
+    fatalities = _fatality_level(a, b, rules)
+    if fatalities in ("close", "far") and a.document_id == b.document_id:
+        return (
+            None  # a report giving two figures tells two incidents; it does not contradict itself
+        )
+    if fatalities == "far" and not (strong == 3 and date in ("same", "days")):
+        return None  # "300 killed" and "25 killed" are one event only if all else agrees closely
+    return {"type": kind, "actors": who, "place": place, "date": date, "fatalities": fatalities}
+
+
+def _weakest(a: _Levels, b: _Levels) -> _Levels:
+    return {f: max(a[f], b[f], key=_LEVELS[f].index) for f in _LEVELS}
+
+
+def _join(
+    event: Event, cluster: list[Event], *, actors: Mapping[str, Actor], rules: MergeRules
+) -> _Levels | None:
+    """Weakest levels between ``event`` and every member of a group; None if one does not match."""
+    joined: _Levels | None = None
+    for member in cluster:
+        levels = match_events(member, event, actors=actors, rules=rules)
+        if levels is None:
+            return None
+        joined = levels if joined is None else _weakest(joined, levels)
+    return joined
+
+
+def _score(levels: _Levels) -> int:
+    return sum(_WEIGHTS[f][_LEVELS[f].index(levels[f])] for f in _LEVELS)
+
+
+def _canonical(events: Sequence[Event], documents: Mapping[str, Document]) -> list[Event]:
+    """Events without duplicate ids, in visiting order (publication date, document, offset)."""
+    unique: dict[str, Event] = {}
+    for event in sorted(events, key=lambda e: (e.id, repr(e))):
+        unique.setdefault(event.id, event)
+
+    def key(event: Event) -> tuple[dt.date, str, int, str]:
+        document = documents.get(event.document_id)
+        published = document.published if document and document.published else dt.date.max
+        start = min((ev.start for ev in event.evidence), default=0)
+        return (published, event.document_id, start, event.id)
+
+    return sorted(unique.values(), key=key)
+
+
+def _pick(
+    members: Sequence[Event],
+    value: Callable[[Event], T | None],
+    groups: Mapping[str, str],
+    rank: Callable[[T], int] | None = None,
+) -> T | None:
+    """The value most independent sources give (after ``rank``, lower first); ties: earliest."""
+    support: defaultdict[T, set[str]] = defaultdict(set)
+    first: dict[T, int] = {}
+    for i, event in enumerate(members):
+        found = value(event)
+        if found is not None:
+            support[found].add(groups.get(event.document_id, event.document_id))
+            first.setdefault(found, i)
+    if not support:
+        return None
+    return min(support, key=lambda v: (rank(v) if rank else 0, -len(support[v]), first[v]))
+
+
+def _merged(
+    members: list[Event],
+    levels: _Levels | None,
+    *,
+    groups: Mapping[str, str],
+    actors: Mapping[str, Actor],
+    rules: MergeRules,
+) -> MergedEvent:
+    dated = _pick(
+        members,
+        lambda e: (e.event_date, e.date_precision) if e.event_date else None,
+        groups,
+        rank=lambda d: DATE_PRECISIONS.index(d[1]) if d[1] in DATE_PRECISIONS else 9,
+    )
+    location = _pick(members, lambda e: e.location, groups, rank=lambda loc: loc.geo_precision or 9)
+    fatalities = fatality_range(members)
+    return MergedEvent(
+        id=content_id("merged-event", members[0].id),
+        members=tuple(members),
+        document_ids=tuple(dict.fromkeys(e.document_id for e in members)),
+        status=_pick(members, lambda e: e.status, groups) or members[0].status,
+        event_date=dated[0] if dated else None,
+        date_precision=dated[1] if dated else "unknown",
+        event_type=_pick(members, lambda e: e.event_type, groups),
+        sub_event_type=_pick(members, lambda e: e.sub_event_type, groups),
+        plover_type=_pick(members, lambda e: e.plover_type, groups) or members[0].plover_type,
+        actor1=_pick(members, lambda e: e.actor1, groups),
+        actor2=_pick(members, lambda e: e.actor2, groups),
+        location=location,
+        fatalities=fatalities.best if fatalities else None,
+        merged_on=tuple(f"{f}:{levels[f]}" for f in _LEVELS) if levels else (),
+        claims=field_claims(members, groups=groups, actors=actors, rules=rules),
+        fatality_range=fatalities,
+    )
+
+
+def merge_events(
+    events: Sequence[Event],
+    *,
+    documents: Mapping[str, Document],
+    actors: Mapping[str, Actor] | None = None,
+    rules: MergeRules = DEFAULT_RULES,
+) -> tuple[MergedEvent, ...]:
+    """Group events that tell one real-world event; one MergedEvent per group, claims included.
+
+    ``documents`` (id -> Document) gives publication order and wire copies; ``actors`` (id ->
+    Actor), where given, lets a force match the state it is part of.
+    """
+    actors = actors or {}
+    groups = independent_sources(documents, rules=rules)
+    clusters: list[list[Event]] = []
+    links: list[_Levels | None] = []
+    for event in _canonical(events, documents):
+        best: tuple[int, int, _Levels] | None = None
+        for i, cluster in enumerate(clusters):
+            joined = _join(event, cluster, actors=actors, rules=rules)
+            if joined is not None and (best is None or _score(joined) > best[0]):
+                best = (_score(joined), i, joined)
+        if best is None:
+            clusters.append([event])
+            links.append(None)
+        else:
+            _, i, joined = best
+            clusters[i].append(event)
+            previous = links[i]
+            links[i] = joined if previous is None else _weakest(previous, joined)
+    return tuple(
+        _merged(members, levels, groups=groups, actors=actors, rules=rules)
+        for members, levels in zip(clusters, links, strict=True)
+    )

@@ -1,0 +1,413 @@
+"""The claim ledger: what each independent source says about an event, and whether they agree.
+
+Also who controls each place over time, and the alliance graph. Two reports are one source when
+their texts are near-identical (wire copies); a party's claim ("the rebels said they...") is one
+voice however many outlets repeat it. Only values from different voices can corroborate or
+contradict each other: a report that gives two figures is not a contradiction of itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from sitroom.ledger import (
+    CLAIM_FIELDS,
+    DEFAULT_RULES,
+    AllianceEdge,
+    ControlConflict,
+    ControlEntry,
+    ControlTimeline,
+    FatalityRange,
+    FieldClaim,
+    MergeRules,
+    SourceValue,
+    date_gap,
+    fold_name,
+    place_match,
+    related,
+)
+from sitroom.records import (
+    DATE_PRECISIONS,
+    Actor,
+    ControlClaim,
+    Document,
+    Event,
+    Evidence,
+    Location,
+    Relation,
+)
+
+_WORD = re.compile(r"\w+")
+# What a status says about whether the event took place; background is told as past fact.
+_STANCE = {
+    "reported": "happened",
+    "claimed": "happened",
+    "background": "happened",
+    "denied": "denied",
+    "planned": "planned",
+}
+# Control statuses that say the controller holds the place, or that it does not; "contested"
+# says neither, so it clashes with nothing.
+_HOLDS = frozenset({"captured", "held"})
+_NOT_HOLDS = frozenset({"advancing", "lost"})
+# allied_with reads the same both ways; supports/opposes/part_of have a direction.
+_SYMMETRIC = frozenset({"allied_with"})
+
+
+# -- independent sources -------------------------------------------------------------------
+
+
+def _doc_key(document: Document) -> tuple[dt.date, str]:
+    return (document.published or dt.date.max, document.id)
+
+
+def _shingles(text: str, n: int) -> frozenset[str]:
+    words = _WORD.findall(text.casefold())
+    if len(words) < n:
+        return frozenset({" ".join(words)}) if words else frozenset()
+    return frozenset(" ".join(words[i : i + n]) for i in range(len(words) - n + 1))
+
+
+def independent_sources(
+    documents: Mapping[str, Document] | Iterable[Document], *, rules: MergeRules = DEFAULT_RULES
+) -> dict[str, str]:
+    """Document id -> source group id, the earliest-published document of its group of copies.
+
+    Documents whose word shingles overlap by Jaccard ≥ ``rules.wire_jaccard`` (or whose texts
+    are equal up to case and punctuation) are copies of one text.
+    """
+    pool = documents.values() if isinstance(documents, Mapping) else documents
+    docs = sorted({d.id: d for d in sorted(pool, key=repr)}.values(), key=_doc_key)
+    rank = {d.id: i for i, d in enumerate(docs)}
+    parent = {d.id: d.id for d in docs}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(a: str, b: str) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:  # the earlier document stays the root, so group ids are canonical
+            first, second = sorted((ra, rb), key=rank.__getitem__)
+            parent[second] = first
+
+    shingles = {d.id: _shingles(d.text, rules.shingle_words) for d in docs}
+    same_text: dict[str, str] = {}
+    # Prefix filtering: sets with Jaccard ≥ t share a token among their first
+    # |s| - ceil(t·|s|) + 1 tokens in any fixed order, so only those need comparing.
+    index: defaultdict[str, list[str]] = defaultdict(list)
+    for d in docs:
+        text_key = " ".join(_WORD.findall(d.text.casefold()))
+        if text_key in same_text:
+            union(same_text[text_key], d.id)
+        same_text.setdefault(text_key, d.id)
+        own = shingles[d.id]
+        if not own:
+            continue
+        prefix = len(own) - math.ceil(rules.wire_jaccard * len(own)) + 1
+        candidates: set[str] = set()
+        for token in sorted(own)[:prefix]:
+            candidates.update(index[token])
+            index[token].append(d.id)
+        for other in candidates:
+            theirs = shingles[other]
+            if len(own & theirs) >= rules.wire_jaccard * len(own | theirs):
+                union(other, d.id)
+    return {d.id: find(d.id) for d in docs}
+
+
+# -- the claim ledger of a merged event ----------------------------------------------------
+
+
+def _evidence(event: Event) -> Evidence:
+    return event.evidence[0] if event.evidence else Evidence(event.document_id, 0, 0, "")
+
+
+def _voice(value: SourceValue) -> str:
+    return f"party:{value.claimed_by}" if value.by_party else f"source:{value.source_group}"
+
+
+def _value(name: str, event: Event, use_acled: bool) -> str | None:
+    if name == "event_date":
+        return event.event_date.isoformat() if event.event_date else None
+    if name == "location":
+        return event.location.name if event.location else None
+    if name == "fatalities":
+        return None if event.fatalities is None else str(event.fatalities)
+    if name == "event_type":
+        return event.event_type if use_acled else event.plover_type
+    value = getattr(event, name)
+    return None if value is None else str(value)
+
+
+def _agree(
+    name: str, a: Event, b: Event, *, actors: Mapping[str, Actor], rules: MergeRules
+) -> bool:
+    """Whether two members' different values for a field can both be true."""
+    if name == "event_date":
+        gap = date_gap(a.event_date, a.date_precision, b.event_date, b.date_precision)
+        return gap is None or gap <= rules.day_window
+    if name == "location":
+        return place_match(a.location, b.location, max_km=rules.max_km) is not None
+    if name in ("actor1", "actor2"):
+        x, y = getattr(a, name), getattr(b, name)
+        return x is None or y is None or related(x, y, actors)
+    if name == "status":
+        return _STANCE.get(a.status) == _STANCE.get(b.status)
+    return False  # event_type, fatalities: different values are different claims
+
+
+def field_claims(
+    members: Sequence[Event],
+    *,
+    groups: Mapping[str, str],
+    actors: Mapping[str, Actor] | None = None,
+    rules: MergeRules = DEFAULT_RULES,
+) -> tuple[FieldClaim, ...]:
+    """One FieldClaim per field of CLAIM_FIELDS that some member gives a value for.
+
+    ``groups`` maps document id -> source group (see ``independent_sources``).
+    """
+    actors = actors or {}
+    use_acled = any(e.event_type is not None for e in members)
+    claims = []
+    for name in CLAIM_FIELDS:
+        rows: list[tuple[SourceValue, Event]] = []
+        for event in members:
+            value = _value(name, event, use_acled)
+            if value is None:
+                continue  # a report that does not say is not a source for this field
+            source = SourceValue(
+                value=value,
+                evidence=_evidence(event),
+                event_id=event.id,
+                source_group=groups.get(event.document_id, event.document_id),
+                claimed_by=event.claimed_by,
+                by_party=event.claimed_by is not None,
+            )
+            rows.append((source, event))
+        if not rows:
+            continue
+        verdict = "corroborated" if len({_voice(v) for v, _ in rows}) > 1 else "single-source"
+        for (v1, e1), (v2, e2) in itertools.combinations(rows, 2):
+            differ = v1.value != v2.value and not _agree(name, e1, e2, actors=actors, rules=rules)
+            if differ and _voice(v1) != _voice(v2):
+                verdict = "contradicted"
+                break
+        claims.append(FieldClaim(name, tuple(v for v, _ in rows), verdict))
+    return tuple(claims)
+
+
+def fatality_range(members: Sequence[Event]) -> FatalityRange | None:
+    """Lowest, best and highest fatality figure; best is the lowest not claimed by a party."""
+    figures = [
+        (e.fatalities, e.document_id, e.claimed_by) for e in members if e.fatalities is not None
+    ]
+    if not figures:
+        return None
+    # ACLED codes the lowest credible figure; a party's count of its enemy's dead is not credible.
+    credible = [f for f in figures if f[2] is None] or figures
+    low = min(f[0] for f in figures)
+    best = min(f[0] for f in credible)
+    high = max(f[0] for f in figures)
+
+    def docs(n: int, pool: list[tuple[int, str, str | None]]) -> tuple[str, ...]:
+        return tuple(sorted({d for f, d, _ in pool if f == n}))
+
+    return FatalityRange(
+        low, best, high, docs(low, figures), docs(best, credible), docs(high, figures)
+    )
+
+
+# -- control of places ---------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Run:
+    """Claims of one controller and status on consecutive dates, before they become an entry."""
+
+    claims: list[ControlClaim]
+    contradicted: bool = False
+
+
+def _claim_docs(claim: ControlClaim) -> frozenset[str]:
+    return frozenset(ev.document_id for ev in claim.evidence)
+
+
+def _claim_key(claim: ControlClaim) -> tuple[dt.date, str, str, str]:
+    return (claim.date or dt.date.max, claim.controller, claim.status, repr(claim))
+
+
+def _control_clash(a: ControlClaim, b: ControlClaim, actors: Mapping[str, Actor]) -> bool:
+    """Whether two claims cannot both hold at one time: two holders, or one holds and one not."""
+    side = related(a.controller, b.controller, actors)
+    if a.status in _HOLDS and b.status in _HOLDS:
+        return not side
+    mixed = (a.status in _HOLDS and b.status in _NOT_HOLDS) or (
+        a.status in _NOT_HOLDS and b.status in _HOLDS
+    )
+    return mixed and side
+
+
+def _place_key(place: Location, gid_by_name: Mapping[str, set[int]]) -> str:
+    if place.geonameid is not None:
+        return f"geonameid:{place.geonameid}"
+    gids = gid_by_name.get(fold_name(place.name), set())
+    if len(gids) == 1:  # an unresolved "Hama" beside a resolved one is that one
+        return f"geonameid:{next(iter(gids))}"
+    return f"name:{fold_name(place.name)}"
+
+
+def _same_run(last: ControlClaim, claim: ControlClaim, rules: MergeRules) -> bool:
+    if last.date is None or claim.date is None:
+        return last.date is None and claim.date is None
+    gap = date_gap(last.date, last.date_precision, claim.date, claim.date_precision)
+    return gap is not None and gap <= rules.day_window
+
+
+def _runs(claims: list[ControlClaim], rules: MergeRules) -> list[_Run]:
+    """Claims grouped by (controller, status), split where dates lie a window apart."""
+    by_kind: defaultdict[tuple[str, str], list[ControlClaim]] = defaultdict(list)
+    for claim in sorted(claims, key=_claim_key):
+        by_kind[(claim.controller, claim.status)].append(claim)
+    runs: list[_Run] = []
+    for kind in sorted(by_kind):
+        current: list[ControlClaim] = []
+        for claim in by_kind[kind]:
+            if current and not _same_run(current[-1], claim, rules):
+                runs.append(_Run(current))
+                current = []
+            current.append(claim)
+        runs.append(_Run(current))
+    return runs
+
+
+def _entry(run: _Run, groups: Mapping[str, str]) -> ControlEntry:
+    claims = run.claims
+    dates = [c.date for c in claims if c.date is not None]
+    docs = sorted({d for c in claims for d in _claim_docs(c)})
+    voices = {groups.get(d, d) for d in docs}
+    verdict = (
+        "contradicted"
+        if run.contradicted
+        else ("corroborated" if len(voices) > 1 else "single-source")
+    )
+    precision = min((c.date_precision for c in claims), key=_precision_rank)
+    evidence = tuple(dict.fromkeys(ev for c in claims for ev in c.evidence))
+    return ControlEntry(
+        controller=claims[0].controller,
+        status=claims[0].status,
+        since=min(dates) if dates else None,
+        until=max(dates) if dates else None,
+        date_precision=precision,
+        document_ids=tuple(docs),
+        evidence=evidence,
+        verdict=verdict,
+    )
+
+
+def _precision_rank(precision: str) -> int:
+    return (
+        DATE_PRECISIONS.index(precision) if precision in DATE_PRECISIONS else len(DATE_PRECISIONS)
+    )
+
+
+def _runs_clash(a: _Run, b: _Run, actors: Mapping[str, Actor]) -> bool:
+    """Whether claims of two runs, from different documents at overlapping dates, clash."""
+    for x, y in itertools.product(a.claims, b.claims):
+        if not _control_clash(x, y, actors) or _claim_docs(x) == _claim_docs(y):
+            continue
+        # An undated claim cannot be set against a dated one: it may be older or newer.
+        if date_gap(x.date, x.date_precision, y.date, y.date_precision) == 0:
+            return True
+    return False
+
+
+def control_timeline(
+    claims: Sequence[ControlClaim],
+    *,
+    groups: Mapping[str, str] | None = None,
+    actors: Mapping[str, Actor] | None = None,
+    rules: MergeRules = DEFAULT_RULES,
+) -> tuple[ControlTimeline, ...]:
+    """Per place (by geonameid, else folded name): who reportedly held, took or advanced on it.
+
+    Claims from different documents that clash at overlapping dates are flagged as conflicts.
+    ``groups`` maps document id -> source group, so that wire copies do not corroborate.
+    """
+    groups = groups or {}
+    actors = actors or {}
+    gid_by_name: defaultdict[str, set[int]] = defaultdict(set)
+    for claim in claims:
+        if claim.place.geonameid is not None:
+            gid_by_name[fold_name(claim.place.name)].add(claim.place.geonameid)
+    by_place: defaultdict[str, list[ControlClaim]] = defaultdict(list)
+    for claim in claims:
+        by_place[_place_key(claim.place, gid_by_name)].append(claim)
+    timelines = []
+    for key in sorted(by_place):
+        place_claims = by_place[key]
+        runs = _runs(place_claims, rules)
+        pairs = [(a, b) for a, b in itertools.combinations(runs, 2) if _runs_clash(a, b, actors)]
+        for a, b in pairs:
+            a.contradicted = b.contradicted = True
+        entries = {id(run): _entry(run, groups) for run in runs}
+        conflicts = tuple(
+            ControlConflict(
+                entries[id(a)],
+                entries[id(b)],
+                f"{a.claims[0].controller} {a.claims[0].status} vs "
+                f"{b.claims[0].controller} {b.claims[0].status}",
+            )
+            for a, b in pairs
+        )
+        ordered = sorted(
+            entries.values(), key=lambda e: (e.since or dt.date.max, e.controller, e.status)
+        )
+        place = min(
+            (c.place for c in place_claims),
+            key=lambda p: (p.geonameid is None, p.geo_precision or 9, p.name, repr(p)),
+        )
+        timelines.append(ControlTimeline(key, place, tuple(ordered), conflicts))
+    return tuple(timelines)
+
+
+# -- alliances -----------------------------------------------------------------------------
+
+
+def alliance_graph(relations: Sequence[Relation]) -> tuple[AllianceEdge, ...]:
+    """One edge per (subject, predicate, object), with the dates and documents that report it."""
+    grouped: defaultdict[tuple[str, str, str], list[Relation]] = defaultdict(list)
+    for relation in relations:
+        subject, obj = relation.subject, relation.object
+        if relation.predicate in _SYMMETRIC and obj < subject:
+            subject, obj = obj, subject
+        grouped[(subject, relation.predicate, obj)].append(relation)
+    edges = []
+    for subject, predicate, obj in sorted(grouped):
+        found = grouped[(subject, predicate, obj)]
+        dates = [r.date for r in found if r.date is not None]
+        evidence = sorted(
+            {ev for r in found for ev in r.evidence},
+            key=lambda ev: (ev.document_id, ev.start, ev.end, ev.quote),
+        )
+        edges.append(
+            AllianceEdge(
+                subject=subject,
+                predicate=predicate,
+                object=obj,
+                first_seen=min(dates) if dates else None,
+                last_seen=max(dates) if dates else None,
+                document_ids=tuple(sorted({ev.document_id for ev in evidence})),
+                evidence=tuple(evidence),
+            )
+        )
+    return tuple(edges)
