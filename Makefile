@@ -32,5 +32,9 @@ typecheck: setup
 bench: setup
 	$(BIN)/python scripts/benchmark.py
 
+## Score the pipeline on the gold sets in ../shared/data and check the pinned floors.
+eval: setup
+	$(BIN)/python scripts/evaluate.py
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache $(DB) $(DB)-wal $(DB)-shm

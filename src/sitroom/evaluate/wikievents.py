@@ -1,0 +1,395 @@
+"""WikiEvents scorer: conflict event detection F1 and argument (attacker/target/place) F1.
+
+Gold KAIROS types and roles, and sitroom's ACLED/PLOVER types, meet on five evaluation types set
+out in ``data/eval_mappings.yaml``. A predicted event matches a gold one of the same type when its
+trigger word overlaps the gold trigger. Arguments are scored as in OneIE: a predicted
+(type, slot, head) matches a gold (type, slot, span) of the same document when the head word's
+first char lies in the span; the 'coref' variant also accepts any mention of the gold entity.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import json
+import re
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sitroom.api import document_from_text
+from sitroom.errors import InputError, KnowledgeBaseError
+from sitroom.evaluate.metrics import LabelScore
+from sitroom.pipeline import Resources, analyze_docs
+from sitroom.records import Analysis, Event, Mention
+
+SLOTS = ("attacker", "target", "place")
+ERRORS_PER_KIND = 5
+_HEAD_CUT = re.compile(r"\s(?:of|in|from|at|on|with|who|which|that)\s|,|\(")
+
+
+@dataclass(frozen=True, slots=True)
+class TypeRule:
+    """Sitroom events of ``type``: by trigger word, ACLED or PLOVER type (any key fits)."""
+
+    type: str
+    trigger_words: frozenset[str] = frozenset()
+    event_types: frozenset[str] = frozenset()
+    sub_event_types: frozenset[str] = frozenset()
+    plover_types: frozenset[str] = frozenset()
+    plover_modes: frozenset[str] = frozenset()
+    unless_sub_event_types: frozenset[str] = frozenset()
+    casualties: bool = False  # casualty figures holding a trigger word count as events too
+
+    def fits(self, event: Event) -> bool:
+        if event.sub_event_type in self.unless_sub_event_types:
+            return False
+        return (
+            event.trigger.lower() in self.trigger_words
+            or event.event_type in self.event_types
+            or event.sub_event_type in self.sub_event_types
+            or event.plover_type in self.plover_types
+            or event.plover_mode in self.plover_modes
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class EventMapping:
+    """Gold type prefix -> evaluation type; gold role -> slot per type; rules for sitroom events."""
+
+    gold_types: dict[str, str]
+    gold_roles: dict[str, dict[str, str]]
+    rules: tuple[TypeRule, ...]
+
+    @classmethod
+    def load(cls, text: str | None = None) -> EventMapping:
+        """The shipped mapping, or one given as YAML text."""
+        if text is None:
+            resource = importlib.resources.files("sitroom") / "data" / "eval_mappings.yaml"
+            text = resource.read_text(encoding="utf-8")
+        try:
+            spec = yaml.safe_load(text)["wikievents"]
+            rules = tuple(
+                TypeRule(str(r["type"]), casualties=bool(r.get("casualties", False)),
+                         **{k: frozenset(map(str, v)) for k, v in r.items()
+                            if k not in ("type", "casualties")})
+                for r in spec["predicted_types"]
+            )
+            return cls(dict(spec["gold_types"]), dict(spec["gold_roles"]), rules)
+        except (yaml.YAMLError, KeyError, TypeError) as e:
+            raise KnowledgeBaseError(f"eval_mappings.yaml: bad wikievents mapping: {e}") from e
+
+    def gold_type(self, kairos: str) -> str | None:
+        return next((t for p, t in self.gold_types.items() if kairos.startswith(p + ".")), None)
+
+    def predicted_type(self, event: Event) -> str | None:
+        return next((r.type for r in self.rules if r.fits(event)), None)
+
+
+@dataclass(frozen=True, slots=True)
+class GoldArg:
+    """A gold argument: slot and char span; ``spans`` also holds its entity's other mentions."""
+
+    slot: str
+    start: int
+    end: int
+    text: str
+    spans: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class GoldEvent:
+    """A gold event of an evaluation type, trigger span in chars."""
+
+    type: str
+    start: int
+    end: int
+    trigger: str
+    args: tuple[GoldArg, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class GoldDoc:
+    """A WikiEvents document rebuilt with one sentence per line, and its scored gold events."""
+
+    id: str
+    text: str
+    events: tuple[GoldEvent, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PredArg:
+    """A predicted argument: slot, head word's first char, and the mention text."""
+
+    slot: str
+    head: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class PredEvent:
+    """A sitroom event mapped to an evaluation type, its trigger span in chars."""
+
+    type: str
+    start: int
+    end: int
+    trigger: str
+    args: tuple[PredArg, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class WikiEventsScores:
+    """Trigger P/R/F1 (typed, and identification only), argument P/R/F1, per type and slot."""
+
+    trigger: LabelScore
+    trigger_id: LabelScore
+    argument: LabelScore
+    argument_coref: LabelScore
+    types: tuple[LabelScore, ...]
+    slots: tuple[LabelScore, ...]
+    n_documents: int
+    errors: tuple[str, ...] = ()
+    seconds: float = 0.0
+
+
+def read_documents(
+    path: Path, *, mapping: EventMapping, coref: Path | None = None, limit: int | None = None
+) -> list[GoldDoc]:
+    """Gold documents; sentences are joined by newlines because the shipped text runs them on."""
+    clusters: dict[str, list[str]] = {}
+    if coref is not None and coref.exists():
+        for item in _jsonl(coref):
+            for cluster in item.get("clusters", ()):
+                clusters.update({m: cluster for m in cluster})
+    docs = []
+    for n, item in enumerate(_jsonl(path)):
+        if limit is not None and n >= limit:
+            break
+        try:
+            docs.append(_gold_doc(item, mapping, clusters))
+        except (KeyError, IndexError, TypeError, ValueError) as e:
+            raise InputError(f"malformed WikiEvents document: {e!r}", source=str(path),
+                             line=n + 1) from e
+    return docs
+
+
+def _jsonl(path: Path) -> list[dict[str, Any]]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+        return [json.loads(line) for line in lines if line.strip()]
+    except (OSError, ValueError) as e:
+        raise InputError(f"cannot read: {e}", source=str(path)) from e
+
+
+def _gold_doc(
+    item: dict[str, Any], mapping: EventMapping, clusters: dict[str, list[str]]
+) -> GoldDoc:
+    # Token offsets in the file assume a separator the shipped text lacks, and drift in some
+    # documents; offsets relative to each sentence's first token are sound, so rebuild from those.
+    spans: list[tuple[int, int]] = []
+    pieces: list[str] = []
+    base = 0
+    for tokens, sentence in item["sentences"]:
+        first = int(tokens[0][1])
+        spans.extend((base + int(a) - first, base + int(b) - first) for _, a, b in tokens)
+        pieces.append(sentence)
+        base += len(sentence) + 1
+    text = "\n".join(pieces)
+    entities = {
+        m["id"]: (spans[m["start"]][0], spans[m["end"] - 1][1], str(m["text"]))
+        for m in item["entity_mentions"]
+    }
+    events = []
+    for mention in item["event_mentions"]:
+        kind = mapping.gold_type(str(mention["event_type"]))
+        if kind is None:
+            continue
+        roles = mapping.gold_roles.get(kind, {})
+        args = []
+        for arg in mention["arguments"]:
+            slot = roles.get(str(arg["role"]))
+            if slot is None or arg["entity_id"] not in entities:
+                continue
+            start, end, said = entities[arg["entity_id"]]
+            others = clusters.get(arg["entity_id"], [arg["entity_id"]])
+            corefs = tuple(entities[e][:2] for e in others if e in entities)
+            args.append(GoldArg(slot, start, end, said, corefs or ((start, end),)))
+        trig = mention["trigger"]
+        start, end = spans[trig["start"]][0], spans[trig["end"] - 1][1]
+        events.append(GoldEvent(kind, start, end, text[start:end], tuple(args)))
+    return GoldDoc(str(item["doc_id"]), text, tuple(events))
+
+
+def head_offset(mention: Mention) -> int:
+    """First char of a mention's head word: the last word before 'of', 'in', a comma ...."""
+    cut = _HEAD_CUT.search(mention.text)
+    core = mention.text[: cut.start()] if cut and cut.start() > 0 else mention.text
+    words = core.rstrip().split()
+    if not words:
+        return mention.start
+    return mention.start + core.rstrip().rfind(words[-1])
+
+
+def _nearest(mentions: list[Mention], at: int, lo: int, hi: int) -> Mention | None:
+    inside = [m for m in mentions if lo <= m.start and m.end <= hi]
+    pool = inside or mentions
+    return min(pool, key=lambda m: abs(m.start - at)) if pool else None
+
+
+def predicted_events(analysis: Analysis, *, mapping: EventMapping) -> list[PredEvent]:
+    """Sitroom's events that map to an evaluation type, with trigger and argument offsets."""
+    out = []
+    for event in analysis.events:
+        kind = mapping.predicted_type(event)
+        if kind is None or not event.evidence:
+            continue
+        ev = event.evidence[0]
+        pattern = rf"(?<!\w){re.escape(event.trigger)}(?!\w)"
+        found = re.search(pattern, ev.quote) if event.trigger else None
+        # A trigger not in the quote gets an empty span: it can match no gold trigger.
+        start = ev.start + (found.start() if found else 0)
+        end = start + len(event.trigger) if found else start
+        args = []
+        for slot, actor_id in (("attacker", event.actor1), ("target", event.actor2)):
+            said = [m for m in analysis.mentions if m.kind == "actor" and m.actor_id == actor_id]
+            m = _nearest(said, start, ev.start, ev.end) if actor_id else None
+            if m is not None:
+                args.append(PredArg(slot, head_offset(m), m.text))
+        if event.location is not None:
+            name = event.location.name
+            said = [m for m in analysis.mentions if m.kind == "place"
+                    and (m.text == name or (m.place is not None and m.place.name == name))]
+            m = _nearest(said, start, ev.start, ev.end)
+            if m is not None:
+                args.append(PredArg("place", head_offset(m), m.text))
+        out.append(PredEvent(kind, start, end, event.trigger, tuple(args)))
+    # ACLED folds deaths and injuries into an event's toll; WikiEvents types them apart.
+    for m in analysis.mentions:
+        if m.kind != "quantity" or m.value == "0":
+            continue
+        for word in re.finditer(r"\w+", m.text):
+            rule = next((r for r in mapping.rules if r.casualties
+                         and word.group().lower() in r.trigger_words), None)
+            start, end = m.start + word.start(), m.start + word.end()
+            if rule and not any(p.start < end and start < p.end for p in out):
+                out.append(PredEvent(rule.type, start, end, word.group()))
+                break
+    return out
+
+
+def _prf(label: str, matched: int, n_pred: int, n_gold: int) -> LabelScore:
+    """P/R/F1 from one-to-one matches; support is the gold count."""
+    p = matched / n_pred if n_pred else 0.0
+    r = matched / n_gold if n_gold else 0.0
+    return LabelScore(label, p, r, 2 * p * r / (p + r) if p + r else 0.0, n_gold)
+
+
+def _pairs(
+    gold: Sequence[Any], pred: Sequence[Any], ok: Callable[[Any, Any], bool]
+) -> list[tuple[int, int]]:
+    """One-to-one matches (gold index, predicted index), gold taken in order."""
+    used: set[int] = set()
+    pairs = []
+    for i, g in enumerate(gold):
+        j = next((j for j, p in enumerate(pred) if j not in used and ok(g, p)), None)
+        if j is not None:
+            used.add(j)
+            pairs.append((i, j))
+    return pairs
+
+
+def _arg_matches(gold: tuple[str, GoldArg], pred: tuple[str, PredArg], *, coref: bool) -> bool:
+    (kind, g), (pred_kind, p) = gold, pred
+    spans = g.spans if coref else ((g.start, g.end),)
+    return kind == pred_kind and g.slot == p.slot and any(s <= p.head < e for s, e in spans)
+
+
+def score_documents(
+    golds: Sequence[GoldDoc], preds: Sequence[Sequence[PredEvent]]
+) -> WikiEventsScores:
+    """Score predicted events against gold documents, pairwise."""
+    if len(golds) != len(preds):
+        raise ValueError("gold documents and predictions differ in length")
+    count: Counter[tuple[str, ...]] = Counter()
+    errors: dict[str, list[str]] = {"missed": [], "spurious": [], "argument": []}
+
+    def note(kind: str, line: str) -> None:
+        errors[kind].append(f"{kind}: {line}")
+
+    for doc, events in zip(golds, preds, strict=True):
+        typed = _pairs(doc.events, events,
+                       lambda g, p: g.type == p.type and p.start < g.end and g.start < p.end)
+        untyped = _pairs(doc.events, events, lambda g, p: p.start < g.end and g.start < p.end)
+        count["id", "match"] += len(untyped)
+        hit_gold = {i for i, _ in typed}
+        hit_pred = {j for _, j in typed}
+        for i, g in enumerate(doc.events):
+            count["gold", g.type] += 1
+            count["match", g.type] += i in hit_gold
+            if i not in hit_gold:
+                note("missed", f"{doc.id} {g.type} '{g.trigger}' {_context(doc.text, g.start)}")
+        for j, p in enumerate(events):
+            count["pred", p.type] += 1
+            if j not in hit_pred:
+                note("spurious", f"{doc.id} {p.type} '{p.trigger}' {_context(doc.text, p.start)}")
+        gold_args = [(g.type, a) for g in doc.events for a in g.args]
+        pred_args = [(p.type, a) for p in events for a in p.args]
+        matched = _pairs(gold_args, pred_args, lambda g, p: _arg_matches(g, p, coref=False))
+        count["arg", "match"] += len(matched)
+        count["coref", "match"] += len(
+            _pairs(gold_args, pred_args, lambda g, p: _arg_matches(g, p, coref=True)))
+        for _, j in matched:
+            count["slot_match", pred_args[j][1].slot] += 1
+        found = {i for i, _ in matched}
+        for i, (kind, g_arg) in enumerate(gold_args):
+            count["slot_gold", g_arg.slot] += 1
+            if i not in found:
+                note("argument", f"{doc.id} {kind}/{g_arg.slot} missed '{g_arg.text}'")
+        used = {j for _, j in matched}
+        for j, (kind, p_arg) in enumerate(pred_args):
+            count["slot_pred", p_arg.slot] += 1
+            if j not in used:
+                note("argument", f"{doc.id} {kind}/{p_arg.slot} wrong '{p_arg.text}'")
+        count["n", "gold_args"] += len(gold_args)
+        count["n", "pred_args"] += len(pred_args)
+    types = sorted({k[1] for k in count if k[0] in ("gold", "pred")})
+    n_gold = sum(count["gold", t] for t in types)
+    n_pred = sum(count["pred", t] for t in types)
+    n_match = sum(count["match", t] for t in types)
+    ga, pa = count["n", "gold_args"], count["n", "pred_args"]
+    return WikiEventsScores(
+        trigger=_prf("trigger", n_match, n_pred, n_gold),
+        trigger_id=_prf("trigger_id", count["id", "match"], n_pred, n_gold),
+        argument=_prf("argument", count["arg", "match"], pa, ga),
+        argument_coref=_prf("argument_coref", count["coref", "match"], pa, ga),
+        types=tuple(_prf(t, count["match", t], count["pred", t], count["gold", t]) for t in types),
+        slots=tuple(_prf(s, count["slot_match", s], count["slot_pred", s], count["slot_gold", s])
+                    for s in SLOTS),
+        n_documents=len(golds),
+        errors=tuple(e for kind in errors.values()
+                     for e in kind[:: max(1, len(kind) // ERRORS_PER_KIND)][:ERRORS_PER_KIND]),
+    )
+
+
+def _context(text: str, at: int, width: int = 40) -> str:
+    return "«" + " ".join(text[max(0, at - width) : at + width].split()) + "»"
+
+
+def score(path: Path, *, resources: Resources, limit: int | None = None,
+          coref: Path | None = None) -> WikiEventsScores:
+    """Run the pipeline over WikiEvents documents (the first ``limit``) and score it.
+
+    ``coref`` defaults to ``coref/dev.jsonlines`` beside ``path`` when that file exists.
+    """
+    started = time.perf_counter()
+    mapping = EventMapping.load()
+    if coref is None:
+        coref = path.parent / "coref" / "dev.jsonlines"
+    golds = read_documents(path, mapping=mapping, coref=coref, limit=limit)
+    docs = [document_from_text(g.text, ref=g.id) for g in golds]
+    preds = [predicted_events(a, mapping=mapping) for a in analyze_docs(docs, resources=resources)]
+    return replace(score_documents(golds, preds), seconds=time.perf_counter() - started)
