@@ -21,7 +21,7 @@ from sitroom.evaluate.metrics import LabelScore
 
 # The headline figures each dataset's report carries, which floors may name.
 HEADLINES = {
-    "case2021": {"accuracy", "macro_f1", "rejection"},
+    "case2021": {"accuracy", "macro_f1", "weighted_f1", "rejection"},
     "geoparsing": {"precision", "recall", "f1", "acc_161"},
     "trnews": {"precision", "recall", "f1", "acc_161"},
     "plover": {"accuracy", "macro_f1", "source_accuracy", "target_accuracy"},
