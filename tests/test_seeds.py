@@ -78,11 +78,6 @@ def test_backers(seeds: list[Analysis]) -> None:
     assert any(s == "GOV-IR" and p == "supports" for s, p, _ in relations)
 
 
-@pytest.mark.xfail(
-    reason="'Turkish-backed rebels' resolves to the SNA and the backing edge "
-    "is not extracted from inside the 'fall of Aleppo to ...' phrase",
-    strict=True,
-)
 def test_turkey_backs_the_rebels(seeds: list[Analysis]) -> None:
     relations = {(r.subject, r.predicate, r.object) for a in seeds for r in a.relations}
     assert any(s == "GOV-TR" and p == "supports" and o in REBELS for s, p, o in relations)

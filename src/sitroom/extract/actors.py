@@ -149,9 +149,13 @@ def find_actors(
         if taken[token.i] or token.pos_ not in ("NOUN", "PROPN", "ADJ"):
             continue
         two = doc[token.i : token.i + 2]
+        # "Turkish-backed forces" are someone's proxies, not the report country's own forces.
+        proxy = (
+            token.i >= 2 and doc[token.i - 2].text in ("-", "–") and doc[token.i - 1].tag_ == "VBN"
+        )
         for span in (two, token) if len(two) == 2 else (token,):
             text = span.text
-            actor = kb.generic(text, country=country)
+            actor = kb.generic(text, country=None if proxy else country)
             if actor is not None:
                 end = span.end if isinstance(span, Span) else token.i + 1
                 add(token.i, end, actor, "generic")

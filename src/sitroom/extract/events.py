@@ -96,9 +96,10 @@ def _sentence_events(
     secondaries = [c for c in cues if c.role == "secondary"]
     sentence_concepts = {c.concept for c in cues}
     out: list[Candidate] = []
+    clauses = {head_i: {t.i for t in doc[head_i].subtree} for head_i in groups}
     for head_i, group in sorted(groups.items()):
-        head = doc[head_i]
-        clause = {t.i for t in head.subtree}
+        clause = clauses[head_i]
+        others = set().union(*(c for h, c in clauses.items() if h != head_i)) - clause
         present: dict[str, float] = {}
         for cue in cues:
             in_clause = cue.start in clause
@@ -117,7 +118,9 @@ def _sentence_events(
         if score < MIN_SCORE:
             continue
         anchor = _anchor(group, event_type, doc)
-        event = _build_event(facts, sent, anchor, group, secondaries, event_type, lexicon, clause)
+        event = _build_event(
+            facts, sent, anchor, group, secondaries, event_type, lexicon, clause, others
+        )
         if event is not None:
             out.append(Candidate(event, score, n, event_type))
     del sentence_concepts
@@ -195,7 +198,10 @@ def _build_event(
     event_type: EventType,
     lexicon: CueLexicon,
     clause: set[int],
+    others: set[int],
 ) -> Event | None:
+    """``clause``: token indices of the event's clause; ``others``: those of the sentence's
+    other event clauses, whose tolls are not this event's."""
     if any(child.dep_ == "neg" for child in anchor.children) and not _governed_by(
         anchor, lexicon.status_cues.get("denied", frozenset())
     ):
@@ -229,7 +235,7 @@ def _build_event(
         date_note = "date: publication date (no date in the sentence)" if published else ""
     status, claimed_by = _status(anchor, sent, facts, lexicon, date_hit)
     location = _location(facts, anchor, sent, clause, group)
-    fatalities, fatalities_text = _fatalities(facts, anchor, sent, event_type)
+    fatalities, fatalities_text = _fatalities(facts, anchor, sent, event_type, clause, others)
     plover = event_type.plover
     if event_type.label == "DIPLO":
         trigger_key = next((c.phrase for c in group + secondaries if c.concept == "diplomacy"), "")
@@ -326,6 +332,11 @@ def _verb_arguments(
         elif child.dep_ == "prep" and child.lower_ in _PATIENT_PREPS:
             patients.extend(c for c in child.children if c.dep_ == "pobj")
     # Participles and infinitives borrow the subject of the verb they hang from.
+    if not subject_found and verb.dep_ == "pcomp" and verb.head.dep_ == "prep":
+        # "Iran responded by sending reinforcements": the subject of the verb the "by" hangs on.
+        governor = verb.head.head
+        agents.extend(c for c in governor.children if c.dep_ == "nsubj")
+        return
     finite_advcl = verb.dep_ == "advcl" and verb.tag_ not in ("VBG", "VBN")  # has its own subject
     if (
         not subject_found
@@ -495,11 +506,22 @@ def _modifier(doc, hit: PlaceHit) -> bool:
 
 
 def _fatalities(
-    facts: DocFacts, anchor: Token, sent: Span, event_type: EventType
+    facts: DocFacts,
+    anchor: Token,
+    sent: Span,
+    event_type: EventType,
+    clause: set[int],
+    others: set[int],
 ) -> tuple[int | None, str | None]:
+    """The toll in the event's clause, else one in its sentence outside the other events'
+    clauses: "having seized the city" does not take the "over 300 killed in clashes"."""
     killed = [
-        c for c in facts.casualties if sent.start <= c.start < sent.end and c.kind == "killed"
+        c
+        for c in facts.casualties
+        if sent.start <= c.start < sent.end and c.kind == "killed" and c.start not in others
     ]
+    if any(c.start in clause for c in killed):
+        killed = [c for c in killed if c.start in clause]
     if not killed or (event_type.acled is None and event_type.label not in ("ORG_CRIME",)):
         return None, None
     best = min(killed, key=lambda c: abs(c.start - anchor.i))

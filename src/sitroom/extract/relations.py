@@ -76,10 +76,8 @@ def extract_relations(
             for target in _targets_of_modifier(token, facts):
                 add(supporter, "supports", target, token)
         elif (
-            (word in cues.backed_words
-            and token.dep_ in ("acl", "amod", "ROOT", "relcl", "conj"))
-            or (lemma in {"back", "support"} and any(c.dep_ == "agent" for c in token.children))
-        ):
+            word in cues.backed_words and token.dep_ in ("acl", "amod", "ROOT", "relcl", "conj")
+        ) or (lemma in {"back", "support"} and any(c.dep_ == "agent" for c in token.children)):
             agents = [
                 p
                 for c in token.children
@@ -179,7 +177,9 @@ def _mention(token: Token, facts: DocFacts) -> ActorMention | None:
 def _actor_near(token: Token, facts: DocFacts, kb) -> Actor | None:
     """The actor a "X-backed" prefix names: an actor mention, a country or a demonym."""
     mention = _mention(token, facts)
-    if mention is not None:
+    # "Turkish-backed rebels" may be one alias of the group: the prefix still names the backer.
+    inside = mention is not None and mention.end > token.i + 1
+    if mention is not None and not inside:
         actor = mention.actor
         # "Iran-backed": the backer is the state, not its forces.
         if actor.kind == "state_forces" and actor.parent:
