@@ -86,10 +86,6 @@ def test_allies_of_a_government_support_it(analyse: Analyse) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    reason="nothing produces 'allied_with': 'Russia and Iran are allies' yields no relation",
-    strict=True,
-)
 def test_mutual_allies_are_allied_with(analyse: Analyse) -> None:
     analysis = analyse("Russia and Iran are allies.")
     assert triples(analysis) == {("GOV-IR", "allied_with", "GOV-RU")}

@@ -76,6 +76,8 @@ def test_russia_2015_is_background(seeds: list[Analysis]) -> None:
 def test_backers(seeds: list[Analysis]) -> None:
     relations = {(r.subject, r.predicate, r.object) for a in seeds for r in a.relations}
     assert any(s == "GOV-IR" and p == "supports" for s, p, _ in relations)
+    # "Assad has turned to his long-time allies, Russia and Iran"
+    assert ("GOV-RU", "supports", "PER-BASHAR-AL-ASSAD") in relations
 
 
 def test_turkey_backs_the_rebels(seeds: list[Analysis]) -> None:

@@ -103,7 +103,8 @@ def extract_relations(
             or lemma in cues.backer_nouns
             or lemma in cues.proxy_nouns
         ):
-            owners = _all_actors([c for c in token.children if c.dep_ == "poss"], facts, kb)
+            possessors = [c for c in token.children if c.dep_ == "poss"]
+            owners = _all_actors([_antecedent(p) for p in possessors], facts, kb)
             owners += _all_actors(
                 [
                     p
@@ -116,6 +117,12 @@ def extract_relations(
                 kb,
             )
             referents = _referents(token, facts, kb)
+            if not owners and token.dep_ == "attr" and cues.ally_nouns & {lemma, word}:
+                # "Russia and Iran are allies": the subjects are allied with each other.
+                partners = _subjects(token.head, facts, kb)
+                for i, one in enumerate(partners):
+                    for other in partners[i + 1 :]:
+                        add(one, "allied_with", other, token)
             for owner in owners:
                 for referent in referents:
                     if lemma in cues.backer_nouns or cues.ally_nouns & {lemma, word}:
@@ -172,6 +179,17 @@ def extract_relations(
 
 def _mention(token: Token, facts: DocFacts) -> ActorMention | None:
     return facts.actor_index[token.i]
+
+
+def _antecedent(token: Token) -> Token:
+    """For "his", "its" or "their", the subject of the clause it sits in; else the token."""
+    if token.tag_ != "PRP$":
+        return token
+    for ancestor in token.ancestors:
+        subjects = [c for c in ancestor.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if subjects and subjects[0].tag_ not in ("PRP", "PRP$", "WP", "WDT"):
+            return subjects[0]
+    return token
 
 
 def _actor_near(token: Token, facts: DocFacts, kb) -> Actor | None:
