@@ -15,7 +15,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from sitroom import records
+from sitroom import ledger, records
 from sitroom.errors import ExportError
 from sitroom.export import (
     ACLED_COLUMNS,
@@ -25,6 +25,7 @@ from sitroom.export import (
     picture_to_dict,
 )
 from sitroom.export.acled import disorder_type, interaction_code
+from sitroom.picture import build_ledger
 from sitroom.records import (
     Actor,
     ControlClaim,
@@ -197,6 +198,14 @@ def test_json_mentions_carry_place_fields_only_for_places(picture: Picture) -> N
         (("control", 0), "place"),
         (("relations", 0, "evidence", 0), "quote"),
         ((), "actors"),
+        (("merged_events", 0), "members"),
+        (("merged_events", 0, "fatality_range"), "high_documents"),
+        (("claims", 0), "verdict"),
+        (("claims", 0, "values", 0), "by_party"),
+        (("control_timeline", 0), "conflicts"),
+        (("control_timeline", 0, "entries", 0), "verdict"),
+        (("alliances", 0), "first_seen"),
+        ((), "claims"),
     ],
 )
 def test_schema_rejects_a_missing_field(
@@ -215,7 +224,7 @@ def test_schema_closes_records_but_allows_new_sections(
     picture: Picture, schema: dict[str, Any]
 ) -> None:
     data = picture_to_dict(picture)
-    data["claims"] = [{"anything": 1}]
+    data["future_section"] = [{"anything": 1}]
     _validator(schema).validate(data)
     data["events"][0]["typo_field"] = 1
     with pytest.raises(jsonschema.ValidationError):
@@ -230,14 +239,108 @@ def test_schema_vocabularies_match_records(schema: dict[str, Any]) -> None:
     assert defs["mention"]["properties"]["kind"]["enum"] == list(records.MENTION_KINDS)
     assert defs["relation"]["properties"]["predicate"]["enum"] == list(records.RELATION_PREDICATES)
     assert defs["control"]["properties"]["status"]["enum"] == list(records.CONTROL_STATUSES)
+    assert defs["verdict"]["enum"] == list(ledger.VERDICTS)
+    assert defs["claim"]["properties"]["field"]["enum"] == [*ledger.CLAIM_FIELDS, "control"]
 
 
 def test_schema_event_fields_match_the_export(picture: Picture, schema: dict[str, Any]) -> None:
     data = picture_to_dict(picture)
     for section, name in [("events", "event"), ("actors", "actor"), ("documents", "document"),
                           ("mentions", "mention"), ("relations", "relation"),
-                          ("control", "control")]:  # fmt: skip
+                          ("control", "control"), ("merged_events", "merged_event"),
+                          ("claims", "claim"), ("control_timeline", "control_timeline"),
+                          ("alliances", "alliance")]:  # fmt: skip
         assert set(data[section][0]) == set(schema["$defs"][name]["required"]), section
+    nested = [
+        (data["claims"][0]["values"][0], "claim_value"),
+        (data["control_timeline"][0]["entries"][0], "control_entry"),
+        (data["merged_events"][0]["fatality_range"], "fatality_range"),
+    ]
+    for record, name in nested:
+        assert set(record) == set(schema["$defs"][name]["required"]), name
+
+
+# --- json: the ledger across reports ------------------------------------------------------
+
+
+def contested_picture() -> Picture:
+    """make_picture() plus a second report of the battle with another toll and controller."""
+    picture = make_picture()
+    battle = picture.events[0]
+    retold = dataclasses.replace(
+        battle, id="ev-battle-2", document_id=D2, fatalities=12, fatalities_text="12 dead",
+        evidence=(_evidence(D2, "Twelve died as the brigade fought the army in Homs."),),
+    )  # fmt: skip
+    taken = ControlClaim(place=HOMS_LOCATION, controller="new:brigade", status="captured",
+                         date=dt.date(2024, 3, 1), date_precision="day",
+                         evidence=(_evidence(D2, "the brigade took Homs"),))  # fmt: skip
+    return dataclasses.replace(
+        picture, events=(*picture.events, retold), control=(*picture.control, taken)
+    )
+
+
+def test_json_ledger_sections_validate_against_schema(schema: dict[str, Any]) -> None:
+    data = json.loads(render(contested_picture(), "json"))
+    _validator(schema).validate(data)
+    battle = next(e for e in data["merged_events"] if "ev-battle" in e["members"])
+    assert battle["members"] == ["ev-battle", "ev-battle-2"]
+    assert battle["document_ids"] == [D1, D2] and battle["sources"] == 2
+    assert "place:same" in battle["merged_on"] and "fatalities:close" in battle["merged_on"]
+    assert battle["fatality_range"] == {
+        "low": 4, "best": 4, "high": 12,
+        "low_documents": [D1], "best_documents": [D1], "high_documents": [D2],
+    }  # fmt: skip
+    assert battle["fatalities"] == 4 and battle["location"]["name"] == "Homs"
+    [request] = [e for e in data["merged_events"] if e["members"] == ["ev-request"]]
+    assert request["sources"] == 1 and request["merged_on"] == []
+
+
+def test_json_claims_give_every_source_s_value_quote_and_the_verdict() -> None:
+    data = picture_to_dict(contested_picture())
+    battle_id = next(e["id"] for e in data["merged_events"] if "ev-battle" in e["members"])
+    claims = {c["field"]: c for c in data["claims"] if c["subject_id"] == battle_id}
+    assert claims["fatalities"]["verdict"] == "contradicted"
+    assert claims["location"]["verdict"] == "corroborated"
+    assert claims["fatalities"]["subject"] == "event" and claims["fatalities"]["entry"] is None
+    assert claims["fatalities"]["values"] == [
+        {"document_id": D1, "quote": "Army units clashed with the brigade in Homs.",
+         "value": "4", "claimed_by": None, "by_party": False, "source_group": D1,
+         "event_id": "ev-battle"},
+        {"document_id": D2, "quote": "Twelve died as the brigade fought the army in Homs.",
+         "value": "12", "claimed_by": None, "by_party": False, "source_group": D2,
+         "event_id": "ev-battle-2"},
+    ]  # fmt: skip
+    control = [c for c in data["claims"] if c["subject"] == "control"]
+    assert [(c["entry"], c["verdict"]) for c in control] == [
+        (0, "contradicted"),
+        (1, "contradicted"),
+    ]
+    assert {c["values"][0]["value"] for c in control} == {"SYR-GOV held", "new:brigade captured"}
+
+
+def test_json_control_timeline_and_alliances() -> None:
+    data = picture_to_dict(contested_picture())
+    [homs] = data["control_timeline"]
+    assert homs["key"] == "geonameid:169577" and homs["place"]["name"] == "Homs"
+    assert [(e["controller"], e["status"]) for e in homs["entries"]] == [
+        ("SYR-GOV", "held"),
+        ("new:brigade", "captured"),
+    ]
+    assert homs["entries"][0]["evidence"][0]["quote"] == "the army holds Homs"
+    [conflict] = homs["conflicts"]
+    assert {conflict["first"], conflict["second"]} == {0, 1}
+    [edge] = data["alliances"]
+    assert (edge["subject"], edge["predicate"], edge["object"]) == (
+        "RUS-MIL",
+        "supports",
+        "SYR-GOV",
+    )
+    assert (edge["first_seen"], edge["last_seen"]) == ("2024-02-20", "2024-03-01")
+    assert edge["document_ids"] == [D1, D2] and len(edge["evidence"]) == 2
+
+
+def test_json_accepts_a_ledger_built_already(picture: Picture) -> None:
+    assert picture_to_dict(picture, ledger=build_ledger(picture)) == picture_to_dict(picture)
 
 
 # --- acled-csv ----------------------------------------------------------------------------

@@ -241,12 +241,13 @@ def test_quotes_show_each_event_s_evidence() -> None:
 
 
 def test_limit_caps_each_events_table_and_says_so() -> None:
-    many = tuple(_event(n, event_date=dt.date(2024, 11, n)) for n in range(1, 11))
+    # Three days apart: events of one kind, place and actors within two days are one event.
+    many = tuple(_event(n, event_date=dt.date(2024, 11, 3 * n - 2)) for n in range(1, 11))
     text = rendered(replace(PICTURE, events=many), limit=3)
     assert [r[0] for r in table_rows(text, "Events by date")] == [
         "2024-11-01",
-        "2024-11-02",
-        "2024-11-03",
+        "2024-11-04",
+        "2024-11-07",
     ]
     assert "7 more events not shown; export for all" in text
 

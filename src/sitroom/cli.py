@@ -13,10 +13,13 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 
 from sitroom import __version__
 from sitroom.api import analyze as run_analyze
-from sitroom.config import load_config
-from sitroom.errors import SitroomError
+from sitroom.config import Config, load_config
+from sitroom.errors import InputError, SitroomError
 from sitroom.export import EXPORT_FORMATS, export
+from sitroom.picture import compare_reports, find_document, picture_from_analyses
+from sitroom.records import Analysis, Picture
 from sitroom.report import render
+from sitroom.report_ledger import Names, render_comparison
 from sitroom.store import Store
 
 app = typer.Typer(
@@ -146,6 +149,51 @@ def export_command(
             finally:
                 tmp.unlink(missing_ok=True)
             err.print(f"wrote {fmt} to {out}")
+    except SitroomError as e:
+        raise _fail(e) from e
+
+
+def _analyse_one(path: str, cfg: Config) -> Analysis:
+    """The analysis of the one report a file holds (nothing is stored)."""
+    result = run_analyze([path], config=cfg)
+    if result.errors:
+        raise result.errors[0]
+    if len(result.analyses) != 1:
+        raise InputError(
+            f"holds {len(result.analyses)} reports; compare takes one report a side", source=path
+        )
+    return result.analyses[0]
+
+
+@app.command()
+def compare(
+    first: Annotated[
+        str, typer.Argument(help="Report A: a file, or with --db a stored report's ref or id.")
+    ],
+    second: Annotated[str, typer.Argument(help="Report B, likewise.")],
+    db: Annotated[
+        Path | None,
+        typer.Option("--db", help="Look both reports up in this database instead of files."),
+    ] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Show what two reports agree on, where they differ, and what only one of them says."""
+    try:
+        picture: Picture
+        if db is None:
+            cfg = load_config(config)
+            with err.status("Analysing both reports", spinner="dots"):
+                found = [_analyse_one(first, cfg), _analyse_one(second, cfg)]
+            picture = picture_from_analyses(found)
+            a, b = (x.document.id for x in found)
+        else:
+            with Store.open(db, read_only=True) as store:
+                picture = store.picture()
+            a = find_document(picture.documents, first).id
+            b = find_document(picture.documents, second).id
+        comparison = compare_reports(picture, a, b)
+        names = Names.of({x.id: x.name for x in picture.actors}, picture.documents)
+        render_comparison(comparison, Console(), names)
     except SitroomError as e:
         raise _fail(e) from e
 

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sitroom.places import haversine_km
-from sitroom.records import Actor, Event, Evidence, Location
+from sitroom.records import Actor, Document, Event, Evidence, Location
 
 VERDICTS = ("corroborated", "single-source", "contradicted")
 # Fields the claim ledger compares across the reports of one event.
@@ -211,3 +211,26 @@ def _lineage(actor_id: str, actors: Mapping[str, Actor]) -> set[str]:
 def related(a: str, b: str, actors: Mapping[str, Actor]) -> bool:
     """Whether two actor ids are one actor or one is part of the other (forces -> state)."""
     return a == b or a in _lineage(b, actors) or b in _lineage(a, actors)
+
+
+@dataclass(frozen=True, slots=True)
+class Ledger:
+    """The picture across reports: merged events with their claims, control and alliances."""
+
+    events: tuple[MergedEvent, ...]  # by date (undated last), then id
+    control: tuple[ControlTimeline, ...]
+    alliances: tuple[AllianceEdge, ...]
+    source_groups: Mapping[str, str]  # document id -> source group (wire copies share one)
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """Two reports side by side: events both tell, events only one tells, control of places."""
+
+    first: Document
+    second: Document
+    same_source: bool  # copies of one text (or one text twice): agreement is not corroboration
+    shared: tuple[MergedEvent, ...]
+    only_first: tuple[MergedEvent, ...]
+    only_second: tuple[MergedEvent, ...]
+    control: tuple[ControlTimeline, ...]

@@ -1,16 +1,20 @@
-"""The terminal situation report: events by date, actors and backers, control by place."""
+"""The terminal situation report: merged events by date, actors, control, and the claim ledger."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from sitroom.records import Actor, Event, Picture
+from sitroom.ledger import Ledger, MergedEvent
+from sitroom.picture import build_ledger
+from sitroom.records import Actor, Picture
+from sitroom.report_ledger import Names, clip, render_ledger, unique, when
 
 _STATUS_STYLE = {
     "reported": "green",
@@ -22,23 +26,33 @@ _STATUS_STYLE = {
 
 
 def render(picture: Picture, console: Console, *, quotes: bool = False, limit: int = 200) -> None:
-    """Print the situation report for the whole picture (at most ``limit`` events a table)."""
+    """Print the situation report for the whole picture (at most ``limit`` rows a section).
+
+    Events are shown merged across reports (``sitroom.picture.build_ledger``), one row each.
+    """
     names = {a.id: a.name for a in picture.actors}
-    current = [e for e in picture.events if e.status != "background"]
-    history = [e for e in picture.events if e.status == "background"]
-    console.print(_summary(picture))
-    console.print(_events_table(picture, current, names, quotes=quotes, limit=limit))
+    ledger = build_ledger(picture)
+    current = [e for e in ledger.events if e.status != "background"]
+    history = [e for e in ledger.events if e.status == "background"]
+    console.print(_summary(picture, ledger))
+    console.print(_events_table(picture, ledger, current, names, quotes=quotes, limit=limit))
     if history:
-        table = _events_table(picture, history, names, quotes=quotes, limit=limit)
+        table = _events_table(picture, ledger, history, names, quotes=quotes, limit=limit)
         table.title = "Background the reports recall"
         console.print(table)
     console.print(_actors_table(picture, names))
     console.print(_control_table(picture, names))
+    render_ledger(ledger, console, Names.of(names, picture.documents), limit=limit)
 
 
-def _summary(picture: Picture) -> Panel:
+def _summary(picture: Picture, ledger: Ledger) -> Panel:
     current = [e for e in picture.events if e.status != "background"]
     killed = sum(e.fatalities or 0 for e in current if e.event_type)
+    merged = [e for e in ledger.events if e.status != "background"]
+    merged_killed = sum(e.fatalities or 0 for e in merged if e.event_type)
+    groups = ledger.source_groups
+    several = sum(len({groups.get(d, d) for d in e.document_ids}) > 1 for e in ledger.events)
+    clashes = sum(c.verdict == "contradicted" for e in ledger.events for c in e.claims)
     dates = sorted(e.event_date for e in current if e.event_date)
     span = f"{dates[0]} – {dates[-1]}" if dates else "no dated events"
     text = Text.assemble(
@@ -47,51 +61,69 @@ def _summary(picture: Picture) -> Panel:
         f"{len(picture.events)} events ({len(picture.events) - len(current)} background) · ",
         f"{len(picture.actors)} actors · {len(picture.relations)} relations · ",
         f"{len(picture.control)} control claims\n",
-        f"Period: {span} · fatalities reported (sum over report events, before merging): {killed}",
+        f"Merged: {len(ledger.events)} events, {several} told by two or more independent "
+        f"sources · {clashes} contradicted fields\n",
+        f"Period: {span} · fatalities reported (sum over report events, before merging): {killed}"
+        f" · after merging (best figure per event): {merged_killed}",
     )
     return Panel(text, title="sitroom situation report", expand=False)
 
 
-def _actor_names(event: Event, names: dict[str, str]) -> tuple[str, str]:
-    def side(main: str | None, assoc: tuple[str, ...]) -> str:
+def _actor_names(event: MergedEvent, names: dict[str, str]) -> tuple[str, str]:
+    def side(main: str | None, assoc: Iterable[str]) -> str:
         parts = [names.get(main, main) if main else "—"]
-        parts += [f"+ {names.get(a, a)}" for a in assoc]
+        parts += [f"+ {names.get(a, a)}" for a in unique(assoc) if a != main]
         return " ".join(parts)
 
-    return side(event.actor1, event.assoc_actor_1), side(event.actor2, event.assoc_actor_2)
+    assoc1 = (a for m in event.members for a in m.assoc_actor_1)
+    assoc2 = (a for m in event.members for a in m.assoc_actor_2)
+    return side(event.actor1, assoc1), side(event.actor2, assoc2)
 
 
-def _when(event: Event) -> str:
-    """The date as precisely as the report gave it: 2015, 2024-12, 2024-12-04."""
-    if event.event_date is None:
-        return "?"
-    if event.date_precision == "year":
-        return str(event.event_date.year)
-    if event.date_precision == "month":
-        return event.event_date.strftime("%Y-%m")
-    if event.date_precision == "week":
-        return f"week of {event.event_date}"
-    return str(event.event_date)
+def _killed(event: MergedEvent) -> str:
+    """The best figure and, where reports differ, their range; else the report's own words."""
+    span = event.fatality_range
+    texts = [m.fatalities_text for m in event.members if m.fatalities_text]
+    if span is None:
+        return texts[0] if texts else ""
+    if span.low != span.high:
+        return f"{span.best} ({span.low}–{span.high})"
+    words = [m.fatalities_text for m in event.members if m.fatalities == span.best]
+    return f"{span.best} ({words[0]})" if words and words[0] else str(span.best)
+
+
+def _first_start(event: MergedEvent) -> int:
+    first = event.members[0]
+    return first.evidence[0].start if first.evidence else 0
 
 
 def _events_table(
-    picture: Picture, events: list[Event], names: dict[str, str], *, quotes: bool, limit: int
+    picture: Picture,
+    ledger: Ledger,
+    events: list[MergedEvent],
+    names: dict[str, str],
+    *,
+    quotes: bool,
+    limit: int,
 ) -> Table:
     refs = {d.id: d.source or d.ref for d in picture.documents}
+    groups = ledger.source_groups
     table = Table(title="Events by date", show_lines=quotes, expand=True)
     table.add_column("Date", no_wrap=True)
     table.add_column("Type")
     table.add_column("Where")
     table.add_column("Who → whom")
     table.add_column("Killed", justify="right")
-    table.add_column("Status / source")
+    # Wide enough for a file name such as "reports/idlib.txt" not to be cut.
+    table.add_column("Status / source", min_width=18)
+    table.add_column("Sources", justify="right")
     ordered = sorted(
         events,
         key=lambda e: (
             e.event_date is None,
             e.event_date or dt.date.min,
-            refs.get(e.document_id, ""),
-            e.evidence[0].start if e.evidence else 0,
+            refs.get(e.document_ids[0], ""),
+            _first_start(e),
         ),
     )
     for event in ordered[:limit]:
@@ -100,20 +132,30 @@ def _events_table(
         if event.location and event.location.country:
             where += f", {event.location.country}"
         who, whom = _actor_names(event, names)
-        killed = event.fatalities_text or ""
-        if event.fatalities is not None:
-            killed = f"{event.fatalities} ({event.fatalities_text})"
-        date = _when(event)
         status = Text(event.status, style=_STATUS_STYLE.get(event.status, ""))
-        if event.claimed_by:
-            status.append(f" by {names.get(event.claimed_by, event.claimed_by)}")
-        status.append(f"\n{refs.get(event.document_id, event.document_id)}", style="dim")
-        cells: list[object] = [date, kind, where, f"{who} → {whom}", killed, status]
-        if quotes and event.evidence:
-            quote = event.evidence[0].quote
-            cells[1] = Group(
-                Text(kind, style="bold"), Text(f"“{_clip(quote)}”", style="italic dim")
-            )
+        parties = unique(
+            m.claimed_by for m in event.members if m.claimed_by and m.status == event.status
+        )
+        if parties:
+            status.append(" by " + ", ".join(names.get(p, p) for p in parties))
+        reports = ", ".join(unique(refs.get(d, d) for d in event.document_ids))
+        status.append(f"\n{reports}", style="dim")
+        independent = len({groups.get(d, d) for d in event.document_ids})
+        sources = str(independent)
+        if len(event.document_ids) > independent:
+            sources += f" ({len(event.document_ids)} reports)"
+        cells: list[object] = [
+            when(event.event_date, event.date_precision),
+            kind,
+            where,
+            f"{who} → {whom}",
+            _killed(event),
+            status,
+            sources,
+        ]
+        quote = next((m.evidence[0].quote for m in event.members if m.evidence), "")
+        if quotes and quote:
+            cells[1] = Group(Text(kind, style="bold"), Text(f"“{clip(quote)}”", style="italic dim"))
         table.add_row(*cells)  # type: ignore[arg-type]
     if len(ordered) > limit:
         table.caption = f"{len(ordered) - limit} more events not shown; export for all"
@@ -175,8 +217,3 @@ def _control_table(picture: Picture, names: dict[str, str]) -> Table:
             sources,
         )
     return table
-
-
-def _clip(text: str, width: int = 220) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"

@@ -1,17 +1,29 @@
 """The native ``json`` export: the whole picture as one deterministic JSON object.
 
 Its shape is pinned by ``schema/sitroom-export.schema.json``; bump ``SCHEMA_VERSION`` when a
-field changes meaning or goes away (adding a section or field does not need a bump).
+field changes meaning or goes away (adding a section or field does not need a bump). Besides the
+per-report records it holds the ledger across reports (merged events, their claims, control
+timelines, alliances), computed from those records at export time (see ``sitroom.picture``).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TextIO
 
 from sitroom import __version__
 from sitroom.export._common import date_key, evidence_list, finite, iso, location_to_dict
+from sitroom.ledger import (
+    AllianceEdge,
+    ControlEntry,
+    ControlTimeline,
+    FieldClaim,
+    Ledger,
+    MergedEvent,
+    SourceValue,
+)
+from sitroom.picture import build_ledger
 from sitroom.records import Actor, ControlClaim, Document, Event, Mention, Picture, Relation
 
 SCHEMA_VERSION = 1
@@ -147,7 +159,7 @@ def _control(picture: Picture) -> list[dict[str, Any]]:
     return [control_to_dict(c) for c in sorted(picture.control, key=key)]
 
 
-# To add a section (e.g. merged-event claims), append (name, builder) and extend the schema.
+# To add a section, append (name, builder) here or to LEDGER_SECTIONS and extend the schema.
 SECTIONS: tuple[tuple[str, Callable[[Picture], list[dict[str, Any]]]], ...] = (
     ("documents", _documents),
     ("actors", _actors),
@@ -158,14 +170,181 @@ SECTIONS: tuple[tuple[str, Callable[[Picture], list[dict[str, Any]]]], ...] = (
 )
 
 
-def picture_to_dict(picture: Picture) -> dict[str, Any]:
-    """The whole picture as JSON-ready plain data, every list in a stable order."""
+# -- the ledger: merged events, their claims, control over time, alliances ------------------
+
+
+def source_value_to_dict(value: SourceValue) -> dict[str, Any]:
+    """One report's value for one field, with its quote and whose claim it is."""
+    return {
+        "document_id": value.evidence.document_id,
+        "quote": value.evidence.quote,
+        "value": value.value,
+        "claimed_by": value.claimed_by,
+        "by_party": value.by_party,
+        "source_group": value.source_group,
+        "event_id": value.event_id,
+    }
+
+
+def field_claim_to_dict(event: MergedEvent, claim: FieldClaim) -> dict[str, Any]:
+    """One field of a merged event: every source's value and the verdict over them."""
+    return {
+        "subject": "event",
+        "subject_id": event.id,
+        "entry": None,
+        "field": claim.field,
+        "verdict": claim.verdict,
+        "values": [source_value_to_dict(v) for v in claim.values],
+    }
+
+
+def control_claim_to_dict(
+    timeline: ControlTimeline, index: int, groups: Mapping[str, str]
+) -> dict[str, Any]:
+    """One control-timeline entry as a claim: who holds (took, lost...) the place, per source."""
+    entry = timeline.entries[index]
+    value = f"{entry.controller} {entry.status}"
+    return {
+        "subject": "control",
+        "subject_id": timeline.key,
+        "entry": index,
+        "field": "control",
+        "verdict": entry.verdict,
+        "values": [
+            {
+                "document_id": ev.document_id,
+                "quote": ev.quote,
+                "value": value,
+                "claimed_by": None,
+                "by_party": False,
+                "source_group": groups.get(ev.document_id, ev.document_id),
+                "event_id": None,
+            }
+            for ev in entry.evidence
+        ],
+    }
+
+
+def merged_event_to_dict(event: MergedEvent, groups: Mapping[str, str]) -> dict[str, Any]:
+    """One real-world event over its reports; ``sources`` counts independent source groups."""
+    span = event.fatality_range
+    return {
+        "id": event.id,
+        "members": [e.id for e in event.members],
+        "document_ids": list(event.document_ids),
+        "sources": len({groups.get(d, d) for d in event.document_ids}),
+        "merged_on": list(event.merged_on),
+        "status": event.status,
+        "event_date": iso(event.event_date),
+        "date_precision": event.date_precision,
+        "event_type": event.event_type,
+        "sub_event_type": event.sub_event_type,
+        "plover_type": event.plover_type,
+        "actor1": event.actor1,
+        "actor2": event.actor2,
+        "location": location_to_dict(event.location),
+        "fatalities": event.fatalities,
+        "fatality_range": None
+        if span is None
+        else {
+            "low": span.low,
+            "best": span.best,
+            "high": span.high,
+            "low_documents": list(span.low_docs),
+            "best_documents": list(span.best_docs),
+            "high_documents": list(span.high_docs),
+        },
+    }
+
+
+def control_entry_to_dict(entry: ControlEntry) -> dict[str, Any]:
+    """Reports of one controller and status at a place over a run of dates."""
+    return {
+        "controller": entry.controller,
+        "status": entry.status,
+        "since": iso(entry.since),
+        "until": iso(entry.until),
+        "date_precision": entry.date_precision,
+        "document_ids": list(entry.document_ids),
+        "evidence": evidence_list(entry.evidence),
+        "verdict": entry.verdict,
+    }
+
+
+def timeline_to_dict(timeline: ControlTimeline) -> dict[str, Any]:
+    """Control of one place over time; a conflict names two entries by their index."""
+    entries = list(timeline.entries)
+    return {
+        "key": timeline.key,
+        "place": location_to_dict(timeline.place),
+        "entries": [control_entry_to_dict(e) for e in entries],
+        "conflicts": [
+            {
+                "first": entries.index(c.first),
+                "second": entries.index(c.second),
+                "reason": c.reason,
+            }
+            for c in timeline.conflicts
+        ],
+    }
+
+
+def alliance_to_dict(edge: AllianceEdge) -> dict[str, Any]:
+    """One subject <predicate> object edge over all reports of it."""
+    return {
+        "subject": edge.subject,
+        "predicate": edge.predicate,
+        "object": edge.object,
+        "first_seen": iso(edge.first_seen),
+        "last_seen": iso(edge.last_seen),
+        "document_ids": list(edge.document_ids),
+        "evidence": evidence_list(edge.evidence),
+    }
+
+
+def _merged_events(ledger: Ledger) -> list[dict[str, Any]]:
+    return [merged_event_to_dict(e, ledger.source_groups) for e in ledger.events]
+
+
+def _claims(ledger: Ledger) -> list[dict[str, Any]]:
+    claims = [field_claim_to_dict(e, c) for e in ledger.events for c in e.claims]
+    for timeline in ledger.control:
+        for index in range(len(timeline.entries)):
+            claims.append(control_claim_to_dict(timeline, index, ledger.source_groups))
+    return claims
+
+
+def _control_timeline(ledger: Ledger) -> list[dict[str, Any]]:
+    return [timeline_to_dict(t) for t in ledger.control]
+
+
+def _alliances(ledger: Ledger) -> list[dict[str, Any]]:
+    return [alliance_to_dict(e) for e in ledger.alliances]
+
+
+# Sections computed from the ledger (sitroom.picture.build_ledger), which is built once per export.
+LEDGER_SECTIONS: tuple[tuple[str, Callable[[Ledger], list[dict[str, Any]]]], ...] = (
+    ("merged_events", _merged_events),
+    ("claims", _claims),
+    ("control_timeline", _control_timeline),
+    ("alliances", _alliances),
+)
+
+
+def picture_to_dict(picture: Picture, *, ledger: Ledger | None = None) -> dict[str, Any]:
+    """The whole picture as JSON-ready plain data, every list in a stable order.
+
+    ``ledger`` is the picture's ledger where the caller has built it already.
+    """
     data: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "generator": f"sitroom {__version__}",
     }
     for name, build in SECTIONS:
         data[name] = build(picture)
+    ledger = ledger or build_ledger(picture)
+    for name, build_from_ledger in LEDGER_SECTIONS:
+        data[name] = build_from_ledger(ledger)
     return data
 
 
