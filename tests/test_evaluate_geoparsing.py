@@ -17,17 +17,27 @@ TRIPOLI_LB = Place(266826, "Tripoli", 34.43, 35.84, "LB", population=229_398)
 
 def topo(text: str, word: str, lat: float | None, lon: float | None, kind: str = "Literal") -> dict:
     start = text.index(word)
-    return {"start": start, "end": start + len(word), "text": word, "type": kind,
-            "non_locational": False, "geonameid": None, "lat": lat, "lon": lon}
+    return {
+        "start": start,
+        "end": start + len(word),
+        "text": word,
+        "type": kind,
+        "non_locational": False,
+        "geonameid": None,
+        "lat": lat,
+        "lon": lon,
+    }
 
 
 def test_gold_excludes_types_and_missing_coordinates() -> None:
     text = "Syrians in Tripoli and the country"
-    record = {"toponyms": [
-        topo(text, "Syrians", 35, 38, "Demonym"),
-        topo(text, "Tripoli", 32.9, 13.2),
-        topo(text, "country", None, None, "Literal_Expression"),
-    ]}
+    record = {
+        "toponyms": [
+            topo(text, "Syrians", 35, 38, "Demonym"),
+            topo(text, "Tripoli", 32.9, 13.2),
+            topo(text, "country", None, None, "Literal_Expression"),
+        ]
+    }
     assert [g.text for g in gold_toponyms(record)] == ["Tripoli"]
 
 
@@ -39,8 +49,12 @@ def test_score_on_a_tiny_file(tmp_path: Path) -> None:
     t1 = "Fighting in Tripoli today near Benghazi."
     t2 = "A rover on Mars and news from Tripoli."
     lines = [
-        {"id": "a", "title": "", "text": t1,
-         "toponyms": [topo(t1, "Tripoli", 32.9, 13.2), topo(t1, "Benghazi", 32.1, 20.1)]},
+        {
+            "id": "a",
+            "title": "",
+            "text": t1,
+            "toponyms": [topo(t1, "Tripoli", 32.9, 13.2), topo(t1, "Benghazi", 32.1, 20.1)],
+        },
         {"id": "b", "title": "", "text": t2, "toponyms": [topo(t2, "Tripoli", 34.4, 35.8)]},
     ]
     path = tmp_path / "geo.jsonl"

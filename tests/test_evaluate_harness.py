@@ -32,10 +32,14 @@ NO_RESOURCES: Any = None  # run() checks its arguments before it touches resourc
 
 def _report(**kw: Any) -> EvalReport:
     base: dict[str, Any] = dict(
-        dataset="plover", path="/data/plover.json", n_items=3, seconds=1.25,
+        dataset="plover",
+        path="/data/plover.json",
+        n_items=3,
+        seconds=1.25,
         headline=(("accuracy", 0.5), ("macro_f1", 0.25)),
         table=(LabelScore("AGREE", 1.0, 0.5, 2 / 3, 2), LabelScore("FIGHT", 0.0, 0.0, 0.0, 1)),
-        errors=("FIGHT -> NONE: 1x",), notes=("3 records",),
+        errors=("FIGHT -> NONE: 1x",),
+        notes=("3 records",),
     )
     base.update(kw)
     return EvalReport(**base)
@@ -106,8 +110,10 @@ def test_run_checks_its_arguments(tmp_path: Path) -> None:
 def resources() -> Any:
     data = harness.shared_data_dir()
     if not data.exists():
-        pytest.skip(f"gold data not found at {data} (needs ../shared beside the repo, "
-                    "or SITROOM_SHARED_DATA)")
+        pytest.skip(
+            f"gold data not found at {data} (needs ../shared beside the repo, "
+            "or SITROOM_SHARED_DATA)"
+        )
     from sitroom.config import Config
     from sitroom.pipeline import load_resources
 

@@ -27,19 +27,35 @@ def actor(text: str) -> dict[str, str]:
 def test_read_records_skips_documentation_and_odd_targets(tmp_path: Path) -> None:
     items = [
         {"id": "DOC", "event": "DOCUMENT", "comment": "file documentation, no text"},
-        {"id": "a", "event": "AGREE", "text": " Jordan and Britain agreed. ",
-         "source": [actor("Jordan"), actor(" Britain")], "target": ""},
-        {"id": "b", "event": "AGREE", "text": "{The Turkish side agreed.}",
-         "source": [actor("Turkish")], "target": "diplomatic"},
-        {"id": "c", "event": "ASSAULT", "text": "Three civilians were killed.", "source": None,
-         "target": [actor("civilians")]},
+        {
+            "id": "a",
+            "event": "AGREE",
+            "text": " Jordan and Britain agreed. ",
+            "source": [actor("Jordan"), actor(" Britain")],
+            "target": "",
+        },
+        {
+            "id": "b",
+            "event": "AGREE",
+            "text": "{The Turkish side agreed.}",
+            "source": [actor("Turkish")],
+            "target": "diplomatic",
+        },
+        {
+            "id": "c",
+            "event": "ASSAULT",
+            "text": "Three civilians were killed.",
+            "source": None,
+            "target": [actor("civilians")],
+        },
     ]
     path = tmp_path / "plover.json"
     path.write_text(json.dumps(items), encoding="utf-8")
     records = read_records(path)
     assert [r.id for r in records] == ["a", "b", "c"]
-    assert records[0] == PloverRecord("a", "Jordan and Britain agreed.", "AGREE",
-                                      ("Jordan", "Britain"), ())
+    assert records[0] == PloverRecord(
+        "a", "Jordan and Britain agreed.", "AGREE", ("Jordan", "Britain"), ()
+    )
     assert records[1].text == "The Turkish side agreed." and records[1].targets == ()
     assert records[2].sources == () and records[2].targets == ("civilians",)
 
@@ -99,9 +115,17 @@ def test_score_predictions_typing_and_assignment() -> None:
 
 def _event(event_id: str, **kw: object) -> Event:
     base: dict[str, object] = dict(
-        id=event_id, document_id="d", status="reported", event_date=None, date_precision="unknown",
-        event_type=None, sub_event_type=None, plover_type="AGREE", plover_mode=None,
-        actor1=None, actor2=None,
+        id=event_id,
+        document_id="d",
+        status="reported",
+        event_date=None,
+        date_precision="unknown",
+        event_type=None,
+        sub_event_type=None,
+        plover_type="AGREE",
+        plover_mode=None,
+        actor1=None,
+        actor2=None,
     )
     base.update(kw)
     return Event(**base)  # type: ignore[arg-type]
@@ -130,6 +154,7 @@ def test_prediction_from_uses_the_main_event_and_every_name() -> None:
     assert p.actor1 == ("Government of Hungary", "Hungarian government", "Hungarian officials")
     assert p.actor2 == ("Government of Romania", "Romania")
     assert prediction_from(Analysis(document=analysis.document)) == PloverPrediction(NO_EVENT)
-    unknown = Analysis(document=analysis.document, events=(_event("e3", actor1="X"),),
-                       main_event="e3")
+    unknown = Analysis(
+        document=analysis.document, events=(_event("e3", actor1="X"),), main_event="e3"
+    )
     assert prediction_from(unknown).actor1 == ("X",)  # an id the analysis does not describe

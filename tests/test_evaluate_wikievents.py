@@ -35,9 +35,17 @@ def mapping() -> EventMapping:
 
 def _event(**kw: object) -> Event:
     base: dict[str, object] = dict(
-        id="e", document_id="d", status="reported", event_date=None, date_precision="unknown",
-        event_type=None, sub_event_type=None, plover_type="OTHER", plover_mode=None,
-        actor1=None, actor2=None,
+        id="e",
+        document_id="d",
+        status="reported",
+        event_date=None,
+        date_precision="unknown",
+        event_type=None,
+        sub_event_type=None,
+        plover_type="OTHER",
+        plover_mode=None,
+        actor1=None,
+        actor2=None,
     )
     base.update(kw)
     return Event(**base)  # type: ignore[arg-type]
@@ -55,8 +63,9 @@ def test_shipped_mapping_types(mapping: EventMapping) -> None:
     assert mapping.predicted_type(arrest) == "arrest"
     clash = _event(event_type="Battles", sub_event_type="Armed clash")
     assert mapping.predicted_type(clash) == "attack"
-    abduction = _event(event_type="Violence against civilians",
-                       sub_event_type="Abduction/forced disappearance")
+    abduction = _event(
+        event_type="Violence against civilians", sub_event_type="Abduction/forced disappearance"
+    )
     assert mapping.predicted_type(abduction) is None
     assert mapping.predicted_type(_event(plover_type="MOBILIZE")) == "transport"
     assert mapping.predicted_type(_event(plover_type="CONSULT", trigger="meet")) is None
@@ -69,12 +78,28 @@ def test_bad_mapping_is_a_knowledge_base_error() -> None:
 
 def _wikievents_doc() -> dict[str, object]:
     # The second sentence's offsets drift by 7 chars, as some shipped documents' do.
-    s0 = [["Bomb", 0, 4], ["kills", 5, 10], ["two", 11, 14], ["soldiers", 15, 23], ["in", 24, 26],
-          ["Kabul", 27, 32]]
-    s1 = [["Police", 40, 46], ["arrested", 47, 55], ["the", 56, 59], ["bomber", 60, 66],
-          [".", 66, 67]]
-    ent = [("T1", 3, "soldiers"), ("T2", 5, "Kabul"), ("T3", 6, "Police"), ("T4", 9, "bomber"),
-           ("T5", 0, "Bomb")]
+    s0 = [
+        ["Bomb", 0, 4],
+        ["kills", 5, 10],
+        ["two", 11, 14],
+        ["soldiers", 15, 23],
+        ["in", 24, 26],
+        ["Kabul", 27, 32],
+    ]
+    s1 = [
+        ["Police", 40, 46],
+        ["arrested", 47, 55],
+        ["the", 56, 59],
+        ["bomber", 60, 66],
+        [".", 66, 67],
+    ]
+    ent = [
+        ("T1", 3, "soldiers"),
+        ("T2", 5, "Kabul"),
+        ("T3", 6, "Police"),
+        ("T4", 9, "bomber"),
+        ("T5", 0, "Bomb"),
+    ]
     return {
         "doc_id": "tiny",
         "tokens": [t[0] for t in s0 + s1],
@@ -82,17 +107,31 @@ def _wikievents_doc() -> dict[str, object]:
         "sentences": [[s0, S0], [s1, S1]],
         "entity_mentions": [{"id": i, "start": k, "end": k + 1, "text": t} for i, k, t in ent],
         "event_mentions": [
-            {"id": "E1", "event_type": "Life.Die.Unspecified",
-             "trigger": {"start": 1, "end": 2, "text": "kills"},
-             "arguments": [{"entity_id": "T1", "role": "Victim", "text": "soldiers"},
-                           {"entity_id": "T2", "role": "Place", "text": "Kabul"},
-                           {"entity_id": "T5", "role": "Instrument", "text": "Bomb"}]},
-            {"id": "E2", "event_type": "Justice.ArrestJailDetain.Unspecified",
-             "trigger": {"start": 7, "end": 8, "text": "arrested"},
-             "arguments": [{"entity_id": "T3", "role": "Jailer", "text": "Police"},
-                           {"entity_id": "T4", "role": "Detainee", "text": "bomber"}]},
-            {"id": "E3", "event_type": "Contact.Contact.Meet",
-             "trigger": {"start": 4, "end": 5, "text": "in"}, "arguments": []},
+            {
+                "id": "E1",
+                "event_type": "Life.Die.Unspecified",
+                "trigger": {"start": 1, "end": 2, "text": "kills"},
+                "arguments": [
+                    {"entity_id": "T1", "role": "Victim", "text": "soldiers"},
+                    {"entity_id": "T2", "role": "Place", "text": "Kabul"},
+                    {"entity_id": "T5", "role": "Instrument", "text": "Bomb"},
+                ],
+            },
+            {
+                "id": "E2",
+                "event_type": "Justice.ArrestJailDetain.Unspecified",
+                "trigger": {"start": 7, "end": 8, "text": "arrested"},
+                "arguments": [
+                    {"entity_id": "T3", "role": "Jailer", "text": "Police"},
+                    {"entity_id": "T4", "role": "Detainee", "text": "bomber"},
+                ],
+            },
+            {
+                "id": "E3",
+                "event_type": "Contact.Contact.Meet",
+                "trigger": {"start": 4, "end": 5, "text": "in"},
+                "arguments": [],
+            },
         ],
     }
 
@@ -107,7 +146,9 @@ def test_read_documents_rebuilds_offsets_and_coref(tmp_path: Path, mapping: Even
     die, arrest = doc.events  # the Meet event is not a conflict type
     assert (die.type, die.trigger, die.start) == ("die", "kills", 5)
     assert [(a.slot, doc.text[a.start : a.end]) for a in die.args] == [
-        ("target", "soldiers"), ("place", "Kabul")]  # Instrument is not scored
+        ("target", "soldiers"),
+        ("place", "Kabul"),
+    ]  # Instrument is not scored
     assert (arrest.type, TEXT[arrest.start : arrest.end]) == ("arrest", "arrested")
     detainee = arrest.args[1]
     assert (detainee.slot, TEXT[detainee.start : detainee.end]) == ("target", "bomber")
@@ -117,8 +158,13 @@ def test_read_documents_rebuilds_offsets_and_coref(tmp_path: Path, mapping: Even
 
 @pytest.mark.parametrize(
     ("text", "head"),
-    [("Russian soldiers", "soldiers"), ("supporters of Ben Bella", "supporters"),
-     ("Kabul", "Kabul"), ("the army, which", "army"), ("militants in Idlib", "militants")],
+    [
+        ("Russian soldiers", "soldiers"),
+        ("supporters of Ben Bella", "supporters"),
+        ("Kabul", "Kabul"),
+        ("the army, which", "army"),
+        ("militants in Idlib", "militants"),
+    ],
 )
 def test_head_offset(text: str, head: str) -> None:
     mention = Mention("d", 10, 10 + len(text), text, "actor")
@@ -137,36 +183,82 @@ def test_predicted_events(mapping: EventMapping) -> None:
             Mention("d", 0, 4, "Bomb", "quantity", value="0"),
         ),
         events=(
-            _event(event_type="Explosions/Remote violence", plover_type="ASSAULT", trigger="Bomb",
-                   actor2="MIL-AF", location=kabul, evidence=(Evidence("d", 0, len(S0), S0),)),
-            _event(sub_event_type="Arrests", plover_type="COERCE", trigger="arrested",
-                   actor1="POLICE-AF", evidence=(Evidence("d", B1, B1 + len(S1), S1),)),
+            _event(
+                event_type="Explosions/Remote violence",
+                plover_type="ASSAULT",
+                trigger="Bomb",
+                actor2="MIL-AF",
+                location=kabul,
+                evidence=(Evidence("d", 0, len(S0), S0),),
+            ),
+            _event(
+                sub_event_type="Arrests",
+                plover_type="COERCE",
+                trigger="arrested",
+                actor1="POLICE-AF",
+                evidence=(Evidence("d", B1, B1 + len(S1), S1),),
+            ),
             _event(plover_type="CONSULT", trigger="talks", evidence=(Evidence("d", 0, 4, "Bomb"),)),
         ),
     )
     attack, arrest, die = predicted_events(analysis, mapping=mapping)
-    assert attack == PredEvent("attack", 0, 4, "Bomb", (PredArg("target", 15, "two soldiers"),
-                                                         PredArg("place", 27, "Kabul")))
-    assert arrest == PredEvent("arrest", B1 + 7, B1 + 15, "arrested",
-                               (PredArg("attacker", B1, "Police"),))
+    assert attack == PredEvent(
+        "attack",
+        0,
+        4,
+        "Bomb",
+        (PredArg("target", 15, "two soldiers"), PredArg("place", 27, "Kabul")),
+    )
+    assert arrest == PredEvent(
+        "arrest", B1 + 7, B1 + 15, "arrested", (PredArg("attacker", B1, "Police"),)
+    )
     assert die == PredEvent("die", 5, 10, "kills")  # read from the casualty figure
 
 
 def test_score_documents() -> None:
     bomber = (B1 + 20, B1 + 26)
-    gold = GoldDoc("tiny", TEXT, (
-        GoldEvent("die", 5, 10, "kills", (GoldArg("target", 15, 23, "soldiers", ((15, 23),)),
-                                          GoldArg("place", 27, 32, "Kabul", ((27, 32),)))),
-        GoldEvent("arrest", B1 + 7, B1 + 15, "arrested", (
-            GoldArg("attacker", B1, B1 + 6, "Police", ((B1, B1 + 6),)),
-            GoldArg("target", *bomber, "bomber", (bomber, (0, 4))))),
-    ))
+    gold = GoldDoc(
+        "tiny",
+        TEXT,
+        (
+            GoldEvent(
+                "die",
+                5,
+                10,
+                "kills",
+                (
+                    GoldArg("target", 15, 23, "soldiers", ((15, 23),)),
+                    GoldArg("place", 27, 32, "Kabul", ((27, 32),)),
+                ),
+            ),
+            GoldEvent(
+                "arrest",
+                B1 + 7,
+                B1 + 15,
+                "arrested",
+                (
+                    GoldArg("attacker", B1, B1 + 6, "Police", ((B1, B1 + 6),)),
+                    GoldArg("target", *bomber, "bomber", (bomber, (0, 4))),
+                ),
+            ),
+        ),
+    )
     pred = [
-        PredEvent("die", 5, 10, "kills", (PredArg("target", 15, "soldiers"),
-                                          PredArg("place", 27, "Kabul"))),
+        PredEvent(
+            "die",
+            5,
+            10,
+            "kills",
+            (PredArg("target", 15, "soldiers"), PredArg("place", 27, "Kabul")),
+        ),
         PredEvent("attack", 0, 4, "Bomb", (PredArg("attacker", 0, "Bomb"),)),
-        PredEvent("arrest", B1 + 7, B1 + 15, "arrested", (PredArg("target", 0, "Bomb"),
-                                                           PredArg("attacker", B1, "Police"))),
+        PredEvent(
+            "arrest",
+            B1 + 7,
+            B1 + 15,
+            "arrested",
+            (PredArg("target", 0, "Bomb"), PredArg("attacker", B1, "Police")),
+        ),
     ]
     s = score_documents([gold], [pred])
     assert (s.trigger.precision, s.trigger.recall) == pytest.approx((2 / 3, 1.0))

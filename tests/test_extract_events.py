@@ -106,7 +106,6 @@ def test_jets_striking_a_town_is_an_air_strike(analyse: Analyse) -> None:
     assert event.fatalities_text is not None and "at least 11" in event.fatalities_text
 
 
-@pytest.mark.xfail(reason="'warplanes bombed' with a toll yields no event at all", strict=True)
 def test_warplanes_bombing_a_town_is_an_air_strike(analyse: Analyse) -> None:
     event = only_event(analyse("Russian warplanes bombed Idlib, killing at least 11 civilians."))
     assert event.sub_event_type == "Air/drone strike"

@@ -44,8 +44,10 @@ def places(doc: Doc, **kwargs: object) -> dict[str, Place | None]:
 
 
 def test_tripoli_in_a_lebanon_document() -> None:
-    doc = make_doc("Clashes in Tripoli and Beirut , Lebanon", {"Tripoli": "GPE", "Beirut": "GPE",
-                                                           "Lebanon": "GPE"})
+    doc = make_doc(
+        "Clashes in Tripoli and Beirut , Lebanon",
+        {"Tripoli": "GPE", "Beirut": "GPE", "Lebanon": "GPE"},
+    )
     assert places(doc)["Tripoli"] == TRIPOLI_LB
 
 

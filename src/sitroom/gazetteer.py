@@ -160,8 +160,15 @@ class Gazetteer:
                 if state.get("format") == _FORMAT:
                     return cls(state)
                 log.warning("gazetteer cache %s has an old layout; rebuilding", path)
-            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, KeyError,
-                    ValueError, TypeError) as e:
+            except (
+                OSError,
+                pickle.UnpicklingError,
+                EOFError,
+                AttributeError,
+                KeyError,
+                ValueError,
+                TypeError,
+            ) as e:
                 log.warning("gazetteer cache %s is unreadable (%s); rebuilding", path, e)
         state = _build_full()
         try:

@@ -106,6 +106,9 @@ def match_events(
     """The level of each feature family (see _LEVELS) where two events tell one, else None."""
     if (a.status == "background") != (b.status == "background"):
         return None
+    # A threat or plan is its own event, not an early report of the act it announces.
+    if (a.status == "planned") != (b.status == "planned"):
+        return None
     # Cheapest tests first: most pairs fail on type or date.
     kind = _type_level(a, b)
     if kind is None:

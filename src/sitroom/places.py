@@ -259,16 +259,21 @@ def _resolve(
             score = prior
             if others[place.country] > 0:
                 score += rules.context_bonus
-            if place.admin1 is not None and place.feature == "city" and regions[
-                (place.country, place.admin1)
-            ] > 0:
+            if (
+                place.admin1 is not None
+                and place.feature == "city"
+                and regions[(place.country, place.admin1)] > 0
+            ):
                 score += rules.region_bonus
             if hint is not None and place.country == hint:
                 score += rules.hint_bonus
             if place.feature == "city" and any(
-                a is not None and a is not place and a.feature == "city"
+                a is not None
+                and a is not place
+                and a.feature == "city"
                 and distance_km(a, place) <= rules.near_km
-                for j, a in enumerate(anchors) if j != i
+                for j, a in enumerate(anchors)
+                if j != i
             ):
                 score += rules.near_bonus
             if score > best_score:

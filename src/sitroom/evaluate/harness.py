@@ -88,7 +88,10 @@ def _case2021(path: Path, resources: Resources, limit: int | None) -> EvalReport
     s = case2021.score(path, resources=resources, limit=limit)
     t = s.typing
     return EvalReport(
-        "case2021", str(path), t.n + s.n_non_conflict, 0.0,
+        "case2021",
+        str(path),
+        t.n + s.n_non_conflict,
+        0.0,
         headline=(
             ("accuracy", t.accuracy),
             ("macro_f1", t.macro_f1),
@@ -96,10 +99,14 @@ def _case2021(path: Path, resources: Resources, limit: int | None) -> EvalReport
             ("rejection", s.rejection),
         ),
         table=t.labels,
-        errors=(*(f"{g} -> {p}: {c}x" for g, p, c in s.confusions),
-                *(f"{g} -> {p}: {_clip(text)}" for g, p, text in s.examples)),
-        notes=(f"{t.n} ACLED-labelled snippets scored for typing; {s.n_non_conflict} "
-               "non-conflict snippets for rejection",),
+        errors=(
+            *(f"{g} -> {p}: {c}x" for g, p, c in s.confusions),
+            *(f"{g} -> {p}: {_clip(text)}" for g, p, text in s.examples),
+        ),
+        notes=(
+            f"{t.n} ACLED-labelled snippets scored for typing; {s.n_non_conflict} "
+            "non-conflict snippets for rejection",
+        ),
     )
 
 
@@ -107,13 +114,22 @@ def _geoparsing(path: Path, resources: Resources, limit: int | None) -> EvalRepo
     s = geoparsing.score(path, nlp=resources.nlp, gazetteer=resources.gazetteer, limit=limit)
     median = f"{s.median_km:.1f} km" if s.median_km is not None else "n/a"
     return EvalReport(
-        "geoparsing", str(path), s.n_documents, 0.0,
-        headline=(("precision", s.precision), ("recall", s.recall), ("f1", s.f1),
-                  ("acc_161", s.acc_161)),
+        "geoparsing",
+        str(path),
+        s.n_documents,
+        0.0,
+        headline=(
+            ("precision", s.precision),
+            ("recall", s.recall),
+            ("f1", s.f1),
+            ("acc_161", s.acc_161),
+        ),
         table=(LabelScore("toponym", s.precision, s.recall, s.f1, s.n_gold),),
         errors=tuple(f"{e.kind}: {e.document_id} '{e.text}' {e.detail}".rstrip() for e in s.errors),
-        notes=(f"{s.n_gold} gold, {s.n_pred} predicted, {s.n_matched} matched toponyms; "
-               f"median resolution error {median}",),
+        notes=(
+            f"{s.n_gold} gold, {s.n_pred} predicted, {s.n_matched} matched toponyms; "
+            f"median resolution error {median}",
+        ),
     )
 
 
@@ -121,13 +137,21 @@ def _plover(path: Path, resources: Resources, limit: int | None) -> EvalReport:
     s = plover.score(path, resources=resources, limit=limit)
     t = s.typing
     return EvalReport(
-        "plover", str(path), t.n, 0.0,
-        headline=(("accuracy", t.accuracy), ("macro_f1", t.macro_f1),
-                  ("source_accuracy", s.source_accuracy), ("target_accuracy", s.target_accuracy)),
+        "plover",
+        str(path),
+        t.n,
+        0.0,
+        headline=(
+            ("accuracy", t.accuracy),
+            ("macro_f1", t.macro_f1),
+            ("source_accuracy", s.source_accuracy),
+            ("target_accuracy", s.target_accuracy),
+        ),
         table=t.labels,
-        errors=(*(f"{g} -> {p}: {c}x" for g, p, c in s.confusions),
-                *(f"{e.kind}: {e.record_id} gold '{e.gold}', got '{e.predicted}'"
-                  for e in s.errors)),
+        errors=(
+            *(f"{g} -> {p}: {c}x" for g, p, c in s.confusions),
+            *(f"{e.kind}: {e.record_id} gold '{e.gold}', got '{e.predicted}'" for e in s.errors),
+        ),
         notes=(f"{s.n_source} records with a gold source, {s.n_target} with a gold target",),
     )
 
@@ -136,13 +160,23 @@ def _wikievents(path: Path, resources: Resources, limit: int | None) -> EvalRepo
     s = wikievents.score(path, resources=resources, limit=limit)
     figures = (s.trigger, s.trigger_id, s.argument, s.argument_coref)
     return EvalReport(
-        "wikievents", str(path), s.n_documents, 0.0,
+        "wikievents",
+        str(path),
+        s.n_documents,
+        0.0,
         headline=tuple((f"{f.label}_f1", f.f1) for f in figures),
-        table=(*s.types, *(LabelScore(f"arg:{x.label}", x.precision, x.recall, x.f1, x.support)
-                           for x in s.slots)),
+        table=(
+            *s.types,
+            *(
+                LabelScore(f"arg:{x.label}", x.precision, x.recall, x.f1, x.support)
+                for x in s.slots
+            ),
+        ),
         errors=s.errors,
-        notes=tuple(f"{f.label}: P {f.precision:.3f} R {f.recall:.3f} over {f.support} gold"
-                    for f in figures),
+        notes=tuple(
+            f"{f.label}: P {f.precision:.3f} R {f.recall:.3f} over {f.support} gold"
+            for f in figures
+        ),
     )
 
 
@@ -154,15 +188,19 @@ def _clip(text: str, width: int = 100) -> str:
 def render(report: EvalReport) -> str:
     """The report as a plain-text table."""
     limit = f", first {report.limit}" if report.limit is not None else ""
-    lines = [f"{report.dataset}: {report.n_items} items{limit}, {report.seconds:.1f} s  "
-             f"({report.path})", ""]
+    lines = [
+        f"{report.dataset}: {report.n_items} items{limit}, {report.seconds:.1f} s  ({report.path})",
+        "",
+    ]
     width = max((len(k) for k, _ in report.headline), default=0)
     lines += [f"  {name:<{width}}  {value:.3f}" for name, value in report.headline]
     if report.table:
         w = max(12, *(len(s.label) for s in report.table))
         lines += ["", f"  {'label':<{w}}  {'P':>5}  {'R':>5}  {'F1':>5}  {'n':>5}"]
-        lines += [f"  {s.label:<{w}}  {s.precision:5.3f}  {s.recall:5.3f}  {s.f1:5.3f}  "
-                  f"{s.support:5d}" for s in report.table]
+        lines += [
+            f"  {s.label:<{w}}  {s.precision:5.3f}  {s.recall:5.3f}  {s.f1:5.3f}  {s.support:5d}"
+            for s in report.table
+        ]
     if report.notes:
         lines += ["", *(f"  {n}" for n in report.notes)]
     if report.errors:

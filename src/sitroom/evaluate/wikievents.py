@@ -74,9 +74,15 @@ class EventMapping:
         try:
             spec = yaml.safe_load(text)["wikievents"]
             rules = tuple(
-                TypeRule(str(r["type"]), casualties=bool(r.get("casualties", False)),
-                         **{k: frozenset(map(str, v)) for k, v in r.items()
-                            if k not in ("type", "casualties")})
+                TypeRule(
+                    str(r["type"]),
+                    casualties=bool(r.get("casualties", False)),
+                    **{
+                        k: frozenset(map(str, v))
+                        for k, v in r.items()
+                        if k not in ("type", "casualties")
+                    },
+                )
                 for r in spec["predicted_types"]
             )
             return cls(dict(spec["gold_types"]), dict(spec["gold_roles"]), rules)
@@ -172,8 +178,9 @@ def read_documents(
         try:
             docs.append(_gold_doc(item, mapping, clusters))
         except (KeyError, IndexError, TypeError, ValueError) as e:
-            raise InputError(f"malformed WikiEvents document: {e!r}", source=str(path),
-                             line=n + 1) from e
+            raise InputError(
+                f"malformed WikiEvents document: {e!r}", source=str(path), line=n + 1
+            ) from e
     return docs
 
 
@@ -261,8 +268,12 @@ def predicted_events(analysis: Analysis, *, mapping: EventMapping) -> list[PredE
                 args.append(PredArg(slot, head_offset(m), m.text))
         if event.location is not None:
             name = event.location.name
-            said = [m for m in analysis.mentions if m.kind == "place"
-                    and (m.text == name or (m.place is not None and m.place.name == name))]
+            said = [
+                m
+                for m in analysis.mentions
+                if m.kind == "place"
+                and (m.text == name or (m.place is not None and m.place.name == name))
+            ]
             m = _nearest(said, start, ev.start, ev.end)
             if m is not None:
                 args.append(PredArg("place", head_offset(m), m.text))
@@ -272,8 +283,14 @@ def predicted_events(analysis: Analysis, *, mapping: EventMapping) -> list[PredE
         if m.kind != "quantity" or m.value == "0":
             continue
         for word in re.finditer(r"\w+", m.text):
-            rule = next((r for r in mapping.rules if r.casualties
-                         and word.group().lower() in r.trigger_words), None)
+            rule = next(
+                (
+                    r
+                    for r in mapping.rules
+                    if r.casualties and word.group().lower() in r.trigger_words
+                ),
+                None,
+            )
             start, end = m.start + word.start(), m.start + word.end()
             if rule and not any(p.start < end and start < p.end for p in out):
                 out.append(PredEvent(rule.type, start, end, word.group()))
@@ -321,8 +338,11 @@ def score_documents(
         errors[kind].append(f"{kind}: {line}")
 
     for doc, events in zip(golds, preds, strict=True):
-        typed = _pairs(doc.events, events,
-                       lambda g, p: g.type == p.type and p.start < g.end and g.start < p.end)
+        typed = _pairs(
+            doc.events,
+            events,
+            lambda g, p: g.type == p.type and p.start < g.end and g.start < p.end,
+        )
         untyped = _pairs(doc.events, events, lambda g, p: p.start < g.end and g.start < p.end)
         count["id", "match"] += len(untyped)
         hit_gold = {i for i, _ in typed}
@@ -341,7 +361,8 @@ def score_documents(
         matched = _pairs(gold_args, pred_args, lambda g, p: _arg_matches(g, p, coref=False))
         count["arg", "match"] += len(matched)
         count["coref", "match"] += len(
-            _pairs(gold_args, pred_args, lambda g, p: _arg_matches(g, p, coref=True)))
+            _pairs(gold_args, pred_args, lambda g, p: _arg_matches(g, p, coref=True))
+        )
         for _, j in matched:
             count["slot_match", pred_args[j][1].slot] += 1
         found = {i for i, _ in matched}
@@ -367,11 +388,16 @@ def score_documents(
         argument=_prf("argument", count["arg", "match"], pa, ga),
         argument_coref=_prf("argument_coref", count["coref", "match"], pa, ga),
         types=tuple(_prf(t, count["match", t], count["pred", t], count["gold", t]) for t in types),
-        slots=tuple(_prf(s, count["slot_match", s], count["slot_pred", s], count["slot_gold", s])
-                    for s in SLOTS),
+        slots=tuple(
+            _prf(s, count["slot_match", s], count["slot_pred", s], count["slot_gold", s])
+            for s in SLOTS
+        ),
         n_documents=len(golds),
-        errors=tuple(e for kind in errors.values()
-                     for e in kind[:: max(1, len(kind) // ERRORS_PER_KIND)][:ERRORS_PER_KIND]),
+        errors=tuple(
+            e
+            for kind in errors.values()
+            for e in kind[:: max(1, len(kind) // ERRORS_PER_KIND)][:ERRORS_PER_KIND]
+        ),
     )
 
 
@@ -379,8 +405,9 @@ def _context(text: str, at: int, width: int = 40) -> str:
     return "«" + " ".join(text[max(0, at - width) : at + width].split()) + "»"
 
 
-def score(path: Path, *, resources: Resources, limit: int | None = None,
-          coref: Path | None = None) -> WikiEventsScores:
+def score(
+    path: Path, *, resources: Resources, limit: int | None = None, coref: Path | None = None
+) -> WikiEventsScores:
     """Run the pipeline over WikiEvents documents (the first ``limit``) and score it.
 
     ``coref`` defaults to ``coref/dev.jsonlines`` beside ``path`` when that file exists.

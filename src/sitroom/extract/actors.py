@@ -191,13 +191,19 @@ def _resolve_entity(
 
 
 def _head_phrase(doc: Doc, after: int, heads: HeadNouns) -> tuple[int, str | None]:
-    """The head noun right after a demonym ("Russian [and Syrian] jets"), as (end, kind)."""
+    """The head noun right after a demonym ("Russian [and Syrian] jets"), as (end, kind).
+
+    Where another demonym stands between ("Syrian and Russian jets"), ``end`` is ``after``:
+    each demonym is its own mention, of the kind the shared head gives.
+    """
     i = after
     # Skip a coordinated demonym and adjectives: "Russian and Syrian jets", "Iranian military".
     while i < len(doc) and i < after + 4:
         token = doc[i]
         kind = heads.kind_of(token)
         if kind is not None and token.pos_ in ("NOUN", "PROPN", "ADJ"):
+            if any(t.ent_type_ in ("NORP", ACTOR_LABEL) for t in doc[after:i]):
+                return after, kind
             end = i + 1
             if end < len(doc) and heads.kind_of(doc[end]) == kind and doc[end].pos_ == "NOUN":
                 end += 1

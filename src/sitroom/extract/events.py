@@ -128,8 +128,14 @@ def _sentence_events(
 
 
 def _in_modifier(doc, cue: CueMatch) -> bool:
-    """A cue word inside a hyphenated modifier ("Iran-backed", "rebel-held") names no act."""
-    return cue.start > 0 and doc[cue.start - 1].text == "-" and cue.role != "context"
+    """A cue word inside a hyphenated modifier ("Iran-backed", "rebel-held") or a participle
+    used as an adjective ("destroyed homes") names a state, not an act."""
+    if cue.role == "context":
+        return False
+    token = doc[cue.start]
+    hyphenated = cue.start > 0 and doc[cue.start - 1].text == "-"
+    participle = cue.end - cue.start == 1 and token.dep_ == "amod" and token.tag_ == "VBN"
+    return hyphenated or participle
 
 
 def _scene(facts: DocFacts, sent: Span, clause: set[int]) -> dict[str, float]:
@@ -358,7 +364,9 @@ def _mentions_for(tokens: list[Token], facts: DocFacts) -> list[ActorMention]:
     for token in tokens:
         mention = facts.actor_index[token.i]
         if mention is not None:
-            candidates = [mention]
+            # "Syrian and Russian warplanes": the head's own mention, then its modifiers'.
+            modifiers = [t for t in token.subtree if _modifies(t, token)]
+            candidates = [mention, *facts.actors_in(modifiers)]
         else:
             # The phrase the token heads, without relative clauses that may name others.
             subtree = [t for t in token.subtree if not _in_clause(t, token)]
@@ -367,6 +375,15 @@ def _mentions_for(tokens: list[Token], facts: DocFacts) -> list[ActorMention]:
             if cand not in found:
                 found.append(cand)
     return found
+
+
+def _modifies(token: Token, head: Token) -> bool:
+    """Whether ``token`` hangs on ``head`` through adjectives, compounds and conjuncts only."""
+    while token.i != head.i:
+        if token.dep_ not in ("amod", "compound", "conj", "cc", "nmod") or token.head.i == token.i:
+            return False
+        token = token.head
+    return True
 
 
 def _in_clause(token: Token, root: Token) -> bool:
