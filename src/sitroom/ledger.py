@@ -209,8 +209,21 @@ def _lineage(actor_id: str, actors: Mapping[str, Actor]) -> set[str]:
 
 
 def related(a: str, b: str, actors: Mapping[str, Actor]) -> bool:
-    """Whether two actor ids are one actor or one is part of the other (forces -> state)."""
-    return a == b or a in _lineage(b, actors) or b in _lineage(a, actors)
+    """Whether two actor ids can be one actor: the same, one part of the other (forces ->
+    state), or one an unidentified actor of the same kind ("an armed group" vs "HTS")."""
+    if a == b or a in _lineage(b, actors) or b in _lineage(a, actors):
+        return True
+    first, second = actors.get(a), actors.get(b)
+    if first is None or second is None:
+        return False
+    unnamed = _unidentified(first) or _unidentified(second)
+    non_state = {first.kind, second.kind} <= {"armed_group", "militia"}
+    return unnamed and (first.kind == second.kind or non_state)
+
+
+def _unidentified(actor: Actor) -> bool:
+    """The knowledge base's stand-ins for an actor a report does not name."""
+    return "unidentified" in actor.name.lower()
 
 
 @dataclass(frozen=True, slots=True)
