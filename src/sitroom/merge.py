@@ -231,15 +231,18 @@ def merge_events(
     *,
     documents: Mapping[str, Document],
     actors: Mapping[str, Actor] | None = None,
+    groups: Mapping[str, str] | None = None,
     rules: MergeRules = DEFAULT_RULES,
 ) -> tuple[MergedEvent, ...]:
     """Group events that tell one real-world event; one MergedEvent per group, claims included.
 
     ``documents`` (id -> Document) gives publication order and wire copies; ``actors`` (id ->
-    Actor), where given, lets a force match the state it is part of.
+    Actor), where given, lets a force match the state it is part of; ``groups`` (document id ->
+    source group, from ``independent_sources``) saves recomputing them when the caller has them.
     """
     actors = actors or {}
-    groups = independent_sources(documents, rules=rules)
+    if groups is None:
+        groups = independent_sources(documents, rules=rules)
     clusters: list[list[Event]] = []
     links: list[_Levels | None] = []
     for event in _canonical(events, documents):

@@ -31,7 +31,9 @@ def build_ledger(picture: Picture, *, rules: MergeRules = DEFAULT_RULES) -> Ledg
     documents = {d.id: d for d in picture.documents}
     actors = {a.id: a for a in picture.actors}
     groups = independent_sources(documents, rules=rules)
-    merged = merge_events(picture.events, documents=documents, actors=actors, rules=rules)
+    merged = merge_events(
+        picture.events, documents=documents, actors=actors, groups=groups, rules=rules
+    )
     return Ledger(
         events=tuple(sorted(merged, key=_event_key)),
         control=control_timeline(picture.control, groups=groups, actors=actors, rules=rules),

@@ -188,37 +188,33 @@ class Store:
         """One write transaction: committed whole, or rolled back whole on any exception."""
         if self.read_only:
             raise StoreError(f"{self.path}: opened read-only")
-        with self._lock:
-            conn = self._conn
-            try:
-                # IMMEDIATE takes the write lock now, so the existence check in save() and the
-                # inserts after it see the same database.
-                conn.execute("BEGIN IMMEDIATE")
-                yield conn
-                conn.execute("COMMIT")
-            except BaseException as e:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                if isinstance(e, sqlite3.Error):
-                    raise StoreError(f"{self.path}: write failed: {e}") from e
-                raise
+        # IMMEDIATE takes the write lock now, so the existence check in save() and the
+        # inserts after it see the same database.
+        with self._transaction("BEGIN IMMEDIATE", "write") as conn:
+            yield conn
 
     # -- reading ---------------------------------------------------------------------------
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
         """One read transaction, so a multi-query read sees one snapshot."""
+        with self._transaction("BEGIN", "read") as conn:
+            yield conn
+
+    @contextmanager
+    def _transaction(self, begin: str, what: str) -> Iterator[sqlite3.Connection]:
+        """Run the block between ``begin`` and COMMIT; roll back on any exception."""
         with self._lock:
             conn = self._conn
             try:
-                conn.execute("BEGIN")
+                conn.execute(begin)
                 yield conn
                 conn.execute("COMMIT")
             except BaseException as e:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 if isinstance(e, sqlite3.Error):
-                    raise StoreError(f"{self.path}: read failed: {e}") from e
+                    raise StoreError(f"{self.path}: {what} failed: {e}") from e
                 raise
 
     def has_document(self, document_id: str) -> bool:
