@@ -11,6 +11,7 @@ import yaml
 from spacy.tokens import Doc, Span, Token
 
 from sitroom.errors import KnowledgeBaseError
+from sitroom.knowledge_file import slug
 from sitroom.nlp import ACTOR_LABEL
 from sitroom.records import Actor, Mention
 
@@ -185,7 +186,9 @@ def _resolve_entity(
             # "Russian airstrikes", "Syrian and Russian jets": the country's forces act.
             add(ent.start, ent.end, kb.forces(iso2), "demonym")
         return
-    if ent.label_ in ("PERSON", "ORG") and _acts(ent) and not is_place:
+    # A name with no letter or digit in ASCII folding (a CJK or Arabic-script name) gets no
+    # slug, so it cannot become a new actor; such text is beyond this English pipeline.
+    if ent.label_ in ("PERSON", "ORG") and _acts(ent) and not is_place and slug(ent.text):
         kind = "person" if ent.label_ == "PERSON" else "organisation"
         add(ent.start, ent.end, kb.new_actor(ent.text, kind=kind), "new")
 
