@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import functools
+import io
 import json
 import logging
 import os
@@ -27,6 +28,7 @@ logger = logging.getLogger(__name__)
 
 SUFFIXES: dict[str, str] = {".txt": "text", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
 _SUFFIX_LIST = ", ".join(SUFFIXES)
+_KINDS = frozenset(SUFFIXES.values())
 
 # UTF-8 needs at most 4 bytes a character, so a file larger than this many bytes per allowed
 # character cannot hold an acceptable report and is rejected without being read.
@@ -183,6 +185,37 @@ def _walk(folder: Path) -> Iterator[Path | InputError]:
             logger.debug("%s: not a %s file, skipped", path, _SUFFIX_LIST)
 
 
+def read_bytes(
+    data: bytes, *, source: str, kind: str, max_chars: int = 1_000_000
+) -> Iterator[Document | InputError]:
+    """Documents from one report held in memory (an upload); ``kind`` is a value of SUFFIXES.
+
+    ``source`` names the input in errors and becomes the document's ref.
+    """
+    if kind not in _KINDS:
+        raise ValueError(f"unknown report kind {kind!r}; expected one of {sorted(_KINDS)}")
+    if kind == "jsonl":
+        yield from _jsonl_stream(io.BytesIO(data), source, max_chars)
+        return
+    try:
+        limit = _byte_limit(kind, max_chars)
+        if len(data) > limit:
+            raise _too_large(f"{len(data):,}", source, max_chars)
+        if kind == "html":
+            yield _html_document(data, source, max_chars)
+        else:
+            yield _text_document(data, source, max_chars)
+    except InputError as e:
+        yield e
+
+
+def _byte_limit(kind: str, max_chars: int) -> int:
+    limit = max_chars * _BYTES_PER_CHAR
+    if kind == "html":
+        limit += _HTML_MARKUP_ALLOWANCE
+    return limit
+
+
 def _read_file(path: Path, kind: str, max_chars: int) -> Iterator[Document | InputError]:
     source = str(path)
     try:
@@ -193,9 +226,7 @@ def _read_file(path: Path, kind: str, max_chars: int) -> Iterator[Document | Inp
         if kind == "jsonl":
             yield from _read_jsonl(path, source, max_chars)
             return
-        limit = max_chars * _BYTES_PER_CHAR
-        if kind == "html":
-            limit += _HTML_MARKUP_ALLOWANCE
+        limit = _byte_limit(kind, max_chars)
         if info.st_size > limit:
             raise _too_large(f"{info.st_size:,}", source, max_chars)
         with path.open("rb") as stream:
@@ -385,35 +416,41 @@ def _html_document(data: bytes, source: str, max_chars: int) -> Document:
 
 
 def _read_jsonl(path: Path, source: str, max_chars: int) -> Iterator[Document | InputError]:
+    with path.open("rb") as stream:
+        yield from _jsonl_stream(stream, source, max_chars)
+
+
+def _jsonl_stream(
+    stream: BinaryIO, source: str, max_chars: int
+) -> Iterator[Document | InputError]:
     limit = max_chars * _JSON_BYTES_PER_CHAR + _JSON_LINE_OVERHEAD
     seen = False
-    with path.open("rb") as stream:
-        head = stream.read(_SNIFF_BYTES)
-        nul = head.find(b"\x00")
-        if nul >= 0:
-            yield InputError(f"binary file (NUL byte at offset {nul})", source=source)
-            return
-        stream.seek(0)
-        for number, line, overlong in _lines(stream, limit):
-            if overlong:
-                seen = True
-                yield InputError(
-                    f"line is over {limit:,} bytes, too long for the limit of"
-                    f" {max_chars:,} characters",
-                    source=source,
-                    line=number,
-                )
-                continue
-            if number == 1 and line.startswith(b"\xef\xbb\xbf"):
-                line = line[3:]
-            # Blank lines (a trailing newline, spacing between records) are not records.
-            if not line.strip():
-                continue
+    head = stream.read(_SNIFF_BYTES)
+    nul = head.find(b"\x00")
+    if nul >= 0:
+        yield InputError(f"binary file (NUL byte at offset {nul})", source=source)
+        return
+    stream.seek(0)
+    for number, line, overlong in _lines(stream, limit):
+        if overlong:
             seen = True
-            try:
-                yield _jsonl_document(line, source, number, max_chars)
-            except InputError as e:
-                yield e
+            yield InputError(
+                f"line is over {limit:,} bytes, too long for the limit of"
+                f" {max_chars:,} characters",
+                source=source,
+                line=number,
+            )
+            continue
+        if number == 1 and line.startswith(b"\xef\xbb\xbf"):
+            line = line[3:]
+        # Blank lines (a trailing newline, spacing between records) are not records.
+        if not line.strip():
+            continue
+        seen = True
+        try:
+            yield _jsonl_document(line, source, number, max_chars)
+        except InputError as e:
+            yield e
     if not seen:
         yield InputError("empty file (no reports)", source=source)
 
