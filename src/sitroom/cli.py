@@ -198,5 +198,41 @@ def compare(
         raise _fail(e) from e
 
 
+@app.command()
+def serve(
+    db: DbOption = Path("sitroom.db"),
+    host: Annotated[str, typer.Option(help="Interface to bind; localhost unless told.")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[int, typer.Option(min=0, max=65535, help="TCP port.")] = 8000,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            envvar="SITROOM_TOKEN",
+            help="Accept POSTed reports from clients presenting this token (off without it).",
+        ),
+    ] = None,
+    max_body: Annotated[
+        int, typer.Option(min=1, help="Largest request body accepted, in bytes.")
+    ] = 2_000_000,
+    config: ConfigOption = None,
+) -> None:
+    """Serve the HTTP API and the page (map, timeline, actors, sources) over --db."""
+    import uvicorn
+
+    from sitroom.web import create_app
+
+    try:
+        cfg = load_config(config)
+        if token is not None and len(token) < 16:
+            raise SitroomError("--token must be at least 16 characters")
+        web = create_app(db, token=token, max_body_bytes=max_body, config=cfg)
+    except SitroomError as e:
+        raise _fail(e) from e
+    mode = "reports accepted with the token" if token else "read-only"
+    err.print(f"serving {db} on http://{host}:{port}/ ({mode}); Ctrl-C stops")
+    uvicorn.run(web, host=host, port=port, log_level="warning")
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -354,6 +354,15 @@ class Store:
             main_events={r["id"]: r["main_event"] for r in documents},
         )
 
+    def revision(self) -> tuple[int, int]:
+        """A value that changes whenever anything is committed, by this store or another process.
+
+        SQLite's data_version moves on commits by other connections, total_changes on this one's.
+        """
+        with self._lock:
+            version = self._conn.execute("PRAGMA data_version").fetchone()[0]
+            return int(version), self._conn.total_changes
+
     def stats(self) -> dict[str, int]:
         """Row counts per table (documents, mentions, actors, events, relations, ...)."""
         with self._read() as conn:

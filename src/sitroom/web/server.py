@@ -1,0 +1,240 @@
+"""The HTTP API and the page: ``create_app(db)`` serves a sitroom database (docs/web-api.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import logging
+import threading
+from importlib import resources as package_files
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
+
+from sitroom import __version__
+from sitroom.api import analyze
+from sitroom.config import Config, load_config
+from sitroom.export.json_export import document_to_dict
+from sitroom.records import EVENT_STATUSES
+from sitroom.store import Store
+from sitroom.web.errors import ApiError, BodyLimit, install_error_handlers
+from sitroom.web.uploads import read_upload
+from sitroom.web.view import VERDICT_ORDER, EventFilter, View, ViewCache
+
+log = logging.getLogger(__name__)
+
+STATIC_DIR = Path(str(package_files.files("sitroom") / "web" / "static"))
+DEFAULT_MAX_BODY = 2_000_000  # bytes
+MAX_PAGE = 1000
+MAX_GEOJSON = 5000
+
+# The page shows report text; this policy keeps any markup that slips into it from running.
+_PAGE_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+Date = Annotated[dt.date | None, Query(description="ISO date (YYYY-MM-DD), inclusive.")]
+Text = Annotated[str | None, Query(max_length=200)]
+
+
+def _bbox(value: str | None) -> tuple[float, float, float, float] | None:
+    if value is None:
+        return None
+    parts = value.split(",")
+    try:
+        west, south, east, north = (float(p) for p in parts)
+    except ValueError:
+        raise ApiError(422, "bbox must be four numbers: west,south,east,north") from None
+    if not (-180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= north <= 90):
+        raise ApiError(422, f"bbox out of range: {value!r} (west,south,east,north in degrees)")
+    return west, south, east, north
+
+
+def _choice(name: str, value: str | None, allowed: tuple[str, ...]) -> str | None:
+    if value is not None and value not in allowed:
+        raise ApiError(422, f"{name} must be one of {', '.join(allowed)}; got {value!r}")
+    return value
+
+
+def event_filter(
+    start: Date = None,
+    end: Date = None,
+    type: Annotated[  # the public parameter name
+        str | None, Query(max_length=200, description="ACLED type or sub-type, or PLOVER type.")
+    ] = None,
+    actor: Annotated[str | None, Query(max_length=200, description="An actor id.")] = None,
+    country: Annotated[
+        str | None, Query(max_length=200, description="ISO 3166-1 alpha-2 code.")
+    ] = None,
+    status: Annotated[str | None, Query(description=", ".join(EVENT_STATUSES))] = None,
+    verdict: Annotated[str | None, Query(description=", ".join(VERDICT_ORDER))] = None,
+    bbox: Annotated[str | None, Query(description="west,south,east,north (degrees)")] = None,
+) -> EventFilter:
+    """The event filters shared by the list and the GeoJSON feed."""
+    if start is not None and end is not None and start > end:
+        raise ApiError(422, f"start ({start}) is after end ({end})")
+    return EventFilter(
+        start=start,
+        end=end,
+        type=type,
+        actor=actor,
+        country=country,
+        status=_choice("status", status, EVENT_STATUSES),
+        verdict=_choice("verdict", verdict, VERDICT_ORDER),
+        bbox=_bbox(bbox),
+    )
+
+
+Filters = Annotated[EventFilter, Depends(event_filter)]
+
+
+def create_app(
+    db: str | Path,
+    *,
+    token: str | None = None,
+    max_body_bytes: int = DEFAULT_MAX_BODY,
+    config: Config | None = None,
+) -> FastAPI:
+    """The server over the database at ``db``; writing is allowed only when ``token`` is set."""
+    store = Store.open(db)
+    cache = ViewCache(store)
+    write_lock = threading.Lock()
+    app = FastAPI(
+        title="sitroom",
+        version=__version__,
+        description="The situation picture: merged events, claims, actors, control, alliances.",
+    )
+    app.state.store = store
+    app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
+    install_error_handlers(app)
+
+    @app.middleware("http")
+    async def page_headers(request: Request, call_next: Any) -> Any:
+        response = await call_next(request)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        if not request.url.path.startswith(("/api", "/docs", "/redoc", "/openapi")):
+            response.headers["Content-Security-Policy"] = _PAGE_POLICY
+        return response
+
+    def view() -> View:
+        return cache.get()
+
+    @app.get("/api/health", tags=["meta"])
+    def health() -> dict[str, Any]:
+        """Whether the server is up, what it holds and whether it accepts reports."""
+        current = view()
+        return {
+            "status": "ok",
+            "version": __version__,
+            "documents": len(current.documents),
+            "events": len(current.ledger.events),
+            "writable": token is not None,
+        }
+
+    @app.get("/api/events", tags=["events"])
+    def events(
+        wanted: Filters,
+        limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
+        offset: Annotated[int, Query(ge=0)] = 0,
+    ) -> dict[str, Any]:
+        """Merged events matching every filter given, by date (undated last) then id."""
+        current = view()
+        found = current.events(wanted)
+        page = found[offset : offset + limit]
+        return {
+            "total": len(found),
+            "limit": limit,
+            "offset": offset,
+            "items": [current.event_summary(e) for e in page],
+        }
+
+    @app.get("/api/events.geojson", tags=["events"])
+    def events_geojson(
+        wanted: Filters,
+        limit: Annotated[int, Query(ge=1, le=MAX_GEOJSON)] = MAX_GEOJSON,
+        offset: Annotated[int, Query(ge=0)] = 0,
+    ) -> JSONResponse:
+        """The events with coordinates as a GeoJSON FeatureCollection."""
+        current = view()
+        found = current.events(wanted)[offset : offset + limit]
+        return JSONResponse(current.geojson(found), media_type="application/geo+json")
+
+    @app.get("/api/events/{event_id}", tags=["events"])
+    def event(event_id: str) -> dict[str, Any]:
+        """One merged event: its fields, every field's claims and every source's report."""
+        found = view().event_detail(event_id)
+        if found is None:
+            raise ApiError(404, f"no event with id {event_id!r}")
+        return found
+
+    @app.get("/api/actors", tags=["actors"])
+    def actors() -> dict[str, Any]:
+        """Every actor the reports name, resolved to canonical entries."""
+        return {"items": view().actors()}
+
+    @app.get("/api/relations", tags=["actors"])
+    def relations() -> dict[str, Any]:
+        """The alliance graph: supports, opposes, allied-with and part-of edges, dated."""
+        return {"items": view().relations()}
+
+    @app.get("/api/control", tags=["control"])
+    def control(place: Text = None) -> dict[str, Any]:
+        """Who was reported to hold each place over time, with contradictions."""
+        return {"items": view().control(place)}
+
+    @app.get("/api/documents", tags=["documents"])
+    def documents() -> dict[str, Any]:
+        """The stored reports (metadata only)."""
+        return {"items": view().document_list()}
+
+    @app.get("/api/documents/{document_id}", tags=["documents"])
+    def document(document_id: str) -> dict[str, Any]:
+        """One stored report with its text."""
+        found = view().document_detail(document_id)
+        if found is None:
+            raise ApiError(404, f"no document with id {document_id!r}")
+        return found
+
+    @app.post("/api/reports", status_code=201, tags=["documents"])
+    async def post_report(request: Request) -> dict[str, Any]:
+        """Add one report (any format ``sitroom analyze`` reads); needs the server's token."""
+        if token is None:
+            raise ApiError(403, "writing is off: start the server with --token to accept reports")
+        given = request.headers.get("authorization", "")
+        scheme, _, credential = given.partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(
+            credential.strip().encode(), token.encode()
+        ):
+            raise ApiError(401, "a valid 'Authorization: Bearer TOKEN' header is required")
+        cfg = config or load_config()
+        upload = await read_upload(request, max_chars=cfg.max_chars)
+        if not upload.documents:
+            raise ApiError(422, "; ".join(str(e) for e in upload.errors) or "no report in body")
+
+        def run() -> Any:
+            with write_lock:
+                return analyze(documents=upload.documents, db=store.path, config=cfg)
+
+        result = await run_in_threadpool(run)
+        skipped = [{"ref": e.source, "reason": str(e)} for e in (*upload.errors, *result.errors)]
+        skipped += [{"ref": ref, "reason": "already stored"} for ref in result.already_stored]
+        return {
+            "added": [document_to_dict(a.document, a.main_event) for a in result.analyses],
+            "skipped": skipped,
+        }
+
+    @app.get("/", include_in_schema=False)
+    def page() -> FileResponse:
+        index = STATIC_DIR / "index.html"
+        if not index.is_file():
+            raise ApiError(404, "the page is not installed (sitroom/web/static/index.html)")
+        return FileResponse(index, media_type="text/html")
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
+    return app

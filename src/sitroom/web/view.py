@@ -1,0 +1,232 @@
+"""The web's read model: the stored picture and its ledger, built once per database revision.
+
+The ledger is computed from the stored per-report records (see ``sitroom.picture``); building it
+for every request would repeat the merge, so the server keeps the last one and rebuilds it only
+when the database has changed (another report stored, by this server or by ``sitroom analyze``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sitroom.export.json_export import (
+    actor_to_dict,
+    alliance_to_dict,
+    document_to_dict,
+    event_to_dict,
+    merged_event_to_dict,
+    source_value_to_dict,
+    timeline_to_dict,
+)
+from sitroom.ledger import Ledger, MergedEvent, fold_name
+from sitroom.picture import build_ledger
+from sitroom.records import Document, Event, Picture
+from sitroom.store import Store
+
+VERDICT_ORDER = ("contradicted", "corroborated", "single-source")
+
+
+@dataclass(frozen=True, slots=True)
+class EventFilter:
+    """What ``GET /api/events`` asks for; None means any. ``bbox`` is (west, south, east, north)."""
+
+    start: dt.date | None = None
+    end: dt.date | None = None
+    type: str | None = None
+    actor: str | None = None
+    country: str | None = None
+    status: str | None = None
+    verdict: str | None = None
+    bbox: tuple[float, float, float, float] | None = None
+
+
+def overall_verdict(event: MergedEvent) -> str:
+    """'contradicted' if any field is, else 'corroborated' if any field is, else single-source."""
+    verdicts = {c.verdict for c in event.claims}
+    return next((v for v in VERDICT_ORDER[:2] if v in verdicts), "single-source")
+
+
+def _actor_ids(event: Event) -> set[str]:
+    ids = {event.actor1, event.actor2, *event.assoc_actor_1, *event.assoc_actor_2}
+    ids.discard(None)
+    return ids  # type: ignore[return-value]
+
+
+def _in_bbox(event: MergedEvent, bbox: tuple[float, float, float, float]) -> bool:
+    where = event.location
+    if where is None or where.latitude is None or where.longitude is None:
+        return False
+    west, south, east, north = bbox
+    if not south <= where.latitude <= north:
+        return False
+    if west <= east:
+        return west <= where.longitude <= east
+    return where.longitude >= west or where.longitude <= east  # across the antimeridian
+
+
+def matches(event: MergedEvent, wanted: EventFilter) -> bool:
+    """Whether a merged event passes every filter that is set."""
+    if wanted.start is not None or wanted.end is not None:
+        if event.event_date is None:
+            return False
+        if wanted.start is not None and event.event_date < wanted.start:
+            return False
+        if wanted.end is not None and event.event_date > wanted.end:
+            return False
+    if wanted.type is not None and wanted.type not in (
+        event.event_type,
+        event.sub_event_type,
+        event.plover_type,
+    ):
+        return False
+    if wanted.actor is not None and not any(wanted.actor in _actor_ids(m) for m in event.members):
+        return False
+    country = event.location.country if event.location else None
+    if wanted.country is not None and country != wanted.country.upper():
+        return False
+    if wanted.status is not None and event.status != wanted.status:
+        return False
+    if wanted.verdict is not None and overall_verdict(event) != wanted.verdict:
+        return False
+    return wanted.bbox is None or _in_bbox(event, wanted.bbox)
+
+
+class View:
+    """One revision of the picture, with the JSON-ready pieces the endpoints hand out."""
+
+    def __init__(self, picture: Picture, revision: tuple[int, ...]) -> None:
+        self.revision = revision
+        self.picture = picture
+        self.ledger: Ledger = build_ledger(picture)
+        self.names = {a.id: a.name for a in picture.actors}
+        self.documents = {d.id: d for d in picture.documents}
+        self._events = {e.id: e for e in self.ledger.events}
+        # Reports name a place in their own spelling ("Hama" for GeoNames' "Ḩamāh"): any name a
+        # report used for a gazetteer entry finds its timeline.
+        self._place_names: dict[str, set[str]] = {}
+        for m in picture.mentions:
+            if m.place is not None and m.place.geonameid is not None:
+                key = f"geonameid:{m.place.geonameid}"
+                self._place_names.setdefault(fold_name(m.text), set()).add(key)
+
+    def event_summary(self, event: MergedEvent) -> dict[str, Any]:
+        """The export's merged event, with its overall verdict, actor names and a quote."""
+        data = merged_event_to_dict(event, self.ledger.source_groups)
+        data["verdict"] = overall_verdict(event)
+        data["actor1_name"] = self.names.get(event.actor1) if event.actor1 else None
+        data["actor2_name"] = self.names.get(event.actor2) if event.actor2 else None
+        first = event.members[0].evidence if event.members else ()
+        data["quote"] = first[0].quote if first else None
+        return data
+
+    def events(self, wanted: EventFilter) -> list[MergedEvent]:
+        """Merged events passing the filter, by date (undated last) then id."""
+        return [e for e in self.ledger.events if matches(e, wanted)]
+
+    def event_detail(self, event_id: str) -> dict[str, Any] | None:
+        """One merged event with every field's claim and every source's report, or None."""
+        event = self._events.get(event_id)
+        if event is None:
+            return None
+        data = self.event_summary(event)
+        data["claims"] = [
+            {
+                "field": c.field,
+                "verdict": c.verdict,
+                "values": [source_value_to_dict(v) for v in c.values],
+            }
+            for c in event.claims
+        ]
+        data["reports"] = [
+            {"event": event_to_dict(m), "document": self.document_summary(m.document_id)}
+            for m in event.members
+        ]
+        return data
+
+    def document_summary(self, document_id: str) -> dict[str, Any] | None:
+        document = self.documents.get(document_id)
+        if document is None:
+            return None
+        return document_to_dict(document, self.picture.main_events.get(document_id))
+
+    def document_detail(self, document_id: str) -> dict[str, Any] | None:
+        """A report's metadata and text, or None."""
+        summary = self.document_summary(document_id)
+        if summary is None:
+            return None
+        return {**summary, "text": self.documents[document_id].text}
+
+    def document_list(self) -> list[dict[str, Any]]:
+        return [document_to_dict(d, self.picture.main_events.get(d.id)) for d in _by_ref(self)]
+
+    def actors(self) -> list[dict[str, Any]]:
+        return [actor_to_dict(a) for a in self.picture.actors]
+
+    def relations(self) -> list[dict[str, Any]]:
+        return [alliance_to_dict(e) for e in self.ledger.alliances]
+
+    def control(self, place: str | None) -> list[dict[str, Any]]:
+        """Control timelines, all or those of one place: a name reports use for it, or its key."""
+        timelines = self.ledger.control
+        if place is not None:
+            wanted = fold_name(place)
+            keys = self._place_names.get(wanted, set()) | {place}
+            timelines = tuple(
+                t for t in timelines if t.key in keys or fold_name(t.place.name) == wanted
+            )
+        return [timeline_to_dict(t) for t in timelines]
+
+    def geojson(self, events: Iterable[MergedEvent]) -> dict[str, Any]:
+        """A FeatureCollection of the events that have coordinates."""
+        features = []
+        groups: Mapping[str, str] = self.ledger.source_groups
+        for e in events:
+            where = e.location
+            if where is None or where.latitude is None or where.longitude is None:
+                continue
+            features.append(
+                {
+                    "type": "Feature",
+                    "id": e.id,
+                    "geometry": {"type": "Point", "coordinates": [where.longitude, where.latitude]},
+                    "properties": {
+                        "id": e.id,
+                        "event_date": e.event_date.isoformat() if e.event_date else None,
+                        "event_type": e.event_type,
+                        "sub_event_type": e.sub_event_type,
+                        "plover_type": e.plover_type,
+                        "status": e.status,
+                        "verdict": overall_verdict(e),
+                        "fatalities": e.fatalities,
+                        "sources": len({groups.get(d, d) for d in e.document_ids}),
+                        "place": where.name,
+                        "actor1_name": self.names.get(e.actor1) if e.actor1 else None,
+                        "actor2_name": self.names.get(e.actor2) if e.actor2 else None,
+                    },
+                }
+            )
+        return {"type": "FeatureCollection", "features": features}
+
+
+def _by_ref(view: View) -> list[Document]:
+    return sorted(view.documents.values(), key=lambda d: (d.ref, d.id))
+
+
+class ViewCache:
+    """The latest View of a store, rebuilt when the store's revision changes."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._lock = threading.Lock()
+        self._view: View | None = None
+
+    def get(self) -> View:
+        revision = self._store.revision()
+        with self._lock:
+            if self._view is None or self._view.revision != revision:
+                self._view = View(self._store.picture(), revision)
+            return self._view

@@ -1,0 +1,321 @@
+"""The HTTP API (docs/web-api.md) through an in-process client, on four example reports."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from sitroom.api import analyze
+from sitroom.config import Config
+from sitroom.pipeline import Resources
+from sitroom.web import create_app
+
+pytestmark = pytest.mark.slow
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "reports"
+# Two reports of the Idlib strike (11 vs 25 dead) and two of the fall of Aleppo.
+REPORTS = (
+    "02_rebels_enter_aleppo.txt",
+    "03_army_redeploys_aleppo.txt",
+    "05_idlib_strikes_monitor.txt",
+    "06_idlib_strikes_civil_defence.txt",
+)
+TOKEN = "test-token-0123456789"
+IDLIB = (36.63, 35.93)  # lon, lat
+
+NEW_REPORT = (
+    "---\ntitle: Shelling near Saraqib\nsource: Test Wire\npublished: 2024-12-04\n---\n"
+    "Government forces shelled the town of Saraqib on Tuesday, killing three civilians, "
+    "a war monitor said.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory, resources: Resources) -> Path:
+    """A database built from the four reports (resources: the session's loaded pipeline)."""
+    folder = tmp_path_factory.mktemp("web")
+    for name in REPORTS:
+        shutil.copy(EXAMPLES / name, folder / name)
+    path = folder / "web.db"
+    result = analyze([folder], db=path, config=Config())
+    assert len(result.analyses) == len(REPORTS) and not result.errors
+    return path
+
+
+@pytest.fixture(scope="module")
+def client(db: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(db)) as c:
+        yield c
+
+
+@pytest.fixture
+def writable(db: Path, tmp_path: Path) -> Iterator[tuple[TestClient, FastAPI]]:
+    """A server with a token over a copy of the database (writes do not leak between tests)."""
+    copy = tmp_path / "copy.db"
+    shutil.copy(db, copy)
+    app = create_app(copy, token=TOKEN, max_body_bytes=50_000)
+    with TestClient(app) as c:
+        yield c, app
+
+
+def auth(token: str = TOKEN) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def events(client: TestClient, **params: Any) -> dict[str, Any]:
+    response = client.get("/api/events", params=params)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
+    """The one error shape: exactly {"error": {"status", "code", "message"}}."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/json")
+    body = response.json()
+    assert set(body) == {"error"}
+    assert set(body["error"]) == {"status", "code", "message"}
+    assert body["error"]["status"] == status and body["error"]["code"] == code
+    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
+    return body["error"]
+
+
+def test_health_counts_what_is_stored_and_says_it_is_read_only(client: TestClient) -> None:
+    body = client.get("/api/health").json()
+    assert body["status"] == "ok" and body["documents"] == len(REPORTS)
+    assert body["events"] > 0 and body["writable"] is False
+
+
+def test_events_are_paginated_in_date_order(client: TestClient) -> None:
+    everything = events(client, limit=1000)
+    assert everything["total"] == len(everything["items"]) > 4
+    dates = [e["event_date"] for e in everything["items"] if e["event_date"]]
+    assert dates == sorted(dates)
+    first, second = events(client, limit=2), events(client, limit=2, offset=2)
+    assert first["total"] == everything["total"]
+    assert [e["id"] for e in first["items"] + second["items"]] == [
+        e["id"] for e in everything["items"][:4]
+    ]
+
+
+def test_the_idlib_toll_is_contradicted_with_both_figures_side_by_side(
+    client: TestClient,
+) -> None:
+    found = events(client, verdict="contradicted", start="2024-12-02", end="2024-12-02")
+    idlib = [e for e in found["items"] if e["location"] and e["location"]["name"] == "Idlib"]
+    assert idlib, found
+    detail = client.get(f"/api/events/{idlib[0]['id']}").json()
+    fatalities = next(c for c in detail["claims"] if c["field"] == "fatalities")
+    assert fatalities["verdict"] == "contradicted"
+    assert {v["value"] for v in fatalities["values"]} >= {"11", "25"}
+    assert all(v["quote"] for v in fatalities["values"])
+    titles = {r["document"]["title"] for r in detail["reports"]}
+    assert len(titles) >= 2 and detail["sources"] >= 2
+
+
+def test_filters_narrow_the_list(client: TestClient) -> None:
+    total = events(client)["total"]
+    assert 0 < events(client, start="2024-12-02", end="2024-12-02")["total"] < total
+    assert events(client, start="2030-01-01")["total"] == 0
+    air = events(client, type="Air/drone strike")
+    assert air["total"] > 0
+    assert all(e["sub_event_type"] == "Air/drone strike" for e in air["items"])
+    syria = events(client, country="sy")["total"]
+    assert 0 < syria <= total
+    # A box around Idlib city only.
+    boxed = events(client, bbox="36.4,35.7,36.9,36.1")
+    assert boxed["total"] > 0
+    assert {e["location"]["name"] for e in boxed["items"]} == {"Idlib"}
+    hts = events(client, actor="HTS")
+    assert all(e["id"] for e in hts["items"])
+
+
+def test_geojson_points_are_longitude_then_latitude(client: TestClient) -> None:
+    response = client.get("/api/events.geojson", params={"bbox": "36.4,35.7,36.9,36.1"})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/geo+json")
+    collection = response.json()
+    assert collection["type"] == "FeatureCollection" and collection["features"]
+    lon, lat = collection["features"][0]["geometry"]["coordinates"]
+    assert abs(lon - IDLIB[0]) < 0.3 and abs(lat - IDLIB[1]) < 0.3
+    assert collection["features"][0]["properties"]["place"] == "Idlib"
+
+
+def test_actors_relations_control_and_documents(client: TestClient) -> None:
+    actors = client.get("/api/actors").json()["items"]
+    assert any(a["name"] == "Hayat Tahrir al-Sham" for a in actors)
+    relations = client.get("/api/relations").json()["items"]
+    assert relations and all(r["first_seen"] is None or r["document_ids"] for r in relations)
+    aleppo = client.get("/api/control", params={"place": "aleppo"}).json()["items"]
+    assert [t["place"]["name"] for t in aleppo] == ["Aleppo"]
+    assert client.get("/api/control", params={"place": "Atlantis"}).json() == {"items": []}
+    documents = client.get("/api/documents").json()["items"]
+    assert len(documents) == len(REPORTS) and all("text" not in d for d in documents)
+    one = client.get(f"/api/documents/{documents[0]['id']}").json()
+    assert one["text"] and one["title"] == documents[0]["title"]
+
+
+def test_openapi_describes_every_endpoint(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    assert {
+        "/api/health",
+        "/api/events",
+        "/api/events/{event_id}",
+        "/api/events.geojson",
+        "/api/actors",
+        "/api/relations",
+        "/api/control",
+        "/api/documents",
+        "/api/documents/{document_id}",
+        "/api/reports",
+    } <= set(spec["paths"])
+    names = {p["name"] for p in spec["paths"]["/api/events"]["get"]["parameters"]}
+    assert {"start", "end", "type", "actor", "country", "status", "verdict", "bbox"} <= names
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status", "code"),
+    [
+        ("get", "/api/nowhere", 404, "not_found"),
+        ("get", "/api/events/no-such-event", 404, "not_found"),
+        ("get", "/api/documents/no-such-document", 404, "not_found"),
+        ("get", "/api/events?start=2024-13-40", 422, "invalid_input"),
+        ("get", "/api/events?start=2024-12-05&end=2024-12-01", 422, "invalid_input"),
+        ("get", "/api/events?limit=0", 422, "invalid_input"),
+        ("get", "/api/events?limit=100000", 422, "invalid_input"),
+        ("get", "/api/events?bbox=1,2,3", 422, "invalid_input"),
+        ("get", "/api/events?bbox=0,95,1,96", 422, "invalid_input"),
+        ("get", "/api/events?status=rumoured", 422, "invalid_input"),
+        ("get", "/api/events?verdict=maybe", 422, "invalid_input"),
+        ("delete", "/api/events", 405, "method_not_allowed"),
+        ("post", "/api/reports", 403, "forbidden"),
+    ],
+)
+def test_every_error_has_the_one_json_shape(
+    client: TestClient, method: str, path: str, status: int, code: str
+) -> None:
+    assert_error(client.request(method.upper(), path), status, code)
+
+
+def test_a_bad_parameter_is_named_in_the_message(client: TestClient) -> None:
+    message = assert_error(client.get("/api/events?limit=zero"), 422, "invalid_input")["message"]
+    assert "limit" in message
+
+
+def test_posting_a_report_adds_it_to_the_picture(
+    writable: tuple[TestClient, FastAPI],
+) -> None:
+    c, _ = writable
+    before = c.get("/api/health").json()
+    assert before["writable"] is True
+    response = c.post(
+        "/api/reports",
+        content=NEW_REPORT.encode(),
+        headers={**auth(), "Content-Type": "text/plain", "X-Report-Name": "../../saraqib.txt"},
+    )
+    assert response.status_code == 201, response.text
+    added = response.json()["added"]
+    assert [d["title"] for d in added] == ["Shelling near Saraqib"]
+    assert added[0]["ref"] == "saraqib.txt"  # the base name only, never a path
+    after = c.get("/api/health").json()
+    assert after["documents"] == before["documents"] + 1
+    assert events(c, start="2024-12-03", end="2024-12-03", country="SY")["total"] >= 1
+    again = c.post(
+        "/api/reports",
+        content=NEW_REPORT.encode(),
+        headers={**auth(), "Content-Type": "text/plain"},
+    )
+    assert again.status_code == 201 and again.json()["added"] == []
+    assert again.json()["skipped"][0]["reason"] == "already stored"
+
+
+def test_a_file_upload_and_json_bodies_are_read_like_analyze_reads_files(
+    writable: tuple[TestClient, FastAPI],
+) -> None:
+    c, _ = writable
+    line = json.dumps({"id": "up-1", "text": "Rebels shelled Hama on Monday.", "title": "Up one"})
+    upload = c.post(
+        "/api/reports",
+        files={"file": ("batch.jsonl", line.encode() + b"\n{broken\n", "application/x-ndjson")},
+        headers=auth(),
+    )
+    assert upload.status_code == 201, upload.text
+    assert [d["ref"] for d in upload.json()["added"]] == ["up-1"]
+    skipped = upload.json()["skipped"]
+    assert len(skipped) == 1 and "batch.jsonl:2" in skipped[0]["reason"]
+    body = {"id": "up-2", "text": "Militants attacked an army post near Palmyra on Monday."}
+    posted = c.post("/api/reports", json=body, headers=auth())
+    assert posted.status_code == 201 and posted.json()["added"][0]["ref"] == "up-2"
+
+
+def test_text_in_another_script_is_stored_not_crashed_on(
+    writable: tuple[TestClient, FastAPI],
+) -> None:
+    c, _ = writable
+    # UTF-16 with a byte-order mark, decoding to CJK characters: valid text, nothing to extract.
+    body = b"\xff\xfe" + "戀愀搀 攀 戀愀搀".encode("utf-16-le")
+    response = c.post(
+        "/api/reports", content=body, headers={**auth(), "Content-Type": "text/plain"}
+    )
+    assert response.status_code == 201, response.text
+    assert len(response.json()["added"]) == 1
+
+
+def test_writing_needs_the_right_token(writable: tuple[TestClient, FastAPI]) -> None:
+    c, _ = writable
+    text = {"Content-Type": "text/plain"}
+    assert_error(
+        c.post("/api/reports", content=b"Rebels advanced.", headers=text), 401, "unauthorized"
+    )
+    wrong = {**text, **auth("not-the-token-at-all")}
+    assert_error(
+        c.post("/api/reports", content=b"Rebels advanced.", headers=wrong), 401, "unauthorized"
+    )
+    assert c.get("/api/health").json()["documents"] == len(REPORTS)
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status", "code", "needle"),
+    [
+        (b"\x00\x01\x02binary", "text/plain", 422, "invalid_input", "upload.text"),
+        (b"caf\xc3\x28 \x81\x8d\x8f\x90", "text/plain", 422, "invalid_input", "not UTF-8"),
+        (b"{not json", "application/json", 422, "invalid_input", "not valid JSON"),
+        (b"   ", "text/plain", 422, "invalid_input", "empty"),
+        (b"x" * 60_000, "text/plain", 413, "payload_too_large", "50,000 bytes"),
+        (b"%PDF-1.4", "application/pdf", 415, "unsupported_media_type", "application/pdf"),
+    ],
+)
+def test_bad_uploads_get_a_clear_error_and_nothing_stored_is_lost(
+    writable: tuple[TestClient, FastAPI],
+    body: bytes,
+    content_type: str,
+    status: int,
+    code: str,
+    needle: str,
+) -> None:
+    c, _ = writable
+    before = c.get("/api/events", params={"limit": 1000}).json()
+    response = c.post(
+        "/api/reports", content=body, headers={**auth(), "Content-Type": content_type}
+    )
+    assert needle in assert_error(response, status, code)["message"]
+    assert c.get("/api/events", params={"limit": 1000}).json() == before
+
+
+def test_the_page_is_served_with_a_content_security_policy(client: TestClient) -> None:
+    response = client.get("/")
+    if response.status_code == 404:
+        pytest.skip("the page's static files are not installed")
+    assert response.headers["content-type"].startswith("text/html")
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    assert (
+        "unsafe-inline"
+        not in response.headers["content-security-policy"].split("script-src")[1].split(";")[0]
+    )
