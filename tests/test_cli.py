@@ -7,8 +7,11 @@ import csv
 import io
 import json
 import os
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
@@ -279,3 +282,43 @@ def test_installed_command_analyses_and_exits_3_on_a_skipped_input(
     assert "2 reports analysed, 0 already stored, 1 skipped" in done.stderr
     assert "sitroom situation report" in done.stdout
     assert counts(db)["documents"] == 2
+
+
+def test_serve_refuses_a_short_token(run: Run, analysed: Path) -> None:
+    result = run("serve", "--db", analysed, "--token", "short")
+    assert result.exit_code == 1
+    assert "--token must be at least 16 characters" in result.output
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.mark.slow
+def test_installed_command_serves_the_api_on_localhost(analysed: Path) -> None:
+    port = _free_port()
+    server = subprocess.Popen(
+        [SITROOM, "serve", "--db", analysed, "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=2) as r:
+                    health = json.load(r)
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    output = server.communicate()
+                    raise AssertionError(f"server did not come up: {output}") from None
+                time.sleep(0.2)
+        assert health["status"] == "ok" and health["documents"] == 2
+        assert health["writable"] is False
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
