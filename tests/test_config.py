@@ -107,20 +107,19 @@ def test_config_is_frozen_and_hashable() -> None:
     assert hash(config) == hash(load_config(batch_size=3))
 
 
-@pytest.mark.xfail(
-    reason="_coerce skips the integer check for booleans and returns True as batch_size",
-    strict=True,
-)
 def test_boolean_for_an_integer_key_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="batch_size"):
         load_config(_toml(tmp_path, "batch_size = true\n"))
 
 
-@pytest.mark.xfail(
-    reason="_coerce calls Path() on a non-string cache_dir/knowledge and leaks a TypeError",
-    strict=True,
-)
 @pytest.mark.parametrize("text", ["cache_dir = 5", "knowledge = 5", "knowledge = [1]"])
 def test_wrongly_typed_path_keys_are_config_errors(tmp_path: Path, text: str) -> None:
     with pytest.raises(ConfigError):
+        load_config(_toml(tmp_path, text))
+
+
+@pytest.mark.parametrize("text", ["batch_size = 2.5", "max_chars = [1]", 'model = 3'])
+def test_wrongly_typed_values_are_config_errors_naming_the_key(tmp_path: Path, text: str) -> None:
+    key = text.split(" ")[0]
+    with pytest.raises(ConfigError, match=key):
         load_config(_toml(tmp_path, text))

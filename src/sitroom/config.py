@@ -40,18 +40,32 @@ def load_config(path: Path | None = None, **overrides: Any) -> Config:
     return Config(**{k: _coerce(k, v, known[k].default) for k, v in values.items()})
 
 
+def _path(key: str, value: Any) -> Path:
+    if not isinstance(value, str | Path) or not str(value):
+        raise ConfigError(f"{key} must be a path (a non-empty string), got {value!r}")
+    return Path(value)
+
+
 def _coerce(key: str, value: Any, default: Any) -> Any:
     if key == "cache_dir":
-        return None if value in (None, "") else Path(value)
+        return None if value in (None, "") else _path(key, value)
     if key == "knowledge":
-        if isinstance(value, str | Path):
-            value = [value]
-        return tuple(Path(v) for v in value)
-    if isinstance(default, int) and not isinstance(value, bool):
+        items = [value] if isinstance(value, str | Path) else value
+        if not isinstance(items, list | tuple):
+            raise ConfigError(f"{key} must be a path or a list of paths, got {value!r}")
+        return tuple(_path(key, v) for v in items)
+    if isinstance(default, bool) or isinstance(value, bool):
+        # bool is an int in Python: without this check `batch_size = true` would mean 1.
+        if type(default) is not type(value):
+            raise ConfigError(f"{key} must be {type(default).__name__}, got {value!r}")
+        return value
+    if isinstance(default, int):
         try:
             number = int(value)
         except (TypeError, ValueError) as e:
             raise ConfigError(f"{key} must be an integer, got {value!r}") from e
+        if number != value and not isinstance(value, str):
+            raise ConfigError(f"{key} must be a whole number, got {value!r}")
         if number <= 0:
             raise ConfigError(f"{key} must be positive, got {number}")
         return number
