@@ -249,11 +249,6 @@ def test_a_denial_does_not_leak_into_the_next_sentence(analyse: Analyse) -> None
     assert statuses == {"withdrawn": "denied", "clashed": "reported"}
 
 
-@pytest.mark.xfail(
-    reason="a run of three spaces after a full stop makes the parser join two sentences, so "
-    "the second sentence's clash inherits 'denied'",
-    strict=True,
-)
 def test_extra_spaces_between_sentences_do_not_join_them(analyse: Analyse) -> None:
     analysis = analyse(
         "The army denied that it had withdrawn from Hama.   "

@@ -6,7 +6,7 @@ import logging
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from sitroom.errors import ConfigError
 
@@ -24,12 +24,20 @@ def line_breaks(doc: Doc) -> Doc:
         if "\n" in previous.whitespace_ or (previous.is_space and "\n" in previous.text):
             token.is_sent_start = True
             line_start = token.i
+        elif previous.is_space and token.i >= 2 and _ends_sentence(doc[token.i - 2], token):
+            # "Hama.   Rebels": the parser joins sentences across a run of spaces it never saw
+            # in training, and the second would inherit the first one's negation or claim.
+            token.is_sent_start = True
         elif previous.text in _DATELINE_DASHES and _is_dateline(doc[line_start : previous.i]):
             token.is_sent_start = True  # "HAMA, Syria — Rebels entered...": the dateline is apart
     return doc
 
 
 _DATELINE_DASHES = frozenset({"—", "–", "--"})
+
+
+def _ends_sentence(stop: Token, following: Token) -> bool:
+    return stop.text in (".", "!", "?") and following.text[:1].isupper()
 
 
 def _is_dateline(span: Span) -> bool:
