@@ -22,9 +22,9 @@ cp "$nm/leaflet/dist/leaflet.js" "$nm/leaflet/dist/leaflet.css" "$nm/leaflet/LIC
     "$dest/leaflet/"
 cp "$nm/leaflet/dist/images/"*.png "$dest/leaflet/images/"
 
+# MarkerCluster.Default.css is left out: the page draws its own cluster icons.
 cp "$nm/leaflet.markercluster/dist/leaflet.markercluster.js" \
     "$nm/leaflet.markercluster/dist/MarkerCluster.css" \
-    "$nm/leaflet.markercluster/dist/MarkerCluster.Default.css" \
     "$dest/leaflet.markercluster/"
 cp "$nm/leaflet.markercluster/MIT-LICENCE.txt" "$dest/leaflet.markercluster/LICENSE"
 
