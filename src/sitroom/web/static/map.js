@@ -1,0 +1,179 @@
+// The event map: Natural Earth countries bundled with the package as the base (no network),
+// events as circles coloured by type and sized by fatalities, clustered where they crowd.
+// Leaflet, Leaflet.markercluster and topojson-client are vendored classic scripts (globals).
+
+import { eventTitle, fuzzyDate, h } from "./dom.js";
+import { OTHER_COLOUR, OTHER_LABEL, TYPE_COLOURS, typeColour } from "./palette.js";
+
+const L = window.L;
+const COUNTRIES_URL = "static/vendor/world-atlas/countries-50m.json";
+const OSM_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
+const LABEL_MIN_ZOOM = 6; // below this, place labels pile on top of each other
+
+/** Circle radius in pixels: area grows with the death toll, so 100 dead is not 100× wider. */
+export function markerRadius(fatalities) {
+  if (!fatalities) return 6;
+  return Math.min(6 + 2.2 * Math.sqrt(fatalities), 26);
+}
+
+function tooltipFor(event) {
+  const actors = [event.actor1_name, event.actor2_name].filter(Boolean).join(" vs ");
+  return h(
+    "div",
+    { class: "map-tip" },
+    h("strong", {}, eventTitle(event)),
+    h("div", {}, `${event.location.name} · ${fuzzyDate(event.event_date, event.date_precision)}`),
+    actors ? h("div", {}, actors) : null,
+    event.fatalities ? h("div", {}, `${event.fatalities} killed`) : null,
+    h("div", { class: "muted" }, `${event.sources} source${event.sources === 1 ? "" : "s"}`),
+  );
+}
+
+/** A cluster shows its size, ringed by the share of each event type inside it. */
+function clusterIcon(cluster) {
+  const markers = cluster.getAllChildMarkers();
+  const counts = new Map();
+  for (const m of markers) counts.set(m.options.fillColor, (counts.get(m.options.fillColor) || 0) + 1);
+  let at = 0;
+  const stops = [];
+  for (const [colour, n] of counts) {
+    const end = at + (n / markers.length) * 360;
+    stops.push(`${colour} ${at}deg ${end}deg`);
+    at = end;
+  }
+  const size = Math.min(30 + Math.sqrt(markers.length) * 5, 58);
+  const ring = h("div", { class: "ev-cluster-ring", "data-count": markers.length });
+  ring.style.background = `conic-gradient(${stops.join(", ")})`;
+  ring.append(h("span", {}, String(markers.length)));
+  return L.divIcon({ html: ring, className: "ev-cluster", iconSize: L.point(size, size) });
+}
+
+export class EventMap {
+  constructor(element, legend, tilesToggle, { onSelect }) {
+    this.onSelect = onSelect;
+    this.markers = new Map(); // event id -> circle marker
+    this.map = L.map(element, { minZoom: 2, maxZoom: 10, worldCopyJump: true });
+    this.map.attributionControl.setPrefix(false);
+    this.map.attributionControl.addAttribution("Leaflet · Natural Earth");
+    this.map.createPane("base").style.zIndex = 250;
+    this.map.createPane("labels").style.zIndex = 450;
+    this.map.getPane("labels").style.pointerEvents = "none";
+    this.map.setView([35, 38], 6);
+    this.clusters = L.markerClusterGroup({
+      maxClusterRadius: 36,
+      showCoverageOnHover: false,
+      spiderfyOnMaxZoom: true,
+      iconCreateFunction: clusterIcon,
+    });
+    this.labels = L.layerGroup();
+    // The clusters go on the map with the first events (show), after the first fit: a cluster
+    // group on the map animates every zoom, and opening a cluster waits for that to end.
+    this.map.on("zoomend", () => this.toggleLabels());
+    this.online = L.tileLayer(OSM_URL, {
+      maxZoom: 10,
+      attribution: "© OpenStreetMap contributors",
+    });
+    tilesToggle.addEventListener("change", () => {
+      if (tilesToggle.checked) this.online.addTo(this.map);
+      else this.online.remove();
+    });
+    this.renderLegend(legend);
+    // The map's box changes when the event panel opens or a tab shows it again; Leaflet only
+    // watches the window.
+    new ResizeObserver(() => this.map.invalidateSize()).observe(element);
+  }
+
+  /** Draw the bundled country shapes; resolves once the base map is on screen. */
+  async loadBase() {
+    const response = await fetch(new URL(COUNTRIES_URL, document.baseURI));
+    const topo = await response.json();
+    const countries = window.topojson.feature(topo, topo.objects.countries);
+    L.geoJSON(countries, {
+      pane: "base",
+      interactive: false,
+      style: { color: "#9c9789", weight: 0.8, fillColor: "#f2efe6", fillOpacity: 1 },
+    }).addTo(this.map);
+  }
+
+  renderLegend(legend) {
+    const entries = [...Object.entries(TYPE_COLOURS), [OTHER_LABEL, OTHER_COLOUR]];
+    legend.replaceChildren(
+      ...entries.map(([label, colour]) => {
+        const dot = h("span", { class: "legend-dot" });
+        dot.style.background = colour;
+        return h("div", { class: "legend-row" }, dot, label);
+      }),
+      h("div", { class: "legend-row muted" }, "circle size: fatalities"),
+    );
+  }
+
+  /** Show these events (those with coordinates); returns how many are on the map. */
+  show(events) {
+    this.clusters.clearLayers();
+    this.labels.clearLayers();
+    this.markers.clear();
+    const places = new Map();
+    const layers = [];
+    for (const event of events) {
+      const where = event.location;
+      if (!where || where.latitude == null || where.longitude == null) continue;
+      const colour = typeColour(event.event_type);
+      const marker = L.circleMarker([where.latitude, where.longitude], {
+        radius: markerRadius(event.fatalities),
+        color: "#1b2631",
+        weight: 1,
+        fillColor: colour,
+        fillOpacity: 0.85,
+        className: `ev-marker verdict-${event.verdict}`,
+      });
+      marker.bindTooltip(tooltipFor(event), { direction: "top", offset: [0, -4] });
+      marker.on("click", () => this.onSelect(event.id));
+      this.markers.set(event.id, marker);
+      layers.push(marker);
+      places.set(where.name, [where.latitude, where.longitude]);
+    }
+    if (!this.map.hasLayer(this.clusters)) this.map.addLayer(this.clusters);
+    this.clusters.addLayers(layers);
+    for (const [name, latlng] of places) {
+      const label = L.divIcon({ html: h("span", {}, name), className: "place-label", iconSize: null });
+      this.labels.addLayer(L.marker(latlng, { icon: label, pane: "labels", interactive: false }));
+    }
+    this.toggleLabels();
+    return layers.length;
+  }
+
+  toggleLabels() {
+    if (this.map.getZoom() >= LABEL_MIN_ZOOM) this.labels.addTo(this.map);
+    else this.labels.remove();
+  }
+
+  /** Fit the view (once, at start) to the country most events happen in: a summit in Moscow
+   * or a statement from Washington should not zoom the war out to a world map. */
+  fit(events) {
+    const located = events.filter((e) => e.location && e.location.latitude != null && e.status !== "background");
+    const perCountry = new Map();
+    for (const e of located) perCountry.set(e.location.country, (perCountry.get(e.location.country) || 0) + 1);
+    const [main] = [...perCountry].sort((a, b) => b[1] - a[1])[0] || [];
+    const inMain = located.filter((e) => e.location.country === main);
+    const points = (inMain.length ? inMain : located).map((e) => [e.location.latitude, e.location.longitude]);
+    if (points.length) this.map.fitBounds(L.latLngBounds(points).pad(0.15), { maxZoom: 9, animate: false });
+  }
+
+  highlight(eventId) {
+    for (const [id, marker] of this.markers) {
+      marker.setStyle(id === eventId ? { weight: 3, color: "#000" } : { weight: 1, color: "#1b2631" });
+    }
+    const marker = this.markers.get(eventId);
+    if (!marker) return;
+    // Open the cluster where it is rather than zooming to it: the bundled base map has borders
+    // only, so a city-level zoom would show an empty plain.
+    this.map.panInside(marker.getLatLng(), { padding: [80, 80], animate: false });
+    const parent = this.clusters.getVisibleParent(marker);
+    if (parent && parent !== marker) parent.spiderfy();
+    marker.bringToFront();
+  }
+
+  invalidate() {
+    this.map.invalidateSize();
+  }
+}
