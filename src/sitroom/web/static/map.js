@@ -9,6 +9,22 @@ const L = window.L;
 const COUNTRIES_URL = "static/vendor/world-atlas/countries-50m.json";
 const OSM_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
 const LABEL_MIN_ZOOM = 6; // below this, place labels pile on top of each other
+const COUNTRY_MIN_ZOOM = 4; // below this, small countries' names crowd the big ones
+
+/** Where to write a country's name: the middle of its largest part's bounding box. */
+function labelPoint(geometry) {
+  const parts = geometry.type === "Polygon" ? [geometry.coordinates] : geometry.coordinates;
+  let best = null;
+  let bestArea = -1;
+  for (const part of parts) {
+    const lons = part[0].map((p) => p[0]);
+    const lats = part[0].map((p) => p[1]);
+    const box = [Math.min(...lons), Math.min(...lats), Math.max(...lons), Math.max(...lats)];
+    const area = (box[2] - box[0]) * (box[3] - box[1]);
+    if (area > bestArea) [best, bestArea] = [box, area];
+  }
+  return [(best[1] + best[3]) / 2, (best[0] + best[2]) / 2];
+}
 
 /** Circle radius in pixels: area grows with the death toll, so 100 dead is not 100× wider. */
 export function markerRadius(fatalities) {
@@ -58,6 +74,8 @@ export class EventMap {
     this.map.createPane("base").style.zIndex = 250;
     this.map.createPane("labels").style.zIndex = 450;
     this.map.getPane("labels").style.pointerEvents = "none";
+    this.map.createPane("selection").style.zIndex = 650; // above the cluster icons
+    this.map.getPane("selection").style.pointerEvents = "none";
     this.map.setView([35, 38], 6);
     this.clusters = L.markerClusterGroup({
       maxClusterRadius: 36,
@@ -81,6 +99,9 @@ export class EventMap {
     // The map's box changes when the event panel opens or a tab shows it again; Leaflet only
     // watches the window.
     new ResizeObserver(() => this.map.invalidateSize()).observe(element);
+    for (const type of ["pointerdown", "wheel", "keydown"]) {
+      element.addEventListener(type, () => { this.touched = true; }, { passive: true });
+    }
   }
 
   /** Draw the bundled country shapes; resolves once the base map is on screen. */
@@ -93,6 +114,12 @@ export class EventMap {
       interactive: false,
       style: { color: "#9c9789", weight: 0.8, fillColor: "#f2efe6", fillOpacity: 1 },
     }).addTo(this.map);
+    // Country names give the bare shapes their bearings; Natural Earth names are trusted data.
+    this.countryNames = L.layerGroup(countries.features.filter((f) => f.geometry).map((f) => {
+      const icon = L.divIcon({ html: h("span", {}, f.properties.name), className: "country-label", iconSize: null });
+      return L.marker(labelPoint(f.geometry), { icon, pane: "base", interactive: false, keyboard: false });
+    }));
+    this.toggleLabels();
   }
 
   renderLegend(legend) {
@@ -145,6 +172,9 @@ export class EventMap {
   toggleLabels() {
     if (this.map.getZoom() >= LABEL_MIN_ZOOM) this.labels.addTo(this.map);
     else this.labels.remove();
+    if (!this.countryNames) return;
+    if (this.map.getZoom() >= COUNTRY_MIN_ZOOM) this.countryNames.addTo(this.map);
+    else this.countryNames.remove();
   }
 
   /** Fit the view (once, at start) to the country most events happen in: a summit in Moscow
@@ -156,24 +186,30 @@ export class EventMap {
     const [main] = [...perCountry].sort((a, b) => b[1] - a[1])[0] || [];
     const inMain = located.filter((e) => e.location.country === main);
     const points = (inMain.length ? inMain : located).map((e) => [e.location.latitude, e.location.longitude]);
-    if (points.length) this.map.fitBounds(L.latLngBounds(points).pad(0.15), { maxZoom: 9, animate: false });
+    if (!points.length) return;
+    this.home = L.latLngBounds(points).pad(0.15); // room for cluster rings and labels
+    this.map.fitBounds(this.home, { maxZoom: 9, animate: false });
   }
 
+  /** Ring the event's place; a ring outside the cluster group stays visible at any zoom,
+   * where opening the cluster would scatter its neighbours across the view. */
   highlight(eventId) {
-    for (const [id, marker] of this.markers) {
-      marker.setStyle(id === eventId ? { weight: 3, color: "#000" } : { weight: 1, color: "#1b2631" });
-    }
+    if (this.ring) this.ring.remove();
+    this.ring = null;
     const marker = this.markers.get(eventId);
     if (!marker) return;
-    // Open the cluster where it is rather than zooming to it: the bundled base map has borders
-    // only, so a city-level zoom would show an empty plain.
-    this.map.panInside(marker.getLatLng(), { padding: [80, 80], animate: false });
-    const parent = this.clusters.getVisibleParent(marker);
-    if (parent && parent !== marker) parent.spiderfy();
-    marker.bringToFront();
+    const where = marker.getLatLng();
+    this.ring = L.circleMarker(where, {
+      radius: 24, color: "#111", weight: 2.5, fill: false, interactive: false, pane: "selection",
+      className: "selection-ring",
+    }).addTo(this.map);
+    this.map.panInside(where, { padding: [80, 80], animate: false });
   }
 
+  /** The map's box changed (the panel opened or closed): keep the war in view unless the
+   * reader has moved the map themselves. */
   invalidate() {
-    this.map.invalidateSize();
+    this.map.invalidateSize({ pan: false });
+    if (this.home && !this.touched) this.map.fitBounds(this.home, { maxZoom: 9, animate: false });
   }
 }
