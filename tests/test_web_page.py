@@ -229,6 +229,26 @@ def test_page_shows_every_event_and_the_markers_over_the_bundled_base_map(
     )
     assert singles > 0 and clustered > 0
     assert len(located(events, "SY")) <= singles + clustered <= len(located(events))
+    # A marker opens its event (one inside the view: the map also keeps some just beyond it).
+    x, y = page.evaluate(
+        """() => {
+            const view = document.getElementById("map").getBoundingClientRect();
+            for (const path of document.querySelectorAll("path.ev-marker")) {
+                const r = path.getBoundingClientRect();
+                if (r.left > view.left + 60 && r.right < view.right - 200
+                    && r.top > view.top + 20 && r.bottom < view.bottom - 40) {
+                    return [r.left + r.width / 2, r.top + r.height / 2];
+                }
+            }
+            return [null, null];
+        }"""
+    )
+    assert x is not None, "no single marker inside the view"
+    page.mouse.click(x, y)
+    expect(page.get_by_test_id("event-panel")).to_be_visible()
+    event_id = page.url.rpartition("#event=")[2]
+    assert event_id in {e["id"] for e in located(events)}
+    expect(page.locator(f'[data-event-id="{event_id}"].selected')).to_have_count(1)
 
 
 def test_date_range_filters_the_list_and_the_count(page: Page, server: Server) -> None:

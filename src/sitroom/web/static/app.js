@@ -254,8 +254,9 @@ async function main() {
   renderGraphView();
   state.map.fit(state.all);
   await applyFilters();
-  const wanted = new URLSearchParams(location.hash.slice(1)).get("event");
-  if (wanted) select(wanted);
+  const fromHash = () => new URLSearchParams(location.hash.slice(1)).get("event");
+  window.addEventListener("hashchange", () => fromHash() && fromHash() !== state.selected && select(fromHash()));
+  if (fromHash()) select(fromHash());
 }
 
 main();
