@@ -76,7 +76,7 @@ export class EventMap {
     this.map.getPane("labels").style.pointerEvents = "none";
     this.map.createPane("selection").style.zIndex = 650; // above the cluster icons
     this.map.getPane("selection").style.pointerEvents = "none";
-    this.map.setView([35, 38], 6);
+    this.map.setView([20, 10], 2); // the world, until fit() knows where the events are
     this.clusters = L.markerClusterGroup({
       maxClusterRadius: 36,
       showCoverageOnHover: false,

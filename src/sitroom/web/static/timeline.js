@@ -56,7 +56,11 @@ export class Timeline {
     this.last = [events, start, end];
     const svg = this.svg;
     svg.replaceChildren();
-    if (!this.domain) return;
+    if (!this.domain) {
+      svg.append(s("text", { x: PAD.left, y: 40, class: "note" },
+        "No dated events yet: analyse reports with `sitroom analyze`, then reload."));
+      return;
+    }
     const { width, height, first, last, step } = this.geometry();
     svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
     const perDay = new Map();
