@@ -218,7 +218,10 @@ async function main() {
   state.map = new EventMap(document.getElementById("map"), $("legend"), $("online-tiles"), { onSelect: select });
   const form = $("filters");
   form.addEventListener("submit", (ev) => ev.preventDefault());
-  form.addEventListener("change", () => applyFilters());
+  form.addEventListener("change", (ev) => {
+    applyFilters();
+    if (ev.target.name === "actor") renderGraphView(); // the graph rings the chosen actor
+  });
   form.addEventListener("reset", () => setTimeout(() => { applyFilters(); renderGraphView(); }));
   for (const tab of document.querySelectorAll(".tab")) tab.addEventListener("click", () => showView(tab.dataset.view));
   document.addEventListener("keydown", (ev) => ev.key === "Escape" && state.selected && closePanel());
