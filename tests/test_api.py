@@ -135,3 +135,15 @@ def test_analyze_a_bad_database_is_a_store_error(resources: Resources, tmp_path:
     db.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(StoreError):
         analyze(documents=[document_from_text(CAPTURE)], db=db)
+
+
+def test_the_package_exports_analyze_without_loading_spacy_on_import() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, sitroom; assert 'spacy' not in sys.modules; "
+        "from sitroom.api import analyze; assert sitroom.analyze is analyze"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr

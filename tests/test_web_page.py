@@ -58,7 +58,7 @@ from playwright.sync_api import (  # noqa: E402  (only importable where the brow
     sync_playwright,
 )
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "reports"
 
