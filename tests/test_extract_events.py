@@ -452,3 +452,57 @@ def test_no_input_breaks_the_pipeline_or_its_offsets(
         assert event.status in EVENT_STATUSES
         assert event.date_precision in DATE_PRECISIONS
     assert analysis.main_event in {None, *(e.id for e in analysis.events)}
+
+
+# -- typing by what the trigger acts on (frames) and by who takes part ---------------------
+
+
+def sub_types(analysis: Analysis) -> list[str | None]:
+    return [e.sub_event_type for e in analysis.events]
+
+
+def test_seized_weapons_disrupt_weapons_use(analyse: Analyse) -> None:
+    analysis = analyse("Police seized 12 rifles, two grenades and ammunition in Kandahar.")
+    assert sub_types(analysis) == ["Disrupted weapons use"]
+
+
+def test_seized_town_is_still_a_capture(analyse: Analyse) -> None:
+    analysis = analyse("Rebels seized the town of Saraqib on Tuesday.")
+    assert sub_types(analysis) == ["Non-state actor overtakes territory"]
+
+
+def test_a_base_set_up_is_established_and_a_base_attacked_is_not(analyse: Analyse) -> None:
+    set_up = analyse("Turkish forces set up two new military bases near Idlib on Monday.")
+    assert sub_types(set_up) == ["Headquarters or base established"]
+    attacked = analyse("Taliban fighters attacked a military base in Kunduz, killing 12 soldiers.")
+    assert "Headquarters or base established" not in sub_types(attacked)
+
+
+def test_protesters_clashing_with_police_riot(analyse: Analyse) -> None:
+    analysis = analyse("Protesters clashed with police in central Beirut on Saturday.")
+    assert sub_types(analysis) == ["Violent demonstration"]
+
+
+def test_protesters_throwing_stones_riot(analyse: Analyse) -> None:
+    analysis = analyse("Demonstrators threw rocks at security forces outside parliament.")
+    assert "Violent demonstration" in sub_types(analysis)
+
+
+def test_gunmen_opening_fire_is_an_attack_not_a_fire(analyse: Analyse) -> None:
+    analysis = analyse("Gunmen opened fire on a mosque in Kano, killing four worshippers.")
+    assert sub_types(analysis) == ["Attack"]
+
+
+def test_a_month_is_no_march(analyse: Analyse) -> None:
+    analysis = analyse("Front lines had barely shifted since March 2020.")
+    assert analysis.events == ()
+
+
+def test_a_word_in_an_actor_name_is_no_trigger(analyse: Analyse) -> None:
+    analysis = analyse("The Government of National Accord held a news conference in Tripoli.")
+    assert "Agreement" not in sub_types(analysis)
+
+
+def test_an_exploding_chemical_plant_is_no_bombing(analyse: Analyse) -> None:
+    analysis = analyse("Six workers were killed when a chemical plant exploded near Kralupy.")
+    assert all(e.event_type is None for e in analysis.events)

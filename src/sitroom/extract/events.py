@@ -86,7 +86,7 @@ def _sentence_events(
     facts: DocFacts, sent: Span, n: int, cues: list[CueMatch], lexicon: CueLexicon
 ) -> list[Candidate]:
     doc = facts.doc
-    cues = [c for c in cues if not _in_modifier(doc, c)]
+    cues = [c for c in cues if not _in_modifier(doc, c) and not _in_name(facts, c)]
     triggers = [c for c in cues if c.role == "trigger"]
     if not triggers:
         triggers = [c for c in cues if c.role == "secondary"]
@@ -136,6 +136,18 @@ def _in_modifier(doc, cue: CueMatch) -> bool:
     hyphenated = cue.start > 0 and doc[cue.start - 1].text == "-"
     participle = cue.end - cue.start == 1 and token.dep_ == "amod" and token.tag_ == "VBN"
     return hyphenated or participle
+
+
+def _in_name(facts: DocFacts, cue: CueMatch) -> bool:
+    """A cue word inside an actor's name ("Government of National *Accord*") names no act."""
+    if cue.role == "context":  # "Russian jets" is a name and says how they struck
+        return False
+    mention = facts.actor_index[cue.start]
+    return (
+        mention is not None
+        and mention.how == "name"
+        and mention.end - mention.start > cue.end - cue.start
+    )
 
 
 def _scene(facts: DocFacts, sent: Span, clause: set[int]) -> dict[str, float]:
