@@ -204,11 +204,13 @@ class CueLexicon:
         )
 
         def fits(cue: _Cue, i: int) -> bool:
-            return all(
-                cue.words[j] in (lowers[i + j], lemmas[i + j])
-                and (not cue.pos or cue.pos[j] is None or tags[i + j] in _POS_ALIASES[cue.pos[j]])
-                for j in range(len(cue.words))
-            )
+            for j, word in enumerate(cue.words):
+                if word not in (lowers[i + j], lemmas[i + j]):
+                    return False
+                tag = cue.pos[j] if cue.pos else None
+                if tag is not None and tags[i + j] not in _POS_ALIASES[tag]:
+                    return False
+            return True
 
         for i in range(n):
             if i in blocked:
