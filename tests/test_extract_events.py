@@ -85,7 +85,8 @@ def test_airstrike_with_a_toll(analyse: Analyse) -> None:
         "Explosions/Remote violence",
         "Air/drone strike",
     )
-    assert (event.plover_type, event.plover_mode) == ("ASSAULT", "aerial")
+    # PLOVER codes conventional military force (aircraft, artillery) as FIGHT, not ASSAULT.
+    assert (event.plover_type, event.plover_mode) == ("FIGHT", "aerial")
     assert event.actor1 == "MIL-RU"
     assert event.location is not None and event.location.name == "Idlib"
     assert event.fatalities == 11
@@ -506,3 +507,42 @@ def test_a_word_in_an_actor_name_is_no_trigger(analyse: Analyse) -> None:
 def test_an_exploding_chemical_plant_is_no_bombing(analyse: Analyse) -> None:
     analysis = analyse("Six workers were killed when a chemical plant exploded near Kralupy.")
     assert all(e.event_type is None for e in analysis.events)
+
+
+# -- verbal acts (PLOVER) ------------------------------------------------------------------
+
+
+def test_a_threat_governs_the_shelling_it_threatens(analyse: Analyse) -> None:
+    analysis = analyse("Iran threatened to shell Iraqi towns on Monday.")
+    main = next(e for e in analysis.events if e.id == analysis.main_event)
+    assert (main.plover_type, main.event_type) == ("THREATEN", None)
+    assert main.actor1 == "GOV-IR"
+
+
+def test_a_rejected_proposal_is_a_rejection(analyse: Analyse) -> None:
+    analysis = analyse("Bangladesh rejected an Indian proposal for a free trade agreement.")
+    main = next(e for e in analysis.events if e.id == analysis.main_event)
+    assert main.plover_type == "REJECT"
+
+
+def test_an_agreement_not_accepted_is_a_rejection(analyse: Analyse) -> None:
+    analysis = analyse("Syria said it will not accept any more refugees from Iraq.")
+    assert [e.plover_type for e in analysis.events] == ["REJECT"]
+
+
+def test_a_planned_blockade_is_a_threat(analyse: Analyse) -> None:
+    analysis = analyse("French farmers said they would blockade Paris from Monday night.")
+    assert [(e.plover_type, e.status) for e in analysis.events] == [("THREATEN", "planned")]
+
+
+def test_protesters_demanding_reforms_protest(analyse: Analyse) -> None:
+    analysis = analyse("Thousands of protesters rallied in Nairobi on Monday to demand reforms.")
+    main = next(e for e in analysis.events if e.id == analysis.main_event)
+    assert main.sub_event_type == "Peaceful protest"
+
+
+def test_halting_aid_is_a_sanction_and_halting_an_advance_is_not(analyse: Analyse) -> None:
+    aid = analyse("Japan halted economic aid to Serbia on Tuesday.")
+    assert [e.plover_type for e in aid.events] == ["SANCTION"]
+    advance = analyse("Government forces tried to halt the rebels' advance on Hama.")
+    assert "SANCTION" not in [e.plover_type for e in advance.events]

@@ -44,6 +44,11 @@ class EventType:
     # Triggers of these concepts may anchor this type when its own concept is in the clause
     # ("warplanes *struck*": the weapon names the sub-event, the verb only says it happened).
     anchored_by: tuple[str, ...] = ()
+    # Added when the type's own trigger heads its clause: a verbal act governs what it is about
+    # ("Iran *threatened* to shell Iraqi towns" is a threat, not shelling).
+    governs: float = 0.0
+    # The PLOVER type of the act negated ("did not accept" rejects) instead of no event.
+    negated_plover: tuple[str, str | None] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +135,12 @@ class CueLexicon:
                     needs_all=tuple(spec.get("needs_all") or ()),
                     weights={k: float(v) for k, v in spec["weights"].items()},
                     anchored_by=tuple(spec.get("anchored_by") or ()),
+                    governs=float(spec.get("governs", 0.0)),
+                    negated_plover=(
+                        (spec["negated_plover"][0], spec["negated_plover"][1])
+                        if spec.get("negated_plover")
+                        else None
+                    ),
                     by_actor_kind={
                         str(k): str(v) for k, v in (spec.get("by_actor_kind") or {}).items()
                     },
@@ -138,6 +149,10 @@ class CueLexicon:
             }
             self.plover_by_trigger: dict[str, tuple[str, str | None]] = {
                 k: (v[0], v[1]) for k, v in (data.get("plover_by_trigger") or {}).items()
+            }
+            # What a planned act is in PLOVER: a threat to fight, a promise to help.
+            self.plover_when_planned: dict[str, tuple[str, str | None]] = {
+                str(k): (v[0], v[1]) for k, v in (data.get("plover_when_planned") or {}).items()
             }
             # Prepositions that introduce the actor of an event noun ("the fall of X *to* Y").
             self.agent_preps: dict[str, frozenset[str]] = {

@@ -94,6 +94,7 @@ def _sentence_events(
     secondaries = [c for c in cues if c.role == "secondary"]
     sentence_concepts = {c.concept for c in cues}
     out: list[Candidate] = []
+    anchors: list[Token] = []
     clauses = {head_i: {t.i for t in doc[head_i].subtree} for head_i in groups}
     for head_i, group in sorted(groups.items()):
         clause = clauses[head_i]
@@ -109,7 +110,7 @@ def _sentence_events(
         # A type must be named by one of this clause's own triggers, not only coloured by
         # context words or by a trigger that anchors a clause of its own.
         anchored = {c.concept for c in group}
-        best = _best_type(present, anchored, lexicon)
+        best = _best_type(present, anchored, lexicon, heads=_head_concepts(group, doc))
         if best is None:
             continue
         event_type, score = best
@@ -121,8 +122,23 @@ def _sentence_events(
         )
         if event is not None:
             out.append(Candidate(event, score, n, event_type))
+            anchors.append(anchor)
+    out = _governing_first(out, anchors)
     del sentence_concepts
     return _one_per_type(out)
+
+
+def _governing_first(candidates: list[Candidate], anchors: list[Token]) -> list[Candidate]:
+    """A verbal act that governs another event of its sentence is what the sentence reports
+    ("rejected a call for troops to be *deployed*"): it gains its type's ``governs`` weight."""
+    out = []
+    material = [a for c, a in zip(candidates, anchors, strict=True) if not c.event_type.governs]
+    for cand, anchor in zip(candidates, anchors, strict=True):
+        governs = cand.event_type.governs
+        if governs and any(anchor.is_ancestor(other) for other in material):
+            cand = Candidate(cand.event, cand.score + governs, cand.sentence, cand.event_type)
+        out.append(cand)
+    return out
 
 
 def _in_modifier(doc, cue: CueMatch) -> bool:
@@ -173,8 +189,24 @@ def _one_per_type(candidates: list[Candidate]) -> list[Candidate]:
     return [c for c in candidates if id(c) in kept]
 
 
+def _head_concepts(group: list[CueMatch], doc) -> set[str]:
+    """Concepts of the clause's triggers that govern all its other triggers in the dependency
+    tree ("*threatened* to shell": the threat governs the shelling)."""
+    roots = [(c.concept, doc[c.start : c.end].root) for c in group]
+    return {
+        concept
+        for concept, token in roots
+        if any(other != concept for other, _ in roots)
+        and all(other == concept or token.is_ancestor(t) for other, t in roots)
+    }
+
+
 def _best_type(
-    present: dict[str, float], anchored: set[str], lexicon: CueLexicon
+    present: dict[str, float],
+    anchored: set[str],
+    lexicon: CueLexicon,
+    *,
+    heads: frozenset[str] | set[str] = frozenset(),
 ) -> tuple[EventType, float] | None:
     best: tuple[float, int, EventType] | None = None
     for event_type in lexicon.types.values():
@@ -187,6 +219,8 @@ def _best_type(
         if event_type.needs_all and not all(c in present for c in event_type.needs_all):
             continue
         score = sum(w * present[c] for c, w in event_type.weights.items() if c in present)
+        if event_type.governs and any(c in heads for c in event_type.requires):
+            score += event_type.governs
         key = (score, -event_type.rank, event_type)
         if best is None or key[:2] > best[:2]:
             best = key
@@ -218,10 +252,13 @@ def _build_event(
 ) -> Event | None:
     """``clause``: token indices of the event's clause; ``others``: those of the sentence's
     other event clauses, whose tolls are not this event's."""
+    negated_plover = None
     if any(child.dep_ == "neg" for child in anchor.children) and not _governed_by(
         anchor, lexicon.status_cues.get("denied", frozenset())
     ):
-        return None  # "no clashes were reported": not an event
+        if event_type.negated_plover is None:
+            return None  # "no clashes were reported": not an event
+        negated_plover = event_type.negated_plover  # "will not accept refugees": a refusal
     if event_type.acled is None and event_type.plover is None:
         return None  # a flood or a crash: typed only so that it is not coded as an attack
     document = facts.document
@@ -252,11 +289,12 @@ def _build_event(
     status, claimed_by = _status(anchor, sent, facts, lexicon, date_hit)
     location = _location(facts, anchor, sent, clause, group)
     fatalities, fatalities_text = _fatalities(facts, anchor, sent, event_type, clause, others)
-    plover = event_type.plover
-    if event_type.label == "DIPLO":
-        trigger_key = next((c.phrase for c in group + secondaries if c.concept == "diplomacy"), "")
-        plover = lexicon.plover_by_trigger.get(trigger_key, plover)
+    plover = _plover(event_type, anchor, group, secondaries, lexicon)
     acled = event_type.acled
+    if negated_plover is not None:
+        plover, acled = negated_plover, None
+    if status == "planned" and plover is not None:
+        plover = lexicon.plover_when_planned.get(plover[0], plover)
     quote = sent.text.strip()
     offset = sent.text.find(quote)
     evidence = Evidence(
@@ -286,6 +324,31 @@ def _build_event(
         evidence=(evidence,),
         notes=notes,
     )
+
+
+def _plover(
+    event_type: EventType,
+    anchor: Token,
+    group: list[CueMatch],
+    secondaries: list[CueMatch],
+    lexicon: CueLexicon,
+) -> tuple[str, str | None] | None:
+    """The PLOVER type: the anchor word's own where the lexicon names one ("surrender" is a
+    retreat though ACLED codes it an agreement), else the type's."""
+    own = next(
+        (
+            c.phrase
+            for c in group
+            if c.start <= anchor.i < c.end and c.concept in event_type.requires
+        ),
+        None,
+    )
+    if own in lexicon.plover_by_trigger and event_type.plover is not None:
+        return lexicon.plover_by_trigger[own]
+    if event_type.label == "DIPLO":
+        key = next((c.phrase for c in group + secondaries if c.concept == "diplomacy"), "")
+        return lexicon.plover_by_trigger.get(key, event_type.plover)
+    return event_type.plover
 
 
 def _nearest(dates: list[DateHit], i: int, sent: Span, clause: set[int]) -> DateHit | None:
