@@ -546,3 +546,11 @@ def test_halting_aid_is_a_sanction_and_halting_an_advance_is_not(analyse: Analys
     assert [e.plover_type for e in aid.events] == ["SANCTION"]
     advance = analyse("Government forces tried to halt the rebels' advance on Hama.")
     assert "SANCTION" not in [e.plover_type for e in advance.events]
+
+
+def test_a_protest_against_arrests_is_peaceful_and_one_broken_up_is_not(analyse: Analyse) -> None:
+    topic = analyse("Thousands of protesters rallied in Kampala to decry the arrests of activists.")
+    main = next(e for e in topic.events if e.id == topic.main_event)
+    assert main.sub_event_type == "Peaceful protest"
+    dispersed = analyse("Police fired tear gas to disperse protesters in Kampala on Monday.")
+    assert "Protest with intervention" in sub_types(dispersed)
