@@ -19,6 +19,7 @@ from sitroom.evaluate.wikievents import (
     predicted_events,
     read_documents,
     score_documents,
+    victim_word,
 )
 from sitroom.records import Analysis, Document, Event, Evidence, Location, Mention
 
@@ -212,7 +213,8 @@ def test_predicted_events(mapping: EventMapping) -> None:
     assert arrest == PredEvent(
         "arrest", B1 + 7, B1 + 15, "arrested", (PredArg("attacker", B1, "Police"),)
     )
-    assert die == PredEvent("die", 5, 10, "kills")  # read from the casualty figure
+    # Read from the casualty figure, its victims the target.
+    assert die == PredEvent("die", 5, 10, "kills", (PredArg("target", 15, "soldiers"),))
 
 
 def test_score_documents() -> None:
@@ -279,3 +281,21 @@ def test_score_documents() -> None:
     assert s2.trigger.f1 == 0.0 and s2.trigger_id.precision == 1.0
     with pytest.raises(ValueError):
         score_documents([gold], [])
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "victim"),
+    [
+        ("more than two dozen Syrian pro-regime fighters were killed", "killed", "fighters"),
+        ("killing 130 people", "killing", "people"),
+        ("four men injured", "injured", "men"),
+        ("Scores died", "died", "Scores"),
+        ("killed", "killed", None),
+    ],
+)
+def test_the_victim_of_a_casualty_phrase(text: str, trigger: str, victim: str | None) -> None:
+    at = text.index(trigger)
+    found = victim_word(text, at, at + len(trigger), mapping=EventMapping.load())
+    assert (found[1] if found else None) == victim
+    if found:
+        assert text[found[0] :].startswith(found[1])

@@ -85,7 +85,8 @@ def test_airstrike_with_a_toll(analyse: Analyse) -> None:
         "Explosions/Remote violence",
         "Air/drone strike",
     )
-    assert (event.plover_type, event.plover_mode) == ("ASSAULT", "aerial")
+    # PLOVER codes conventional military force (aircraft, artillery) as FIGHT, not ASSAULT.
+    assert (event.plover_type, event.plover_mode) == ("FIGHT", "aerial")
     assert event.actor1 == "MIL-RU"
     assert event.location is not None and event.location.name == "Idlib"
     assert event.fatalities == 11
@@ -447,3 +448,104 @@ def test_no_input_breaks_the_pipeline_or_its_offsets(
         assert event.status in EVENT_STATUSES
         assert event.date_precision in DATE_PRECISIONS
     assert analysis.main_event in {None, *(e.id for e in analysis.events)}
+
+
+# -- typing by what the trigger acts on (frames) and by who takes part ---------------------
+
+
+def sub_types(analysis: Analysis) -> list[str | None]:
+    return [e.sub_event_type for e in analysis.events]
+
+
+def test_seized_weapons_disrupt_weapons_use(analyse: Analyse) -> None:
+    analysis = analyse("Police seized 12 rifles, two grenades and ammunition in Kandahar.")
+    assert sub_types(analysis) == ["Disrupted weapons use"]
+
+
+def test_seized_town_is_still_a_capture(analyse: Analyse) -> None:
+    analysis = analyse("Rebels seized the town of Saraqib on Tuesday.")
+    assert sub_types(analysis) == ["Non-state actor overtakes territory"]
+
+
+def test_a_base_set_up_is_established_and_a_base_attacked_is_not(analyse: Analyse) -> None:
+    set_up = analyse("Turkish forces set up two new military bases near Idlib on Monday.")
+    assert sub_types(set_up) == ["Headquarters or base established"]
+    attacked = analyse("Taliban fighters attacked a military base in Kunduz, killing 12 soldiers.")
+    assert "Headquarters or base established" not in sub_types(attacked)
+
+
+def test_protesters_clashing_with_police_riot(analyse: Analyse) -> None:
+    analysis = analyse("Protesters clashed with police in central Beirut on Saturday.")
+    assert sub_types(analysis) == ["Violent demonstration"]
+
+
+def test_protesters_throwing_stones_riot(analyse: Analyse) -> None:
+    analysis = analyse("Demonstrators threw rocks at security forces outside parliament.")
+    assert "Violent demonstration" in sub_types(analysis)
+
+
+def test_gunmen_opening_fire_is_an_attack_not_a_fire(analyse: Analyse) -> None:
+    analysis = analyse("Gunmen opened fire on a mosque in Kano, killing four worshippers.")
+    assert sub_types(analysis) == ["Attack"]
+
+
+def test_a_month_is_no_march(analyse: Analyse) -> None:
+    analysis = analyse("Front lines had barely shifted since March 2020.")
+    assert analysis.events == ()
+
+
+def test_a_word_in_an_actor_name_is_no_trigger(analyse: Analyse) -> None:
+    analysis = analyse("The Government of National Accord held a news conference in Tripoli.")
+    assert "Agreement" not in sub_types(analysis)
+
+
+def test_an_exploding_chemical_plant_is_no_bombing(analyse: Analyse) -> None:
+    analysis = analyse("Six workers were killed when a chemical plant exploded near Kralupy.")
+    assert all(e.event_type is None for e in analysis.events)
+
+
+# -- verbal acts (PLOVER) ------------------------------------------------------------------
+
+
+def test_a_threat_governs_the_shelling_it_threatens(analyse: Analyse) -> None:
+    analysis = analyse("Iran threatened to shell Iraqi towns on Monday.")
+    main = next(e for e in analysis.events if e.id == analysis.main_event)
+    assert (main.plover_type, main.event_type) == ("THREATEN", None)
+    assert main.actor1 == "GOV-IR"
+
+
+def test_a_rejected_proposal_is_a_rejection(analyse: Analyse) -> None:
+    analysis = analyse("Bangladesh rejected an Indian proposal for a free trade agreement.")
+    main = next(e for e in analysis.events if e.id == analysis.main_event)
+    assert main.plover_type == "REJECT"
+
+
+def test_an_agreement_not_accepted_is_a_rejection(analyse: Analyse) -> None:
+    analysis = analyse("Syria said it will not accept any more refugees from Iraq.")
+    assert [e.plover_type for e in analysis.events] == ["REJECT"]
+
+
+def test_a_planned_blockade_is_a_threat(analyse: Analyse) -> None:
+    analysis = analyse("French farmers said they would blockade Paris from Monday night.")
+    assert [(e.plover_type, e.status) for e in analysis.events] == [("THREATEN", "planned")]
+
+
+def test_protesters_demanding_reforms_protest(analyse: Analyse) -> None:
+    analysis = analyse("Thousands of protesters rallied in Nairobi on Monday to demand reforms.")
+    main = next(e for e in analysis.events if e.id == analysis.main_event)
+    assert main.sub_event_type == "Peaceful protest"
+
+
+def test_halting_aid_is_a_sanction_and_halting_an_advance_is_not(analyse: Analyse) -> None:
+    aid = analyse("Japan halted economic aid to Serbia on Tuesday.")
+    assert [e.plover_type for e in aid.events] == ["SANCTION"]
+    advance = analyse("Government forces tried to halt the rebels' advance on Hama.")
+    assert "SANCTION" not in [e.plover_type for e in advance.events]
+
+
+def test_a_protest_against_arrests_is_peaceful_and_one_broken_up_is_not(analyse: Analyse) -> None:
+    topic = analyse("Thousands of protesters rallied in Kampala to decry the arrests of activists.")
+    main = next(e for e in topic.events if e.id == topic.main_event)
+    assert main.sub_event_type == "Peaceful protest"
+    dispersed = analyse("Police fired tear gas to disperse protesters in Kampala on Monday.")
+    assert "Protest with intervention" in sub_types(dispersed)

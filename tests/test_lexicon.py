@@ -60,12 +60,12 @@ SMALL: dict[str, Any] = {
 }
 
 
-def tokens(*pairs: str | tuple[str, str]) -> list[SimpleNamespace]:
-    """Stand-in tokens: a word is its own lemma unless given as (word, lemma)."""
+def tokens(*items: str | tuple[str, ...]) -> list[SimpleNamespace]:
+    """Stand-in tokens: a word is its own lemma unless given as (word, lemma[, pos[, entity]])."""
     out = []
-    for pair in pairs:
-        word, lemma = (pair, pair) if isinstance(pair, str) else pair
-        out.append(SimpleNamespace(lower_=word.lower(), lemma_=lemma))
+    for item in items:
+        word, lemma, pos, ent = (*((item, item) if isinstance(item, str) else item), "", "")[:4]
+        out.append(SimpleNamespace(lower_=word.lower(), lemma_=lemma, pos_=pos, ent_type_=ent))
     return out
 
 
@@ -145,6 +145,20 @@ def test_empty_doc_has_no_cues(lexicon: CueLexicon) -> None:
         (lambda d: d["types"]["AIR"].update(weights={"naval": 1.0}), "unknown concepts"),
         (lambda d: d["types"]["AIR"].update(requires=["naval"]), "unknown concepts"),
         (lambda d: d["types"]["TAKE"].update(by_actor_kind={"militia": "X"}), "unknown types"),
+        (lambda d: d["concepts"]["deal"].update(triggers=["deal/VRB"]), "part of speech"),
+        (
+            lambda d: d.update(
+                frames=[{"concept": "naval", "verbs": ["sink"], "objects": ["ship"]}]
+            ),
+            "unknown concepts",
+        ),
+        (
+            lambda d: d.update(
+                frames=[{"concept": "air", "verbs": ["fly"], "objects": ["jet"], "slot": "cockpit"}]
+            ),
+            "frame slots",
+        ),
+        (lambda d: d.update(frames=[{"concept": "air", "objects": ["jet"]}]), "malformed"),
     ],
 )
 def test_malformed_lexicon_is_a_knowledge_base_error(change: Any, message: str) -> None:
@@ -193,3 +207,30 @@ def test_shipped_lexicon_codes_an_airstrike_and_a_capture() -> None:
     assert ("air", "trigger") in air
     capture = {(m.concept, m.role) for m in lexicon.match(tokens(("captured", "capture")))}
     assert ("capture", "trigger") in capture
+
+
+def test_a_cue_with_a_part_of_speech_matches_only_that_part() -> None:
+    data = copy.deepcopy(SMALL)
+    data["concepts"]["deal"]["triggers"] = ["accord", "sign/VERB"]
+    lexicon = CueLexicon(data)
+    verb = lexicon.match(tokens("they", ("signed", "sign", "VERB"), "it"))
+    assert [(m.concept, m.phrase) for m in verb] == [("deal", "sign")]
+    assert lexicon.match(tokens("protesters", "held", ("signs", "sign", "NOUN"))) == []
+
+
+def test_a_month_name_is_no_cue() -> None:
+    data = copy.deepcopy(SMALL)
+    data["concepts"]["deal"]["triggers"] = ["accord", "march"]
+    lexicon = CueLexicon(data)
+    assert lexicon.match(tokens("since", ("March", "March", "PROPN", "DATE"), "2020")) == []
+    assert len(lexicon.match(tokens("a", ("march", "march", "NOUN")))) == 1
+
+
+def test_a_word_inside_a_longer_trigger_of_another_concept_is_no_cue() -> None:
+    data = copy.deepcopy(SMALL)
+    data["concepts"]["shoot"] = {"triggers": ["open fire"]}
+    data["concepts"]["deal"]["triggers"] = ["accord", "fire"]
+    lexicon = CueLexicon(data)
+    found = lexicon.match(tokens("gunmen", ("opened", "open"), "fire"))
+    assert [(m.concept, m.phrase) for m in found] == [("shoot", "open fire")]
+    assert [m.concept for m in lexicon.match(tokens("a", "fire"))] == ["deal"]

@@ -44,6 +44,11 @@ class EventType:
     # Triggers of these concepts may anchor this type when its own concept is in the clause
     # ("warplanes *struck*": the weapon names the sub-event, the verb only says it happened).
     anchored_by: tuple[str, ...] = ()
+    # Added when the type's own trigger heads its clause: a verbal act governs what it is about
+    # ("Iran *threatened* to shell Iraqi towns" is a threat, not shelling).
+    governs: float = 0.0
+    # The PLOVER type of the act negated ("did not accept" rejects) instead of no event.
+    negated_plover: tuple[str, str | None] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +56,44 @@ class _Cue:
     words: tuple[str, ...]
     concept: str
     role: str
+    pos: tuple[str | None, ...] = ()  # a word's required coarse part of speech, or None
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """A verb (or event noun) whose object names a concept the words alone do not:
+    "seized weapons" disrupts weapons use where "seized" alone would take a town."""
+
+    concept: str
+    verbs: tuple[tuple[str, ...], ...]  # lemma first, then particles ("set up")
+    objects: frozenset[str]
+    # Where the words are looked for: "object" (what is acted on) or "parties" (who takes part:
+    # the subject and "with"/"between" phrases, as in "protesters clashed with police").
+    slot: str = "object"
+
+
+_PARTY_PREPS = frozenset({"with", "between", "among", "against"})
+# Where a frame looks for its object: direct objects, passive subjects, "of" phrases of nouns.
+_OBJECT_DEPS = frozenset({"dobj", "nsubjpass", "attr", "dative"})
+# A part of speech named in a cue ("sign/VERB") also accepts these tags.
+_POS_ALIASES = {
+    "NOUN": frozenset({"NOUN", "PROPN"}),
+    "VERB": frozenset({"VERB"}),
+    "ADJ": frozenset({"ADJ"}),
+}
+
+
+def _parse_phrase(phrase: object) -> tuple[tuple[str, ...], tuple[str | None, ...]]:
+    """Words and their required parts of speech from "sign/VERB deal"."""
+    words: list[str] = []
+    tags: list[str | None] = []
+    for piece in str(phrase).split():
+        word, _, tag = piece.partition("/")
+        if tag and tag.upper() not in _POS_ALIASES:
+            raise ValueError(f"unknown part of speech {tag!r} in cue {phrase!r}")
+        words.append(word.lower())
+        tags.append(tag.upper() or None)
+    return tuple(words), tuple(tags)
 
 
 class CueLexicon:
@@ -62,14 +105,26 @@ class CueLexicon:
             for concept, spec in data["concepts"].items():
                 for key, role in _ROLE_KEYS.items():
                     for phrase in spec.get(key) or ():
-                        words = tuple(str(phrase).lower().split())
-                        self._index[words[0]].append(_Cue(words, concept, role))
+                        words, tags = _parse_phrase(phrase)
+                        self._index[words[0]].append(_Cue(words, concept, role, tags))
             # Phrases that look like cues but are not ("according to" is not an accord).
             self._blockers = [
                 tuple(str(phrase).lower().split()) for phrase in data.get("blockers") or ()
             ]
             for cues in self._index.values():
                 cues.sort(key=lambda c: -len(c.words))
+            self.frames: tuple[Frame, ...] = tuple(
+                Frame(
+                    str(spec["concept"]),
+                    tuple(tuple(str(v).lower().split()) for v in spec["verbs"]),
+                    frozenset(str(o).lower() for o in spec["objects"]),
+                    str(spec.get("slot", "object")),
+                )
+                for spec in data.get("frames") or ()
+            )
+            bad_slots = {f.slot for f in self.frames} - set(_SLOTS)
+            if bad_slots:
+                raise ValueError(f"unknown frame slots {sorted(bad_slots)}")
             self.types: dict[str, EventType] = {
                 label: EventType(
                     label=label,
@@ -80,6 +135,12 @@ class CueLexicon:
                     needs_all=tuple(spec.get("needs_all") or ()),
                     weights={k: float(v) for k, v in spec["weights"].items()},
                     anchored_by=tuple(spec.get("anchored_by") or ()),
+                    governs=float(spec.get("governs", 0.0)),
+                    negated_plover=(
+                        (spec["negated_plover"][0], spec["negated_plover"][1])
+                        if spec.get("negated_plover")
+                        else None
+                    ),
                     by_actor_kind={
                         str(k): str(v) for k, v in (spec.get("by_actor_kind") or {}).items()
                     },
@@ -88,6 +149,10 @@ class CueLexicon:
             }
             self.plover_by_trigger: dict[str, tuple[str, str | None]] = {
                 k: (v[0], v[1]) for k, v in (data.get("plover_by_trigger") or {}).items()
+            }
+            # What a planned act is in PLOVER: a threat to fight, a promise to help.
+            self.plover_when_planned: dict[str, tuple[str, str | None]] = {
+                str(k): (v[0], v[1]) for k, v in (data.get("plover_when_planned") or {}).items()
             }
             # Prepositions that introduce the actor of an event noun ("the fall of X *to* Y").
             self.agent_preps: dict[str, frozenset[str]] = {
@@ -101,6 +166,11 @@ class CueLexicon:
         except (KeyError, TypeError, ValueError, AttributeError, IndexError) as e:
             raise KnowledgeBaseError(f"{source}: malformed event cue lexicon: {e!r}") from e
         concepts = set(data["concepts"])
+        unknown_frames = {f.concept for f in self.frames} - concepts
+        if unknown_frames:
+            raise KnowledgeBaseError(
+                f"{source}: frames name unknown concepts {sorted(unknown_frames)}"
+            )
         for event_type in self.types.values():
             missing = set(event_type.by_actor_kind.values()) - set(self.types)
             if missing:
@@ -128,9 +198,11 @@ class CueLexicon:
         return cls(data, source=source)
 
     def match(self, doc: Doc | Sequence[Any]) -> list[CueMatch]:
-        """Every cue occurrence in the doc; overlapping cues of different concepts all count."""
+        """Every cue occurrence in the doc; overlapping cues of different concepts all count,
+        except a word inside a longer trigger phrase ("open fire" is no accidental fire)."""
         lowers = [t.lower_ for t in doc]
         lemmas = [t.lemma_.lower() for t in doc]
+        tags = [getattr(t, "pos_", "") for t in doc]
         found: list[CueMatch] = []
         n = len(lowers)
         blocked: set[int] = set()
@@ -139,6 +211,22 @@ class CueLexicon:
             for i in range(n - size + 1):
                 if all(words[j] in (lowers[i + j], lemmas[i + j]) for j in range(size)):
                     blocked.update(range(i, i + size))
+        # A month name is a date, not a march ("March 12"): names inside dates are no cues.
+        blocked.update(
+            i
+            for i, t in enumerate(doc)
+            if getattr(t, "ent_type_", "") == "DATE" and tags[i] == "PROPN"
+        )
+
+        def fits(cue: _Cue, i: int) -> bool:
+            for j, word in enumerate(cue.words):
+                if word not in (lowers[i + j], lemmas[i + j]):
+                    return False
+                tag = cue.pos[j] if cue.pos else None
+                if tag is not None and tags[i + j] not in _POS_ALIASES[tag]:
+                    return False
+            return True
+
         for i in range(n):
             if i in blocked:
                 continue
@@ -150,9 +238,138 @@ class CueLexicon:
                     size = len(cue.words)
                     if i + size > n:
                         continue
-                    if all(cue.words[j] in (lowers[i + j], lemmas[i + j]) for j in range(1, size)):
+                    if fits(cue, i):
                         seen.add((cue.concept, cue.role))
                         found.append(
                             CueMatch(i, i + size, cue.concept, cue.role, " ".join(cue.words))
                         )
+        found = [c for c in found if not _inside_longer_trigger(c, found)]
+        if isinstance(doc, Doc) and self.frames:
+            found = self._apply_frames(doc, found)
         return found
+
+    def _apply_frames(self, doc: Doc, found: list[CueMatch]) -> list[CueMatch]:
+        """Frame triggers at their verbs; the verb's other triggers give way, and the object's
+        own triggers only colour the type ("seized grenades" is no grenade attack)."""
+        demoted: set[int] = set()
+        frame_at: dict[int, CueMatch] = {}
+        for token in doc:
+            for frame in self.frames:
+                if token.i in frame_at or not _is_verb_of(token, frame.verbs):
+                    continue
+                objects = _SLOTS[frame.slot](token)
+                hit = next((t for t in objects if _names(t, frame.objects)), None)
+                if hit is None:
+                    continue
+                frame_at[token.i] = CueMatch(
+                    token.i,
+                    token.i + 1,
+                    frame.concept,
+                    "trigger",
+                    f"{token.lemma_.lower()} {hit.lemma_.lower()}",
+                )
+                demoted.update(t.i for head in objects for t in head.subtree)
+        if not frame_at:
+            return found
+        out: list[CueMatch] = []
+        for cue in found:
+            if cue.role != "context" and cue.start in frame_at:
+                continue
+            if cue.role != "context" and cue.start in demoted:
+                cue = CueMatch(cue.start, cue.end, cue.concept, "context", cue.phrase)
+            out.append(cue)
+        out.extend(frame_at.values())
+        out.sort(key=lambda c: (c.start, c.end))
+        return out
+
+
+def _names(token: Any, words: frozenset[str]) -> bool:
+    # The lemmatiser reads "bases" as "basis": the plain singular is tried too.
+    lower = token.lower_
+    return (
+        lower in words
+        or token.lemma_.lower() in words
+        or (lower.endswith("s") and lower[:-1] in words)
+    )
+
+
+def _inside_longer_trigger(cue: CueMatch, found: list[CueMatch]) -> bool:
+    if cue.role == "context":
+        return False
+    return any(
+        other.role == "trigger"
+        and other.concept != cue.concept
+        and other.start <= cue.start
+        and cue.end <= other.end
+        and other.end - other.start > cue.end - cue.start
+        for other in found
+    )
+
+
+def _is_verb_of(token: Any, verbs: tuple[tuple[str, ...], ...]) -> bool:
+    lemma = token.lemma_.lower()
+    for words in verbs:
+        if words[0] != lemma and words[0] != token.lower_:
+            continue
+        rest = words[1:]
+        if not rest:
+            return True
+        particles = {c.lower_ for c in token.children if c.dep_ in ("prt", "prep", "advmod")}
+        following = [t.lower_ for t in token.doc[token.i + 1 : token.i + 1 + len(rest)]]
+        if all(w in particles for w in rest) or following == list(rest):
+            return True
+    return False
+
+
+def _objects(token: Any) -> list[Any]:
+    """What a verb acts on, or the "of" phrase of an event noun ("seizure of"): the object's
+    head, its conjuncts and what it is an amount of ("a cache of rifles"), not its modifiers
+    ("a rocket-launching site" is a site)."""
+    heads = [c for c in token.children if c.dep_ in _OBJECT_DEPS]
+    if token.pos_ in ("NOUN", "PROPN"):
+        heads += _of_phrase(token)
+    found: list[Any] = []
+    while heads:
+        head = heads.pop()
+        if head in found:
+            continue
+        found.append(head)
+        heads += [c for c in head.children if c.dep_ in ("conj", "appos")]
+        heads += _of_phrase(head)
+        # "packages containing explosive devices": what the object holds counts as the object.
+        heads += [
+            g for c in head.children if c.dep_ == "acl" for g in c.children if g.dep_ == "dobj"
+        ]
+    return found
+
+
+def _parties(token: Any) -> list[Any]:
+    """Who takes part in a verb or event noun: its subject and its "with"/"between" phrases."""
+    heads = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
+    heads += [
+        g
+        for c in token.children
+        if c.dep_ == "prep" and c.lower_ in _PARTY_PREPS
+        for g in c.children
+        if g.dep_ == "pobj"
+    ]
+    found: list[Any] = []
+    while heads:
+        head = heads.pop()
+        if head not in found:
+            found.append(head)
+            heads += [c for c in head.children if c.dep_ == "conj"]
+    return found
+
+
+_SLOTS = {"object": _objects, "parties": _parties}
+
+
+def _of_phrase(token: Any) -> list[Any]:
+    return [
+        g
+        for c in token.children
+        if c.dep_ == "prep" and c.lower_ == "of"
+        for g in c.children
+        if g.dep_ == "pobj"
+    ]

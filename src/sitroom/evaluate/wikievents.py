@@ -64,6 +64,9 @@ class EventMapping:
     gold_types: dict[str, str]
     gold_roles: dict[str, dict[str, str]]
     rules: tuple[TypeRule, ...]
+    # Words of a casualty phrase that name no victim, and number words (a victim only alone).
+    not_victims: frozenset[str] = frozenset()
+    number_words: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, text: str | None = None) -> EventMapping:
@@ -85,7 +88,13 @@ class EventMapping:
                 )
                 for r in spec["predicted_types"]
             )
-            return cls(dict(spec["gold_types"]), dict(spec["gold_roles"]), rules)
+            return cls(
+                dict(spec["gold_types"]),
+                dict(spec["gold_roles"]),
+                rules,
+                frozenset(str(w).lower() for w in spec.get("not_victims") or ()),
+                frozenset(str(w).lower() for w in spec.get("number_words") or ()),
+            )
         except (yaml.YAMLError, KeyError, TypeError) as e:
             raise KnowledgeBaseError(f"eval_mappings.yaml: bad wikievents mapping: {e}") from e
 
@@ -293,9 +302,31 @@ def predicted_events(analysis: Analysis, *, mapping: EventMapping) -> list[PredE
             )
             start, end = m.start + word.start(), m.start + word.end()
             if rule and not any(p.start < end and start < p.end for p in out):
-                out.append(PredEvent(rule.type, start, end, word.group()))
+                victim = victim_word(m.text, word.start(), word.end(), mapping=mapping)
+                hit_args: tuple[PredArg, ...] = (
+                    (PredArg("target", m.start + victim[0], victim[1]),) if victim else ()
+                )
+                out.append(PredEvent(rule.type, start, end, word.group(), hit_args))
                 break
     return out
+
+
+def victim_word(
+    text: str, trigger_start: int, trigger_end: int, *, mapping: EventMapping
+) -> tuple[int, str] | None:
+    """Who a casualty phrase says was killed or hurt, as (offset in ``text``, word): the noun
+    before the trigger ("two soldiers were killed"), else the last one after it ("killing 130
+    people"); a bare number word ("scores died") only when nothing else is there."""
+    words = list(re.finditer(r"[A-Za-z][\w'-]*", text))
+    before = [w for w in words if w.end() <= trigger_start][::-1]
+    after = [w for w in words if w.start() >= trigger_end][::-1]
+    for pool in (before, after):
+        content = [w for w in pool if w.group().lower() not in mapping.not_victims]
+        named = [w for w in content if w.group().lower() not in mapping.number_words]
+        best = named[0] if named else (content[0] if content else None)
+        if best is not None:
+            return best.start(), best.group()
+    return None
 
 
 def _prf(label: str, matched: int, n_pred: int, n_gold: int) -> LabelScore:

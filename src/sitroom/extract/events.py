@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
-from sitroom.extract.actors import ActorMention
+from sitroom.extract.arguments import arguments, mentions_for
 from sitroom.extract.facts import DateHit, DocFacts, PlaceHit
 from sitroom.ids import content_id
 from sitroom.lexicon import CueLexicon, CueMatch, EventType
@@ -23,8 +23,6 @@ MIN_SCORE = 2.8
 _CLAUSE_DEPS = frozenset(
     {"ROOT", "conj", "advcl", "ccomp", "relcl", "parataxis", "xcomp", "acl", "pcomp"}
 )
-_AGENT_PREPS = frozenset({"by"})
-_PATIENT_PREPS = frozenset({"against", "on", "upon", "targeting", "at"})
 _NEAR_WORDS = frozenset(
     {
         "near",
@@ -86,7 +84,7 @@ def _sentence_events(
     facts: DocFacts, sent: Span, n: int, cues: list[CueMatch], lexicon: CueLexicon
 ) -> list[Candidate]:
     doc = facts.doc
-    cues = [c for c in cues if not _in_modifier(doc, c)]
+    cues = [c for c in cues if not _in_modifier(doc, c) and not _in_name(facts, c)]
     triggers = [c for c in cues if c.role == "trigger"]
     if not triggers:
         triggers = [c for c in cues if c.role == "secondary"]
@@ -96,6 +94,7 @@ def _sentence_events(
     secondaries = [c for c in cues if c.role == "secondary"]
     sentence_concepts = {c.concept for c in cues}
     out: list[Candidate] = []
+    anchors: list[Token] = []
     clauses = {head_i: {t.i for t in doc[head_i].subtree} for head_i in groups}
     for head_i, group in sorted(groups.items()):
         clause = clauses[head_i]
@@ -111,7 +110,7 @@ def _sentence_events(
         # A type must be named by one of this clause's own triggers, not only coloured by
         # context words or by a trigger that anchors a clause of its own.
         anchored = {c.concept for c in group}
-        best = _best_type(present, anchored, lexicon)
+        best = _best_type(present, anchored, lexicon, heads=_head_concepts(group, doc))
         if best is None:
             continue
         event_type, score = best
@@ -123,8 +122,23 @@ def _sentence_events(
         )
         if event is not None:
             out.append(Candidate(event, score, n, event_type))
+            anchors.append(anchor)
+    out = _governing_first(out, anchors)
     del sentence_concepts
     return _one_per_type(out)
+
+
+def _governing_first(candidates: list[Candidate], anchors: list[Token]) -> list[Candidate]:
+    """A verbal act that governs another event of its sentence is what the sentence reports
+    ("rejected a call for troops to be *deployed*"): it gains its type's ``governs`` weight."""
+    out = []
+    material = [a for c, a in zip(candidates, anchors, strict=True) if not c.event_type.governs]
+    for cand, anchor in zip(candidates, anchors, strict=True):
+        governs = cand.event_type.governs
+        if governs and any(anchor.is_ancestor(other) for other in material):
+            cand = Candidate(cand.event, cand.score + governs, cand.sentence, cand.event_type)
+        out.append(cand)
+    return out
 
 
 def _in_modifier(doc, cue: CueMatch) -> bool:
@@ -136,6 +150,18 @@ def _in_modifier(doc, cue: CueMatch) -> bool:
     hyphenated = cue.start > 0 and doc[cue.start - 1].text == "-"
     participle = cue.end - cue.start == 1 and token.dep_ == "amod" and token.tag_ == "VBN"
     return hyphenated or participle
+
+
+def _in_name(facts: DocFacts, cue: CueMatch) -> bool:
+    """A cue word inside an actor's name ("Government of National *Accord*") names no act."""
+    if cue.role == "context":  # "Russian jets" is a name and says how they struck
+        return False
+    mention = facts.actor_index[cue.start]
+    return (
+        mention is not None
+        and mention.how == "name"
+        and mention.end - mention.start > cue.end - cue.start
+    )
 
 
 def _scene(facts: DocFacts, sent: Span, clause: set[int]) -> dict[str, float]:
@@ -163,8 +189,24 @@ def _one_per_type(candidates: list[Candidate]) -> list[Candidate]:
     return [c for c in candidates if id(c) in kept]
 
 
+def _head_concepts(group: list[CueMatch], doc) -> set[str]:
+    """Concepts of the clause's triggers that govern all its other triggers in the dependency
+    tree ("*threatened* to shell": the threat governs the shelling)."""
+    roots = [(c.concept, doc[c.start : c.end].root) for c in group]
+    return {
+        concept
+        for concept, token in roots
+        if any(other != concept for other, _ in roots)
+        and all(other == concept or token.is_ancestor(t) for other, t in roots)
+    }
+
+
 def _best_type(
-    present: dict[str, float], anchored: set[str], lexicon: CueLexicon
+    present: dict[str, float],
+    anchored: set[str],
+    lexicon: CueLexicon,
+    *,
+    heads: frozenset[str] | set[str] = frozenset(),
 ) -> tuple[EventType, float] | None:
     best: tuple[float, int, EventType] | None = None
     for event_type in lexicon.types.values():
@@ -177,6 +219,8 @@ def _best_type(
         if event_type.needs_all and not all(c in present for c in event_type.needs_all):
             continue
         score = sum(w * present[c] for c, w in event_type.weights.items() if c in present)
+        if event_type.governs and any(c in heads for c in event_type.requires):
+            score += event_type.governs
         key = (score, -event_type.rank, event_type)
         if best is None or key[:2] > best[:2]:
             best = key
@@ -208,18 +252,21 @@ def _build_event(
 ) -> Event | None:
     """``clause``: token indices of the event's clause; ``others``: those of the sentence's
     other event clauses, whose tolls are not this event's."""
+    negated_plover = None
     if any(child.dep_ == "neg" for child in anchor.children) and not _governed_by(
         anchor, lexicon.status_cues.get("denied", frozenset())
     ):
-        return None  # "no clashes were reported": not an event
+        if event_type.negated_plover is None:
+            return None  # "no clashes were reported": not an event
+        negated_plover = event_type.negated_plover  # "will not accept refugees": a refusal
     if event_type.acled is None and event_type.plover is None:
         return None  # a flood or a crash: typed only so that it is not coded as an attack
     document = facts.document
-    agents, patients = _arguments(anchor, facts, lexicon)
+    agents, patients = arguments(anchor, facts, lexicon)
     for cue in group:  # pooled triggers of one clause share their arguments
         if agents and patients:
             break
-        other_agents, other_patients = _arguments(
+        other_agents, other_patients = arguments(
             facts.doc[cue.start : cue.end].root, facts, lexicon
         )
         agents = agents or [m for m in other_agents if m not in patients]
@@ -242,11 +289,12 @@ def _build_event(
     status, claimed_by = _status(anchor, sent, facts, lexicon, date_hit)
     location = _location(facts, anchor, sent, clause, group)
     fatalities, fatalities_text = _fatalities(facts, anchor, sent, event_type, clause, others)
-    plover = event_type.plover
-    if event_type.label == "DIPLO":
-        trigger_key = next((c.phrase for c in group + secondaries if c.concept == "diplomacy"), "")
-        plover = lexicon.plover_by_trigger.get(trigger_key, plover)
+    plover = _plover(event_type, anchor, group, secondaries, lexicon)
     acled = event_type.acled
+    if negated_plover is not None:
+        plover, acled = negated_plover, None
+    if status == "planned" and plover is not None:
+        plover = lexicon.plover_when_planned.get(plover[0], plover)
     quote = sent.text.strip()
     offset = sent.text.find(quote)
     evidence = Evidence(
@@ -278,122 +326,29 @@ def _build_event(
     )
 
 
-def _arguments(
-    anchor: Token, facts: DocFacts, lexicon: CueLexicon
-) -> tuple[list[ActorMention], list[ActorMention]]:
-    """Who acted (agents) and who was acted on (patients), from the dependency tree."""
-    agent_preps = (
-        _AGENT_PREPS | {"from"} | lexicon.agent_preps.get(anchor.lemma_.lower(), frozenset())
+def _plover(
+    event_type: EventType,
+    anchor: Token,
+    group: list[CueMatch],
+    secondaries: list[CueMatch],
+    lexicon: CueLexicon,
+) -> tuple[str, str | None] | None:
+    """The PLOVER type: the anchor word's own where the lexicon names one ("surrender" is a
+    retreat though ACLED codes it an agreement), else the type's."""
+    own = next(
+        (
+            c.phrase
+            for c in group
+            if c.start <= anchor.i < c.end and c.concept in event_type.requires
+        ),
+        None,
     )
-    agent_tokens: list[Token] = []
-    patient_tokens: list[Token] = []
-    verb = anchor
-    if anchor.pos_ in ("NOUN", "PROPN"):
-        for child in anchor.children:
-            if child.dep_ in ("poss", "compound", "amod", "nmod"):
-                agent_tokens.append(child)
-            elif child.dep_ == "prep" and child.lower_ in agent_preps:
-                agent_tokens.extend(c for c in child.children if c.dep_ == "pobj")
-            elif child.dep_ == "prep" and child.lower_ in _PATIENT_PREPS:
-                patient_tokens.extend(c for c in child.children if c.dep_ == "pobj")
-            elif child.dep_ == "acl":  # "airstrikes conducted by Russian jets, targeting rebels"
-                _verb_arguments(child, agent_tokens, patient_tokens)
-        if anchor.dep_ in ("dobj", "nsubjpass", "attr") and anchor.head.pos_ in ("VERB", "AUX"):
-            verb = anchor.head
-        elif anchor.dep_ in ("nsubj",) and anchor.head.pos_ in ("VERB", "AUX"):
-            for child in anchor.head.children:
-                if child.dep_ == "dobj":
-                    patient_tokens.append(child)
-            verb = anchor
-        elif anchor.dep_ == "pobj" and anchor.head.head.pos_ in ("VERB", "AUX", "NOUN"):
-            verb = anchor.head.head
-    if verb.i != anchor.i or anchor.pos_ in ("VERB", "AUX", "ADJ"):
-        _verb_arguments(
-            verb, agent_tokens, patient_tokens, skip=anchor if verb.i != anchor.i else None
-        )
-    agents = _mentions_for(agent_tokens, facts)
-    patients = [m for m in _mentions_for(patient_tokens, facts) if m not in agents]
-    return agents, patients
-
-
-def _verb_arguments(
-    verb: Token, agents: list[Token], patients: list[Token], skip: Token | None = None
-) -> None:
-    subject_found = False
-    for child in verb.children:
-        if skip is not None and child.i == skip.i:
-            continue
-        if child.dep_ in ("nsubj", "csubj") and child.tag_ in ("WDT", "WP"):
-            if verb.dep_ == "relcl":  # "the rebels, who captured ...": the antecedent acts
-                agents.append(verb.head)
-                subject_found = True
-        elif child.dep_ in ("nsubj", "csubj"):
-            agents.append(child)
-            subject_found = True
-        elif child.dep_ == "agent":
-            agents.extend(c for c in child.children if c.dep_ == "pobj")
-            subject_found = True
-        elif child.dep_ in ("dobj", "nsubjpass", "dative"):
-            patients.append(child)
-        elif child.dep_ == "prep" and child.lower_ in _PATIENT_PREPS:
-            patients.extend(c for c in child.children if c.dep_ == "pobj")
-    # Participles and infinitives borrow the subject of the verb they hang from.
-    if not subject_found and verb.dep_ == "pcomp" and verb.head.dep_ == "prep":
-        # "Iran responded by sending reinforcements": the subject of the verb the "by" hangs on.
-        governor = verb.head.head
-        agents.extend(c for c in governor.children if c.dep_ == "nsubj")
-        return
-    finite_advcl = verb.dep_ == "advcl" and verb.tag_ not in ("VBG", "VBN")  # has its own subject
-    if (
-        not subject_found
-        and not finite_advcl
-        and verb.dep_ in ("xcomp", "advcl", "conj", "acl", "relcl")
-        and verb.head.i != verb.i
-    ):
-        head = verb.head
-        if verb.dep_ in ("acl", "relcl"):
-            agents.append(head)
-        else:
-            agents.extend(
-                c for c in head.children if c.dep_ in ("nsubj", "nsubjpass") and c.i != verb.i
-            )
-
-
-def _mentions_for(tokens: list[Token], facts: DocFacts) -> list[ActorMention]:
-    found: list[ActorMention] = []
-    for token in tokens:
-        mention = facts.actor_index[token.i]
-        if mention is not None:
-            # "Syrian and Russian warplanes": the head's own mention, then its modifiers'.
-            modifiers = [t for t in token.subtree if _modifies(t, token)]
-            candidates = [mention, *facts.actors_in(modifiers)]
-        else:
-            # The phrase the token heads, without relative clauses that may name others.
-            subtree = [t for t in token.subtree if not _in_clause(t, token)]
-            candidates = facts.actors_in(subtree)
-        for cand in candidates:
-            if cand not in found:
-                found.append(cand)
-    return found
-
-
-def _modifies(token: Token, head: Token) -> bool:
-    """Whether ``token`` hangs on ``head`` through adjectives, compounds and conjuncts only."""
-    while token.i != head.i:
-        if token.dep_ not in ("amod", "compound", "conj", "cc", "nmod") or token.head.i == token.i:
-            return False
-        token = token.head
-    return True
-
-
-def _in_clause(token: Token, root: Token) -> bool:
-    while token.i != root.i:
-        if token.dep_ in ("relcl", "acl", "advcl", "ccomp"):
-            return True
-        if token.head.i == token.i:
-            return False
-        token = token.head
-    return False
+    if own in lexicon.plover_by_trigger and event_type.plover is not None:
+        return lexicon.plover_by_trigger[own]
+    if event_type.label == "DIPLO":
+        key = next((c.phrase for c in group + secondaries if c.concept == "diplomacy"), "")
+        return lexicon.plover_by_trigger.get(key, event_type.plover)
+    return event_type.plover
 
 
 def _nearest(dates: list[DateHit], i: int, sent: Span, clause: set[int]) -> DateHit | None:
@@ -447,7 +402,7 @@ def _claimant(anchor: Token, sent: Span, facts: DocFacts, claim_verbs: frozenset
     for ancestor in anchor.ancestors:
         if ancestor.lemma_.lower() in claim_verbs:
             subjects = [c for c in ancestor.children if c.dep_ in ("nsubj", "nsubjpass")]
-            found = _mentions_for(subjects, facts)
+            found = mentions_for(subjects, facts)
             if found:
                 return found[0].actor
     for token in sent:
@@ -457,7 +412,7 @@ def _claimant(anchor: Token, sent: Span, facts: DocFacts, claim_verbs: frozenset
             and sent.doc[token.i + 1].lower_ == "to"
         ):
             prep = sent.doc[token.i + 1]
-            found = _mentions_for([c for c in prep.children if c.dep_ == "pobj"], facts)
+            found = mentions_for([c for c in prep.children if c.dep_ == "pobj"], facts)
             if found:
                 return found[0].actor
     return None

@@ -1,0 +1,130 @@
+"""Who did what to whom: an event trigger's agents and patients from the dependency tree."""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from sitroom.extract.actors import ActorMention
+from sitroom.extract.facts import DocFacts
+from sitroom.lexicon import CueLexicon
+
+_AGENT_PREPS = frozenset({"by"})
+_PATIENT_PREPS = frozenset({"against", "on", "upon", "targeting", "at"})
+
+
+def arguments(
+    anchor: Token, facts: DocFacts, lexicon: CueLexicon
+) -> tuple[list[ActorMention], list[ActorMention]]:
+    """Who acted (agents) and who was acted on (patients), from the dependency tree."""
+    agent_preps = (
+        _AGENT_PREPS | {"from"} | lexicon.agent_preps.get(anchor.lemma_.lower(), frozenset())
+    )
+    agent_tokens: list[Token] = []
+    patient_tokens: list[Token] = []
+    verb = anchor
+    if anchor.pos_ in ("NOUN", "PROPN"):
+        for child in anchor.children:
+            if child.dep_ in ("poss", "compound", "amod", "nmod"):
+                agent_tokens.append(child)
+            elif child.dep_ == "prep" and child.lower_ in agent_preps:
+                agent_tokens.extend(c for c in child.children if c.dep_ == "pobj")
+            elif child.dep_ == "prep" and child.lower_ in _PATIENT_PREPS:
+                patient_tokens.extend(c for c in child.children if c.dep_ == "pobj")
+            elif child.dep_ == "acl":  # "airstrikes conducted by Russian jets, targeting rebels"
+                _verb_arguments(child, agent_tokens, patient_tokens)
+        if anchor.dep_ in ("dobj", "nsubjpass", "attr") and anchor.head.pos_ in ("VERB", "AUX"):
+            verb = anchor.head
+        elif anchor.dep_ in ("nsubj",) and anchor.head.pos_ in ("VERB", "AUX"):
+            for child in anchor.head.children:
+                if child.dep_ == "dobj":
+                    patient_tokens.append(child)
+            verb = anchor
+        elif anchor.dep_ == "pobj" and anchor.head.head.pos_ in ("VERB", "AUX", "NOUN"):
+            verb = anchor.head.head
+    if verb.i != anchor.i or anchor.pos_ in ("VERB", "AUX", "ADJ"):
+        _verb_arguments(
+            verb, agent_tokens, patient_tokens, skip=anchor if verb.i != anchor.i else None
+        )
+    agents = mentions_for(agent_tokens, facts)
+    patients = [m for m in mentions_for(patient_tokens, facts) if m not in agents]
+    return agents, patients
+
+
+def _verb_arguments(
+    verb: Token, agents: list[Token], patients: list[Token], skip: Token | None = None
+) -> None:
+    subject_found = False
+    for child in verb.children:
+        if skip is not None and child.i == skip.i:
+            continue
+        if child.dep_ in ("nsubj", "csubj") and child.tag_ in ("WDT", "WP"):
+            if verb.dep_ == "relcl":  # "the rebels, who captured ...": the antecedent acts
+                agents.append(verb.head)
+                subject_found = True
+        elif child.dep_ in ("nsubj", "csubj"):
+            agents.append(child)
+            subject_found = True
+        elif child.dep_ == "agent":
+            agents.extend(c for c in child.children if c.dep_ == "pobj")
+            subject_found = True
+        elif child.dep_ in ("dobj", "nsubjpass", "dative"):
+            patients.append(child)
+        elif child.dep_ == "prep" and child.lower_ in _PATIENT_PREPS:
+            patients.extend(c for c in child.children if c.dep_ == "pobj")
+    # Participles and infinitives borrow the subject of the verb they hang from.
+    if not subject_found and verb.dep_ == "pcomp" and verb.head.dep_ == "prep":
+        # "Iran responded by sending reinforcements": the subject of the verb the "by" hangs on.
+        governor = verb.head.head
+        agents.extend(c for c in governor.children if c.dep_ == "nsubj")
+        return
+    finite_advcl = verb.dep_ == "advcl" and verb.tag_ not in ("VBG", "VBN")  # has its own subject
+    if (
+        not subject_found
+        and not finite_advcl
+        and verb.dep_ in ("xcomp", "advcl", "conj", "acl", "relcl")
+        and verb.head.i != verb.i
+    ):
+        head = verb.head
+        if verb.dep_ in ("acl", "relcl"):
+            agents.append(head)
+        else:
+            agents.extend(
+                c for c in head.children if c.dep_ in ("nsubj", "nsubjpass") and c.i != verb.i
+            )
+
+
+def mentions_for(tokens: list[Token], facts: DocFacts) -> list[ActorMention]:
+    found: list[ActorMention] = []
+    for token in tokens:
+        mention = facts.actor_index[token.i]
+        if mention is not None:
+            # "Syrian and Russian warplanes": the head's own mention, then its modifiers'.
+            modifiers = [t for t in token.subtree if _modifies(t, token)]
+            candidates = [mention, *facts.actors_in(modifiers)]
+        else:
+            # The phrase the token heads, without relative clauses that may name others.
+            subtree = [t for t in token.subtree if not _in_clause(t, token)]
+            candidates = facts.actors_in(subtree)
+        for cand in candidates:
+            if cand not in found:
+                found.append(cand)
+    return found
+
+
+def _modifies(token: Token, head: Token) -> bool:
+    """Whether ``token`` hangs on ``head`` through adjectives, compounds and conjuncts only."""
+    while token.i != head.i:
+        if token.dep_ not in ("amod", "compound", "conj", "cc", "nmod") or token.head.i == token.i:
+            return False
+        token = token.head
+    return True
+
+
+def _in_clause(token: Token, root: Token) -> bool:
+    while token.i != root.i:
+        if token.dep_ in ("relcl", "acl", "advcl", "ccomp"):
+            return True
+        if token.head.i == token.i:
+            return False
+        token = token.head
+    return False
