@@ -424,7 +424,10 @@ def _status(
         and (published - date_hit.date > dt.timedelta(days=365))
     ):
         return "background", None
-    if any(t.lower_ in cues.get("background", ()) for t in sent[:4]):
+    # An opening "since" or "historically" marks background unless the sentence's own date is
+    # known to be recent: "Since this morning we hear clashes" is today's news.
+    recent = published is not None and date_hit is not None and date_hit.date is not None
+    if not recent and any(t.lower_ in cues.get("background", ()) for t in sent[:4]):
         return "background", None
     claimant = _claimant(anchor, sent, facts, cues.get("claim_verbs", frozenset()))
     if _governed_by(anchor, cues.get("denied", frozenset())):
