@@ -64,6 +64,10 @@ def test_d1_the_idlib_strike_of_2_december_has_a_disputed_toll(
             values = {(v.evidence.document_id, v.value) for v in claim.values}
             if {(monitor, "11"), (defence, "25")} <= values:
                 disputed.append(claim.verdict)
+                # "Syrian and Russian warplanes" (05) and "Russian and Syrian warplanes" (06)
+                # name one pair of actors in two orders: not a dispute over who struck
+                actor = event.claim("actor1")
+                assert actor is not None and actor.verdict == "corroborated"
     assert disputed == ["contradicted"]
 
 
