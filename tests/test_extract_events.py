@@ -348,6 +348,17 @@ def test_an_event_of_a_past_year_named_in_the_sentence_is_background(analyse: An
     assert event.event_date is not None and event.event_date.year == 2011
 
 
+def test_a_past_year_in_a_relative_clause_dates_that_clause_only(analyse: Analyse) -> None:
+    event = only_event(analyse("Rebels captured Hama, which the army had held since 2011."))
+    assert (event.status, event.event_date, event.date_precision) == (
+        "reported",
+        PUBLISHED,
+        "week",
+    )
+    recalled = only_event(analyse("The war began in 2011, when soldiers fired on protesters."))
+    assert recalled.status == "background"
+
+
 def test_an_opening_since_with_a_current_time_is_news(analyse: Analyse) -> None:
     event = only_event(analyse("Since this morning rebels have shelled Hama."))
     assert (event.status, event.event_date) == ("reported", PUBLISHED)

@@ -397,10 +397,24 @@ def _in_clause(token: Token, root: Token) -> bool:
 
 
 def _nearest(dates: list[DateHit], i: int, sent: Span, clause: set[int]) -> DateHit | None:
-    inside = [d for d in dates if sent.start <= d.start < sent.end]
+    doc = sent.doc
+    inside = [
+        d
+        for d in dates
+        if sent.start <= d.start < sent.end and not _describes_other(doc[d.start], doc[i])
+    ]
     if not inside:
         return None
     return min(inside, key=lambda d: (d.start not in clause, abs(d.start - i)))
+
+
+def _describes_other(token: Token, anchor: Token) -> bool:
+    """Whether ``token`` lies in a relative clause that does not hold the anchor: "captured Hama,
+    which the army had held since 2011" dates the holding, not the capture."""
+    for ancestor in (token, *token.ancestors):
+        if ancestor.dep_ in ("relcl", "acl"):
+            return not (ancestor.left_edge.i <= anchor.i <= ancestor.right_edge.i)
+    return False
 
 
 def _governed_by(token: Token, lemmas: frozenset[str]) -> bool:
