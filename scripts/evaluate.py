@@ -2,7 +2,7 @@
 
     python scripts/evaluate.py [DATASET ...] [--path FILE] [--limit N]
 
-DATASET is one of case2021, geoparsing, trnews, plover, wikievents (all by default). Prints
+DATASET is one of case2021, geoparsing, trnews, plover, wikievents, fnc1 (all by default). Prints
 each set's table of per-label / per-field precision, recall and F1, its headline figures next
 to the floors in quality_floors.toml, and typical errors. Exit status 1 when a floor is missed.
 """
@@ -22,7 +22,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("datasets", nargs="*", metavar="DATASET", help=", ".join(DATASETS))
     parser.add_argument("--path", type=Path, help="a gold file other than the default dev set")
-    parser.add_argument("--limit", type=int, help="score only the first N items")
+    parser.add_argument(
+        "--limit", type=int, help="score only the first N items (fnc1: N pairs of its sample)"
+    )
     args = parser.parse_args()
     unknown = set(args.datasets) - set(DATASETS)
     if unknown:

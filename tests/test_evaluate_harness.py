@@ -26,6 +26,7 @@ HEADLINES = {
     "trnews": {"precision", "recall", "f1", "acc_161"},
     "plover": {"accuracy", "macro_f1", "source_accuracy", "target_accuracy"},
     "wikievents": {"trigger_f1", "trigger_id_f1", "argument_f1", "argument_coref_f1"},
+    "fnc1": {"macro_f1", "accuracy", "related_f1"},
 }
 NO_RESOURCES: Any = None  # run() checks its arguments before it touches resources
 
@@ -90,6 +91,7 @@ def test_shipped_floors_name_real_figures() -> None:
 def test_shared_data_dir_and_paths(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("SITROOM_SHARED_DATA", str(tmp_path))
     assert harness.default_path("plover") == tmp_path / "plover" / "PLOVER_GSR_CAMEO.json"
+    assert harness.default_path("fnc1") == tmp_path / "fnc1" / "competition_test_stances.csv"
     monkeypatch.delenv("SITROOM_SHARED_DATA")
     assert harness.shared_data_dir() == (harness.REPO_ROOT.parent / "shared" / "data").resolve()
     with pytest.raises(ConfigError, match="unknown dataset"):

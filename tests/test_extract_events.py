@@ -315,6 +315,53 @@ def test_an_intervention_years_ago_is_background(analyse: Analyse) -> None:
     assert event.actor1 == "GOV-RU"
 
 
+def test_a_year_told_relative_to_an_earlier_one_is_background(analyse: Analyse) -> None:
+    text = (
+        "Russia intervened in Syria's war in 2015. Russian air power was decisive in the "
+        "government's recapture of eastern Aleppo the following year."
+    )
+    [event] = [e for e in analyse(text).events if e.trigger == "recapture"]
+    assert (event.status, event.event_date, event.date_precision) == (
+        "background",
+        dt.date(2016, 1, 1),
+        "year",
+    )
+
+
+def test_a_relative_year_does_not_reach_across_paragraphs(analyse: Analyse) -> None:
+    text = "Russia intervened in Syria's war in 2015.\n\nRebels captured Saraqib that year."
+    [event] = [e for e in analyse(text).events if e.trigger == "captured"]
+    assert event.status == "reported"
+
+
+def test_an_event_of_a_past_year_named_in_the_sentence_is_background(analyse: Analyse) -> None:
+    text = (
+        "In July 2011, months after protests broke out in March of that year, the army "
+        "stormed the city of Hama."
+    )
+    [event] = [e for e in analyse(text).events if e.trigger == "stormed"]
+    assert event.status == "background"
+    assert event.event_date is not None and event.event_date.year == 2011
+
+
+def test_a_past_year_in_a_relative_clause_dates_that_clause_only(analyse: Analyse) -> None:
+    event = only_event(analyse("Rebels captured Hama, which the army had held since 2011."))
+    assert (event.status, event.event_date, event.date_precision) == (
+        "reported",
+        PUBLISHED,
+        "week",
+    )
+    recalled = only_event(analyse("The war began in 2011, when soldiers fired on protesters."))
+    assert recalled.status == "background"
+
+
+def test_an_opening_since_with_a_current_time_is_news(analyse: Analyse) -> None:
+    event = only_event(analyse("Since this morning rebels have shelled Hama."))
+    assert (event.status, event.event_date) == ("reported", PUBLISHED)
+    old = only_event(analyse("Since the uprising, rebels have shelled Hama."))
+    assert old.status == "background"
+
+
 def test_a_weekday_without_a_publication_date_is_undated(analyse: Analyse) -> None:
     event = only_event(analyse("Rebels captured the town of Saraqib on Tuesday.", published=None))
     assert event.event_date is None

@@ -22,7 +22,7 @@ from sitroom.records import Picture
 from sitroom.store import Store
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "reports"
-IDLIB, HAMA, ALEPPO, DAMASCUS = 169389, 170017, 170063, 170654
+IDLIB, HAMA, ALEPPO, DAMASCUS, HOMS = 169389, 170017, 170063, 170654, 169577
 CAPTURE = "Non-state actor overtakes territory"
 
 pytestmark = pytest.mark.slow
@@ -64,18 +64,13 @@ def test_d1_the_idlib_strike_of_2_december_has_a_disputed_toll(
             values = {(v.evidence.document_id, v.value) for v in claim.values}
             if {(monitor, "11"), (defence, "25")} <= values:
                 disputed.append(claim.verdict)
+                # "Syrian and Russian warplanes" (05) and "Russian and Syrian warplanes" (06)
+                # name one pair of actors in two orders: not a dispute over who struck
+                actor = event.claim("actor1")
+                assert actor is not None and actor.verdict == "corroborated"
     assert disputed == ["contradicted"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "07's claim ('Opposition fighters entered the city of Hama on Wednesday') is placed at "
-        "Aleppo, and 08 yields no control claim for Hama ('remains in full control of the city' "
-        "is not read as one; its only claim is 'army captured Aleppo', from 'since the fall of "
-        "Aleppo'), so the clash of 07 and 08 shows at Aleppo, not at Hama"
-    ),
-)
 def test_d2_control_of_hama_on_4_december_is_disputed_by_07_and_08(
     picture: Picture, ledger: Ledger
 ) -> None:
@@ -89,6 +84,38 @@ def test_d2_control_of_hama_on_4_december_is_disputed_by_07_and_08(
     ]
     assert clashes
     assert all(e.verdict == "contradicted" for c in clashes for e in (c.first, c.second))
+
+
+def test_d2_is_resolved_by_09_the_army_lost_hama_on_5_december(
+    picture: Picture, ledger: Ledger
+) -> None:
+    later = doc_id(picture, "09_hama_falls")
+    [hama] = [t for t in ledger.control if t.key == f"geonameid:{HAMA}"]
+    lost = [e for e in hama.entries if e.status == "lost" and later in e.document_ids]
+    assert [(e.controller, e.since) for e in lost] == [("MIL-SY", dt.date(2024, 12, 5))]
+    # a day after the army's claim to hold the city: a sequence, not a contradiction
+    assert all(e.verdict != "contradicted" for e in lost)
+
+
+def test_advancing_on_a_town_beside_its_capture_is_no_contradiction(ledger: Ledger) -> None:
+    for timeline in ledger.control:
+        for conflict in timeline.conflicts:
+            statuses = {conflict.first.status, conflict.second.status}
+            assert "advancing" not in statuses, (timeline.place.name, conflict.reason)
+    [homs] = [t for t in ledger.control if t.key == f"geonameid:{HOMS}"]
+    assert homs.conflicts == ()
+
+
+def test_background_never_contradicts_a_current_event(ledger: Ledger) -> None:
+    """04 recalls the government's 2016 recapture of eastern Aleppo ('the following year')."""
+    recaptures = [
+        m for e in ledger.events for m in e.members if m.trigger == "recapture" and at(e, ALEPPO)
+    ]
+    assert recaptures and all(m.status == "background" for m in recaptures)
+    assert all(m.event_date and m.event_date.year == 2016 for m in recaptures)
+    for event in ledger.events:
+        statuses = {m.status == "background" for m in event.members}
+        assert len(statuses) == 1, event.id  # never merged with a current event
 
 
 def test_r1_the_damascus_capture_told_by_11_and_its_wire_copy_12_is_one_source(

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sitroom.records import DATE_PRECISIONS
-from sitroom.temporal import ResolvedDate, resolve_date
+from sitroom.temporal import ResolvedDate, names_year, resolve_date
 
 PUB = dt.date(2024, 12, 2)  # a Monday
 D = dt.date
@@ -124,6 +124,56 @@ def test_future_resolves_forward(expression: str, date: dt.date) -> None:
     resolved = resolve_date(expression, published=PUB, future=True)
     assert resolved is not None
     assert resolved.date == date
+
+
+@pytest.mark.parametrize(
+    ("expression", "date", "precision"),
+    [
+        ("the following year", D(2016, 1, 1), "year"),
+        ("in the next year", D(2016, 1, 1), "year"),
+        ("that year", D(2015, 1, 1), "year"),
+        ("the same year", D(2015, 1, 1), "year"),
+        ("the previous year", D(2014, 1, 1), "year"),
+        ("a year later", D(2016, 1, 1), "year"),
+        ("two years later", D(2017, 1, 1), "year"),
+        ("three years earlier", D(2012, 1, 1), "year"),
+        ("in March of that year", D(2015, 3, 1), "month"),
+        ("September that year", D(2015, 9, 1), "month"),
+        ("in May of the following year", D(2016, 5, 1), "month"),
+    ],
+)
+def test_a_year_told_relative_to_one_named_before(
+    expression: str, date: dt.date, precision: str
+) -> None:
+    resolved = resolve_date(expression, published=PUB, reference_year=2015)
+    assert resolved is not None
+    assert (resolved.date, resolved.precision, resolved.is_past_background) == (
+        date,
+        precision,
+        True,
+    )
+    assert resolve_date(expression, published=PUB) != resolved  # no year named before
+
+
+@pytest.mark.parametrize(
+    ("expression", "year"), [("next year", 2025), ("last year", 2023), ("on Saturday", 2024)]
+)
+def test_a_reference_year_leaves_publication_relative_dates_alone(
+    expression: str, year: int
+) -> None:
+    resolved = resolve_date(expression, published=PUB, reference_year=2015)
+    assert resolved is not None and resolved.date is not None and resolved.date.year == year
+
+
+def test_an_entity_running_past_the_date_keeps_the_date() -> None:
+    # spaCy tags "July 2011, months" in "In July 2011, months after protests broke out"
+    resolved = resolve_date("July 2011, months", published=PUB)
+    assert resolved == ResolvedDate(D(2011, 7, 1), "month", True)
+
+
+def test_names_year() -> None:
+    assert names_year("in March 2015") == 2015 and names_year("since 2011") == 2011
+    assert names_year("the following year") is None and names_year("300 fighters") is None
 
 
 def test_default_is_past_for_weekdays() -> None:

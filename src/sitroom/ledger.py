@@ -216,12 +216,12 @@ def related(a: str, b: str, actors: Mapping[str, Actor]) -> bool:
     first, second = actors.get(a), actors.get(b)
     if first is None or second is None:
         return False
-    unnamed = _unidentified(first) or _unidentified(second)
+    unnamed = unidentified(first) or unidentified(second)
     non_state = {first.kind, second.kind} <= {"armed_group", "militia"}
     return unnamed and (first.kind == second.kind or non_state)
 
 
-def _unidentified(actor: Actor) -> bool:
+def unidentified(actor: Actor) -> bool:
     """The knowledge base's stand-ins for an actor a report does not name."""
     return "unidentified" in actor.name.lower()
 

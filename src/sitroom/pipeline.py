@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -27,9 +28,11 @@ from sitroom.lexicon import CueLexicon
 from sitroom.nlp import ACTOR_LABEL, build_nlp
 from sitroom.places import PlaceContext, find_places
 from sitroom.records import Actor, Analysis, Document, Mention
-from sitroom.temporal import resolve_date
+from sitroom.temporal import names_year, resolve_date
 
 log = logging.getLogger(__name__)
+
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +96,7 @@ def analyze_doc(doc: Doc, document: Document, *, resources: Resources) -> Analys
     relations = extract_relations(
         facts, cues=resources.relation_cues, events=candidates, kb=resources.kb
     )
-    control = extract_control(facts, events=candidates)
+    control = extract_control(facts, events=candidates, lexicon=resources.lexicon)
     mentions = _mentions(facts)
     actors = _actors_used(facts, candidates, relations, control, kb=resources.kb)
     events = tuple(c.event for c in candidates)
@@ -155,10 +158,22 @@ def _inside_name(hit: PlaceHit, actors: list[ActorMention]) -> bool:
 
 def _date_hits(doc: Doc, document: Document) -> list[DateHit]:
     hits = []
+    # The year the paragraph last named, for "that year" / "the following year" after it.
+    reference: tuple[int, int] | None = None  # (year, end char)
     for ent in doc.ents:
-        if ent.label_ != "DATE":
+        # The model tags "this morning" and "last night" TIME; they date an event as well.
+        if ent.label_ not in ("DATE", "TIME"):
             continue
-        resolved = resolve_date(ent.text, published=document.published)
+        if reference and _PARAGRAPH_BREAK.search(doc.text, reference[1], ent.start_char):
+            reference = None
+        resolved = resolve_date(
+            ent.text,
+            published=document.published,
+            reference_year=reference[0] if reference else None,
+        )
+        year = names_year(ent.text)
+        if year is not None:
+            reference = (year, ent.end_char)
         if resolved is None:
             continue
         hits.append(

@@ -52,10 +52,12 @@ _STANCE = {
     "denied": "denied",
     "planned": "planned",
 }
-# Control statuses that say the controller holds the place, or that it does not; "contested"
-# says neither, so it clashes with nothing.
+# Control statuses that say the controller holds the place, or that it no longer does.
+# "contested" says neither. "advancing" clashes with nothing either: an advance on a town told
+# beside its capture by the same side is a progression (or a report lagging behind), and an
+# advance on a town another side holds is the normal course of a front.
 _HOLDS = frozenset({"captured", "held"})
-_NOT_HOLDS = frozenset({"advancing", "lost"})
+_NOT_HOLDS = frozenset({"lost"})
 # allied_with reads the same both ways; supports/opposes/part_of have a direction.
 _SYMMETRIC = frozenset({"allied_with"})
 
@@ -158,11 +160,23 @@ def _agree(
     if name == "location":
         return place_match(a.location, b.location, max_km=rules.max_km) is not None
     if name in ("actor1", "actor2"):
-        x, y = getattr(a, name), getattr(b, name)
-        return x is None or y is None or related(x, y, actors)
+        # "Syrian warplanes" and "Russian and Syrian warplanes" are one claim: a source's
+        # associated actors are part of what it says about who acted.
+        ours, theirs = _side(a, name), _side(b, name)
+        return not ours or not theirs or any(related(x, y, actors) for x in ours for y in theirs)
     if name == "status":
         return _STANCE.get(a.status) == _STANCE.get(b.status)
     return False  # event_type, fatalities: different values are different claims
+
+
+def _side(event: Event, name: str) -> set[str]:
+    """The actor field's id with the associated actors of that side."""
+    main, assoc = (
+        (event.actor1, event.assoc_actor_1)
+        if name == "actor1"
+        else (event.actor2, event.assoc_actor_2)
+    )
+    return {x for x in (main, *assoc) if x is not None}
 
 
 def field_claims(
@@ -247,7 +261,8 @@ def _claim_key(claim: ControlClaim) -> tuple[dt.date, str, str, str]:
 
 
 def _control_clash(a: ControlClaim, b: ControlClaim, actors: Mapping[str, Actor]) -> bool:
-    """Whether two claims cannot both hold at one time: two holders, or one holds and one not."""
+    """Whether two claims cannot both hold at one time: two unrelated holders, or one side
+    said to hold a place and to have lost it."""
     side = related(a.controller, b.controller, actors)
     if a.status in _HOLDS and b.status in _HOLDS:
         return not side

@@ -327,11 +327,46 @@ def _normalise(expression: str) -> str:
     return re.sub(r"(?:,|\s+(?:and|or))$", "", text)
 
 
+# Years told relative to a year the text named before: "in 2015 ... the following year",
+# "in March of that year", "two years later".
+# "next year" and "last year" without "the" count from the publication date instead.
+_YEAR_AFTER = r"(?:the )?(?:following|subsequent) year|the (?:next year|year after)"
+_YEAR_BEFORE = r"(?:the )?(?:preceding|prior) year|the (?:previous year|year before)"
+_ANAPHORIC_YEAR = re.compile(
+    rf"^(?:{_MONTH},? (?:of )?)?(?:(?P<same>that|the same) year|(?P<after>{_YEAR_AFTER})"
+    rf"|(?P<before>{_YEAR_BEFORE})|(?P<n>[\w-]+) years? (?P<dir>later|after|earlier|before))$"
+)
+
+
+def _anaphoric(text: str, reference_year: int) -> _Period | bool | None:
+    """A period for a year told relative to ``reference_year``; False where the form is not one."""
+    m = _ANAPHORIC_YEAR.match(text)
+    if not m:
+        return False
+    if m["same"]:
+        year = reference_year
+    elif m["after"] or m["before"]:
+        year = reference_year + (1 if m["after"] else -1)
+    else:
+        count = _count(m["n"])
+        if count is None:
+            return None
+        year = reference_year + count[0] * (1 if m["dir"] in ("later", "after") else -1)
+    month = _MONTHS.get(m["month"] or "")
+    return _month(year, month) if month else _year(year)
+
+
 @functools.lru_cache(maxsize=8192)
-def _resolve(expression: str, published: dt.date | None, future: bool) -> ResolvedDate | None:
+def _resolve(
+    expression: str, published: dt.date | None, future: bool, reference_year: int | None = None
+) -> ResolvedDate | None:
     text = _normalise(expression)
     if not text or len(text) > 80:
         return None
+    if reference_year is not None:
+        told = _anaphoric(text, reference_year)
+        if told is not False:
+            return _resolved(told if isinstance(told, _Period) else None, published)
     period: _Period | bool | None = None
     for pattern, handler in _RULES:
         m = pattern.match(text)
@@ -346,17 +381,36 @@ def _resolve(expression: str, published: dt.date | None, future: bool) -> Resolv
             period = _dateparser(text, published, future)
         elif period is None and published is None:
             return ResolvedDate(None, "unknown", False)
-    if not isinstance(period, _Period):
+    if not isinstance(period, _Period) and "," in text:
+        # The model's entity can run on past the date: "July 2011, months (after ...)".
+        return _resolve(text.split(",")[0], published, future, reference_year)
+    return _resolved(period if isinstance(period, _Period) else None, published)
+
+
+def _resolved(period: _Period | None, published: dt.date | None) -> ResolvedDate | None:
+    if period is None:
         return None
     background = published is not None and (published - period.end).days > BACKGROUND_DAYS
     return ResolvedDate(period.start, period.precision, background)
 
 
 def resolve_date(
-    expression: str, *, published: dt.date | None, future: bool = False
+    expression: str,
+    *,
+    published: dt.date | None,
+    future: bool = False,
+    reference_year: int | None = None,
 ) -> ResolvedDate | None:
     """Resolve a date expression against the publication date; None where it names no date.
 
     Without ``published``, absolute dates resolve and relative ones give precision 'unknown'.
+    ``reference_year`` is the year the text last named, which "that year", "the following
+    year" or "two years later" count from; without it they do not resolve.
     """
-    return _resolve(expression, published, future)
+    return _resolve(expression, published, future, reference_year)
+
+
+def names_year(expression: str) -> int | None:
+    """The year an expression names outright ("in March 2015", "since 2011"), else None."""
+    m = re.search(r"\b(1[89]\d\d|2[01]\d\d)\b", expression)
+    return int(m.group(1)) if m else None

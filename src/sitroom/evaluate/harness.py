@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sitroom.errors import ConfigError, InputError
-from sitroom.evaluate import case2021, geoparsing, plover, wikievents
+from sitroom.evaluate import case2021, fnc1, geoparsing, plover, wikievents
 from sitroom.evaluate.metrics import LabelScore
 from sitroom.pipeline import Resources
 
@@ -27,6 +27,8 @@ DEFAULT_FILES = {
     "trnews": "geoparsing/trnews.jsonl",  # the second geoparsing set, scored the same way
     "plover": "plover/PLOVER_GSR_CAMEO.json",
     "wikievents": "wikievents/dev.jsonl",
+    # a seeded sample of the FNC-1 test pairs, the same number per label (sitroom.evaluate.fnc1)
+    "fnc1": "fnc1/competition_test_stances.csv",
 }
 DATASETS = tuple(DEFAULT_FILES)
 
@@ -79,6 +81,8 @@ def run(
         report = _geoparsing(path, resources, limit)
     elif dataset == "plover":
         report = _plover(path, resources, limit)
+    elif dataset == "fnc1":
+        report = _fnc1(path, resources, limit)
     else:
         report = _wikievents(path, resources, limit)
     return replace(report, dataset=dataset, seconds=time.perf_counter() - started, limit=limit)
@@ -176,6 +180,32 @@ def _wikievents(path: Path, resources: Resources, limit: int | None) -> EvalRepo
         notes=tuple(
             f"{f.label}: P {f.precision:.3f} R {f.recall:.3f} over {f.support} gold"
             for f in figures
+        ),
+    )
+
+
+def _fnc1(path: Path, resources: Resources, limit: int | None) -> EvalReport:
+    s = fnc1.score(path, resources=resources, limit=limit)
+    t = s.stance
+    drawn = ", ".join(f"{n} {stance}" for stance, n in sorted(s.original.items()))
+    return EvalReport(
+        "fnc1",
+        str(path),
+        s.n_pairs,
+        0.0,
+        headline=(
+            ("macro_f1", t.macro_f1),
+            ("accuracy", t.accuracy),
+            ("related_f1", s.related.f1),
+        ),
+        table=(*t.labels, replace(s.related, label="related (vs unrelated)")),
+        errors=(
+            *(f"{g} -> {p}: {c}x" for g, p, c in s.confusions),
+            *s.errors,
+        ),
+        notes=(
+            f"seeded sample of {s.n_pairs} pairs ({s.per_label} per label) over {s.n_bodies} "
+            f"bodies: {drawn}; gold discuss is scored as agree",
         ),
     )
 

@@ -1,33 +1,128 @@
-"""Territorial control claims: who took, holds, lost or is advancing on which place, and when."""
+"""Territorial control claims: who took, holds, lost or is advancing on which place, and when.
+
+A claim's place is one named in the act's own phrase ("took control of Hama", "withdrew from
+Bakhmut"), not one that only locates something else ("villages north of Aleppo", "the road to
+Homs") or belongs to a clause of its own ("..., days after they seized Aleppo"). Where the phrase
+names no place, "the city" or "its neighbourhoods" stand for the town named last before them.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 from spacy.tokens import Token
 
-from sitroom.extract.events import Candidate
+from sitroom.extract.events import Candidate, act_status
 from sitroom.extract.facts import DocFacts, PlaceHit
-from sitroom.records import ControlClaim, Evidence, Location
+from sitroom.lexicon import CueLexicon
+from sitroom.records import DATE_PRECISIONS, ControlClaim, Evidence, Location
 
 _CAPTURE_TYPES = frozenset(
     {"NON_STATE_ACTOR_OVERTAKES_TER", "GOV_REGAINS_TERIT", "NON_VIOL_TERRIT_TRANSFER"}
 )
+# "rebel-held Idlib", "Idlib is held by HTS", "areas controlled by the army" (token texts).
 _HELD_WORDS = frozenset(
     {"held", "controlled", "hold", "holds", "control", "controls", "holding", "controlling"}
 )
-_LOSS_WORDS = frozenset(
-    {"lose", "lost", "withdraw", "withdrew", "retreat", "retreated", "abandon", "abandoned"}
+# Acts by which their subject gives a place up (lemmas): "withdrew from", "pulls out of".
+_LOSS_LEMMAS = frozenset(
+    {
+        "lose",
+        "withdraw",
+        "retreat",
+        "abandon",
+        "pull",
+        "leave",
+        "flee",
+        "evacuate",
+        "cede",
+        "surrender",
+        "relinquish",
+    }
 )
+# Verbs that say control held before goes on: "remains in full control", "retained control".
+_KEEP_LEMMAS = frozenset({"remain", "stay", "retain", "keep", "maintain", "hold"})
+# Being "in control" or "under control" is a state, not an act of taking.
+_STATE_PREPS = frozenset({"in", "under"})
+# A nominal act under these is a time reference ("since the fall of Aleppo"); the actor the
+# event borrowed from the sentence did not take the place.
+_TIME_PREPS = frozenset({"since", "after", "before", "until", "till", "following"})
+# Words that locate something relative to a town rather than name it: "north of Homs", "the
+# road to Aleppo", "the Hama countryside" (lemmas).
+_LOCATORS = frozenset(
+    {
+        "near",
+        "outskirt",
+        "outskirts",
+        "countryside",
+        "around",
+        "outside",
+        "suburb",
+        "province",
+        "region",
+        "governorate",
+        "vicinity",
+        "environs",
+        "north",
+        "south",
+        "east",
+        "west",
+        "northeast",
+        "northwest",
+        "southeast",
+        "southwest",
+        "road",
+        "motorway",
+        "highway",
+        "route",
+        "approach",
+        "edge",
+        "border",
+        "front",
+        "frontline",
+        "direction",
+    }
+)
+# Dependencies that open a clause of its own: a place inside it belongs to that clause's act.
+_CLAUSE_DEPS = frozenset({"advcl", "ccomp", "relcl", "acl", "parataxis", "xcomp", "csubj", "pcomp"})
+# Parts of a town: taking "its neighbourhoods" or "Hama's centre" is taking (part of) the town.
+_TOWN_PARTS = frozenset(
+    {
+        "neighbourhood",
+        "neighborhood",
+        "district",
+        "quarter",
+        "centre",
+        "center",
+        "part",
+        "half",
+        "street",
+        "square",
+        "citadel",
+    }
+)
+# Nouns that stand for a town named before: "remains in control of the city".
+_TOWN_NOUNS = frozenset({"city", "town", "village"})
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+# Statuses of an act that say nothing about who holds a place now.
+_NOT_CURRENT = frozenset({"background", "denied", "planned"})
+
+_When = tuple[dt.date | None, str]  # a claim's date and its precision
 
 
-def extract_control(facts: DocFacts, *, events: list[Candidate]) -> list[ControlClaim]:
+def extract_control(
+    facts: DocFacts, *, events: list[Candidate], lexicon: CueLexicon
+) -> list[ControlClaim]:
     """Control claims from capture events, advance cues and "held by" phrases."""
     claims: dict[tuple[int, str, str], ControlClaim] = {}
     doc = facts.doc
+    anchors = {_anchor_token(facts, cand).i: cand for cand in events}
 
     def add(
-        hit: PlaceHit, controller: str | None, status: str, token: Token, cand: Candidate | None
+        hit: PlaceHit, controller: str | None, status: str, token: Token, when: _When | None
     ) -> None:
-        if controller is None or hit.mention.place is None:
+        if controller is None or hit.mention.place is None or when is None:
             return
         place = hit.mention.place
         if place.feature == "country":
@@ -36,15 +131,6 @@ def extract_control(facts: DocFacts, *, events: list[Candidate]) -> list[Control
         quote = sent.text.strip()
         start = sent.start_char + sent.text.find(quote)
         evidence = Evidence(facts.document.id, start, start + len(quote), quote)
-        if cand is not None:
-            date, precision = cand.event.event_date, cand.event.date_precision
-            if cand.event.status in ("background", "denied", "planned"):
-                return
-        else:
-            date, precision = (
-                facts.document.published,
-                "week" if facts.document.published else "unknown",
-            )
         location = Location(
             place.name,
             place.geonameid,
@@ -55,18 +141,24 @@ def extract_control(facts: DocFacts, *, events: list[Candidate]) -> list[Control
             1,
         )
         key = (place.geonameid or 0, controller, status)
-        claims.setdefault(
-            key, ControlClaim(location, controller, status, date, precision, (evidence,))
-        )
+        claim = ControlClaim(location, controller, status, when[0], when[1], (evidence,))
+        # One claim per place, controller and status: the best-dated telling of it (a headline
+        # takes the publication week; the lead gives the day).
+        if key not in claims or _finer(claim, claims[key]):
+            claims[key] = claim
 
     for cand in events:
         if cand.event_type.label not in _CAPTURE_TYPES or cand.event.actor1 is None:
             continue
+        if cand.event.status in _NOT_CURRENT:
+            continue
         anchor = _anchor_token(facts, cand)
-        hits = _places_governed(anchor, facts)
-        for hit in hits:
-            loss = anchor.lemma_.lower() in _LOSS_WORDS
-            add(hit, cand.event.actor1, "lost" if loss else "captured", anchor, cand)
+        if anchor.pos_ in ("NOUN", "PROPN") and _under_time_prep(anchor):
+            continue
+        when: _When | None = (cand.event.event_date, cand.event.date_precision)
+        status = _capture_status(anchor)
+        for hit in _places_governed(anchor, facts):
+            add(hit, cand.event.actor1, status, anchor, when)
     for cue in facts.cues:
         if cue.concept != "advance" or cue.role != "trigger":
             continue
@@ -77,12 +169,13 @@ def extract_control(facts: DocFacts, *, events: list[Candidate]) -> list[Control
                 [token.head] if token.dep_ in ("acl", "relcl") else []
             )
         actors = [m for s in subjects for m in facts.actors_in(list(s.subtree))]
+        when = _when(token, facts, anchors, lexicon)
         for hit in _places_governed(token, facts):
-            add(hit, actors[0].actor.id if actors else None, "advancing", token, None)
+            add(hit, actors[0].actor.id if actors else None, "advancing", token, when)
     for token in doc:
         if token.lower_ not in _HELD_WORDS:
             continue
-        # "rebel-held Idlib" / "areas held by the rebels" / "under government control"
+        # "rebel-held Idlib" / "areas held by the rebels"
         controller = None
         if token.i >= 2 and doc[token.i - 1].text in ("-", "–"):
             mention = facts.actor_index[token.i - 2]
@@ -95,9 +188,15 @@ def extract_control(facts: DocFacts, *, events: list[Candidate]) -> list[Control
         if controller is None:
             continue
         target = token.head if token.dep_ in ("amod", "acl") else token
+        when = _when(token, facts, anchors, lexicon)
         for hit in _places_governed(target, facts):
-            add(hit, controller, "held", token, None)
+            add(hit, controller, "held", token, when)
     return list(claims.values())
+
+
+def _finer(new: ControlClaim, old: ControlClaim) -> bool:
+    rank = {p: i for i, p in enumerate(DATE_PRECISIONS)}
+    return rank.get(new.date_precision, len(rank)) < rank.get(old.date_precision, len(rank))
 
 
 def _anchor_token(facts: DocFacts, cand: Candidate) -> Token:
@@ -108,11 +207,121 @@ def _anchor_token(facts: DocFacts, cand: Candidate) -> Token:
     return facts.doc[0]
 
 
+def _under_time_prep(token: Token) -> bool:
+    return token.dep_ == "pobj" and token.head.lower_ in _TIME_PREPS
+
+
+def _capture_status(anchor: Token) -> str:
+    """'lost' for a withdrawal, 'held' for control kept ("remains in control"), else 'captured'."""
+    chain = [anchor]
+    while chain[-1].pos_ not in ("VERB", "AUX") and chain[-1].head.i != chain[-1].i:
+        chain.append(chain[-1].head)
+        if len(chain) > 3:
+            break
+    lemmas = {t.lemma_.lower() for t in chain}
+    if lemmas & _LOSS_LEMMAS:
+        return "lost"
+    in_state = anchor.dep_ == "pobj" and anchor.head.lower_ in _STATE_PREPS
+    return "held" if in_state or lemmas & _KEEP_LEMMAS else "captured"
+
+
+def _when(
+    token: Token, facts: DocFacts, anchors: dict[int, Candidate], lexicon: CueLexicon
+) -> _When | None:
+    """The date of a claim stated at ``token`` (an advance, "rebel-held"): a date in its own
+    phrase, else that of the event it belongs to, else the publication week. None where the act
+    itself or the event it belongs to is planned, denied or background, or the date long past."""
+    # The act's own status first: "vowed to march on Homs" is planned even where the event
+    # that governs it (the vow, a verbal act) is reported.
+    if act_status(token, token.sent, facts, lexicon, None)[0] in _NOT_CURRENT:
+        return None
+    governing = next((anchors[t.i] for t in (token, *token.ancestors) if t.i in anchors), None)
+    if governing is not None and governing.event.status in _NOT_CURRENT:
+        return None
+    phrase = {t.i for t in token.subtree}
+    for hit in facts.dates:
+        if hit.start in phrase and _reaches(facts.doc[hit.start], token, facts, None):
+            if hit.background:
+                return None
+            if hit.date is not None:
+                return hit.date, hit.precision
+    if governing is not None:
+        return governing.event.event_date, governing.event.date_precision
+    published = facts.document.published
+    return published, "week" if published else "unknown"
+
+
 def _places_governed(token: Token, facts: DocFacts) -> list[PlaceHit]:
-    """Places in the token's own phrase: its objects and prepositional objects."""
+    """Places in the token's own phrase; else the town that "the city" or "its" in it stands
+    for."""
     indices = {t.i for t in token.subtree}
-    hits = []
-    for hit in facts.places:
-        if hit.start in indices and hit.mention.place is not None:
-            hits.append(hit)
-    return hits
+    hits = [
+        hit
+        for hit in facts.places
+        if hit.start in indices
+        and hit.mention.place is not None
+        and _reaches(_head_word(hit, facts), token, facts, hit)
+    ]
+    if hits:
+        return hits
+    for word in token.subtree:
+        its = word.lower_ == "its" and word.dep_ == "poss"
+        town = (
+            word.lemma_.lower() in _TOWN_NOUNS
+            and word.pos_ == "NOUN"
+            and any(c.dep_ == "det" and c.lower_ in ("the", "this") for c in word.children)
+            and not any(facts.place_index[t.i] for t in word.subtree)
+        )
+        if (its or town) and _reaches(word, token, facts, None):
+            antecedent = _town_before(word, facts, sentence_only=its)
+            if antecedent is not None:
+                return [antecedent]
+    return []
+
+
+def _head_word(hit: PlaceHit, facts: DocFacts) -> Token:
+    """The word a place name hangs from the sentence by; trailing punctuation left aside
+    (a mention may run on over "Hama.\n")."""
+    words = [t for t in facts.doc[hit.start : hit.end] if not (t.is_punct or t.is_space)]
+    words = words or [facts.doc[hit.start]]
+    inside = {t.i for t in words}
+    return next((t for t in words if t.head.i not in inside or t.head.i == t.i), words[0])
+
+
+def _reaches(word: Token, anchor: Token, facts: DocFacts, own: PlaceHit | None) -> bool:
+    """Whether ``word`` belongs to the anchor's own phrase: reached from it without crossing
+    into a clause of its own, an apposition, another place or a locating word."""
+    if word.dep_ == "poss" and word.head.lemma_.lower() not in _TOWN_PARTS:
+        return False  # "Hama's airport" is not Hama; "its neighbourhoods" are part of the town
+    current, below = word, word
+    while current.i != anchor.i:
+        if current.head.i == current.i:
+            return False  # the sentence root: the anchor was not on the way
+        if current.i != word.i:
+            hit = facts.place_index[current.i]
+            # "Hama and Idlib": a place reached from its conjunct is coordinated, not located.
+            other_place = hit is not None and hit is not own and below.dep_ != "conj"
+            if other_place or current.dep_ == "appos" or current.lemma_.lower() in _LOCATORS:
+                return False
+        verbal_conj = current.dep_ == "conj" and current.pos_ in ("VERB", "AUX")
+        if current.dep_ in _CLAUSE_DEPS or verbal_conj:
+            return False
+        below, current = current, current.head
+    return True
+
+
+def _town_before(word: Token, facts: DocFacts, *, sentence_only: bool) -> PlaceHit | None:
+    """The town named last before ``word``: in its sentence, or else earlier in its paragraph."""
+    text = facts.doc.text
+    first = word.sent.start if sentence_only else 0
+    for hit in reversed(facts.places):
+        if hit.end > word.i or hit.start < first:
+            continue
+        place = hit.mention.place
+        if place is None or place.feature != "city":
+            continue
+        end_char = facts.doc[hit.end - 1].idx + len(facts.doc[hit.end - 1])
+        if _PARAGRAPH_BREAK.search(text, end_char, word.idx):
+            return None
+        return hit
+    return None

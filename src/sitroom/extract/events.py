@@ -286,7 +286,7 @@ def _build_event(
     else:
         event_date, precision = published, "week" if published else "unknown"
         date_note = "date: publication date (no date in the sentence)" if published else ""
-    status, claimed_by = _status(anchor, sent, facts, lexicon, date_hit)
+    status, claimed_by = act_status(anchor, sent, facts, lexicon, date_hit)
     location = _location(facts, anchor, sent, clause, group)
     fatalities, fatalities_text = _fatalities(facts, anchor, sent, event_type, clause, others)
     plover = _plover(event_type, anchor, group, secondaries, lexicon)
@@ -352,10 +352,24 @@ def _plover(
 
 
 def _nearest(dates: list[DateHit], i: int, sent: Span, clause: set[int]) -> DateHit | None:
-    inside = [d for d in dates if sent.start <= d.start < sent.end]
+    doc = sent.doc
+    inside = [
+        d
+        for d in dates
+        if sent.start <= d.start < sent.end and not _describes_other(doc[d.start], doc[i])
+    ]
     if not inside:
         return None
     return min(inside, key=lambda d: (d.start not in clause, abs(d.start - i)))
+
+
+def _describes_other(token: Token, anchor: Token) -> bool:
+    """Whether ``token`` lies in a relative clause that does not hold the anchor: "captured Hama,
+    which the army had held since 2011" dates the holding, not the capture."""
+    for ancestor in (token, *token.ancestors):
+        if ancestor.dep_ in ("relcl", "acl"):
+            return not (ancestor.left_edge.i <= anchor.i <= ancestor.right_edge.i)
+    return False
 
 
 def _governed_by(token: Token, lemmas: frozenset[str]) -> bool:
@@ -365,9 +379,10 @@ def _governed_by(token: Token, lemmas: frozenset[str]) -> bool:
     return False
 
 
-def _status(
+def act_status(
     anchor: Token, sent: Span, facts: DocFacts, lexicon: CueLexicon, date_hit: DateHit | None
 ) -> tuple[str, str | None]:
+    """The status of the act at ``anchor`` (one of EVENT_STATUSES) and who claims it, if anyone."""
     cues = lexicon.status_cues
     published = facts.document.published
     if date_hit is not None and date_hit.background:
@@ -379,7 +394,10 @@ def _status(
         and (published - date_hit.date > dt.timedelta(days=365))
     ):
         return "background", None
-    if any(t.lower_ in cues.get("background", ()) for t in sent[:4]):
+    # An opening "since" or "historically" marks background unless the sentence's own date is
+    # known to be recent: "Since this morning we hear clashes" is today's news.
+    recent = published is not None and date_hit is not None and date_hit.date is not None
+    if not recent and any(t.lower_ in cues.get("background", ()) for t in sent[:4]):
         return "background", None
     claimant = _claimant(anchor, sent, facts, cues.get("claim_verbs", frozenset()))
     if _governed_by(anchor, cues.get("denied", frozenset())):
