@@ -58,6 +58,22 @@ def test_rebels_capturing_a_town(analyse: Analyse) -> None:
     assert event.fatalities is None
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rebels entered Saraqib without fighting on Tuesday.",
+        "Rebels entered Saraqib on Tuesday and did not encounter any resistance.",
+    ],
+)
+def test_a_town_entered_unopposed_is_a_non_violent_transfer(analyse: Analyse, text: str) -> None:
+    main = next(e for e in analyse(text).events if e.id == analyse(text).main_event)
+    assert main.sub_event_type == "Non-violent transfer of territory"
+
+
+def test_running_unopposed_in_an_election_is_no_event(analyse: Analyse) -> None:
+    assert analyse("The ruling party was running unopposed in the election.").events == ()
+
+
 def test_government_forces_retaking_a_town(analyse: Analyse) -> None:
     event = only_event(analyse("Government forces recaptured Palmyra from the Islamic State."))
     assert event.sub_event_type == "Government regains territory"
