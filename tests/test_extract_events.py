@@ -74,6 +74,29 @@ def test_running_unopposed_in_an_election_is_no_event(analyse: Analyse) -> None:
     assert analyse("The ruling party was running unopposed in the election.").events == ()
 
 
+def test_taking_a_named_place_is_a_capture(analyse: Analyse) -> None:
+    event = only_event(analyse("Rebels took Saraqib on Tuesday."))
+    assert event.sub_event_type == "Non-state actor overtakes territory"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thousands of protesters took to the streets of Caracas on Tuesday.",
+        "A man was taken into custody in Aleppo after the robbery.",
+        "The military has taken up the grim task of recovering bodies.",
+    ],
+)
+def test_take_without_a_place_is_no_capture(analyse: Analyse, text: str) -> None:
+    assert all(e.event_type != "Battles" for e in analyse(text).events)
+
+
+def test_driving_a_party_out_of_a_village_regains_it(analyse: Analyse) -> None:
+    analysis = analyse("The army drove back the militants from a key village near Hama.")
+    main = next(e for e in analysis.events if e.id == analysis.main_event)
+    assert main.sub_event_type == "Government regains territory"
+
+
 def test_government_forces_retaking_a_town(analyse: Analyse) -> None:
     event = only_event(analyse("Government forces recaptured Palmyra from the Islamic State."))
     assert event.sub_event_type == "Government regains territory"
