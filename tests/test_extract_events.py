@@ -97,6 +97,19 @@ def test_driving_a_party_out_of_a_village_regains_it(analyse: Analyse) -> None:
     assert main.sub_event_type == "Government regains territory"
 
 
+def test_a_relative_clause_of_a_frame_object_keeps_its_own_act(analyse: Analyse) -> None:
+    analysis = analyse(
+        "The government admitted it had lost control of Aleppo, which rebels had swept into."
+    )
+    assert any(e.trigger == "swept" for e in analysis.events)
+
+
+def test_the_place_of_an_event_noun_clause_is_not_anothers(analyse: Analyse) -> None:
+    analysis = analyse("The offensive began on the day that a ceasefire took effect in Lebanon.")
+    offensive = next(e for e in analysis.events if e.trigger == "offensive")
+    assert offensive.location is None
+
+
 def test_government_forces_retaking_a_town(analyse: Analyse) -> None:
     event = only_event(analyse("Government forces recaptured Palmyra from the Islamic State."))
     assert event.sub_event_type == "Government regains territory"

@@ -268,7 +268,7 @@ class CueLexicon:
                     "trigger",
                     f"{token.lemma_.lower()} {hit.lemma_.lower()}",
                 )
-                demoted.update(t.i for head in objects for t in head.subtree)
+                demoted.update(t.i for head in objects for t in _phrase(head))
         if not frame_at:
             return found
         out: list[CueMatch] = []
@@ -298,6 +298,16 @@ def _names(token: Any, words: frozenset[str]) -> bool:
         or token.lemma_.lower() in words
         or (lower.endswith("s") and lower[:-1] in words)
     )
+
+
+def _phrase(head: Any) -> list[Any]:
+    """The object's phrase without its relative clauses, which tell acts of their own ("the
+    city, which rebels had swept into")."""
+    out = [head]
+    for child in head.children:
+        if child.dep_ != "relcl":
+            out.extend(_phrase(child))
+    return out
 
 
 def _inside_longer_trigger(cue: CueMatch, found: list[CueMatch]) -> bool:

@@ -334,8 +334,7 @@ def _cause(placed: list[tuple[Event, int]], at: int) -> tuple[Event, int] | None
     around = [
         (event, start)
         for event, start in placed
-        if event.event_type is not None
-        and event.evidence[0].start <= at < event.evidence[0].end
+        if event.event_type is not None and event.evidence[0].start <= at < event.evidence[0].end
     ]
     return min(around, key=lambda p: abs(p[1] - at)) if around else None
 
