@@ -217,6 +217,29 @@ def test_predicted_events(mapping: EventMapping) -> None:
     assert die == PredEvent("die", 5, 10, "kills", (PredArg("target", 15, "soldiers"),))
 
 
+def test_a_casualty_figure_takes_its_events_attacker(mapping: EventMapping) -> None:
+    text = "Rebels shelled Kabul, killing two soldiers"
+    analysis = Analysis(
+        document=Document("d", "d", text),
+        mentions=(
+            Mention("d", 0, 6, "Rebels", "actor", actor_id="REBELS"),
+            Mention("d", 15, 20, "Kabul", "place"),
+            Mention("d", 22, 42, "killing two soldiers", "quantity", value="2"),
+        ),
+        events=(
+            _event(
+                event_type="Explosions/Remote violence",
+                trigger="shelled",
+                actor1="REBELS",
+                evidence=(Evidence("d", 0, len(text), text),),
+            ),
+        ),
+    )
+    _, die = predicted_events(analysis, mapping=mapping)
+    # The shelling's attacker killed them; the figure's victims stay its own target.
+    assert die.args == (PredArg("target", 34, "soldiers"), PredArg("attacker", 0, "Rebels"))
+
+
 def test_score_documents() -> None:
     bomber = (B1 + 20, B1 + 26)
     gold = GoldDoc(

@@ -58,6 +58,58 @@ def test_rebels_capturing_a_town(analyse: Analyse) -> None:
     assert event.fatalities is None
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rebels entered Saraqib without fighting on Tuesday.",
+        "Rebels entered Saraqib on Tuesday and did not encounter any resistance.",
+    ],
+)
+def test_a_town_entered_unopposed_is_a_non_violent_transfer(analyse: Analyse, text: str) -> None:
+    main = next(e for e in analyse(text).events if e.id == analyse(text).main_event)
+    assert main.sub_event_type == "Non-violent transfer of territory"
+
+
+def test_running_unopposed_in_an_election_is_no_event(analyse: Analyse) -> None:
+    assert analyse("The ruling party was running unopposed in the election.").events == ()
+
+
+def test_taking_a_named_place_is_a_capture(analyse: Analyse) -> None:
+    event = only_event(analyse("Rebels took Saraqib on Tuesday."))
+    assert event.sub_event_type == "Non-state actor overtakes territory"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thousands of protesters took to the streets of Caracas on Tuesday.",
+        "A man was taken into custody in Aleppo after the robbery.",
+        "The military has taken up the grim task of recovering bodies.",
+    ],
+)
+def test_take_without_a_place_is_no_capture(analyse: Analyse, text: str) -> None:
+    assert all(e.event_type != "Battles" for e in analyse(text).events)
+
+
+def test_driving_a_party_out_of_a_village_regains_it(analyse: Analyse) -> None:
+    analysis = analyse("The army drove back the militants from a key village near Hama.")
+    main = next(e for e in analysis.events if e.id == analysis.main_event)
+    assert main.sub_event_type == "Government regains territory"
+
+
+def test_a_relative_clause_of_a_frame_object_keeps_its_own_act(analyse: Analyse) -> None:
+    analysis = analyse(
+        "The government admitted it had lost control of Aleppo, which rebels had swept into."
+    )
+    assert any(e.trigger == "swept" for e in analysis.events)
+
+
+def test_the_place_of_an_event_noun_clause_is_not_anothers(analyse: Analyse) -> None:
+    analysis = analyse("The offensive began on the day that a ceasefire took effect in Lebanon.")
+    offensive = next(e for e in analysis.events if e.trigger == "offensive")
+    assert offensive.location is None
+
+
 def test_government_forces_retaking_a_town(analyse: Analyse) -> None:
     event = only_event(analyse("Government forces recaptured Palmyra from the Islamic State."))
     assert event.sub_event_type == "Government regains territory"

@@ -268,7 +268,7 @@ class CueLexicon:
                     "trigger",
                     f"{token.lemma_.lower()} {hit.lemma_.lower()}",
                 )
-                demoted.update(t.i for head in objects for t in head.subtree)
+                demoted.update(t.i for head in objects for t in _phrase(head))
         if not frame_at:
             return found
         out: list[CueMatch] = []
@@ -283,14 +283,31 @@ class CueLexicon:
         return out
 
 
+# The object word that stands for any place name ("took Raqqa"): a proper noun that is not a
+# person's or a people's name (the small model tags many towns ORG, so ORG counts too).
+PLACE_OBJECT = "@place"
+_NOT_PLACE_ENTS = frozenset({"PERSON", "NORP", "DATE", "TIME", "CARDINAL", "MONEY", "PERCENT"})
+
+
 def _names(token: Any, words: frozenset[str]) -> bool:
     # The lemmatiser reads "bases" as "basis": the plain singular is tried too.
     lower = token.lower_
     return (
-        lower in words
+        (PLACE_OBJECT in words and token.pos_ == "PROPN" and token.ent_type_ not in _NOT_PLACE_ENTS)
+        or lower in words
         or token.lemma_.lower() in words
         or (lower.endswith("s") and lower[:-1] in words)
     )
+
+
+def _phrase(head: Any) -> list[Any]:
+    """The object's phrase without its relative clauses, which tell acts of their own ("the
+    city, which rebels had swept into")."""
+    out = [head]
+    for child in head.children:
+        if child.dep_ != "relcl":
+            out.extend(_phrase(child))
+    return out
 
 
 def _inside_longer_trigger(cue: CueMatch, found: list[CueMatch]) -> bool:

@@ -259,9 +259,9 @@ def _nearest(mentions: list[Mention], at: int, lo: int, hi: int) -> Mention | No
 def predicted_events(analysis: Analysis, *, mapping: EventMapping) -> list[PredEvent]:
     """Sitroom's events that map to an evaluation type, with trigger and argument offsets."""
     out = []
+    placed: list[tuple[Event, int]] = []  # every event with its trigger's char offset
     for event in analysis.events:
-        kind = mapping.predicted_type(event)
-        if kind is None or not event.evidence:
+        if not event.evidence:
             continue
         ev = event.evidence[0]
         pattern = rf"(?<!\w){re.escape(event.trigger)}(?!\w)"
@@ -269,24 +269,12 @@ def predicted_events(analysis: Analysis, *, mapping: EventMapping) -> list[PredE
         # A trigger not in the quote gets an empty span: it can match no gold trigger.
         start = ev.start + (found.start() if found else 0)
         end = start + len(event.trigger) if found else start
-        args = []
-        for slot, actor_id in (("attacker", event.actor1), ("target", event.actor2)):
-            said = [m for m in analysis.mentions if m.kind == "actor" and m.actor_id == actor_id]
-            m = _nearest(said, start, ev.start, ev.end) if actor_id else None
-            if m is not None:
-                args.append(PredArg(slot, head_offset(m), m.text))
-        if event.location is not None:
-            name = event.location.name
-            said = [
-                m
-                for m in analysis.mentions
-                if m.kind == "place"
-                and (m.text == name or (m.place is not None and m.place.name == name))
-            ]
-            m = _nearest(said, start, ev.start, ev.end)
-            if m is not None:
-                args.append(PredArg("place", head_offset(m), m.text))
-        out.append(PredEvent(kind, start, end, event.trigger, tuple(args)))
+        placed.append((event, start))
+        kind = mapping.predicted_type(event)
+        if kind is None:
+            continue
+        args = _event_args(event, analysis, start)
+        out.append(PredEvent(kind, start, end, event.trigger, args))
     # ACLED folds deaths and injuries into an event's toll; WikiEvents types them apart.
     for m in analysis.mentions:
         if m.kind != "quantity" or m.value == "0":
@@ -306,9 +294,49 @@ def predicted_events(analysis: Analysis, *, mapping: EventMapping) -> list[PredE
                 hit_args: tuple[PredArg, ...] = (
                     (PredArg("target", m.start + victim[0], victim[1]),) if victim else ()
                 )
+                # The toll's event says who killed and where ("IS launched attacks across
+                # Paris, killing 130 people"); its victims stay the figure's own.
+                cause = _cause(placed, start)
+                if cause is not None:
+                    hit_args += tuple(
+                        a for a in _event_args(cause[0], analysis, cause[1]) if a.slot == "attacker"
+                    )
                 out.append(PredEvent(rule.type, start, end, word.group(), hit_args))
                 break
     return out
+
+
+def _event_args(event: Event, analysis: Analysis, start: int) -> tuple[PredArg, ...]:
+    """An event's attacker, target and place as the mentions nearest its trigger at ``start``."""
+    ev = event.evidence[0]
+    args = []
+    for slot, actor_id in (("attacker", event.actor1), ("target", event.actor2)):
+        said = [m for m in analysis.mentions if m.kind == "actor" and m.actor_id == actor_id]
+        m = _nearest(said, start, ev.start, ev.end) if actor_id else None
+        if m is not None:
+            args.append(PredArg(slot, head_offset(m), m.text))
+    if event.location is not None:
+        name = event.location.name
+        said = [
+            m
+            for m in analysis.mentions
+            if m.kind == "place"
+            and (m.text == name or (m.place is not None and m.place.name == name))
+        ]
+        m = _nearest(said, start, ev.start, ev.end)
+        if m is not None:
+            args.append(PredArg("place", head_offset(m), m.text))
+    return tuple(args)
+
+
+def _cause(placed: list[tuple[Event, int]], at: int) -> tuple[Event, int] | None:
+    """The violent event whose sentence holds the casualty figure at char ``at``, nearest it."""
+    around = [
+        (event, start)
+        for event, start in placed
+        if event.event_type is not None and event.evidence[0].start <= at < event.evidence[0].end
+    ]
+    return min(around, key=lambda p: abs(p[1] - at)) if around else None
 
 
 def victim_word(

@@ -454,6 +454,9 @@ def _location(
             and other.i not in subtree
             and cue not in group
         ):
+            # An event noun's clause is its verb's ("a ceasefire took effect in Lebanon").
+            if other.dep_ in ("nsubj", "nsubjpass") and not other.head.is_ancestor(anchor):
+                other = other.head
             elsewhere |= {t.i for t in other.subtree} - subtree
     hits = [
         h
