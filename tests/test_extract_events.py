@@ -648,3 +648,10 @@ def test_a_protest_against_arrests_is_peaceful_and_one_broken_up_is_not(analyse:
     assert main.sub_event_type == "Peaceful protest"
     dispersed = analyse("Police fired tear gas to disperse protesters in Kampala on Monday.")
     assert "Protest with intervention" in sub_types(dispersed)
+
+
+def test_a_verbal_act_in_a_sentence_naming_no_actor_is_no_event(analyse: Analyse) -> None:
+    vague = analyse("Both countries face challenges that limit their ability to provide support.")
+    assert vague.events == ()
+    named = analyse("Iran pledged to provide military support to Damascus.")
+    assert named.events and named.events[0].actor1 == "GOV-IR"

@@ -69,7 +69,16 @@ def extract_events(facts: DocFacts, *, lexicon: CueLexicon) -> list[Candidate]:
     candidates: list[Candidate] = []
     for n, cues in sorted(by_sentence.items()):
         candidates.extend(_sentence_events(facts, sentences[n], n, cues, lexicon))
-    return candidates
+    return [c for c in candidates if not _anonymous_verbal_act(c, facts, sentences)]
+
+
+def _anonymous_verbal_act(candidate: Candidate, facts: DocFacts, sentences: list[Span]) -> bool:
+    """A verbal act (no ACLED type) in a sentence that names no actor at all: "limit their
+    ability to provide full support" says nothing about who does what to whom."""
+    event = candidate.event
+    if event.event_type is not None or event.actor1 is not None or event.actor2 is not None:
+        return False
+    return not facts.actors_in(sentences[candidate.sentence])
 
 
 def _clause_head(token: Token) -> Token:
