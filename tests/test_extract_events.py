@@ -655,3 +655,14 @@ def test_a_verbal_act_in_a_sentence_naming_no_actor_is_no_event(analyse: Analyse
     assert vague.events == ()
     named = analyse("Iran pledged to provide military support to Damascus.")
     assert named.events and named.events[0].actor1 == "GOV-IR"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Assad has turned to his long-time allies, Russia and Iran, for assistance.",
+        "The Syrian government sought help from Russia on Monday.",
+    ],
+)
+def test_asking_for_help_is_a_request_not_aid(analyse: Analyse, text: str) -> None:
+    assert [e.plover_type for e in analyse(text).events] == ["REQUEST"]
