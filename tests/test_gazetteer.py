@@ -115,3 +115,19 @@ def test_full_gazetteer_knows_conflict_places() -> None:
     syria = g.country("SY")
     assert syria is not None and syria.feature == "country"
     assert g.candidates("U.S.")[0].country == "US"
+
+
+def test_country_points_are_geonames_points() -> None:
+    points = gz.country_points()
+    assert len(points) > 190
+    assert all(len(iso2) == 2 and iso2.isupper() for iso2 in points)
+    assert all(-90 <= lat <= 90 and -180 <= lon <= 180 for lat, lon in points.values())
+    assert points["US"] == (39.76, -98.5)  # countrystatecity's centroid lies 235 km away
+    assert points["SY"] == (35.0, 38.0)
+
+
+@pytest.mark.slow
+def test_full_gazetteer_places_countries_at_geonames_points() -> None:
+    canada = Gazetteer.load().country("CA")
+    assert canada is not None
+    assert (canada.latitude, canada.longitude) == pytest.approx((60.10867, -113.64258), abs=1e-3)

