@@ -131,3 +131,27 @@ def test_full_gazetteer_places_countries_at_geonames_points() -> None:
     canada = Gazetteer.load().country("CA")
     assert canada is not None
     assert (canada.latitude, canada.longitude) == pytest.approx((60.10867, -113.64258), abs=1e-3)
+
+
+def test_region_adjectives() -> None:
+    europe = Place(6255148, "Europe", 48.69, 9.14, "", feature="region")
+    g = Gazetteer.from_places([europe, RAQQA], adjectives={"Europe": ["European"]})
+    assert g.region_of_adjective("european") == europe
+    assert g.region_of_adjective("Syrian") is None  # countries' adjectives are the actor KB's
+
+
+@pytest.mark.slow
+def test_full_gazetteer_knows_seas_regions_and_counties() -> None:
+    g = Gazetteer.load()
+    middle_east = g.candidates("Middle East")
+    assert any(p.feature == "region" and p.country == "" for p in middle_east)
+    europe = next(p for p in g.candidates("Europe") if p.feature == "region")
+    assert (europe.latitude, europe.longitude) == pytest.approx((48.69, 9.14), abs=0.01)
+    assert g.region_of_adjective("Kurdish") is not None
+    # A county is its namesake town in its state, else the state itself.
+    assert ("Orange", "California") in {(p.name, p.admin1) for p in g.candidates("Orange County")}
+    suffolk = {(p.name, p.feature) for p in g.candidates("Suffolk County")}
+    assert {("New York", "admin1"), ("Massachusetts", "admin1")} <= suffolk
+    assert ("Suffolk", "city") not in suffolk  # Suffolk, Virginia is a city, not the county
+    assert g.candidates("La.")[0].feature in ("admin1", "city")
+    assert any(p.name == "Louisiana" for p in g.candidates("La."))

