@@ -293,16 +293,32 @@ def _runs(doc: Doc, taken: list[bool], persons: frozenset[str]) -> Iterator[Span
         if ent.label_ == "PERSON":
             for t in ent:
                 blocked[t.i] = blocked[t.i] or t.lower_ in persons
+    dateline = _dateline_words(doc)
     i = 0
     while i < len(doc):
-        if blocked[i] or not _is_name_word(doc[i]):
+        if blocked[i] or not (_is_name_word(doc[i]) or i in dateline):
             i += 1
             continue
         j = i
-        while j < len(doc) and not blocked[j] and _is_name_word(doc[j]):
+        while j < len(doc) and not blocked[j] and (_is_name_word(doc[j]) or j in dateline):
             j += 1
         yield doc[i:j]
         i = j
+
+
+def _dateline_words(doc: Doc) -> set[int]:
+    """Words in capitals that open a line before a dateline mark ('SOUTH WAZIRISTAN, April 5'):
+    the model tags such words at random, but a dateline names a place."""
+    out: set[int] = set()
+    for token in doc:
+        if not (token.i == 0 or "\n" in doc[token.i - 1].text_with_ws):
+            continue
+        j = token.i
+        while j < len(doc) and doc[j].is_alpha and doc[j].is_upper and len(doc[j]) > 1:
+            j += 1
+        if j > token.i and j < len(doc) and doc[j].text in _DATELINE_MARKS:
+            out.update(range(token.i, j))
+    return out
 
 
 def _is_acronym(span: Span, rules: Recognition) -> bool:
