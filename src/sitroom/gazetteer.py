@@ -83,6 +83,7 @@ def _words(name: str) -> list[str]:
     return text.split()
 
 
+@lru_cache(maxsize=65536)
 def light_fold(name: str) -> str:
     """Lowercase, diacritics, punctuation and spacing unified; spelling otherwise kept."""
     return " ".join(_words(name))
@@ -376,6 +377,7 @@ def _build_full() -> dict[str, Any]:
         alias_data = yaml.safe_load(_data_text("place_aliases.yaml"))
         aliases = alias_data["countries"]
         admin1_aliases: dict[str, dict[str, list[str]]] = alias_data.get("admin1") or {}
+        not_names = {fold(str(n)) for n in alias_data.get("not_alternate_names") or ()}
     except (OSError, ValueError, KeyError, TypeError, yaml.YAMLError) as e:
         raise GazetteerError(f"cannot read gazetteer sources: {e}") from e
     log.info("building gazetteer from %d GeoNames cities", len(cities))
@@ -436,7 +438,10 @@ def _build_full() -> dict[str, Any]:
             population=int(city.get("population") or 0),
         )
         alternates = city.get("alternatenames") or ()
-        names = [city["name"], *(a for a in alternates if _usable_alternate(a))]
+        names = [
+            city["name"],
+            *(a for a in alternates if _usable_alternate(a) and fold(a) not in not_names),
+        ]
         i = builder.add(place, names)
         if (iso2, fold(city["name"])) in capitals:
             builder.capitals.add(i)

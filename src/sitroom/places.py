@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import yaml
 
 from sitroom.errors import GazetteerError
-from sitroom.gazetteer import Gazetteer, fold, light_fold
+from sitroom.gazetteer import Gazetteer, fold
 from sitroom.records import Mention, Place
 from sitroom.toponyms import Demonyms, country_vote, recognise
 
@@ -162,7 +162,7 @@ def _prior(place: Place, query: str, gazetteer: Gazetteer, rules: _Rules) -> flo
         score = math.log10(place.population + 1)
         if gazetteer.is_capital(place):
             score += rules.capital_bonus
-    if light_fold(place.name) == light_fold(query):
+    if fold(place.name) == fold(query):
         score += rules.exact_bonus
     return score
 

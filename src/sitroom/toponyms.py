@@ -11,7 +11,7 @@ million people needs no support.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 # Looks up the country an adjective names: 'Syrian' -> 'SY' (the actor KB's demonyms).
 Demonyms = Callable[[str], str | None]
 
-KINDS = ("name", "adjective", "embedded")
 _ARTICLES = frozenset({"the", "a", "an"})
 _DATELINE_MARKS = frozenset({",", "(", "—", "–", "-", "--", ":"})
 
@@ -57,6 +56,7 @@ class Recognition:
     big_city_population: int
     max_acronym: int
     min_alternate_length: int
+    min_contained_population: int
     locative_prepositions: frozenset[str]
     locative_verbs: frozenset[str]
     designators: dict[str, str]
@@ -80,6 +80,7 @@ def recognition_rules() -> Recognition:
             big_city_population=int(w["big_city_population"]),
             max_acronym=int(w["max_acronym"]),
             min_alternate_length=int(w["min_alternate_length"]),
+            min_contained_population=int(w["min_contained_population"]),
             locative_prepositions=frozenset(raw["locative_prepositions"]),
             locative_verbs=frozenset(raw["locative_verbs"]),
             designators={
@@ -158,10 +159,12 @@ def recognise(
         vote = country_vote(t.readings)
         if vote is not None:
             countries.add(vote)
-    weak_votes = Counter(
-        c for c in {(t.span.text, p.country) for t in weak for p in t.readings} if c[1]
-    )
-    countries |= {c for c, n in Counter(c for _, c in weak_votes).items() if n >= 2}
+    named_by: dict[str, set[str]] = defaultdict(set)
+    for t in weak:
+        for p in t.readings:
+            if p.country:
+                named_by[p.country].add(fold(t.span.text))
+    countries |= {c for c, names in named_by.items() if len(names) >= 2}
     kept = [
         Toponym(t.span, t.kind, supported)
         for t in weak
@@ -230,7 +233,8 @@ def _contained(
     demonyms: Demonyms | None,
 ) -> tuple[Place, ...]:
     """Readings of the longest well-known name inside an unknown place name, else of an
-    adjective of place in it ('Turkish Embassy')."""
+    adjective of place in it ('Turkish Embassy'). A town must be a city: 'Temple Mount' is not
+    in Temple, Texas."""
     best: tuple[Place, ...] = ()
     best_len = 0
     for i in range(span.start, span.end):
@@ -240,7 +244,11 @@ def _contained(
             sub = span.doc[i:j]
             if (sub.start, sub.end) == (span.start, span.end) or not _is_name_word(sub[0]):
                 continue
-            readings = _weak_readings(sub, gazetteer, rules, persons)
+            readings = tuple(
+                p
+                for p in _weak_readings(sub, gazetteer, rules, persons)
+                if p.feature != "city" or p.population >= rules.min_contained_population
+            )
             if readings:
                 best, best_len = readings, j - i
     if best:
@@ -310,13 +318,15 @@ def _dateline_words(doc: Doc) -> set[int]:
     """Words in capitals that open a line before a dateline mark ('SOUTH WAZIRISTAN, April 5'):
     the model tags such words at random, but a dateline names a place."""
     out: set[int] = set()
+    line_start = True
     for token in doc:
-        if not (token.i == 0 or "\n" in doc[token.i - 1].text_with_ws):
+        starts, line_start = line_start, "\n" in token.text_with_ws
+        if not starts:
             continue
         j = token.i
         while j < len(doc) and doc[j].is_alpha and doc[j].is_upper and len(doc[j]) > 1:
             j += 1
-        if j > token.i and j < len(doc) and doc[j].text in _DATELINE_MARKS:
+        if token.i < j < len(doc) and doc[j].text in _DATELINE_MARKS:
             out.update(range(token.i, j))
     return out
 
@@ -411,17 +421,21 @@ def _adjectives(
 ) -> Iterator[Toponym]:
     """Adjectives of place ('Syrian army', 'South Korean court', 'European economy'), read as
     the country or region they name; plural demonyms ('Syrians') name people, not places."""
+    # Capitalised words no name took, tested on the text first: spans cost more than strings.
+    open_word = [
+        not taken[t.i] and t.text[:1].isupper() and t.lower_ not in _ARTICLES for t in doc
+    ]
     k = 0
     while k < len(doc):
+        if not open_word[k]:
+            k += 1
+            continue
         found = None
         for n in (2, 1):
+            if k + n > len(doc) or not all(open_word[k : k + n]):
+                continue
             span = doc[k : k + n]
-            if len(span) < n or any(taken[m] for m in range(span.start, span.end)):
-                continue
-            if not all(t.text[:1].isupper() for t in span) or span[0].lower_ in _ARTICLES:
-                continue
-            last = span[-1]
-            if last.tag_ in ("NNS", "NNPS"):
+            if span[-1].tag_ in ("NNS", "NNPS"):
                 continue
             place = _adjective_place(span.text, gazetteer, demonyms)
             if place is not None:
