@@ -19,6 +19,9 @@ UNITED_STATES = Place(6252001, "United States", 39.76, -98.5, "US", feature="cou
 ALEPPO = Place(170063, "Aleppo", 36.2, 37.16, "SY", "Aleppo", population=2_098_210)
 HAMA_CITY = Place(170017, "Ḩamāh", 35.13, 36.76, "SY", "Hama", population=460_602)
 HAMA_REGION = Place(None, "Hama", 35.2, 37.0, "SY", "Hama", feature="admin1")
+IDLIB_CITY = Place(169389, "Idlib", 35.93, 36.63, "SY", "Idlib", population=128_840)
+IDLIB_REGION = Place(None, "Idlib", 35.83, 36.67, "SY", "Idlib", feature="admin1")
+SARAQIB = Place(164816, "Saraqib", 35.86, 36.81, "SY", "Idlib", population=34_231)
 NEW_YORK = Place(5128581, "New York City", 40.71, -74.01, "US", "New York", population=8_804_190)
 ENTERPRISE = Place(4060954, "Enterprise", 31.32, -85.86, "US", "Alabama", population=108_481)
 KING = Place(1809858, "Anqing", 30.51, 117.05, "CN", None, population=804_493)
@@ -41,6 +44,9 @@ def gazetteer() -> Gazetteer:
             ALEPPO,
             HAMA_CITY,
             HAMA_REGION,
+            IDLIB_CITY,
+            IDLIB_REGION,
+            SARAQIB,
             NEW_YORK,
             ENTERPRISE,
             KING,
@@ -211,3 +217,17 @@ def test_country_vote() -> None:
     assert country_vote([HAMA_CITY, HAMA_REGION]) == "SY"
     assert country_vote([ALEPPO, ENTERPRISE]) is None
     assert country_vote([MIDDLE_EAST]) is None
+
+
+def test_a_province_named_like_its_city_reads_as_the_city_unless_designated() -> None:
+    # Saraqib lies in Idlib province, yet a bare "Idlib" is the city; "Idlib province" is not.
+    doc = make_doc(
+        "Jets/NNS struck/VBD Idlib/NNP and/CC Saraqib/NNP in/IN Idlib/NNP province/NN",
+        [("Idlib", "GPE"), ("Saraqib", "GPE"), ("Idlib province", "GPE")],
+    )
+    got = [(m.text, m.place) for m in find_places(doc, document_id="d", gazetteer=gazetteer())]
+    assert [(t, p.feature if p else None) for t, p in got] == [
+        ("Idlib", "city"),
+        ("Saraqib", "city"),
+        ("Idlib province", "admin1"),
+    ]

@@ -178,6 +178,7 @@ def _resolve(
     re-ranked by where the document's other names were placed. One name keeps one sense in a
     document: its occurrences pool their scores ("Edmonton, Queensland" ... "Edmonton")."""
     names = [fold(s.text) for s in spans]
+    candidates = [_cities_before_provinces(cands) for cands in candidates]
     priors = [
         [_prior(p, s.text, gazetteer, rules) for p in cands]
         for s, cands in zip(spans, candidates, strict=True)
@@ -187,6 +188,17 @@ def _resolve(
     first = _pick(names, candidates, priors, rules, hint, _Geography.of(names, votes))
     second = _pick(names, candidates, priors, rules, hint, _Geography.of(names, first, first))
     return second
+
+
+def _cities_before_provinces(cands: Sequence[Place]) -> list[Place]:
+    """A province named like the city in it reads as the city ('Idlib', 'Homs'): news writes
+    'Idlib province' when it means the province, and that reading comes without the city."""
+    seats = {
+        (p.country, fold(p.name))
+        for p in cands
+        if p.feature == "city" and p.admin1 is not None and fold(p.admin1) == fold(p.name)
+    }
+    return [p for p in cands if p.feature != "admin1" or (p.country, fold(p.name)) not in seats]
 
 
 @dataclass(frozen=True, slots=True)
