@@ -109,11 +109,13 @@ QUEENSLAND = Place(None, "Queensland", -22.2, 144.6, "AU", "Queensland", feature
 PARIS_FR = Place(2988507, "Paris", 48.85, 2.35, "FR", None, population=2_138_551)
 PARIS_TX = Place(4717560, "Paris", 33.66, -95.56, "US", "Texas", population=24_782)
 TEXAS = Place(None, "Texas", 31.26, -98.55, "US", "Texas", feature="admin1")
+ALBERTA = Place(None, "Alberta", 52.28, -117.47, "CA", "Alberta", feature="admin1")
 
 
 def namesakes() -> Gazetteer:
     return Gazetteer.from_places(
-        [EDMONTON_CA, EDMONTON_AU, QUEENSLAND, PARIS_FR, PARIS_TX, TEXAS], capitals=["Paris"]
+        [EDMONTON_CA, EDMONTON_AU, QUEENSLAND, ALBERTA, PARIS_FR, PARIS_TX, TEXAS],
+        capitals=["Paris"],
     )
 
 
@@ -139,3 +141,13 @@ def test_one_name_keeps_one_sense_in_a_document() -> None:
     )
     senses = [p.country if p else None for t, p in resolved(doc) if t == "Edmonton"]
     assert senses == ["AU", "AU"]
+
+
+def test_the_region_named_right_after_a_name_places_it() -> None:
+    # A story about Alberta, yet "Edmonton, Queensland" is the Australian town.
+    doc = make_doc(
+        "Alberta news : a visitor from Alberta drowned in Edmonton , Queensland",
+        {"Alberta": "GPE", "Edmonton": "GPE", "Queensland": "GPE"},
+    )
+    edmonton = next(p for t, p in resolved(doc) if t == "Edmonton")
+    assert edmonton is not None and edmonton.country == "AU"

@@ -47,6 +47,7 @@ class _Rules:
     hint_bonus: float
     near_km: float
     near_bonus: float
+    qualifier_bonus: float
     min_resolve_score: float
     near_words: frozenset[str]
 
@@ -68,6 +69,7 @@ def _rules() -> _Rules:
             hint_bonus=float(w["hint_bonus"]),
             near_km=float(w["near_km"]),
             near_bonus=float(w["near_bonus"]),
+            qualifier_bonus=float(w["qualifier_bonus"]),
             min_resolve_score=float(w["min_resolve_score"]),
             near_words=frozenset(raw["near_words"]),
         )
@@ -183,11 +185,33 @@ def _resolve(
         [_prior(p, s.text, gazetteer, rules) for p in cands]
         for s, cands in zip(spans, candidates, strict=True)
     ]
+    for i in range(len(spans) - 1):
+        within = _qualifier(spans[i], spans[i + 1], candidates[i + 1])
+        for k, place in enumerate(candidates[i]):
+            if (place.country, place.admin1) in within or (place.country, None) in within:
+                priors[i][k] += rules.qualifier_bonus
     hint = context.country.upper() if context.country else None
     votes = [country_vote(cands) for cands in candidates]
     first = _pick(names, candidates, priors, rules, hint, _Geography.of(names, votes))
     second = _pick(names, candidates, priors, rules, hint, _Geography.of(names, first, first))
     return second
+
+
+def _qualifier(
+    span: Span, after: Span, readings: Sequence[Place]
+) -> set[tuple[str, str | None]]:
+    """Where "X, Y" puts X: in region or country Y ("Springfield, Illinois", "EDMONTON, Ky."),
+    as (country, region) pairs, region None for a whole country."""
+    doc = span.doc
+    if after.start != span.end + 1 or doc[span.end].text != ",":
+        return set()
+    out: set[tuple[str, str | None]] = set()
+    for p in readings:
+        if p.feature == "admin1":
+            out.add((p.country, p.name))
+        elif p.feature == "country":
+            out.add((p.country, None))
+    return out
 
 
 def _cities_before_provinces(cands: Sequence[Place]) -> list[Place]:
@@ -262,8 +286,6 @@ def _pick(
         countries, regions, anchors = others[name]
         table = scores.setdefault(name, {})
         for place, prior in zip(candidates[i], priors[i], strict=True):
-            if place in table:
-                continue
             score = prior
             if place.country and countries[place.country] > 0:
                 score += rules.context_bonus
@@ -280,7 +302,7 @@ def _pick(
                     score += rules.region_bonus
                 if any(a.country == place.country and a.admin1 == place.name for a in anchors):
                     score += rules.near_bonus
-            table[place] = score
+            table[place] = max(score, table.get(place, -math.inf))
     best: dict[str, Place | None] = {}
     for name, table in scores.items():
         winner = max(table.items(), key=lambda kv: kv[1], default=None)
