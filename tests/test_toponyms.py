@@ -27,6 +27,8 @@ ENTERPRISE = Place(4060954, "Enterprise", 31.32, -85.86, "US", "Alabama", popula
 KING = Place(1809858, "Anqing", 30.51, 117.05, "CN", None, population=804_493)
 BATH = Place(2656173, "Bath", 51.38, -2.36, "GB", None, population=101_557)
 PORT_LOUIS = Place(934154, "Port Louis", -20.16, 57.5, "MU", None, population=155_226)
+FAR_NORTH = Place(None, "Far North", 10.6, 14.3, "CM", "Far North", feature="admin1")
+QUEENSLAND = Place(None, "Queensland", -22.2, 144.6, "AU", "Queensland", feature="admin1")
 VILLAGE = Place(2, "Middle East", 39.3, -76.4, "US", "Maryland", population=1_872)
 MIDDLE_EAST = Place(None, "Middle East", 29.0, 42.0, "", feature="region")
 EUROPE = Place(6255148, "Europe", 48.69, 9.14, "", feature="region", population=741_000_000)
@@ -53,6 +55,8 @@ def gazetteer() -> Gazetteer:
             BATH,
             PORT_LOUIS,
             VILLAGE,
+            FAR_NORTH,
+            QUEENSLAND,
             MIDDLE_EAST,
             EUROPE,
         ],
@@ -231,3 +235,12 @@ def test_a_province_named_like_its_city_reads_as_the_city_unless_designated() ->
         ("Saraqib", "city"),
         ("Idlib province", "admin1"),
     ]
+
+
+def test_the_place_inside_a_place_name_is_its_head() -> None:
+    # "Far North" is a region of Cameroon; the compound's head says where this is.
+    doc = make_doc(
+        "crime/NN in/IN Far/NNP North/NNP Queensland/NNP", [("Far North Queensland", "LOC")]
+    )
+    place = found(doc)["Far North Queensland"]
+    assert place is not None and (place.name, place.country) == ("Queensland", "AU")

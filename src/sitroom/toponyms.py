@@ -232,25 +232,26 @@ def _contained(
     persons: frozenset[str],
     demonyms: Demonyms | None,
 ) -> tuple[Place, ...]:
-    """Readings of the longest well-known name inside an unknown place name, else of an
-    adjective of place in it ('Turkish Embassy'). A town must be a city: 'Temple Mount' is not
-    in Temple, Texas."""
+    """Readings of the last well-known name inside an unknown place name (the head of an
+    English compound: 'Far North *Queensland*', 'Innocence Project of *Texas*'; the longest
+    where several end together), else of an adjective of place in it ('Turkish Embassy'). A
+    town must be a city: 'Temple Mount' is not in Temple, Texas."""
     best: tuple[Place, ...] = ()
-    best_len = 0
-    for i in range(span.start, span.end):
-        for j in range(span.end, i, -1):
-            if j - i <= best_len:
-                break
+    best_key = (-1, -1)
+    for j in range(span.end, span.start, -1):
+        for i in range(span.start, j):
             sub = span.doc[i:j]
-            if (sub.start, sub.end) == (span.start, span.end) or not _is_name_word(sub[0]):
+            if (i, j) == (span.start, span.end) or not _is_name_word(sub[0]):
                 continue
             readings = tuple(
                 p
                 for p in _weak_readings(sub, gazetteer, rules, persons)
                 if p.feature != "city" or p.population >= rules.min_contained_population
             )
-            if readings:
-                best, best_len = readings, j - i
+            if readings and (j, j - i) > best_key:
+                best, best_key = readings, (j, j - i)
+        if best:
+            break
     if best:
         return best
     for token in span:
