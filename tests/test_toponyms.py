@@ -244,3 +244,17 @@ def test_the_place_inside_a_place_name_is_its_head() -> None:
     )
     place = found(doc)["Far North Queensland"]
     assert place is not None and (place.name, place.country) == ("Queensland", "AU")
+
+
+def test_a_place_inside_a_place_name_needs_the_documents_support_even_after_in() -> None:
+    # The grammar says the basilica is a place, not that it lies in Cameroon's Far North.
+    doc = make_doc(
+        "Mass/NNP in/IN the/DT Far/NNP North/NNP Basilica/NNP ,/, Mauritius/NNP",
+        [("the Far North Basilica", "FAC"), ("Mauritius", "GPE")],
+        deps={
+            "Far": ("compound", "Basilica"),
+            "North": ("compound", "Basilica"),
+            "Basilica": ("pobj", "in"),
+        },
+    )
+    assert found(doc) == {"Far North Basilica": None, "Mauritius": MAURITIUS}

@@ -170,7 +170,10 @@ def recognise(
         for t in weak
         if (supported := _supported(t, countries, rules))
     ]
-    kept += [Toponym(t.span, t.kind, _supported(t, countries, rules)) for t in derived]
+    kept += [
+        Toponym(t.span, t.kind, _supported(t, countries, rules, by_grammar=False))
+        for t in derived
+    ]
     return sorted((*strong, *adjectives, *kept), key=lambda t: t.span.start)
 
 
@@ -373,11 +376,15 @@ def _weak_readings(
     return tuple(out)
 
 
-def _supported(toponym: Toponym, countries: set[str], rules: Recognition) -> tuple[Place, ...]:
+def _supported(
+    toponym: Toponym, countries: set[str], rules: Recognition, *, by_grammar: bool = True
+) -> tuple[Place, ...]:
     """The weak readings the document supports (see the module docstring). A document that
     establishes no country contradicts none, and a name the grammar puts in a place's slot
-    ('withdrew from Bakhmut') needs no support."""
-    if not countries or _locative(toponym.span, rules):
+    ('withdrew from Bakhmut') needs no support; a place entity read through a name inside it
+    is known to be a place, the grammar says nothing of which ('at St. Peter's Basilica' is
+    not in Saint Peter, Antigua)."""
+    if not countries or (by_grammar and _locative(toponym.span, rules)):
         return toponym.readings
     return tuple(
         p
