@@ -61,10 +61,11 @@ def gazetteer() -> Gazetteer:
             EUROPE,
         ],
         alternate_names={
-            "United States": ["US"],
+            "United States": ["US", "U.S."],
             "New York City": ["New York"],
             "Anqing": ["King"],
             "Bath": ["BA"],
+            "Europe": ["EU"],
         },
         adjectives={"Europe": ["European"]},
     )
@@ -258,3 +259,14 @@ def test_a_place_inside_a_place_name_needs_the_documents_support_even_after_in()
         },
     )
     assert found(doc) == {"Far North Basilica": None, "Mauritius": MAURITIUS}
+
+
+def test_a_place_before_the_hyphen_of_one_word_is_a_modifier() -> None:
+    doc = make_doc("the/DT U.S.-led/NNP campaign/NN", [("U.S.-led", "ORG")])
+    assert found(doc) == {"U.S.-led": UNITED_STATES}
+    assert found(doc, every=False) == {}
+
+
+def test_a_unions_acronym_is_its_region() -> None:
+    doc = make_doc("EU/NNP leaders/NNS met/VBD")
+    assert found(doc) == {"EU": EUROPE}

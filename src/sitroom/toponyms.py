@@ -353,8 +353,8 @@ def _weak_readings(
     A town must be sizable and named by its main name or a long alternate one (GeoNames'
     alternate names include nicknames and other languages' short forms: 'King' for Anqing,
     'Julia' for Plovdiv, but also 'Palmyra' for Tadmur); an acronym
-    may only be a country's ('US', 'UAE') or a two-letter region code ('NJ'): 'BBC' is no
-    'B.C.'. A word of a person's name is no place.
+    may only be a country's or a union's ('US', 'UAE', 'EU') or a two-letter region code
+    ('NJ'): 'BBC' is no 'B.C.'. A word of a person's name is no place.
     """
     text = span.text
     if light_fold(text) in rules.skip_words or (len(span) == 1 and span[0].lower_ in persons):
@@ -364,7 +364,7 @@ def _weak_readings(
     out = []
     for p in gazetteer.candidates(text):
         if acronym:
-            ok = p.feature == "country" or (p.feature == "admin1" and len(text) == 2)
+            ok = p.feature in ("country", "region") or (p.feature == "admin1" and len(text) == 2)
         elif p.feature == "city":
             ok = p.population >= rules.min_other_population and (
                 fold(p.name) == key or len(key) >= rules.min_alternate_length
@@ -446,6 +446,8 @@ def _adjectives(
             if span[-1].tag_ in ("NNS", "NNPS"):
                 continue
             place = _adjective_place(span.text, gazetteer, demonyms)
+            if place is None and n == 1:
+                place = _compound_place(span.text, gazetteer)
             if place is not None:
                 found = Toponym(span, "adjective", (place,))
                 break
@@ -454,3 +456,14 @@ def _adjectives(
             k = found.span.end
         else:
             k += 1
+
+
+def _compound_place(word: str, gazetteer: Gazetteer) -> Place | None:
+    """The country or region before the hyphen of one word ('U.S.-led', which the tokenizer
+    keeps whole for its dots): a modifier of place like an adjective."""
+    head, dash, rest = word.partition("-")
+    if not dash or not rest or not head[:1].isupper():
+        return None
+    return next(
+        (p for p in gazetteer.candidates(head) if p.feature in ("country", "region")), None
+    )
