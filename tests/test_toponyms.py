@@ -270,3 +270,10 @@ def test_a_place_before_the_hyphen_of_one_word_is_a_modifier() -> None:
 def test_a_unions_acronym_is_its_region() -> None:
     doc = make_doc("EU/NNP leaders/NNS met/VBD")
     assert found(doc) == {"EU": EUROPE}
+
+
+def test_an_unknown_lowercase_word_tagged_as_a_place_is_none() -> None:
+    doc = make_doc(
+        "a/DT covered/JJ veranda/NN near/IN Zzyzx/NNP", [("veranda", "GPE"), ("Zzyzx", "GPE")]
+    )
+    assert found(doc) == {"Zzyzx": None}  # an unknown name is kept, unresolved

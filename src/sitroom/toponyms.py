@@ -121,6 +121,8 @@ def recognise(
             if span[-1].tag_ in rules.adjective_tags:
                 continue  # "Syrian" tagged GPE: the adjective pass below takes it
             named = _plausible(span, gazetteer, rules) or _designated(span, gazetteer, rules)
+            if not named and not span[0].text[:1].isupper():
+                continue  # "veranda", "meth" tagged GPE: an unknown name is capitalised
             if named or len(span) == 1:
                 strong.append(Toponym(span, "name", tuple(named)))
             else:
