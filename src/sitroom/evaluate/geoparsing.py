@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from sitroom.errors import InputError
 from sitroom.gazetteer import Gazetteer
-from sitroom.places import find_places, haversine_km
+from sitroom.places import Demonyms, find_places, haversine_km
 from sitroom.records import Mention
 
 if TYPE_CHECKING:
@@ -109,6 +109,7 @@ def score(
     *,
     nlp: Language,
     gazetteer: Gazetteer,
+    demonyms: Demonyms | None = None,
     limit: int | None = None,
 ) -> GeoScores:
     """Score ``find_places`` on a geoparsing JSONL file (first ``limit`` documents)."""
@@ -126,7 +127,9 @@ def score(
     for record, doc in zip(records, nlp.pipe(texts, batch_size=16), strict=True):
         doc_id = str(record.get("id", ""))
         gold = gold_toponyms(record)
-        pred = find_places(doc, document_id=doc_id, gazetteer=gazetteer)
+        pred = find_places(
+            doc, document_id=doc_id, gazetteer=gazetteer, demonyms=demonyms, every_toponym=True
+        )
         pairs = _match(gold, pred)
         n_gold += len(gold)
         n_pred += len(pred)

@@ -115,7 +115,13 @@ def _case2021(path: Path, resources: Resources, limit: int | None) -> EvalReport
 
 
 def _geoparsing(path: Path, resources: Resources, limit: int | None) -> EvalReport:
-    s = geoparsing.score(path, nlp=resources.nlp, gazetteer=resources.gazetteer, limit=limit)
+    s = geoparsing.score(
+        path,
+        nlp=resources.nlp,
+        gazetteer=resources.gazetteer,
+        demonyms=resources.kb.demonym_country,
+        limit=limit,
+    )
     median = f"{s.median_km:.1f} km" if s.median_km is not None else "n/a"
     return EvalReport(
         "geoparsing",

@@ -125,8 +125,10 @@ def extract_control(
         if controller is None or hit.mention.place is None or when is None:
             return
         place = hit.mention.place
-        if place.feature == "country":
-            return  # a country is not a front-line place
+        if place.feature in ("country", "admin1"):
+            # a country or province is not a front-line place: "captured towns in Hama
+            # province" says nothing of who holds Hama
+            return
         sent = token.sent
         quote = sent.text.strip()
         start = sent.start_char + sent.text.find(quote)

@@ -182,7 +182,7 @@ def _scene(facts: DocFacts, sent: Span, clause: set[int]) -> dict[str, float]:
     ]
     if not features:
         return {}
-    if "city" in features:
+    if any(f != "country" for f in features):  # a province is taken like a town
         return {"scene_town": 1.0}
     return {"scene_country": 1.0}
 

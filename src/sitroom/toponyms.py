@@ -1,0 +1,471 @@
+"""Toponym recognition: the spans of a spaCy ``Doc`` that name places, and their gazetteer readings.
+
+A place entity (GPE, LOC, FAC) is strong evidence. Weaker evidence (a known name the small model
+labelled ORG, PERSON or NORP, a run of proper nouns outside any entity, a place name inside an
+organisation's name) is kept only where the document's own geography supports a reading: a
+country or region, or a town in a country the strong names and adjectives establish. That keeps
+"Enterprise" (Alabama) out of a report from Mauritius and "Paul" (a region of Cape Verde) out of
+a sports page, while "Edmonton" mislabelled PERSON stays in a report about Alberta. A city of a
+million people needs no support.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import TYPE_CHECKING
+
+import yaml
+
+from sitroom.errors import GazetteerError
+from sitroom.gazetteer import Gazetteer, fold, light_fold
+from sitroom.records import Place
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+# Looks up the country an adjective names: 'Syrian' -> 'SY' (the actor KB's demonyms).
+Demonyms = Callable[[str], str | None]
+
+_ARTICLES = frozenset({"the", "a", "an"})
+_DATELINE_MARKS = frozenset({",", "(", "—", "–", "-", "--", ":"})
+
+
+@dataclass(frozen=True, slots=True)
+class Toponym:
+    """A recognised toponym: a place 'name', an 'adjective' of place ('Syrian') or a name
+    'embedded' in an organisation's ('New York' in 'The New York Times'), with its readings."""
+
+    span: Span
+    kind: str
+    readings: tuple[Place, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Recognition:
+    place_labels: frozenset[str]
+    natural_labels: frozenset[str]
+    other_labels: frozenset[str]
+    holder_labels: frozenset[str]
+    adjective_tags: frozenset[str]
+    skip_words: frozenset[str]
+    min_other_population: int
+    big_city_population: int
+    max_acronym: int
+    min_alternate_length: int
+    min_contained_population: int
+    locative_prepositions: frozenset[str]
+    locative_verbs: frozenset[str]
+    designators: dict[str, str]
+
+
+@lru_cache(maxsize=1)
+def recognition_rules() -> Recognition:
+    """The recognition half of ``data/place_rules.yaml``."""
+    try:
+        text = resources.files("sitroom.data").joinpath("place_rules.yaml").read_text("utf-8")
+        raw = yaml.safe_load(text)
+        w = raw["weights"]
+        return Recognition(
+            place_labels=frozenset(raw["place_labels"]),
+            natural_labels=frozenset(raw["natural_labels"]),
+            other_labels=frozenset(raw["other_labels"]),
+            holder_labels=frozenset(raw["holder_labels"]),
+            adjective_tags=frozenset(raw["adjective_tags"]),
+            skip_words=frozenset(light_fold(s) for s in raw["skip_words"]),
+            min_other_population=int(w["min_other_population"]),
+            big_city_population=int(w["big_city_population"]),
+            max_acronym=int(w["max_acronym"]),
+            min_alternate_length=int(w["min_alternate_length"]),
+            min_contained_population=int(w["min_contained_population"]),
+            locative_prepositions=frozenset(raw["locative_prepositions"]),
+            locative_verbs=frozenset(raw["locative_verbs"]),
+            designators={
+                str(word).lower(): level
+                for level, words in raw["designators"].items()
+                for word in words
+            },
+        )
+    except (OSError, KeyError, TypeError, ValueError, yaml.YAMLError) as e:
+        raise GazetteerError(f"place_rules.yaml is malformed: {e}") from e
+
+
+def recognise(
+    doc: Doc,
+    gazetteer: Gazetteer,
+    *,
+    demonyms: Demonyms | None = None,
+    hint: str | None = None,
+) -> list[Toponym]:
+    """Every toponym in the document, in text order (``hint``: an ISO2 country known before)."""
+    rules = recognition_rules()
+    persons = _person_words(doc, rules)
+    taken = [False] * len(doc)
+    strong: list[Toponym] = []
+    weak: list[Toponym] = []
+    holders: list[Span] = []  # names that are not places but may hold one
+    derived: list[Toponym] = []  # place entities read through a name inside them
+
+    def take(span: Span) -> None:
+        for i in range(span.start, span.end):
+            taken[i] = True
+
+    for ent in doc.ents:
+        span = _trim(ent)
+        if span is None:
+            continue
+        if ent.label_ in rules.place_labels:
+            if span[-1].tag_ in rules.adjective_tags:
+                continue  # "Syrian" tagged GPE: the adjective pass below takes it
+            named = _plausible(span, gazetteer, rules) or _designated(span, gazetteer, rules)
+            if not named and not span[0].text[:1].isupper():
+                continue  # "veranda", "meth" tagged GPE: an unknown name is capitalised
+            if named or len(span) == 1:
+                strong.append(Toponym(span, "name", tuple(named)))
+            else:
+                # "Far North Queensland", "Manila Cathedral", "Turkish Embassy": the place inside
+                inner = _contained(span, gazetteer, rules, persons, demonyms)
+                derived.append(Toponym(span, "name", inner))
+            take(span)
+        elif ent.label_ in rules.other_labels and not _adjectival(span, rules):
+            known = _weak_readings(span, gazetteer, rules, persons)
+            if known:
+                weak.append(Toponym(span, "name", known))
+                take(span)
+            elif ent.label_ in rules.holder_labels:
+                holders.append(span)
+        elif ent.label_ in rules.holder_labels:
+            holders.append(span)
+    # Runs of proper nouns outside any entity: the small model misses many town names.
+    for run in _runs(doc, taken, persons):
+        known = _weak_readings(run, gazetteer, rules, persons)
+        if known and run[-1].tag_ not in rules.adjective_tags:
+            weak.append(Toponym(run, "name", known))
+            take(run)
+        elif len(run) > 1:
+            holders.append(run)
+    for holder in holders:
+        for sub in _embedded(holder, gazetteer, rules, persons):
+            if not any(taken[k] for k in range(sub.start, sub.end)):
+                inside = _weak_readings(sub, gazetteer, rules, persons)
+                weak.append(Toponym(sub, "embedded", inside))
+                take(sub)
+    adjectives = list(_adjectives(doc, taken, gazetteer, demonyms))
+    # The document's own countries: named, established by a single-country name or an
+    # adjective, or where two different weak names agree (chance namesakes scatter).
+    countries = {hint} if hint else set()
+    for t in (*strong, *adjectives):
+        vote = country_vote(t.readings)
+        if vote is not None:
+            countries.add(vote)
+    named_by: dict[str, set[str]] = defaultdict(set)
+    for t in weak:
+        for p in t.readings:
+            if p.country:
+                named_by[p.country].add(fold(t.span.text))
+    countries |= {c for c, names in named_by.items() if len(names) >= 2}
+    kept = [
+        Toponym(t.span, t.kind, supported)
+        for t in weak
+        if (supported := _supported(t, countries, rules))
+    ]
+    kept += [
+        Toponym(t.span, t.kind, _supported(t, countries, rules, by_grammar=False))
+        for t in derived
+    ]
+    return sorted((*strong, *adjectives, *kept), key=lambda t: t.span.start)
+
+
+def country_vote(readings: Sequence[Place]) -> str | None:
+    """The country a name establishes: the one it names, or the only one its readings lie in."""
+    readings = [p for p in readings if p.feature != "region"]
+    country = next((p.country for p in readings if p.feature == "country"), None)
+    if country is None and len({p.country for p in readings}) == 1:
+        country = readings[0].country
+    return country
+
+
+def _trim(span: Span) -> Span | None:
+    """Drop leading determiners and trailing possessives/punctuation from an entity span."""
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and (doc[start].is_punct or doc[start].lower_ in _ARTICLES):
+        start += 1
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].tag_ == "POS"):
+        end -= 1
+    return doc[start:end] if end > start else None
+
+
+def _adjectival(span: Span, rules: Recognition) -> bool:
+    """Nationality adjectives and plural demonyms ('Syrian', 'Russians') are not names."""
+    last: Token = span[-1]
+    return last.tag_ in rules.adjective_tags or (span.label_ == "NORP" and last.tag_ != "NNP")
+
+
+def _plausible(span: Span, gazetteer: Gazetteer, rules: Recognition) -> list[Place]:
+    """Readings the entity label allows: a LOC (sea, range, region) is no village."""
+    places = gazetteer.candidates(span.text)
+    if span.label_ in rules.natural_labels:
+        floor = rules.min_other_population
+        return [p for p in places if p.feature != "city" or p.population >= floor]
+    return places
+
+
+def _designated(span: Span, gazetteer: Gazetteer, rules: Recognition) -> list[Place]:
+    """'Hama province', 'Province of Hama', 'Granville County': the name with its designator
+    word off, a province-like designator preferring first-level regions."""
+    words = [t.lower_ for t in span]
+    if len(span) >= 2 and words[-1] in rules.designators:
+        base, designator = span[:-1], words[-1]
+    elif len(span) >= 3 and words[0] in rules.designators and words[1] == "of":
+        base, designator = span[2:], words[0]
+    else:
+        return []
+    places = gazetteer.candidates(base.text)
+    if rules.designators[designator] == "admin1":
+        return [p for p in places if p.feature == "admin1"] or places
+    return places
+
+
+def _contained(
+    span: Span,
+    gazetteer: Gazetteer,
+    rules: Recognition,
+    persons: frozenset[str],
+    demonyms: Demonyms | None,
+) -> tuple[Place, ...]:
+    """Readings of the last well-known name inside an unknown place name (the head of an
+    English compound: 'Far North *Queensland*', 'Innocence Project of *Texas*'; the longest
+    where several end together), else of an adjective of place in it ('Turkish Embassy'). A
+    town must be a city: 'Temple Mount' is not in Temple, Texas."""
+    best: tuple[Place, ...] = ()
+    best_key = (-1, -1)
+    for j in range(span.end, span.start, -1):
+        for i in range(span.start, j):
+            sub = span.doc[i:j]
+            if (i, j) == (span.start, span.end) or not _is_name_word(sub[0]):
+                continue
+            readings = tuple(
+                p
+                for p in _weak_readings(sub, gazetteer, rules, persons)
+                if p.feature != "city" or p.population >= rules.min_contained_population
+            )
+            if readings and (j, j - i) > best_key:
+                best, best_key = readings, (j, j - i)
+        if best:
+            break
+    if best:
+        return best
+    for token in span:
+        place = _adjective_place(token.text, gazetteer, demonyms)
+        if place is not None and token.text[:1].isupper():
+            return (place,)
+    return ()
+
+
+def _adjective_place(text: str, gazetteer: Gazetteer, demonyms: Demonyms | None) -> Place | None:
+    """The region or country an adjective names ('European', 'Syrian'), or None."""
+    place = gazetteer.region_of_adjective(text)
+    if place is None and demonyms is not None:
+        iso2 = demonyms(text)
+        place = gazetteer.country(iso2) if iso2 is not None else None
+    return place
+
+
+def _person_words(doc: Doc, rules: Recognition) -> frozenset[str]:
+    """Words of the document's multi-word person names: 'King' after 'Jaime King' is her.
+
+    Only names of proper nouns count ('Losing Hama' tagged PERSON is no name), and no word the
+    document elsewhere tags as a place.
+    """
+    places = {
+        t.lower_ for ent in doc.ents if ent.label_ in rules.place_labels for t in ent
+    }
+    return frozenset(
+        t.lower_
+        for ent in doc.ents
+        if ent.label_ == "PERSON"
+        and len(ent) > 1
+        and all(t.pos_ == "PROPN" for t in ent if t.is_alpha)
+        for t in ent
+        if t.lower_ not in places
+    )
+
+
+def _is_name_word(token: Token) -> bool:
+    """A proper noun in title case, or in capitals ('BEIRUT (AP) —' datelines)."""
+    return token.pos_ == "PROPN" and (token.is_title or (token.is_upper and len(token) > 1))
+
+
+def _runs(doc: Doc, taken: list[bool], persons: frozenset[str]) -> Iterator[Span]:
+    """Maximal runs of name words that no entity took, person names excluded."""
+    blocked = list(taken)
+    for ent in doc.ents:
+        if ent.label_ == "PERSON":
+            for t in ent:
+                blocked[t.i] = blocked[t.i] or t.lower_ in persons
+    dateline = _dateline_words(doc)
+    i = 0
+    while i < len(doc):
+        if blocked[i] or not (_is_name_word(doc[i]) or i in dateline):
+            i += 1
+            continue
+        j = i
+        while j < len(doc) and not blocked[j] and (_is_name_word(doc[j]) or j in dateline):
+            j += 1
+        yield doc[i:j]
+        i = j
+
+
+def _dateline_words(doc: Doc) -> set[int]:
+    """Words in capitals that open a line before a dateline mark ('SOUTH WAZIRISTAN, April 5'):
+    the model tags such words at random, but a dateline names a place."""
+    out: set[int] = set()
+    line_start = True
+    for token in doc:
+        starts, line_start = line_start, "\n" in token.text_with_ws
+        if not starts:
+            continue
+        j = token.i
+        while j < len(doc) and doc[j].is_alpha and doc[j].is_upper and len(doc[j]) > 1:
+            j += 1
+        if token.i < j < len(doc) and doc[j].text in _DATELINE_MARKS:
+            out.update(range(token.i, j))
+    return out
+
+
+def _is_acronym(span: Span, rules: Recognition) -> bool:
+    """A short word in capitals ('BA', 'OAS'), unless it opens a dateline ('HAMA, Syria —')."""
+    letters = span.text.replace(".", "")
+    if not (letters.isalpha() and letters.isupper() and len(letters) <= rules.max_acronym):
+        return False
+    doc = span.doc
+    line_start = span.start == 0 or "\n" in doc[span.start - 1].text_with_ws
+    return not (line_start and span.end < len(doc) and doc[span.end].text in _DATELINE_MARKS)
+
+
+def _weak_readings(
+    span: Span, gazetteer: Gazetteer, rules: Recognition, persons: frozenset[str]
+) -> tuple[Place, ...]:
+    """Readings of a name that only weak evidence offers: well-known places by their own name.
+
+    A town must be sizable and named by its main name or a long alternate one (GeoNames'
+    alternate names include nicknames and other languages' short forms: 'King' for Anqing,
+    'Julia' for Plovdiv, but also 'Palmyra' for Tadmur); an acronym
+    may only be a country's or a union's ('US', 'UAE', 'EU') or a two-letter region code
+    ('NJ'): 'BBC' is no 'B.C.'. A word of a person's name is no place.
+    """
+    text = span.text
+    if light_fold(text) in rules.skip_words or (len(span) == 1 and span[0].lower_ in persons):
+        return ()
+    key = fold(text)
+    acronym = _is_acronym(span, rules)
+    out = []
+    for p in gazetteer.candidates(text):
+        if acronym:
+            ok = p.feature in ("country", "region") or (p.feature == "admin1" and len(text) == 2)
+        elif p.feature == "city":
+            ok = p.population >= rules.min_other_population and (
+                fold(p.name) == key or len(key) >= rules.min_alternate_length
+            )
+        else:
+            ok = True
+        if ok:
+            out.append(p)
+    return tuple(out)
+
+
+def _supported(
+    toponym: Toponym, countries: set[str], rules: Recognition, *, by_grammar: bool = True
+) -> tuple[Place, ...]:
+    """The weak readings the document supports (see the module docstring). A document that
+    establishes no country contradicts none, and a name the grammar puts in a place's slot
+    ('withdrew from Bakhmut') needs no support; a place entity read through a name inside it
+    is known to be a place, the grammar says nothing of which ('at St. Peter's Basilica' is
+    not in Saint Peter, Antigua)."""
+    if not countries or (by_grammar and _locative(toponym.span, rules)):
+        return toponym.readings
+    return tuple(
+        p
+        for p in toponym.readings
+        if p.feature in ("country", "region")
+        or p.country in countries
+        or (p.feature == "city" and p.population >= rules.big_city_population)
+    )
+
+
+def _locative(span: Span, rules: Recognition) -> bool:
+    """Whether the name is the object of a place preposition or verb ('in X', 'entered X')."""
+    root = span.root
+    head = root.head
+    if root.dep_ == "pobj" and head.lower_ in rules.locative_prepositions:
+        return True
+    return root.dep_ == "dobj" and head.lemma_.lower() in rules.locative_verbs
+
+
+def _embedded(
+    span: Span, gazetteer: Gazetteer, rules: Recognition, persons: frozenset[str]
+) -> Iterator[Span]:
+    """Well-known place names inside a longer name: 'New York' in 'The New York Times',
+    'Pakistan' in 'Pakistan Army'. Longest first at each word."""
+    i = span.start
+    while i < span.end:
+        for j in range(span.end, i, -1):
+            sub = span.doc[i:j]
+            if (sub.start, sub.end) == (span.start, span.end):
+                continue
+            if all(_is_name_word(t) for t in sub) and _weak_readings(
+                sub, gazetteer, rules, persons
+            ):
+                yield sub
+                i = j - 1
+                break
+        i += 1
+
+
+def _adjectives(
+    doc: Doc, taken: list[bool], gazetteer: Gazetteer, demonyms: Demonyms | None
+) -> Iterator[Toponym]:
+    """Adjectives of place ('Syrian army', 'South Korean court', 'European economy'), read as
+    the country or region they name; plural demonyms ('Syrians') name people, not places."""
+    # Capitalised words no name took, tested on the text first: spans cost more than strings.
+    open_word = [
+        not taken[t.i] and t.text[:1].isupper() and t.lower_ not in _ARTICLES for t in doc
+    ]
+    k = 0
+    while k < len(doc):
+        if not open_word[k]:
+            k += 1
+            continue
+        found = None
+        for n in (2, 1):
+            if k + n > len(doc) or not all(open_word[k : k + n]):
+                continue
+            span = doc[k : k + n]
+            if span[-1].tag_ in ("NNS", "NNPS"):
+                continue
+            place = _adjective_place(span.text, gazetteer, demonyms)
+            if place is None and n == 1:
+                place = _compound_place(span.text, gazetteer)
+            if place is not None:
+                found = Toponym(span, "adjective", (place,))
+                break
+        if found is not None:
+            yield found
+            k = found.span.end
+        else:
+            k += 1
+
+
+def _compound_place(word: str, gazetteer: Gazetteer) -> Place | None:
+    """The country or region before the hyphen of one word ('U.S.-led', which the tokenizer
+    keeps whole for its dots): a modifier of place like an adjective."""
+    head, dash, rest = word.partition("-")
+    if not dash or not rest or not head[:1].isupper():
+        return None
+    return next(
+        (p for p in gazetteer.candidates(head) if p.feature in ("country", "region")), None
+    )
