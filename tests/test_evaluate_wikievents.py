@@ -313,6 +313,13 @@ def test_score_documents() -> None:
         ("killing 130 people", "killing", "people"),
         ("four men injured", "injured", "men"),
         ("Scores died", "died", "Scores"),
+        ("wounded 71", "wounded", "71"),
+        ("1,200 were killed", "killed", "1,200"),
+        ("12 civilians were killed", "killed", "civilians"),
+        ("12 initially killed", "killed", "12"),
+        ("death toll of 11", "death", "11"),
+        ("injured another 15", "injured", "15"),
+        ("a man was shot dead", "dead", "man"),
         ("killed", "killed", None),
     ],
 )

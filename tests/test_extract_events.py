@@ -637,3 +637,9 @@ def test_a_protest_against_arrests_is_peaceful_and_one_broken_up_is_not(analyse:
     assert main.sub_event_type == "Peaceful protest"
     dispersed = analyse("Police fired tear gas to disperse protesters in Kampala on Monday.")
     assert "Protest with intervention" in sub_types(dispersed)
+
+
+def test_the_object_of_an_event_noun_is_actor2(analyse: Analyse) -> None:
+    event = only_event(analyse("Police carried out the arrest of Juan Guaido in Caracas."))
+    assert event.sub_event_type == "Arrests"
+    assert event.actor2 is not None and "guaido" in event.actor2

@@ -344,13 +344,18 @@ def victim_word(
 ) -> tuple[int, str] | None:
     """Who a casualty phrase says was killed or hurt, as (offset in ``text``, word): the noun
     before the trigger ("two soldiers were killed"), else the last one after it ("killing 130
-    people"); a bare number word ("scores died") only when nothing else is there."""
-    words = list(re.finditer(r"[A-Za-z][\w'-]*", text))
+    people"); a bare number ("scores died", "wounded 71") only when nothing else is there."""
+    # Figures count too ("wounded 71"), as number words do: the victim only when alone.
+    words = list(re.finditer(r"[A-Za-z][\w'-]*|\d[\d,]*", text))
     before = [w for w in words if w.end() <= trigger_start][::-1]
     after = [w for w in words if w.start() >= trigger_end][::-1]
     for pool in (before, after):
         content = [w for w in pool if w.group().lower() not in mapping.not_victims]
-        named = [w for w in content if w.group().lower() not in mapping.number_words]
+        named = [
+            w
+            for w in content
+            if w.group().lower() not in mapping.number_words and not w.group()[0].isdigit()
+        ]
         best = named[0] if named else (content[0] if content else None)
         if best is not None:
             return best.start(), best.group()
