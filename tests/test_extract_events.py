@@ -643,3 +643,10 @@ def test_the_object_of_an_event_noun_is_actor2(analyse: Analyse) -> None:
     event = only_event(analyse("Police carried out the arrest of Juan Guaido in Caracas."))
     assert event.sub_event_type == "Arrests"
     assert event.actor2 is not None and "guaido" in event.actor2
+
+
+def test_who_responds_to_an_attack_is_not_its_attacker(analyse: Analyse) -> None:
+    event = only_event(
+        analyse("U.S. Defense Secretary Ash Carter responded to the bombing in Kabul.")
+    )
+    assert event.actor1 is None

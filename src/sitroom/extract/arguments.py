@@ -10,6 +10,10 @@ from sitroom.lexicon import CueLexicon
 
 _AGENT_PREPS = frozenset({"by"})
 _PATIENT_PREPS = frozenset({"against", "on", "upon", "targeting", "at"})
+# Prepositions after which an event noun's verb is someone's reaction or the time of something
+# else ("Carter responded *to* the bombing", "*after* the explosion, the minister sent ..."):
+# that verb's subject is not the event's agent.
+_BYSTANDER_PREPS = frozenset({"to", "after", "before", "since", "about", "over", "despite", "amid"})
 # Prepositions that name both sides of a fight at once.
 _BETWEEN_PREPS = frozenset({"between"})
 
@@ -46,7 +50,11 @@ def arguments(
                 if child.dep_ == "dobj":
                     patient_tokens.append(child)
             verb = anchor
-        elif anchor.dep_ == "pobj" and anchor.head.head.pos_ in ("VERB", "AUX", "NOUN"):
+        elif (
+            anchor.dep_ == "pobj"
+            and anchor.head.lower_ not in _BYSTANDER_PREPS
+            and anchor.head.head.pos_ in ("VERB", "AUX", "NOUN")
+        ):
             verb = anchor.head.head
     if verb.i != anchor.i or anchor.pos_ in ("VERB", "AUX", "ADJ"):
         _verb_arguments(
