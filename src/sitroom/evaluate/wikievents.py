@@ -101,6 +101,11 @@ class EventMapping:
     def gold_type(self, kairos: str) -> str | None:
         return next((t for p, t in self.gold_types.items() if kairos.startswith(p + ".")), None)
 
+    def fitting(self, kind: str, args: tuple[PredArg, ...]) -> tuple[PredArg, ...]:
+        """The arguments whose slot the gold type has (a transport has no target)."""
+        slots = set(self.gold_roles.get(kind, {}).values())
+        return tuple(a for a in args if a.slot in slots)
+
     def predicted_type(self, event: Event) -> str | None:
         return next((r.type for r in self.rules if r.fits(event)), None)
 
@@ -274,7 +279,7 @@ def predicted_events(analysis: Analysis, *, mapping: EventMapping) -> list[PredE
         if kind is None:
             continue
         args = _event_args(event, analysis, start)
-        out.append(PredEvent(kind, start, end, event.trigger, args))
+        out.append(PredEvent(kind, start, end, event.trigger, mapping.fitting(kind, args)))
     # ACLED folds deaths and injuries into an event's toll; WikiEvents types them apart.
     for m in analysis.mentions:
         if m.kind != "quantity" or m.value == "0":
@@ -301,7 +306,11 @@ def predicted_events(analysis: Analysis, *, mapping: EventMapping) -> list[PredE
                     hit_args += tuple(
                         a for a in _event_args(cause[0], analysis, cause[1]) if a.slot == "attacker"
                     )
-                out.append(PredEvent(rule.type, start, end, word.group(), hit_args))
+                out.append(
+                    PredEvent(
+                        rule.type, start, end, word.group(), mapping.fitting(rule.type, hit_args)
+                    )
+                )
                 break
     return out
 
