@@ -41,6 +41,8 @@ _LOCATIVE_PREPS = frozenset(
         "between",
     }
 )
+# Prefixes that make a following actor word a stance ("anti-government").
+_STANCES = frozenset({"anti", "pro"})
 # Possessives by which a named group's own members are told ("its fighters").
 _GROUP_PRONOUNS = frozenset({"its", "their"})
 _NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE", "FAC"})
@@ -150,6 +152,9 @@ def find_actors(
             _resolve_entity(ent, kb=kb, heads=heads, add=add, is_place=is_place)
     for token in doc:
         if taken[token.i] or token.pos_ not in ("NOUN", "PROPN", "ADJ"):
+            continue
+        # "anti-government protests", "pro-government toughs": a stance, not the government.
+        if token.i >= 2 and doc[token.i - 1].text == "-" and doc[token.i - 2].lower_ in _STANCES:
             continue
         two = doc[token.i : token.i + 2]
         # "Turkish-backed forces" are someone's proxies, not the report country's own forces.
