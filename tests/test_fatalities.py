@@ -45,6 +45,8 @@ POSITIVE = [
     ("Who is dead? No one is dead.", "No one is dead", "No", 0, "killed", None),
     ("Troops killed a soldier at the checkpoint.", "killed a soldier", "a", 1, "killed", "soldier"),
     ("A 25-year-old man was killed.", "A 25-year-old man was killed", "A", 1, "killed", "man"),
+    ("Three other Russian military personnel were wounded.",
+     "Three other Russian military personnel were wounded", "Three", 3, "injured", "personnel"),
     ("A Russian major general was killed in Syria.", "A Russian major general was killed", "A", 1,
      "killed", "general"),
     ("Fighters killed twenty-five insurgents.", "killed twenty-five insurgents", "twenty-five",
