@@ -313,6 +313,13 @@ def test_score_documents() -> None:
         ("killing 130 people", "killing", "people"),
         ("four men injured", "injured", "men"),
         ("Scores died", "died", "Scores"),
+        ("wounded 71", "wounded", "71"),
+        ("1,200 were killed", "killed", "1,200"),
+        ("12 civilians were killed", "killed", "civilians"),
+        ("12 initially killed", "killed", "12"),
+        ("death toll of 11", "death", "11"),
+        ("injured another 15", "injured", "15"),
+        ("a man was shot dead", "dead", "man"),
         ("killed", "killed", None),
     ],
 )
@@ -322,3 +329,10 @@ def test_the_victim_of_a_casualty_phrase(text: str, trigger: str, victim: str | 
     assert (found[1] if found else None) == victim
     if found:
         assert text[found[0] :].startswith(found[1])
+
+
+def test_only_the_gold_type_s_slots_are_predicted(mapping: EventMapping) -> None:
+    args = (PredArg("attacker", 0, "Police"), PredArg("target", 10, "prisoners"))
+    # A KAIROS transport has a transporter and a destination, never a target.
+    assert mapping.fitting("transport", args) == args[:1]
+    assert mapping.fitting("arrest", args) == args

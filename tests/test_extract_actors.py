@@ -228,11 +228,12 @@ def test_a_town_is_not_an_actor(analyse: Analyse, text: str, town: str) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    reason="'HTS fighters' is split: HTS is one mention and 'fighters' another, resolved to "
-    "an unidentified armed group (UAG)",
-    strict=True,
-)
 def test_a_named_group_s_fighters_are_that_group(analyse: Analyse) -> None:
     analysis = analyse("HTS fighters captured the town of Saraqib on Sunday.")
     assert set(actor_ids(analysis)) == {"HTS"}
+
+
+@pytest.mark.slow
+def test_a_stance_is_not_an_actor(analyse: Analyse) -> None:
+    analysis = analyse("Pro-government militias attacked anti-government protesters in Caracas.")
+    assert not any(a.startswith("GOV") for a in actor_ids(analysis))

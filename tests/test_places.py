@@ -151,3 +151,19 @@ def test_the_region_named_right_after_a_name_places_it() -> None:
     )
     edmonton = next(p for t, p in resolved(doc) if t == "Edmonton")
     assert edmonton is not None and edmonton.country == "AU"
+
+
+def test_a_town_in_a_province_named_after_its_seat_is_read_in_that_province() -> None:
+    # "Ariha" is also Jericho's Arabic name, and Jericho is the bigger place in cities500.
+    jericho = Place(284899, "Jericho", 31.87, 35.45, "PS", None, population=19_783)
+    ariha = Place(172994, "Ariha", 35.81, 36.61, "SY", "Idlib", population=0)
+    idlib = Place(169389, "Idlib", 35.93, 36.63, "SY", "Idlib", population=128_840)
+    gaz = Gazetteer.from_places([jericho, ariha, idlib], alternate_names={"Jericho": ["Ariha"]})
+
+    def ariha_in(text: str) -> Place | None:
+        doc = make_doc(text, {"Ariha": "GPE", "Idlib": "GPE"})
+        found = find_places(doc, document_id="d", gazetteer=gaz)
+        return next(m.place for m in found if m.text == "Ariha")
+
+    assert ariha_in("Shelling hit Ariha") == jericho
+    assert ariha_in("Shelling hit Ariha in Idlib province") == ariha

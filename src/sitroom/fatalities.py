@@ -169,7 +169,7 @@ def _patterns() -> _Patterns:
     )
     func = rf"(?:{_alt(lex.function_words)}|{_alt(lex.after)}|{word}|\d)\b"
     of_group = r"(?:\s+of(?:\s+(?:the|their|its|his|her|them|those|whom|these))?)?"
-    noun_words = rf"(?P<np>(?:\s+(?!{func})[A-Za-z][\w'’-]*){{0,3}})"
+    noun_words = rf"(?P<np>(?:\s+(?!{func})[A-Za-z][\w'’-]*){{0,4}})"
     place = r"(?:\s+(?:in|from|at|near)\s+(?-i:[A-Z])[\w'’-]*(?:\s+(?-i:[A-Z])[\w'’-]*)?)?"
     adv = rf"(?:\s+(?:{_alt(lex.adverbs)}))*"
     aux = rf"(?:,?{adv}\s+(?P<aux>{_alt(lex.auxiliaries)}))?"

@@ -159,6 +159,12 @@ class CueLexicon:
                 str(k).lower(): frozenset(str(w).lower() for w in v)
                 for k, v in (data.get("agent_preps") or {}).items()
             }
+            # Prepositions that introduce the other side of an act ("clashed *with* X",
+            # "recaptured P *from* X"); they win over the same word as an agent preposition.
+            self.patient_preps: dict[str, frozenset[str]] = {
+                str(k).lower(): frozenset(str(w).lower() for w in v)
+                for k, v in (data.get("patient_preps") or {}).items()
+            }
             self.status_cues: dict[str, frozenset[str]] = {
                 k: frozenset(str(w).lower() for w in v)
                 for k, v in (data.get("status_cues") or {}).items()

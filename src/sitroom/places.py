@@ -200,10 +200,11 @@ def _resolve(
 def _qualifier(
     span: Span, after: Span, readings: Sequence[Place]
 ) -> set[tuple[str, str | None]]:
-    """Where "X, Y" puts X: in region or country Y ("Springfield, Illinois", "EDMONTON, Ky."),
-    as (country, region) pairs, region None for a whole country."""
+    """Where "X, Y" or "X in Y" puts X: in region or country Y ("Springfield, Illinois",
+    "EDMONTON, Ky.", "Ariha in Idlib province"), as (country, region) pairs, region None for a
+    whole country."""
     doc = span.doc
-    if after.start != span.end + 1 or doc[span.end].text != ",":
+    if after.start != span.end + 1 or doc[span.end].lower_ not in (",", "in"):
         return set()
     out: set[tuple[str, str | None]] = set()
     for p in readings:
@@ -211,6 +212,9 @@ def _qualifier(
             out.add((p.country, p.name))
         elif p.feature == "country":
             out.add((p.country, None))
+        elif doc[span.end].lower_ == "in" and p.admin1 and fold(p.admin1) == fold(p.name):
+            # "in Idlib (province)": a province's seat read as the city still names the province
+            out.add((p.country, p.admin1))
     return out
 
 

@@ -101,6 +101,11 @@ class EventMapping:
     def gold_type(self, kairos: str) -> str | None:
         return next((t for p, t in self.gold_types.items() if kairos.startswith(p + ".")), None)
 
+    def fitting(self, kind: str, args: tuple[PredArg, ...]) -> tuple[PredArg, ...]:
+        """The arguments whose slot the gold type has (a transport has no target)."""
+        slots = set(self.gold_roles.get(kind, {}).values())
+        return tuple(a for a in args if a.slot in slots)
+
     def predicted_type(self, event: Event) -> str | None:
         return next((r.type for r in self.rules if r.fits(event)), None)
 
@@ -274,7 +279,7 @@ def predicted_events(analysis: Analysis, *, mapping: EventMapping) -> list[PredE
         if kind is None:
             continue
         args = _event_args(event, analysis, start)
-        out.append(PredEvent(kind, start, end, event.trigger, args))
+        out.append(PredEvent(kind, start, end, event.trigger, mapping.fitting(kind, args)))
     # ACLED folds deaths and injuries into an event's toll; WikiEvents types them apart.
     for m in analysis.mentions:
         if m.kind != "quantity" or m.value == "0":
@@ -301,7 +306,11 @@ def predicted_events(analysis: Analysis, *, mapping: EventMapping) -> list[PredE
                     hit_args += tuple(
                         a for a in _event_args(cause[0], analysis, cause[1]) if a.slot == "attacker"
                     )
-                out.append(PredEvent(rule.type, start, end, word.group(), hit_args))
+                out.append(
+                    PredEvent(
+                        rule.type, start, end, word.group(), mapping.fitting(rule.type, hit_args)
+                    )
+                )
                 break
     return out
 
@@ -344,13 +353,18 @@ def victim_word(
 ) -> tuple[int, str] | None:
     """Who a casualty phrase says was killed or hurt, as (offset in ``text``, word): the noun
     before the trigger ("two soldiers were killed"), else the last one after it ("killing 130
-    people"); a bare number word ("scores died") only when nothing else is there."""
-    words = list(re.finditer(r"[A-Za-z][\w'-]*", text))
+    people"); a bare number ("scores died", "wounded 71") only when nothing else is there."""
+    # Figures count too ("wounded 71"), as number words do: the victim only when alone.
+    words = list(re.finditer(r"[A-Za-z][\w'-]*|\d[\d,]*", text))
     before = [w for w in words if w.end() <= trigger_start][::-1]
     after = [w for w in words if w.start() >= trigger_end][::-1]
     for pool in (before, after):
         content = [w for w in pool if w.group().lower() not in mapping.not_victims]
-        named = [w for w in content if w.group().lower() not in mapping.number_words]
+        named = [
+            w
+            for w in content
+            if w.group().lower() not in mapping.number_words and not w.group()[0].isdigit()
+        ]
         best = named[0] if named else (content[0] if content else None)
         if best is not None:
             return best.start(), best.group()

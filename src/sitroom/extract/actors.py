@@ -41,6 +41,10 @@ _LOCATIVE_PREPS = frozenset(
         "between",
     }
 )
+# Prefixes that make a following actor word a stance ("anti-government").
+_STANCES = frozenset({"anti", "pro"})
+# Possessives by which a named group's own members are told ("its fighters").
+_GROUP_PRONOUNS = frozenset({"its", "their"})
 _NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE", "FAC"})
 
 
@@ -149,6 +153,9 @@ def find_actors(
     for token in doc:
         if taken[token.i] or token.pos_ not in ("NOUN", "PROPN", "ADJ"):
             continue
+        # "anti-government protests", "pro-government toughs": a stance, not the government.
+        if token.i >= 2 and doc[token.i - 1].text == "-" and doc[token.i - 2].lower_ in _STANCES:
+            continue
         two = doc[token.i : token.i + 2]
         # "Turkish-backed forces" are someone's proxies, not the report country's own forces.
         proxy = (
@@ -159,10 +166,37 @@ def find_actors(
             actor = kb.generic(text, country=None if proxy else country)
             if actor is not None:
                 end = span.end if isinstance(span, Span) else token.i + 1
-                add(token.i, end, actor, "generic")
+                owner = _owner(token, found)
+                if owner is not None and owner.end == token.i:  # "HTS fighters": one name
+                    found.remove(owner)
+                    taken[owner.start : owner.end] = [False] * (owner.end - owner.start)
+                    add(owner.start, end, owner.actor, owner.how)
+                elif owner is not None:  # "HTS said its fighters ...": the group's own
+                    add(token.i, end, owner.actor, "name")
+                else:
+                    add(token.i, end, actor, "generic")
                 break
     found.sort(key=lambda m: m.start)
     return found
+
+
+def _owner(token: Token, found: list[ActorMention]) -> ActorMention | None:
+    """The named group a generic noun belongs to: its compound ("HTS fighters"), or for a
+    possessive pronoun ("HTS said its fighters ...") the subject of the verb governing it."""
+    names = [m for m in found if m.how == "name"]
+    for child in token.children:
+        if child.dep_ == "compound":
+            owner = next((m for m in names if m.start <= child.i < m.end), None)
+            if owner is not None and owner.end == token.i:
+                return owner
+        if child.dep_ == "poss" and child.lower_ in _GROUP_PRONOUNS:
+            for verb in token.ancestors:
+                subjects = [c for c in verb.children if c.dep_ == "nsubj" and c.i < token.i]
+                for subject in subjects:
+                    owner = next((m for m in names if m.start <= subject.i < m.end), None)
+                    if owner is not None:
+                        return owner
+    return None
 
 
 def _resolve_entity(

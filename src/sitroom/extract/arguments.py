@@ -10,28 +10,39 @@ from sitroom.lexicon import CueLexicon
 
 _AGENT_PREPS = frozenset({"by"})
 _PATIENT_PREPS = frozenset({"against", "on", "upon", "targeting", "at"})
+# Prepositions after which an event noun's verb is someone's reaction or the time of something
+# else ("Carter responded *to* the bombing", "*after* the explosion, the minister sent ..."):
+# that verb's subject is not the event's agent.
+_BYSTANDER_PREPS = frozenset({"to", "after", "before", "since", "about", "over", "despite", "amid"})
+# Prepositions that name both sides of a fight at once.
+_BETWEEN_PREPS = frozenset({"between"})
 
 
 def arguments(
     anchor: Token, facts: DocFacts, lexicon: CueLexicon
 ) -> tuple[list[ActorMention], list[ActorMention]]:
     """Who acted (agents) and who was acted on (patients), from the dependency tree."""
+    lemma = anchor.lemma_.lower()
+    patient_preps = _PATIENT_PREPS | lexicon.patient_preps.get(lemma, frozenset())
     agent_preps = (
-        _AGENT_PREPS | {"from"} | lexicon.agent_preps.get(anchor.lemma_.lower(), frozenset())
-    )
+        _AGENT_PREPS | {"from"} | lexicon.agent_preps.get(lemma, frozenset())
+    ) - patient_preps
     agent_tokens: list[Token] = []
     patient_tokens: list[Token] = []
     verb = anchor
+    for child in anchor.children:
+        if child.dep_ == "prep" and child.lower_ in _BETWEEN_PREPS:
+            _sides(child, agent_tokens, patient_tokens)
     if anchor.pos_ in ("NOUN", "PROPN"):
         for child in anchor.children:
             if child.dep_ in ("poss", "compound", "amod", "nmod"):
                 agent_tokens.append(child)
             elif child.dep_ == "prep" and child.lower_ in agent_preps:
                 agent_tokens.extend(c for c in child.children if c.dep_ == "pobj")
-            elif child.dep_ == "prep" and child.lower_ in _PATIENT_PREPS:
+            elif child.dep_ == "prep" and child.lower_ in patient_preps:
                 patient_tokens.extend(c for c in child.children if c.dep_ == "pobj")
             elif child.dep_ == "acl":  # "airstrikes conducted by Russian jets, targeting rebels"
-                _verb_arguments(child, agent_tokens, patient_tokens)
+                _verb_arguments(child, agent_tokens, patient_tokens, _PATIENT_PREPS)
         if anchor.dep_ in ("dobj", "nsubjpass", "attr") and anchor.head.pos_ in ("VERB", "AUX"):
             verb = anchor.head
         elif anchor.dep_ in ("nsubj",) and anchor.head.pos_ in ("VERB", "AUX"):
@@ -39,19 +50,40 @@ def arguments(
                 if child.dep_ == "dobj":
                     patient_tokens.append(child)
             verb = anchor
-        elif anchor.dep_ == "pobj" and anchor.head.head.pos_ in ("VERB", "AUX", "NOUN"):
+        elif (
+            anchor.dep_ == "pobj"
+            and anchor.head.lower_ not in _BYSTANDER_PREPS
+            and anchor.head.head.pos_ in ("VERB", "AUX", "NOUN")
+        ):
             verb = anchor.head.head
     if verb.i != anchor.i or anchor.pos_ in ("VERB", "AUX", "ADJ"):
         _verb_arguments(
-            verb, agent_tokens, patient_tokens, skip=anchor if verb.i != anchor.i else None
+            verb,
+            agent_tokens,
+            patient_tokens,
+            patient_preps,
+            skip=anchor if verb.i != anchor.i else None,
         )
-    agents = mentions_for(agent_tokens, facts)
+    # A side named by "between" is not also an agent through its conjunct ("A and B").
+    sides = mentions_for([t for t in patient_tokens if t.dep_ == "conj"], facts)
+    agents = [m for m in mentions_for(agent_tokens, facts) if m not in sides]
     patients = [m for m in mentions_for(patient_tokens, facts) if m not in agents]
     return agents, patients
 
 
+def _sides(prep: Token, agents: list[Token], patients: list[Token]) -> None:
+    """'Clashes between A and B': A is one side, B (A's conjunct) the other."""
+    for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+        agents.append(pobj)
+        patients.extend(c for c in pobj.children if c.dep_ == "conj")
+
+
 def _verb_arguments(
-    verb: Token, agents: list[Token], patients: list[Token], skip: Token | None = None
+    verb: Token,
+    agents: list[Token],
+    patients: list[Token],
+    patient_preps: frozenset[str],
+    skip: Token | None = None,
 ) -> None:
     subject_found = False
     for child in verb.children:
@@ -69,7 +101,7 @@ def _verb_arguments(
             subject_found = True
         elif child.dep_ in ("dobj", "nsubjpass", "dative"):
             patients.append(child)
-        elif child.dep_ == "prep" and child.lower_ in _PATIENT_PREPS:
+        elif child.dep_ == "prep" and child.lower_ in patient_preps:
             patients.extend(c for c in child.children if c.dep_ == "pobj")
     # Participles and infinitives borrow the subject of the verb they hang from.
     if not subject_found and verb.dep_ == "pcomp" and verb.head.dep_ == "prep":

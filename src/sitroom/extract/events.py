@@ -42,6 +42,7 @@ _NEAR_WORDS = frozenset(
         "west",
     }
 )
+_NEGATING_DETS = frozenset({"no"})
 # Parties to a fight: a claim they make is a 'claimed' status; others only report.
 _PARTY_KINDS = frozenset({"state", "state_forces", "armed_group", "militia", "political", "person"})
 
@@ -262,9 +263,12 @@ def _build_event(
     """``clause``: token indices of the event's clause; ``others``: those of the sentence's
     other event clauses, whose tolls are not this event's."""
     negated_plover = None
-    if any(child.dep_ == "neg" for child in anchor.children) and not _governed_by(
-        anchor, lexicon.status_cues.get("denied", frozenset())
-    ):
+    # "No clashes were reported": a determiner can negate an event noun as "not" a verb.
+    negated = any(
+        child.dep_ == "neg" or (child.dep_ == "det" and child.lower_ in _NEGATING_DETS)
+        for child in anchor.children
+    )
+    if negated and not _governed_by(anchor, lexicon.status_cues.get("denied", frozenset())):
         if event_type.negated_plover is None:
             return None  # "no clashes were reported": not an event
         negated_plover = event_type.negated_plover  # "will not accept refugees": a refusal
@@ -462,6 +466,9 @@ def _location(
             and cue.role != "context"
             and other.i not in subtree
             and cue not in group
+            # The word the anchor hangs from ("Clashes ... *killed* five fighters near
+            # Raqqa") tells the same act.
+            and other.i != anchor.head.i
         ):
             # An event noun's clause is its verb's ("a ceasefire took effect in Lebanon").
             if other.dep_ in ("nsubj", "nsubjpass") and not other.head.is_ancestor(anchor):
@@ -470,7 +477,10 @@ def _location(
     hits = [
         h
         for h in facts.places_in(sent.start, sent.end)
-        if h.mention.place is not None and not _modifier(doc, h) and h.start not in elsewhere
+        if h.mention.place is not None
+        and not _modifier(doc, h)
+        and not _agent(doc, h)
+        and h.start not in elsewhere
     ]
     if not hits:
         return None
@@ -496,6 +506,14 @@ def _location(
         admin1=place.admin1 if place.feature != "admin1" else place.name,
         geo_precision=precision,
     )
+
+
+def _agent(doc, hit: PlaceHit) -> bool:
+    """A name that is a passive's agent ("fighters, backed by Iran") says who, not where."""
+    token = doc[hit.start : hit.end].root
+    while token.dep_ == "conj" and token.head.i != token.i:  # "agreed by Russia and Turkey"
+        token = token.head
+    return token.head.dep_ == "agent"
 
 
 def _modifier(doc, hit: PlaceHit) -> bool:
