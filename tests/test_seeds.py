@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 
 from sitroom.ingest import read_inputs
+from sitroom.ledger import Ledger
+from sitroom.picture import build_ledger, picture_from_analyses
 from sitroom.pipeline import analyze_docs
 from sitroom.records import Analysis, Document
 
@@ -88,3 +90,40 @@ def test_turkey_backs_the_rebels(seeds: list[Analysis]) -> None:
 def test_us_backs_kurdish_forces(seeds: list[Analysis]) -> None:
     relations = {(r.subject, r.predicate, r.object) for a in seeds for r in a.relations}
     assert ("GOV-US", "supports", "SDF") in relations
+
+
+@pytest.fixture(scope="module")
+def seed_ledger(seeds: list[Analysis]) -> Ledger:
+    return build_ledger(picture_from_analyses(seeds))
+
+
+def test_the_seeds_corroborate_the_fall_of_aleppo(seed_ledger: Ledger) -> None:
+    taken = [
+        e
+        for e in seed_ledger.events
+        if e.sub_event_type == "Non-state actor overtakes territory"
+        and e.location is not None
+        and e.location.name == "Aleppo"
+        and len(e.document_ids) == 2
+    ]
+    assert taken and taken[0].claim("event_type").verdict == "corroborated"  # type: ignore[union-attr]
+    aleppo = next(t for t in seed_ledger.control if t.place.name == "Aleppo")
+    assert aleppo.conflicts == ()
+
+
+def test_the_seeds_contradict_each_other_on_hama(seed_ledger: Ledger) -> None:
+    # 000: "now advancing towards Hama"; 002: "regained control over key territories,
+    # including Aleppo and Hama".
+    hama = next(t for t in seed_ledger.control if t.place.geonameid == 170017)
+    assert {(e.status, e.verdict) for e in hama.entries} == {
+        ("advancing", "contradicted"),
+        ("captured", "contradicted"),
+    }
+    assert len(hama.conflicts) == 1
+
+
+def test_the_two_tolls_are_different_incidents(seed_ledger: Ledger) -> None:
+    tolls = {e.fatalities: e for e in seed_ledger.events if e.fatalities in (25, 300)}
+    assert set(tolls) == {25, 300}
+    assert tolls[25].id != tolls[300].id
+    assert all(c.verdict != "contradicted" for e in tolls.values() for c in e.claims)

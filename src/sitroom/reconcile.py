@@ -261,15 +261,16 @@ def _claim_key(claim: ControlClaim) -> tuple[dt.date, str, str, str]:
 
 
 def _control_clash(a: ControlClaim, b: ControlClaim, actors: Mapping[str, Actor]) -> bool:
-    """Whether two claims cannot both hold at one time: two unrelated holders, or one side
-    said to hold a place and to have lost it."""
+    """Whether two claims cannot both hold at one time: two unrelated holders, one side said
+    to hold a place and to have lost it, or one side said to hold a place and to be still
+    advancing on it ("advancing towards Hama" against "took Hama")."""
     side = related(a.controller, b.controller, actors)
     if a.status in _HOLDS and b.status in _HOLDS:
         return not side
-    mixed = (a.status in _HOLDS and b.status in _NOT_HOLDS) or (
-        a.status in _NOT_HOLDS and b.status in _HOLDS
-    )
-    return mixed and side
+    statuses = {a.status, b.status}
+    if not side or not statuses & _HOLDS:
+        return False
+    return bool(statuses & _NOT_HOLDS) or "advancing" in statuses
 
 
 def _place_key(place: Location, gid_by_name: Mapping[str, set[int]]) -> str:
@@ -340,8 +341,10 @@ def _runs_clash(a: _Run, b: _Run, actors: Mapping[str, Actor]) -> bool:
     for x, y in itertools.product(a.claims, b.claims):
         if not _control_clash(x, y, actors) or _claim_docs(x) == _claim_docs(y):
             continue
-        # An undated claim cannot be set against a dated one: it may be older or newer.
-        if date_gap(x.date, x.date_precision, y.date, y.date_precision) == 0:
+        # An undated claim cannot be set against a dated one: it may be older or newer. Two
+        # undated reports both tell the present, so they are set against each other.
+        both_undated = x.date is None and y.date is None
+        if both_undated or date_gap(x.date, x.date_precision, y.date, y.date_precision) == 0:
             return True
     return False
 
