@@ -208,3 +208,12 @@ def test_claims_are_well_formed(analyse: Analyse) -> None:
         for evidence in claim.evidence:
             assert evidence.document_id == analysis.document.id
             assert text[evidence.start : evidence.end] == evidence.quote
+
+
+def test_the_town_of_a_name_is_that_town_not_the_one_named_before(analyse: Analyse) -> None:
+    analysis = analyse(
+        "Rebels completed their capture of Aleppo and took the SDF-held town of Tal Rifaat."
+    )
+    claims = {(c.place.name, c.controller, c.status) for c in analysis.control}
+    assert ("Aleppo", "SYR-REBELS", "captured") in claims
+    assert not any(c.controller == "SDF" and c.place.name == "Aleppo" for c in analysis.control)

@@ -398,11 +398,15 @@ def _supported(
 
 
 def _locative(span: Span, rules: Recognition) -> bool:
-    """Whether the name is the object of a place preposition or verb ('in X', 'entered X')."""
+    """Whether the name is the object of a place preposition or verb ('in X', 'entered X') or
+    follows a designator ('the town of X')."""
     root = span.root
     head = root.head
     if root.dep_ == "pobj" and head.lower_ in rules.locative_prepositions:
         return True
+    designated = head.lower_ == "of" and head.head.lemma_.lower() in rules.designators
+    if root.dep_ == "pobj" and designated:
+        return True  # "the town of Tal Rifaat", "the province of Idlib"
     return root.dep_ == "dobj" and head.lemma_.lower() in rules.locative_verbs
 
 

@@ -273,6 +273,8 @@ def _places_governed(token: Token, facts: DocFacts) -> list[PlaceHit]:
             and word.pos_ == "NOUN"
             and any(c.dep_ == "det" and c.lower_ in ("the", "this") for c in word.children)
             and not any(facts.place_index[t.i] for t in word.subtree)
+            # "the town of Tal Rifaat" names its own town, even one the gazetteer lacks
+            and not any(c.dep_ == "prep" and c.lower_ == "of" for c in word.children)
         )
         if (its or town) and _reaches(word, token, facts, None):
             antecedent = _town_before(word, facts, sentence_only=its)
