@@ -668,3 +668,11 @@ def test_who_responds_to_an_attack_is_not_its_attacker(analyse: Analyse) -> None
         analyse("U.S. Defense Secretary Ash Carter responded to the bombing in Kabul.")
     )
     assert event.actor1 is None
+
+
+def test_the_goal_of_an_advance_is_not_where_the_town_before_it_was_taken(
+    analyse: Analyse,
+) -> None:
+    analysis = analyse("The insurgents, having seized the city, are now advancing towards Hama.")
+    [taken] = [e for e in analysis.events if e.trigger == "seized"]
+    assert taken.location is None or taken.location.name != "Ḩamāh"

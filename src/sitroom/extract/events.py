@@ -449,6 +449,10 @@ def _claimant(anchor: Token, sent: Span, facts: DocFacts, claim_verbs: frozenset
     return None
 
 
+# An advance heads for another place: its places are where the actor goes next.
+_ONWARD_CONCEPTS = frozenset({"advance"})
+
+
 def _location(
     facts: DocFacts, anchor: Token, sent: Span, clause: set[int], group: list[CueMatch]
 ) -> Location | None:
@@ -467,8 +471,9 @@ def _location(
             and other.i not in subtree
             and cue not in group
             # The word the anchor hangs from ("Clashes ... *killed* five fighters near
-            # Raqqa") tells the same act.
-            and other.i != anchor.head.i
+            # Raqqa") tells the same act, unless it is a move elsewhere ("having seized the
+            # city, are now *advancing* towards Hama").
+            and (other.i != anchor.head.i or cue.concept in _ONWARD_CONCEPTS)
         ):
             # An event noun's clause is its verb's ("a ceasefire took effect in Lebanon").
             if other.dep_ in ("nsubj", "nsubjpass") and not other.head.is_ancestor(anchor):
