@@ -676,3 +676,16 @@ def test_the_goal_of_an_advance_is_not_where_the_town_before_it_was_taken(
     analysis = analyse("The insurgents, having seized the city, are now advancing towards Hama.")
     [taken] = [e for e in analysis.events if e.trigger == "seized"]
     assert taken.location is None or taken.location.name != "Ḩamāh"
+
+
+def test_a_participle_before_an_actor_makes_it_the_actor(analyse: Analyse) -> None:
+    analysis = analyse("The rebels captured a helicopter from the retreating Syrian army.")
+    [retreat] = [e for e in analysis.events if e.trigger == "retreating"]
+    assert retreat.actor1 == "MIL-SY"
+
+
+def test_nouns_and_adjectives_of_talk_are_no_verbal_acts(analyse: Analyse) -> None:
+    analysis = analyse(
+        "As Assad's forces face mounting pressure, some advocate diplomatic solutions."
+    )
+    assert [e.plover_type for e in analysis.events] == []

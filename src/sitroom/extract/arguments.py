@@ -103,6 +103,10 @@ def _verb_arguments(
             patients.append(child)
         elif child.dep_ == "prep" and child.lower_ in patient_preps:
             patients.extend(c for c in child.children if c.dep_ == "pobj")
+    # A participle before a noun: "the retreating army" acts, "the besieged town" is acted on.
+    if not subject_found and verb.dep_ == "amod" and verb.head.i != verb.i:
+        (agents if verb.tag_ == "VBG" else patients).append(verb.head)
+        return
     # Participles and infinitives borrow the subject of the verb they hang from.
     if not subject_found and verb.dep_ == "pcomp" and verb.head.dep_ == "prep":
         # "Iran responded by sending reinforcements": the subject of the verb the "by" hangs on.
