@@ -689,3 +689,21 @@ def test_nouns_and_adjectives_of_talk_are_no_verbal_acts(analyse: Analyse) -> No
         "As Assad's forces face mounting pressure, some advocate diplomatic solutions."
     )
     assert [e.plover_type for e in analysis.events] == []
+
+
+def test_forces_sent_including_a_group_are_the_senders(analyse: Analyse) -> None:
+    event = only_event(analyse("Iran sent reinforcements, including militia groups, to Syria."))
+    assert event.actor1 == "GOV-IR"
+    assert any(a.startswith("MILITIA") for a in event.assoc_actor_1)
+
+
+def test_a_definite_event_noun_takes_the_actor_of_the_act_told_just_before(
+    analyse: Analyse,
+) -> None:
+    analysis = analyse(
+        "Iran-backed militias entered Syria on Monday. "
+        "According to military sources, these reinforcements arrived through Iraq."
+    )
+    first, second = analysis.events[0], analysis.events[-1]
+    assert first.actor1 is not None and second.trigger == "reinforcements"
+    assert second.actor1 == first.actor1

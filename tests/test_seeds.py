@@ -127,3 +127,17 @@ def test_the_two_tolls_are_different_incidents(seed_ledger: Ledger) -> None:
     assert set(tolls) == {25, 300}
     assert tolls[25].id != tolls[300].id
     assert all(c.verdict != "contradicted" for e in tolls.values() for c in e.claims)
+
+
+def test_the_seeds_corroborate_iran_s_militias_through_iraq(seed_ledger: Ledger) -> None:
+    sent = [
+        e
+        for e in seed_ledger.events
+        if e.plover_type == "MOBILIZE"
+        and e.location is not None
+        and e.location.name == "Iraq"
+        and len(e.document_ids) == 2
+    ]
+    assert sent
+    assert sent[0].claim("location").verdict == "corroborated"  # type: ignore[union-attr]
+    assert sent[0].claim("actor1").verdict == "corroborated"  # type: ignore[union-attr]

@@ -63,6 +63,7 @@ def arguments(
             patient_tokens,
             patient_preps,
             skip=anchor if verb.i != anchor.i else None,
+            with_agent=lexicon.agent_preps.get(verb.lemma_.lower(), frozenset()),
         )
     # A side named by "between" is not also an agent through its conjunct ("A and B").
     sides = mentions_for([t for t in patient_tokens if t.dep_ == "conj"], facts)
@@ -84,6 +85,31 @@ def _verb_arguments(
     patients: list[Token],
     patient_preps: frozenset[str],
     skip: Token | None = None,
+    with_agent: frozenset[str] = frozenset(),
+) -> None:
+    """``with_agent``: prepositions whose objects act with the subject, after it ("sent
+    reinforcements, including militias": the militias are the sender's)."""
+    # The preposition hangs from the verb or from its object ("sent fighters, including ...").
+    holders = [verb, *(c for c in verb.children if c.dep_ == "dobj")]
+    companions = [
+        pobj
+        for holder in holders
+        for child in holder.children
+        if child.dep_ == "prep" and child.lower_ in with_agent
+        for pobj in child.children
+        if pobj.dep_ == "pobj"
+    ]
+    _subject_and_objects(verb, agents, patients, patient_preps, skip, with_agent)
+    agents.extend(companions)
+
+
+def _subject_and_objects(
+    verb: Token,
+    agents: list[Token],
+    patients: list[Token],
+    patient_preps: frozenset[str],
+    skip: Token | None,
+    with_agent: frozenset[str],
 ) -> None:
     subject_found = False
     for child in verb.children:
@@ -101,7 +127,12 @@ def _verb_arguments(
             subject_found = True
         elif child.dep_ in ("dobj", "nsubjpass", "dative"):
             patients.append(child)
+        elif child.dep_ == "prep" and child.lower_ in with_agent:
+            continue  # the caller adds them after the subject
         elif child.dep_ == "prep" and child.lower_ in patient_preps:
+            patients.extend(c for c in child.children if c.dep_ == "pobj")
+        elif child.dep_ == "prep" and child.lower_ == "including":
+            # "sending reinforcements, including militia groups": part of the object
             patients.extend(c for c in child.children if c.dep_ == "pobj")
     # A participle before a noun: "the retreating army" acts, "the besieged town" is acted on.
     if not subject_found and verb.dep_ == "amod" and verb.head.i != verb.i:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Span, Token
 
@@ -70,7 +70,49 @@ def extract_events(facts: DocFacts, *, lexicon: CueLexicon) -> list[Candidate]:
     candidates: list[Candidate] = []
     for n, cues in sorted(by_sentence.items()):
         candidates.extend(_sentence_events(facts, sentences[n], n, cues, lexicon))
-    return [c for c in candidates if not _anonymous_verbal_act(c, facts, sentences)]
+    kept = [c for c in candidates if not _anonymous_verbal_act(c, facts, sentences)]
+    return _resolve_anaphoric_acts(kept, facts)
+
+
+# "these reinforcements arrived", "that attack": an event noun with a demonstrative names an
+# act told just before; its actor is that act's. ("the offensive" often names another one.)
+_ANAPHORIC_DETS = frozenset({"this", "these", "that", "those"})
+_ANAPHORA_SENTENCES = 2
+
+
+def _resolve_anaphoric_acts(candidates: list[Candidate], facts: DocFacts) -> list[Candidate]:
+    out: list[Candidate] = []
+    for cand in candidates:
+        event = cand.event
+        anchor = _trigger_token(facts, event)
+        if (
+            event.actor1 is None
+            and anchor is not None
+            and anchor.pos_ == "NOUN"
+            and any(c.dep_ == "det" and c.lower_ in _ANAPHORIC_DETS for c in anchor.children)
+        ):
+            earlier = next(
+                (
+                    o.event
+                    for o in reversed(out)
+                    if o.event.actor1 is not None
+                    and o.event.plover_type == event.plover_type
+                    and 0 < cand.sentence - o.sentence <= _ANAPHORA_SENTENCES
+                ),
+                None,
+            )
+            if earlier is not None:
+                event = replace(
+                    event, actor1=earlier.actor1, assoc_actor_1=earlier.assoc_actor_1
+                )
+                cand = replace(cand, event=event)
+        out.append(cand)
+    return out
+
+
+def _trigger_token(facts: DocFacts, event: Event) -> Token | None:
+    start = event.evidence[0].start if event.evidence else 0
+    return next((t for t in facts.doc if t.idx >= start and t.text == event.trigger), None)
 
 
 def _anonymous_verbal_act(candidate: Candidate, facts: DocFacts, sentences: list[Span]) -> bool:
