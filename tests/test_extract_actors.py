@@ -209,11 +209,6 @@ def test_mention_offsets_index_the_text(analyse: Analyse) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    reason="a town the place finder leaves unresolved ('captured Saraqib', 'the village of "
-    "Kafr Nabl') is read as a new organisation actor instead of a place",
-    strict=True,
-)
 @pytest.mark.parametrize(
     ("text", "town"),
     [

@@ -312,11 +312,6 @@ def test_no_attack_is_no_event(analyse: Analyse) -> None:
     assert analyse("No attack on Hama has been reported since Monday.").events == ()
 
 
-@pytest.mark.xfail(
-    reason="the captured town, unresolved by the place finder, becomes a new actor, so "
-    "actor2 is new:saraqib and there is no location",
-    strict=True,
-)
 def test_a_party_s_claim_names_the_party_and_the_town(analyse: Analyse) -> None:
     event = only_event(analyse("Hayat Tahrir al-Sham said its fighters captured Saraqib."))
     assert event.actor1 == "HTS"

@@ -131,7 +131,7 @@ def recognise(
                 derived.append(Toponym(span, "name", inner))
             take(span)
         elif ent.label_ in rules.other_labels and not _adjectival(span, rules):
-            known = _weak_readings(span, gazetteer, rules, persons)
+            known = _weak_readings(span, gazetteer, rules, persons, slot=_locative(span, rules))
             if known:
                 weak.append(Toponym(span, "name", known))
                 take(span)
@@ -141,7 +141,7 @@ def recognise(
             holders.append(span)
     # Runs of proper nouns outside any entity: the small model misses many town names.
     for run in _runs(doc, taken, persons):
-        known = _weak_readings(run, gazetteer, rules, persons)
+        known = _weak_readings(run, gazetteer, rules, persons, slot=_locative(run, rules))
         if known and run[-1].tag_ not in rules.adjective_tags:
             weak.append(Toponym(run, "name", known))
             take(run)
@@ -348,7 +348,12 @@ def _is_acronym(span: Span, rules: Recognition) -> bool:
 
 
 def _weak_readings(
-    span: Span, gazetteer: Gazetteer, rules: Recognition, persons: frozenset[str]
+    span: Span,
+    gazetteer: Gazetteer,
+    rules: Recognition,
+    persons: frozenset[str],
+    *,
+    slot: bool = False,
 ) -> tuple[Place, ...]:
     """Readings of a name that only weak evidence offers: well-known places by their own name.
 
@@ -356,7 +361,8 @@ def _weak_readings(
     alternate names include nicknames and other languages' short forms: 'King' for Anqing,
     'Julia' for Plovdiv, but also 'Palmyra' for Tadmur); an acronym
     may only be a country's or a union's ('US', 'UAE', 'EU') or a two-letter region code
-    ('NJ'): 'BBC' is no 'B.C.'. A word of a person's name is no place.
+    ('NJ'): 'BBC' is no 'B.C.'. A word of a person's name is no place. In a place's slot
+    ('captured Saraqib', 'the town of Tal Rifaat') the grammar vouches for it: any town will do.
     """
     text = span.text
     if light_fold(text) in rules.skip_words or (len(span) == 1 and span[0].lower_ in persons):
@@ -368,7 +374,7 @@ def _weak_readings(
         if acronym:
             ok = p.feature in ("country", "region") or (p.feature == "admin1" and len(text) == 2)
         elif p.feature == "city":
-            ok = p.population >= rules.min_other_population and (
+            ok = (slot or p.population >= rules.min_other_population) and (
                 fold(p.name) == key or len(key) >= rules.min_alternate_length
             )
         else:
@@ -386,8 +392,17 @@ def _supported(
     ('withdrew from Bakhmut') needs no support; a place entity read through a name inside it
     is known to be a place, the grammar says nothing of which ('at St. Peter's Basilica' is
     not in Saint Peter, Antigua)."""
-    if not countries or (by_grammar and _locative(toponym.span, rules)):
+    if not countries:
         return toponym.readings
+    if by_grammar and _locative(toponym.span, rules):
+        # The slot vouches for a place, not for a small namesake abroad.
+        return tuple(
+            p
+            for p in toponym.readings
+            if p.feature != "city"
+            or p.population >= rules.min_other_population
+            or p.country in countries
+        )
     return tuple(
         p
         for p in toponym.readings
