@@ -689,3 +689,30 @@ def test_nouns_and_adjectives_of_talk_are_no_verbal_acts(analyse: Analyse) -> No
         "As Assad's forces face mounting pressure, some advocate diplomatic solutions."
     )
     assert [e.plover_type for e in analysis.events] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Israeli attacks targeted Hezbollah in Lebanon on Monday.",
+        "The government is weakened by Turkish raids targeting the PKK in Iraq.",
+    ],
+)
+def test_an_attack_on_an_armed_group_is_a_battle(analyse: Analyse, text: str) -> None:
+    [event] = [e for e in analyse(text).events if e.event_type is not None]
+    assert event.sub_event_type == "Armed clash"
+    assert event.plover_type == "FIGHT"
+    assert event.actor1 is not None and event.actor2 in ("HEZBOLLAH", "PKK")
+    assert event.location is not None and event.location.country in ("LB", "IQ")
+
+
+def test_what_an_attack_strains_is_not_its_target(analyse: Analyse) -> None:
+    analysis = analyse("Iran is stretched thin by Israeli attacks targeting Hezbollah.")
+    [event] = analysis.events
+    assert event.actor2 == "HEZBOLLAH"
+    assert "GOV-IR" not in (event.actor1, event.actor2, *event.assoc_actor_2)
+
+
+def test_a_bomb_on_soldiers_stays_remote_violence(analyse: Analyse) -> None:
+    event = only_event(analyse("A roadside bomb attack targeted an army patrol near Kirkuk."))
+    assert event.event_type == "Explosions/Remote violence"

@@ -127,3 +127,9 @@ def test_the_two_tolls_are_different_incidents(seed_ledger: Ledger) -> None:
     assert set(tolls) == {25, 300}
     assert tolls[25].id != tolls[300].id
     assert all(c.verdict != "contradicted" for e in tolls.values() for c in e.claims)
+
+
+def test_israel_strikes_hezbollah_in_lebanon(seeds: list[Analysis]) -> None:
+    # "Iran is also stretched thin by Israeli attacks targeting Hezbollah in Lebanon"
+    found = [e for e in events(seeds, type="Armed clash", location="Lebanon")]
+    assert any(e.actor1 == "MIL-IL" and e.actor2 == "HEZBOLLAH" for e in found)

@@ -53,6 +53,10 @@ def arguments(
         elif (
             anchor.dep_ == "pobj"
             and anchor.head.lower_ not in _BYSTANDER_PREPS
+            # "Iran is stretched thin by attacks on X": a passive verb that names no event is
+            # what the event caused, and its subject is not whom it targets ("killed by a
+            # bomb" is the same act).
+            and (anchor.head.dep_ != "agent" or _names_event(anchor.head.head, facts))
             and anchor.head.head.pos_ in ("VERB", "AUX", "NOUN")
         ):
             verb = anchor.head.head
@@ -69,6 +73,10 @@ def arguments(
     agents = [m for m in mentions_for(agent_tokens, facts) if m not in sides]
     patients = [m for m in mentions_for(patient_tokens, facts) if m not in agents]
     return agents, patients
+
+
+def _names_event(token: Token, facts: DocFacts) -> bool:
+    return any(c.start <= token.i < c.end and c.role != "context" for c in facts.cues)
 
 
 def _sides(prep: Token, agents: list[Token], patients: list[Token]) -> None:

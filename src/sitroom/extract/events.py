@@ -44,6 +44,11 @@ _NEAR_WORDS = frozenset(
 )
 _NEGATING_DETS = frozenset({"no"})
 # Parties to a fight: a claim they make is a 'claimed' status; others only report.
+# Actor kinds that bear arms: an attack on one of them is a battle.
+_ARMED_KINDS = frozenset({"state_forces", "armed_group", "militia"})
+_ATTACK_CONCEPTS = frozenset({"attack"})
+# Weapons that make an attack remote violence whoever it hits (ACLED), anywhere in the sentence.
+_REMOTE_CONCEPTS = frozenset({"air", "artillery", "explosive", "suicide", "grenade", "chemical"})
 _PARTY_KINDS = frozenset({"state", "state_forces", "armed_group", "militia", "political", "person"})
 
 
@@ -117,6 +122,8 @@ def _sentence_events(
                 factor = 1.0
             present[cue.concept] = max(present.get(cue.concept, 0.0), factor)
         present.update(_scene(facts, sent, clause))
+        if not sentence_concepts & _REMOTE_CONCEPTS:
+            present.update(_armed_patient(facts, group, lexicon))
         # A type must be named by one of this clause's own triggers, not only coloured by
         # context words or by a trigger that anchors a clause of its own.
         anchored = {c.concept for c in group}
@@ -186,6 +193,18 @@ def _scene(facts: DocFacts, sent: Span, clause: set[int]) -> dict[str, float]:
     if any(f != "country" for f in features):  # a province is taken like a town
         return {"scene_town": 1.0}
     return {"scene_country": 1.0}
+
+
+def _armed_patient(facts: DocFacts, group: list[CueMatch], lexicon: CueLexicon) -> dict[str, float]:
+    """A pseudo-concept for an attack on an armed actor (by its kind in the knowledge base):
+    ACLED codes fighting between armed parties a battle, whoever struck first."""
+    for cue in group:
+        if cue.concept not in _ATTACK_CONCEPTS:
+            continue
+        _, patients = arguments(facts.doc[cue.start : cue.end].root, facts, lexicon)
+        if any(m.actor.kind in _ARMED_KINDS for m in patients):
+            return {"armed_patient": 1.0}
+    return {}
 
 
 def _one_per_type(candidates: list[Candidate]) -> list[Candidate]:
