@@ -716,3 +716,29 @@ def test_what_an_attack_strains_is_not_its_target(analyse: Analyse) -> None:
 def test_a_bomb_on_soldiers_stays_remote_violence(analyse: Analyse) -> None:
     event = only_event(analyse("A roadside bomb attack targeted an army patrol near Kirkuk."))
     assert event.event_type == "Explosions/Remote violence"
+
+
+def test_a_pronoun_subject_is_the_governing_clause_s_actor(analyse: Analyse) -> None:
+    analysis = analyse(
+        "Turkey wants to guard its frontier in Syria from Kurdish fighters, whom it accuses "
+        "of ties to terrorists."
+    )
+    [accusation] = [e for e in analysis.events if e.trigger == "accuses"]
+    assert accusation.plover_type == "DISAPPROVE"
+    assert accusation.actor1 == "GOV-TR"
+    assert accusation.actor2 in ("SDF", "PKK", "KURDISH-ARMED")  # the fighters, by country
+
+
+def test_a_person_pronoun_is_not_the_country_that_speaks(analyse: Analyse) -> None:
+    analysis = analyse("Russia said he had resigned after talks with the opposition.")
+    assert all(e.actor1 != "GOV-RU" for e in analysis.events if e.trigger == "resigned")
+
+
+def test_a_relative_pronoun_object_is_the_antecedent(analyse: Analyse) -> None:
+    analysis = analyse("Hezbollah, which is supported by Iran, sent fighters to Syria.")
+    assert any(e.actor1 == "GOV-IR" and e.actor2 == "HEZBOLLAH" for e in analysis.events)
+
+
+def test_an_act_under_a_condition_is_no_event(analyse: Analyse) -> None:
+    analysis = analyse("Iran said it would send more advisers to Damascus if asked.")
+    assert [e.trigger for e in analysis.events if e.plover_type == "REQUEST"] == []

@@ -133,3 +133,9 @@ def test_israel_strikes_hezbollah_in_lebanon(seeds: list[Analysis]) -> None:
     # "Iran is also stretched thin by Israeli attacks targeting Hezbollah in Lebanon"
     found = [e for e in events(seeds, type="Armed clash", location="Lebanon")]
     assert any(e.actor1 == "MIL-IL" and e.actor2 == "HEZBOLLAH" for e in found)
+
+
+def test_turkey_accuses_the_kurdish_militias(seeds: list[Analysis]) -> None:
+    # "secure its border from Kurdish militias, whom it accuses of links to the PKK"
+    found = events(seeds, plover="DISAPPROVE", actor1="GOV-TR")
+    assert any(e.actor2 == "SDF" and e.trigger == "accuses" for e in found)

@@ -43,6 +43,7 @@ _NEAR_WORDS = frozenset(
     }
 )
 _NEGATING_DETS = frozenset({"no"})
+_CONDITIONAL_MARKS = frozenset({"if", "unless"})
 # Parties to a fight: a claim they make is a 'claimed' status; others only report.
 # Actor kinds that bear arms: an attack on one of them is a battle.
 _ARMED_KINDS = frozenset({"state_forces", "armed_group", "militia"})
@@ -208,10 +209,13 @@ def _armed_patient(facts: DocFacts, group: list[CueMatch], lexicon: CueLexicon) 
 
 
 def _one_per_type(candidates: list[Candidate]) -> list[Candidate]:
-    """Clauses of one sentence that tell the same kind of act by the same actor are one event."""
-    best: dict[tuple[str, str | None], Candidate] = {}
+    """Clauses of one sentence that tell the same kind of act by the same actor are one event,
+    unless a material act is put in different places ("entered Hama ... after they seized
+    Aleppo"); what one party says in two clauses stays one statement."""
+    best: dict[tuple[str, str | None, int | None], Candidate] = {}
     for cand in candidates:
-        key = (cand.event_type.label, cand.event.actor1)
+        where = cand.event.location if cand.event.event_type is not None else None
+        key = (cand.event_type.label, cand.event.actor1, where.geonameid if where else None)
         if key not in best or cand.score > best[key].score:
             best[key] = cand
     kept = {id(c) for c in best.values()}
@@ -293,6 +297,8 @@ def _build_event(
         negated_plover = event_type.negated_plover  # "will not accept refugees": a refusal
     if event_type.acled is None and event_type.plover is None:
         return None  # a flood or a crash: typed only so that it is not coded as an attack
+    if any(c.dep_ == "mark" and c.lower_ in _CONDITIONAL_MARKS for c in anchor.children):
+        return None  # "will provide advisers if asked": a condition, not an act
     document = facts.document
     agents, patients = arguments(anchor, facts, lexicon)
     for cue in group:  # pooled triggers of one clause share their arguments
