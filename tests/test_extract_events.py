@@ -742,3 +742,15 @@ def test_a_relative_pronoun_object_is_the_antecedent(analyse: Analyse) -> None:
 def test_an_act_under_a_condition_is_no_event(analyse: Analyse) -> None:
     analysis = analyse("Iran said it would send more advisers to Damascus if asked.")
     assert [e.trigger for e in analysis.events if e.plover_type == "REQUEST"] == []
+
+
+def test_a_verb_of_the_clause_anchors_the_act_before_a_noun_it_talks_about(
+    analyse: Analyse,
+) -> None:
+    analysis = analyse(
+        "The president stressed the value of his partners' support, with both China and Iran "
+        "expressing concern over the loss of ground."
+    )
+    [act] = analysis.events
+    assert act.plover_type == "DISAPPROVE"
+    assert act.actor1 == "GOV-CN"

@@ -139,3 +139,10 @@ def test_turkey_accuses_the_kurdish_militias(seeds: list[Analysis]) -> None:
     # "secure its border from Kurdish militias, whom it accuses of links to the PKK"
     found = events(seeds, plover="DISAPPROVE", actor1="GOV-TR")
     assert any(e.actor2 == "SDF" and e.trigger == "accuses" for e in found)
+
+
+def test_russia_and_iran_express_concern(seeds: list[Analysis]) -> None:
+    # "Assad has emphasized the importance of his allies' support, with both Russia and Iran
+    # expressing concern over the loss of key territory"
+    assert events(seeds, plover="DISAPPROVE", actor1=("GOV-RU", "GOV-IR"))
+    assert not events(seeds, plover="SUPPORT", actor1="GOV-RU")

@@ -261,11 +261,25 @@ def _best_type(
 
 
 def _anchor(group: list[CueMatch], event_type: EventType, doc) -> Token:
-    """The trigger token that names the chosen type best: its own concept first."""
+    """The trigger token that names the chosen type best: its own concept first, then a verb
+    ("stressed his allies' *support*, with Russia *expressing concern*": the verb is the act,
+    the noun what is talked about)."""
     wanted = set(event_type.requires) | set(event_type.weights)
+    roots = [doc[c.start : c.end].root for c in group]
+    verbs = [t for t in roots if t.pos_ == "VERB"]
+
+    def mere_noun(token: Token) -> bool:
+        # A noun that governs the verb is the act ("demands that the government *grant*").
+        return token.pos_ == "NOUN" and any(not token.is_ancestor(v) for v in verbs)
+
     ranked = sorted(
         group,
-        key=lambda c: (c.concept not in event_type.requires, c.concept not in wanted, c.start),
+        key=lambda c: (
+            c.concept not in event_type.requires,
+            c.concept not in wanted,
+            mere_noun(doc[c.start : c.end].root),
+            c.start,
+        ),
     )
     cue = ranked[0]
     span = doc[cue.start : cue.end]
