@@ -340,11 +340,6 @@ def test_a_recalled_event_is_background_with_its_year(analyse: Analyse) -> None:
     assert event.sub_event_type == "Air/drone strike"
 
 
-@pytest.mark.xfail(
-    reason="the location is the actor's country (Russia, from 'Russia launched') instead of "
-    "'in Syria', where the strikes fell",
-    strict=True,
-)
 def test_a_recalled_event_is_located_where_it_happened(analyse: Analyse) -> None:
     event = only_event(analyse("Russia launched airstrikes in Syria in 2015."))
     assert event.location is not None and event.location.country == "SY"
@@ -754,3 +749,25 @@ def test_a_verb_of_the_clause_anchors_the_act_before_a_noun_it_talks_about(
     [act] = analysis.events
     assert act.plover_type == "DISAPPROVE"
     assert act.actor1 == "GOV-CN"
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("Israel attacked Hezbollah on Monday.", "IL"),
+        ("Egypt asked Qatar for help on Monday.", "QA"),
+    ],
+)
+def test_a_party_to_the_act_is_not_its_place(analyse: Analyse, text: str, country: str) -> None:
+    event = only_event(analyse(text))
+    assert event.location is None or event.location.country != country
+
+
+def test_a_country_entered_is_the_place(analyse: Analyse) -> None:
+    event = only_event(analyse("Iraqi militias entered Syria on Monday."))
+    assert event.location is not None and event.location.country == "SY"
+
+
+def test_whom_a_request_is_made_of_follows_from(analyse: Analyse) -> None:
+    event = only_event(analyse("Egypt sought support from the United Nations on Monday."))
+    assert (event.plover_type, event.actor1, event.actor2) == ("REQUEST", "GOV-EG", "UN")

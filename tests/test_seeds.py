@@ -146,3 +146,5 @@ def test_russia_and_iran_express_concern(seeds: list[Analysis]) -> None:
     # expressing concern over the loss of key territory"
     assert events(seeds, plover="DISAPPROVE", actor1=("GOV-RU", "GOV-IR"))
     assert not events(seeds, plover="SUPPORT", actor1="GOV-RU")
+    # The countries that speak are not where the concern is expressed.
+    assert not events(seeds, plover="DISAPPROVE", location=("Russia", "Iran"))

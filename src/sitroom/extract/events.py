@@ -339,7 +339,12 @@ def _build_event(
         event_date, precision = published, "week" if published else "unknown"
         date_note = "date: publication date (no date in the sentence)" if published else ""
     status, claimed_by = act_status(anchor, sent, facts, lexicon, date_hit)
-    location = _location(facts, anchor, sent, clause, group)
+    # Who acts is not where ("Israel struck Hezbollah" is not in Israel); in what one party
+    # says about another (a type that governs what it is about) the other is not where either
+    # ("expressed concern over Syria"). A country entered or visited is.
+    parties = agents + patients if event_type.governs else agents
+    named = {i for m in parties for i in range(m.start, m.end)}
+    location = _location(facts, anchor, sent, clause, group, named)
     fatalities, fatalities_text = _fatalities(facts, anchor, sent, event_type, clause, others)
     plover = _plover(event_type, anchor, group, secondaries, lexicon)
     acled = event_type.acled
@@ -493,7 +498,12 @@ _ONWARD_CONCEPTS = frozenset({"advance"})
 
 
 def _location(
-    facts: DocFacts, anchor: Token, sent: Span, clause: set[int], group: list[CueMatch]
+    facts: DocFacts,
+    anchor: Token,
+    sent: Span,
+    clause: set[int],
+    group: list[CueMatch],
+    parties: set[int],
 ) -> Location | None:
     """The most specific resolved place in the trigger's clause, else in its sentence."""
     doc = facts.doc
@@ -525,6 +535,7 @@ def _location(
         and not _modifier(doc, h)
         and not _agent(doc, h)
         and h.start not in elsewhere
+        and h.start not in parties
     ]
     if not hits:
         return None
