@@ -771,3 +771,11 @@ def test_a_country_entered_is_the_place(analyse: Analyse) -> None:
 def test_whom_a_request_is_made_of_follows_from(analyse: Analyse) -> None:
     event = only_event(analyse("Egypt sought support from the United Nations on Monday."))
     assert (event.plover_type, event.actor1, event.actor2) == ("REQUEST", "GOV-EG", "UN")
+
+
+def test_a_title_case_headline_reads_its_verbs(analyse: Analyse) -> None:
+    analysis = analyse("Egypt’s Sisi Seeks Help from Qatar and Oman as Militants Close In")
+    [request] = [e for e in analysis.events if e.plover_type == "REQUEST"]
+    assert request.actor1 in ("GOV-EG", "PER-ABDEL-FATTAH-EL-SISI")
+    # The countries asked are not where the request is made.
+    assert request.location is None or request.location.country not in ("QA", "OM")

@@ -148,3 +148,10 @@ def test_russia_and_iran_express_concern(seeds: list[Analysis]) -> None:
     assert not events(seeds, plover="SUPPORT", actor1="GOV-RU")
     # The countries that speak are not where the concern is expressed.
     assert not events(seeds, plover="DISAPPROVE", location=("Russia", "Iran"))
+
+
+def test_the_headline_is_assad_s_request(seeds: list[Analysis]) -> None:
+    # "Syria's Assad Seeks Support from Russia and Iran as Rebels Close In"
+    headline = [e for a in seeds for e in a.events if "Assad Seeks" in e.evidence[0].quote]
+    assert headline and all(e.plover_type == "REQUEST" for e in headline)
+    assert all(e.location is None or e.location.name != "Russia" for e in headline)

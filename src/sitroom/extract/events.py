@@ -6,14 +6,14 @@ concepts around them wins (ACLED's precedence breaks ties), so one incident gets
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
-from sitroom.extract.arguments import arguments, mentions_for
+from sitroom.extract.arguments import arguments
 from sitroom.extract.facts import DateHit, DocFacts, PlaceHit
+from sitroom.extract.status import act_status, governed_by
 from sitroom.ids import content_id
 from sitroom.lexicon import CueLexicon, CueMatch, EventType
 from sitroom.records import Event, Evidence, Location
@@ -44,13 +44,11 @@ _NEAR_WORDS = frozenset(
 )
 _NEGATING_DETS = frozenset({"no"})
 _CONDITIONAL_MARKS = frozenset({"if", "unless"})
-# Parties to a fight: a claim they make is a 'claimed' status; others only report.
 # Actor kinds that bear arms: an attack on one of them is a battle.
 _ARMED_KINDS = frozenset({"state_forces", "armed_group", "militia"})
 _ATTACK_CONCEPTS = frozenset({"attack"})
 # Weapons that make an attack remote violence whoever it hits (ACLED), anywhere in the sentence.
 _REMOTE_CONCEPTS = frozenset({"air", "artillery", "explosive", "suicide", "grenade", "chemical"})
-_PARTY_KINDS = frozenset({"state", "state_forces", "armed_group", "militia", "political", "person"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,7 +303,7 @@ def _build_event(
         child.dep_ == "neg" or (child.dep_ == "det" and child.lower_ in _NEGATING_DETS)
         for child in anchor.children
     )
-    if negated and not _governed_by(anchor, lexicon.status_cues.get("denied", frozenset())):
+    if negated and not governed_by(anchor, lexicon.status_cues.get("denied", frozenset())):
         if event_type.negated_plover is None:
             return None  # "no clashes were reported": not an event
         negated_plover = event_type.negated_plover  # "will not accept refugees": a refusal
@@ -344,6 +342,22 @@ def _build_event(
     # ("expressed concern over Syria"). A country entered or visited is.
     parties = agents + patients if event_type.governs else agents
     named = {i for m in parties for i in range(m.start, m.end)}
+    if event_type.governs:
+        # "seeks support from Russia": a country is whom it is asked of, not where ("evacuate
+        # civilians from Tal Rifaat" keeps its town).
+        asked = {
+            t.i
+            for prep in anchor.children
+            if prep.dep_ == "prep" and prep.lower_ == "from"
+            for t in prep.subtree
+        }
+        named |= {
+            h.start
+            for h in facts.places_in(sent.start, sent.end)
+            if h.start in asked
+            and h.mention.place is not None
+            and h.mention.place.feature == "country"
+        }
     location = _location(facts, anchor, sent, clause, group, named)
     fatalities, fatalities_text = _fatalities(facts, anchor, sent, event_type, clause, others)
     plover = _plover(event_type, anchor, group, secondaries, lexicon)
@@ -427,70 +441,6 @@ def _describes_other(token: Token, anchor: Token) -> bool:
         if ancestor.dep_ in ("relcl", "acl"):
             return not (ancestor.left_edge.i <= anchor.i <= ancestor.right_edge.i)
     return False
-
-
-def _governed_by(token: Token, lemmas: frozenset[str]) -> bool:
-    for ancestor in [token, *token.ancestors]:
-        if ancestor.lemma_.lower() in lemmas or ancestor.lower_ in lemmas:
-            return True
-    return False
-
-
-def act_status(
-    anchor: Token, sent: Span, facts: DocFacts, lexicon: CueLexicon, date_hit: DateHit | None
-) -> tuple[str, str | None]:
-    """The status of the act at ``anchor`` (one of EVENT_STATUSES) and who claims it, if anyone."""
-    cues = lexicon.status_cues
-    published = facts.document.published
-    if date_hit is not None and date_hit.background:
-        return "background", None
-    if (
-        published is not None
-        and date_hit is not None
-        and date_hit.date is not None
-        and (published - date_hit.date > dt.timedelta(days=365))
-    ):
-        return "background", None
-    # An opening "since" or "historically" marks background unless the sentence's own date is
-    # known to be recent: "Since this morning we hear clashes" is today's news.
-    recent = published is not None and date_hit is not None and date_hit.date is not None
-    if not recent and any(t.lower_ in cues.get("background", ()) for t in sent[:4]):
-        return "background", None
-    claimant = _claimant(anchor, sent, facts, cues.get("claim_verbs", frozenset()))
-    if _governed_by(anchor, cues.get("denied", frozenset())):
-        return "denied", claimant.id if claimant else None
-    planned = cues.get("planned", frozenset())
-    for token in [anchor, *anchor.ancestors]:
-        if any(c.dep_ == "aux" and c.lower_ in planned for c in token.children):
-            return "planned", claimant.id if claimant else None
-        if token.i != anchor.i and token.lemma_.lower() in planned:
-            return "planned", claimant.id if claimant else None
-        if token.dep_ in ("ROOT",):
-            break
-    if claimant is not None:
-        return ("claimed" if claimant.kind in _PARTY_KINDS else "reported"), claimant.id
-    return "reported", None
-
-
-def _claimant(anchor: Token, sent: Span, facts: DocFacts, claim_verbs: frozenset[str]):
-    """The actor a report attributes the event to: "the army said", "according to HTS"."""
-    for ancestor in anchor.ancestors:
-        if ancestor.lemma_.lower() in claim_verbs:
-            subjects = [c for c in ancestor.children if c.dep_ in ("nsubj", "nsubjpass")]
-            found = mentions_for(subjects, facts)
-            if found:
-                return found[0].actor
-    for token in sent:
-        if (
-            token.lower_ == "according"
-            and token.i + 1 < len(sent.doc)
-            and sent.doc[token.i + 1].lower_ == "to"
-        ):
-            prep = sent.doc[token.i + 1]
-            found = mentions_for([c for c in prep.children if c.dep_ == "pobj"], facts)
-            if found:
-                return found[0].actor
-    return None
 
 
 # An advance heads for another place: its places are where the actor goes next.
