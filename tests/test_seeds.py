@@ -141,3 +141,31 @@ def test_the_seeds_corroborate_iran_s_militias_through_iraq(seed_ledger: Ledger)
     assert sent
     assert sent[0].claim("location").verdict == "corroborated"  # type: ignore[union-attr]
     assert sent[0].claim("actor1").verdict == "corroborated"  # type: ignore[union-attr]
+
+
+def test_israel_strikes_hezbollah_in_lebanon(seeds: list[Analysis]) -> None:
+    # "Iran is also stretched thin by Israeli attacks targeting Hezbollah in Lebanon"
+    found = [e for e in events(seeds, type="Armed clash", location="Lebanon")]
+    assert any(e.actor1 == "MIL-IL" and e.actor2 == "HEZBOLLAH" for e in found)
+
+
+def test_turkey_accuses_the_kurdish_militias(seeds: list[Analysis]) -> None:
+    # "secure its border from Kurdish militias, whom it accuses of links to the PKK"
+    found = events(seeds, plover="DISAPPROVE", actor1="GOV-TR")
+    assert any(e.actor2 == "SDF" and e.trigger == "accuses" for e in found)
+
+
+def test_russia_and_iran_express_concern(seeds: list[Analysis]) -> None:
+    # "Assad has emphasized the importance of his allies' support, with both Russia and Iran
+    # expressing concern over the loss of key territory"
+    assert events(seeds, plover="DISAPPROVE", actor1=("GOV-RU", "GOV-IR"))
+    assert not events(seeds, plover="SUPPORT", actor1="GOV-RU")
+    # The countries that speak are not where the concern is expressed.
+    assert not events(seeds, plover="DISAPPROVE", location=("Russia", "Iran"))
+
+
+def test_the_headline_is_assad_s_request(seeds: list[Analysis]) -> None:
+    # "Syria's Assad Seeks Support from Russia and Iran as Rebels Close In"
+    headline = [e for a in seeds for e in a.events if "Assad Seeks" in e.evidence[0].quote]
+    assert headline and all(e.plover_type == "REQUEST" for e in headline)
+    assert all(e.location is None or e.location.name != "Russia" for e in headline)

@@ -207,7 +207,7 @@ class CueLexicon:
         """Every cue occurrence in the doc; overlapping cues of different concepts all count,
         except a word inside a longer trigger phrase ("open fire" is no accidental fire)."""
         lowers = [t.lower_ for t in doc]
-        lemmas = [t.lemma_.lower() for t in doc]
+        lemmas = _headline_lemmas(doc) if isinstance(doc, Doc) else [t.lemma_.lower() for t in doc]
         tags = [getattr(t, "pos_", "") for t in doc]
         found: list[CueMatch] = []
         n = len(lowers)
@@ -293,6 +293,22 @@ class CueLexicon:
 # person's or a people's name (the small model tags many towns ORG, so ORG counts too).
 PLACE_OBJECT = "@place"
 _NOT_PLACE_ENTS = frozenset({"PERSON", "NORP", "DATE", "TIME", "CARDINAL", "MONEY", "PERCENT"})
+
+
+def _headline_lemmas(doc: Doc) -> list[str]:
+    """Lowercase lemmas; in a title-case headline the tagger reads every capitalised word as a
+    name and leaves it unlemmatised ("Assad Seeks Support"), so a plural or third-person "-s"
+    of such a word is dropped."""
+    lemmas = [t.lemma_.lower() for t in doc]
+    for sent in doc.sents:
+        words = [t for t in sent if t.is_alpha and len(t) > 3]
+        if len(words) < 4 or sum(t.is_title for t in words) < 0.6 * len(words):
+            continue
+        for t in words:
+            unread = t.pos_ == "PROPN" and t.lemma_ == t.text and not t.ent_type_
+            if unread and t.lower_.endswith("s") and not t.lower_.endswith("ss"):
+                lemmas[t.i] = t.lower_[:-1]
+    return lemmas
 
 
 def _names(token: Any, words: frozenset[str]) -> bool:

@@ -14,6 +14,9 @@ _PATIENT_PREPS = frozenset({"against", "on", "upon", "targeting", "at"})
 # else ("Carter responded *to* the bombing", "*after* the explosion, the minister sent ..."):
 # that verb's subject is not the event's agent.
 _BYSTANDER_PREPS = frozenset({"to", "after", "before", "since", "about", "over", "despite", "amid"})
+# Subject pronouns that may stand for an actor named earlier in the same sentence, with
+# whether they stand for a person ("Russia said *he* had stepped down" is not Russia).
+_SUBJECT_PRONOUNS = {"it": False, "they": False, "he": True, "she": True}
 # Prepositions that name both sides of a fight at once.
 _BETWEEN_PREPS = frozenset({"between"})
 
@@ -53,6 +56,10 @@ def arguments(
         elif (
             anchor.dep_ == "pobj"
             and anchor.head.lower_ not in _BYSTANDER_PREPS
+            # "Iran is stretched thin by attacks on X": a passive verb that names no event is
+            # what the event caused, and its subject is not whom it targets ("killed by a
+            # bomb" is the same act).
+            and (anchor.head.dep_ != "agent" or _names_event(anchor.head.head, facts))
             and anchor.head.head.pos_ in ("VERB", "AUX", "NOUN")
         ):
             verb = anchor.head.head
@@ -68,8 +75,30 @@ def arguments(
     # A side named by "between" is not also an agent through its conjunct ("A and B").
     sides = mentions_for([t for t in patient_tokens if t.dep_ == "conj"], facts)
     agents = [m for m in mentions_for(agent_tokens, facts) if m not in sides]
+    pronouns = [t for t in agent_tokens if t.lower_ in _SUBJECT_PRONOUNS]
+    if not agents and pronouns:
+        agents = [m for m in _antecedent(pronouns[0], facts) if m not in sides]
     patients = [m for m in mentions_for(patient_tokens, facts) if m not in agents]
     return agents, patients
+
+
+def _antecedent(pronoun: Token, facts: DocFacts) -> list[ActorMention]:
+    """The actor a subject pronoun stands for within its sentence: the subject of the nearest
+    governing clause that names one ("Turkey seeks to secure its border from militias, whom *it*
+    accuses ...")."""
+    for ancestor in pronoun.head.ancestors:
+        subjects = [
+            c for c in ancestor.children if c.dep_ in ("nsubj", "nsubjpass") and c.i != pronoun.i
+        ]
+        person = _SUBJECT_PRONOUNS[pronoun.lower_]
+        found = [m for m in mentions_for(subjects, facts) if (m.actor.kind == "person") == person]
+        if found:
+            return found
+    return []
+
+
+def _names_event(token: Token, facts: DocFacts) -> bool:
+    return any(c.start <= token.i < c.end and c.role != "context" for c in facts.cues)
 
 
 def _sides(prep: Token, agents: list[Token], patients: list[Token]) -> None:
@@ -125,6 +154,9 @@ def _subject_and_objects(
         elif child.dep_ == "agent":
             agents.extend(c for c in child.children if c.dep_ == "pobj")
             subject_found = True
+        elif child.dep_ in ("dobj", "nsubjpass", "dative") and child.tag_ in ("WDT", "WP"):
+            if verb.dep_ == "relcl":  # "militias, whom it accuses": the antecedent is acted on
+                patients.append(verb.head)
         elif child.dep_ in ("dobj", "nsubjpass", "dative"):
             patients.append(child)
         elif child.dep_ == "prep" and child.lower_ in with_agent:

@@ -13,8 +13,9 @@ import re
 
 from spacy.tokens import Token
 
-from sitroom.extract.events import Candidate, act_status
+from sitroom.extract.events import Candidate
 from sitroom.extract.facts import DocFacts, PlaceHit
+from sitroom.extract.status import act_status
 from sitroom.lexicon import CueLexicon
 from sitroom.records import DATE_PRECISIONS, ControlClaim, Evidence, Location
 

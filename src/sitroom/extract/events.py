@@ -6,14 +6,14 @@ concepts around them wins (ACLED's precedence breaks ties), so one incident gets
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, replace
 
 from spacy.tokens import Span, Token
 
-from sitroom.extract.arguments import arguments, mentions_for
+from sitroom.extract.arguments import arguments
 from sitroom.extract.facts import DateHit, DocFacts, PlaceHit
+from sitroom.extract.status import act_status, governed_by
 from sitroom.ids import content_id
 from sitroom.lexicon import CueLexicon, CueMatch, EventType
 from sitroom.records import Event, Evidence, Location
@@ -43,8 +43,12 @@ _NEAR_WORDS = frozenset(
     }
 )
 _NEGATING_DETS = frozenset({"no"})
-# Parties to a fight: a claim they make is a 'claimed' status; others only report.
-_PARTY_KINDS = frozenset({"state", "state_forces", "armed_group", "militia", "political", "person"})
+_CONDITIONAL_MARKS = frozenset({"if", "unless"})
+# Actor kinds that bear arms: an attack on one of them is a battle.
+_ARMED_KINDS = frozenset({"state_forces", "armed_group", "militia"})
+_ATTACK_CONCEPTS = frozenset({"attack"})
+# Weapons that make an attack remote violence whoever it hits (ACLED), anywhere in the sentence.
+_REMOTE_CONCEPTS = frozenset({"air", "artillery", "explosive", "suicide", "grenade", "chemical"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +163,8 @@ def _sentence_events(
                 factor = 1.0
             present[cue.concept] = max(present.get(cue.concept, 0.0), factor)
         present.update(_scene(facts, sent, clause))
+        if not sentence_concepts & _REMOTE_CONCEPTS:
+            present.update(_armed_patient(facts, group, lexicon))
         # A type must be named by one of this clause's own triggers, not only coloured by
         # context words or by a trigger that anchors a clause of its own.
         anchored = {c.concept for c in group}
@@ -230,11 +236,26 @@ def _scene(facts: DocFacts, sent: Span, clause: set[int]) -> dict[str, float]:
     return {"scene_country": 1.0}
 
 
+def _armed_patient(facts: DocFacts, group: list[CueMatch], lexicon: CueLexicon) -> dict[str, float]:
+    """A pseudo-concept for an attack on an armed actor (by its kind in the knowledge base):
+    ACLED codes fighting between armed parties a battle, whoever struck first."""
+    for cue in group:
+        if cue.concept not in _ATTACK_CONCEPTS:
+            continue
+        _, patients = arguments(facts.doc[cue.start : cue.end].root, facts, lexicon)
+        if any(m.actor.kind in _ARMED_KINDS for m in patients):
+            return {"armed_patient": 1.0}
+    return {}
+
+
 def _one_per_type(candidates: list[Candidate]) -> list[Candidate]:
-    """Clauses of one sentence that tell the same kind of act by the same actor are one event."""
-    best: dict[tuple[str, str | None], Candidate] = {}
+    """Clauses of one sentence that tell the same kind of act by the same actor are one event,
+    unless a material act is put in different places ("entered Hama ... after they seized
+    Aleppo"); what one party says in two clauses stays one statement."""
+    best: dict[tuple[str, str | None, int | None], Candidate] = {}
     for cand in candidates:
-        key = (cand.event_type.label, cand.event.actor1)
+        where = cand.event.location if cand.event.event_type is not None else None
+        key = (cand.event_type.label, cand.event.actor1, where.geonameid if where else None)
         if key not in best or cand.score > best[key].score:
             best[key] = cand
     kept = {id(c) for c in best.values()}
@@ -280,11 +301,25 @@ def _best_type(
 
 
 def _anchor(group: list[CueMatch], event_type: EventType, doc) -> Token:
-    """The trigger token that names the chosen type best: its own concept first."""
+    """The trigger token that names the chosen type best: its own concept first, then a verb
+    ("stressed his allies' *support*, with Russia *expressing concern*": the verb is the act,
+    the noun what is talked about)."""
     wanted = set(event_type.requires) | set(event_type.weights)
+    roots = [doc[c.start : c.end].root for c in group]
+    verbs = [t for t in roots if t.pos_ == "VERB"]
+
+    def mere_noun(token: Token) -> bool:
+        # A noun that governs the verb is the act ("demands that the government *grant*").
+        return token.pos_ == "NOUN" and any(not token.is_ancestor(v) for v in verbs)
+
     ranked = sorted(
         group,
-        key=lambda c: (c.concept not in event_type.requires, c.concept not in wanted, c.start),
+        key=lambda c: (
+            c.concept not in event_type.requires,
+            c.concept not in wanted,
+            mere_noun(doc[c.start : c.end].root),
+            c.start,
+        ),
     )
     cue = ranked[0]
     span = doc[cue.start : cue.end]
@@ -310,12 +345,14 @@ def _build_event(
         child.dep_ == "neg" or (child.dep_ == "det" and child.lower_ in _NEGATING_DETS)
         for child in anchor.children
     )
-    if negated and not _governed_by(anchor, lexicon.status_cues.get("denied", frozenset())):
+    if negated and not governed_by(anchor, lexicon.status_cues.get("denied", frozenset())):
         if event_type.negated_plover is None:
             return None  # "no clashes were reported": not an event
         negated_plover = event_type.negated_plover  # "will not accept refugees": a refusal
     if event_type.acled is None and event_type.plover is None:
         return None  # a flood or a crash: typed only so that it is not coded as an attack
+    if any(c.dep_ == "mark" and c.lower_ in _CONDITIONAL_MARKS for c in anchor.children):
+        return None  # "will provide advisers if asked": a condition, not an act
     document = facts.document
     agents, patients = arguments(anchor, facts, lexicon)
     for cue in group:  # pooled triggers of one clause share their arguments
@@ -342,7 +379,28 @@ def _build_event(
         event_date, precision = published, "week" if published else "unknown"
         date_note = "date: publication date (no date in the sentence)" if published else ""
     status, claimed_by = act_status(anchor, sent, facts, lexicon, date_hit)
-    location = _location(facts, anchor, sent, clause, group)
+    # Who acts is not where ("Israel struck Hezbollah" is not in Israel); in what one party
+    # says about another (a type that governs what it is about) the other is not where either
+    # ("expressed concern over Syria"). A country entered or visited is.
+    parties = agents + patients if event_type.governs else agents
+    named = {i for m in parties for i in range(m.start, m.end)}
+    if event_type.governs:
+        # "seeks support from Russia": a country is whom it is asked of, not where ("evacuate
+        # civilians from Tal Rifaat" keeps its town).
+        asked = {
+            t.i
+            for prep in anchor.children
+            if prep.dep_ == "prep" and prep.lower_ == "from"
+            for t in prep.subtree
+        }
+        named |= {
+            h.start
+            for h in facts.places_in(sent.start, sent.end)
+            if h.start in asked
+            and h.mention.place is not None
+            and h.mention.place.feature == "country"
+        }
+    location = _location(facts, anchor, sent, clause, group, named)
     fatalities, fatalities_text = _fatalities(facts, anchor, sent, event_type, clause, others)
     plover = _plover(event_type, anchor, group, secondaries, lexicon)
     acled = event_type.acled
@@ -427,76 +485,17 @@ def _describes_other(token: Token, anchor: Token) -> bool:
     return False
 
 
-def _governed_by(token: Token, lemmas: frozenset[str]) -> bool:
-    for ancestor in [token, *token.ancestors]:
-        if ancestor.lemma_.lower() in lemmas or ancestor.lower_ in lemmas:
-            return True
-    return False
-
-
-def act_status(
-    anchor: Token, sent: Span, facts: DocFacts, lexicon: CueLexicon, date_hit: DateHit | None
-) -> tuple[str, str | None]:
-    """The status of the act at ``anchor`` (one of EVENT_STATUSES) and who claims it, if anyone."""
-    cues = lexicon.status_cues
-    published = facts.document.published
-    if date_hit is not None and date_hit.background:
-        return "background", None
-    if (
-        published is not None
-        and date_hit is not None
-        and date_hit.date is not None
-        and (published - date_hit.date > dt.timedelta(days=365))
-    ):
-        return "background", None
-    # An opening "since" or "historically" marks background unless the sentence's own date is
-    # known to be recent: "Since this morning we hear clashes" is today's news.
-    recent = published is not None and date_hit is not None and date_hit.date is not None
-    if not recent and any(t.lower_ in cues.get("background", ()) for t in sent[:4]):
-        return "background", None
-    claimant = _claimant(anchor, sent, facts, cues.get("claim_verbs", frozenset()))
-    if _governed_by(anchor, cues.get("denied", frozenset())):
-        return "denied", claimant.id if claimant else None
-    planned = cues.get("planned", frozenset())
-    for token in [anchor, *anchor.ancestors]:
-        if any(c.dep_ == "aux" and c.lower_ in planned for c in token.children):
-            return "planned", claimant.id if claimant else None
-        if token.i != anchor.i and token.lemma_.lower() in planned:
-            return "planned", claimant.id if claimant else None
-        if token.dep_ in ("ROOT",):
-            break
-    if claimant is not None:
-        return ("claimed" if claimant.kind in _PARTY_KINDS else "reported"), claimant.id
-    return "reported", None
-
-
-def _claimant(anchor: Token, sent: Span, facts: DocFacts, claim_verbs: frozenset[str]):
-    """The actor a report attributes the event to: "the army said", "according to HTS"."""
-    for ancestor in anchor.ancestors:
-        if ancestor.lemma_.lower() in claim_verbs:
-            subjects = [c for c in ancestor.children if c.dep_ in ("nsubj", "nsubjpass")]
-            found = mentions_for(subjects, facts)
-            if found:
-                return found[0].actor
-    for token in sent:
-        if (
-            token.lower_ == "according"
-            and token.i + 1 < len(sent.doc)
-            and sent.doc[token.i + 1].lower_ == "to"
-        ):
-            prep = sent.doc[token.i + 1]
-            found = mentions_for([c for c in prep.children if c.dep_ == "pobj"], facts)
-            if found:
-                return found[0].actor
-    return None
-
-
 # An advance heads for another place: its places are where the actor goes next.
 _ONWARD_CONCEPTS = frozenset({"advance"})
 
 
 def _location(
-    facts: DocFacts, anchor: Token, sent: Span, clause: set[int], group: list[CueMatch]
+    facts: DocFacts,
+    anchor: Token,
+    sent: Span,
+    clause: set[int],
+    group: list[CueMatch],
+    parties: set[int],
 ) -> Location | None:
     """The most specific resolved place in the trigger's clause, else in its sentence."""
     doc = facts.doc
@@ -528,6 +527,7 @@ def _location(
         and not _modifier(doc, h)
         and not _agent(doc, h)
         and h.start not in elsewhere
+        and h.start not in parties
     ]
     if not hits:
         return None

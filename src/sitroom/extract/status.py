@@ -1,0 +1,78 @@
+"""An act's status (reported, claimed, denied, planned, background) and who claims it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from spacy.tokens import Span, Token
+
+from sitroom.extract.arguments import mentions_for
+from sitroom.extract.facts import DateHit, DocFacts
+from sitroom.lexicon import CueLexicon
+
+# Parties to a fight: a claim they make is a 'claimed' status; others only report.
+_PARTY_KINDS = frozenset({"state", "state_forces", "armed_group", "militia", "political", "person"})
+
+
+def governed_by(token: Token, lemmas: frozenset[str]) -> bool:
+    for ancestor in [token, *token.ancestors]:
+        if ancestor.lemma_.lower() in lemmas or ancestor.lower_ in lemmas:
+            return True
+    return False
+
+
+def act_status(
+    anchor: Token, sent: Span, facts: DocFacts, lexicon: CueLexicon, date_hit: DateHit | None
+) -> tuple[str, str | None]:
+    """The status of the act at ``anchor`` (one of EVENT_STATUSES) and who claims it, if anyone."""
+    cues = lexicon.status_cues
+    published = facts.document.published
+    if date_hit is not None and date_hit.background:
+        return "background", None
+    if (
+        published is not None
+        and date_hit is not None
+        and date_hit.date is not None
+        and (published - date_hit.date > dt.timedelta(days=365))
+    ):
+        return "background", None
+    # An opening "since" or "historically" marks background unless the sentence's own date is
+    # known to be recent: "Since this morning we hear clashes" is today's news.
+    recent = published is not None and date_hit is not None and date_hit.date is not None
+    if not recent and any(t.lower_ in cues.get("background", ()) for t in sent[:4]):
+        return "background", None
+    claimant = _claimant(anchor, sent, facts, cues.get("claim_verbs", frozenset()))
+    if governed_by(anchor, cues.get("denied", frozenset())):
+        return "denied", claimant.id if claimant else None
+    planned = cues.get("planned", frozenset())
+    for token in [anchor, *anchor.ancestors]:
+        if any(c.dep_ == "aux" and c.lower_ in planned for c in token.children):
+            return "planned", claimant.id if claimant else None
+        if token.i != anchor.i and token.lemma_.lower() in planned:
+            return "planned", claimant.id if claimant else None
+        if token.dep_ in ("ROOT",):
+            break
+    if claimant is not None:
+        return ("claimed" if claimant.kind in _PARTY_KINDS else "reported"), claimant.id
+    return "reported", None
+
+
+def _claimant(anchor: Token, sent: Span, facts: DocFacts, claim_verbs: frozenset[str]):
+    """The actor a report attributes the event to: "the army said", "according to HTS"."""
+    for ancestor in anchor.ancestors:
+        if ancestor.lemma_.lower() in claim_verbs:
+            subjects = [c for c in ancestor.children if c.dep_ in ("nsubj", "nsubjpass")]
+            found = mentions_for(subjects, facts)
+            if found:
+                return found[0].actor
+    for token in sent:
+        if (
+            token.lower_ == "according"
+            and token.i + 1 < len(sent.doc)
+            and sent.doc[token.i + 1].lower_ == "to"
+        ):
+            prep = sent.doc[token.i + 1]
+            found = mentions_for([c for c in prep.children if c.dep_ == "pobj"], facts)
+            if found:
+                return found[0].actor
+    return None
