@@ -198,13 +198,7 @@ def read_bytes(
         yield from _jsonl_stream(io.BytesIO(data), source, max_chars)
         return
     try:
-        limit = _byte_limit(kind, max_chars)
-        if len(data) > limit:
-            raise _too_large(f"{len(data):,}", source, max_chars)
-        if kind == "html":
-            yield _html_document(data, source, max_chars)
-        else:
-            yield _text_document(data, source, max_chars)
+        yield _bounded_document(data, kind, source, max_chars, size=f"{len(data):,}")
     except InputError as e:
         yield e
 
@@ -214,6 +208,17 @@ def _byte_limit(kind: str, max_chars: int) -> int:
     if kind == "html":
         limit += _HTML_MARKUP_ALLOWANCE
     return limit
+
+
+def _bounded_document(
+    data: bytes, kind: str, source: str, max_chars: int, *, size: str
+) -> Document:
+    """One text or HTML report from its bytes, refused when over the limit for its kind."""
+    if len(data) > _byte_limit(kind, max_chars):
+        raise _too_large(size, source, max_chars)
+    if kind == "html":
+        return _html_document(data, source, max_chars)
+    return _text_document(data, source, max_chars)
 
 
 def _read_file(path: Path, kind: str, max_chars: int) -> Iterator[Document | InputError]:
@@ -232,12 +237,7 @@ def _read_file(path: Path, kind: str, max_chars: int) -> Iterator[Document | Inp
         with path.open("rb") as stream:
             # Bounded read: the file may have grown since it was measured.
             data = stream.read(limit + 1)
-        if len(data) > limit:
-            raise _too_large(f"over {limit:,}", source, max_chars)
-        if kind == "html":
-            yield _html_document(data, source, max_chars)
-        else:
-            yield _text_document(data, source, max_chars)
+        yield _bounded_document(data, kind, source, max_chars, size=f"over {limit:,}")
     except InputError as e:
         yield e
     except OSError as e:
