@@ -10,43 +10,19 @@ photographs the page in Debian's Chromium (through Playwright) with the Idlib ai
 from __future__ import annotations
 
 import argparse
-import socket
 import sys
 import tempfile
-import threading
 from pathlib import Path
 
 import httpx
-import uvicorn
 from playwright.sync_api import sync_playwright
 
 from sitroom.api import analyze
 from sitroom.web import create_app
+from sitroom.web.local import HEADLESS_CHROMIUM_ARGS, serve_locally
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 VIEWPORT = {"width": 1600, "height": 1000}
-
-
-def serve(db: Path) -> tuple[str, uvicorn.Server, threading.Thread]:
-    """Start the app on a free localhost port in a thread; returns its URL."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(create_app(db), log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    while not server.started and thread.is_alive():
-        thread.join(0.05)
-    return f"http://127.0.0.1:{sock.getsockname()[1]}", server, thread
 
 
 def idlib_strike(url: str) -> str:
@@ -70,25 +46,20 @@ def main() -> int:
         result = analyze([ROOT / "examples" / "reports"], db=db)
         if result.errors:
             sys.exit(f"could not analyse the example reports: {result.errors[0]}")
-        url, server, thread = serve(db)
-        try:
+        with serve_locally(create_app(db)) as url, sync_playwright() as playwright:
             event_id = idlib_strike(url)
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(
-                    executable_path=args.chromium, args=CHROMIUM_ARGS
-                )
-                page = browser.new_page(viewport=VIEWPORT)
-                page.goto(f"{url}/#event={event_id}")
-                page.wait_for_selector("body[data-ready]")
-                page.wait_for_selector('[data-testid="source-quote"]')
-                # Let the opened cluster's spiderfy animation (200 ms) settle.
-                page.wait_for_timeout(600)
-                args.out.parent.mkdir(parents=True, exist_ok=True)
-                page.screenshot(path=str(args.out))
-                browser.close()
-        finally:
-            server.should_exit = True
-            thread.join(10)
+            browser = playwright.chromium.launch(
+                executable_path=args.chromium, args=list(HEADLESS_CHROMIUM_ARGS)
+            )
+            page = browser.new_page(viewport=VIEWPORT)
+            page.goto(f"{url}/#event={event_id}")
+            page.wait_for_selector("body[data-ready]")
+            page.wait_for_selector('[data-testid="source-quote"]')
+            # Let the opened cluster's spiderfy animation (200 ms) settle.
+            page.wait_for_timeout(600)
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(args.out))
+            browser.close()
     print(f"wrote {args.out}")
     return 0
 

@@ -12,8 +12,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,25 +20,14 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-import uvicorn
 
 from sitroom.api import analyze
 from sitroom.config import Config
 from sitroom.pipeline import Resources
 from sitroom.web import create_app
+from sitroom.web.local import HEADLESS_CHROMIUM_ARGS, serve_locally
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    # Offline machines: without these Chromium keeps dialling Google's services.
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 if not CHROMIUM.exists():
     if os.environ.get("SITROOM_REQUIRE_BROWSER"):
@@ -120,30 +107,16 @@ def db(tmp_path_factory: pytest.TempPathFactory, resources: Resources) -> Path:
 @pytest.fixture(scope="module")
 def server(db: Path) -> Iterator[Server]:
     """uvicorn on a free localhost port, in a thread; stopped when the module is done."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(db), log_level="warning", lifespan="off")
-    running = uvicorn.Server(config)
-    thread = threading.Thread(target=running.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{port}"
-    with httpx.Client(base_url=url, timeout=10) as client:
-        for _ in range(200):  # up to 10 s; started within a few hundred ms here
-            if running.started:
-                break
-            thread.join(0.05)
-        assert running.started, "the server did not start"
+    with serve_locally(create_app(db)) as url, httpx.Client(base_url=url, timeout=10) as client:
         yield Server(url, client)
-    running.should_exit = True
-    thread.join(10)
-    sock.close()
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=list(HEADLESS_CHROMIUM_ARGS)
+        )
         yield chromium
         chromium.close()
 
