@@ -110,6 +110,34 @@ def test_the_place_of_an_event_noun_clause_is_not_anothers(analyse: Analyse) -> 
     assert offensive.location is None
 
 
+def test_the_city_taken_is_the_town_named_before(analyse: Analyse) -> None:
+    analysis = analyse(
+        "Rebels launched a surprise offensive on Aleppo last week. The insurgents, having "
+        "seized the city, are now advancing towards Hama."
+    )
+    seized = next(e for e in analysis.events if e.trigger == "seized")
+    assert seized.location is not None and seized.location.name == "Aleppo"
+
+
+def test_the_city_after_a_province_is_not_guessed(analyse: Analyse) -> None:
+    analysis = analyse(
+        "Rebels entered Homs on Monday. Fighting spread across Idlib province, and rebels "
+        "seized the city on Tuesday."
+    )
+    seized = next(e for e in analysis.events if e.trigger == "seized")
+    assert seized.location is None or seized.location.name != "Homs"
+
+
+def test_a_line_repeating_the_headline_tells_no_second_event(analyse: Analyse) -> None:
+    analysis = analyse(
+        "Rebels Capture Saraqib After Heavy Fighting\n\n"
+        "You are currently viewing Rebels Capture Saraqib After Heavy Fighting\n\n"
+        "Rebels captured the town of Saraqib on Tuesday."
+    )
+    quotes = [e.evidence[0].quote for e in analysis.events]
+    assert not any(q.startswith("You are currently viewing") for q in quotes), quotes
+
+
 def test_government_forces_retaking_a_town(analyse: Analyse) -> None:
     event = only_event(analyse("Government forces recaptured Palmyra from the Islamic State."))
     assert event.sub_event_type == "Government regains territory"

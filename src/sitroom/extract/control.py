@@ -9,7 +9,6 @@ names no place, "the city" or "its neighbourhoods" stand for the town named last
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from spacy.tokens import Token
 
@@ -103,9 +102,6 @@ _TOWN_PARTS = frozenset(
         "citadel",
     }
 )
-# Nouns that stand for a town named before: "remains in control of the city".
-_TOWN_NOUNS = frozenset({"city", "town", "village"})
-_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 # Statuses of an act that say nothing about who holds a place now.
 _NOT_CURRENT = frozenset({"background", "denied", "planned"})
 
@@ -269,16 +265,8 @@ def _places_governed(token: Token, facts: DocFacts) -> list[PlaceHit]:
         return hits
     for word in token.subtree:
         its = word.lower_ == "its" and word.dep_ == "poss"
-        town = (
-            word.lemma_.lower() in _TOWN_NOUNS
-            and word.pos_ == "NOUN"
-            and any(c.dep_ == "det" and c.lower_ in ("the", "this") for c in word.children)
-            and not any(facts.place_index[t.i] for t in word.subtree)
-            # "the town of Tal Rifaat" names its own town, even one the gazetteer lacks
-            and not any(c.dep_ == "prep" and c.lower_ == "of" for c in word.children)
-        )
-        if (its or town) and _reaches(word, token, facts, None):
-            antecedent = _town_before(word, facts, sentence_only=its)
+        if (its or facts.is_town_noun(word)) and _reaches(word, token, facts, None):
+            antecedent = facts.town_before(word, sentence_only=its)
             if antecedent is not None:
                 return [antecedent]
     return []
@@ -313,20 +301,3 @@ def _reaches(word: Token, anchor: Token, facts: DocFacts, own: PlaceHit | None) 
             return False
         below, current = current, current.head
     return True
-
-
-def _town_before(word: Token, facts: DocFacts, *, sentence_only: bool) -> PlaceHit | None:
-    """The town named last before ``word``: in its sentence, or else earlier in its paragraph."""
-    text = facts.doc.text
-    first = word.sent.start if sentence_only else 0
-    for hit in reversed(facts.places):
-        if hit.end > word.i or hit.start < first:
-            continue
-        place = hit.mention.place
-        if place is None or place.feature != "city":
-            continue
-        end_char = facts.doc[hit.end - 1].idx + len(facts.doc[hit.end - 1])
-        if _PARAGRAPH_BREAK.search(text, end_char, word.idx):
-            return None
-        return hit
-    return None

@@ -70,7 +70,8 @@ def extract_events(facts: DocFacts, *, lexicon: CueLexicon) -> list[Candidate]:
         for i in range(sent.start, sent.end):
             sentence_of[i] = n
     for cue in facts.cues:
-        by_sentence[sentence_of[cue.start]].append(cue)
+        if not facts.echoed(cue.start):
+            by_sentence[sentence_of[cue.start]].append(cue)
     candidates: list[Candidate] = []
     for n, cues in sorted(by_sentence.items()):
         candidates.extend(_sentence_events(facts, sentences[n], n, cues, lexicon))
@@ -529,6 +530,9 @@ def _location(
         and h.start not in elsewhere
         and h.start not in parties
     ]
+    if not any(h.start in subtree for h in hits):
+        town = _town_meant(facts, anchor)
+        hits = [town] if town is not None else hits
     if not hits:
         return None
 
@@ -553,6 +557,21 @@ def _location(
         admin1=place.admin1 if place.feature != "admin1" else place.name,
         geo_precision=precision,
     )
+
+
+def _town_meant(facts: DocFacts, anchor: Token) -> PlaceHit | None:
+    """The town that the trigger's object "the city" stands for ("having seized the city")."""
+    for word in anchor.children:
+        if word.dep_ in ("dobj", "nsubjpass"):
+            objects = [word]
+        elif word.dep_ == "prep":
+            objects = [c for c in word.children if c.dep_ == "pobj"]
+        else:
+            continue
+        for obj in objects:
+            if facts.is_town_noun(obj):
+                return facts.town_before(obj, sentence_only=False)
+    return None
 
 
 def _agent(doc, hit: PlaceHit) -> bool:

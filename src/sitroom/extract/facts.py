@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
@@ -60,8 +61,10 @@ class DocFacts:
     country: str | None
     actor_index: list[ActorMention | None] = field(default_factory=list)
     place_index: list[PlaceHit | None] = field(default_factory=list)
+    echoes: list[tuple[int, int]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        self.echoes = echoed_lines(self.doc.text)
         self.actor_index = [None] * len(self.doc)
         for mention in self.actors:
             for i in range(mention.start, mention.end):
@@ -80,6 +83,73 @@ class DocFacts:
                 seen.setdefault(mention.start, mention)
         return [seen[k] for k in sorted(seen)]
 
+    def echoed(self, token_i: int) -> bool:
+        """Whether the token lies on a line that repeats an earlier one (see ``echoed_lines``)."""
+        idx = self.doc[token_i].idx
+        return any(start <= idx < end for start, end in self.echoes)
+
+    def is_town_noun(self, word: Token) -> bool:
+        """ "the city", "this town": a noun that stands for a town named before it."""
+        return (
+            word.lemma_.lower() in _TOWN_NOUNS
+            and word.pos_ == "NOUN"
+            and any(c.dep_ == "det" and c.lower_ in ("the", "this") for c in word.children)
+            and not any(self.place_index[t.i] for t in word.subtree)
+            # "the town of Tal Rifaat" names its own town, even one the gazetteer lacks
+            and not any(c.dep_ == "prep" and c.lower_ == "of" for c in word.children)
+        )
+
+    def town_before(self, word: Token, *, sentence_only: bool) -> PlaceHit | None:
+        """The town named last before ``word`` (in its sentence, or else in its paragraph);
+        None when the last place named before it is a region."""
+        text = self.doc.text
+        first = word.sent.start if sentence_only else 0
+        for hit in reversed(self.places):
+            if hit.end > word.i or hit.start < first:
+                continue
+            place = hit.mention.place
+            if place is None or place.feature == "country":
+                continue
+            if place.feature != "city":
+                return None  # "the city" after a province of the same name is not sure
+            end_char = self.doc[hit.end - 1].idx + len(self.doc[hit.end - 1])
+            if _PARAGRAPH_BREAK.search(text, end_char, word.idx):
+                return None
+            return hit
+        return None
+
     def places_in(self, start: int, end: int) -> list[PlaceHit]:
         """Place mentions within tokens [start, end)."""
         return [hit for hit in self.places if hit.start >= start and hit.end <= end]
+
+
+# Nouns that stand for a town named before: "remains in control of the city".
+_TOWN_NOUNS = frozenset({"city", "town", "village"})
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_LINE = re.compile(r"[^\n]+")
+# Shorter lines ("Aleppo", "Reuters") repeat without being copies of one another.
+_MIN_ECHO_CHARS = 25
+_HEADING_LINES = 3
+
+
+def echoed_lines(text: str) -> list[tuple[int, int]]:
+    """Char spans [start, end) of lines that repeat an earlier line or contain a heading line.
+
+    Pages saved as text repeat the headline in chrome ("You are currently viewing <title>",
+    "Read more: <title>"); a repeat tells no second event. Only the first few lines are looked
+    for inside later ones, so a long document costs one pass.
+    """
+    seen: set[str] = set()
+    heads: list[str] = []
+    out: list[tuple[int, int]] = []
+    for match in _LINE.finditer(text):
+        line = match.group().strip()
+        if len(line) < _MIN_ECHO_CHARS:
+            continue
+        if line in seen or any(head in line for head in heads):
+            out.append((match.start(), match.end()))
+            continue
+        seen.add(line)
+        if len(heads) < _HEADING_LINES:
+            heads.append(line)
+    return out
