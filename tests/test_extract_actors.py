@@ -232,3 +232,21 @@ def test_a_named_group_s_fighters_are_that_group(analyse: Analyse) -> None:
 def test_a_stance_is_not_an_actor(analyse: Analyse) -> None:
     analysis = analyse("Pro-government militias attacked anti-government protesters in Caracas.")
     assert not any(a.startswith("GOV") for a in actor_ids(analysis))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Some advocated diplomacy and others supported military intervention to halt the war.",
+        "Iran has consistently provided military support to Damascus.",
+    ],
+)
+def test_a_kind_of_help_is_not_the_military(analyse: Analyse, text: str) -> None:
+    assert not any(a.startswith("MIL") for a in actor_ids(analyse(text)))
+
+
+@pytest.mark.slow
+def test_the_military_s_positions_are_the_military(analyse: Analyse) -> None:
+    analysis = analyse("Rebels shelled military positions near Hama on Sunday.")
+    assert any(a.startswith("MIL") for a in actor_ids(analysis))

@@ -138,6 +138,33 @@ def test_a_line_repeating_the_headline_tells_no_second_event(analyse: Analyse) -
     assert not any(q.startswith("You are currently viewing") for q in quotes), quotes
 
 
+def test_capturing_the_enemy_s_helicopter_is_property_seized(analyse: Analyse) -> None:
+    analysis = analyse(
+        "Rebels captured a military helicopter from the retreating Syrian army near Saraqib."
+    )
+    [event] = [e for e in analysis.events if e.trigger == "captured"]
+    assert (event.sub_event_type, event.plover_type, event.plover_mode) == (
+        "Looting/property destruction",
+        "COERCE",
+        "confiscate",
+    )
+    assert (event.actor1, event.actor2) == ("SYR-REBELS", "MIL-SY")
+
+
+def test_a_gang_stealing_cars_is_no_seizure_of_war_booty(analyse: Analyse) -> None:
+    analysis = analyse("Police caught a gang that was engaged in stealing cars in the capital.")
+    assert all(e.sub_event_type != "Looting/property destruction" for e in analysis.events)
+
+
+def test_a_purpose_infinitive_borrows_its_governor_s_subject(analyse: Analyse) -> None:
+    analysis = analyse(
+        "Iran-backed militias have entered Syria to provide support to President Bashar al-Assad."
+    )
+    aid = next(e for e in analysis.events if e.trigger == "provide")
+    assert aid.actor1 is not None and "MILITIA" in aid.actor1
+    assert aid.actor2 == "PER-BASHAR-AL-ASSAD"
+
+
 def test_government_forces_retaking_a_town(analyse: Analyse) -> None:
     event = only_event(analyse("Government forces recaptured Palmyra from the Islamic State."))
     assert event.sub_event_type == "Government regains territory"

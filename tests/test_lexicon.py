@@ -144,6 +144,10 @@ def test_empty_doc_has_no_cues(lexicon: CueLexicon) -> None:
         (lambda d: d["types"]["AIR"].update(weights=None), "malformed"),
         (lambda d: d["types"]["AIR"].update(weights={"naval": 1.0}), "unknown concepts"),
         (lambda d: d["types"]["AIR"].update(requires=["naval"]), "unknown concepts"),
+        (
+            lambda d: d["types"]["AIR"].update(plover_by_concept={"naval": ["FIGHT", None]}),
+            "unknown concepts",
+        ),
         (lambda d: d["types"]["TAKE"].update(by_actor_kind={"militia": "X"}), "unknown types"),
         (lambda d: d["concepts"]["deal"].update(triggers=["deal/VRB"]), "part of speech"),
         (

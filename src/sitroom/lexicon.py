@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib.resources
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +49,9 @@ class EventType:
     governs: float = 0.0
     # The PLOVER type of the act negated ("did not accept" rejects) instead of no event.
     negated_plover: tuple[str, str | None] | None = None
+    # The PLOVER type when the anchor is of one of these concepts ("captured a helicopter" is
+    # property seized, COERCE/confiscate, where looting is COERCE/destroy).
+    plover_by_concept: dict[str, tuple[str, str | None]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +147,10 @@ class CueLexicon:
                     by_actor_kind={
                         str(k): str(v) for k, v in (spec.get("by_actor_kind") or {}).items()
                     },
+                    plover_by_concept={
+                        str(k): (v[0], v[1])
+                        for k, v in (spec.get("plover_by_concept") or {}).items()
+                    },
                 )
                 for label, spec in data["types"].items()
             }
@@ -183,7 +190,8 @@ class CueLexicon:
                 raise KnowledgeBaseError(
                     f"{source}: type {event_type.label} switches to unknown types {sorted(missing)}"
                 )
-            unknown = (set(event_type.weights) | set(event_type.requires)) - concepts
+            named = set(event_type.weights) | set(event_type.requires)
+            unknown = (named | set(event_type.plover_by_concept)) - concepts
             if unknown:
                 raise KnowledgeBaseError(
                     f"{source}: type {event_type.label} names unknown concepts {sorted(unknown)}"
@@ -323,11 +331,11 @@ def _names(token: Any, words: frozenset[str]) -> bool:
 
 
 def _phrase(head: Any) -> list[Any]:
-    """The object's phrase without its relative clauses, which tell acts of their own ("the
-    city, which rebels had swept into")."""
+    """The object's phrase without its relative clauses and participles, which tell acts of
+    their own ("the city, which rebels had swept into"; "from the *retreating* army")."""
     out = [head]
     for child in head.children:
-        if child.dep_ != "relcl":
+        if child.dep_ != "relcl" and not (child.dep_ == "amod" and child.tag_ == "VBG"):
             out.extend(_phrase(child))
     return out
 

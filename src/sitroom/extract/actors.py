@@ -94,6 +94,7 @@ class HeadNouns:
     state: frozenset[str]
     police: frozenset[str]
     civilians: frozenset[str]
+    not_parties: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls) -> HeadNouns:
@@ -103,7 +104,7 @@ class HeadNouns:
             return cls(
                 **{
                     k: frozenset(str(w).lower() for w in data[k])
-                    for k in ("forces", "state", "police", "civilians")
+                    for k in ("forces", "state", "police", "civilians", "not_parties")
                 }
             )
         except (yaml.YAMLError, KeyError, TypeError) as e:
@@ -156,6 +157,8 @@ def find_actors(
         # "anti-government protests", "pro-government toughs": a stance, not the government.
         if token.i >= 2 and doc[token.i - 1].text == "-" and doc[token.i - 2].lower_ in _STANCES:
             continue
+        if token.dep_ in ("amod", "compound") and _is_word(token.head, heads.not_parties):
+            continue  # "military support": a kind of help, not the military
         two = doc[token.i : token.i + 2]
         # "Turkish-backed forces" are someone's proxies, not the report country's own forces.
         proxy = (
@@ -178,6 +181,10 @@ def find_actors(
                 break
     found.sort(key=lambda m: m.start)
     return found
+
+
+def _is_word(token: Token, words: frozenset[str]) -> bool:
+    return token.lower_ in words or token.lemma_.lower() in words
 
 
 def _owner(token: Token, found: list[ActorMention]) -> ActorMention | None:

@@ -176,7 +176,12 @@ def _subject_and_objects(
         governor = verb.head.head
         agents.extend(c for c in governor.children if c.dep_ == "nsubj")
         return
-    finite_advcl = verb.dep_ == "advcl" and verb.tag_ not in ("VBG", "VBN")  # has its own subject
+    # A finite adverbial clause has its own subject; a purpose infinitive ("entered Syria *to
+    # provide* support") borrows its governor's.
+    infinitive = verb.tag_ == "VB" and any(
+        c.dep_ == "aux" and c.lower_ == "to" for c in verb.children
+    )
+    finite_advcl = verb.dep_ == "advcl" and verb.tag_ not in ("VBG", "VBN") and not infinitive
     if (
         not subject_found
         and not finite_advcl

@@ -130,6 +130,8 @@ def _anonymous_verbal_act(candidate: Candidate, facts: DocFacts, sentences: list
 
 
 def _clause_head(token: Token) -> Token:
+    if token.dep_ == "amod" and token.tag_ == "VBG":
+        return token  # "the *retreating* army": a participle tells an act of its own
     while token.dep_ not in _CLAUSE_DEPS and token.head.i != token.i:
         token = token.head
     if token.dep_ in ("xcomp", "acl", "pcomp") and token.head.i != token.i:
@@ -457,6 +459,9 @@ def _plover(
         ),
         None,
     )
+    concept = next((c.concept for c in group if c.start <= anchor.i < c.end), None)
+    if concept in event_type.plover_by_concept:
+        return event_type.plover_by_concept[concept]
     if own in lexicon.plover_by_trigger and event_type.plover is not None:
         return lexicon.plover_by_trigger[own]
     if event_type.label == "DIPLO":
