@@ -172,6 +172,9 @@ class CueLexicon:
                 str(k).lower(): frozenset(str(w).lower() for w in v)
                 for k, v in (data.get("patient_preps") or {}).items()
             }
+            self.attempt_verbs = _words(data.get("attempt_verbs"))
+            self.circumstance_verbs = _words(data.get("circumstance_verbs"))
+            self.circumstance_nouns = _words(data.get("circumstance_nouns"))
             self.status_cues: dict[str, frozenset[str]] = {
                 k: frozenset(str(w).lower() for w in v)
                 for k, v in (data.get("status_cues") or {}).items()
@@ -301,6 +304,10 @@ class CueLexicon:
 # person's or a people's name (the small model tags many towns ORG, so ORG counts too).
 PLACE_OBJECT = "@place"
 _NOT_PLACE_ENTS = frozenset({"PERSON", "NORP", "DATE", "TIME", "CARDINAL", "MONEY", "PERCENT"})
+
+
+def _words(items: Any) -> frozenset[str]:
+    return frozenset(str(w).lower() for w in items or ())
 
 
 def _headline_lemmas(doc: Doc) -> list[str]:

@@ -172,9 +172,12 @@ def _subject_and_objects(
         return
     # Participles and infinitives borrow the subject of the verb they hang from.
     if not subject_found and verb.dep_ == "pcomp" and verb.head.dep_ == "prep":
-        # "Iran responded by sending reinforcements": the subject of the verb the "by" hangs on.
+        # "Iran responded by sending reinforcements": the subject of the verb the "by" hangs on;
+        # "Turkey complicated things by announcing plans ..., aimed at pushing back Kurdish
+        # forces": the nearest subject up a chain of non-finite verbs.
         governor = verb.head.head
-        agents.extend(c for c in governor.children if c.dep_ == "nsubj")
+        subjects = [c for c in governor.children if c.dep_ == "nsubj"]
+        agents.extend(subjects or _implicit_subject(verb))
         return
     # A finite adverbial clause has its own subject; a purpose infinitive ("entered Syria *to
     # provide* support") borrows its governor's.
@@ -189,12 +192,44 @@ def _subject_and_objects(
         and verb.head.i != verb.i
     ):
         head = verb.head
+        # "enabling Assad to reclaim territory", "ordered troops to withdraw": the object of
+        # the governing verb does the infinitive's act.
+        controller = (
+            [c for c in head.children if c.dep_ == "dobj" and c.i < verb.i]
+            if verb.dep_ == "xcomp"
+            else []
+        )
         if verb.dep_ in ("acl", "relcl"):
             agents.append(head)
+        elif controller:
+            agents.extend(controller)
         else:
             agents.extend(
                 c for c in head.children if c.dep_ in ("nsubj", "nsubjpass") and c.i != verb.i
             )
+
+
+_FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
+_CLAUSE_BOUNDARIES = frozenset({"relcl", "ccomp", "parataxis", "csubj"})
+_MAX_CLIMB = 8
+
+
+def _implicit_subject(verb: Token) -> list[Token]:
+    """The subject of the nearest governing verb that has one, climbing through non-finite
+    verbs, nouns and prepositions only; none past a finite verb or a clause of its own."""
+    current = verb
+    for _ in range(_MAX_CLIMB):
+        if current.dep_ in _CLAUSE_BOUNDARIES or current.head.i == current.i:
+            return []
+        head = current.head
+        if head.pos_ in ("VERB", "AUX"):
+            subjects = [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")]
+            if subjects:
+                return subjects
+            if head.tag_ in _FINITE_TAGS:
+                return []
+        current = head
+    return []
 
 
 def mentions_for(tokens: list[Token], facts: DocFacts) -> list[ActorMention]:

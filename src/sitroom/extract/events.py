@@ -13,6 +13,7 @@ from spacy.tokens import Span, Token
 
 from sitroom.extract.arguments import arguments
 from sitroom.extract.facts import DateHit, DocFacts, PlaceHit
+from sitroom.extract.genericity import attempt_only, circumstance
 from sitroom.extract.status import act_status, governed_by
 from sitroom.ids import content_id
 from sitroom.lexicon import CueLexicon, CueMatch, EventType
@@ -143,7 +144,7 @@ def _sentence_events(
     facts: DocFacts, sent: Span, n: int, cues: list[CueMatch], lexicon: CueLexicon
 ) -> list[Candidate]:
     doc = facts.doc
-    cues = [c for c in cues if not _in_modifier(doc, c) and not _in_name(facts, c)]
+    cues = [c for c in cues if not _in_modifier(facts, c) and not _in_name(facts, c)]
     triggers = [c for c in cues if c.role == "trigger"]
     if not triggers:
         triggers = [c for c in cues if c.role == "secondary"]
@@ -202,15 +203,24 @@ def _governing_first(candidates: list[Candidate], anchors: list[Token]) -> list[
     return out
 
 
-def _in_modifier(doc, cue: CueMatch) -> bool:
-    """A cue word inside a hyphenated modifier ("Iran-backed", "rebel-held") or a participle
-    used as an adjective ("destroyed homes") names a state, not an act."""
+def _in_modifier(facts: DocFacts, cue: CueMatch) -> bool:
+    """A cue word inside a hyphenated modifier ("Iran-backed", "rebel-held"), a participle
+    used as an adjective ("destroyed homes") or a noun naming a kind of party ("invasion
+    forces", "combat troops") names a state, not an act."""
     if cue.role == "context":
         return False
+    doc = facts.doc
     token = doc[cue.start]
+    single = cue.end - cue.start == 1
     hyphenated = cue.start > 0 and doc[cue.start - 1].text == "-"
-    participle = cue.end - cue.start == 1 and token.dep_ == "amod" and token.tag_ == "VBN"
-    return hyphenated or participle
+    participle = single and token.dep_ == "amod" and token.tag_ == "VBN"
+    kind = (
+        single
+        and token.dep_ == "compound"
+        and token.pos_ == "NOUN"
+        and facts.actor_index[token.head.i] is not None
+    )
+    return hyphenated or participle or kind
 
 
 def _in_name(facts: DocFacts, cue: CueMatch) -> bool:
@@ -347,6 +357,9 @@ def _build_event(
     negated = any(
         child.dep_ == "neg" or (child.dep_ == "det" and child.lower_ in _NEGATING_DETS)
         for child in anchor.children
+    ) or (
+        # "does not intend to intervene", "did not manage to take the town"
+        anchor.dep_ == "xcomp" and any(c.dep_ == "neg" for c in anchor.head.children)
     )
     if negated and not governed_by(anchor, lexicon.status_cues.get("denied", frozenset())):
         if event_type.negated_plover is None:
@@ -356,6 +369,8 @@ def _build_event(
         return None  # a flood or a crash: typed only so that it is not coded as an attack
     if any(c.dep_ == "mark" and c.lower_ in _CONDITIONAL_MARKS for c in anchor.children):
         return None  # "will provide advisers if asked": a condition, not an act
+    if attempt_only(anchor, lexicon):
+        return None
     document = facts.document
     agents, patients = arguments(anchor, facts, lexicon)
     for cue in group:  # pooled triggers of one clause share their arguments
@@ -366,6 +381,8 @@ def _build_event(
         )
         agents = agents or [m for m in other_agents if m not in patients]
         patients = patients or [m for m in other_patients if m not in agents]
+    if not agents and not patients and circumstance(anchor, lexicon):
+        return None
     if agents and agents[0].actor.kind in event_type.by_actor_kind:
         event_type = lexicon.types[event_type.by_actor_kind[agents[0].actor.kind]]
     actor1 = agents[0].actor.id if agents else None
@@ -402,6 +419,19 @@ def _build_event(
             if h.start in asked
             and h.mention.place is not None
             and h.mention.place.feature == "country"
+        }
+    if event_type.acled is None:
+        # What one party says or does to another is where its own clause says, not where an
+        # adverbial clause around it is ("as the threat to Damascus grows, Assad turned to his
+        # allies" was not in Damascus).
+        head = _clause_head(anchor)
+        # "reached Moscow and been granted asylum": a conjoined verb shares its first's place.
+        shared = {t.i for t in head.head.subtree} if head.dep_ == "conj" else set()
+        named |= {
+            h.start
+            for h in facts.places_in(sent.start, sent.end)
+            if (h.start not in clause and h.start not in shared)
+            or _in_other_adverbial(facts.doc[h.start], anchor)
         }
     location = _location(facts, anchor, sent, clause, group, named)
     fatalities, fatalities_text = _fatalities(facts, anchor, sent, event_type, clause, others)
@@ -562,6 +592,16 @@ def _location(
         admin1=place.admin1 if place.feature != "admin1" else place.name,
         geo_precision=precision,
     )
+
+
+def _in_other_adverbial(token: Token, anchor: Token) -> bool:
+    """Whether ``token`` lies in an adverbial clause ("as the threat to Damascus grows")
+    that does not hold ``anchor``."""
+    while token.head.i != token.i:
+        if token.dep_ == "advcl" and not token.is_ancestor(anchor) and token.i != anchor.i:
+            return True
+        token = token.head
+    return False
 
 
 def _town_meant(facts: DocFacts, anchor: Token) -> PlaceHit | None:

@@ -41,6 +41,9 @@ def act_status(
     recent = published is not None and date_hit is not None and date_hit.date is not None
     if not recent and any(t.lower_ in cues.get("background", ()) for t in sent[:4]):
         return "background", None
+    words = " ".join(t.lower_ for t in sent)
+    if not recent and any(f" {p} " in f" {words} " for p in cues.get("background_phrases", ())):
+        return "background", None
     claimant = _claimant(anchor, sent, facts, cues.get("claim_verbs", frozenset()))
     if governed_by(anchor, cues.get("denied", frozenset())):
         return "denied", claimant.id if claimant else None

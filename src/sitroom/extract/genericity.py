@@ -1,0 +1,50 @@
+"""Triggers that name no incident: an attempt's verb, a war's circumstance.
+
+"Turkey seeks to exert influence" asks nothing of anyone; "millions are displaced by the
+fighting" and "civilians suffer the consequences of airstrikes" tell what the war does to
+people, not a strike or a battle that happened somewhere, to someone, on some day.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from sitroom.lexicon import CueLexicon
+
+# How far up the tree a circumstance verb may govern the event noun ("the consequences of
+# relentless airstrikes and violent clashes": clashes -> airstrikes -> of -> consequences).
+_MAX_STEPS = 6
+
+
+def attempt_only(anchor: Token, lexicon: CueLexicon) -> bool:
+    """An attempt verb with an infinitive ("seeks to exert"): the infinitive tells the act."""
+    return anchor.lemma_.lower() in lexicon.attempt_verbs and any(
+        c.dep_ == "xcomp" for c in anchor.children
+    )
+
+
+def circumstance(anchor: Token, lexicon: CueLexicon) -> bool:
+    """An event noun that a circumstance verb governs: as its agent ("displaced by the
+    fighting"), subject, object, or through a noun like "consequences of"."""
+    if anchor.pos_ not in ("NOUN", "PROPN"):
+        return False
+    token, nouns = anchor, lexicon.circumstance_nouns
+    for _ in range(_MAX_STEPS):
+        head = token.head
+        if head.i == token.i:
+            return False
+        if token.dep_ == "conj":
+            token = head
+        elif token.dep_ == "pobj" and head.lower_ == "of" and _is(head.head, nouns):
+            token = head.head
+        elif token.dep_ == "pobj" and head.dep_ in ("agent", "prep"):
+            return head.lower_ in ("by", "from") and _is(head.head, lexicon.circumstance_verbs)
+        elif token.dep_ in ("dobj", "nsubj", "nsubjpass"):
+            return _is(head, lexicon.circumstance_verbs)
+        else:
+            return False
+    return False
+
+
+def _is(token: Token, words: frozenset[str]) -> bool:
+    return token.lemma_.lower() in words or token.lower_ in words
