@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from spacy.tokens import Doc
 
 from sitroom.errors import ConfigError
-from sitroom.nlp import ACTOR_LABEL, build_nlp, line_breaks, recase_headlines
+from sitroom.nlp import ACTOR_LABEL, build_nlp, line_breaks, parse, parse_one, recase_headlines
+from sitroom.nlp import with_text as doc_with_text
 from sitroom.pipeline import Resources
 
 BLANK = spacy.blank("en")
@@ -212,3 +213,47 @@ def test_recasing_changes_only_the_case_of_letters(text: str) -> None:
     recased = recase_headlines(text, is_name=lambda w: len(w) % 2 == 0)
     assert len(recased) == len(text)
     assert all(a == b or a == b.lower() for a, b in zip(recased, text, strict=True))
+
+
+def test_with_text_refuses_a_text_of_another_length() -> None:
+    with pytest.raises(ValueError, match="length"):
+        doc_with_text(BLANK("Rebels seize Saraqib"), "Rebels seize Saraqib!")
+
+
+@pytest.mark.slow
+def test_a_recased_headline_is_parsed_recased_and_keeps_its_text(resources: Resources) -> None:
+    doc = parse_one(resources.nlp, MILITIAS, is_name=resources.is_name)
+    assert doc.text == MILITIAS
+    militias = next(t for t in doc if t.text == "Militias")
+    assert (militias.dep_, militias.head.text) == ("nsubj", "Join")
+    assert militias.head.pos_ == "VERB"
+    assert militias.head.lemma_ == "join"
+    actors = [(e.text, e.ent_id_) for e in doc.ents if e.label_ == ACTOR_LABEL]
+    assert ("Assad", "PER-BASHAR-AL-ASSAD") in actors
+    assert next(s.text.strip() for s in doc.sents) == MILITIAS.splitlines()[0]
+
+
+@pytest.mark.slow
+def test_the_doc_with_the_original_text_keeps_every_annotation(resources: Resources) -> None:
+    def annotations(doc: Doc) -> list[tuple[tuple[object, ...], ...]]:
+        syntax = [
+            (t.idx, len(t), t.tag_, t.pos_, str(t.morph), t.lemma_, t.dep_, t.head.i) for t in doc
+        ]
+        ents = [(t.ent_iob_, t.ent_type_, t.ent_id_, t.ent_kb_id_, t.is_sent_start) for t in doc]
+        return list(zip(syntax, ents, strict=True))
+
+    recased = resources.nlp(recase_headlines(REQUEST, is_name=resources.is_name))
+    assert recased.text != REQUEST
+    doc = parse_one(resources.nlp, REQUEST, is_name=resources.is_name)
+    assert doc.text == REQUEST
+    assert annotations(doc) == annotations(recased)
+    assert [(e.start, e.end, e.label_, e.id_) for e in doc.ents] == [
+        (e.start, e.end, e.label_, e.id_) for e in recased.ents
+    ]
+
+
+@pytest.mark.slow
+def test_parse_keeps_order_and_context(resources: Resources) -> None:
+    texts = [MILITIAS, "Rebels seize Saraqib.", REQUEST]
+    out = list(parse(resources.nlp, ((t, n) for n, t in enumerate(texts)), is_name=known))
+    assert [(doc.text, n) for doc, n in out] == [(t, n) for n, t in enumerate(texts)]

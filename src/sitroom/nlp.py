@@ -1,19 +1,21 @@
 """The nlp stage: the spaCy pipeline factory (the English model plus an entity ruler built from
-the actor KB) and the recasing of title-case headlines for the parser."""
+the actor KB) and ``parse``, which every caller runs texts through."""
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import TypeVar, cast
 
 import spacy
 import yaml
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
+from thinc.types import Ints2d
 
 from sitroom.errors import ConfigError, KnowledgeBaseError
 
@@ -23,6 +25,7 @@ ACTOR_LABEL = "ACTOR"
 
 # Whether capitalised words ("Assad", "Hama", "Free Syrian Army") are a known name.
 NameTest = Callable[[str], bool]
+C = TypeVar("C")
 
 
 @Language.component("sitroom_line_breaks")
@@ -95,6 +98,60 @@ def build_nlp(model: str, *, actor_patterns: list[dict[str, object]] | None = No
         ruler.add_patterns([_as_phrase(p) for p in actor_patterns])  # type: ignore[attr-defined]
         log.debug("actor ruler: %d patterns", len(actor_patterns))
     return nlp
+
+
+# -- parsing ------------------------------------------------------------------------------------
+
+# What the pipeline's components annotate. The lexical attributes (NORM, IS_TITLE...) come from
+# the original words; sentence starts follow from HEAD and DEP.
+_COPIED_ATTRS: list[int | str] = [
+    "TAG",
+    "POS",
+    "MORPH",
+    "LEMMA",
+    "DEP",
+    "HEAD",
+    "ENT_IOB",
+    "ENT_TYPE",
+    "ENT_ID",
+    "ENT_KB_ID",
+]
+
+
+def parse(
+    nlp: Language,
+    items: Iterable[tuple[str, C]],
+    *,
+    is_name: NameTest,
+    batch_size: int = 16,
+) -> Iterator[tuple[Doc, C]]:
+    """Parse (text, context) pairs in batches, title-case headlines recased for the parser.
+
+    Each Doc's text is the original text: only the parse, tags and entities come from the
+    recased one (see ``recase_headlines``).
+    """
+
+    def recased() -> Iterator[tuple[str, tuple[str, C]]]:
+        for text, context in items:
+            yield recase_headlines(text, is_name=is_name), (text, context)
+
+    for doc, (text, context) in nlp.pipe(recased(), as_tuples=True, batch_size=batch_size):
+        yield (doc if doc.text == text else with_text(doc, text)), context
+
+
+def parse_one(nlp: Language, text: str, *, is_name: NameTest) -> Doc:
+    """One text through ``parse``."""
+    return next(parse(nlp, [(text, None)], is_name=is_name))[0]
+
+
+def with_text(doc: Doc, text: str) -> Doc:
+    """A copy of ``doc`` whose text is ``text`` (same length; only letter case may differ)."""
+    if len(text) != len(doc.text):
+        raise ValueError("with_text: the new text must have the parsed text's length")
+    words = [text[t.idx : t.idx + len(t)] for t in doc]
+    out = Doc(doc.vocab, words=words, spaces=[bool(t.whitespace_) for t in doc])
+    out.from_array(_COPIED_ATTRS, cast(Ints2d, doc.to_array(_COPIED_ATTRS)))
+    return out
 
 
 # -- title-case headlines ---------------------------------------------------------------------
