@@ -10,6 +10,7 @@ import pytest
 
 from sitroom.api import document_from_text, resources_for
 from sitroom.config import Config
+from sitroom.nlp import parse_one
 from sitroom.pipeline import Resources, analyze_doc
 from sitroom.records import Analysis
 
@@ -48,7 +49,8 @@ def analyse(resources: Resources) -> Analyse:
 
     def run(text: str, *, published: dt.date | None = PUBLISHED) -> Analysis:
         document = document_from_text(text, published=published)
-        return analyze_doc(resources.nlp(document.text), document, resources=resources)
+        doc = parse_one(resources.nlp, document.text, is_name=resources.is_name)
+        return analyze_doc(doc, document, resources=resources)
 
     return run
 

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -25,7 +26,7 @@ from sitroom.fatalities import find_casualties
 from sitroom.gazetteer import Gazetteer
 from sitroom.knowledge import ActorKB
 from sitroom.lexicon import CueLexicon
-from sitroom.nlp import ACTOR_LABEL, build_nlp
+from sitroom.nlp import ACTOR_LABEL, build_nlp, parse
 from sitroom.places import PlaceContext, find_places
 from sitroom.records import Actor, Analysis, Document, Mention
 from sitroom.temporal import names_year, resolve_date
@@ -45,6 +46,20 @@ class Resources:
     lexicon: CueLexicon
     heads: HeadNouns
     relation_cues: RelationCues
+
+    def is_name(self, words: str) -> bool:
+        """Whether capitalised words are a known name: an actor's alias, a country or demonym, a
+        place. Headline recasing keeps these capitalised (``sitroom.nlp.recase_headlines``)."""
+        if words.lower() in STOP_WORDS:
+            return False  # "In", "As", "Of" are towns too, but never a headline's names
+        kb = self.kb
+        return bool(
+            kb.lookup(words)
+            or kb.country_by_name(words)
+            or kb.demonym_country(words)
+            or self.gazetteer.is_known(words)
+            or self.gazetteer.region_of_adjective(words)
+        )
 
 
 def load_resources(config: Config) -> Resources:
@@ -66,7 +81,8 @@ def analyze_docs(
 ) -> Iterator[Analysis]:
     """One Analysis per document, in input order; spaCy runs over them in batches."""
     pairs = ((d.text, d) for d in documents)
-    for doc, document in resources.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
+    parsed = parse(resources.nlp, pairs, is_name=resources.is_name, batch_size=batch_size)
+    for doc, document in parsed:
         yield analyze_doc(doc, document, resources=resources)
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from sitroom.errors import InputError
 from sitroom.gazetteer import Gazetteer
+from sitroom.nlp import NameTest, parse
 from sitroom.places import Demonyms, find_places, haversine_km
 from sitroom.records import Mention
 
@@ -91,6 +92,10 @@ def gold_toponyms(record: dict[str, Any]) -> list[_Gold]:
     ]
 
 
+def _no_name(words: str) -> bool:
+    return False
+
+
 def _match(gold: list[_Gold], pred: list[Mention]) -> list[tuple[_Gold, Mention]]:
     """One-to-one pairs of overlapping spans, taken in text order."""
     pairs: list[tuple[_Gold, Mention]] = []
@@ -110,9 +115,13 @@ def score(
     nlp: Language,
     gazetteer: Gazetteer,
     demonyms: Demonyms | None = None,
+    is_name: NameTest | None = None,
     limit: int | None = None,
 ) -> GeoScores:
-    """Score ``find_places`` on a geoparsing JSONL file (first ``limit`` documents)."""
+    """Score ``find_places`` on a geoparsing JSONL file (first ``limit`` documents).
+
+    ``is_name`` is the pipeline's test of known names for recasing headlines (none: none known).
+    """
     started = time.perf_counter()
     records = list(_read(path, limit))
     n_gold = n_pred = n_matched = n_correct = 0
@@ -123,8 +132,8 @@ def score(
         if len(errors[kind]) < ERRORS_PER_KIND:
             errors[kind].append(GeoError(kind, doc_id, start, end, text, detail))
 
-    texts = (str(r["text"]) for r in records)
-    for record, doc in zip(records, nlp.pipe(texts, batch_size=16), strict=True):
+    texts = ((str(r["text"]), r) for r in records)
+    for doc, record in parse(nlp, texts, is_name=is_name or _no_name, batch_size=16):
         doc_id = str(record.get("id", ""))
         gold = gold_toponyms(record)
         pred = find_places(

@@ -120,6 +120,7 @@ def _geoparsing(path: Path, resources: Resources, limit: int | None) -> EvalRepo
         nlp=resources.nlp,
         gazetteer=resources.gazetteer,
         demonyms=resources.kb.demonym_country,
+        is_name=resources.is_name,
         limit=limit,
     )
     median = f"{s.median_km:.1f} km" if s.median_km is not None else "n/a"
