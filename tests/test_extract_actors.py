@@ -250,3 +250,20 @@ def test_a_kind_of_help_is_not_the_military(analyse: Analyse, text: str) -> None
 def test_the_military_s_positions_are_the_military(analyse: Analyse) -> None:
     analysis = analyse("Rebels shelled military positions near Hama on Sunday.")
     assert any(a.startswith("MIL") for a in actor_ids(analysis))
+
+
+@pytest.mark.slow
+def test_support_from_two_countries_comes_from_both_states(analyse: Analyse) -> None:
+    analysis = analyse("Assad sought support from Russia and Iran on Sunday.")
+    [event] = analysis.events
+    assert (event.actor2, event.assoc_actor_2) == ("GOV-RU", ("GOV-IR",))
+
+
+@pytest.mark.slow
+def test_a_described_party_owns_its_fighters(analyse: Analyse) -> None:
+    analysis = analyse(
+        "The insurgents are advancing towards Hama, while over 300 of their fighters have been "
+        "killed in intense clashes."
+    )
+    [clash] = [e for e in analysis.events if e.trigger == "clashes"]
+    assert (clash.actor1, clash.actor2, clash.fatalities) == ("SYR-REBELS", None, 300)

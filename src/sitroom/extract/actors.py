@@ -16,6 +16,8 @@ from sitroom.nlp import ACTOR_LABEL
 from sitroom.records import Actor, Mention
 
 # Prepositions after which a country name is where something happens, not who acts.
+# What one party gives another: "from" after these names the giver.
+_GIVEN = frozenset({"support", "aid", "assistance", "help", "backing", "funding", "weapon", "arms"})
 _LOCATIVE_PREPS = frozenset(
     {
         "in",
@@ -197,10 +199,11 @@ def _owner(token: Token, found: list[ActorMention]) -> ActorMention | None:
             if owner is not None and owner.end == token.i:
                 return owner
         if child.dep_ == "poss" and child.lower_ in _GROUP_PRONOUNS:
+            # "the insurgents ... their fighters": a described party owns them as a named one
             for verb in token.ancestors:
                 subjects = [c for c in verb.children if c.dep_ == "nsubj" and c.i < token.i]
                 for subject in subjects:
-                    owner = next((m for m in names if m.start <= subject.i < m.end), None)
+                    owner = next((m for m in found if m.start <= subject.i < m.end), None)
                     if owner is not None:
                         return owner
     return None
@@ -278,8 +281,12 @@ def _modifies_noun(ent: Span) -> bool:
 def _acts(ent: Span) -> bool:
     """A name that acts or is acted on, rather than a place where something happens."""
     root = ent.root
+    while root.dep_ == "conj" and root.head.i != root.i:
+        root = root.head  # "from Russia and Iran": Iran is read as Russia is
     head = root.head
-    if root.dep_ == "pobj" and head.lower_ in _LOCATIVE_PREPS:
+    # "support from Russia", "aid from Qatar": what is given comes from a party, not a place.
+    given = head.lower_ == "from" and head.head.lemma_.lower() in _GIVEN
+    if root.dep_ == "pobj" and head.lower_ in _LOCATIVE_PREPS and not given:
         return False
     if root.dep_ == "compound":
         return False
