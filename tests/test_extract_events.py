@@ -245,6 +245,16 @@ def test_an_act_early_in_the_war_is_background(analyse: Analyse) -> None:
     assert event.status == "background"
 
 
+def test_a_trend_with_nothing_told_is_no_incident(analyse: Analyse) -> None:
+    analysis = analyse("Iran-backed militias joined Assad's forces as airstrikes escalate.")
+    assert [e.trigger for e in analysis.events] == ["joined"]
+
+
+def test_clashes_that_intensified_somewhere_are_an_incident(analyse: Analyse) -> None:
+    event = only_event(analyse("Clashes intensified near Saraqib on Monday."))
+    assert event.sub_event_type == "Armed clash"
+
+
 def test_government_forces_retaking_a_town(analyse: Analyse) -> None:
     event = only_event(analyse("Government forces recaptured Palmyra from the Islamic State."))
     assert event.sub_event_type == "Government regains territory"

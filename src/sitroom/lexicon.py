@@ -175,6 +175,7 @@ class CueLexicon:
             self.attempt_verbs = _words(data.get("attempt_verbs"))
             self.circumstance_verbs = _words(data.get("circumstance_verbs"))
             self.circumstance_nouns = _words(data.get("circumstance_nouns"))
+            self.trend_verbs = _words(data.get("trend_verbs"))
             self.status_cues: dict[str, frozenset[str]] = {
                 k: frozenset(str(w).lower() for w in v)
                 for k, v in (data.get("status_cues") or {}).items()

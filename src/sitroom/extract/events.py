@@ -13,7 +13,7 @@ from spacy.tokens import Span, Token
 
 from sitroom.extract.arguments import arguments
 from sitroom.extract.facts import DateHit, DocFacts, PlaceHit
-from sitroom.extract.genericity import attempt_only, circumstance
+from sitroom.extract.genericity import attempt_only, circumstance, trend
 from sitroom.extract.status import act_status, governed_by
 from sitroom.ids import content_id
 from sitroom.lexicon import CueLexicon, CueMatch, EventType
@@ -435,6 +435,9 @@ def _build_event(
         }
     location = _location(facts, anchor, sent, clause, group, named)
     fatalities, fatalities_text = _fatalities(facts, anchor, sent, event_type, clause, others)
+    nothing_told = not agents and not patients and location is None and fatalities is None
+    if nothing_told and date_hit is None and trend(anchor, lexicon):
+        return None
     plover = _plover(event_type, anchor, group, secondaries, lexicon)
     acled = event_type.acled
     if negated_plover is not None:

@@ -1,4 +1,4 @@
-"""Triggers that name no incident: an attempt's verb, a war's circumstance.
+"""Triggers that name no incident: an attempt's verb, a war's circumstance, a trend.
 
 "Turkey seeks to exert influence" asks nothing of anyone; "millions are displaced by the
 fighting" and "civilians suffer the consequences of airstrikes" tell what the war does to
@@ -26,9 +26,18 @@ def attempt_only(anchor: Token, lexicon: CueLexicon) -> bool:
 def circumstance(anchor: Token, lexicon: CueLexicon) -> bool:
     """An event noun that a circumstance verb governs: as its agent ("displaced by the
     fighting"), subject, object, or through a noun like "consequences of"."""
+    return _governed(anchor, lexicon.circumstance_verbs, lexicon.circumstance_nouns)
+
+
+def trend(anchor: Token, lexicon: CueLexicon) -> bool:
+    """An event noun whose verb tells a trend ("as airstrikes escalate")."""
+    return _governed(anchor, lexicon.trend_verbs, frozenset())
+
+
+def _governed(anchor: Token, verbs: frozenset[str], nouns: frozenset[str]) -> bool:
     if anchor.pos_ not in ("NOUN", "PROPN"):
         return False
-    token, nouns = anchor, lexicon.circumstance_nouns
+    token = anchor
     for _ in range(_MAX_STEPS):
         head = token.head
         if head.i == token.i:
@@ -38,9 +47,9 @@ def circumstance(anchor: Token, lexicon: CueLexicon) -> bool:
         elif token.dep_ == "pobj" and head.lower_ == "of" and _is(head.head, nouns):
             token = head.head
         elif token.dep_ == "pobj" and head.dep_ in ("agent", "prep"):
-            return head.lower_ in ("by", "from") and _is(head.head, lexicon.circumstance_verbs)
+            return head.lower_ in ("by", "from") and _is(head.head, verbs)
         elif token.dep_ in ("dobj", "nsubj", "nsubjpass"):
-            return _is(head, lexicon.circumstance_verbs)
+            return _is(head, verbs)
         else:
             return False
     return False
