@@ -77,7 +77,25 @@ def extract_events(facts: DocFacts, *, lexicon: CueLexicon) -> list[Candidate]:
     for n, cues in sorted(by_sentence.items()):
         candidates.extend(_sentence_events(facts, sentences[n], n, cues, lexicon))
     kept = [c for c in candidates if not _anonymous_verbal_act(c, facts, sentences)]
-    return _resolve_anaphoric_acts(kept, facts)
+    return _at_the_report_country(_resolve_anaphoric_acts(kept, facts), facts)
+
+
+def _at_the_report_country(candidates: list[Candidate], facts: DocFacts) -> list[Candidate]:
+    """ACLED's rule: an incident whose sentence names no place is coded at the most specific
+    level known, here the country the report is about (geo-precision 3). Done last, so that
+    two acts of one sentence are not merged for sharing it."""
+    country = _report_country(facts)
+    if country is None:
+        return candidates
+    out = []
+    for cand in candidates:
+        event = cand.event
+        if event.location is None and event.event_type is not None:
+            note = "place: the report's country (none in the sentence)"
+            event = replace(event, location=country, notes=f"{event.notes}; {note}")
+            cand = replace(cand, event=event)
+        out.append(cand)
+    return out
 
 
 # "these reinforcements arrived", "that attack": an event noun with a demonstrative names an
@@ -605,6 +623,32 @@ def _in_other_adverbial(token: Token, anchor: Token) -> bool:
             return True
         token = token.head
     return False
+
+
+def _report_country(facts: DocFacts) -> Location | None:
+    """The report's country as a place, where the report names it and towns or provinces in
+    it: a country named only as a party ("Israel attacked Hezbollah") is no report's scene."""
+    scene = any(
+        h.mention.place is not None
+        and h.mention.place.feature != "country"
+        and h.mention.place.country == facts.country
+        for h in facts.places
+    )
+    if not scene:
+        return None
+    for hit in facts.places:
+        place = hit.mention.place
+        if place is not None and place.feature == "country" and place.country == facts.country:
+            return Location(
+                name=place.name,
+                geonameid=place.geonameid,
+                latitude=place.latitude,
+                longitude=place.longitude,
+                country=place.country,
+                admin1=None,
+                geo_precision=3,
+            )
+    return None
 
 
 def _town_meant(facts: DocFacts, anchor: Token) -> PlaceHit | None:
