@@ -19,7 +19,7 @@ import yaml
 
 from sitroom.errors import GazetteerError
 from sitroom.gazetteer import Gazetteer, fold
-from sitroom.records import Mention, Place
+from sitroom.records import Location, Mention, Place
 from sitroom.toponyms import Demonyms, country_vote, recognise
 
 if TYPE_CHECKING:
@@ -312,3 +312,16 @@ def _pick(
         winner = max(table.items(), key=lambda kv: kv[1], default=None)
         best[name] = winner[0] if winner and winner[1] >= rules.min_resolve_score else None
     return [best[name] if candidates[i] else None for i, name in enumerate(names)]
+
+
+def location_of(place: Place, *, precision: int) -> Location:
+    """An event's or claim's Location at a gazetteer place (ACLED geo-precision 1-3)."""
+    return Location(
+        name=place.name,
+        geonameid=place.geonameid,
+        latitude=place.latitude,
+        longitude=place.longitude,
+        country=place.country,
+        admin1=place.name if place.feature == "admin1" else place.admin1,
+        geo_precision=precision,
+    )

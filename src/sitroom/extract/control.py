@@ -16,7 +16,8 @@ from sitroom.extract.events import Candidate
 from sitroom.extract.facts import DocFacts, PlaceHit
 from sitroom.extract.status import act_status
 from sitroom.lexicon import CueLexicon
-from sitroom.records import DATE_PRECISIONS, ControlClaim, Evidence, Location
+from sitroom.places import location_of
+from sitroom.records import DATE_PRECISIONS, ControlClaim, Evidence
 
 _CAPTURE_TYPES = frozenset(
     {"NON_STATE_ACTOR_OVERTAKES_TER", "GOV_REGAINS_TERIT", "NON_VIOL_TERRIT_TRANSFER"}
@@ -130,15 +131,7 @@ def extract_control(
         quote = sent.text.strip()
         start = sent.start_char + sent.text.find(quote)
         evidence = Evidence(facts.document.id, start, start + len(quote), quote)
-        location = Location(
-            place.name,
-            place.geonameid,
-            place.latitude,
-            place.longitude,
-            place.country,
-            place.admin1,
-            1,
-        )
+        location = location_of(place, precision=1)
         key = (place.geonameid or 0, controller, status)
         claim = ControlClaim(location, controller, status, when[0], when[1], (evidence,))
         # One claim per place, controller and status: the best-dated telling of it (a headline

@@ -12,36 +12,18 @@ from dataclasses import dataclass, replace
 from spacy.tokens import Span, Token
 
 from sitroom.extract.arguments import arguments
-from sitroom.extract.facts import DateHit, DocFacts, PlaceHit
+from sitroom.extract.event_places import in_other_adverbial, locate, report_country
+from sitroom.extract.facts import DateHit, DocFacts
 from sitroom.extract.genericity import attempt_only, circumstance, trend
 from sitroom.extract.status import act_status, governed_by
 from sitroom.ids import content_id
 from sitroom.lexicon import CueLexicon, CueMatch, EventType
-from sitroom.records import Event, Evidence, Location
+from sitroom.records import Event, Evidence
 
 # Below this score a clause's cues are too weak to call an event.
 MIN_SCORE = 2.8
 _CLAUSE_DEPS = frozenset(
     {"ROOT", "conj", "advcl", "ccomp", "relcl", "parataxis", "xcomp", "acl", "pcomp"}
-)
-_NEAR_WORDS = frozenset(
-    {
-        "near",
-        "outskirts",
-        "countryside",
-        "around",
-        "outside",
-        "suburb",
-        "suburbs",
-        "province",
-        "region",
-        "district",
-        "vicinity",
-        "north",
-        "south",
-        "east",
-        "west",
-    }
 )
 _NEGATING_DETS = frozenset({"no"})
 _CONDITIONAL_MARKS = frozenset({"if", "unless"})
@@ -84,7 +66,7 @@ def _at_the_report_country(candidates: list[Candidate], facts: DocFacts) -> list
     """ACLED's rule: an incident whose sentence names no place is coded at the most specific
     level known, here the country the report is about (geo-precision 3). Done last, so that
     two acts of one sentence are not merged for sharing it."""
-    country = _report_country(facts)
+    country = report_country(facts)
     if country is None:
         return candidates
     out = []
@@ -449,9 +431,9 @@ def _build_event(
             h.start
             for h in facts.places_in(sent.start, sent.end)
             if (h.start not in clause and h.start not in shared)
-            or _in_other_adverbial(facts.doc[h.start], anchor)
+            or in_other_adverbial(facts.doc[h.start], anchor)
         }
-    location = _location(facts, anchor, sent, clause, group, named)
+    location = locate(facts, anchor, sent, clause, group, named)
     fatalities, fatalities_text = _fatalities(facts, anchor, sent, event_type, clause, others)
     nothing_told = not agents and not patients and location is None and fatalities is None
     if nothing_told and date_hit is None and trend(anchor, lexicon):
@@ -543,146 +525,6 @@ def _describes_other(token: Token, anchor: Token) -> bool:
 
 
 # An advance heads for another place: its places are where the actor goes next.
-_ONWARD_CONCEPTS = frozenset({"advance"})
-
-
-def _location(
-    facts: DocFacts,
-    anchor: Token,
-    sent: Span,
-    clause: set[int],
-    group: list[CueMatch],
-    parties: set[int],
-) -> Location | None:
-    """The most specific resolved place in the trigger's clause, else in its sentence."""
-    doc = facts.doc
-    subtree = {t.i for cue in group for t in doc[cue.start : cue.end].root.subtree}
-    subtree |= {t.i for t in anchor.subtree}
-    # A place inside another act's phrase ("seized the city, advancing towards Hama") is that
-    # act's place, not this one's.
-    elsewhere: set[int] = set()
-    for cue in facts.cues:
-        other = doc[cue.start]
-        if (
-            sent.start <= cue.start < sent.end
-            and cue.role != "context"
-            and other.i not in subtree
-            and cue not in group
-            # The word the anchor hangs from ("Clashes ... *killed* five fighters near
-            # Raqqa") tells the same act, unless it is a move elsewhere ("having seized the
-            # city, are now *advancing* towards Hama").
-            and (other.i != anchor.head.i or cue.concept in _ONWARD_CONCEPTS)
-        ):
-            # An event noun's clause is its verb's ("a ceasefire took effect in Lebanon").
-            if other.dep_ in ("nsubj", "nsubjpass") and not other.head.is_ancestor(anchor):
-                other = other.head
-            elsewhere |= {t.i for t in other.subtree} - subtree
-    hits = [
-        h
-        for h in facts.places_in(sent.start, sent.end)
-        if h.mention.place is not None
-        and not _modifier(doc, h)
-        and not _agent(doc, h)
-        and h.start not in elsewhere
-        and h.start not in parties
-    ]
-    if not any(h.start in subtree for h in hits):
-        town = _town_meant(facts, anchor)
-        hits = [town] if town is not None else hits
-    if not hits:
-        return None
-
-    def key(hit: PlaceHit) -> tuple[int, int, int, int]:
-        place = hit.mention.place
-        assert place is not None  # filtered above
-        level = {"city": 0, "admin1": 1, "country": 2}.get(place.feature, 1)
-        return (hit.start not in subtree, hit.start not in clause, level, abs(hit.start - anchor.i))
-
-    best = min(hits, key=key)
-    place = best.mention.place
-    assert place is not None
-    before = facts.doc[max(sent.start, best.start - 3) : best.start]
-    near = any(t.lower_ in _NEAR_WORDS for t in before)
-    precision = 3 if place.feature in ("country", "admin1") else (2 if near else 1)
-    return Location(
-        name=place.name,
-        geonameid=place.geonameid,
-        latitude=place.latitude,
-        longitude=place.longitude,
-        country=place.country,
-        admin1=place.admin1 if place.feature != "admin1" else place.name,
-        geo_precision=precision,
-    )
-
-
-def _in_other_adverbial(token: Token, anchor: Token) -> bool:
-    """Whether ``token`` lies in an adverbial clause ("as the threat to Damascus grows")
-    that does not hold ``anchor``."""
-    while token.head.i != token.i:
-        if token.dep_ == "advcl" and not token.is_ancestor(anchor) and token.i != anchor.i:
-            return True
-        token = token.head
-    return False
-
-
-def _report_country(facts: DocFacts) -> Location | None:
-    """The report's country as a place, where the report names it and towns or provinces in
-    it: a country named only as a party ("Israel attacked Hezbollah") is no report's scene."""
-    scene = any(
-        h.mention.place is not None
-        and h.mention.place.feature != "country"
-        and h.mention.place.country == facts.country
-        for h in facts.places
-    )
-    if not scene:
-        return None
-    for hit in facts.places:
-        place = hit.mention.place
-        if place is not None and place.feature == "country" and place.country == facts.country:
-            return Location(
-                name=place.name,
-                geonameid=place.geonameid,
-                latitude=place.latitude,
-                longitude=place.longitude,
-                country=place.country,
-                admin1=None,
-                geo_precision=3,
-            )
-    return None
-
-
-def _town_meant(facts: DocFacts, anchor: Token) -> PlaceHit | None:
-    """The town that the trigger's object "the city" stands for ("having seized the city")."""
-    for word in anchor.children:
-        if word.dep_ in ("dobj", "nsubjpass"):
-            objects = [word]
-        elif word.dep_ == "prep":
-            objects = [c for c in word.children if c.dep_ == "pobj"]
-        else:
-            continue
-        for obj in objects:
-            if facts.is_town_noun(obj):
-                return facts.town_before(obj, sentence_only=False)
-    return None
-
-
-def _agent(doc, hit: PlaceHit) -> bool:
-    """A name that is a passive's agent ("fighters, backed by Iran") says who, not where."""
-    token = doc[hit.start : hit.end].root
-    while token.dep_ == "conj" and token.head.i != token.i:  # "agreed by Russia and Turkey"
-        token = token.head
-    return token.head.dep_ == "agent"
-
-
-def _modifier(doc, hit: PlaceHit) -> bool:
-    """A name used as a modifier ("Iran-backed", "Idlib-based") says who, not where."""
-    return (
-        hit.end + 1 < len(doc)
-        and doc[hit.end].text == "-"
-        and doc[hit.end + 1].tag_ in ("VBN", "VBD", "JJ")
-    )
-
-
 def _fatalities(
     facts: DocFacts,
     anchor: Token,
