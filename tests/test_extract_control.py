@@ -182,10 +182,6 @@ def test_each_town_taken_is_a_claim(analyse: Analyse) -> None:
     assert "Idlib" in {c.place.name for c in analysis.control}
 
 
-@pytest.mark.xfail(
-    reason="'Maarat al-Numan' is geocoded as Numan, Nigeria, even next to Saraqib in Syria",
-    strict=True,
-)
 def test_a_multi_word_town_is_geocoded_in_the_report_s_country(analyse: Analyse) -> None:
     analysis = analyse("Rebels captured Saraqib and Maarat al-Numan on Tuesday.")
     assert len(analysis.control) == 2

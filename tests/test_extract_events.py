@@ -326,11 +326,6 @@ def test_warplanes_bombing_a_town_is_an_air_strike(analyse: Analyse) -> None:
     assert event.fatalities == 11
 
 
-@pytest.mark.xfail(
-    reason="'jets began bombing' is typed Remote explosive/landmine/IED: 'bombing' is read as "
-    "an explosive device although jets drop the bombs",
-    strict=True,
-)
 def test_jets_bombing_is_not_an_ied(analyse: Analyse) -> None:
     analysis = analyse("Russian jets began bombing rebel positions in Syria in 2015.")
     assert only_event(analysis).sub_event_type == "Air/drone strike"
@@ -425,11 +420,6 @@ def test_a_denied_withdrawal(analyse: Analyse) -> None:
     assert near(event.location.latitude, 35.13)
 
 
-@pytest.mark.xfail(
-    reason="the party that denies is not recorded: only claim verbs (say, claim...) fill "
-    "claimed_by, and 'deny' is a status cue, not a claim verb",
-    strict=True,
-)
 def test_a_denial_names_who_denied(analyse: Analyse) -> None:
     event = only_event(analyse("The army denied that it had withdrawn from Hama."))
     assert event.claimed_by == "MIL-SY"

@@ -95,7 +95,7 @@ def analyze_doc(doc: Doc, document: Document, *, resources: Resources) -> Analys
         kb=resources.kb,
         heads=resources.heads,
         country=country,
-        places=[(p.start, p.end) for p in places if p.mention.place is not None],
+        places=[(p.start, p.end) for p in places],
     )
     places = [p for p in places if not _inside_name(p, actor_mentions)]
     facts = DocFacts(

@@ -414,8 +414,11 @@ def _supported(
 
 def _locative(span: Span, rules: Recognition) -> bool:
     """Whether the name is the object of a place preposition or verb ('in X', 'entered X') or
-    follows a designator ('the town of X')."""
+    follows a designator ('the town of X'); a conjunct shares its first's slot ('captured
+    Saraqib and Maarat al-Numan')."""
     root = span.root
+    while root.dep_ == "conj" and root.head.i != root.i:
+        root = root.head
     head = root.head
     if root.dep_ == "pobj" and head.lower_ in rules.locative_prepositions:
         return True

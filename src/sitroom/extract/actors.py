@@ -130,8 +130,8 @@ def find_actors(
 ) -> list[ActorMention]:
     """Actor mentions in reading order; at most one per token.
 
-    ``country``: the report's (ISO2). ``places``: token spans the gazetteer resolved; an
-    unknown name there is a place ("Hama"), not a new actor.
+    ``country``: the report's (ISO2). ``places``: token spans read as toponyms, resolved or
+    not; an unknown name there is a place ("Hama"), not a new actor.
     """
     taken = [False] * len(doc)
     place_tokens = {i for start, end in places for i in range(start, end)}

@@ -44,9 +44,13 @@ def act_status(
     words = " ".join(t.lower_ for t in sent)
     if not recent and any(f" {p} " in f" {words} " for p in cues.get("background_phrases", ())):
         return "background", None
-    claimant = _claimant(anchor, sent, facts, cues.get("claim_verbs", frozenset()))
-    if governed_by(anchor, cues.get("denied", frozenset())):
-        return "denied", claimant.id if claimant else None
+    claim_verbs = cues.get("claim_verbs", frozenset())
+    denials = cues.get("denied", frozenset())
+    claimant = _claimant(anchor, sent, facts, claim_verbs)
+    if governed_by(anchor, denials):
+        # "The army denied that it had withdrawn": the party that denies is the claimant.
+        denier = _claimant(anchor, sent, facts, claim_verbs | denials)
+        return "denied", denier.id if denier else None
     planned = cues.get("planned", frozenset())
     for token in [anchor, *anchor.ancestors]:
         if any(c.dep_ == "aux" and c.lower_ in planned for c in token.children):
