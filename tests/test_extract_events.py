@@ -275,6 +275,11 @@ def test_a_verbal_act_gets_no_country_it_does_not_name(analyse: Analyse) -> None
     assert event.location is None
 
 
+def test_support_against_a_party_is_not_support_of_it(analyse: Analyse) -> None:
+    event = only_event(analyse("Iran and Russia support the Syrian government against rebels."))
+    assert (event.plover_type, event.actor2, event.assoc_actor_2) == ("SUPPORT", "GOV-SY", ())
+
+
 def test_government_forces_retaking_a_town(analyse: Analyse) -> None:
     event = only_event(analyse("Government forces recaptured Palmyra from the Islamic State."))
     assert event.sub_event_type == "Government regains territory"

@@ -255,6 +255,12 @@ def test_nothing_invented(seeds: list[Analysis], words: str) -> None:
     assert found == [], [(e.trigger, e.plover_type) for e in found]
 
 
+def test_the_backers_support_assad_not_the_rebels(seeds: list[Analysis]) -> None:
+    # "Iran and Russia, who support Assad's regime against a backdrop of ... rebel groups"
+    found = events(seeds, plover="SUPPORT", actor1="GOV-IR")
+    assert found and all("SYR-REBELS" not in (e.actor2, *e.assoc_actor_2) for e in found)
+
+
 def test_turkey_s_influence_is_no_request(seeds: list[Analysis]) -> None:
     # "Turkey seeks to exert greater influence": an attempt, not a request
     found = [e for e in events(seeds, plover="REQUEST") if e.actor1 == "GOV-TR"]

@@ -176,6 +176,9 @@ class CueLexicon:
             self.circumstance_verbs = _words(data.get("circumstance_verbs"))
             self.circumstance_nouns = _words(data.get("circumstance_nouns"))
             self.trend_verbs = _words(data.get("trend_verbs"))
+            self.opponent_preps: dict[str, frozenset[str]] = {
+                str(k).lower(): _words(v) for k, v in (data.get("opponent_preps") or {}).items()
+            }
             self.status_cues: dict[str, frozenset[str]] = {
                 k: frozenset(str(w).lower() for w in v)
                 for k, v in (data.get("status_cues") or {}).items()

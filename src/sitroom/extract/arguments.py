@@ -26,7 +26,9 @@ def arguments(
 ) -> tuple[list[ActorMention], list[ActorMention]]:
     """Who acted (agents) and who was acted on (patients), from the dependency tree."""
     lemma = anchor.lemma_.lower()
-    patient_preps = _PATIENT_PREPS | lexicon.patient_preps.get(lemma, frozenset())
+    patient_preps = (
+        _PATIENT_PREPS | lexicon.patient_preps.get(lemma, frozenset())
+    ) - lexicon.opponent_preps.get(lemma, frozenset())
     agent_preps = (
         _AGENT_PREPS | {"from"} | lexicon.agent_preps.get(lemma, frozenset())
     ) - patient_preps
