@@ -280,6 +280,19 @@ def test_support_against_a_party_is_not_support_of_it(analyse: Analyse) -> None:
     assert (event.plover_type, event.actor2, event.assoc_actor_2) == ("SUPPORT", "GOV-SY", ())
 
 
+def test_two_different_acts_of_one_party_in_one_sentence(analyse: Analyse) -> None:
+    analysis = analyse(
+        "The U.S., which has supported Kurdish forces in the fight against ISIS, has expressed "
+        "concern about the safety of Syrian Kurds."
+    )
+    assert sorted(e.plover_type for e in analysis.events if e.actor1 == "GOV-US") == [
+        "DISAPPROVE",
+        "SUPPORT",
+    ]
+    concern = next(e for e in analysis.events if e.plover_type == "DISAPPROVE")
+    assert concern.actor2 is None  # the Kurds are whom the concern is for
+
+
 def test_government_forces_retaking_a_town(analyse: Analyse) -> None:
     event = only_event(analyse("Government forces recaptured Palmyra from the Islamic State."))
     assert event.sub_event_type == "Government regains territory"

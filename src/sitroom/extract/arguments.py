@@ -244,7 +244,11 @@ def mentions_for(tokens: list[Token], facts: DocFacts) -> list[ActorMention]:
             candidates = [mention, *facts.actors_in(modifiers)]
         else:
             # The phrase the token heads, without relative clauses that may name others.
-            subtree = [t for t in token.subtree if not _in_clause(t, token)]
+            subtree = [
+                t
+                for t in token.subtree
+                if not _in_clause(t, token) and not _for_whose_good(t, token)
+            ]
             candidates = facts.actors_in(subtree)
         for cand in candidates:
             if cand not in found:
@@ -259,6 +263,21 @@ def _modifies(token: Token, head: Token) -> bool:
             return False
         token = token.head
     return True
+
+
+# "concern about the safety of Syrian Kurds": the Kurds are whom the act is for, not its target.
+_BENEFICIARY_NOUNS = frozenset(
+    {"safety", "fate", "plight", "welfare", "well-being", "wellbeing", "protection", "lives"}
+)
+
+
+def _for_whose_good(token: Token, root: Token) -> bool:
+    while token.i != root.i and token.head.i != token.i:
+        of = token.dep_ == "pobj" and token.head.lower_ == "of"
+        if of and token.head.head.lemma_.lower() in _BENEFICIARY_NOUNS:
+            return True
+        token = token.head
+    return False
 
 
 def _in_clause(token: Token, root: Token) -> bool:

@@ -268,7 +268,12 @@ def _one_per_type(candidates: list[Candidate]) -> list[Candidate]:
     best: dict[tuple[str, str | None, int | None], Candidate] = {}
     for cand in candidates:
         where = cand.event.location if cand.event.event_type is not None else None
-        key = (cand.event_type.label, cand.event.actor1, where.geonameid if where else None)
+        key = (
+            cand.event_type.label,
+            cand.event.plover_type,
+            cand.event.actor1,
+            where.geonameid if where else None,
+        )
         if key not in best or cand.score > best[key].score:
             best[key] = cand
     kept = {id(c) for c in best.values()}
