@@ -265,7 +265,7 @@ def _one_per_type(candidates: list[Candidate]) -> list[Candidate]:
     """Clauses of one sentence that tell the same kind of act by the same actor are one event,
     unless a material act is put in different places ("entered Hama ... after they seized
     Aleppo"); what one party says in two clauses stays one statement."""
-    best: dict[tuple[str, str | None, int | None], Candidate] = {}
+    best: dict[tuple[str, str, str | None, int | None], Candidate] = {}
     for cand in candidates:
         where = cand.event.location if cand.event.event_type is not None else None
         key = (
