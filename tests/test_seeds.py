@@ -261,6 +261,13 @@ def test_the_backers_support_assad_not_the_rebels(seeds: list[Analysis]) -> None
     assert found and all("SYR-REBELS" not in (e.actor2, *e.assoc_actor_2) for e in found)
 
 
+def test_the_us_is_concerned_for_the_kurds(seeds: list[Analysis]) -> None:
+    # "The U.S., which has supported Kurdish forces ..., has expressed concern about the safety
+    # of Syrian Kurds": the support and the concern are two acts; the Kurds are not its target.
+    found = events(seeds, plover="DISAPPROVE", actor1="GOV-US")
+    assert [(e.trigger, e.actor2) for e in found] == [("expressed", None)]
+
+
 def test_turkey_s_influence_is_no_request(seeds: list[Analysis]) -> None:
     # "Turkey seeks to exert greater influence": an attempt, not a request
     found = [e for e in events(seeds, plover="REQUEST") if e.actor1 == "GOV-TR"]
