@@ -282,3 +282,11 @@ def test_every_act_with_an_acled_type_names_who_acted(seeds: list[Analysis]) -> 
         if e.event_type is not None and e.actor1 is None and e.actor2 is None
     ]
     assert unattributed == []
+
+
+def test_the_iran_backed_militias_are_one_actor_in_both_reports(seeds: list[Analysis]) -> None:
+    # "militia groups from Iraq" (000) and "Iran-backed militias" (002): militias of Syria's war
+    militias = {
+        e.actor1 for e in events(seeds, plover="MOBILIZE") if e.actor1 and "MILITIA" in e.actor1
+    }
+    assert militias == {"MILITIA-SY"}

@@ -47,6 +47,7 @@ _LOCATIVE_PREPS = frozenset(
 _STANCES = frozenset({"anti", "pro"})
 # Possessives by which a named group's own members are told ("its fighters").
 _GROUP_PRONOUNS = frozenset({"its", "their"})
+_STATE_KINDS = frozenset({"state", "state_forces", "police"})
 _NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE", "FAC"})
 
 
@@ -162,13 +163,18 @@ def find_actors(
         if token.dep_ in ("amod", "compound") and _is_word(token.head, heads.not_parties):
             continue  # "military support": a kind of help, not the military
         two = doc[token.i : token.i + 2]
-        # "Turkish-backed forces" are someone's proxies, not the report country's own forces.
+        # "Turkish-backed forces" are someone's proxies, not the report country's own forces;
+        # "Iran-backed militias" in Syria are militias of Syria's war (MILITIA-SY).
         proxy = (
             token.i >= 2 and doc[token.i - 2].text in ("-", "–") and doc[token.i - 1].tag_ == "VBN"
         )
         for span in (two, token) if len(two) == 2 else (token,):
             text = span.text
-            actor = kb.generic(text, country=None if proxy else country)
+            actor = kb.generic(text, country=country)
+            if proxy and actor is not None and (
+                actor.kind in _STATE_KINDS or _backer_country(doc[token.i - 3], kb) == country
+            ):
+                actor = kb.generic(text, country=None)
             if actor is not None:
                 end = span.end if isinstance(span, Span) else token.i + 1
                 owner = _owner(token, found)
@@ -183,6 +189,11 @@ def find_actors(
                 break
     found.sort(key=lambda m: m.start)
     return found
+
+
+def _backer_country(name: Token, kb: ActorKnowledge) -> str | None:
+    """The country named before "-backed" ("Iran-backed"), if it is one."""
+    return kb.country_by_name(name.text) or kb.demonym_country(name.text)
 
 
 def _is_word(token: Token, words: frozenset[str]) -> bool:
