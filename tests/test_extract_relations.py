@@ -153,3 +153,18 @@ def test_a_relation_stated_twice_is_kept_once(analyse: Analyse) -> None:
     )
     assert [(r.subject, r.object) for r in analysis.relations] == [("GOV-RU", "GOV-SY")]
     assert analysis.relations[0].evidence[0].start == 0
+
+
+@pytest.mark.slow
+def test_a_force_including_a_person_is_a_misreading(analyse: Analyse) -> None:
+    analysis = analyse(
+        "The rebels have captured fifteen villages since the weekend, including Souran and "
+        "Taibat al-Imam, according to opposition commanders."
+    )
+    assert not [r for r in analysis.relations if r.predicate == "part_of"]
+
+
+@pytest.mark.slow
+def test_a_coalition_including_a_group(analyse: Analyse) -> None:
+    analysis = analyse("The opposition forces, including HTS, entered Hama on Thursday.")
+    assert any(r.predicate == "part_of" and r.subject == "HTS" for r in analysis.relations)

@@ -161,7 +161,10 @@ def extract_relations(
             )
             for whole in wholes:
                 for part in parts:
-                    add(part, "part_of", whole, token)
+                    # "rebels ..., including Souran and Taibat al-Imam" (a town the model calls
+                    # a person): a force is composed of groups, not of people.
+                    if part.kind != "person":
+                        add(part, "part_of", whole, token)
     for cand in events:
         event = cand.event
         if event.event_type in _HOSTILE_EVENTS and event.actor1 and event.actor2:
