@@ -69,7 +69,15 @@ def test_held_by(analyse: Analyse, text: str, expected: tuple[str, str, str]) ->
     assert claims(analyse(text)) == {expected}
 
 
-@pytest.mark.parametrize("text", ["Rebels advanced towards Hama.", "Rebels are advancing on Hama."])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rebels advanced towards Hama.",
+        "Rebels are advancing on Hama.",
+        "The rebels' advance towards Hama has escalated fears in the capital.",
+        "Rebel groups are pushing closer to Hama.",
+    ],
+)
 def test_an_advance(analyse: Analyse, text: str) -> None:
     claim = only_claim(analyse(text))
     assert (claim.controller, claim.status) == ("SYR-REBELS", "advancing")

@@ -290,3 +290,9 @@ def test_the_iran_backed_militias_are_one_actor_in_both_reports(seeds: list[Anal
         e.actor1 for e in events(seeds, plover="MOBILIZE") if e.actor1 and "MILITIA" in e.actor1
     }
     assert militias == {"MILITIA-SY"}
+
+
+def test_the_rebels_advance_on_damascus(seeds: list[Analysis]) -> None:
+    # "The rebels' advance towards Damascus", "local rebel groups pushing closer to Damascus"
+    claims = {(c.place.name, c.status) for a in seeds for c in a.control if c.controller in REBELS}
+    assert ("Damascus", "advancing") in claims

@@ -156,6 +156,8 @@ def extract_control(
             continue
         token = doc[cue.start]
         subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if not subjects and token.pos_ == "NOUN":  # "the rebels' advance towards Damascus"
+            subjects = [c for c in token.children if c.dep_ == "poss"]
         if not subjects and token.dep_ in ("advcl", "xcomp", "conj", "acl", "relcl"):
             subjects = [c for c in token.head.children if c.dep_ == "nsubj"] or (
                 [token.head] if token.dep_ in ("acl", "relcl") else []
