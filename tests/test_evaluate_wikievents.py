@@ -337,24 +337,3 @@ def test_only_the_gold_type_s_slots_are_predicted(mapping: EventMapping) -> None
     assert mapping.fitting("transport", args) == args[:1]
     assert mapping.fitting("arrest", args) == args
 
-
-def test_a_place_the_sentence_does_not_name_is_no_argument(mapping: EventMapping) -> None:
-    # The event is located at Kabul, named only in the first sentence (as for "the city" or
-    # the report's country): the scorer reads no place argument from the second.
-    kabul = Location("Kabul", 1138958, 34.5, 69.2, "AF", "Kabul", 1)
-    text = "Fighting shook Kabul. Rebels shelled the city on Monday."
-    second = text.index("Rebels")
-    analysis = Analysis(
-        document=Document("d", "d", text),
-        mentions=(Mention("d", 15, 20, "Kabul", "place"),),
-        events=(
-            _event(
-                event_type="Explosions/Remote violence",
-                trigger="shelled",
-                location=kabul,
-                evidence=(Evidence("d", second, len(text), text[second:]),),
-            ),
-        ),
-    )
-    (attack,) = predicted_events(analysis, mapping=mapping)
-    assert attack.args == ()

@@ -255,26 +255,6 @@ def test_clashes_that_intensified_somewhere_are_an_incident(analyse: Analyse) ->
     assert event.sub_event_type == "Armed clash"
 
 
-def test_an_incident_with_no_place_is_at_the_report_s_country(analyse: Analyse) -> None:
-    analysis = analyse(
-        "Fighting resumed in Syria on Monday near Saraqib.\n\n"
-        "Rebels captured a military helicopter from the retreating army."
-    )
-    [event] = [e for e in analysis.events if e.trigger == "captured"]
-    assert event.location is not None
-    assert (event.location.name, event.location.geo_precision) == ("Syria", 3)
-    assert "the report's country" in event.notes
-
-
-def test_a_verbal_act_gets_no_country_it_does_not_name(analyse: Analyse) -> None:
-    analysis = analyse(
-        "Fighting resumed in Syria on Monday near Saraqib.\n\nTurkey accused the SDF of links "
-        "to the PKK."
-    )
-    [event] = [e for e in analysis.events if e.trigger == "accused"]
-    assert event.location is None
-
-
 def test_support_against_a_party_is_not_support_of_it(analyse: Analyse) -> None:
     event = only_event(analyse("Iran and Russia support the Syrian government against rebels."))
     assert (event.plover_type, event.actor2, event.assoc_actor_2) == ("SUPPORT", "GOV-SY", ())

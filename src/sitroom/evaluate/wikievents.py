@@ -332,10 +332,7 @@ def _event_args(event: Event, analysis: Analysis, start: int) -> tuple[PredArg, 
             if m.kind == "place"
             and (m.text == name or (m.place is not None and m.place.name == name))
         ]
-        # Only a place the event's own sentence names is an argument of it: a place found
-        # elsewhere ("the city" named before, the report's country) is an inference.
-        inside = [m for m in said if ev.start <= m.start and m.end <= ev.end]
-        m = _nearest(inside, start, ev.start, ev.end)
+        m = _nearest(said, start, ev.start, ev.end)
         if m is not None:
             args.append(PredArg("place", head_offset(m), m.text))
     return tuple(args)
