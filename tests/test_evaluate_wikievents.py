@@ -337,3 +337,24 @@ def test_only_the_gold_type_s_slots_are_predicted(mapping: EventMapping) -> None
     assert mapping.fitting("transport", args) == args[:1]
     assert mapping.fitting("arrest", args) == args
 
+
+
+def test_an_inferred_place_is_no_argument(mapping: EventMapping) -> None:
+    # The event's sentence names no place; sitroom put it at the report's country.
+    afghanistan = Location("Afghanistan", 1149361, 33.0, 66.0, "AF", None, 3, inferred=True)
+    text = "Fighting shook Afghanistan. Rebels shelled the base on Monday."
+    second = text.index("Rebels")
+    analysis = Analysis(
+        document=Document("d", "d", text),
+        mentions=(Mention("d", 15, 26, "Afghanistan", "place"),),
+        events=(
+            _event(
+                event_type="Explosions/Remote violence",
+                trigger="shelled",
+                location=afghanistan,
+                evidence=(Evidence("d", second, len(text), text[second:]),),
+            ),
+        ),
+    )
+    (attack,) = predicted_events(analysis, mapping=mapping)
+    assert attack.args == ()

@@ -273,6 +273,31 @@ def test_two_different_acts_of_one_party_in_one_sentence(analyse: Analyse) -> No
     assert concern.actor2 is None  # the Kurds are whom the concern is for
 
 
+def test_an_incident_with_no_place_is_at_the_report_s_country(analyse: Analyse) -> None:
+    analysis = analyse(
+        "Fighting resumed in Syria on Monday near Saraqib.\n\n"
+        "Rebels captured a military helicopter from the retreating army."
+    )
+    [event] = [e for e in analysis.events if e.trigger == "captured"]
+    assert event.location is not None
+    assert (event.location.name, event.location.geo_precision) == ("Syria", 3)
+    assert event.location.inferred
+    assert "the report's country" in event.notes
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a verbal act gets no place it does not name
+        "Fighting resumed in Syria on Monday near Saraqib.\n\nTurkey accused the SDF of links.",
+        # a country named only as a party is no report's scene
+        "Israel attacked Hezbollah on Monday.",
+    ],
+)
+def test_no_country_is_inferred_where_it_is_not_the_scene(analyse: Analyse, text: str) -> None:
+    assert all(e.location is None or not e.location.inferred for e in analyse(text).events)
+
+
 def test_government_forces_retaking_a_town(analyse: Analyse) -> None:
     event = only_event(analyse("Government forces recaptured Palmyra from the Islamic State."))
     assert event.sub_event_type == "Government regains territory"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -260,6 +261,36 @@ def test_place_match_levels() -> None:
     assert place_match(ALEPPO, DAMASCUS, max_km=25) is None
     assert place_match(ALEPPO, None, max_km=25) == "unknown"
     assert place_match(HAMA_UNRESOLVED, HAMA, max_km=25) == "same"
+    # The report's country, inferred for an event whose sentence names no place, only says
+    # which war: never the same place, even as another inferred "Syria".
+    inferred = replace(SYRIA, inferred=True)
+    assert place_match(inferred, inferred, max_km=25) == "region"
+    assert place_match(inferred, ALEPPO, max_km=25) == "region"
+    assert place_match(inferred, replace(ALEPPO, country="IQ"), max_km=25) is None
+
+
+def test_two_events_at_an_inferred_country_are_not_merged_for_it() -> None:
+    syria = replace(SYRIA, inferred=True)
+    # Same type and day, one side unnamed: only a shared named place could join them.
+    a = event(REUTERS, location=syria, actor1="HTS", actor2=None)
+    b = event(AFP, location=syria, actor1=None, actor2=None)
+    assert len(merge_events([a, b], documents=DOCS)) == 2
+    named = [event(REUTERS, location=SYRIA, actor1="HTS", actor2=None),
+             event(AFP, location=SYRIA, actor1=None, actor2=None)]  # fmt: skip
+    assert len(merge_events(named, documents=DOCS)) == 1
+
+
+def test_an_inferred_place_is_no_source_s_claim() -> None:
+    merged = only(
+        merge_events(
+            [event(REUTERS), event(AFP, location=replace(SYRIA, inferred=True))],
+            documents=DOCS,
+        )
+    )
+    location = merged.claim("location")
+    assert location is not None
+    assert [v.evidence.document_id for v in location.values] == [REUTERS.id]
+    assert merged.location == ALEPPO
 
 
 # -- control of places ---------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -122,6 +123,36 @@ def test_round_trip_every_record(store: Store, full: Analysis) -> None:
     assert store.control() == list(full.control)
     assert store.control(place="Ізюм") == list(full.control)
     assert store.control(place="Kyiv") == []
+
+
+def test_an_inferred_location_round_trips(store: Store, full: Analysis) -> None:
+    event = full.events[0]
+    assert event.location is not None
+    inferred = replace(event, location=replace(event.location, geo_precision=3, inferred=True))
+    store.save(replace(full, events=(inferred, *full.events[1:])))
+    assert store.event(event.id) == inferred
+
+
+def test_a_location_stored_before_version_2_is_named(tmp_path: Path, full: Analysis) -> None:
+    path = tmp_path / "v1.db"
+    with Store.open(path) as s:
+        s.save(full)
+    with sqlite3.connect(path) as conn:  # what a version-1 row reads as after the migration
+        conn.execute("UPDATE events SET location_inferred = NULL")
+    conn.close()
+    with Store.open(path) as s:
+        location = s.event("d1-e1").location  # type: ignore[union-attr]
+    assert location is not None and location.inferred is False
+
+
+def test_version_1_databases_gain_the_inferred_column(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    assert migrate(conn, path=str(path), migrations=MIGRATIONS[:1]) == 1
+    assert migrate(conn, path=str(path)) == SCHEMA_VERSION
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(events)")}
+    assert "location_inferred" in columns
+    conn.close()
 
 
 def test_minimal_records_round_trip(store: Store) -> None:

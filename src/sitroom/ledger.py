@@ -188,6 +188,10 @@ def place_match(a: Location | None, b: Location | None, *, max_km: float) -> str
     """'same', 'near' (≤ max_km), 'region' (one holds the other), 'unknown', or None: apart."""
     if a is None or b is None:
         return "unknown"
+    if a.inferred or b.inferred:
+        # An inferred place (the report's country) says only which war: never "same".
+        same_country = a.country is not None and a.country == b.country
+        return "region" if same_country else None
     if a.geonameid is not None and a.geonameid == b.geonameid:
         return "same"
     if a.geo_precision == 3 or b.geo_precision == 3:

@@ -204,7 +204,10 @@ def _merged(
         groups,
         rank=lambda d: DATE_PRECISIONS.index(d[1]) if d[1] in DATE_PRECISIONS else 9,
     )
-    location = _pick(members, lambda e: e.location, groups, rank=lambda loc: loc.geo_precision or 9)
+    # A named place before an inferred one of the same precision.
+    location = _pick(
+        members, lambda e: e.location, groups, rank=lambda p: (p.geo_precision or 9) + p.inferred
+    )
     fatalities = fatality_range(members)
     return MergedEvent(
         id=content_id("merged-event", members[0].id),

@@ -141,7 +141,9 @@ def _value(name: str, event: Event, use_acled: bool) -> str | None:
     if name == "event_date":
         return event.event_date.isoformat() if event.event_date else None
     if name == "location":
-        return event.location.name if event.location else None
+        # An inferred place is sitroom's guess, not what the source says.
+        located = event.location is not None and not event.location.inferred
+        return event.location.name if located and event.location else None
     if name == "fatalities":
         return None if event.fatalities is None else str(event.fatalities)
     if name == "event_type":

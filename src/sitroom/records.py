@@ -69,7 +69,9 @@ class Place:
 @dataclass(frozen=True, slots=True)
 class Location:
     """Where an event happened. ``geo_precision`` (ACLED): 1 town, 2 near it or part of a region,
-    3 region or country only."""
+    3 region or country only. ``inferred``: not named where the event is told (the report's
+    country for an incident whose sentence names no place), so it never places two events
+    together."""
 
     name: str
     geonameid: int | None
@@ -78,6 +80,7 @@ class Location:
     country: str | None
     admin1: str | None
     geo_precision: int | None
+    inferred: bool = False
 
 
 @dataclass(frozen=True, slots=True)

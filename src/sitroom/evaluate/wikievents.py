@@ -324,7 +324,8 @@ def _event_args(event: Event, analysis: Analysis, start: int) -> tuple[PredArg, 
         m = _nearest(said, start, ev.start, ev.end) if actor_id else None
         if m is not None:
             args.append(PredArg(slot, head_offset(m), m.text))
-    if event.location is not None:
+    # An inferred place (the report's country) is sitroom's guess, not an argument in the text.
+    if event.location is not None and not event.location.inferred:
         name = event.location.name
         said = [
             m

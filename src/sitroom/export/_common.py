@@ -34,6 +34,7 @@ def location_to_dict(location: Location | None) -> dict[str, Any] | None:
         "country": location.country,
         "admin1": location.admin1,
         "geo_precision": location.geo_precision,
+        "inferred": location.inferred,
     }
 
 

@@ -1,6 +1,9 @@
-"""Where an event was: the place its clause names, or the town "the city" stands for."""
+"""Where an event was: the place its clause names, the town "the city" stands for, or the
+report's country (inferred)."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from spacy.tokens import Span, Token
 
@@ -100,6 +103,25 @@ def in_other_adverbial(token: Token, anchor: Token) -> bool:
             return True
         token = token.head
     return False
+
+
+def report_country(facts: DocFacts) -> Location | None:
+    """The report's country as an inferred place, where the report names it and towns or
+    provinces in it: a country named only as a party ("Israel attacked Hezbollah") is no
+    report's scene."""
+    scene = any(
+        h.mention.place is not None
+        and h.mention.place.feature != "country"
+        and h.mention.place.country == facts.country
+        for h in facts.places
+    )
+    if not scene:
+        return None
+    for hit in facts.places:
+        place = hit.mention.place
+        if place is not None and place.feature == "country" and place.country == facts.country:
+            return replace(location_of(place, precision=3), inferred=True)
+    return None
 
 
 def _town_meant(facts: DocFacts, anchor: Token) -> PlaceHit | None:

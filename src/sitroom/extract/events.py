@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from spacy.tokens import Span, Token
 
 from sitroom.extract.arguments import arguments
-from sitroom.extract.event_places import in_other_adverbial, locate
+from sitroom.extract.event_places import in_other_adverbial, locate, report_country
 from sitroom.extract.facts import DateHit, DocFacts
 from sitroom.extract.genericity import attempt_only, circumstance, trend
 from sitroom.extract.status import act_status, governed_by
@@ -59,7 +59,26 @@ def extract_events(facts: DocFacts, *, lexicon: CueLexicon) -> list[Candidate]:
     for n, cues in sorted(by_sentence.items()):
         candidates.extend(_sentence_events(facts, sentences[n], n, cues, lexicon))
     kept = [c for c in candidates if not _anonymous_verbal_act(c, facts, sentences)]
-    return _resolve_anaphoric_acts(kept, facts)
+    return _at_the_report_country(_resolve_anaphoric_acts(kept, facts), facts)
+
+
+def _at_the_report_country(candidates: list[Candidate], facts: DocFacts) -> list[Candidate]:
+    """ACLED's rule: an incident whose sentence names no place is coded at the most specific
+    level known, here the country the report is about (geo-precision 3, marked inferred so it
+    never places two events together). Done last, so that two acts of one sentence are not
+    merged for sharing it."""
+    country = report_country(facts)
+    if country is None:
+        return candidates
+    out = []
+    for cand in candidates:
+        event = cand.event
+        if event.location is None and event.event_type is not None:
+            note = "place: the report's country (none in the sentence)"
+            event = replace(event, location=country, notes=f"{event.notes}; {note}")
+            cand = replace(cand, event=event)
+        out.append(cand)
+    return out
 
 
 # "these reinforcements arrived", "that attack": an event noun with a demonstrative names an

@@ -29,6 +29,7 @@ MENTION_COLUMNS = (
 ACTOR_COLUMNS = ("name", "aliases", "kind", "country", "parent")
 _LOCATION_COLUMNS = (
     "location_name", "geonameid", "latitude", "longitude", "country", "admin1", "geo_precision",
+    "location_inferred",
 )  # fmt: skip
 EVENT_COLUMNS = (
     "id", "document_id", "seq", "status", "event_date", "date_precision", "event_type",
@@ -171,7 +172,7 @@ def _location_values(location: Location | None) -> tuple[object, ...]:
     loc = location
     return (
         loc.name, loc.geonameid, loc.latitude, loc.longitude, loc.country, loc.admin1,
-        loc.geo_precision,
+        loc.geo_precision, int(loc.inferred),
     )  # fmt: skip
 
 
@@ -186,6 +187,7 @@ def _location_from_row(row: sqlite3.Row) -> Location | None:
         country=row["country"],
         admin1=row["admin1"],
         geo_precision=row["geo_precision"],
+        inferred=bool(row["location_inferred"]),
     )
 
 

@@ -162,7 +162,14 @@ CREATE INDEX evidence_relation ON evidence (relation_id, seq);
 CREATE INDEX evidence_control ON evidence (control_id, seq);
 """
 
-MIGRATIONS: tuple[tuple[int, str], ...] = ((1, _V1),)
+# Version 2: a location may be inferred rather than named (records.Location.inferred); NULL is
+# a row written before, whose place was always named.
+_V2 = """
+ALTER TABLE events ADD COLUMN location_inferred INTEGER;
+ALTER TABLE control ADD COLUMN location_inferred INTEGER;
+"""
+
+MIGRATIONS: tuple[tuple[int, str], ...] = ((1, _V1), (2, _V2))
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 _META = "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
