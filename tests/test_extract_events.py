@@ -846,6 +846,8 @@ def test_a_participle_before_an_actor_makes_it_the_actor(analyse: Analyse) -> No
     analysis = analyse("The rebels captured a helicopter from the retreating Syrian army.")
     [retreat] = [e for e in analysis.events if e.trigger == "retreating"]
     assert retreat.actor1 == "MIL-SY"
+    # Told in passing: a PLOVER retreat, no ACLED incident (no territory changes hands by it).
+    assert (retreat.plover_type, retreat.event_type) == ("RETREAT", None)
 
 
 def test_nouns_and_adjectives_of_talk_are_no_verbal_acts(analyse: Analyse) -> None:

@@ -445,7 +445,10 @@ def _build_event(
     if nothing_told and date_hit is None and trend(anchor, lexicon):
         return None
     plover = _plover(event_type, anchor, group, secondaries, lexicon)
-    acled = event_type.acled
+    # "the retreating army": an act told in passing by a participle is no incident of its own
+    # for ACLED, which codes the event the sentence reports (PLOVER keeps the act).
+    in_passing = anchor.dep_ == "amod" and anchor.tag_ == "VBG"
+    acled = None if in_passing else event_type.acled
     if negated_plover is not None:
         plover, acled = negated_plover, None
     if status == "planned" and plover is not None:
