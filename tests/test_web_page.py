@@ -357,3 +357,15 @@ def test_actor_graph_draws_every_relation_and_filters_by_actor(page: Page, serve
     graph.locator('[data-actor="MIL-RU"]').click()
     expect(page.get_by_test_id("filter-actor")).to_have_value("MIL-RU")
     expect(page.get_by_test_id("event-count")).to_contain_text(f"{len(wanted)} of ")
+
+
+def test_a_place_the_report_did_not_name_says_so(page: Page, server: Server) -> None:
+    inferred = [e for e in server.events() if e["location"] and e["location"]["inferred"]]
+    assert inferred, "the example reports no longer give an incident without a named place"
+    event = inferred[0]
+    item = page.locator(f'[data-testid="event-item"][data-event-id="{event["id"]}"]')
+    expect(item.locator(".item-where")).to_contain_text("country only")
+    open_event(page, event["id"])
+    expect(page.get_by_test_id("event-panel")).to_contain_text(
+        f"{event['location']['name']} (country only: no place named)"
+    )

@@ -2,7 +2,7 @@
 // the events list, the map and the event panel in step. No build step: plain ES modules.
 
 import { api } from "./api.js";
-import { badge, dayNumber, eventTitle, fuzzyDate, h, setChildren } from "./dom.js";
+import { badge, dayNumber, eventTitle, fuzzyDate, h, placeName, setChildren } from "./dom.js";
 import { EventMap } from "./map.js";
 import { renderPanel } from "./panel.js";
 import { renderControl } from "./control.js";
@@ -55,7 +55,7 @@ function listItem(event) {
     dot,
     h("span", { class: "item-type" }, eventTitle(event)),
     h("span", { class: "item-date" }, fuzzyDate(event.event_date, event.date_precision))),
-  h("div", { class: "item-where" }, event.location ? event.location.name : "place unknown",
+  h("div", { class: "item-where" }, placeName(event.location),
     actors ? h("span", { class: "muted" }, ` · ${actors}`) : null),
   h("div", { class: "item-meta" },
     badge(event.verdict),

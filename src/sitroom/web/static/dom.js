@@ -75,6 +75,14 @@ export function fuzzyDate(iso, precision) {
   return (precision && precision !== "day" ? "~" : "") + shortDate(iso);
 }
 
+/** Where, as precisely as known: a place the report did not name says so ("Syria (country
+ * only)" for an incident placed at the report's country). */
+export function placeName(location, { withCountry = false } = {}) {
+  if (!location) return "place unknown";
+  const country = withCountry && location.country && !location.inferred ? `, ${location.country}` : "";
+  return `${location.name}${country}${location.inferred ? " (country only: no place named)" : ""}`;
+}
+
 /** What happened, in a few words: the ACLED sub-event type, else the type, else PLOVER's. */
 export function eventTitle(event) {
   if (event.sub_event_type || event.event_type) return event.sub_event_type || event.event_type;

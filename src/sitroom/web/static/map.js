@@ -2,7 +2,7 @@
 // events as circles coloured by type and sized by fatalities, clustered where they crowd.
 // Leaflet, Leaflet.markercluster and topojson-client are vendored classic scripts (globals).
 
-import { eventTitle, fuzzyDate, h } from "./dom.js";
+import { eventTitle, fuzzyDate, h, placeName } from "./dom.js";
 import { OTHER_COLOUR, OTHER_LABEL, TYPE_COLOURS, typeColour } from "./palette.js";
 
 const L = window.L;
@@ -38,7 +38,7 @@ function tooltipFor(event) {
     "div",
     { class: "map-tip" },
     h("strong", {}, eventTitle(event)),
-    h("div", {}, `${event.location.name} · ${fuzzyDate(event.event_date, event.date_precision)}`),
+    h("div", {}, `${placeName(event.location)} · ${fuzzyDate(event.event_date, event.date_precision)}`),
     actors ? h("div", {}, actors) : null,
     event.fatalities ? h("div", {}, `${event.fatalities} killed`) : null,
     h("div", { class: "muted" }, `${event.sources} source${event.sources === 1 ? "" : "s"}`),

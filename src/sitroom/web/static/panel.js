@@ -2,7 +2,7 @@
 // with the ledger's verdict, so a reader sees at a glance where outlets agree and where not.
 
 import { api } from "./api.js";
-import { badge, eventTitle, fuzzyDate, h, shortDate } from "./dom.js";
+import { badge, eventTitle, fuzzyDate, h, placeName, shortDate } from "./dom.js";
 
 // The fields each source column shows, in order: [claim field, label, value from a report event].
 const FIELDS = [
@@ -39,7 +39,7 @@ function summary(event, name) {
   const types = [event.event_type, event.sub_event_type, event.plover_type].filter(Boolean).join(" · ");
   const rows = [
     ["Date", fuzzyDate(event.event_date, event.date_precision)],
-    ["Place", event.location ? `${event.location.name}${event.location.country ? `, ${event.location.country}` : ""}` : "unknown"],
+    ["Place", placeName(event.location, { withCountry: true })],
     ["Actors", actors],
     ["Killed", fatalitiesText(event)],
     ["Status", event.status],
