@@ -444,6 +444,7 @@ def test_geojson_has_located_events_as_lon_lat_points(picture: Picture) -> None:
     assert (lon, lat) == pytest.approx((36.72339, 34.72682))
     props = feature["properties"]
     assert props["actor2"] == HOSTILE and props["document_ids"] == [D1]
+    assert props["geo_precision"] == 1 and props["location_inferred"] is False
 
 
 # --- graphml ------------------------------------------------------------------------------

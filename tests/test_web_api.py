@@ -146,6 +146,7 @@ def test_geojson_points_are_longitude_then_latitude(client: TestClient) -> None:
     lon, lat = collection["features"][0]["geometry"]["coordinates"]
     assert abs(lon - IDLIB[0]) < 0.3 and abs(lat - IDLIB[1]) < 0.3
     assert collection["features"][0]["properties"]["place"] == "Idlib"
+    assert collection["features"][0]["properties"]["place_inferred"] is False
 
 
 def test_actors_relations_control_and_documents(client: TestClient) -> None:

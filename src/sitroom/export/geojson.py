@@ -44,6 +44,7 @@ def event_feature(event: Event, *, actors: dict[str, Actor]) -> dict[str, Any] |
             "location": location.name,
             "country": location.country,
             "geo_precision": location.geo_precision,
+            "location_inferred": location.inferred,
             "document_ids": unique([event.document_id, *(e.document_id for e in event.evidence)]),
         },
     }

@@ -204,6 +204,7 @@ class View:
                         "fatalities": e.fatalities,
                         "sources": len({groups.get(d, d) for d in e.document_ids}),
                         "place": where.name,
+                        "place_inferred": where.inferred,
                         "actor1_name": self.names.get(e.actor1) if e.actor1 else None,
                         "actor2_name": self.names.get(e.actor2) if e.actor2 else None,
                     },
