@@ -17,7 +17,7 @@ from sitroom.extract.facts import DocFacts, PlaceHit
 from sitroom.extract.status import act_status
 from sitroom.lexicon import CueLexicon
 from sitroom.places import location_of
-from sitroom.records import DATE_PRECISIONS, ControlClaim, Evidence
+from sitroom.records import DATE_PRECISIONS, ControlClaim
 
 _CAPTURE_TYPES = frozenset(
     {"NON_STATE_ACTOR_OVERTAKES_TER", "GOV_REGAINS_TERIT", "NON_VIOL_TERRIT_TRANSFER"}
@@ -128,9 +128,7 @@ def extract_control(
             # province" says nothing of who holds Hama
             return
         sent = token.sent
-        quote = sent.text.strip()
-        start = sent.start_char + sent.text.find(quote)
-        evidence = Evidence(facts.document.id, start, start + len(quote), quote)
+        evidence = facts.sentence_evidence(sent)
         location = location_of(place, precision=1)
         key = (place.geonameid or 0, controller, status)
         claim = ControlClaim(location, controller, status, when[0], when[1], (evidence,))

@@ -18,7 +18,7 @@ from sitroom.extract.genericity import attempt_only, circumstance, trend
 from sitroom.extract.status import act_status, governed_by
 from sitroom.ids import content_id
 from sitroom.lexicon import CueLexicon, CueMatch, EventType
-from sitroom.records import Event, Evidence
+from sitroom.records import Event
 
 # Below this score a clause's cues are too weak to call an event.
 MIN_SCORE = 2.8
@@ -453,11 +453,7 @@ def _build_event(
         plover, acled = negated_plover, None
     if status == "planned" and plover is not None:
         plover = lexicon.plover_when_planned.get(plover[0], plover)
-    quote = sent.text.strip()
-    offset = sent.text.find(quote)
-    evidence = Evidence(
-        document.id, sent.start_char + offset, sent.start_char + offset + len(quote), quote
-    )
+    evidence = facts.sentence_evidence(sent)
     notes = "; ".join(x for x in (f"trigger '{anchor.text}'", date_note) if x)
     event_id = content_id("event", document.id, sent.start_char, anchor.idx)
     return Event(

@@ -10,7 +10,7 @@ from spacy.tokens import Doc, Span, Token
 
 from sitroom.extract.actors import ActorMention
 from sitroom.lexicon import CueMatch
-from sitroom.records import Document, Mention
+from sitroom.records import Document, Evidence, Mention
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +82,12 @@ class DocFacts:
             if mention is not None:
                 seen.setdefault(mention.start, mention)
         return [seen[k] for k in sorted(seen)]
+
+    def sentence_evidence(self, sent: Span) -> Evidence:
+        """The sentence as evidence: its text without surrounding space, with char offsets."""
+        quote = sent.text.strip()
+        start = sent.start_char + sent.text.find(quote)
+        return Evidence(self.document.id, start, start + len(quote), quote)
 
     def echoed(self, token_i: int) -> bool:
         """Whether the token lies on a line that repeats an earlier one (see ``echoed_lines``)."""

@@ -12,7 +12,7 @@ from sitroom.errors import KnowledgeBaseError
 from sitroom.extract.actors import ActorMention
 from sitroom.extract.events import Candidate
 from sitroom.extract.facts import DocFacts
-from sitroom.records import Actor, Evidence, Relation
+from sitroom.records import Actor, Relation
 
 # Violent event types whose actors oppose each other.
 _HOSTILE_EVENTS = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
@@ -62,9 +62,7 @@ def extract_relations(
         if key in found:
             return
         sent = token.sent
-        quote = sent.text.strip()
-        start = sent.start_char + sent.text.find(quote)
-        evidence = Evidence(facts.document.id, start, start + len(quote), quote)
+        evidence = facts.sentence_evidence(sent)
         found[key] = Relation(subject.id, predicate, obj.id, facts.document.published, (evidence,))
 
     doc = facts.doc
