@@ -7,7 +7,7 @@ import pytest
 import spacy
 
 from sitroom.evaluate.geoparsing import GeoScores, gold_toponyms, score
-from sitroom.gazetteer import Gazetteer
+from sitroom.knowledge.gazetteer import Gazetteer
 from sitroom.records import Place
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"

@@ -15,7 +15,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from sitroom import ledger, records
+from sitroom import records
 from sitroom.errors import ExportError
 from sitroom.export import (
     ACLED_COLUMNS,
@@ -25,7 +25,7 @@ from sitroom.export import (
     picture_to_dict,
 )
 from sitroom.export.acled import disorder_type, interaction_code
-from sitroom.picture import build_ledger
+from sitroom.picture import build_ledger, ledger
 from sitroom.records import (
     Actor,
     ControlClaim,

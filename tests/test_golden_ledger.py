@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from sitroom.api import analyze
-from sitroom.ledger import Ledger, MergedEvent
 from sitroom.picture import build_ledger, find_document
+from sitroom.picture.ledger import Ledger, MergedEvent
 from sitroom.pipeline import Resources
 from sitroom.records import Picture
 from sitroom.store import Store

@@ -14,11 +14,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sitroom import ingest
 from sitroom.errors import InputError
 from sitroom.ids import document_id
 from sitroom.ingest import read_inputs
-from sitroom.published import parse_published
+from sitroom.ingest import readers as ingest
+from sitroom.ingest.published import parse_published
 from sitroom.records import Document
 
 DATA = Path(__file__).resolve().parent / "data" / "ingest"

@@ -10,7 +10,6 @@ import pytest
 
 from sitroom.errors import InputError
 from sitroom.ids import content_id, document_id
-from sitroom.ledger import Ledger
 from sitroom.picture import (
     build_ledger,
     compare_reports,
@@ -18,6 +17,7 @@ from sitroom.picture import (
     picture_from_analyses,
     restrict,
 )
+from sitroom.picture.ledger import Ledger
 from sitroom.records import (
     Actor,
     Analysis,

@@ -1,4 +1,4 @@
-"""Tests for sitroom.report_ledger: the ledger sections and the two-report comparison, rendered."""
+"""Tests for sitroom.report.ledger: the ledger sections and the two-report comparison, rendered."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from sitroom.records import (
     Relation,
 )
 from sitroom.report import render
-from sitroom.report_ledger import Names, render_comparison, render_ledger
+from sitroom.report.ledger import Names, render_comparison, render_ledger
 
 IDLIB = Location("Idlib", 169389, 35.9306, 36.6339, "SY", "Idlib", 1)
 HAMA = Location("Hama", 170017, 35.1318, 36.7578, "SY", "Hama", 1)

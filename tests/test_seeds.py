@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from sitroom.ingest import read_inputs
-from sitroom.ledger import Ledger
 from sitroom.picture import build_ledger, picture_from_analyses
+from sitroom.picture.ledger import Ledger
 from sitroom.pipeline import analyze_docs
 from sitroom.records import Analysis, Document
 

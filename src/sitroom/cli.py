@@ -19,7 +19,7 @@ from sitroom.export import EXPORT_FORMATS, export
 from sitroom.picture import compare_reports, find_document, picture_from_analyses
 from sitroom.records import Analysis, Picture
 from sitroom.report import render
-from sitroom.report_ledger import Names, render_comparison
+from sitroom.report.ledger import Names, render_comparison
 from sitroom.store import Store
 
 app = typer.Typer(

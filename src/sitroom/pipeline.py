@@ -19,17 +19,17 @@ from spacy.tokens import Doc
 from sitroom.config import Config
 from sitroom.extract.actors import ActorMention, HeadNouns, find_actors
 from sitroom.extract.control import extract_control
+from sitroom.extract.dates import names_year, resolve_date
 from sitroom.extract.events import Candidate, extract_events
 from sitroom.extract.facts import CasualtyHit, DateHit, DocFacts, PlaceHit
+from sitroom.extract.fatalities import find_casualties
+from sitroom.extract.places import PlaceContext, find_places
 from sitroom.extract.relations import RelationCues, extract_relations
-from sitroom.fatalities import find_casualties
-from sitroom.gazetteer import Gazetteer
-from sitroom.knowledge import ActorKB
-from sitroom.lexicon import CueLexicon
+from sitroom.knowledge.actors import ActorKB
+from sitroom.knowledge.cues import CueLexicon
+from sitroom.knowledge.gazetteer import Gazetteer
 from sitroom.nlp import ACTOR_LABEL, build_nlp, parse
-from sitroom.places import PlaceContext, find_places
 from sitroom.records import Actor, Analysis, Document, Mention
-from sitroom.temporal import names_year, resolve_date
 
 log = logging.getLogger(__name__)
 

@@ -30,8 +30,8 @@ from pathlib import Path
 from sitroom.api import document_from_text
 from sitroom.errors import InputError
 from sitroom.evaluate.metrics import ClassificationScores, LabelScore, classification_scores
-from sitroom.ledger import Comparison, related, unidentified
 from sitroom.picture import compare_reports, picture_from_analyses
+from sitroom.picture.ledger import Comparison, related, unidentified
 from sitroom.pipeline import Resources, analyze_docs
 from sitroom.records import Actor, Analysis, Event
 

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sitroom.errors import InputError
-from sitroom.gazetteer import Gazetteer
+from sitroom.extract.places import Demonyms, find_places, haversine_km
+from sitroom.knowledge.gazetteer import Gazetteer
 from sitroom.nlp import NameTest, parse
-from sitroom.places import Demonyms, find_places, haversine_km
 from sitroom.records import Mention
 
 if TYPE_CHECKING:

@@ -14,7 +14,8 @@ from typing import Any, TextIO
 
 from sitroom import __version__
 from sitroom.export._common import date_key, evidence_list, finite, iso, location_to_dict
-from sitroom.ledger import (
+from sitroom.picture import build_ledger
+from sitroom.picture.ledger import (
     AllianceEdge,
     ControlEntry,
     ControlTimeline,
@@ -23,7 +24,6 @@ from sitroom.ledger import (
     MergedEvent,
     SourceValue,
 )
-from sitroom.picture import build_ledger
 from sitroom.records import Actor, ControlClaim, Document, Event, Mention, Picture, Relation
 
 SCHEMA_VERSION = 1

@@ -11,7 +11,7 @@ import yaml
 from spacy.tokens import Doc, Span, Token
 
 from sitroom.errors import KnowledgeBaseError
-from sitroom.knowledge_file import slug
+from sitroom.knowledge.actor_file import slug
 from sitroom.nlp import ACTOR_LABEL
 from sitroom.records import Actor, Mention
 

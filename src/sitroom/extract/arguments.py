@@ -6,7 +6,7 @@ from spacy.tokens import Token
 
 from sitroom.extract.actors import ActorMention
 from sitroom.extract.facts import DocFacts
-from sitroom.lexicon import CueLexicon
+from sitroom.knowledge.cues import CueLexicon
 
 _AGENT_PREPS = frozenset({"by"})
 _PATIENT_PREPS = frozenset({"against", "on", "upon", "targeting", "at"})

@@ -14,9 +14,9 @@ from spacy.tokens import Token
 
 from sitroom.extract.events import Candidate
 from sitroom.extract.facts import DocFacts, PlaceHit
+from sitroom.extract.places import location_of
 from sitroom.extract.status import act_status
-from sitroom.lexicon import CueLexicon
-from sitroom.places import location_of
+from sitroom.knowledge.cues import CueLexicon
 from sitroom.records import DATE_PRECISIONS, ControlClaim
 
 _CAPTURE_TYPES = frozenset(

@@ -8,8 +8,8 @@ from dataclasses import replace
 from spacy.tokens import Span, Token
 
 from sitroom.extract.facts import DocFacts, PlaceHit
-from sitroom.lexicon import CueMatch
-from sitroom.places import location_of
+from sitroom.extract.places import location_of
+from sitroom.knowledge.cues import CueMatch
 from sitroom.records import Location
 
 _NEAR_WORDS = frozenset(

@@ -17,7 +17,7 @@ from sitroom.extract.facts import DateHit, DocFacts
 from sitroom.extract.genericity import attempt_only, circumstance, trend
 from sitroom.extract.status import act_status, governed_by
 from sitroom.ids import content_id
-from sitroom.lexicon import CueLexicon, CueMatch, EventType
+from sitroom.knowledge.cues import CueLexicon, CueMatch, EventType
 from sitroom.records import Event
 
 # Below this score a clause's cues are too weak to call an event.

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from sitroom.extract.actors import ActorMention
-from sitroom.lexicon import CueMatch
+from sitroom.knowledge.cues import CueMatch
 from sitroom.records import Document, Evidence, Mention
 
 

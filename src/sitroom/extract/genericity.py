@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from sitroom.lexicon import CueLexicon
+from sitroom.knowledge.cues import CueLexicon
 
 # How far up the tree a circumstance verb may govern the event noun ("the consequences of
 # relentless airstrikes and violent clashes": clashes -> airstrikes -> of -> consequences).

@@ -8,7 +8,7 @@ from spacy.tokens import Span, Token
 
 from sitroom.extract.arguments import mentions_for
 from sitroom.extract.facts import DateHit, DocFacts
-from sitroom.lexicon import CueLexicon
+from sitroom.knowledge.cues import CueLexicon
 
 # Parties to a fight: a claim they make is a 'claimed' status; others only report.
 _PARTY_KINDS = frozenset({"state", "state_forces", "armed_group", "militia", "political", "person"})

@@ -22,8 +22,8 @@ from sitroom.export.json_export import (
     source_value_to_dict,
     timeline_to_dict,
 )
-from sitroom.ledger import Ledger, MergedEvent, fold_name
 from sitroom.picture import build_ledger
+from sitroom.picture.ledger import Ledger, MergedEvent, fold_name
 from sitroom.records import Document, Event, Picture
 from sitroom.store import Store
 

@@ -11,10 +11,10 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from sitroom.ledger import Ledger, MergedEvent
 from sitroom.picture import build_ledger
+from sitroom.picture.ledger import Ledger, MergedEvent
 from sitroom.records import Actor, Picture
-from sitroom.report_ledger import Names, clip, render_ledger, unique, when
+from sitroom.report.ledger import Names, clip, render_ledger, unique, when
 
 _STATUS_STYLE = {
     "reported": "green",

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sitroom.errors import KnowledgeBaseError
-from sitroom.knowledge_file import (
+from sitroom.knowledge.actor_file import (
     _ARTICLE,
     _EDGE_PUNCT,
     _LEADING_THE,

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sitroom.places import haversine_km
+from sitroom.extract.places import haversine_km
 from sitroom.records import Actor, Document, Event, Evidence, Location
 
 VERDICTS = ("corroborated", "single-source", "contradicted")
@@ -74,7 +74,7 @@ class FatalityRange:
 class MergedEvent:
     """One real-world event. The fields are the best-supported values over ``members``."""
 
-    id: str  # content_id("merged-event", first member's id); see sitroom.merge
+    id: str  # content_id("merged-event", first member's id); see sitroom.picture.merge
     members: tuple[Event, ...]
     document_ids: tuple[str, ...]
     status: str
@@ -153,7 +153,7 @@ def date_span(day: dt.date, precision: str) -> tuple[dt.date, dt.date]:
         return day.replace(day=1), day.replace(day=calendar.monthrange(day.year, day.month)[1])
     if precision == "year":
         return day.replace(month=1, day=1), day.replace(month=12, day=31)
-    # A week date is the week's Monday (sitroom.temporal) or a publication date standing in for
+    # A week date is the week's Monday (sitroom.extract.dates) or a publication date standing in for
     # an undated event (sitroom.extract); a week either side covers both readings.
     week = dt.timedelta(days=6)
     return day - week, day + week

@@ -14,7 +14,7 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from sitroom.ledger import (
+from sitroom.picture.ledger import (
     Comparison,
     ControlConflict,
     ControlEntry,

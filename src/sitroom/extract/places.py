@@ -1,6 +1,6 @@
 """Place mentions in a spaCy ``Doc``, linked to the gazetteer.
 
-``sitroom.toponyms`` finds the spans and their gazetteer readings; each is resolved here by
+``sitroom.extract.toponyms`` finds the spans and their gazetteer readings; each is resolved here by
 population and feature priors and the document's own geography (countries named, unambiguous
 places, proximity).
 """
@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING
 import yaml
 
 from sitroom.errors import GazetteerError
-from sitroom.gazetteer import Gazetteer, fold
+from sitroom.extract.toponyms import Demonyms, country_vote, recognise
+from sitroom.knowledge.gazetteer import Gazetteer, fold
 from sitroom.records import Location, Mention, Place
-from sitroom.toponyms import Demonyms, country_vote, recognise
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span

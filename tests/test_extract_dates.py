@@ -1,4 +1,4 @@
-"""Tests for sitroom.temporal: date expressions against a publication date."""
+"""Tests for sitroom.extract.dates: date expressions against a publication date."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sitroom.extract.dates import ResolvedDate, names_year, resolve_date
 from sitroom.records import DATE_PRECISIONS
-from sitroom.temporal import ResolvedDate, names_year, resolve_date
 
 PUB = dt.date(2024, 12, 2)  # a Monday
 D = dt.date

@@ -4,8 +4,8 @@ import pytest
 import spacy
 from spacy.tokens import Doc
 
-from sitroom.gazetteer import Gazetteer
-from sitroom.places import PlaceContext, distance_km, find_places, is_near, precision_for
+from sitroom.extract.places import PlaceContext, distance_km, find_places, is_near, precision_for
+from sitroom.knowledge.gazetteer import Gazetteer
 from sitroom.records import Place
 
 LEBANON = Place(None, "Lebanon", 33.8, 35.8, "LB", feature="country", population=6_800_000)

@@ -19,7 +19,7 @@ from typing import Any, BinaryIO
 
 from sitroom.errors import InputError
 from sitroom.ids import document_id
-from sitroom.published import parse_published
+from sitroom.ingest.published import parse_published
 from sitroom.records import Document
 
 logger = logging.getLogger(__name__)

@@ -1,4 +1,4 @@
-"""Tests for sitroom.merge: reports of one event, within and across reports, become one record."""
+"""Tests for sitroom.picture.merge: reports of one event, in and across reports, become one."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sitroom.ids import content_id, document_id
-from sitroom.ledger import MergedEvent
-from sitroom.merge import match_events, merge_events
+from sitroom.picture.ledger import MergedEvent
+from sitroom.picture.merge import match_events, merge_events
 from sitroom.records import Actor, Document, Event, Evidence, Location
 
 ALEPPO = Location("Aleppo", 170063, 36.2021, 37.1343, "SY", "Aleppo", 1)

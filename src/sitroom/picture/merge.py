@@ -23,7 +23,7 @@ from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import TypeVar
 
 from sitroom.ids import content_id
-from sitroom.ledger import (
+from sitroom.picture.ledger import (
     DEFAULT_RULES,
     MergedEvent,
     MergeRules,
@@ -31,7 +31,7 @@ from sitroom.ledger import (
     place_match,
     related,
 )
-from sitroom.reconcile import fatality_range, field_claims, independent_sources
+from sitroom.picture.reconcile import fatality_range, field_claims, independent_sources
 from sitroom.records import DATE_PRECISIONS, Actor, Document, Event
 
 T = TypeVar("T", bound=Hashable)

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sitroom.errors import KnowledgeBaseError
-from sitroom.knowledge import ActorKB, fold, is_acronym
+from sitroom.knowledge.actors import ActorKB, fold, is_acronym
 from sitroom.records import ACTOR_KINDS, Actor
 
 # Countries whose government, forces and current leaders the data must describe in depth.

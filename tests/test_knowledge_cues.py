@@ -1,4 +1,4 @@
-"""Tests for sitroom.lexicon: building the cue lexicon from data and matching cues in tokens."""
+"""Tests for sitroom.knowledge.cues: the cue lexicon built from data, its cues matched in tokens."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from sitroom.errors import KnowledgeBaseError
-from sitroom.lexicon import ROLES, CueLexicon, CueMatch
+from sitroom.knowledge.cues import ROLES, CueLexicon, CueMatch
 from sitroom.records import EVENT_STATUSES
 
 ACLED_TYPES = {

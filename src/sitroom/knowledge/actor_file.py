@@ -1,6 +1,6 @@
 """The actor knowledge base's file format: YAML schema, validation and name folding.
 
-``sitroom.knowledge`` indexes what this module parses; user files follow the same schema.
+``sitroom.knowledge.actors`` indexes what this module parses; user files follow the same schema.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Tests for sitroom.reconcile: the claim ledger, wire copies, control of places, alliances."""
+"""Tests for sitroom.picture.reconcile: claim ledger, wire copies, control of places, alliances."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sitroom.ids import content_id, document_id
-from sitroom.ledger import VERDICTS, MergedEvent, date_gap, place_match
-from sitroom.merge import merge_events
-from sitroom.reconcile import (
+from sitroom.picture.ledger import VERDICTS, MergedEvent, date_gap, place_match
+from sitroom.picture.merge import merge_events
+from sitroom.picture.reconcile import (
     alliance_graph,
     control_timeline,
     fatality_range,

@@ -1,4 +1,4 @@
-"""Tests for sitroom.fatalities: casualty figures in a sentence."""
+"""Tests for sitroom.extract.fatalities: casualty figures in a sentence."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sitroom.fatalities import CASUALTY_KINDS, find_casualties, parse_quantity
+from sitroom.extract.fatalities import CASUALTY_KINDS, find_casualties, parse_quantity
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import yaml
 
 from sitroom.errors import GazetteerError
-from sitroom.gazetteer import Gazetteer, fold, light_fold
+from sitroom.knowledge.gazetteer import Gazetteer, fold, light_fold
 from sitroom.records import Place
 
 if TYPE_CHECKING:

@@ -1,4 +1,4 @@
-"""Tests for sitroom.toponyms: which spans name places, on hand-built docs and a tiny gazetteer."""
+"""Tests for sitroom.extract.toponyms: which spans name places (hand-built docs, tiny gazetteer)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import pytest
 import spacy
 from spacy.tokens import Doc
 
-from sitroom.gazetteer import Gazetteer
-from sitroom.places import find_places
+from sitroom.extract.places import find_places
+from sitroom.extract.toponyms import Toponym, country_vote, recognise
+from sitroom.knowledge.gazetteer import Gazetteer
 from sitroom.records import Place
-from sitroom.toponyms import Toponym, country_vote, recognise
 
 SYRIA = Place(163843, "Syria", 35.0, 38.0, "SY", feature="country", population=22_000_000)
 MAURITIUS = Place(934292, "Mauritius", -20.3, 57.58, "MU", feature="country", population=1_265_000)

@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from sitroom.ledger import (
+from sitroom.picture.ledger import (
     CLAIM_FIELDS,
     DEFAULT_RULES,
     AllianceEdge,
