@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sitroom.extract.fatalities import CASUALTY_KINDS, find_casualties, parse_quantity
+from sitroom.extract.fatalities import CASUALTY_KINDS, find_casualties
+from sitroom.numbers import parse_quantity
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 

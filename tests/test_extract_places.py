@@ -4,7 +4,8 @@ import pytest
 import spacy
 from spacy.tokens import Doc
 
-from sitroom.extract.places import PlaceContext, distance_km, find_places, is_near, precision_for
+from sitroom.extract.places import PlaceContext, find_places, is_near, precision_for
+from sitroom.geometry import distance_km
 from sitroom.knowledge.gazetteer import Gazetteer
 from sitroom.records import Place
 

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sitroom.errors import InputError
-from sitroom.extract.places import Demonyms, find_places, haversine_km
+from sitroom.extract.places import Demonyms, find_places
+from sitroom.geometry import haversine_km
 from sitroom.knowledge.gazetteer import Gazetteer
 from sitroom.nlp import NameTest, parse
 from sitroom.records import Mention

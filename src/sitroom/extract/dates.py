@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sitroom.extract.fatalities import is_vague, parse_quantity
+from sitroom.numbers import is_vague, parse_quantity
 
 log = logging.getLogger(__name__)
 

@@ -15,12 +15,16 @@ import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from importlib import resources
-from typing import Any
-
-import yaml
 
 from sitroom.errors import KnowledgeBaseError
+from sitroom.numbers import (
+    alt,
+    number_words,
+    numbers_data,
+    parse_quantity,
+    words,
+)
+from sitroom.numbers import patterns as number_patterns
 
 CASUALTY_KINDS = ("killed", "injured", "missing", "captured")
 
@@ -49,10 +53,6 @@ class Casualty:
 class _Lexicon:
     """numbers.yaml, checked and indexed for matching."""
 
-    units: Mapping[str, int]
-    scales: Mapping[str, int]
-    vague: Mapping[str, int]
-    qualifiers: tuple[str, ...]
     cue_kind: Mapping[str, str]  # cue phrase -> kind
     after: tuple[str, ...]
     before: tuple[str, ...]
@@ -66,29 +66,9 @@ class _Lexicon:
     zero: Mapping[str, str]  # zero phrase -> kind
 
 
-def _words(raw: Any, key: str) -> tuple[str, ...]:
-    if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
-        raise KnowledgeBaseError(f"numbers.yaml: '{key}' must be a list of strings")
-    return tuple(" ".join(item.lower().split()) for item in raw)
-
-
-def _table(raw: Any, key: str) -> dict[str, int]:
-    if not isinstance(raw, dict) or not all(
-        isinstance(k, str) and isinstance(v, int) for k, v in raw.items()
-    ):
-        raise KnowledgeBaseError(f"numbers.yaml: '{key}' must map words to integers")
-    return {" ".join(k.lower().split()): v for k, v in raw.items()}
-
-
 @functools.cache
 def _lexicon() -> _Lexicon:
-    try:
-        text = resources.files("sitroom").joinpath("data/numbers.yaml").read_text("utf-8")
-        data = yaml.safe_load(text)
-    except (OSError, yaml.YAMLError) as e:
-        raise KnowledgeBaseError(f"cannot read numbers.yaml: {e}") from e
-    if not isinstance(data, dict):
-        raise KnowledgeBaseError("numbers.yaml: top level must be a mapping")
+    data = numbers_data()
     try:
         cue_kind: dict[str, str] = {}
         after: list[str] = []
@@ -97,46 +77,33 @@ def _lexicon() -> _Lexicon:
             if kind not in CASUALTY_KINDS:
                 raise KnowledgeBaseError(f"numbers.yaml: unknown casualty kind {kind!r}")
             for side, bucket in (("after", after), ("before", before)):
-                for cue in _words(cues.get(side, []), f"casualty_cues.{kind}.{side}"):
+                for cue in words(cues.get(side, []), f"casualty_cues.{kind}.{side}"):
                     cue_kind.setdefault(cue, kind)
                     bucket.append(cue)
         zero: dict[str, str] = {}
         for kind, phrases in data["zero_cues"].items():
-            for phrase in _words(phrases, f"zero_cues.{kind}"):
+            for phrase in words(phrases, f"zero_cues.{kind}"):
                 zero.setdefault(phrase, kind)
         victims = data["victims"]
         return _Lexicon(
-            units=_table(data["units"], "units"),
-            scales=_table(data["scales"], "scales"),
-            vague=_table(data["vague"], "vague"),
-            qualifiers=_words(data["qualifiers"], "qualifiers"),
             cue_kind=cue_kind,
             after=tuple(after),
             before=tuple(before),
-            auxiliaries=_words(data["auxiliaries"], "auxiliaries"),
-            adverbs=_words(data["adverbs"], "adverbs"),
-            determiners=_words(data["determiners"], "determiners"),
-            plural=frozenset(_words(victims["plural"], "victims.plural")),
-            singular=_words(victims["singular"], "victims.singular"),
-            non_victims=frozenset(_words(data["non_victims"], "non_victims")),
-            function_words=_words(data["function_words"], "function_words"),
+            auxiliaries=words(data["auxiliaries"], "auxiliaries"),
+            adverbs=words(data["adverbs"], "adverbs"),
+            determiners=words(data["determiners"], "determiners"),
+            plural=frozenset(words(victims["plural"], "victims.plural")),
+            singular=words(victims["singular"], "victims.singular"),
+            non_victims=frozenset(words(data["non_victims"], "non_victims")),
+            function_words=words(data["function_words"], "function_words"),
             zero=zero,
         )
     except (KeyError, AttributeError, TypeError) as e:
         raise KnowledgeBaseError(f"numbers.yaml: missing or malformed section: {e}") from e
 
 
-def _alt(phrases: Iterable[str]) -> str:
-    """A regex alternation of phrases, longest first, any whitespace between words."""
-    ordered = sorted(set(phrases), key=len, reverse=True)
-    return "|".join(r"\s+".join(re.escape(w) for w in p.split()) for p in ordered)
-
-
 @dataclass(frozen=True, slots=True)
 class _Patterns:
-    number: re.Pattern[str]  # one figure, digits or words, anchored with fullmatch
-    range_: re.Pattern[str]
-    quantity: str  # regex source of a whole quantity phrase, for other modules to embed
     after: re.Pattern[str]
     before: re.Pattern[str]
     left: re.Pattern[str]
@@ -150,45 +117,27 @@ class _Patterns:
 @functools.cache
 def _patterns() -> _Patterns:
     lex = _lexicon()
-    word = _alt([*lex.units, *lex.scales])
-    # "and" joins words only after hundred/thousand ("two hundred and fifty"), so that
-    # "two and three" stays two figures.
-    joiner = r"(?:(?<=hundred)\s+and\s+|(?<=thousand)\s+and\s+|\s+|-)"
-    words = rf"(?:\ban?\s+(?:{_alt(lex.scales)})|\b(?:{word}))(?:{joiner}(?:{word}))*\b(?!-?[\w])"
-    digits = (
-        r"(?<![\w.,/])(?<![A-Za-z]-)(?:\d+\.\d+\s+(?:million|thousand)"
-        r"|(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?!\d)|\d+)"
-        r"(?:\s+(?:million|thousand))?)(?![\w%]|[.,]\d|-[^\W\d])"
-    )
-    num = rf"(?:{digits}|{words})"
-    vague = rf"\b(?:{_alt(lex.vague)})\b(?:\s+of\b)?"
-    qual = rf"\b(?:{_alt(lex.qualifiers)})\s+"
-    quantity = (
-        rf"(?:(?:{qual})?(?:\bbetween\s+{num}\s+and\s+{num}|{num}(?:\s*(?:-|–|to\b|or\b)\s*{num})?)"
-        rf"|(?:{qual})?{vague})"
-    )
-    func = rf"(?:{_alt(lex.function_words)}|{_alt(lex.after)}|{word}|\d)\b"
+    numbers = number_patterns()
+    word, quantity = numbers.word, numbers.quantity
+    func = rf"(?:{alt(lex.function_words)}|{alt(lex.after)}|{word}|\d)\b"
     of_group = r"(?:\s+of(?:\s+(?:the|their|its|his|her|them|those|whom|these))?)?"
     noun_words = rf"(?P<np>(?:\s+(?!{func})[A-Za-z][\w'’-]*){{0,4}})"
     place = r"(?:\s+(?:in|from|at|near)\s+(?-i:[A-Z])[\w'’-]*(?:\s+(?-i:[A-Z])[\w'’-]*)?)?"
-    adv = rf"(?:\s+(?:{_alt(lex.adverbs)}))*"
-    aux = rf"(?:,?{adv}\s+(?P<aux>{_alt(lex.auxiliaries)}))?"
-    plural_head = rf"(?:{_alt(lex.plural)}|(?-i:[A-Z])[a-z]+s)"
+    adv = rf"(?:\s+(?:{alt(lex.adverbs)}))*"
+    aux = rf"(?:,?{adv}\s+(?P<aux>{alt(lex.auxiliaries)}))?"
+    plural_head = rf"(?:{alt(lex.plural)}|(?-i:[A-Z])[a-z]+s)"
     victim_tail = (
         rf"(?:{of_group}(?:\s+(?!{func})[A-Za-z][\w'’-]*){{0,2}}?\s+(?P<head>{plural_head})\b)?"
     )
     flags = re.IGNORECASE
     return _Patterns(
-        number=re.compile(num, flags),
-        range_=re.compile(rf"(?:\bbetween\s+)?({num})\s*(?:-|–|to\b|or\b|and\b)\s*({num})", flags),
-        quantity=quantity,
         after=re.compile(
             rf"(?P<q>{quantity}){of_group}{noun_words}{place}{aux}{adv}(?:\s+been{adv})?"
-            rf"\s+(?P<cue>{_alt(lex.after)})\b",
+            rf"\s+(?P<cue>{alt(lex.after)})\b",
             flags,
         ),
         before=re.compile(
-            rf"\b(?P<cue>{_alt(lex.before)})\s+(?P<q>{quantity}){victim_tail}", flags
+            rf"\b(?P<cue>{alt(lex.before)})\s+(?P<q>{quantity}){victim_tail}", flags
         ),
         left=re.compile(
             rf"\b(?:left|leaving|leaves)\s+(?P<q>{quantity})(?P<np>(?:\s+[A-Za-z][\w'’-]*){{0,2}}?)"
@@ -202,92 +151,22 @@ def _patterns() -> _Patterns:
             flags,
         ),
         single_active=re.compile(
-            rf"\b(?P<cue>{_alt(lex.before)})\s+(?P<q>an?)\s+(?:(?!{func})[\w'’-]+\s+){{0,2}}?"
-            rf"(?P<head>{_alt(lex.singular)})\b",
+            rf"\b(?P<cue>{alt(lex.before)})\s+(?P<q>an?)\s+(?:(?!{func})[\w'’-]+\s+){{0,2}}?"
+            rf"(?P<head>{alt(lex.singular)})\b",
             flags,
         ),
         single_passive=re.compile(
-            rf"\b(?P<q>an?)\s+(?:(?!{func})[\w'’-]+\s+){{0,2}}?(?P<head>{_alt(lex.singular)})"
-            rf"\s+(?:{_alt(lex.auxiliaries)}){adv}\s+(?P<cue>{_alt(lex.after)})\b",
+            rf"\b(?P<q>an?)\s+(?:(?!{func})[\w'’-]+\s+){{0,2}}?(?P<head>{alt(lex.singular)})"
+            rf"\s+(?:{alt(lex.auxiliaries)}){adv}\s+(?P<cue>{alt(lex.after)})\b",
             flags,
         ),
         zero=re.compile(
-            rf"\b(?P<q>{_alt(lex.zero)})\b|\b(?P<q2>no\s+one|nobody|none)(?:\s+of\s+(?:them|the\s+\w+))?"
-            rf"(?:\s+(?P<aux>{_alt(lex.auxiliaries)})){adv}\s+(?P<cue>{_alt(lex.after)})\b",
+            rf"\b(?P<q>{alt(lex.zero)})\b|\b(?P<q2>no\s+one|nobody|none)(?:\s+of\s+(?:them|the\s+\w+))?"
+            rf"(?:\s+(?P<aux>{alt(lex.auxiliaries)})){adv}\s+(?P<cue>{alt(lex.after)})\b",
             flags,
         ),
-        object_after=re.compile(rf"\s+(?:(?:{_alt(lex.determiners)})\b|{quantity})", flags),
+        object_after=re.compile(rf"\s+(?:(?:{alt(lex.determiners)})\b|{quantity})", flags),
     )
-
-
-def quantity_pattern() -> str:
-    """Regex source matching one quantity phrase ("at least 25", "dozens", "two hundred")."""
-    return _patterns().quantity
-
-
-def _figure(phrase: str) -> int | None:
-    """Value of one figure: "1,200", "3 000", "1.5 million", "twenty-five", "a dozen"."""
-    lex = _lexicon()
-    text = " ".join(phrase.lower().split())
-    if text in lex.vague:
-        return lex.vague[text]
-    if text and text[0].isdigit():
-        scale = 1
-        for name, value in (("million", 1_000_000), ("thousand", 1000)):
-            if text.endswith(name):
-                scale, text = value, text[: -len(name)].strip()
-        plain = re.sub(r"[,\s\u00a0\u202f]", "", text)
-        try:
-            return int(float(plain) * scale) if "." in plain else int(plain) * scale
-        except ValueError:
-            return None
-    total = current = 0
-    seen = False
-    for token in re.split(r"[\s-]+", text):
-        if token in ("a", "an"):
-            current = max(current, 1)
-        elif token == "and":
-            continue
-        elif token in lex.units:
-            current += lex.units[token]
-            seen = True
-        elif token in lex.scales:
-            scale = lex.scales[token]
-            current = max(current, 1) * scale
-            seen = True
-            if scale >= 1000:
-                total, current = total + current, 0
-        else:
-            return None
-    return total + current if seen else None
-
-
-def parse_quantity(phrase: str) -> int | None:
-    """Lowest credible value of a quantity phrase ("at least 25" 25, "10-15" 10); None if none."""
-    lex = _lexicon()
-    pats = _patterns()
-    text = " ".join(phrase.lower().split())
-    for qualifier in sorted(lex.qualifiers, key=len, reverse=True):
-        if text.startswith(qualifier + " "):
-            text = text[len(qualifier) + 1 :]
-            break
-    if text.endswith(" of") and text not in lex.vague:
-        text = text[:-3]
-    if pats.number.fullmatch(text) or text in lex.vague:
-        return _figure(text)
-    ranged = pats.range_.fullmatch(text)
-    if ranged:
-        low, high = _figure(ranged.group(1)), _figure(ranged.group(2))
-        if low is None or high is None:
-            return None
-        return min(low, high)
-    return None
-
-
-def is_vague(phrase: str) -> bool:
-    """True for a quantity without a figure ("several", "dozens of"), as numbers.yaml lists them."""
-    text = " ".join(phrase.lower().split())
-    return text in _lexicon().vague or text.removesuffix(" of") in _lexicon().vague
 
 
 def _head(words: str | None) -> str | None:
@@ -387,7 +266,7 @@ def find_casualties(text: str) -> list[Casualty]:
         if number is None:
             continue
         trimmed = re.sub(r"\s+of$", "", q, flags=re.IGNORECASE)
-        if " ".join(trimmed.lower().split()) in _lexicon().vague:
+        if " ".join(trimmed.lower().split()) in number_words().vague:
             q = trimmed  # "dozens of people": the quantity is "dozens"
         found.append(Casualty(start, end, q, number, kind, victims))
     found.sort(key=lambda c: (c.start, -(c.end - c.start)))

@@ -19,13 +19,13 @@ import yaml
 
 from sitroom.errors import GazetteerError
 from sitroom.extract.toponyms import Demonyms, country_vote, recognise
+from sitroom.geometry import distance_km
 from sitroom.knowledge.gazetteer import Gazetteer, fold
 from sitroom.records import Location, Mention, Place
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
 
-EARTH_RADIUS_KM = 6371.0088
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,19 +75,6 @@ def _rules() -> _Rules:
         )
     except (OSError, KeyError, TypeError, ValueError, yaml.YAMLError) as e:
         raise GazetteerError(f"place_rules.yaml is malformed: {e}") from e
-
-
-def distance_km(a: Place, b: Place) -> float:
-    """Great-circle distance between two places (km)."""
-    return haversine_km(a.latitude, a.longitude, b.latitude, b.longitude)
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance between two points given in degrees (km)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
 def precision_for(place: Place, *, near: bool) -> int:

@@ -1,5 +1,10 @@
 """One picture from many reports: the merge and reconcile stages over stored per-report records.
 
+``merge`` joins the reports of one real-world event into a ``MergedEvent``; ``reconcile`` builds
+the claim ledger (what each independent source says of each field, and where they clash), control
+of places over time and the alliance graph; ``ledger`` holds the records of both. This module
+builds the ledger of a stored picture and compares two reports.
+
 The ledger is computed from the stored per-report events, control claims and relations each time
 the picture is read; nothing merged is stored. Merging is deterministic and does not depend on the
 order in which reports were stored, so adding a report needs no re-analysis of the others: the

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sitroom.extract.places import haversine_km
+from sitroom.geometry import haversine_km
 from sitroom.records import Actor, Document, Event, Evidence, Location
 
 VERDICTS = ("corroborated", "single-source", "contradicted")

@@ -1,4 +1,8 @@
-"""The terminal situation report: merged events by date, actors, control, and the claim ledger."""
+"""The terminal situation report: merged events by date, actors, control, and the claim ledger.
+
+``ledger`` renders the ledger's sections (corroborated and contradicted fields, control, backers)
+and the side-by-side view of two reports (``sitroom compare``).
+"""
 
 from __future__ import annotations
 
