@@ -16,7 +16,6 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from sitroom import __version__
-from sitroom.api import analyze
 from sitroom.config import Config, load_config
 from sitroom.export.json_export import document_to_dict
 from sitroom.records import EVENT_STATUSES
@@ -219,6 +218,9 @@ def create_app(
             raise ApiError(422, "; ".join(str(e) for e in upload.errors) or "no report in body")
 
         def run() -> Any:
+            # Imported on the first write: serving the picture needs neither spaCy nor the model.
+            from sitroom.api import analyze
+
             with write_lock:
                 return analyze(documents=upload.documents, db=store.path, config=cfg)
 
