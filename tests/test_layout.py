@@ -19,7 +19,8 @@ def _loaded_after(module: str) -> set[str]:
 
 
 @pytest.mark.parametrize(
-    "module", ["sitroom.web", "sitroom.picture", "sitroom.report", "sitroom.export", "sitroom.store"]
+    "module",
+    ["sitroom.web", "sitroom.picture", "sitroom.report", "sitroom.export", "sitroom.store"],
 )
 def test_reading_the_picture_loads_no_extraction(module: str) -> None:
     loaded = _loaded_after(module)
@@ -29,4 +30,6 @@ def test_reading_the_picture_loads_no_extraction(module: str) -> None:
 
 def test_the_extract_stage_does_not_reach_the_picture() -> None:
     loaded = _loaded_after("sitroom.pipeline")
-    assert not {m for m in loaded if m.startswith(("sitroom.picture", "sitroom.report", "sitroom.web"))}
+    assert not {
+        m for m in loaded if m.startswith(("sitroom.picture", "sitroom.report", "sitroom.web"))
+    }
