@@ -3,8 +3,8 @@
     python scripts/evaluate.py [DATASET ...] [--path FILE] [--limit N] [--half HALF]
                                [--errors {some,all}]
 
-DATASET is one of case2021, geoparsing, trnews, plover, wikievents, fnc1 (all by default).
-Each set is split once into a tune and a check half by a hash of each item's id
+DATASET is one of case2021, geoparsing, trnews, plover, wikievents, fnc1, incidents (all by
+default). Each set is split once into a tune and a check half by a hash of each item's id
 (sitroom.evaluate.split; fnc1 by body, so a body's pairs stay together). For each set it prints
 the headline figures of the whole set and of both halves side by side, then the per-label /
 per-field table, notes and typical errors of one of them (``--half``: all by default).

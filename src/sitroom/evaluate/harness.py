@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sitroom.errors import ConfigError, InputError
-from sitroom.evaluate import case2021, fnc1, geoparsing, plover, wikievents
+from sitroom.evaluate import case2021, fnc1, geoparsing, incidents, plover, wikievents
 from sitroom.evaluate.metrics import LabelScore
 from sitroom.evaluate.split import ALL, HALVES, half_of
 from sitroom.pipeline import Resources
@@ -32,6 +32,7 @@ DEFAULT_FILES = {
     "wikievents": "wikievents/dev.jsonl",
     # a seeded sample of the FNC-1 test pairs, the same number per label (sitroom.evaluate.fnc1)
     "fnc1": "fnc1/competition_test_stances.csv",
+    "incidents": "incidents/dev.jsonl",
 }
 DATASETS = tuple(DEFAULT_FILES)
 CEILING = "max_"  # a key of quality_floors.toml that starts so is a ceiling on the figure after it
@@ -309,6 +310,51 @@ def _fnc1(path: Path, resources: Resources, limit: int | None, all_errors: bool)
     return [p.body_id for p in pairs], report
 
 
+def _incidents(path: Path, resources: Resources, limit: int | None, all_errors: bool) -> _Scorer:
+    docs = incidents.read_documents(path, limit=limit)
+    events, unscored = incidents.predict(docs, resources=resources)
+    per_kind = None if all_errors else incidents.ERRORS_PER_KIND
+
+    def report(chosen: Sequence[int]) -> EvalReport:
+        s = incidents.score_documents(
+            [docs[i] for i in chosen],
+            [events[i] for i in chosen],
+            unscored=[unscored[i] for i in chosen],
+            errors_per_kind=per_kind,
+        )
+        spurious = dict(s.spurious)
+        return EvalReport(
+            "incidents",
+            str(path),
+            s.n_documents,
+            0.0,
+            headline=(
+                ("precision", s.precision),
+                ("recall", s.recall),
+                ("duplicate_rate", s.duplicate_rate),
+                ("spurious_rate", s.spurious_rate),
+                *((f"spurious_{k}", s.spurious_share(k)) for k in incidents.SPURIOUS_KINDS),
+                *((f.name, f.accuracy) for f in s.fields),
+            ),
+            table=s.types,
+            errors=s.errors,
+            notes=(
+                f"{s.n_scored} scored events: {s.n_hits} hits, {s.n_duplicates} duplicates, "
+                f"{sum(spurious.values())} spurious ({spurious['non_incident']} on listed "
+                f"non-incidents, {spurious['background']} on background incidents, "
+                f"{spurious['other']} other)",
+                f"{s.n_found} of {s.n_current} current incidents hit; {s.n_unscored} events not "
+                "scored (no ACLED type, or not reported or claimed)",
+                "fields right over hits where the gold gives them: "
+                + ", ".join(f"{f.name} {f.right}/{f.n}" for f in s.fields),
+                "table: P over the events sitroom types so (a hit of any incident), "
+                "R over the incidents the gold types so",
+            ),
+        )
+
+    return [d.id for d in docs], report
+
+
 _SCORERS: dict[str, Callable[[Path, Resources, int | None, bool], _Scorer]] = {
     "case2021": _case2021,
     "geoparsing": _geoparsing,
@@ -316,6 +362,7 @@ _SCORERS: dict[str, Callable[[Path, Resources, int | None, bool], _Scorer]] = {
     "plover": _plover,
     "wikievents": _wikievents,
     "fnc1": _fnc1,
+    "incidents": _incidents,
 }
 
 
