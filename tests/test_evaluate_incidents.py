@@ -212,6 +212,11 @@ def test_recall_counts_incidents_missed() -> None:
     assert sum(e.startswith("missed: ") for e in s.errors) == 2  # two of each kind shown
     every = score_documents([MARKET_DOC, GOMA_DOC], [MARKET_EVENTS[:1], []], errors_per_kind=None)
     assert sum(e.startswith("missed: ") for e in every.errors) == 3
+    long = replace(MARKET_EVENTS[0], quote="word " * 40)
+    (clipped,) = score_documents([MARKET_DOC], [[long, long]]).errors[:1]
+    assert clipped.endswith("…»")
+    whole = score_documents([MARKET_DOC], [[long, long]], errors_per_kind=None).errors[0]
+    assert whole.endswith("word»") and len(whole) > len(clipped)
 
 
 def test_field_accuracy_over_hits() -> None:

@@ -361,9 +361,9 @@ def _field_checks(
     return out
 
 
-def _clip(text: str, width: int = 90) -> str:
+def _clip(text: str, width: int | None = 90) -> str:
     flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: width - 1] + "…"
+    return flat if width is None or len(flat) <= width else flat[: width - 1] + "…"
 
 
 def score_documents(
@@ -374,13 +374,15 @@ def score_documents(
     errors_per_kind: int | None = ERRORS_PER_KIND,
 ) -> IncidentScores:
     """Score each document's events against its gold, pairwise; ``errors_per_kind`` None keeps
-    every error (for error analysis), else that many of each kind, spread through the list."""
+    every error, quotes whole (for error analysis), else that many of each kind, spread through
+    the list."""
     if len(docs) != len(events):
         raise ValueError("gold documents and predictions differ in length")
     count: Counter[str] = Counter()
     fields: Counter[tuple[str, bool]] = Counter()
     by_type: Counter[tuple[str, str]] = Counter()
     errors: defaultdict[str, list[str]] = defaultdict(list)
+    width = None if errors_per_kind is None else 90  # of quotes in errors, chars
     for doc, found in zip(docs, events, strict=True):
         current = [i for i in doc.incidents if i.current]
         first: dict[str, ScoredEvent] = {}  # incident id -> the event that hit it
@@ -390,7 +392,7 @@ def score_documents(
         for event in found:
             count["scored"] += 1
             by_type["pred", event.event_type] += 1
-            said = f"'{event.trigger}' [{event.sub_event_type}] «{_clip(event.quote)}»"
+            said = f"'{event.trigger}' [{event.sub_event_type}] «{_clip(event.quote, width)}»"
             on = [i for i in current if _overlaps(event.spans, i.spans)]
             if not on:
                 kind, why = _spurious(doc, event)
@@ -418,7 +420,8 @@ def score_documents(
         for incident in current:
             if incident.id not in first:
                 errors["missed"].append(
-                    f"missed: {incident.id} {incident.sub_event_type} «{_clip(incident.quote)}»"
+                    f"missed: {incident.id} {incident.sub_event_type} "
+                    f"«{_clip(incident.quote, width)}»"
                 )
     kinds = ["duplicate", *(f"spurious ({k})" for k in SPURIOUS_KINDS), "missed", *FIELDS]
     types = sorted({t for _, t in by_type})
