@@ -14,7 +14,7 @@ Analyse = Callable[..., Analysis]  # the conftest fixture: text -> Analysis
 pytestmark = pytest.mark.slow
 
 PUBLISHED = dt.date(2024, 12, 2)
-HAMA, HOMS = 170017, 169577  # GeoNames ids
+HAMA, HOMS, SARAQIB = 170017, 169577, 164816  # GeoNames ids
 
 
 def claims(analysis: Analysis) -> set[tuple[str, str, str]]:
@@ -221,3 +221,18 @@ def test_the_town_of_a_name_is_that_town_not_the_one_named_before(analyse: Analy
     claims = {(c.place.name, c.controller, c.status) for c in analysis.control}
     assert ("Aleppo", "SYR-REBELS", "captured") in claims
     assert not any(c.controller == "SDF" and c.place.name == "Aleppo" for c in analysis.control)
+
+
+def test_two_captures_in_one_sentence_are_two_claims_each_at_its_own_place(
+    analyse: Analyse,
+) -> None:
+    # Control finds each capture by its trigger's token, not by the word "captured": found by
+    # its text, the army's capture was the first "captured", and took Saraqib instead of Hama.
+    text = "HTS fighters captured Saraqib on Monday, and the Syrian army captured Hama on Tuesday."
+    analysis = analyse(text)
+    places = {(e.actor1, e.location.geonameid if e.location else None) for e in analysis.events}
+    assert places == {("HTS", SARAQIB), ("MIL-SY", HAMA)}
+    assert {(c.place.geonameid, c.controller, c.status, c.date) for c in analysis.control} == {
+        (SARAQIB, "HTS", "captured", PUBLISHED),  # "on Monday", published on a Monday
+        (HAMA, "MIL-SY", "captured", dt.date(2024, 11, 26)),
+    }

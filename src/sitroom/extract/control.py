@@ -115,7 +115,7 @@ def extract_control(
     """Control claims from capture events, advance cues and "held by" phrases."""
     claims: dict[tuple[int, str, str], ControlClaim] = {}
     doc = facts.doc
-    anchors = {_anchor_token(facts, cand).i: cand for cand in events}
+    anchors = {cand.trigger: cand for cand in events}
 
     def add(
         hit: PlaceHit, controller: str | None, status: str, token: Token, when: _When | None
@@ -142,7 +142,7 @@ def extract_control(
             continue
         if cand.event.status in _NOT_CURRENT:
             continue
-        anchor = _anchor_token(facts, cand)
+        anchor = doc[cand.trigger]
         if anchor.pos_ in ("NOUN", "PROPN") and _under_time_prep(anchor):
             continue
         when: _When | None = (cand.event.event_date, cand.event.date_precision)
@@ -189,14 +189,6 @@ def extract_control(
 def _finer(new: ControlClaim, old: ControlClaim) -> bool:
     rank = {p: i for i, p in enumerate(DATE_PRECISIONS)}
     return rank.get(new.date_precision, len(rank)) < rank.get(old.date_precision, len(rank))
-
-
-def _anchor_token(facts: DocFacts, cand: Candidate) -> Token:
-    start = cand.event.evidence[0].start
-    for token in facts.doc:
-        if token.idx >= start and token.text == cand.event.trigger:
-            return token
-    return facts.doc[0]
 
 
 def _under_time_prep(token: Token) -> bool:

@@ -173,8 +173,7 @@ def extract_relations(
                 a2 = next((m.actor for m in facts.actors if m.actor.id == event.actor2), None)
             if a2 is not None and a2.kind == "civilians":
                 continue
-            anchor = next((t for t in doc if t.idx >= event.evidence[0].start), doc[0])
-            add(a1, "opposes", a2, anchor)
+            add(a1, "opposes", a2, doc[cand.trigger])
     return list(found.values())
 
 
