@@ -19,7 +19,6 @@ from sitroom.extract.control import (
     holdings,
 )
 from sitroom.extract.events import Candidate
-from sitroom.extract.facts import DocFacts
 from sitroom.knowledge.cues import CueLexicon, CueMatch
 from sitroom.records import CONTROL_STATUSES, Analysis, ControlClaim
 
@@ -281,9 +280,9 @@ def lexicon() -> CueLexicon:
     return CueLexicon.load()
 
 
-def capture(parsed_facts: DocFacts, trigger: int, **fields: object) -> Candidate:
+def capture(lexicon: CueLexicon, trigger: int, **fields: object) -> Candidate:
     """A capture event at token ``trigger`` by the rebels, reported on the publication day."""
-    kind = CueLexicon.load().types["NON_STATE_ACTOR_OVERTAKES_TER"]
+    kind = lexicon.types["NON_STATE_ACTOR_OVERTAKES_TER"]
     told = {"actor1": "SYR-REBELS", "event_date": PUBLISHED, "date_precision": "day", **fields}
     return Candidate(event("d", **told), 3.0, 0, kind, trigger)
 
@@ -300,16 +299,18 @@ CAPTURED_HAMA = """
 """
 
 
-def test_captures_claims_the_trigger_phrase_s_place_for_the_event_s_actor() -> None:
+def test_captures_claims_the_trigger_phrase_s_place_for_the_event_s_actor(
+    lexicon: CueLexicon,
+) -> None:
     parsed = tree("""
         Rebels    NOUN:NNS   nsubj 1 rebel
         captured  VERB:VBD   ROOT  1 capture
         Hama      PROPN:NNP  dobj  1
     """)
     f = facts(parsed, actors={(0, 1): REBELS}, places={(2, 3): HAMA_PLACE})
-    assert told(captures(f, [capture(f, 1)])) == {(HAMA, "SYR-REBELS", "captured")}
+    assert told(captures(f, [capture(lexicon, 1)])) == {(HAMA, "SYR-REBELS", "captured")}
     # A planned, denied or background act says nothing of who holds the town now.
-    assert captures(f, [capture(f, 1, status="planned")]) == []
+    assert captures(f, [capture(lexicon, 1, status="planned")]) == []
 
 
 def test_capture_status_of_a_withdrawal_and_of_control_kept() -> None:
