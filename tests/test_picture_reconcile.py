@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sitroom.ids import content_id, document_id
+import factories
+from factories import doc
 from sitroom.picture.ledger import VERDICTS, MergedEvent, date_gap, place_match
 from sitroom.picture.merge import merge_events
 from sitroom.picture.reconcile import (
@@ -49,10 +50,6 @@ WIRE = (
 )
 
 
-def doc(text: str, published: dt.date | None, source: str = "Agency") -> Document:
-    return Document(document_id(text), f"{source}.txt", text, source=source, published=published)
-
-
 REUTERS = doc(WIRE, DEC[5], "Reuters")
 # A newspaper running the wire story with its own headline line: one source, not two.
 REUTERS_COPY = doc("Rebels take Aleppo\n\n" + WIRE + " Reporting by staff.", DEC[6], "Daily")
@@ -64,25 +61,10 @@ DOCS = {d.id: d for d in (REUTERS, REUTERS_COPY, AFP, SANA, MONITOR, HISTORY)}
 
 
 def event(document: Document, **fields: Any) -> Event:
-    kind = fields.pop("kind", CAPTURE)
-    quote = fields.pop("quote", document.text[:60])
-    values: dict[str, Any] = {
-        "document_id": document.id,
-        "status": "reported",
-        "event_date": DEC[5],
-        "date_precision": "day",
-        "event_type": kind[0],
-        "sub_event_type": kind[1],
-        "plover_type": kind[2],
-        "plover_mode": None,
-        "actor1": "HTS",
-        "actor2": "SYR-MIL",
-        "location": ALEPPO,
-        "evidence": (Evidence(document.id, 0, len(quote), quote),),
-    }
-    values.update(fields)
-    values["id"] = content_id("event", *sorted(f"{k}={v}" for k, v in values.items()))
-    return Event(**values)
+    """A capture of Aleppo as one report tells it; the id hashes every field."""
+    capture = dict(kind=CAPTURE, event_date=DEC[5], date_precision="day", location=ALEPPO)
+    sides = dict(actor1="HTS", actor2="SYR-MIL", quote=document.text[:60])
+    return factories.event(document, **{**capture, **sides, **fields})
 
 
 def only(merged: tuple[MergedEvent, ...]) -> MergedEvent:

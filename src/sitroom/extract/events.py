@@ -36,12 +36,15 @@ _REMOTE_CONCEPTS = frozenset({"air", "artillery", "explosive", "suicide", "grena
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
-    """An extracted event with its typing score (for choosing a report's main event)."""
+    """An extracted event with its typing score (for choosing a report's main event) and the
+    index of its trigger token, by which later stages find the act again (not by its text: two
+    captures in one sentence are two triggers)."""
 
     event: Event
     score: float
     sentence: int
     event_type: EventType
+    trigger: int
 
 
 def extract_events(facts: DocFacts, *, lexicon: CueLexicon) -> list[Candidate]:
@@ -91,10 +94,9 @@ def _resolve_anaphoric_acts(candidates: list[Candidate], facts: DocFacts) -> lis
     out: list[Candidate] = []
     for cand in candidates:
         event = cand.event
-        anchor = _trigger_token(facts, event)
+        anchor = facts.doc[cand.trigger]
         if (
             event.actor1 is None
-            and anchor is not None
             and anchor.pos_ == "NOUN"
             and any(c.dep_ == "det" and c.lower_ in _ANAPHORIC_DETS for c in anchor.children)
         ):
@@ -115,11 +117,6 @@ def _resolve_anaphoric_acts(candidates: list[Candidate], facts: DocFacts) -> lis
                 cand = replace(cand, event=event)
         out.append(cand)
     return out
-
-
-def _trigger_token(facts: DocFacts, event: Event) -> Token | None:
-    start = event.evidence[0].start if event.evidence else 0
-    return next((t for t in facts.doc if t.idx >= start and t.text == event.trigger), None)
 
 
 def _anonymous_verbal_act(candidate: Candidate, facts: DocFacts, sentences: list[Span]) -> bool:
@@ -184,7 +181,7 @@ def _sentence_events(
             facts, sent, anchor, group, secondaries, event_type, lexicon, clause, others
         )
         if event is not None:
-            out.append(Candidate(event, score, n, event_type))
+            out.append(Candidate(event, score, n, event_type, anchor.i))
             anchors.append(anchor)
     out = _governing_first(out, anchors)
     del sentence_concepts
@@ -199,7 +196,7 @@ def _governing_first(candidates: list[Candidate], anchors: list[Token]) -> list[
     for cand, anchor in zip(candidates, anchors, strict=True):
         governs = cand.event_type.governs
         if governs and any(anchor.is_ancestor(other) for other in material):
-            cand = Candidate(cand.event, cand.score + governs, cand.sentence, cand.event_type)
+            cand = replace(cand, score=cand.score + governs)
         out.append(cand)
     return out
 
