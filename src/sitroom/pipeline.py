@@ -118,6 +118,7 @@ def analyze_doc(doc: Doc, document: Document, *, resources: Resources) -> Analys
         casualties=_casualty_hits(doc, resources.overrides),
         cues=resources.lexicon.match(doc),
         country=country,
+        overrides=resources.overrides,
     )
     candidates = extract_events(facts, lexicon=resources.lexicon)
     relations = extract_relations(

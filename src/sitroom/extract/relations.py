@@ -30,7 +30,6 @@ class RelationCues:
     proxy_nouns: frozenset[str]
     part_nouns: frozenset[str]
     composed_words: frozenset[str]
-    oppose_verbs: frozenset[str]
 
     @classmethod
     def load(cls, overrides: Iterable[DataOverride] = ()) -> RelationCues:
@@ -144,8 +143,6 @@ def extract_relations(
                 for whole in wholes:
                     add(part, "part_of", whole, token)
         if lemma in cues.composed_words and token.dep_ in ("acl", "amod", "relcl", "prep"):
-            if lemma == "led":
-                continue
             wholes = _all_actors([token.head], facts, kb) if token.head.i != token.i else []
             parts = _all_actors(
                 [

@@ -78,7 +78,6 @@ SCHEMAS: dict[str, Schema] = {
         proxy_nouns=_LISTS,
         part_nouns=_LISTS,
         composed_words=_LISTS,
-        oppose_verbs=_LISTS,
     ),
     "numbers.yaml": _schema(
         units=_MAP,
@@ -105,6 +104,7 @@ SCHEMAS: dict[str, Schema] = {
         locative_verbs=_LISTS,
         skip_words=_LISTS,
         near_words=_LISTS,
+        locator_lemmas=_LISTS,
         weights=_MAP,
     ),
     "place_aliases.yaml": _schema(
@@ -129,10 +129,12 @@ SCHEMAS: dict[str, Schema] = {
     ),
     "country_points.tsv": Schema({}, version=None, columns=("iso2", "latitude", "longitude")),
     "eval_mappings.yaml": _schema(wikievents=_MAP),
+    "syntax.yaml": _schema(clause_heads=_LISTS, own_clause_deps=_LISTS),
 }
-# The folding rules key every name the gazetteer stores and every lookup into it (the module
-# function ``gazetteer.fold``), so they are one per process: a user file cannot change them yet.
-FIXED = frozenset({"place_folding.yaml"})
+# Files a user file cannot change. The folding rules key every name the gazetteer stores and
+# every lookup into it (the module function ``gazetteer.fold``); the dependency labels are the
+# parser's scheme, read into the rules' constants at import.
+FIXED = frozenset({"place_folding.yaml", "syntax.yaml"})
 
 
 Overrides = tuple[DataOverride, ...]
@@ -176,6 +178,16 @@ def check_overrides(overrides: Iterable[DataOverride]) -> None:
 def load(name: str, overrides: Iterable[DataOverride] = ()) -> DataFile:
     """The data file ``name`` with the user's overrides of it applied (cached per process)."""
     return _merged(name, _relevant(name, overrides))
+
+
+@functools.cache
+def words(name: str, key: str, overrides: Overrides = ()) -> frozenset[str]:
+    """The list ``key`` of data file ``name`` as a set of strings, as written (cached)."""
+    data = load(name, overrides)
+    values = data.get(key)
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        raise KnowledgeBaseError(f"{data.where(key)}: {key} must be a list of words")
+    return frozenset(values)
 
 
 def sources(name: str, overrides: Iterable[DataOverride] = ()) -> tuple[DataFile, ...]:
