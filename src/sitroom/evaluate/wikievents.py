@@ -9,7 +9,6 @@ first char lies in the span; the 'coref' variant also accepts any mention of the
 
 from __future__ import annotations
 
-import importlib.resources
 import json
 import re
 import time
@@ -22,8 +21,10 @@ from typing import Any
 import yaml
 
 from sitroom.api import document_from_text
+from sitroom.config import DataOverride
 from sitroom.errors import InputError, KnowledgeBaseError
 from sitroom.evaluate.metrics import LabelScore
+from sitroom.knowledge import loader
 from sitroom.pipeline import Resources, analyze_docs
 from sitroom.records import Analysis, Event, Mention
 
@@ -69,13 +70,16 @@ class EventMapping:
     number_words: frozenset[str] = frozenset()
 
     @classmethod
-    def load(cls, text: str | None = None) -> EventMapping:
-        """The shipped mapping, or one given as YAML text."""
-        if text is None:
-            resource = importlib.resources.files("sitroom") / "data" / "eval_mappings.yaml"
-            text = resource.read_text(encoding="utf-8")
+    def load(
+        cls, text: str | None = None, *, overrides: Sequence[DataOverride] = ()
+    ) -> EventMapping:
+        """``data/eval_mappings.yaml`` with the user's overrides of it, or YAML ``text``."""
         try:
-            spec = yaml.safe_load(text)["wikievents"]
+            spec = (
+                loader.load("eval_mappings.yaml", overrides)["wikievents"]
+                if text is None
+                else yaml.safe_load(text)["wikievents"]
+            )
             rules = tuple(
                 TypeRule(
                     str(r["type"]),
@@ -508,7 +512,7 @@ def score(
     ``coref`` defaults to ``coref/dev.jsonlines`` beside ``path`` when that file exists.
     """
     started = time.perf_counter()
-    mapping = EventMapping.load()
+    mapping = EventMapping.load(overrides=resources.overrides)
     golds = read_documents(path, mapping=mapping, coref=coref_path(path, coref), limit=limit)
     preds = predict(golds, resources=resources, mapping=mapping)
     return replace(score_documents(golds, preds), seconds=time.perf_counter() - started)

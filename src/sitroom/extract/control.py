@@ -17,6 +17,7 @@ from sitroom.extract.events import Candidate
 from sitroom.extract.facts import DocFacts, PlaceHit
 from sitroom.extract.places import location_of
 from sitroom.extract.status import act_status
+from sitroom.knowledge import loader
 from sitroom.knowledge.cues import CueLexicon
 from sitroom.records import DATE_PRECISIONS, ControlClaim
 
@@ -50,44 +51,8 @@ _STATE_PREPS = frozenset({"in", "under"})
 # A nominal act under these is a time reference ("since the fall of Aleppo"); the actor the
 # event borrowed from the sentence did not take the place.
 _TIME_PREPS = frozenset({"since", "after", "before", "until", "till", "following"})
-# Words that locate something relative to a town rather than name it: "north of Homs", "the
-# road to Aleppo", "the Hama countryside" (lemmas).
-_LOCATORS = frozenset(
-    {
-        "near",
-        "outskirt",
-        "outskirts",
-        "countryside",
-        "around",
-        "outside",
-        "suburb",
-        "province",
-        "region",
-        "governorate",
-        "vicinity",
-        "environs",
-        "north",
-        "south",
-        "east",
-        "west",
-        "northeast",
-        "northwest",
-        "southeast",
-        "southwest",
-        "road",
-        "motorway",
-        "highway",
-        "route",
-        "approach",
-        "edge",
-        "border",
-        "front",
-        "frontline",
-        "direction",
-    }
-)
 # Dependencies that open a clause of its own: a place inside it belongs to that clause's act.
-_CLAUSE_DEPS = frozenset({"advcl", "ccomp", "relcl", "acl", "parataxis", "xcomp", "csubj", "pcomp"})
+_CLAUSE_DEPS = loader.words("syntax.yaml", "own_clause_deps")
 # Parts of a town: taking "its neighbourhoods" or "Hama's centre" is taking (part of) the town.
 _TOWN_PARTS = frozenset(
     {
@@ -325,6 +290,7 @@ def _reaches(word: Token, anchor: Token, facts: DocFacts, own: PlaceHit | None) 
     into a clause of its own, an apposition, another place or a locating word."""
     if word.dep_ == "poss" and word.head.lemma_.lower() not in _TOWN_PARTS:
         return False  # "Hama's airport" is not Hama; "its neighbourhoods" are part of the town
+    locators = loader.words("place_rules.yaml", "locator_lemmas", facts.overrides)
     current, below = word, word
     while current.i != anchor.i:
         if current.head.i == current.i:
@@ -333,7 +299,7 @@ def _reaches(word: Token, anchor: Token, facts: DocFacts, own: PlaceHit | None) 
             hit = facts.place_index[current.i]
             # "Hama and Idlib": a place reached from its conjunct is coordinated, not located.
             other_place = hit is not None and hit is not own and below.dep_ != "conj"
-            if other_place or current.dep_ == "appos" or current.lemma_.lower() in _LOCATORS:
+            if other_place or current.dep_ == "appos" or current.lemma_.lower() in locators:
                 return False
         verbal_conj = current.dep_ == "conj" and current.pos_ in ("VERB", "AUX")
         if current.dep_ in _CLAUSE_DEPS or verbal_conj:

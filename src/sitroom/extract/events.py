@@ -17,14 +17,14 @@ from sitroom.extract.facts import DateHit, DocFacts
 from sitroom.extract.genericity import attempt_only, circumstance, trend
 from sitroom.extract.status import act_status, governed_by
 from sitroom.ids import content_id
+from sitroom.knowledge import loader
 from sitroom.knowledge.cues import CueLexicon, CueMatch, EventType
 from sitroom.records import Event
 
 # Below this score a clause's cues are too weak to call an event.
 MIN_SCORE = 2.8
-_CLAUSE_DEPS = frozenset(
-    {"ROOT", "conj", "advcl", "ccomp", "relcl", "parataxis", "xcomp", "acl", "pcomp"}
-)
+# Where climbing to a trigger's clause head stops (differs from control.py's on purpose).
+_CLAUSE_DEPS = loader.words("syntax.yaml", "clause_heads")
 _NEGATING_DETS = frozenset({"no"})
 _CONDITIONAL_MARKS = frozenset({"if", "unless"})
 # Actor kinds that bear arms: an attack on one of them is a battle.
@@ -111,9 +111,7 @@ def _resolve_anaphoric_acts(candidates: list[Candidate], facts: DocFacts) -> lis
                 None,
             )
             if earlier is not None:
-                event = replace(
-                    event, actor1=earlier.actor1, assoc_actor_1=earlier.assoc_actor_1
-                )
+                event = replace(event, actor1=earlier.actor1, assoc_actor_1=earlier.assoc_actor_1)
                 cand = replace(cand, event=event)
         out.append(cand)
     return out

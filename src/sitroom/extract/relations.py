@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import importlib.resources
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-import yaml
 from spacy.tokens import Token
 
+from sitroom.config import DataOverride
 from sitroom.errors import KnowledgeBaseError
 from sitroom.extract.actors import ActorMention
 from sitroom.extract.events import Candidate
 from sitroom.extract.facts import DocFacts
+from sitroom.knowledge import loader
 from sitroom.records import Actor, Relation
 
 # Violent event types whose actors oppose each other.
@@ -29,22 +30,21 @@ class RelationCues:
     proxy_nouns: frozenset[str]
     part_nouns: frozenset[str]
     composed_words: frozenset[str]
-    oppose_verbs: frozenset[str]
 
     @classmethod
-    def load(cls) -> RelationCues:
-        resource = importlib.resources.files("sitroom") / "data" / "relation_cues.yaml"
+    def load(cls, overrides: Iterable[DataOverride] = ()) -> RelationCues:
+        """``data/relation_cues.yaml`` with the user's overrides of it."""
+        data = loader.load("relation_cues.yaml", overrides)
         try:
-            data = yaml.safe_load(resource.read_text(encoding="utf-8"))
             return cls(
                 **{
                     k: frozenset(str(w).lower() for w in v)
-                    for k, v in data.items()
+                    for k, v in data.data.items()
                     if k != "version"
                 }
             )
-        except (yaml.YAMLError, TypeError, AttributeError) as e:
-            raise KnowledgeBaseError(f"relation_cues.yaml: malformed: {e!r}") from e
+        except (TypeError, AttributeError) as e:
+            raise KnowledgeBaseError(f"{data.source}: malformed: {e!r}") from e
 
 
 # A relation one rule finds stated: (subject, predicate, object); a side may be unknown.
@@ -168,7 +168,7 @@ def composed_of(token: Token, facts: DocFacts, cues: RelationCues, kb) -> list[_
     """ "opposition forces *composed of* HTS and its allies", "rebels, *including* Jaish
     al-Izza": the objects are part of the noun the word modifies ("led by" is no part)."""
     lemma = token.lemma_.lower()
-    if lemma not in cues.composed_words or lemma == "led":
+    if lemma not in cues.composed_words:
         return []
     if token.dep_ not in ("acl", "amod", "relcl", "prep"):
         return []
