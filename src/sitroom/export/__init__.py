@@ -48,6 +48,8 @@ def export(picture: Picture, fmt: str, out: TextIO) -> None:
         raise ExportError(f"unknown export format {fmt!r}; known formats: {known}")
     try:
         writer(picture, out)
+    except BrokenPipeError:
+        raise  # the reader left (`| head`); the CLI ends quietly, it is no failed export
     except (OSError, ValueError) as e:
         # ValueError covers encoding failures and writes to a closed stream.
         raise ExportError(f"cannot write {fmt} export: {e}") from e
