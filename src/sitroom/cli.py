@@ -180,19 +180,33 @@ def export_command(
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Output file (default: stdout).")
     ] = None,
+    inter: Annotated[
+        str | None,
+        typer.Option(help="acled-csv: inter codes as ACLED's API writes them (text) or numeric."),
+    ] = None,
+    plover_names: Annotated[
+        str | None,
+        typer.Option(help="plover-jsonl: the current manual's field names (current) or 0.5's."),
+    ] = None,
+    isolated: Annotated[
+        bool | None,
+        typer.Option(help="graphml: keep actors no relation links (default), or leave them out."),
+    ] = None,
 ) -> None:
     """Write the stored picture in a standard format."""
+    given = {"inter": inter, "names": plover_names, "isolated": isolated}
+    options = {k: v for k, v in given.items() if v is not None}
     try:
         with Store.open(db, read_only=True) as store:
             picture = store.picture()
         if out is None:
             with _reader_may_leave():
-                export(picture, fmt, sys.stdout)
+                export(picture, fmt, sys.stdout, **options)
         else:
             tmp = out.with_name(out.name + ".part")
             try:
                 with tmp.open("w", encoding="utf-8", newline="") as handle:
-                    export(picture, fmt, handle)
+                    export(picture, fmt, handle, **options)
                 tmp.replace(out)
             except OSError as e:
                 raise SitroomError(f"{out}: cannot write: {e}") from e
