@@ -508,7 +508,13 @@ def test_alliance_graph_adds_nodes_for_unknown_relation_ends(picture: Picture) -
     extra = Relation(subject="new:ghost", predicate="opposes", object="SYR-GOV", date=None)
     graph = alliance_graph(dataclasses.replace(picture, relations=(extra,)))
     ghost = next(n for n in graph["nodes"] if n["id"] == "new:ghost")
-    assert ghost == {"id": "new:ghost", "name": "new:ghost", "kind": "unknown", "country": None}
+    assert ghost == {
+        "id": "new:ghost",
+        "label": "new:ghost",
+        "name": "new:ghost",
+        "kind": "unknown",
+        "country": None,
+    }
     (edge,) = graph["edges"]
     assert edge["first_seen"] is None and edge["count"] == 1 and edge["sources"] == 0
 
