@@ -442,11 +442,15 @@ def test_plover_jsonl_lines_parse(picture: Picture) -> None:
     assert len(records_) == 2
     by_id = {r["id"]: r for r in records_}
     battle, request = by_id["ev-battle"], by_id["ev-request"]
-    assert battle["event"] == "ASSAULT" and battle["mode"] == "firearms"
-    assert battle["source"] == "Military Forces of Syria" and battle["target"] == HOSTILE
-    assert battle["location"]["lat"] == pytest.approx(34.72682)
-    assert request["event"] == "REQUEST" and request["location"] is None
-    assert request["date"] is None and request["text"] == "Moscow urged Damascus to talk."
+    assert battle["event"] == ["ASSAULT"] and battle["mode"] == ["firearms"]
+    assert battle["context"] == ["military"]
+    assert [a["name"] for a in battle["actor"]] == ["Military Forces of Syria"]
+    assert battle["recipient"][0]["name"] == HOSTILE
+    assert battle["event_loc"]["lat"] == pytest.approx(34.72682)
+    assert battle["event_loc"]["country"] == "SYR"
+    assert request["event"] == ["REQUEST"] and request["event_loc"] is None
+    assert request["event_date"] is None
+    assert request["event_text"] == "Moscow urged Damascus to talk."
 
 
 # --- geojson ------------------------------------------------------------------------------
