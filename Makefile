@@ -4,8 +4,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DB ?= sitroom.db
 
-.PHONY: setup demo test lint typecheck bench eval clean
+.PHONY: setup setup-dev demo test lint typecheck bench eval clean
 
+## What running sitroom needs (requirements.lock); `make test` adds the tools
+## (requirements-dev.lock: pyproject's [dev] and [web-tests] extras).
 setup: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml requirements.lock
@@ -15,18 +17,24 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
+setup-dev: $(VENV)/.installed-dev
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.lock
+	$(BIN)/python -m pip install --quiet -r requirements-dev.lock
+	touch $@
+
 ## The main job on the bundled example reports (embedded SQLite, no server).
 demo: setup
 	$(BIN)/sitroom analyze examples/reports --db $(DB)
 
 ## Lint, type-check and run every test (the quality gate included).
-test: setup lint typecheck
+test: setup-dev lint typecheck
 	$(BIN)/python -m pytest -q
 
-lint: setup
+lint: setup-dev
 	$(BIN)/ruff check src tests scripts
 
-typecheck: setup
+typecheck: setup-dev
 	$(BIN)/mypy
 
 bench: setup

@@ -147,6 +147,12 @@ def render(picture: Picture, fmt: str) -> str:
     return out.getvalue()
 
 
+def render_with(picture: Picture, fmt: str, **options: object) -> str:
+    out = io.StringIO()
+    export(picture, fmt, out, **options)
+    return out.getvalue()
+
+
 @pytest.fixture
 def picture() -> Picture:
     return make_picture()
@@ -353,22 +359,28 @@ def _csv_rows(text: str) -> tuple[list[str], list[dict[str, str]]]:
 
 def test_acled_csv_header_and_rows(picture: Picture) -> None:
     header, rows = _csv_rows(render(picture, "acled-csv"))
-    assert header == list(ACLED_COLUMNS)
+    assert header == [*ACLED_COLUMNS, "sitroom_event_id", "sitroom_geonameid"]
     assert len(ACLED_COLUMNS) == 31
     assert len(rows) == 1  # the PLOVER-only REQUEST has no ACLED row
     row = rows[0]
-    assert row["event_id_cnty"] == "ev-battle"
+    assert (row["event_id_cnty"], row["sitroom_event_id"]) == ("SYR1", "ev-battle")
     assert (row["event_date"], row["year"], row["time_precision"]) == ("2024-03-01", "2024", "1")
     assert row["disorder_type"] == "Political violence"
     assert row["actor1"] == "Military Forces of Syria"
     assert row["actor2"] == HOSTILE
     assert row["assoc_actor_2"] == "Military Forces of Russia"
-    assert (row["inter1"], row["inter2"], row["interaction"]) == ("1", "2", "12")
+    assert (row["inter1"], row["inter2"], row["interaction"]) == (
+        "State forces",
+        "Rebel group",
+        "State forces-Rebel group",
+    )
     assert (row["country"], row["iso"], row["region"]) == ("Syria", "760", "Middle East")
     assert (row["latitude"], row["longitude"]) == ("34.7268", "36.7234")
     assert row["source"] == "Wire A"
     assert row["fatalities"] == "4"
-    assert row["notes"] == "Army units clashed with the brigade in Homs."
+    assert row["notes"].startswith("On 1 March 2024, Military Forces of Syria: armed clash against")
+    quote = "“Army units clashed with the brigade in Homs.”"
+    assert row["notes"].endswith(f"4 fatalities. Wire A: {quote}")
 
 
 def test_acled_csv_skips_background_and_codes_foreign_forces(picture: Picture) -> None:
@@ -382,10 +394,17 @@ def test_acled_csv_skips_background_and_codes_foreign_forces(picture: Picture) -
     )  # fmt: skip
     bigger = dataclasses.replace(picture, events=(*picture.events, background, strike))
     _, rows = _csv_rows(render(bigger, "acled-csv"))
-    assert [r["event_id_cnty"] for r in rows] == ["ev-strike", "ev-battle"]  # by date
+    assert [r["sitroom_event_id"] for r in rows] == ["ev-strike", "ev-battle"]  # by date
+    assert [r["event_id_cnty"] for r in rows] == ["SYR1", "SYR2"]
     row = rows[0]
-    # Russian forces acting in Syria are "external/other" (8) in ACLED, alone: interaction 80.
-    assert (row["inter1"], row["inter2"], row["interaction"]) == ("8", "", "80")
+    # Russian forces acting in Syria are "external/other" (8) in ACLED, alone.
+    assert (row["inter1"], row["inter2"], row["interaction"]) == (
+        "External/Other forces",
+        "",
+        "External/Other forces only",
+    )
+    numeric = _csv_rows(render_with(bigger, "acled-csv", inter="numeric"))[1][0]
+    assert (numeric["inter1"], numeric["inter2"], numeric["interaction"]) == ("8", "", "80")
     assert row["time_precision"] == "3"
     assert row["fatalities"] == "0"
     assert row["tags"] == "status=claimed"
@@ -423,11 +442,15 @@ def test_plover_jsonl_lines_parse(picture: Picture) -> None:
     assert len(records_) == 2
     by_id = {r["id"]: r for r in records_}
     battle, request = by_id["ev-battle"], by_id["ev-request"]
-    assert battle["event"] == "ASSAULT" and battle["mode"] == "firearms"
-    assert battle["source"] == "Military Forces of Syria" and battle["target"] == HOSTILE
-    assert battle["location"]["lat"] == pytest.approx(34.72682)
-    assert request["event"] == "REQUEST" and request["location"] is None
-    assert request["date"] is None and request["text"] == "Moscow urged Damascus to talk."
+    assert battle["event"] == ["ASSAULT"] and battle["mode"] == ["firearms"]
+    assert battle["context"] == ["military"]
+    assert [a["name"] for a in battle["actor"]] == ["Military Forces of Syria"]
+    assert battle["recipient"][0]["name"] == HOSTILE
+    assert battle["event_loc"]["lat"] == pytest.approx(34.72682)
+    assert battle["event_loc"]["country"] == "SYR"
+    assert request["event"] == ["REQUEST"] and request["event_loc"] is None
+    assert request["event_date"] is None
+    assert request["event_text"] == "Moscow urged Damascus to talk."
 
 
 # --- geojson ------------------------------------------------------------------------------
@@ -489,7 +512,13 @@ def test_alliance_graph_adds_nodes_for_unknown_relation_ends(picture: Picture) -
     extra = Relation(subject="new:ghost", predicate="opposes", object="SYR-GOV", date=None)
     graph = alliance_graph(dataclasses.replace(picture, relations=(extra,)))
     ghost = next(n for n in graph["nodes"] if n["id"] == "new:ghost")
-    assert ghost == {"id": "new:ghost", "name": "new:ghost", "kind": "unknown", "country": None}
+    assert ghost == {
+        "id": "new:ghost",
+        "label": "new:ghost",
+        "name": "new:ghost",
+        "kind": "unknown",
+        "country": None,
+    }
     (edge,) = graph["edges"]
     assert edge["first_seen"] is None and edge["count"] == 1 and edge["sources"] == 0
 

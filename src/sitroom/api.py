@@ -13,8 +13,9 @@ from sitroom.config import Config, load_config
 from sitroom.errors import InputError
 from sitroom.ids import document_id
 from sitroom.ingest import read_inputs
+from sitroom.knowledge.gazetteer import Gazetteer, cache_path
 from sitroom.pipeline import Resources, analyze_docs, load_resources
-from sitroom.records import Analysis, Document
+from sitroom.records import Analysis, Document, Picture
 from sitroom.store import Store
 
 log = logging.getLogger(__name__)
@@ -31,11 +32,32 @@ class RunResult:
     errors: tuple[InputError, ...] = field(default=())
 
 
+def load_picture(db: str | Path) -> Picture:
+    """Everything stored in ``db`` (reports analysed now or by an earlier run) as one picture."""
+    with Store.open(db, read_only=True) as store:
+        return store.picture()
+
+
 def resources_for(config: Config) -> Resources:
     """Load (once per process and configuration) the model, knowledge base and gazetteer."""
     if config not in _RESOURCES:
         _RESOURCES[config] = load_resources(config)
     return _RESOURCES[config]
+
+
+def gazetteer_is_built(config: Config) -> bool:
+    """Whether the gazetteer index is in the cache (else the first analysis builds it)."""
+    return cache_path(config.cache_dir, config.overrides()).exists()
+
+
+def build_gazetteer(
+    config: Config, *, on_progress: Callable[[int, int], None] | None = None
+) -> None:
+    """Build the gazetteer index into the cache now (about a minute, once per data version);
+    ``on_progress(done, total)`` follows it."""
+    Gazetteer.load(
+        cache_dir=config.cache_dir, overrides=config.overrides(), on_progress=on_progress
+    )
 
 
 def document_from_text(

@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 import logging
+import os
+import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from sitroom import __version__
 from sitroom.api import analyze as run_analyze
-from sitroom.config import Config, load_config
+from sitroom.api import build_gazetteer, gazetteer_is_built
+from sitroom.config import Config, load_config, to_toml
 from sitroom.errors import InputError, SitroomError
 from sitroom.export import EXPORT_FORMATS, export
+from sitroom.knowledge.gazetteer import default_cache_dir
 from sitroom.picture import compare_reports, find_document, picture_from_analyses
 from sitroom.records import Analysis, Picture
 from sitroom.report import render
@@ -26,6 +33,8 @@ app = typer.Typer(
     help="sitroom: conflict news reports in, one source-checked situation picture out.",
     no_args_is_help=True,
     add_completion=False,
+    # Plain help: typer's rich panels print a "<bool>" value after every flag (--verbose, --help).
+    rich_markup_mode=None,
 )
 err = Console(stderr=True)
 
@@ -38,14 +47,52 @@ ConfigOption = Annotated[
 ]
 
 
+# C0 and C1 control characters (ESC starts a terminal escape sequence), DEL included.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def shown(value: object) -> str:
+    """Text from outside (a file name, a message naming one) made safe to print: control
+    characters as visible escapes (ESC as \\x1b) and rich markup taken literally."""
+    text = _CONTROL.sub(lambda m: repr(m.group())[1:-1], str(value))
+    return escape(text)
+
+
 def _fail(error: Exception) -> typer.Exit:
-    err.print(f"[red]error:[/red] {error}")
+    err.print(f"[red]error:[/red] {shown(error)}")
     return typer.Exit(1)
+
+
+@contextmanager
+def _reader_may_leave() -> Iterator[None]:
+    """`sitroom export | head`: a reader that closes the pipe early ends the command quietly."""
+    try:
+        yield
+    except BrokenPipeError:
+        try:
+            # Python flushes stdout once more on the way out; send that to /dev/null.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass  # stdout is no file (tests capture it): nothing more will be flushed to it
+        raise typer.Exit(0) from None
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"sitroom {__version__}")
+        raise typer.Exit()
 
 
 @app.callback()
 def main(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress details.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_show_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
 ) -> None:
     logging.basicConfig(
         level=logging.INFO if verbose else logging.ERROR,
@@ -74,6 +121,8 @@ def analyze(
     console = Console()
     try:
         cfg = load_config(config)
+        if not gazetteer_is_built(cfg):
+            _build_gazetteer(cfg)
         with Progress(
             SpinnerColumn(),
             TextColumn("[progress.description]{task.description}"),
@@ -90,18 +139,18 @@ def analyze(
                 db=db,
                 config=cfg,
                 on_document=lambda ref: progress.update(
-                    task, advance=1, description=f"Analysing {Path(ref).name}"
+                    task, advance=1, description=f"Analysing {shown(Path(ref).name)}"
                 ),
             )
         for error in result.errors:
-            err.print(f"[yellow]skipped:[/yellow] {error}")
+            err.print(f"[yellow]skipped:[/yellow] {shown(error)}")
         err.print(
             f"{len(result.analyses)} reports analysed, "
             f"{len(result.already_stored)} already stored, "
-            f"{len(result.errors)} skipped → {db}"
+            f"{len(result.errors)} skipped → {shown(db)}"
         )
         if report:
-            with Store.open(db, read_only=True) as store:
+            with Store.open(db, read_only=True) as store, _reader_may_leave():
                 render(store.picture(), console, quotes=quotes)
     except SitroomError as e:
         raise _fail(e) from e
@@ -116,7 +165,7 @@ def report_command(
 ) -> None:
     """Print the situation report for everything stored in --db."""
     try:
-        with Store.open(db, read_only=True) as store:
+        with Store.open(db, read_only=True) as store, _reader_may_leave():
             render(store.picture(), Console(), quotes=quotes)
     except SitroomError as e:
         raise _fail(e) from e
@@ -131,26 +180,75 @@ def export_command(
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Output file (default: stdout).")
     ] = None,
+    inter: Annotated[
+        str | None,
+        typer.Option(help="acled-csv: inter codes as ACLED's API writes them (text) or numeric."),
+    ] = None,
+    plover_names: Annotated[
+        str | None,
+        typer.Option(help="plover-jsonl: the current manual's field names (current) or 0.5's."),
+    ] = None,
+    isolated: Annotated[
+        bool | None,
+        typer.Option(help="graphml: keep actors no relation links (default), or leave them out."),
+    ] = None,
 ) -> None:
     """Write the stored picture in a standard format."""
+    given = {"inter": inter, "names": plover_names, "isolated": isolated}
+    options = {k: v for k, v in given.items() if v is not None}
     try:
         with Store.open(db, read_only=True) as store:
             picture = store.picture()
         if out is None:
-            export(picture, fmt, sys.stdout)
+            with _reader_may_leave():
+                export(picture, fmt, sys.stdout, **options)
         else:
             tmp = out.with_name(out.name + ".part")
             try:
                 with tmp.open("w", encoding="utf-8", newline="") as handle:
-                    export(picture, fmt, handle)
+                    export(picture, fmt, handle, **options)
                 tmp.replace(out)
             except OSError as e:
                 raise SitroomError(f"{out}: cannot write: {e}") from e
             finally:
                 tmp.unlink(missing_ok=True)
-            err.print(f"wrote {fmt} to {out}")
+            err.print(f"wrote {shown(fmt)} to {shown(out)}")
     except SitroomError as e:
         raise _fail(e) from e
+
+
+@app.command("config")
+def config_command(config: ConfigOption = None) -> None:
+    """Print the effective configuration (defaults, then --config) as TOML, every key explained."""
+    try:
+        cfg = load_config(config)
+    except SitroomError as e:
+        raise _fail(e) from e
+    with _reader_may_leave():
+        typer.echo(to_toml(cfg), nl=False)
+
+
+def _build_gazetteer(cfg: Config) -> None:
+    """The first run builds the place-name index; say what it is, that it happens once, and how
+    far it has got."""
+    err.print(
+        "Building the place-name index from GeoNames into "
+        f"{shown(cfg.cache_dir or default_cache_dir())}: once, about a minute and a half."
+    )
+    with Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    ) as progress:
+        task = progress.add_task("Gazetteer", total=None)
+        build_gazetteer(
+            cfg, on_progress=lambda done, total: progress.update(task, completed=done, total=total)
+        )
+    err.print("Place-name index built; later runs load it in a second or two.")
 
 
 def _analyse_one(path: str, cfg: Config) -> Analysis:
@@ -193,7 +291,8 @@ def compare(
             b = find_document(picture.documents, second).id
         comparison = compare_reports(picture, a, b)
         names = Names.of({x.id: x.name for x in picture.actors}, picture.documents)
-        render_comparison(comparison, Console(), names)
+        with _reader_may_leave():
+            render_comparison(comparison, Console(), names)
     except SitroomError as e:
         raise _fail(e) from e
 
@@ -230,7 +329,7 @@ def serve(
     except SitroomError as e:
         raise _fail(e) from e
     mode = "reports accepted with the token" if token else "read-only"
-    err.print(f"serving {db} on http://{host}:{port}/ ({mode}); Ctrl-C stops")
+    err.print(f"serving {shown(db)} on http://{host}:{port}/ ({mode}); Ctrl-C stops")
     uvicorn.run(web, host=host, port=port, log_level="warning")
 
 

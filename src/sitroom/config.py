@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,6 +41,21 @@ class Config:
         return (*(DataOverride("actors.yaml", p) for p in self.knowledge), *self.data)
 
 
+# What each key means, one line each: `sitroom config` prints them, and the unknown-key error
+# names the keys. A test checks that every key of Config is described here.
+DESCRIPTIONS: dict[str, str] = {
+    "model": "spaCy pipeline to load: any installed English pipeline package "
+    "(en_core_web_sm, en_core_web_md, en_core_web_lg, ...); nothing is downloaded",
+    "max_chars": "longest report read, in characters; a longer one is skipped with a message",
+    "batch_size": "reports that spaCy parses together",
+    "cache_dir": "folder of the gazetteer index built on the first run; "
+    "unset: $SITROOM_CACHE_DIR, else $XDG_CACHE_HOME/sitroom, else ~/.cache/sitroom",
+    "knowledge": "extra actor YAML files (same schema as the shipped data/actors.yaml)",
+    "data": "user files that extend a shipped data file (lists appended, mappings merged), "
+    "or stand in for it with replace = true; keys are the file names in sitroom/data",
+}
+
+
 def load_config(path: Path | None = None, **overrides: Any) -> Config:
     """Shipped defaults, then the keys of a TOML file, then keyword overrides (None ignored)."""
     values: dict[str, Any] = {}
@@ -51,8 +68,46 @@ def load_config(path: Path | None = None, **overrides: Any) -> Config:
     known = {f.name: f for f in dataclasses.fields(Config)}
     unknown = sorted(set(values) - set(known))
     if unknown:
-        raise ConfigError(f"unknown configuration keys: {', '.join(unknown)}")
+        raise ConfigError(
+            f"unknown configuration keys: {', '.join(unknown)} "
+            f"(valid keys: {', '.join(sorted(known))})"
+        )
     return Config(**{k: _coerce(k, v, known[k].default) for k, v in values.items()})
+
+
+def to_toml(config: Config) -> str:
+    """The configuration as TOML, each key under a comment saying what it means."""
+    lines: list[str] = []
+    tables: list[tuple[str, Mapping[str, Any]]] = []
+    for f in dataclasses.fields(config):
+        value = getattr(config, f.name)
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            value = dataclasses.asdict(value)
+        if isinstance(value, Mapping):
+            tables.append((f.name, value))  # TOML tables come after the plain keys
+            continue
+        lines.append(f"# {DESCRIPTIONS.get(f.name, '')}".rstrip())
+        lines.extend(_toml_line(f.name, value))
+    for name, table in tables:
+        lines += ["", f"# {DESCRIPTIONS.get(name, '')}".rstrip(), f"[{name}]"]
+        for key, value in table.items():
+            lines.extend(_toml_line(str(key), value))
+    return "\n".join(lines) + "\n"
+
+
+def _toml_line(key: str, value: Any) -> list[str]:
+    return [f"# {key} = (unset)"] if value is None else [f"{key} = {_toml_value(value)}"]
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, tuple | list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    # A JSON string is a valid TOML basic string (same escapes).
+    return json.dumps(str(value), ensure_ascii=False)
 
 
 def _path(key: str, value: Any) -> Path:

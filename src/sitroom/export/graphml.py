@@ -1,8 +1,10 @@
 """The ``graphml`` export: the alliance graph, actors as nodes and relations as directed edges.
 
 Repeated ``(subject, predicate, object)`` relations become one edge carrying the first and last
-dates seen, how many reports support it and their evidence quotes. Actors that no relation
-touches are still nodes, so the graph shows every known party.
+dates seen, how many reports support it and their evidence quotes. Nodes and edges carry a
+``label`` (the actor's name, the predicate), the attribute Gephi, Cytoscape and networkx show.
+Actors that no relation touches are still nodes, so the graph shows every known party, unless
+``isolated=False`` leaves them out.
 """
 
 from __future__ import annotations
@@ -18,11 +20,13 @@ GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
 
 # (GraphML key id, owner element, attribute name, GraphML type); ids double as attribute names.
 NODE_KEYS = (
+    ("label", "node", "string"),
     ("name", "node", "string"),
     ("kind", "node", "string"),
     ("country", "node", "string"),
 )
 EDGE_KEYS = (
+    ("label", "edge", "string"),
     ("predicate", "edge", "string"),
     ("first_seen", "edge", "string"),
     ("last_seen", "edge", "string"),
@@ -54,6 +58,7 @@ def _edge(key: tuple[str, str, str], relations: list[Relation]) -> dict[str, Any
     return {
         "source": subject,
         "target": obj,
+        "label": predicate.replace("_", " "),
         "predicate": predicate,
         "first_seen": iso(dates[0]) if dates else None,
         "last_seen": iso(dates[-1]) if dates else None,
@@ -64,8 +69,9 @@ def _edge(key: tuple[str, str, str], relations: list[Relation]) -> dict[str, Any
     }
 
 
-def alliance_graph(picture: Picture) -> dict[str, Any]:
-    """The alliance graph as plain data: ``nodes`` (actors) and ``edges`` (aggregated relations)."""
+def alliance_graph(picture: Picture, *, isolated: bool = True) -> dict[str, Any]:
+    """The alliance graph as plain data: ``nodes`` (actors; without ``isolated``, only those a
+    relation links) and ``edges`` (aggregated relations)."""
     groups: dict[tuple[str, str, str], list[Relation]] = {}
     for relation in picture.relations:
         groups.setdefault((relation.subject, relation.predicate, relation.object), []).append(
@@ -75,19 +81,25 @@ def alliance_graph(picture: Picture) -> dict[str, Any]:
     edges = [_edge(key, sorted(groups[key], key=_relation_key)) for key in sorted(groups)]
     actors = actors_by_id(picture)
     # A relation may name an actor the picture has no record for; it still needs a node.
-    node_ids = sorted(set(actors) | {e["source"] for e in edges} | {e["target"] for e in edges})
+    linked = {e["source"] for e in edges} | {e["target"] for e in edges}
+    node_ids = sorted(set(actors) | linked if isolated else linked)
     nodes = []
     for node_id in node_ids:
         actor = actors.get(node_id)
         nodes.append(
             {
                 "id": node_id,
+                "label": actor.name if actor else node_id,
                 "name": actor.name if actor else node_id,
                 "kind": actor.kind if actor else "unknown",
                 "country": actor.country if actor else None,
             }
         )
     return {"nodes": nodes, "edges": edges}
+
+
+def _key(name: str, owner: str) -> str:
+    return f"e_{name}" if owner == "edge" and name == "label" else name
 
 
 def _data(parent: ET.Element, key: str, value: object) -> None:
@@ -103,13 +115,14 @@ def graph_to_graphml(graph: dict[str, Any]) -> str:
     # xmlns as a plain attribute keeps ElementTree's global namespace registry untouched.
     root = ET.Element("graphml", {"xmlns": GRAPHML_NS})
     for key_id, owner, kind in (*NODE_KEYS, *EDGE_KEYS):
-        attrs = {"id": key_id, "for": owner, "attr.name": key_id, "attr.type": kind}
+        # A key id is unique in the file, so the edges' label is "e_label"; both are named label.
+        attrs = {"id": _key(key_id, owner), "for": owner, "attr.name": key_id, "attr.type": kind}
         ET.SubElement(root, "key", attrs)
     element = ET.SubElement(root, "graph", {"id": "alliances", "edgedefault": "directed"})
     for node in graph["nodes"]:
         node_el = ET.SubElement(element, "node", {"id": _xml_text(node["id"])})
-        for key_id, _, _ in NODE_KEYS:
-            _data(node_el, key_id, node.get(key_id))
+        for key_id, owner, _ in NODE_KEYS:
+            _data(node_el, _key(key_id, owner), node.get(key_id))
     for number, edge in enumerate(graph["edges"]):
         attrs = {
             "id": f"e{number}",
@@ -117,12 +130,13 @@ def graph_to_graphml(graph: dict[str, Any]) -> str:
             "target": _xml_text(edge["target"]),
         }
         edge_el = ET.SubElement(element, "edge", attrs)
-        for key_id, _, _ in EDGE_KEYS:
-            _data(edge_el, key_id, edge.get(key_id))
+        for key_id, owner, _ in EDGE_KEYS:
+            _data(edge_el, _key(key_id, owner), edge.get(key_id))
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
-def write_graphml(picture: Picture, out: TextIO) -> None:
-    """Write the alliance graph as GraphML (UTF-8 declared; the stream must encode UTF-8)."""
-    out.write(graph_to_graphml(alliance_graph(picture)))
+def write_graphml(picture: Picture, out: TextIO, *, isolated: bool = True) -> None:
+    """Write the alliance graph as GraphML (UTF-8 declared; the stream must encode UTF-8);
+    ``isolated=False`` leaves out actors no relation links."""
+    out.write(graph_to_graphml(alliance_graph(picture, isolated=isolated)))

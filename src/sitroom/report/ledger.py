@@ -275,7 +275,7 @@ def control_table(timelines: Sequence[ControlTimeline], names: Names) -> Table:
     """Control of each place over time; contradicted entries are marked and conflicts listed."""
     table = Table(title="Control by place", expand=True)
     for column in ("Place", "When", "Controller", "Status", "Sources", "Verdict"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     conflicts = []
     for timeline in timelines:
         for i, entry in enumerate(timeline.entries):
@@ -306,7 +306,7 @@ def backers_table(ledger: Ledger, names: Names) -> Table:
     """Alliance edges across reports with the dates they were first and last reported."""
     table = Table(title="Backers", expand=True)
     for column in ("Who", "Relation", "Whom", "First seen", "Last seen", "Sources"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     for edge in ledger.alliances:
         table.add_row(
             names.actor(edge.subject),
