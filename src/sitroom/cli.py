@@ -63,17 +63,28 @@ def version() -> None:
 @app.command()
 def analyze(
     paths: Annotated[
-        list[Path], typer.Argument(help="Report files (.txt, .html, .jsonl) or folders.")
+        list[Path],
+        # readable=False: an unreadable file is named and skipped by the reader, not a usage
+        # error that refuses the whole batch.
+        typer.Argument(help="Report files (.txt, .html, .jsonl) or folders.", readable=False),
     ],
     db: DbOption = Path("sitroom.db"),
     config: ConfigOption = None,
+    follow_symlinks: Annotated[
+        bool | None,
+        typer.Option(
+            "--follow-symlinks/--no-follow-symlinks",
+            help="Read links in input folders that lead outside them (config: follow_symlinks).",
+            show_default=False,
+        ),
+    ] = None,
     report: Annotated[bool, typer.Option(help="Print the situation report afterwards.")] = True,
     quotes: Annotated[bool, typer.Option(help="Show each event's quote in the report.")] = False,
 ) -> None:
     """Read reports, extract the situation picture, store it in --db and print the report."""
     console = Console()
     try:
-        cfg = load_config(config)
+        cfg = load_config(config, follow_symlinks=follow_symlinks)
         with Progress(
             SpinnerColumn(),
             TextColumn("[progress.description]{task.description}"),

@@ -22,6 +22,7 @@ class Config:
     knowledge: tuple[Path, ...] = field(
         default=()
     )  # extra actor YAML files, same schema as shipped
+    follow_symlinks: bool = False  # read links in input folders that lead out of them
 
 
 def load_config(path: Path | None = None, **overrides: Any) -> Config:
