@@ -320,6 +320,22 @@ def test_an_unreadable_file_is_named_and_the_rest_stored(reports_dir: Path, tmp_
     assert counts(db)["documents"] == 2
 
 
+def test_markup_in_a_file_name_is_printed_as_it_reads(run: Run, tmp_path: Path) -> None:
+    # Finding: "skipped: [/]x.txt: ..." was parsed as rich markup and the command exited 1.
+    folder = tmp_path / "["  # the paths below read "[/bold]x.txt" and "[/]x.db"
+    folder.mkdir()
+    bad = folder / "bold]x.txt"
+    bad.write_bytes(b"")
+    db = folder / "]x.db"
+    result = run("analyze", bad, "--db", db, "--no-report")
+    assert result.exit_code == EXIT_SKIPPED, result.output
+    assert f"skipped: {bad}: empty file" in result.stderr
+    assert f"skipped → {db}" in result.stderr
+    result = run("report", "--db", folder / "]missing.db")
+    assert result.exit_code == 1
+    assert f"error: {folder / ']missing.db'}: no such database" in result.stderr
+
+
 def test_follow_symlinks_flag_reaches_the_configuration(
     run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

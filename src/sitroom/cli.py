@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from sitroom import __version__
@@ -39,7 +40,7 @@ ConfigOption = Annotated[
 
 
 def _fail(error: Exception) -> typer.Exit:
-    err.print(f"[red]error:[/red] {error}")
+    err.print(f"[red]error:[/red] {escape(str(error))}")
     return typer.Exit(1)
 
 
@@ -105,11 +106,12 @@ def analyze(
                 ),
             )
         for error in result.errors:
-            err.print(f"[yellow]skipped:[/yellow] {error}")
+            err.print(f"[yellow]skipped:[/yellow] {escape(str(error))}")
         err.print(
             f"{len(result.analyses)} reports analysed, "
             f"{len(result.already_stored)} already stored, "
-            f"{len(result.errors)} skipped → {db}"
+            f"{len(result.errors)} skipped → {db}",
+            markup=False,
         )
         if report:
             with Store.open(db, read_only=True) as store:
@@ -159,7 +161,7 @@ def export_command(
                 raise SitroomError(f"{out}: cannot write: {e}") from e
             finally:
                 tmp.unlink(missing_ok=True)
-            err.print(f"wrote {fmt} to {out}")
+            err.print(f"wrote {fmt} to {out}", markup=False)
     except SitroomError as e:
         raise _fail(e) from e
 
@@ -241,7 +243,7 @@ def serve(
     except SitroomError as e:
         raise _fail(e) from e
     mode = "reports accepted with the token" if token else "read-only"
-    err.print(f"serving {db} on http://{host}:{port}/ ({mode}); Ctrl-C stops")
+    err.print(f"serving {db} on http://{host}:{port}/ ({mode}); Ctrl-C stops", markup=False)
     uvicorn.run(web, host=host, port=port, log_level="warning")
 
 
