@@ -222,7 +222,11 @@ def create_app(
             from sitroom.api import analyze
 
             with write_lock:
-                return analyze(documents=upload.documents, db=store.path, config=cfg)
+                result = analyze(documents=upload.documents, db=store.path, config=cfg)
+            # The writer waits for the new picture, so its next read shows the report; other
+            # readers keep the last one meanwhile.
+            cache.refresh()
+            return result
 
         result = await run_in_threadpool(run)
         skipped = [{"ref": e.source, "reason": str(e)} for e in (*upload.errors, *result.errors)]
