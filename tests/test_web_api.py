@@ -291,6 +291,16 @@ def test_writing_needs_the_right_token(writable: tuple[TestClient, FastAPI]) -> 
         (b"   ", "text/plain", 422, "invalid_input", "empty"),
         (b"x" * 60_000, "text/plain", 413, "payload_too_large", "50,000 bytes"),
         (b"%PDF-1.4", "application/pdf", 415, "unsupported_media_type", "application/pdf"),
+        # Finding: JSON nested deeper than Python's recursion limit was a 500.
+        (b"[" * 30_000, "application/json", 422, "invalid_input", "nested too deeply"),
+        (b'{"a":' * 9_000, "application/json", 422, "invalid_input", "nested too deeply"),
+        (
+            b'{"id": "x", "text": ' + b"[" * 30_000,
+            "application/x-ndjson",
+            422,
+            "invalid_input",
+            "nested too deeply",
+        ),
     ],
 )
 def test_bad_uploads_get_a_clear_error_and_nothing_stored_is_lost(
