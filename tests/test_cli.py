@@ -366,6 +366,25 @@ def test_serve_refuses_a_short_token(run: Run, analysed: Path) -> None:
     assert "--token must be at least 16 characters" in result.output
 
 
+def test_serve_warns_on_a_non_loopback_bind_and_checks_host_names(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uvicorn
+
+    served: list[object] = []
+    monkeypatch.setattr(uvicorn, "run", lambda web, **options: served.append(web))
+    db = tmp_path / "s.db"
+    Store.open(db).close()
+    result = run("serve", "--db", db, "--host", "0.0.0.0", "--allow-host", "sitroom.lan")
+    assert result.exit_code == 0, result.output
+    warning = " ".join(result.stderr.split())
+    assert "warning: 0.0.0.0 is not a loopback address" in warning
+    assert "127.0.0.1, ::1, localhost, sitroom.lan" in warning
+    result = run("serve", "--db", db)
+    assert result.exit_code == 0 and "warning" not in result.stderr
+    assert len(served) == 2
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -228,20 +228,39 @@ def serve(
     max_body: Annotated[
         int, typer.Option(min=1, help="Largest request body accepted, in bytes.")
     ] = 2_000_000,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-host",
+            help="Also answer requests for this host name (repeatable); localhost and the "
+            "--host value always are. Other names are refused, against DNS rebinding.",
+        ),
+    ] = None,
     config: ConfigOption = None,
 ) -> None:
     """Serve the HTTP API and the page (map, timeline, actors, sources) over --db."""
     import uvicorn
 
     from sitroom.web import create_app
+    from sitroom.web.hosts import is_loopback, served_names
 
     try:
         cfg = load_config(config)
         if token is not None and len(token) < 16:
             raise SitroomError("--token must be at least 16 characters")
-        web = create_app(db, token=token, max_body_bytes=max_body, config=cfg)
+        names = served_names(host, allow_host or ())
+        web = create_app(db, token=token, max_body_bytes=max_body, config=cfg, allowed_hosts=names)
     except SitroomError as e:
         raise _fail(e) from e
+    if not is_loopback(host):
+        err.print(
+            f"[bold red]warning:[/bold red] {escape(host)} is not a loopback address: anyone who "
+            "can reach this machine can read every stored report"
+            + ("" if token is None else " and, with the token, add reports")
+            + ". Host names answered: "
+            + escape(", ".join(sorted(names)))
+            + " (add more with --allow-host)."
+        )
     mode = "reports accepted with the token" if token else "read-only"
     err.print(f"serving {db} on http://{host}:{port}/ ({mode}); Ctrl-C stops", markup=False)
     uvicorn.run(web, host=host, port=port, log_level="warning")
