@@ -463,6 +463,30 @@ def test_a_folder_nested_thousands_deep_is_read_whole() -> None:
         root.rmdir()
 
 
+@pytest.mark.parametrize(
+    ("data", "what"),
+    [
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >>", "a PDF document"),
+        (b"PK\x03\x04\x14\x00\x06\x00word/document.xml", "a ZIP archive"),
+    ],
+)
+def test_a_binary_format_renamed_txt_is_named(tmp_path: Path, data: bytes, what: str) -> None:
+    # Finding: a PDF renamed .txt was read as text (its header has few control bytes).
+    path = tmp_path / "report.txt"
+    path.write_bytes(data)
+    assert f"binary file ({what}" in str(one_error(path))
+
+
+def test_vertical_tab_and_form_feed_are_whitespace_not_binary(tmp_path: Path) -> None:
+    # Finding: a file of whitespace holding VT/FF was called "binary".
+    blank = tmp_path / "blank.txt"
+    blank.write_bytes(b" \x0b\x0c\n\x0b\x0c \n" * 50)
+    assert "empty file" in str(one_error(blank))
+    paged = tmp_path / "paged.txt"
+    paged.write_bytes(b"Rebels advanced.\x0c\x0b" * 20 + b"The army withdrew.")
+    assert one_document(paged).text.endswith("The army withdrew.")
+
+
 def test_a_symlink_leaving_the_folder_is_refused_and_named(tmp_path: Path) -> None:
     # Finding: a link to a file outside the input folder was read, stored and then published
     # by `serve` at /api/documents.

@@ -46,7 +46,18 @@ _MAX_CONTROL_SHARE = 0.05
 # A cp1252/latin-1 text has accented letters inside mostly-ASCII words; random bytes do not.
 _MAX_HIGH_BYTE_SHARE = 0.25
 _CP1252_PUNCTUATION = frozenset("\u00a0¡¢£¥§©«®°±²³µ¶·¹º»¼½¾¿×÷€‚ƒ„…†‡ˆ‰‹›‘’“”•–—˜™")
-_CONTROL_BYTES = frozenset([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), 0x7F])
+# Vertical tab (0x0B) and form feed (0x0C) are whitespace that old text files do hold.
+_CONTROL_BYTES = frozenset([*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F])
+# Formats that are not text however few control bytes their first bytes hold.
+_BINARY_MAGIC = (
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (or .docx, .xlsx, .odt)"),
+    (b"\x1f\x8b", "gzip data"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"\xd0\xcf\x11\xe0", "an old Microsoft Office document"),
+)
 
 # Vertical tab and form feed separate lines or pages: keep the break, not the character.
 _LINE_BREAKS = re.compile(r"\r\n?|[\x0b\x0c\x85\u2028\u2029]")
@@ -301,6 +312,9 @@ def _decode(data: bytes, source: str) -> str:
 
 
 def _check_not_binary(data: bytes, source: str) -> None:
+    for magic, what in _BINARY_MAGIC:
+        if data.startswith(magic):
+            raise InputError(f"binary file ({what}), not text", source=source)
     nul = data.find(b"\x00")
     if nul >= 0:
         raise InputError(f"binary file (NUL byte at offset {nul})", source=source)
