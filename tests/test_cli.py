@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -22,7 +23,9 @@ from typer.testing import CliRunner, Result
 
 import sitroom.cli as cli
 from sitroom import __version__
+from sitroom.api import RunResult
 from sitroom.cli import EXIT_SKIPPED, app
+from sitroom.config import Config
 from sitroom.export import EXPORT_FORMATS
 from sitroom.pipeline import Resources
 from sitroom.store import Store
@@ -263,20 +266,27 @@ def test_installed_command_prints_its_version() -> None:
     assert done.stdout == f"sitroom {__version__}\n"
 
 
-@pytest.mark.slow
-def test_installed_command_analyses_and_exits_3_on_a_skipped_input(
-    reports_dir: Path, tmp_path: Path
-) -> None:
-    (reports_dir / "zero.txt").write_bytes(b"\x00" * 64)
-    db = tmp_path / "sub.db"
-    done = subprocess.run(
-        [SITROOM, "analyze", reports_dir, "--db", db],
+def installed(
+    *args: str | Path, prefix: list[str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the installed `sitroom` command (after ``prefix``), 200 columns wide."""
+    return subprocess.run(
+        [*(prefix or []), SITROOM, *args],
         capture_output=True,
         text=True,
         timeout=300,
         check=False,
         env={**os.environ, "COLUMNS": "200"},
     )
+
+
+@pytest.mark.slow
+def test_installed_command_analyses_and_exits_3_on_a_skipped_input(
+    reports_dir: Path, tmp_path: Path
+) -> None:
+    (reports_dir / "zero.txt").write_bytes(b"\x00" * 64)
+    db = tmp_path / "sub.db"
+    done = installed("analyze", reports_dir, "--db", db)
     assert done.returncode == EXIT_SKIPPED, done.stderr
     assert f"{reports_dir / 'zero.txt'}: binary file" in " ".join(done.stderr.split())
     assert "2 reports analysed, 0 already stored, 1 skipped" in done.stderr
@@ -284,10 +294,95 @@ def test_installed_command_analyses_and_exits_3_on_a_skipped_input(
     assert counts(db)["documents"] == 2
 
 
+def _unreadable(path: Path) -> list[str]:
+    """Make ``path`` unreadable; the command prefix that keeps it so even for root."""
+    path.chmod(0)
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root without setpriv: cannot make a file unreadable")
+    caps = "-dac_override,-dac_read_search"
+    return [setpriv, f"--bounding-set={caps}", f"--inh-caps={caps}"]
+
+
+@pytest.mark.slow
+def test_an_unreadable_file_is_named_and_the_rest_stored(reports_dir: Path, tmp_path: Path) -> None:
+    # Finding: typer refused the whole batch (exit 2) when one named file was not readable.
+    locked = tmp_path / "locked.txt"
+    locked.write_text("Rebels advanced towards Hama.\n", encoding="utf-8")
+    prefix = _unreadable(locked)
+    db = tmp_path / "sub.db"
+    done = installed("analyze", locked, reports_dir, "--db", db, "--no-report", prefix=prefix)
+    assert done.returncode == EXIT_SKIPPED, done.stderr
+    assert f"skipped: {locked}: cannot read: Permission denied" in " ".join(done.stderr.split())
+    assert "2 reports analysed, 0 already stored, 1 skipped" in done.stderr
+    assert counts(db)["documents"] == 2
+
+
+def test_markup_in_a_file_name_is_printed_as_it_reads(run: Run, tmp_path: Path) -> None:
+    # Finding: "skipped: [/]x.txt: ..." was parsed as rich markup and the command exited 1.
+    folder = tmp_path / "["  # the paths below read "[/bold]x.txt" and "[/]x.db"
+    folder.mkdir()
+    bad = folder / "bold]x.txt"
+    bad.write_bytes(b"")
+    db = folder / "]x.db"
+    result = run("analyze", bad, "--db", db, "--no-report")
+    assert result.exit_code == EXIT_SKIPPED, result.output
+    assert f"skipped: {bad}: empty file" in result.stderr
+    assert f"skipped → {db}" in result.stderr
+    result = run("report", "--db", folder / "]missing.db")
+    assert result.exit_code == 1
+    assert f"error: {folder / ']missing.db'}: no such database" in result.stderr
+
+
+def test_follow_symlinks_flag_reaches_the_configuration(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen = []
+
+    def fake(paths: object, *, config: Config, **_: object) -> RunResult:
+        seen.append(config.follow_symlinks)
+        return RunResult()
+
+    monkeypatch.setattr(cli, "run_analyze", fake)
+    config = tmp_path / "c.toml"
+    config.write_text("follow_symlinks = true\n", encoding="utf-8")
+    flags: list[list[str | Path]] = [
+        [],
+        ["--follow-symlinks"],
+        ["--config", config],
+        ["--config", config, "--no-follow-symlinks"],
+    ]
+    for args in flags:
+        result = run("analyze", tmp_path, "--db", tmp_path / "x.db", "--no-report", *args)
+        assert result.exit_code == 0, result.output
+    assert seen == [False, True, True, False]
+
+
 def test_serve_refuses_a_short_token(run: Run, analysed: Path) -> None:
     result = run("serve", "--db", analysed, "--token", "short")
     assert result.exit_code == 1
     assert "--token must be at least 16 characters" in result.output
+
+
+def test_serve_warns_on_a_non_loopback_bind_and_checks_host_names(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uvicorn
+
+    served: list[object] = []
+    monkeypatch.setattr(uvicorn, "run", lambda web, **options: served.append(web))
+    db = tmp_path / "s.db"
+    Store.open(db).close()
+    result = run("serve", "--db", db, "--host", "0.0.0.0", "--allow-host", "sitroom.lan")
+    assert result.exit_code == 0, result.output
+    warning = " ".join(result.stderr.split())
+    assert "warning: 0.0.0.0 is not a loopback address" in warning
+    assert "127.0.0.1, ::1, localhost, sitroom.lan" in warning
+    result = run("serve", "--db", db)
+    assert result.exit_code == 0 and "warning" not in result.stderr
+    assert len(served) == 2
 
 
 def _free_port() -> int:

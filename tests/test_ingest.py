@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import tempfile
 import time
 import unicodedata
 from pathlib import Path
@@ -437,6 +438,76 @@ def test_symlinked_folder_is_not_followed(tmp_path: Path) -> None:
     (tmp_path / "real" / "r.txt").write_text("A report.")
     (tmp_path / "real" / "loop").symlink_to(tmp_path / "real", target_is_directory=True)
     assert one_document(tmp_path).ref == str(tmp_path / "real" / "r.txt")
+
+
+def test_a_folder_nested_thousands_deep_is_read_whole() -> None:
+    # Finding: the walk recursed once a level, so ~1000 levels raised RecursionError and the
+    # batch was lost. Outside pytest's tmp_path: its clean-up (shutil.rmtree) recurses too, and
+    # a tree left behind by an interrupted run would break every later session.
+    root = Path(tempfile.mkdtemp(prefix="sitroom-deep-"))
+    deep = root
+    try:
+        (root / "top.txt").write_text("A report at the top.")
+        for _ in range(1200):  # one level at a time: mkdir(parents=True) recurses as well
+            deep = deep / "d"
+            deep.mkdir()
+        (deep / "bottom.txt").write_text("A report at the bottom.")
+        refs = [item.ref for item in read_all(root) if isinstance(item, Document)]
+        assert refs == [str(deep / "bottom.txt"), str(root / "top.txt")]
+    finally:
+        (deep / "bottom.txt").unlink(missing_ok=True)
+        (root / "top.txt").unlink(missing_ok=True)
+        while deep != root:
+            deep.rmdir()
+            deep = deep.parent
+        root.rmdir()
+
+
+@pytest.mark.parametrize(
+    ("data", "what"),
+    [
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >>", "a PDF document"),
+        (b"PK\x03\x04\x14\x00\x06\x00word/document.xml", "a ZIP archive"),
+    ],
+)
+def test_a_binary_format_renamed_txt_is_named(tmp_path: Path, data: bytes, what: str) -> None:
+    # Finding: a PDF renamed .txt was read as text (its header has few control bytes).
+    path = tmp_path / "report.txt"
+    path.write_bytes(data)
+    assert f"binary file ({what}" in str(one_error(path))
+
+
+def test_vertical_tab_and_form_feed_are_whitespace_not_binary(tmp_path: Path) -> None:
+    # Finding: a file of whitespace holding VT/FF was called "binary".
+    blank = tmp_path / "blank.txt"
+    blank.write_bytes(b" \x0b\x0c\n\x0b\x0c \n" * 50)
+    assert "empty file" in str(one_error(blank))
+    paged = tmp_path / "paged.txt"
+    paged.write_bytes(b"Rebels advanced.\x0c\x0b" * 20 + b"The army withdrew.")
+    assert one_document(paged).text.endswith("The army withdrew.")
+
+
+def test_a_symlink_leaving_the_folder_is_refused_and_named(tmp_path: Path) -> None:
+    # Finding: a link to a file outside the input folder was read, stored and then published
+    # by `serve` at /api/documents.
+    secret = tmp_path / "private" / "notes.txt"
+    secret.parent.mkdir()
+    secret.write_text("Private notes, not a report.")
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "good.txt").write_text("Rebels advanced towards Hama.")
+    (folder / "inside.txt").symlink_to(folder / "good.txt")
+    (folder / "leak.txt").symlink_to(secret)
+    items = read_all(folder)
+    errors = [i for i in items if isinstance(i, InputError)]
+    refs = sorted(i.ref for i in items if isinstance(i, Document))
+    assert refs == [str(folder / "good.txt"), str(folder / "inside.txt")]
+    [error] = errors
+    assert error.source == str(folder / "leak.txt")
+    assert f"symlink to {secret}, outside {folder}" in str(error)
+    assert "--follow-symlinks" in str(error)
+    followed = list(read_inputs([folder], follow_symlinks=True))
+    assert str(folder / "leak.txt") in {i.ref for i in followed if isinstance(i, Document)}
 
 
 # -- dates -------------------------------------------------------------------------------

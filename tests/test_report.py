@@ -255,3 +255,22 @@ def test_dates_are_shown_as_precisely_as_reported(precision: str, shown: str) ->
     event = _event(1, event_date=dt.date(2024, 12, 4), date_precision=precision)
     [only] = table_rows(rendered(replace(PICTURE, events=(event,))), "Events by date")
     assert only[0] == shown
+
+
+def test_markup_in_the_data_prints_as_it_reads() -> None:
+    # Finding: a source, title or file name holding "[/]" or "[/bold]" raised rich's
+    # MarkupError, so `analyze` exited 1 after storing and `report` failed on that database.
+    marked = "[/bold]Wire [red]x[/]"
+    picture = replace(
+        PICTURE,
+        documents=(
+            replace(DOCS[0], source=None, ref="reports/[/]saraqib.txt", title="[/bold]"),
+            replace(DOCS[1], source=marked),
+        ),
+        actors=(replace(ACTORS[0], name="[/] rebels"), *ACTORS[1:]),
+        control=(replace(CONTROL[0], place=replace(SARAQIB, name="[bold]Saraqib[/]")),),
+    )
+    text = rendered(picture, quotes=True)
+    for literal in ("reports/[/]saraqib.txt", "[/bold]Wire [red]x[/]", "[/] rebels"):
+        assert literal in " ".join(text.split()), literal
+    assert "[bold]Saraqib[/]" in text

@@ -221,3 +221,16 @@ def test_compare_puts_each_report_s_value_in_its_own_column() -> None:
     only_a = section(text, "Only A says", "Only B says")
     assert "2024-12-01 Peaceful protest, Hama" in only_a
     assert text.rstrip().endswith("Only B says\n  nothing")
+
+
+def test_markup_in_names_prints_as_it_reads() -> None:
+    # Finding: an outlet or actor named like rich markup ("[/]", "[/bold]") broke the report.
+    names = Names(
+        {actor_id: f"[/]{name}" for actor_id, name in NAMES.actors.items()},
+        {doc_id: f"[/bold]{name}" for doc_id, name in NAMES.documents.items()},
+    )
+    console = _console()
+    render_ledger(build_ledger(PICTURE), console, names)
+    render_comparison(compare_reports(PICTURE, MONITOR.id, DEFENCE.id), console, names)
+    text = console.export_text()
+    assert "[/]Hayat Tahrir al-Sham" in text and "[/bold]" in text

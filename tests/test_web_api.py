@@ -16,6 +16,7 @@ from sitroom.api import analyze
 from sitroom.config import Config
 from sitroom.pipeline import Resources
 from sitroom.web import create_app
+from sitroom.web.hosts import served_names
 
 pytestmark = pytest.mark.slow
 
@@ -27,6 +28,7 @@ REPORTS = (
     "05_idlib_strikes_monitor.txt",
     "06_idlib_strikes_civil_defence.txt",
 )
+LOCAL = "http://127.0.0.1"  # the server answers loopback names only (DNS rebinding guard)
 TOKEN = "test-token-0123456789"
 IDLIB = (36.63, 35.93)  # lon, lat
 
@@ -51,7 +53,7 @@ def db(tmp_path_factory: pytest.TempPathFactory, resources: Resources) -> Path:
 
 @pytest.fixture(scope="module")
 def client(db: Path) -> Iterator[TestClient]:
-    with TestClient(create_app(db)) as c:
+    with TestClient(create_app(db), base_url=LOCAL) as c:
         yield c
 
 
@@ -61,7 +63,7 @@ def writable(db: Path, tmp_path: Path) -> Iterator[tuple[TestClient, FastAPI]]:
     copy = tmp_path / "copy.db"
     shutil.copy(db, copy)
     app = create_app(copy, token=TOKEN, max_body_bytes=50_000)
-    with TestClient(app) as c:
+    with TestClient(app, base_url=LOCAL) as c:
         yield c, app
 
 
@@ -291,6 +293,16 @@ def test_writing_needs_the_right_token(writable: tuple[TestClient, FastAPI]) -> 
         (b"   ", "text/plain", 422, "invalid_input", "empty"),
         (b"x" * 60_000, "text/plain", 413, "payload_too_large", "50,000 bytes"),
         (b"%PDF-1.4", "application/pdf", 415, "unsupported_media_type", "application/pdf"),
+        # Finding: JSON nested deeper than Python's recursion limit was a 500.
+        (b"[" * 30_000, "application/json", 422, "invalid_input", "nested too deeply"),
+        (b'{"a":' * 9_000, "application/json", 422, "invalid_input", "nested too deeply"),
+        (
+            b'{"id": "x", "text": ' + b"[" * 30_000,
+            "application/x-ndjson",
+            422,
+            "invalid_input",
+            "nested too deeply",
+        ),
     ],
 )
 def test_bad_uploads_get_a_clear_error_and_nothing_stored_is_lost(
@@ -318,3 +330,37 @@ def test_the_page_is_served_with_a_content_security_policy(client: TestClient) -
     assert "script-src 'self';" in policy and "unsafe-inline" not in policy
     assert client.get("/static/app.js").status_code == 200
     assert client.get("/static/../../server.py").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "host", ["evil.example", "evil.example:8000", "127.0.0.1.evil.example", "10.0.0.5", ""]
+)
+def test_a_request_for_another_host_name_is_refused(client: TestClient, host: str) -> None:
+    # Finding: the server answered any Host, so a page on a rebound domain could read it.
+    response = client.get("/api/documents", headers={"Host": host})
+    assert "DNS rebinding" in assert_error(response, 400, "bad_request")["message"]
+
+
+@pytest.mark.parametrize("host", ["localhost:8000", "127.0.0.1", "[::1]:8000", "LOCALHOST."])
+def test_loopback_names_are_answered(client: TestClient, host: str) -> None:
+    assert client.get("/api/health", headers={"Host": host}).status_code == 200
+
+
+def test_allowed_host_names_and_the_bind_name_are_answered(db: Path) -> None:
+    names = served_names("sitroom.lan", ["10.0.0.5"])
+    assert names == {"localhost", "127.0.0.1", "::1", "sitroom.lan", "10.0.0.5"}
+    assert served_names("0.0.0.0") == {"localhost", "127.0.0.1", "::1"}
+    with TestClient(create_app(db, allowed_hosts=names), base_url="http://sitroom.lan") as c:
+        assert c.get("/api/health").status_code == 200
+        assert c.get("/api/health", headers={"Host": "10.0.0.5:80"}).status_code == 200
+        assert c.get("/api/health", headers={"Host": "evil.example"}).status_code == 400
+
+
+def test_api_docs_work_offline_under_the_page_policy(client: TestClient) -> None:
+    # Finding: /docs loaded Swagger UI from a CDN, without a Content-Security-Policy.
+    response = client.get("/docs")
+    assert response.status_code == 200
+    assert "default-src 'self'" in response.headers["content-security-policy"]
+    assert "<script" not in response.text and "cdn" not in response.text.lower()
+    assert "GET /api/events" in response.text and "POST /api/reports" in response.text
+    assert client.get("/redoc").status_code == 404

@@ -9,10 +9,12 @@ needs no internet. Without /usr/bin/chromium they skip, unless SITROOM_REQUIRE_B
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,7 +25,10 @@ import pytest
 
 from sitroom.api import analyze
 from sitroom.config import Config
+from sitroom.ids import document_id
 from sitroom.pipeline import Resources
+from sitroom.records import Analysis, ControlClaim, Document, Event, Evidence, Location
+from sitroom.store import Store
 from sitroom.web import create_app
 from sitroom.web.local import HEADLESS_CHROMIUM_ARGS, serve_locally
 
@@ -129,6 +134,13 @@ def watch() -> Watch:
 @pytest.fixture
 def page(browser: Browser, server: Server, watch: Watch) -> Iterator[Page]:
     """A fresh page on the site, loaded; any request off localhost is refused and recorded."""
+    with opened(browser, server.url, watch) as tab:
+        yield tab
+
+
+@contextmanager
+def opened(browser: Browser, url: str, watch: Watch) -> Iterator[Page]:
+    """The page at ``url``, loaded; on leaving, no error and no request off localhost."""
     context = browser.new_context(viewport={"width": 1440, "height": 900})
 
     def route(route: Any) -> None:
@@ -148,7 +160,7 @@ def page(browser: Browser, server: Server, watch: Watch) -> Iterator[Page]:
         d.dismiss()
 
     tab.on("dialog", dialog)
-    tab.goto(server.url + "/")
+    tab.goto(url + "/")
     tab.wait_for_selector("body[data-ready]")
     yield tab
     context.close()
@@ -369,3 +381,33 @@ def test_a_place_the_report_did_not_name_says_so(page: Page, server: Server) -> 
     expect(page.get_by_test_id("event-panel")).to_contain_text(
         f"{event['location']['name']} (country only: no place named)"
     )
+
+
+def test_a_place_with_a_dated_and_an_undated_claim_keeps_the_page_whole(
+    browser: Browser, tmp_path: Path, watch: Watch
+) -> None:
+    # Finding: control.js drew an undated entry at day NaN and threw "Invalid time value", so
+    # the page showed no events and no timeline.
+    saraqib = Location("Saraqib", 172059, 35.86, 36.80, "SY", "Idlib", 1)
+    text = "Rebels took Saraqib on 26 November. The army holds Saraqib, the ministry said."
+    doc = Document(document_id(text), "hand.txt", text, source="Hand Wire")
+    quote = Evidence(doc.id, 0, 34, text[:34])
+    event = Event(
+        f"{doc.id}-e0", doc.id, "reported", dt.date(2024, 11, 26), "day", "Battles",
+        "Non-state actor overtakes territory", "FIGHT", None, "SYR-REBELS", "MIL-SY",
+        location=saraqib, trigger="took", evidence=(quote,),
+    )  # fmt: skip
+    control = (
+        ControlClaim(saraqib, "SYR-REBELS", "captured", dt.date(2024, 11, 26), "day", (quote,)),
+        ControlClaim(saraqib, "MIL-SY", "held", None, "unknown", (quote,)),
+    )
+    db = tmp_path / "hand.db"
+    with Store.open(db) as store:
+        store.save(Analysis(doc, events=(event,), control=control))
+    with serve_locally(create_app(db)) as url, opened(browser, url, watch) as tab:
+        expect(tab.get_by_test_id("event-item")).to_have_count(1)
+        assert shown_count(tab) == (1, 1)
+        tab.get_by_role("tab", name="Control by place").click()
+        view = tab.get_by_test_id("control-view")
+        expect(view.get_by_test_id("control-entry")).to_have_count(2)
+        expect(view.get_by_test_id("control-entry").nth(1)).to_contain_text("undated")

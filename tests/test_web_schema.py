@@ -15,6 +15,7 @@ from sitroom.api import analyze
 from sitroom.config import Config
 from sitroom.pipeline import Resources
 from sitroom.web import create_app
+from sitroom.web.hosts import LOOPBACK_NAMES
 
 pytestmark = pytest.mark.slow
 
@@ -26,7 +27,8 @@ EXAMPLE = EXAMPLES / "05_idlib_strikes_monitor.txt"
 def web_schema(tmp_path_factory: pytest.TempPathFactory, resources: Resources) -> object:
     path = tmp_path_factory.mktemp("schema") / "schema.db"
     analyze([EXAMPLE], db=path, config=Config())
-    app = create_app(path)
+    # schemathesis calls the app as "testserver"; the server answers only the names it is given.
+    app = create_app(path, allowed_hosts=[*LOOPBACK_NAMES, "testserver"])
     return schemathesis.openapi.from_asgi("/openapi.json", app)
 
 

@@ -95,7 +95,12 @@ def analyze(
 
     def fresh() -> Iterator[Document]:
         seen: set[str] = set()
-        items = chain(read_inputs([Path(p) for p in paths], max_chars=config.max_chars), documents)
+        found = read_inputs(
+            [Path(p) for p in paths],
+            max_chars=config.max_chars,
+            follow_symlinks=config.follow_symlinks,
+        )
+        items = chain(found, documents)
         for item in items:
             if isinstance(item, InputError):
                 log.warning("%s", item)

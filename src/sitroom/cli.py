@@ -110,17 +110,28 @@ def version() -> None:
 @app.command()
 def analyze(
     paths: Annotated[
-        list[Path], typer.Argument(help="Report files (.txt, .html, .jsonl) or folders.")
+        list[Path],
+        # readable=False: an unreadable file is named and skipped by the reader, not a usage
+        # error that refuses the whole batch.
+        typer.Argument(help="Report files (.txt, .html, .jsonl) or folders.", readable=False),
     ],
     db: DbOption = Path("sitroom.db"),
     config: ConfigOption = None,
+    follow_symlinks: Annotated[
+        bool | None,
+        typer.Option(
+            "--follow-symlinks/--no-follow-symlinks",
+            help="Read links in input folders that lead outside them (config: follow_symlinks).",
+            show_default=False,
+        ),
+    ] = None,
     report: Annotated[bool, typer.Option(help="Print the situation report afterwards.")] = True,
     quotes: Annotated[bool, typer.Option(help="Show each event's quote in the report.")] = False,
 ) -> None:
     """Read reports, extract the situation picture, store it in --db and print the report."""
     console = Console()
     try:
-        cfg = load_config(config)
+        cfg = load_config(config, follow_symlinks=follow_symlinks)
         if not gazetteer_is_built(cfg):
             _build_gazetteer(cfg)
         with Progress(
@@ -314,20 +325,39 @@ def serve(
     max_body: Annotated[
         int, typer.Option(min=1, help="Largest request body accepted, in bytes.")
     ] = 2_000_000,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-host",
+            help="Also answer requests for this host name (repeatable); localhost and the "
+            "--host value always are. Other names are refused, against DNS rebinding.",
+        ),
+    ] = None,
     config: ConfigOption = None,
 ) -> None:
     """Serve the HTTP API and the page (map, timeline, actors, sources) over --db."""
     import uvicorn
 
     from sitroom.web import create_app
+    from sitroom.web.hosts import is_loopback, served_names
 
     try:
         cfg = load_config(config)
         if token is not None and len(token) < 16:
             raise SitroomError("--token must be at least 16 characters")
-        web = create_app(db, token=token, max_body_bytes=max_body, config=cfg)
+        names = served_names(host, allow_host or ())
+        web = create_app(db, token=token, max_body_bytes=max_body, config=cfg, allowed_hosts=names)
     except SitroomError as e:
         raise _fail(e) from e
+    if not is_loopback(host):
+        err.print(
+            f"[bold red]warning:[/bold red] {escape(host)} is not a loopback address: anyone who "
+            "can reach this machine can read every stored report"
+            + ("" if token is None else " and, with the token, add reports")
+            + ". Host names answered: "
+            + escape(", ".join(sorted(names)))
+            + " (add more with --allow-host)."
+        )
     mode = "reports accepted with the token" if token else "read-only"
     err.print(f"serving {shown(db)} on http://{host}:{port}/ ({mode}); Ctrl-C stops")
     uvicorn.run(web, host=host, port=port, log_level="warning")

@@ -33,6 +33,7 @@ class Config:
     knowledge: tuple[Path, ...] = field(
         default=()
     )  # extra actor YAML files, same schema as shipped
+    follow_symlinks: bool = False  # read links in input folders that lead out of them
     # [data] table: a data file's name -> user files that extend it (or one that replaces it).
     data: tuple[DataOverride, ...] = ()
 
@@ -51,6 +52,8 @@ DESCRIPTIONS: dict[str, str] = {
     "cache_dir": "folder of the gazetteer index built on the first run; "
     "unset: $SITROOM_CACHE_DIR, else $XDG_CACHE_HOME/sitroom, else ~/.cache/sitroom",
     "knowledge": "extra actor YAML files (same schema as the shipped data/actors.yaml)",
+    "follow_symlinks": "read symbolic links in input folders that lead out of them "
+    "(off: such links are refused and named)",
     "data": "user files that extend a shipped data file (lists appended, mappings merged), "
     "or stand in for it with replace = true; keys are the file names in sitroom/data",
 }

@@ -447,4 +447,31 @@ def write_acled_csv(picture: Picture, out: TextIO, *, inter: str = "text") -> No
         row = acled_row(
             event, actors=actors, documents=documents, number=numbers[prefix], inter=inter
         )
-        writer.writerow(row)
+        writer.writerow({column: neutralise_cell(column, value) for column, value in row.items()})
+
+
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP, CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Columns sitroom fills with numbers it formats itself; a negative degree stays a number.
+_NUMBER_COLUMNS = frozenset({"latitude", "longitude"})
+
+
+def neutralise_cell(column: str, value: Any) -> Any:
+    """A CSV cell that no spreadsheet runs as a formula: text starting like one gets a ``'``.
+
+    Numbers are kept as they are: ints, and in ``_NUMBER_COLUMNS`` text that reads as a number
+    (``-33.8688``), so coordinates in the southern and western hemispheres stay numeric.
+    """
+    if not isinstance(value, str) or not value.startswith(_FORMULA_STARTS):
+        return value
+    if column in _NUMBER_COLUMNS and _is_number(value):
+        return value
+    return "'" + value
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return text.strip() == text

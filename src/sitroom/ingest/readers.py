@@ -46,7 +46,18 @@ _MAX_CONTROL_SHARE = 0.05
 # A cp1252/latin-1 text has accented letters inside mostly-ASCII words; random bytes do not.
 _MAX_HIGH_BYTE_SHARE = 0.25
 _CP1252_PUNCTUATION = frozenset("\u00a0¡¢£¥§©«®°±²³µ¶·¹º»¼½¾¿×÷€‚ƒ„…†‡ˆ‰‹›‘’“”•–—˜™")
-_CONTROL_BYTES = frozenset([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), 0x7F])
+# Vertical tab (0x0B) and form feed (0x0C) are whitespace that old text files do hold.
+_CONTROL_BYTES = frozenset([*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F])
+# Formats that are not text however few control bytes their first bytes hold.
+_BINARY_MAGIC = (
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (or .docx, .xlsx, .odt)"),
+    (b"\x1f\x8b", "gzip data"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"\xd0\xcf\x11\xe0", "an old Microsoft Office document"),
+)
 
 # Vertical tab and form feed separate lines or pages: keep the break, not the character.
 _LINE_BREAKS = re.compile(r"\r\n?|[\x0b\x0c\x85\u2028\u2029]")
@@ -67,18 +78,21 @@ _FRONT_MATTER_KEYS = {
 }
 
 
-
 def read_inputs(
-    paths: Iterable[Path | str], *, max_chars: int = 1_000_000
+    paths: Iterable[Path | str], *, max_chars: int = 1_000_000, follow_symlinks: bool = False
 ) -> Iterator[Document | InputError]:
-    """Documents from files and folders, in order; each bad input yields an InputError instead."""
+    """Documents from files and folders, in order; each bad input yields an InputError instead.
+
+    A symlink inside a folder that leads out of it is refused unless ``follow_symlinks``: a
+    report folder must not pull in (and a server then publish) files from elsewhere.
+    """
     if max_chars < 1:
         raise ValueError(f"max_chars must be positive, got {max_chars}")
     for given in paths:
         path = Path(given)
         try:
             if path.is_dir():
-                yield from _read_folder(path, max_chars)
+                yield from _read_folder(path, max_chars, follow_symlinks=follow_symlinks)
                 continue
             if not path.exists():
                 yield InputError("no such file or folder", source=str(path))
@@ -106,9 +120,11 @@ def normalise_text(text: str) -> str:
 # -- folders and files ---------------------------------------------------------------------
 
 
-def _read_folder(root: Path, max_chars: int) -> Iterator[Document | InputError]:
+def _read_folder(
+    root: Path, max_chars: int, *, follow_symlinks: bool
+) -> Iterator[Document | InputError]:
     found = False
-    for item in _walk(root):
+    for item in _walk(root, follow_symlinks=follow_symlinks):
         if isinstance(item, InputError):
             yield item
             continue
@@ -118,32 +134,70 @@ def _read_folder(root: Path, max_chars: int) -> Iterator[Document | InputError]:
         yield InputError(f"folder holds no {_SUFFIX_LIST} files", source=str(root))
 
 
-def _walk(folder: Path) -> Iterator[Path | InputError]:
-    """Supported files under a folder, depth first, names in code-point order; hidden skipped."""
-    try:
-        with os.scandir(folder) as scan:
-            entries = sorted(scan, key=lambda entry: entry.name)
-    except OSError as e:
-        yield InputError(f"cannot list folder: {e.strerror or e}", source=str(folder))
+def _walk(root: Path, *, follow_symlinks: bool) -> Iterator[Path | InputError]:
+    """Supported files under a folder, depth first, names in code-point order; hidden skipped.
+
+    Iterative, with an explicit stack: a tree thousands of folders deep must not exhaust
+    Python's recursion limit and lose the batch.
+    """
+    # Each frame is the entries of one folder still to visit, in reverse so pop() is in order.
+    stack: list[list[Path]] = []
+    listed = _list_folder(root)
+    if isinstance(listed, InputError):
+        yield listed
         return
-    for entry in entries:
-        path = folder / entry.name
-        if entry.name.startswith("."):
-            logger.debug("%s: hidden, skipped", path)
+    stack.append(listed)
+    while stack:
+        frame = stack[-1]
+        if not frame:
+            stack.pop()
             continue
+        path = frame.pop()
         try:
             # Symlinked folders are not followed: they can loop or leave the tree.
-            if entry.is_dir(follow_symlinks=False):
-                yield from _walk(path)
+            if path.is_dir() and not path.is_symlink():
+                listed = _list_folder(path)
+                if isinstance(listed, InputError):
+                    yield listed
+                else:
+                    stack.append(listed)
                 continue
-            is_file = entry.is_file()
+            is_file = path.is_file()
         except OSError as e:
             yield InputError(f"cannot read: {e.strerror or e}", source=str(path))
             continue
-        if is_file and path.suffix.lower() in SUFFIXES:
-            yield path
-        else:
+        if not (is_file and path.suffix.lower() in SUFFIXES):
             logger.debug("%s: not a %s file, skipped", path, _SUFFIX_LIST)
+        elif not follow_symlinks and path.is_symlink() and _leaves(path, root):
+            yield InputError(
+                f"symlink to {os.path.realpath(path)}, outside {root}; not read "
+                "(--follow-symlinks or follow_symlinks = true reads it)",
+                source=str(path),
+            )
+        else:
+            yield path
+
+
+def _leaves(path: Path, root: Path) -> bool:
+    """Whether the link ``path`` (through any chain of links) resolves outside ``root``."""
+    target = Path(os.path.realpath(path))
+    return not target.is_relative_to(os.path.realpath(root))
+
+
+def _list_folder(folder: Path) -> list[Path] | InputError:
+    """A folder's visible entries, in reverse code-point order of their names."""
+    try:
+        with os.scandir(folder) as scan:
+            names = sorted((entry.name for entry in scan), reverse=True)
+    except OSError as e:
+        return InputError(f"cannot list folder: {e.strerror or e}", source=str(folder))
+    visible = []
+    for name in names:
+        if name.startswith("."):
+            logger.debug("%s: hidden, skipped", folder / name)
+        else:
+            visible.append(folder / name)
+    return visible
 
 
 def read_bytes(
@@ -258,6 +312,9 @@ def _decode(data: bytes, source: str) -> str:
 
 
 def _check_not_binary(data: bytes, source: str) -> None:
+    for magic, what in _BINARY_MAGIC:
+        if data.startswith(magic):
+            raise InputError(f"binary file ({what}), not text", source=source)
     nul = data.find(b"\x00")
     if nul >= 0:
         raise InputError(f"binary file (NUL byte at offset {nul})", source=source)
@@ -381,9 +438,7 @@ def _read_jsonl(path: Path, source: str, max_chars: int) -> Iterator[Document | 
         yield from _jsonl_stream(stream, source, max_chars)
 
 
-def _jsonl_stream(
-    stream: BinaryIO, source: str, max_chars: int
-) -> Iterator[Document | InputError]:
+def _jsonl_stream(stream: BinaryIO, source: str, max_chars: int) -> Iterator[Document | InputError]:
     limit = max_chars * _JSON_BYTES_PER_CHAR + _JSON_LINE_OVERHEAD
     seen = False
     head = stream.read(_SNIFF_BYTES)
@@ -396,8 +451,7 @@ def _jsonl_stream(
         if overlong:
             seen = True
             yield InputError(
-                f"line is over {limit:,} bytes, too long for the limit of"
-                f" {max_chars:,} characters",
+                f"line is over {limit:,} bytes, too long for the limit of {max_chars:,} characters",
                 source=source,
                 line=number,
             )

@@ -21,6 +21,7 @@ from sitroom.picture import build_ledger
 from sitroom.picture.ledger import Ledger, MergedEvent
 from sitroom.records import Actor, Picture
 from sitroom.report.ledger import Names, clip, render_ledger, unique, when
+from sitroom.report.plain import markup_off
 
 _STATUS_STYLE = {
     "reported": "green",
@@ -31,6 +32,7 @@ _STATUS_STYLE = {
 }
 
 
+@markup_off
 def render(picture: Picture, console: Console, *, quotes: bool = False, limit: int = 200) -> None:
     """Print the situation report for the whole picture (at most ``limit`` rows a section).
 

@@ -25,6 +25,7 @@ from sitroom.picture.ledger import (
     SourceValue,
 )
 from sitroom.records import Document, Evidence
+from sitroom.report.plain import markup_off
 
 # How many single-source events the report lists by name; the rest are counted.
 SINGLE_SOURCE_SHOWN = 5
@@ -135,6 +136,7 @@ def _heading(console: Console, title: str) -> None:
 # -- sections of the situation report ------------------------------------------------------
 
 
+@markup_off
 def render_ledger(ledger: Ledger, console: Console, names: Names, *, limit: int = 200) -> None:
     """Print the sections Corroborated, Contradicted, Single-source, Control by place, Backers."""
     _corroborated(ledger.events, console, names, limit=limit)
@@ -328,6 +330,7 @@ _COPIES = (
 )
 
 
+@markup_off
 def render_comparison(comparison: Comparison, console: Console, names: Names) -> None:
     """Print what two reports agree on, where they differ and what only one of them says."""
     first, second = comparison.first.id, comparison.second.id

@@ -203,10 +203,7 @@ def migrate(
     """
     target = migrations[-1][0]
     current = schema_version(conn, path=path)
-    if current > target:
-        raise StoreError(
-            f"{path}: schema version {current} is newer than this sitroom supports ({target})"
-        )
+    _check_not_newer(current, target, path=path)
     for version, script in migrations:
         if version <= current:
             continue
@@ -214,6 +211,13 @@ def migrate(
         # step inside a single transaction that rolls back whole on failure.
         try:
             conn.execute("BEGIN IMMEDIATE")
+            # Read again under the write lock: another process opening the same new database
+            # may have applied this step since the version was read above.
+            current = schema_version(conn, path=path)
+            _check_not_newer(current, target, path=path)
+            if current >= version:
+                conn.execute("COMMIT")
+                continue
             if current == 0:
                 conn.execute(_META)
             for statement in _statements(script):
@@ -224,12 +228,21 @@ def migrate(
                 (str(version),),
             )
             conn.execute("COMMIT")
-        except sqlite3.Error as e:
+        except (sqlite3.Error, StoreError) as e:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
+            if isinstance(e, StoreError):
+                raise
             raise StoreError(f"{path}: migration to schema version {version} failed: {e}") from e
         current = version
     return current
+
+
+def _check_not_newer(current: int, target: int, *, path: str) -> None:
+    if current > target:
+        raise StoreError(
+            f"{path}: schema version {current} is newer than this sitroom supports ({target})"
+        )
 
 
 def _statements(script: str) -> list[str]:

@@ -28,6 +28,7 @@ ERROR_CODES: dict[int, str] = {
     415: "unsupported_media_type",
     422: "invalid_input",
     500: "internal_error",
+    503: "unavailable",
 }
 
 

@@ -6,12 +6,13 @@ import datetime as dt
 import hmac
 import logging
 import threading
+from collections.abc import Iterable
 from importlib import resources as package_files
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Query, Request
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
@@ -20,7 +21,9 @@ from sitroom.config import Config, load_config
 from sitroom.export.json_export import document_to_dict
 from sitroom.records import EVENT_STATUSES
 from sitroom.store import Store
+from sitroom.web.apidocs import docs_page
 from sitroom.web.errors import ApiError, BodyLimit, install_error_handlers
+from sitroom.web.hosts import LOOPBACK_NAMES, HostCheck
 from sitroom.web.uploads import read_upload
 from sitroom.web.view import VERDICT_ORDER, EventFilter, View, ViewCache
 
@@ -100,8 +103,12 @@ def create_app(
     token: str | None = None,
     max_body_bytes: int = DEFAULT_MAX_BODY,
     config: Config | None = None,
+    allowed_hosts: Iterable[str] = LOOPBACK_NAMES,
 ) -> FastAPI:
-    """The server over the database at ``db``; writing is allowed only when ``token`` is set."""
+    """The server over the database at ``db``; writing is allowed only when ``token`` is set.
+
+    Requests are answered only for a ``Host`` in ``allowed_hosts`` (see ``sitroom.web.hosts``).
+    """
     store = Store.open(db)
     cache = ViewCache(store)
     write_lock = threading.Lock()
@@ -109,16 +116,20 @@ def create_app(
         title="sitroom",
         version=__version__,
         description="The situation picture: merged events, claims, actors, control, alliances.",
+        # Swagger UI and ReDoc load from a CDN; /docs is served offline below (web/apidocs.py).
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.store = store
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
+    app.add_middleware(HostCheck, allowed=tuple(allowed_hosts))
     install_error_handlers(app)
 
     @app.middleware("http")
     async def page_headers(request: Request, call_next: Any) -> Any:
         response = await call_next(request)
         response.headers["X-Content-Type-Options"] = "nosniff"
-        if not request.url.path.startswith(("/api", "/docs", "/redoc", "/openapi")):
+        if not request.url.path.startswith(("/api", "/openapi")):
             response.headers["Content-Security-Policy"] = _PAGE_POLICY
         return response
 
@@ -222,7 +233,11 @@ def create_app(
             from sitroom.api import analyze
 
             with write_lock:
-                return analyze(documents=upload.documents, db=store.path, config=cfg)
+                result = analyze(documents=upload.documents, db=store.path, config=cfg)
+            # The writer waits for the new picture, so its next read shows the report; other
+            # readers keep the last one meanwhile.
+            cache.refresh()
+            return result
 
         result = await run_in_threadpool(run)
         skipped = [{"ref": e.source, "reason": str(e)} for e in (*upload.errors, *result.errors)]
@@ -231,6 +246,10 @@ def create_app(
             "added": [document_to_dict(a.document, a.main_event) for a in result.analyses],
             "skipped": skipped,
         }
+
+    @app.get("/docs", include_in_schema=False)
+    def api_docs() -> HTMLResponse:
+        return HTMLResponse(docs_page(app.openapi()))
 
     @app.get("/", include_in_schema=False)
     def page() -> FileResponse:

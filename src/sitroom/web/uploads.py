@@ -48,10 +48,13 @@ def _json_as_lines(data: bytes, source: str) -> bytes:
     """A JSON object or list of objects, re-encoded as JSON Lines for the JSONL reader."""
     try:
         value = json.loads(data)
+        items = value if isinstance(value, list) else [value]
+        return b"\n".join(json.dumps(item, ensure_ascii=False).encode() for item in items)
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise InputError(f"not valid JSON: {e}", source=source) from e
-    items = value if isinstance(value, list) else [value]
-    return b"\n".join(json.dumps(item, ensure_ascii=False).encode() for item in items)
+    except RecursionError as e:
+        # Python's JSON reader and writer recurse once per level of nesting.
+        raise InputError("not valid JSON: nested too deeply", source=source) from e
 
 
 def _read(data: bytes, *, name: str, kind: str, max_chars: int) -> Upload:

@@ -8,6 +8,7 @@ when the database has changed (another report stored, by this server or by ``sit
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -26,6 +27,9 @@ from sitroom.picture import build_ledger
 from sitroom.picture.ledger import Ledger, MergedEvent, fold_name
 from sitroom.records import Document, Event, Picture
 from sitroom.store import Store
+from sitroom.web.errors import ApiError
+
+log = logging.getLogger(__name__)
 
 VERDICT_ORDER = ("contradicted", "corroborated", "single-source")
 
@@ -218,16 +222,63 @@ def _by_ref(view: View) -> list[Document]:
 
 
 class ViewCache:
-    """The latest View of a store, rebuilt when the store's revision changes."""
+    """The latest View of a store; a newer one is prepared aside while readers keep the last.
 
-    def __init__(self, store: Store) -> None:
+    Rebuilding the ledger of a large database takes minutes; no reader waits for it. When the
+    store's revision moves, one background thread builds the new View over its own connection
+    and swaps it in; until then readers get the last good View. Only before the first View
+    does a reader wait, for at most ``wait_s`` seconds (then a 503 error).
+    """
+
+    def __init__(self, store: Store, *, wait_s: float = 60.0) -> None:
         self._store = store
-        self._lock = threading.Lock()
+        self._wait_s = wait_s
+        self._building = threading.Lock()  # held by whoever is building a View
         self._view: View | None = None
 
     def get(self) -> View:
+        """The current View, or the last good one while a newer one is being built."""
         revision = self._store.revision()
-        with self._lock:
-            if self._view is None or self._view.revision != revision:
-                self._view = View(self._store.picture(), revision)
+        view = self._view
+        if view is not None and view.revision == revision:
+            return view
+        if view is not None:
+            if self._building.acquire(blocking=False):
+                threading.Thread(
+                    target=self._build, args=(revision,), name="sitroom-view", daemon=True
+                ).start()
+            return view
+        return self.refresh()
+
+    def refresh(self) -> View:
+        """Build the View of the store as it is now and serve it from here on (the writer waits).
+
+        Waits at most ``wait_s`` seconds for a build already under way.
+        """
+        if not self._building.acquire(timeout=self._wait_s):
+            raise ApiError(503, f"the picture is still being prepared after {self._wait_s:g} s")
+        return self._build(self._store.revision())
+
+    def _build(self, revision: tuple[int, ...]) -> View:
+        """Build a View tagged ``revision``; the caller holds ``_building``, released here."""
+        try:
+            current = self._view
+            if current is not None and current.revision == revision:
+                return current
+            self._view = View(self._picture(), revision)
             return self._view
+        except Exception:
+            log.exception("the picture could not be rebuilt; serving the last one")
+            if self._view is None:
+                raise
+            return self._view
+        finally:
+            self._building.release()
+
+    def _picture(self) -> Picture:
+        """The stored picture, read over a connection of its own where the store is a file, so
+        the shared one stays free for the revision checks of other readers."""
+        if self._store.path == ":memory:":
+            return self._store.picture()
+        with Store.open(self._store.path, read_only=True) as own:
+            return own.picture()

@@ -35,6 +35,16 @@ function showError(message) {
   box.hidden = !message;
 }
 
+// One view that cannot be drawn must not take the events, map and timeline down with it.
+function drawView(testid, draw) {
+  try {
+    draw();
+  } catch (err) {
+    console.error(err);
+    $(testid).replaceChildren(h("p", { class: "empty" }, `Could not draw this view: ${err.message}`));
+  }
+}
+
 function inDateRange(event, { start, end }) {
   // As the API: a date bound drops undated events.
   if (!start && !end) return true;
@@ -253,8 +263,8 @@ async function main() {
       form.elements[name].max = new Date(domain[1] * 86400000).toISOString().slice(0, 10);
     }
   }
-  renderControl($("control-view"), state.control, { actorName, docs: state.docs });
-  renderGraphView();
+  drawView("control-view", () => renderControl($("control-view"), state.control, { actorName, docs: state.docs }));
+  drawView("graph-view", renderGraphView);
   state.map.fit(state.all);
   await applyFilters();
   const fromHash = () => new URLSearchParams(location.hash.slice(1)).get("event");

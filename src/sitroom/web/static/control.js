@@ -34,9 +34,16 @@ function chart(timelines, name) {
   for (const timeline of timelines) {
     svg.append(s("text", { x: 4, y: y + 12, class: "place-name" }, timeline.place.name));
     for (const entry of timeline.entries) {
+      const conflict = entry.verdict === "contradicted";
+      if (!entry.since && !entry.until) {
+        // An undated claim has no place on the day axis: a label in the lane, no bar.
+        svg.append(s("text", { x: LABEL_W, y: y + 13, class: `bar-label undated${conflict ? " conflict" : ""}` },
+          `${conflict ? "⚠ " : ""}${name(entry.controller)} · ${entry.status} (undated)`));
+        y += LANE;
+        continue;
+      }
       const a = dayNumber(entry.since || entry.until);
       const b = dayNumber(entry.until || entry.since);
-      const conflict = entry.verdict === "contradicted";
       const bar = s("rect", {
         x: x(a), y: y + 2, width: Math.max((b - a + 1) * step, 4), height: LANE - 5, rx: 3,
         fill: actorColour(entry.controller),
