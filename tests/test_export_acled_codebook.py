@@ -9,6 +9,7 @@ import dataclasses
 import datetime as dt
 import io
 import re
+from pathlib import Path
 
 import pytest
 
@@ -172,3 +173,17 @@ def test_numeric_inter_codes_as_an_option(inter: str) -> None:
     for row in rows:
         assert row["inter1"] in {str(n) for n in range(1, 9)}
         assert re.fullmatch(r"[1-8][0-8]", row["interaction"])
+
+
+def test_a_users_outlets_extend_the_source_scales(tmp_path: Path) -> None:
+    """An outlet the shipped list lacks gets its scale from the user's data file (sitroom.toml's
+    [data] table), and the export reads it through the same loader."""
+    from sitroom.config import DataOverride
+    from sitroom.export.acled import source_scale
+
+    mine = tmp_path / "scales.yaml"
+    mine.write_text("version: 1\nscales:\n  Subnational:\n    - Levant Monitor\n", "utf-8")
+    overrides = (DataOverride("source_scales.yaml", mine),)
+    assert source_scale(["Levant Monitor"], overrides) == "Subnational"
+    assert source_scale(["Levant Monitor", "Reuters"], overrides) == "Subnational-International"
+    assert source_scale(["Levant Monitor"]) == ""

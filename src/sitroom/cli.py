@@ -203,11 +203,14 @@ def export_command(
         bool | None,
         typer.Option(help="graphml: keep actors no relation links (default), or leave them out."),
     ] = None,
+    config: ConfigOption = None,
 ) -> None:
     """Write the stored picture in a standard format."""
     given = {"inter": inter, "names": plover_names, "isolated": isolated}
-    options = {k: v for k, v in given.items() if v is not None}
+    options: dict[str, object] = {k: v for k, v in given.items() if v is not None}
     try:
+        if fmt in ("acled-csv", "plover-jsonl"):  # the exports that read data files
+            options["overrides"] = load_config(config).overrides()
         with Store.open(db, read_only=True) as store:
             picture = store.picture()
         if out is None:

@@ -42,8 +42,8 @@ EXPORT_FORMATS: dict[str, Writer] = {
 }
 # The options each format takes (keyword arguments of its writer).
 EXPORT_OPTIONS: dict[str, frozenset[str]] = {
-    "acled-csv": frozenset({"inter"}),
-    "plover-jsonl": frozenset({"names"}),
+    "acled-csv": frozenset({"inter", "overrides"}),
+    "plover-jsonl": frozenset({"names", "overrides"}),
     "graphml": frozenset({"isolated"}),
 }
 
@@ -52,7 +52,8 @@ def export(picture: Picture, fmt: str, out: TextIO, **options: object) -> None:
     """Write the picture to ``out`` in format ``fmt`` (a key of ``EXPORT_FORMATS``) with the
     format's ``options`` (``EXPORT_OPTIONS``: ``inter="numeric"`` for ACLED's numeric codes,
     ``names="0.5"`` for PLOVER 0.5's field names, ``isolated=False`` to leave unlinked actors
-    out of the graph)."""
+    out of the graph; ``overrides=config.overrides()`` for the user's data files, which the ACLED
+    and PLOVER exports read)."""
     writer = EXPORT_FORMATS.get(fmt)
     if writer is None:
         known = ", ".join(EXPORT_FORMATS)

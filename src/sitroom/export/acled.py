@@ -24,13 +24,12 @@ import datetime as dt
 import functools
 import logging
 import unicodedata
-from importlib import resources
 from typing import Any, TextIO
-
-import yaml
 
 from sitroom.errors import ExportError
 from sitroom.export._common import actor_name, actors_by_id, date_key, unique
+from sitroom.knowledge import loader
+from sitroom.knowledge.loader import Overrides
 from sitroom.records import Actor, Document, Event, Picture
 
 log = logging.getLogger(__name__)
@@ -185,29 +184,28 @@ def english_name(name: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-@functools.lru_cache(maxsize=1)
-def source_scales() -> dict[str, str]:
+@functools.cache
+def source_scales(overrides: Overrides = ()) -> dict[str, str]:
     """Folded outlet name -> ACLED source scale, from ``data/source_scales.yaml``."""
+    data = loader.load("source_scales.yaml", overrides)
     try:
-        text = resources.files("sitroom.data").joinpath("source_scales.yaml").read_text("utf-8")
-        data = yaml.safe_load(text) or {}
         scales = {
             " ".join(str(outlet).casefold().split()): str(scale)
-            for scale, outlets in data.items()
+            for scale, outlets in data["scales"].items()
             for outlet in outlets or ()
         }
-    except (OSError, AttributeError, TypeError, yaml.YAMLError) as e:
-        raise ExportError(f"source_scales.yaml is malformed: {e}") from e
+    except (AttributeError, TypeError) as e:
+        raise ExportError(f"{data.where('scales')}: malformed: {e}") from e
     unknown = set(scales.values()) - set(SOURCE_SCALES) - {"Other"}
     if unknown:
-        raise ExportError(f"source_scales.yaml: not ACLED source scales: {sorted(unknown)}")
+        raise ExportError(f"{data.where('scales')}: not ACLED source scales: {sorted(unknown)}")
     return scales
 
 
-def source_scale(outlets: list[str]) -> str:
+def source_scale(outlets: list[str], overrides: Overrides = ()) -> str:
     """ACLED's source scale of a row's outlets: one scale, or "<lowest>-<highest>" for a mix;
     '' where no outlet's scale is known."""
-    known = source_scales()
+    known = source_scales(overrides)
     found = {known[k] for k in (" ".join(o.casefold().split()) for o in outlets) if k in known}
     order = [s for s in (*SOURCE_SCALES, "Other") if s in found]
     if len(order) <= 1:
@@ -352,6 +350,7 @@ def acled_row(
     documents: dict[str, Document],
     number: int = 1,
     inter: str = "text",
+    overrides: Overrides = (),
 ) -> dict[str, Any]:
     """One ACLED row for an event, given the picture's actors and documents keyed by id;
     ``number`` follows the country code in ``event_id_cnty``, ``inter`` is "text" or "numeric"."""
@@ -403,7 +402,7 @@ def acled_row(
         "longitude": _coordinate(location.longitude if location else None),
         "geo_precision": _blank(location.geo_precision if location else None),
         "source": "; ".join(sources),
-        "source_scale": source_scale(sources),
+        "source_scale": source_scale(sources, overrides),
         "notes": acled_notes(
             event,
             actor1=actor1,
@@ -426,7 +425,9 @@ def _inter(code: int | None, numeric: bool) -> int | str:
     return code if numeric else INTER_LABELS[code]
 
 
-def write_acled_csv(picture: Picture, out: TextIO, *, inter: str = "text") -> None:
+def write_acled_csv(
+    picture: Picture, out: TextIO, *, inter: str = "text", overrides: Overrides = ()
+) -> None:
     """Write ACLED-layout CSV rows, ordered by event date (undated last), then id; ``inter``
     "numeric" writes ACLED's older numeric inter and interaction codes."""
     if inter not in INTER_FORMATS:
@@ -445,7 +446,12 @@ def write_acled_csv(picture: Picture, out: TextIO, *, inter: str = "text") -> No
         prefix = iso3(event.location.country if event.location else None)
         numbers[prefix] = numbers.get(prefix, 0) + 1
         row = acled_row(
-            event, actors=actors, documents=documents, number=numbers[prefix], inter=inter
+            event,
+            actors=actors,
+            documents=documents,
+            number=numbers[prefix],
+            inter=inter,
+            overrides=overrides,
         )
         writer.writerow({column: neutralise_cell(column, value) for column, value in row.items()})
 

@@ -19,14 +19,13 @@ from __future__ import annotations
 
 import functools
 import json
-from importlib import resources
 from typing import Any, TextIO
-
-import yaml
 
 from sitroom.errors import ExportError
 from sitroom.export._common import actor_name, actors_by_id, finite, iso
 from sitroom.export.acled import iso3
+from sitroom.knowledge import loader
+from sitroom.knowledge.loader import Overrides
 from sitroom.records import Actor, Document, Event, Picture
 
 CURRENT_FIELDS = (
@@ -40,24 +39,25 @@ OLD_FIELDS = (
 NAME_SETS = ("current", "0.5")
 
 
-@functools.lru_cache(maxsize=1)
-def _names() -> dict[str, Any]:
+@functools.cache
+def _names(overrides: Overrides = ()) -> dict[str, Any]:
+    data = loader.load("plover_names.yaml", overrides)
     try:
-        text = resources.files("sitroom.data").joinpath("plover_names.yaml").read_text("utf-8")
-        data = yaml.safe_load(text)
         return {
             "types": dict(data["event_types"]),
             "modes": {k: dict(v) for k, v in data["modes"].items()},
             "by_type": {k: list(v) for k, v in data["contexts"]["by_event_type"].items()},
             "by_sub": {k: list(v) for k, v in data["contexts"]["by_sub_event_type"].items()},
         }
-    except (OSError, KeyError, TypeError, AttributeError, yaml.YAMLError) as e:
-        raise ExportError(f"plover_names.yaml is malformed: {e}") from e
+    except (KeyError, TypeError, AttributeError) as e:
+        raise ExportError(f"{data.source}: malformed: {e!r}") from e
 
 
-def current_type_and_mode(plover_type: str, mode: str | None) -> tuple[str, str | None]:
+def current_type_and_mode(
+    plover_type: str, mode: str | None, overrides: Overrides = ()
+) -> tuple[str, str | None]:
     """The current manual's event type and mode for a PLOVER 0.5 pair."""
-    names = _names()
+    names = _names(overrides)
     event = names["types"].get(plover_type, plover_type)
     modes = names["modes"].get(event, {})
     if event != plover_type and plover_type in modes:
@@ -65,9 +65,11 @@ def current_type_and_mode(plover_type: str, mode: str | None) -> tuple[str, str 
     return event, modes.get(mode, mode) if mode else None
 
 
-def contexts(event_type: str, sub_event_type: str | None) -> list[str]:
+def contexts(
+    event_type: str, sub_event_type: str | None, overrides: Overrides = ()
+) -> list[str]:
     """The PLOVER contexts an event's current type and ACLED sub-event type imply."""
-    names = _names()
+    names = _names(overrides)
     found = [*names["by_type"].get(event_type, ()), *names["by_sub"].get(sub_event_type, ())]
     return list(dict.fromkeys(found))
 
@@ -92,10 +94,11 @@ def plover_record(
     *,
     actors: dict[str, Actor],
     documents: dict[str, Document] | None = None,
+    overrides: Overrides = (),
 ) -> dict[str, Any]:
     """One event as a record in the current PLOVER manual's fields."""
     location = event.location
-    kind, mode = current_type_and_mode(event.plover_type, event.plover_mode)
+    kind, mode = current_type_and_mode(event.plover_type, event.plover_mode, overrides)
     document = (documents or {}).get(event.document_id)
     side1 = [event.actor1, *event.assoc_actor_1] if event.actor1 else list(event.assoc_actor_1)
     side2 = [event.actor2, *event.assoc_actor_2] if event.actor2 else list(event.assoc_actor_2)
@@ -105,7 +108,7 @@ def plover_record(
         "story_date": iso(document.published) if document else None,
         "event": [kind],
         "mode": [mode] if mode else [],
-        "context": contexts(kind, event.sub_event_type),
+        "context": contexts(kind, event.sub_event_type, overrides),
         "actor": [_entity(a, actors) for a in side1],
         "recipient": [_entity(a, actors) for a in side2],
         "event_loc": None
@@ -125,20 +128,22 @@ def plover_record(
     }
 
 
-def plover_05_record(event: Event, *, actors: dict[str, Actor]) -> dict[str, Any]:
+def plover_05_record(
+    event: Event, *, actors: dict[str, Actor], overrides: Overrides = ()
+) -> dict[str, Any]:
     """One event as a record in PLOVER 0.5's fields and names, as its gold files have them."""
     location = event.location
 
     def side(actor_id: str | None) -> list[dict[str, Any]]:
         return [{"actorText": actor_name(actor_id, actors), "code": actor_id}] if actor_id else []
 
-    kind, _ = current_type_and_mode(event.plover_type, event.plover_mode)
+    kind, _ = current_type_and_mode(event.plover_type, event.plover_mode, overrides)
     return {
         "id": event.id,
         "date": iso(event.event_date),
         "event": event.plover_type,
         "mode": event.plover_mode or "",
-        "context": ", ".join(contexts(kind, event.sub_event_type)),
+        "context": ", ".join(contexts(kind, event.sub_event_type, overrides)),
         "source": side(event.actor1),
         "target": side(event.actor2),
         "location": None
@@ -157,7 +162,9 @@ def plover_05_record(event: Event, *, actors: dict[str, Actor]) -> dict[str, Any
     }
 
 
-def write_plover_jsonl(picture: Picture, out: TextIO, *, names: str = "current") -> None:
+def write_plover_jsonl(
+    picture: Picture, out: TextIO, *, names: str = "current", overrides: Overrides = ()
+) -> None:
     """Write one compact PLOVER JSON object a line, events ordered by id; ``names`` "0.5" writes
     PLOVER 0.5's fields and names."""
     if names not in NAME_SETS:
@@ -166,8 +173,8 @@ def write_plover_jsonl(picture: Picture, out: TextIO, *, names: str = "current")
     documents = {d.id: d for d in picture.documents}
     for event in sorted(picture.events, key=lambda e: e.id):
         if names == "current":
-            record = plover_record(event, actors=actors, documents=documents)
+            record = plover_record(event, actors=actors, documents=documents, overrides=overrides)
         else:
-            record = plover_05_record(event, actors=actors)
+            record = plover_05_record(event, actors=actors, overrides=overrides)
         out.write(json.dumps(record, ensure_ascii=False, allow_nan=False))
         out.write("\n")

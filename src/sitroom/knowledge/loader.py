@@ -130,6 +130,8 @@ SCHEMAS: dict[str, Schema] = {
     "country_points.tsv": Schema({}, version=None, columns=("iso2", "latitude", "longitude")),
     "eval_mappings.yaml": _schema(wikievents=_MAP),
     "syntax.yaml": _schema(clause_heads=_LISTS, own_clause_deps=_LISTS),
+    "source_scales.yaml": _schema(scales=_MAP),
+    "plover_names.yaml": _schema(event_types=_MAP, modes=_MAP, contexts=_MAP),
 }
 # Files a user file cannot change. The folding rules key every name the gazetteer stores and
 # every lookup into it (the module function ``gazetteer.fold``); the dependency labels are the
