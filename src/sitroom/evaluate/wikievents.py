@@ -400,9 +400,13 @@ def _arg_matches(gold: tuple[str, GoldArg], pred: tuple[str, PredArg], *, coref:
 
 
 def score_documents(
-    golds: Sequence[GoldDoc], preds: Sequence[Sequence[PredEvent]]
+    golds: Sequence[GoldDoc],
+    preds: Sequence[Sequence[PredEvent]],
+    *,
+    errors_per_kind: int | None = ERRORS_PER_KIND,
 ) -> WikiEventsScores:
-    """Score predicted events against gold documents, pairwise."""
+    """Score predicted events against gold documents, pairwise; ``errors_per_kind`` None keeps
+    every error, else that many of each kind taken evenly through the list."""
     if len(golds) != len(preds):
         raise ValueError("gold documents and predictions differ in length")
     count: Counter[tuple[str, ...]] = Counter()
@@ -470,13 +474,30 @@ def score_documents(
         errors=tuple(
             e
             for kind in errors.values()
-            for e in kind[:: max(1, len(kind) // ERRORS_PER_KIND)][:ERRORS_PER_KIND]
+            for e in (
+                kind
+                if errors_per_kind is None
+                else kind[:: max(1, len(kind) // errors_per_kind)][:errors_per_kind]
+            )
         ),
     )
 
 
 def _context(text: str, at: int, width: int = 40) -> str:
     return "«" + " ".join(text[max(0, at - width) : at + width].split()) + "»"
+
+
+def coref_path(path: Path, coref: Path | None = None) -> Path:
+    """The coreference file: ``coref``, else ``coref/dev.jsonlines`` beside ``path``."""
+    return coref if coref is not None else path.parent / "coref" / "dev.jsonlines"
+
+
+def predict(
+    golds: Sequence[GoldDoc], *, resources: Resources, mapping: EventMapping
+) -> list[list[PredEvent]]:
+    """Analyse each gold document's text: the events that map to an evaluation type."""
+    docs = [document_from_text(g.text, ref=g.id) for g in golds]
+    return [predicted_events(a, mapping=mapping) for a in analyze_docs(docs, resources=resources)]
 
 
 def score(
@@ -488,9 +509,6 @@ def score(
     """
     started = time.perf_counter()
     mapping = EventMapping.load()
-    if coref is None:
-        coref = path.parent / "coref" / "dev.jsonlines"
-    golds = read_documents(path, mapping=mapping, coref=coref, limit=limit)
-    docs = [document_from_text(g.text, ref=g.id) for g in golds]
-    preds = [predicted_events(a, mapping=mapping) for a in analyze_docs(docs, resources=resources)]
+    golds = read_documents(path, mapping=mapping, coref=coref_path(path, coref), limit=limit)
+    preds = predict(golds, resources=resources, mapping=mapping)
     return replace(score_documents(golds, preds), seconds=time.perf_counter() - started)
