@@ -27,8 +27,8 @@ from typing import Any
 from sitroom.api import document_from_text
 from sitroom.errors import InputError
 from sitroom.evaluate.metrics import LabelScore
+from sitroom.geometry import haversine_km
 from sitroom.pipeline import Resources, analyze_docs
-from sitroom.places import haversine_km
 from sitroom.records import Analysis
 
 SCORED_STATUSES = frozenset({"reported", "claimed"})
