@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DB ?= sitroom.db
 
-.PHONY: setup demo test lint typecheck bench eval clean
+.PHONY: setup demo test lint typecheck bench eval train-geo clean
 
 setup: $(VENV)/.installed
 
@@ -35,6 +35,10 @@ bench: setup
 ## Score the pipeline on the gold sets in ../shared/data and check the pinned floors.
 eval: setup
 	$(BIN)/python scripts/evaluate.py
+
+## Retrain the place ranker (src/sitroom/data/place_ranker.json) on the geoparsing tune halves.
+train-geo: setup
+	$(BIN)/python scripts/train_geo.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache $(DB) $(DB)-wal $(DB)-shm
