@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DB ?= sitroom.db
 
-.PHONY: setup setup-dev demo test lint typecheck bench eval clean
+.PHONY: setup setup-dev demo test lint typecheck bench eval train-geo clean
 
 ## What running sitroom needs (requirements.lock); `make test` adds the tools
 ## (requirements-dev.lock: pyproject's [dev] and [web-tests] extras).
@@ -43,6 +43,10 @@ bench: setup
 ## Score the pipeline on the gold sets in ../shared/data and check the pinned floors.
 eval: setup
 	$(BIN)/python scripts/evaluate.py
+
+## Retrain the place ranker (src/sitroom/data/place_ranker.json) on the geoparsing tune halves.
+train-geo: setup-dev
+	$(BIN)/python scripts/train_geo.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache $(DB) $(DB)-wal $(DB)-shm

@@ -6,9 +6,11 @@ from pathlib import Path
 import pytest
 import spacy
 
-from sitroom.evaluate.geoparsing import GeoScores, gold_toponyms, score
+from sitroom.api import document_from_text
+from sitroom.evaluate.geoparsing import GeoScores, gold_toponyms, predict_both, score
 from sitroom.knowledge.gazetteer import Gazetteer
-from sitroom.records import Place
+from sitroom.pipeline import Resources, analyze_docs
+from sitroom.records import Analysis, Place
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 TRIPOLI_LY = Place(2210247, "Tripoli", 32.89, 13.19, "LY", population=1_302_947)
@@ -80,3 +82,18 @@ def test_score_a_few_geowebnews_documents() -> None:
     assert s.n_documents == 10 and s.n_gold > 0
     assert s.f1 > 0.6
     assert s.acc_161 > 0.6
+
+
+@pytest.mark.slow
+def test_predict_both_scores_the_places_a_picture_stores(resources: Resources) -> None:
+    text = "Syrian troops entered Saraqib, near Idlib, the New York Times reported."
+    every, stored = predict_both([{"id": "x", "text": text}], resources=resources)
+    assert {m.text for m in every[0]} >= {"Syrian", "Saraqib", "Idlib", "New York"}
+    # the stored mentions are those the pipeline keeps: no adjective, no name inside a name
+    assert [m.text for m in stored[0]] == ["Saraqib", "Idlib"]
+    analysis = analyse_text(text, resources)
+    assert [m.text for m in analysis.mentions if m.kind == "place"] == ["Saraqib", "Idlib"]
+
+
+def analyse_text(text: str, resources: Resources) -> Analysis:
+    return next(analyze_docs([document_from_text(text)], resources=resources))

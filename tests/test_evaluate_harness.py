@@ -22,11 +22,14 @@ from sitroom.evaluate.harness import (
 from sitroom.evaluate.metrics import LabelScore
 from sitroom.evaluate.split import ALL, HALVES
 
+# Every toponym, then the places a picture stores (stored_).
+GEOPARSING = {"precision", "recall", "f1", "acc_161"}
+GEOPARSING |= {f"stored_{name}" for name in GEOPARSING}
 # The headline figures each dataset's report carries, which floors may name.
 HEADLINES = {
     "case2021": {"accuracy", "macro_f1", "weighted_f1", "rejection"},
-    "geoparsing": {"precision", "recall", "f1", "acc_161"},
-    "trnews": {"precision", "recall", "f1", "acc_161"},
+    "geoparsing": GEOPARSING,
+    "trnews": GEOPARSING,
     "plover": {"accuracy", "macro_f1", "source_accuracy", "target_accuracy"},
     "wikievents": {"trigger_f1", "trigger_id_f1", "argument_f1", "argument_coref_f1"},
     "fnc1": {"macro_f1", "accuracy", "related_f1"},

@@ -99,16 +99,7 @@ def analyze_docs(
 
 def analyze_doc(doc: Doc, document: Document, *, resources: Resources) -> Analysis:
     """Extract everything from one parsed document."""
-    places = _place_hits(doc, document, resources)
-    country = _main_country(places)
-    actor_mentions = find_actors(
-        doc,
-        kb=resources.kb,
-        heads=resources.heads,
-        country=country,
-        places=[(p.start, p.end) for p in places],
-    )
-    places = [p for p in places if not _inside_name(p, actor_mentions)]
+    places, actor_mentions, country = places_and_actors(doc, document.id, resources=resources)
     facts = DocFacts(
         doc=doc,
         document=document,
@@ -139,6 +130,24 @@ def analyze_doc(doc: Doc, document: Document, *, resources: Resources) -> Analys
     )
 
 
+def places_and_actors(
+    doc: Doc, document_id: str, *, resources: Resources
+) -> tuple[list[PlaceHit], list[ActorMention], str | None]:
+    """The place mentions a picture stores (none inside an actor's name), the actor mentions,
+    and the country the places name most."""
+    places = _place_hits(doc, document_id, resources)
+    country = _main_country(places)
+    actor_mentions = find_actors(
+        doc,
+        kb=resources.kb,
+        heads=resources.heads,
+        country=country,
+        places=[(p.start, p.end) for p in places],
+    )
+    places = [p for p in places if not _inside_name(p, actor_mentions)]
+    return places, actor_mentions, country
+
+
 def main_event(candidates: list[Candidate]) -> str | None:
     """The event a report is chiefly about: current, ACLED-typed, strong, early, deadly."""
     if not candidates:
@@ -157,11 +166,11 @@ def main_event(candidates: list[Candidate]) -> str | None:
     return max(candidates, key=weight).event.id
 
 
-def _place_hits(doc: Doc, document: Document, resources: Resources) -> list[PlaceHit]:
+def _place_hits(doc: Doc, document_id: str, resources: Resources) -> list[PlaceHit]:
     hits = []
     for mention in find_places(
         doc,
-        document_id=document.id,
+        document_id=document_id,
         gazetteer=resources.gazetteer,
         context=PlaceContext(),
         demonyms=resources.kb.demonym_country,

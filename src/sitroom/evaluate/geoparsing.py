@@ -19,6 +19,7 @@ from sitroom.extract.places import Demonyms, find_places
 from sitroom.geometry import haversine_km
 from sitroom.knowledge.gazetteer import Gazetteer
 from sitroom.nlp import NameTest, parse
+from sitroom.pipeline import Resources, places_and_actors
 from sitroom.records import Mention
 
 if TYPE_CHECKING:
@@ -138,6 +139,31 @@ def predict(
         )
         for doc, record in parse(nlp, texts, is_name=is_name or _no_name, batch_size=16)
     ]
+
+
+def predict_both(
+    records: Sequence[dict[str, Any]], *, resources: Resources
+) -> tuple[list[list[Mention]], list[list[Mention]]]:
+    """Per article, from one parse: every toponym ``find_places`` finds (the gold sets' notion
+    of a toponym), and the place mentions the pipeline stores in a picture and exports (names of
+    places only, no region resolved, none inside an actor's name)."""
+    every: list[list[Mention]] = []
+    stored: list[list[Mention]] = []
+    texts = ((str(r["text"]), r) for r in records)
+    for doc, record in parse(resources.nlp, texts, is_name=resources.is_name, batch_size=16):
+        doc_id = str(record.get("id", ""))
+        every.append(
+            find_places(
+                doc,
+                document_id=doc_id,
+                gazetteer=resources.gazetteer,
+                demonyms=resources.kb.demonym_country,
+                every_toponym=True,
+            )
+        )
+        hits, _, _ = places_and_actors(doc, doc_id, resources=resources)
+        stored.append([h.mention for h in hits])
+    return every, stored
 
 
 def score_predictions(

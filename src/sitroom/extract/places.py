@@ -12,10 +12,12 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from sitroom.errors import GazetteerError
-from sitroom.extract.toponyms import Demonyms, country_vote, recognise
+from sitroom.extract.place_features import NameSlot
+from sitroom.extract.place_ranker import PlaceRanker, default_ranker
+from sitroom.extract.toponyms import Demonyms, Toponym, country_vote, recognise
 from sitroom.geometry import distance_km
 from sitroom.knowledge import loader
 from sitroom.knowledge.gazetteer import Gazetteer, fold
@@ -100,6 +102,7 @@ def find_places(
     demonyms: Demonyms | None = None,
     every_toponym: bool = False,
     overrides: Overrides = (),
+    ranker: PlaceRanker | Literal["packaged"] | None = "packaged",
 ) -> list[Mention]:
     """Place mentions (chars into ``doc.text``), each resolved to a ``Place`` or left ``None``.
 
@@ -109,14 +112,21 @@ def find_places(
     toponyms: adjectives of place ('Syrian', via ``demonyms``, a country adjective -> ISO2
     lookup), names inside organisation names ('New York' Times), regions resolved. Adjectives
     inform the resolution of other names either way. ``overrides``: the user's data files
-    (``Config.overrides()``), for place_rules.yaml.
+    (``Config.overrides()``), for place_rules.yaml. Readings are ranked by ``ranker``: the
+    packaged learned model by default, the hand-set rules where it is None or unusable.
     """
     rules = _rules(overrides)
     context = context or PlaceContext()
     found = recognise(doc, gazetteer, demonyms=demonyms, hint=context.country, overrides=overrides)
-    resolved = _resolve(
-        [f.span for f in found], [list(f.readings) for f in found], gazetteer, rules, context
-    )
+    if ranker == "packaged":
+        ranker = default_ranker()
+    slots = name_slots(found)
+    if ranker is not None:
+        hint = context.country.upper() if context.country else None
+        resolved = ranker.resolve(slots, gazetteer=gazetteer, hint=hint)
+    else:
+        readings = [list(s.candidates) for s in slots]
+        resolved = _resolve([f.span for f in found], readings, gazetteer, rules, context)
     mentions = []
     for f, place in zip(found, resolved, strict=True):
         if not every_toponym:
@@ -138,6 +148,24 @@ def find_places(
 
 
 # -- resolution ----------------------------------------------------------------------------
+
+
+def name_slots(found: Sequence[Toponym]) -> list[NameSlot]:
+    """The ranker's view of each found name: folded name, readings (a province named like its
+    seat read as the city), and the region or country a qualifier right after it names."""
+    spans = [f.span for f in found]
+    readings = [_cities_before_provinces(f.readings) for f in found]
+    return [
+        NameSlot(
+            fold(span.text),
+            span.text,
+            tuple(cands),
+            frozenset(_qualifier(span, spans[i + 1], readings[i + 1]))
+            if i + 1 < len(spans)
+            else frozenset(),
+        )
+        for i, (span, cands) in enumerate(zip(spans, readings, strict=True))
+    ]
 
 
 def _prior(place: Place, query: str, gazetteer: Gazetteer, rules: _Rules) -> float:
@@ -167,7 +195,6 @@ def _resolve(
     re-ranked by where the document's other names were placed. One name keeps one sense in a
     document: its occurrences pool their scores ("Edmonton, Queensland" ... "Edmonton")."""
     names = [fold(s.text) for s in spans]
-    candidates = [_cities_before_provinces(cands) for cands in candidates]
     priors = [
         [_prior(p, s.text, gazetteer, rules) for p in cands]
         for s, cands in zip(spans, candidates, strict=True)

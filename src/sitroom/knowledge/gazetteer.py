@@ -19,7 +19,7 @@ import tempfile
 import unicodedata
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -226,6 +226,13 @@ class Gazetteer:
         if hit is None:
             return ()
         return (hit,) if isinstance(hit, int) else hit
+
+    def places(self, feature: str | None = None) -> Iterator[Place]:
+        """Every place (of one ``feature`` kind), in the order they were added."""
+        code = None if feature is None else _FEATURES.index(feature)
+        for i in range(len(self._names)):
+            if code is None or self._feature[i] == code:
+                yield self._place(i)
 
     def candidates(self, name: str) -> list[Place]:
         """All places whose folded name or alternate name equals the folded query."""

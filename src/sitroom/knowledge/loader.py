@@ -133,6 +133,9 @@ SCHEMAS: dict[str, Schema] = {
     "source_scales.yaml": _schema(scales=_MAP),
     "plover_names.yaml": _schema(event_types=_MAP, modes=_MAP, contexts=_MAP),
 }
+# Trained models, written by a script (``make train-geo``) rather than by hand: each has its own
+# reader, which checks the model's format and features version and falls back when they differ.
+MODELS = frozenset({"place_ranker.json"})
 # Files a user file cannot change. The folding rules key every name the gazetteer stores and
 # every lookup into it (the module function ``gazetteer.fold``); the dependency labels are the
 # parser's scheme, read into the rules' constants at import.

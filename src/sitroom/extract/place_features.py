@@ -1,0 +1,190 @@
+"""The features a learned ranker scores gazetteer candidates by, written down in one place.
+
+Each occurrence of a name in a document is a ``NameSlot`` with its gazetteer readings; each
+reading gets a vector of ``FEATURE_NAMES`` from what the reading is (kind, population, how its
+name matches) and from what the document's *other* names say (countries they name, where they
+were placed, how far), so that no name supports itself. The ranker (``place_ranker``) weighs
+them; ``scripts/train_geo.py`` learns the weights. Bump ``FEATURES_VERSION`` whenever a feature
+is added, removed or computed differently: a model trained on other features is then stale.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from sitroom.geometry import distance_km
+from sitroom.knowledge.gazetteer import Gazetteer, fold
+from sitroom.records import Place
+
+FEATURES_VERSION = 2
+NEAR_KM = 150.0  # another of the document's towns this close supports a reading
+BIG_TOWN = 100_000  # a town this big is a sure anchor of the document's geography
+
+FEATURE_NAMES = (
+    "is_country",  # the reading is a country
+    "is_admin1",  # a first-level region (a US state, a Syrian governorate)
+    "is_region",  # a continent, sea or region spanning countries
+    "log_population",  # log10(population + 1) of a town; 0 for the others
+    "capital",  # a country's capital city
+    "exact_name",  # named by its main name (spelling aside), not an alternate one
+    "log_candidates",  # log2 of how many readings the name has
+    "most_populous",  # the most populous town among the name's readings
+    "qualified",  # in the region or country named right after it ("Paris, Mo.")
+    "country_named",  # log(1 + other names that establish its country: named, or only there)
+    "country_placed",  # log(1 + other names placed in its country)
+    "dominant_country",  # its country is the one the other names name or are placed in most
+    "region_named",  # in (or being) a first-level region another name was placed at
+    "near_towns",  # within NEAR_KM of (a region: holding) another of the document's towns
+    "near_sure_towns",  # log(1 + such towns that are big or the only town of their name)
+    "anchor_closeness",  # a town: 1 - log10(1 + km to the nearest other town) / 4, floored at 0
+    "hint",  # in the country the caller gave
+    "admin1_dominant",  # is_admin1 * dominant_country: a state of the story's country
+    "country_dominant",  # is_country * dominant_country
+    "population_alone",  # log_population where the other names establish no country at all
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NameSlot:
+    """One occurrence of a place name: its folded ``name``, the ``text`` as written, its gazetteer
+    readings, and the (country, region) pairs a qualifier after it allows (region None: any)."""
+
+    name: str
+    text: str
+    candidates: tuple[Place, ...]
+    within: frozenset[tuple[str, str | None]] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What the other names of a document say about one name."""
+
+    named: Counter[str]  # country -> other names establishing it
+    placed: Counter[str]  # country -> other names placed in it
+    regions: Counter[tuple[str, str]]  # (country, admin1) -> other names placed at or in it
+    towns: tuple[tuple[Place, bool], ...]  # other names' towns, and whether each is sure
+    dominant: str | None
+
+
+class DocGeography:
+    """The document's names, their votes and (after a first pass) where each was placed."""
+
+    def __init__(
+        self,
+        slots: Sequence[NameSlot],
+        votes: Sequence[str | None],
+        picks: Mapping[str, Place | None] | None = None,
+    ) -> None:
+        self._named: dict[str, Counter[str]] = {}
+        self._placed: dict[str, Place] = {}
+        self._sure: dict[str, bool] = {}
+        for slot, vote in zip(slots, votes, strict=True):
+            named = self._named.setdefault(slot.name, Counter())
+            if vote:
+                named[vote] += 1
+            towns = sum(1 for p in slot.candidates if p.feature == "city")
+            self._sure[slot.name] = self._sure.get(slot.name, False) or towns <= 1
+        for name, place in (picks or {}).items():
+            if place is not None:
+                self._placed[name] = place
+        self._cache: dict[str, _Context] = {}
+
+    def context(self, name: str) -> _Context:
+        """What every name but ``name`` says (cached per name)."""
+        hit = self._cache.get(name)
+        if hit is not None:
+            return hit
+        named: Counter[str] = Counter()
+        placed: Counter[str] = Counter()
+        regions: Counter[tuple[str, str]] = Counter()
+        towns: list[tuple[Place, bool]] = []
+        for other, counts in self._named.items():
+            if other != name:
+                named.update({c: 1 for c in counts})
+        for other, p in self._placed.items():
+            if other == name or not p.country:
+                continue
+            placed[p.country] += 1
+            if p.feature == "admin1":
+                regions[(p.country, p.name)] += 1
+            elif p.feature == "city":
+                if p.admin1 is not None:
+                    regions[(p.country, p.admin1)] += 1
+                towns.append((p, self._sure.get(other, False) or p.population >= BIG_TOWN))
+        both = named + placed
+        dominant = both.most_common(1)[0][0] if both else None
+        hit = _Context(named, placed, regions, tuple(towns), dominant)
+        self._cache[name] = hit
+        return hit
+
+
+def features(
+    slot: NameSlot,
+    place: Place,
+    *,
+    geography: DocGeography,
+    gazetteer: Gazetteer,
+    hint: str | None = None,
+    most_populous: Place | None = None,
+) -> list[float]:
+    """The feature vector of one reading of one name, in ``FEATURE_NAMES`` order."""
+    ctx = geography.context(slot.name)
+    is_city = place.feature == "city"
+    is_admin1 = place.feature == "admin1"
+    is_country = place.feature == "country"
+    log_pop = math.log10(place.population + 1) if is_city else 0.0
+    country = place.country
+    dominant = float(bool(country) and country == ctx.dominant)
+    if is_city:
+        region = place.admin1 is not None and ctx.regions[(country, place.admin1)] > 0
+    else:
+        region = is_admin1 and ctx.regions[(country, place.name)] > 0
+    near = False
+    near_sure = 0
+    nearest = math.inf
+    for town, sure in ctx.towns:
+        if is_admin1:
+            inside = town.country == country and town.admin1 == place.name
+            near = near or inside
+            near_sure += inside and sure
+        if not is_city:
+            continue
+        km = distance_km(town, place)
+        nearest = min(nearest, km)
+        if km <= NEAR_KM:
+            near = True
+            near_sure += sure
+    qualified = (country, place.admin1) in slot.within or (country, None) in slot.within
+    if is_admin1:
+        qualified = qualified or (country, place.name) in slot.within
+    return [
+        float(is_country),
+        float(is_admin1),
+        float(place.feature == "region"),
+        log_pop,
+        float(is_city and gazetteer.is_capital(place)),
+        float(fold(place.name) == slot.name),
+        math.log2(len(slot.candidates)) if slot.candidates else 0.0,
+        float(is_city and most_populous is place),
+        float(qualified),
+        math.log1p(ctx.named[country]) if country else 0.0,
+        math.log1p(ctx.placed[country]) if country else 0.0,
+        dominant,
+        float(region),
+        float(near),
+        math.log1p(near_sure),
+        max(0.0, 1 - math.log10(1 + nearest) / 4) if nearest < math.inf else 0.0,
+        float(hint is not None and country == hint),
+        float(is_admin1) * dominant,
+        float(is_country) * dominant,
+        log_pop if not ctx.named else 0.0,
+    ]
+
+
+def most_populous_town(candidates: Sequence[Place]) -> Place | None:
+    """The most populous town among a name's readings (the first of equals), or None."""
+    towns = [p for p in candidates if p.feature == "city"]
+    return max(towns, key=lambda p: p.population) if towns else None

@@ -1,0 +1,119 @@
+"""The learned place ranker: its features on hand-built names, its model file, its fallback."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import pytest
+
+from sitroom.extract import place_ranker
+from sitroom.extract.place_features import (
+    FEATURE_NAMES,
+    FEATURES_VERSION,
+    DocGeography,
+    NameSlot,
+    features,
+)
+from sitroom.extract.place_ranker import PlaceRanker, default_ranker
+from sitroom.knowledge.gazetteer import Gazetteer
+from sitroom.records import Place
+
+LONDON_GB = Place(2643743, "London", 51.51, -0.13, "GB", "England", population=8_961_989)
+LONDON_CA = Place(6058560, "London", 42.98, -81.23, "CA", "Ontario", population=422_324)
+ONTARIO = Place(None, "Ontario", 49.25, -84.5, "CA", "Ontario", feature="admin1")
+CANADA = Place(6251999, "Canada", 60.11, -113.64, "CA", feature="country")
+WOODSTOCK_CA = Place(6185217, "Woodstock", 43.13, -80.75, "CA", "Ontario", population=37_754)
+GAZ = Gazetteer.from_places([LONDON_GB, LONDON_CA, ONTARIO, CANADA, WOODSTOCK_CA])
+
+
+def slot(name: str) -> NameSlot:
+    return NameSlot(name.lower(), name, tuple(GAZ.candidates(name)))
+
+
+def vector(s: NameSlot, place: Place, geography: DocGeography) -> dict[str, float]:
+    x = features(s, place, geography=geography, gazetteer=GAZ)
+    assert len(x) == len(FEATURE_NAMES)
+    return dict(zip(FEATURE_NAMES, x, strict=True))
+
+
+def test_a_name_never_supports_itself() -> None:
+    slots = [slot("London"), slot("London")]
+    geography = DocGeography(slots, [None, None], {"london": LONDON_CA})
+    x = vector(slots[0], LONDON_CA, geography)
+    assert x["country_placed"] == 0 and x["near_towns"] == 0 and x["dominant_country"] == 0
+
+
+def test_other_names_support_a_namesake_in_their_country_and_near_them() -> None:
+    slots = [slot("London"), slot("Canada"), slot("Woodstock")]
+    picks = {"london": LONDON_GB, "canada": CANADA, "woodstock": WOODSTOCK_CA}
+    geography = DocGeography(slots, ["GB", "CA", "CA"], picks)
+    ca, gb = vector(slots[0], LONDON_CA, geography), vector(slots[0], LONDON_GB, geography)
+    assert ca["country_named"] > 0 and gb["country_named"] == 0
+    assert ca["dominant_country"] == 1 and gb["dominant_country"] == 0
+    assert ca["near_towns"] == 1 and ca["region_named"] == 1
+    assert gb["near_towns"] == 0 and gb["anchor_closeness"] < ca["anchor_closeness"]
+    assert gb["most_populous"] == 0  # only given when the caller names the most populous
+
+
+def test_a_ranker_with_context_weights_picks_the_supported_namesake() -> None:
+    weights = dict.fromkeys(FEATURE_NAMES, 0.0)
+    weights.update(log_population=1.0, country_named=3.0, is_country=10.0)
+    ranker = PlaceRanker(tuple(weights[n] for n in FEATURE_NAMES), min_score=0.0)
+    assert ranker.resolve([slot("London")], gazetteer=GAZ) == [LONDON_GB]
+    both = ranker.resolve([slot("London"), slot("Canada"), slot("London")], gazetteer=GAZ)
+    assert both == [LONDON_CA, CANADA, LONDON_CA]  # one sense per name in a document
+
+
+def test_below_the_floor_a_name_stays_unresolved() -> None:
+    weights = dict.fromkeys(FEATURE_NAMES, 0.0)
+    weights["log_population"] = 1.0
+    ranker = PlaceRanker(tuple(weights[n] for n in FEATURE_NAMES), min_score=9.0)
+    assert ranker.resolve([slot("London")], gazetteer=GAZ) == [None]
+
+
+def test_the_model_file_round_trips_and_a_stale_one_is_refused() -> None:
+    ranker = PlaceRanker(tuple(float(i) for i in range(len(FEATURE_NAMES))), min_score=1.5)
+    data = json.loads(json.dumps(ranker.to_json(use=True)))
+    assert PlaceRanker.from_json(data) == ranker
+    with pytest.raises(ValueError, match="features"):
+        PlaceRanker.from_json({**data, "features_version": FEATURES_VERSION - 1})
+    with pytest.raises(ValueError, match="feature names"):
+        PlaceRanker.from_json({**data, "features": ["population"]})
+
+
+def test_the_packaged_model_matches_the_features() -> None:
+    text = (Path(place_ranker.__file__).parent.parent / "data" / "place_ranker.json").read_text()
+    data = json.loads(text)
+    PlaceRanker.from_json(data)  # not stale
+    assert isinstance(data["use"], bool)
+
+
+def _with_model(monkeypatch: pytest.MonkeyPatch, name: str) -> PlaceRanker | None:
+    monkeypatch.setattr(place_ranker, "MODEL_FILE", name)
+    default_ranker.cache_clear()
+    try:
+        return default_ranker()
+    finally:
+        default_ranker.cache_clear()
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        "no_such_model.json",  # missing
+        "place_rules.yaml",  # no JSON model (a stale one is refused alike: see the round trip)
+    ],
+)
+def test_an_unusable_model_falls_back_to_the_rules_with_a_warning(
+    model: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="sitroom.extract.place_ranker"):
+        assert _with_model(monkeypatch, model) is None
+    assert "unusable" in caplog.text and "resolving places by the rules" in caplog.text
+
+
+def test_the_gazetteer_lists_its_places_by_kind() -> None:
+    assert list(GAZ.places("admin1")) == [ONTARIO]
+    assert len(list(GAZ.places())) == 5
