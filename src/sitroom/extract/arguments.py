@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
+import functools
+
 from spacy.tokens import Token
 
 from sitroom.extract.actors import ActorMention
 from sitroom.extract.facts import DocFacts
+from sitroom.knowledge import loader
 from sitroom.knowledge.cues import CueLexicon
+from sitroom.knowledge.loader import Overrides
 
-_AGENT_PREPS = frozenset({"by"})
-_PATIENT_PREPS = frozenset({"against", "on", "upon", "targeting", "at"})
-# Prepositions after which an event noun's verb is someone's reaction or the time of something
-# else ("Carter responded *to* the bombing", "*after* the explosion, the minister sent ..."):
-# that verb's subject is not the event's agent.
-_BYSTANDER_PREPS = frozenset({"to", "after", "before", "since", "about", "over", "despite", "amid"})
-# Subject pronouns that may stand for an actor named earlier in the same sentence, with
-# whether they stand for a person ("Russia said *he* had stepped down" is not Russia).
-_SUBJECT_PRONOUNS = {"it": False, "they": False, "he": True, "she": True}
-# Prepositions that name both sides of a fight at once.
-_BETWEEN_PREPS = frozenset({"between"})
+
+def _cues(key: str, overrides: Overrides = ()) -> frozenset[str]:
+    """The argument_cues.yaml list ``key`` with the user's overrides (cached by the loader)."""
+    return loader.words("argument_cues.yaml", key, overrides)
 
 
 def arguments(
@@ -26,17 +23,19 @@ def arguments(
 ) -> tuple[list[ActorMention], list[ActorMention]]:
     """Who acted (agents) and who was acted on (patients), from the dependency tree."""
     lemma = anchor.lemma_.lower()
+    overrides = facts.overrides
+    every_patient_prep = _cues("patient_preps", overrides)
     patient_preps = (
-        _PATIENT_PREPS | lexicon.patient_preps.get(lemma, frozenset())
+        every_patient_prep | lexicon.patient_preps.get(lemma, frozenset())
     ) - lexicon.opponent_preps.get(lemma, frozenset())
     agent_preps = (
-        _AGENT_PREPS | {"from"} | lexicon.agent_preps.get(lemma, frozenset())
+        _cues("agent_preps", overrides) | lexicon.agent_preps.get(lemma, frozenset())
     ) - patient_preps
     agent_tokens: list[Token] = []
     patient_tokens: list[Token] = []
     verb = anchor
     for child in anchor.children:
-        if child.dep_ == "prep" and child.lower_ in _BETWEEN_PREPS:
+        if child.dep_ == "prep" and child.lower_ in _cues("between_preps", overrides):
             _sides(child, agent_tokens, patient_tokens)
     if anchor.pos_ in ("NOUN", "PROPN"):
         for child in anchor.children:
@@ -47,7 +46,9 @@ def arguments(
             elif child.dep_ == "prep" and child.lower_ in patient_preps:
                 patient_tokens.extend(c for c in child.children if c.dep_ == "pobj")
             elif child.dep_ == "acl":  # "airstrikes conducted by Russian jets, targeting rebels"
-                _verb_arguments(child, agent_tokens, patient_tokens, _PATIENT_PREPS)
+                _verb_arguments(
+                    child, agent_tokens, patient_tokens, every_patient_prep, overrides=overrides
+                )
         if anchor.dep_ in ("dobj", "nsubjpass", "attr") and anchor.head.pos_ in ("VERB", "AUX"):
             verb = anchor.head
         elif anchor.dep_ in ("nsubj",) and anchor.head.pos_ in ("VERB", "AUX"):
@@ -57,7 +58,7 @@ def arguments(
             verb = anchor
         elif (
             anchor.dep_ == "pobj"
-            and anchor.head.lower_ not in _BYSTANDER_PREPS
+            and anchor.head.lower_ not in _cues("bystander_preps", overrides)
             # "Iran is stretched thin by attacks on X": a passive verb that names no event is
             # what the event caused, and its subject is not whom it targets ("killed by a
             # bomb" is the same act).
@@ -73,11 +74,12 @@ def arguments(
             patient_preps,
             skip=anchor if verb.i != anchor.i else None,
             with_agent=lexicon.agent_preps.get(verb.lemma_.lower(), frozenset()),
+            overrides=overrides,
         )
     # A side named by "between" is not also an agent through its conjunct ("A and B").
     sides = mentions_for([t for t in patient_tokens if t.dep_ == "conj"], facts)
     agents = [m for m in mentions_for(agent_tokens, facts) if m not in sides]
-    pronouns = [t for t in agent_tokens if t.lower_ in _SUBJECT_PRONOUNS]
+    pronouns = [t for t in agent_tokens if t.lower_ in _subject_pronouns(overrides)]
     if not agents and pronouns:
         agents = [m for m in _antecedent(pronouns[0], facts) if m not in sides]
     patients = [m for m in mentions_for(patient_tokens, facts) if m not in agents]
@@ -92,11 +94,18 @@ def _antecedent(pronoun: Token, facts: DocFacts) -> list[ActorMention]:
         subjects = [
             c for c in ancestor.children if c.dep_ in ("nsubj", "nsubjpass") and c.i != pronoun.i
         ]
-        person = _SUBJECT_PRONOUNS[pronoun.lower_]
+        person = _subject_pronouns(facts.overrides)[pronoun.lower_]
         found = [m for m in mentions_for(subjects, facts) if (m.actor.kind == "person") == person]
         if found:
             return found
     return []
+
+
+@functools.cache
+def _subject_pronouns(overrides: Overrides) -> dict[str, bool]:
+    """Pronoun -> whether it stands for a person (argument_cues.yaml)."""
+    pronouns = loader.load("argument_cues.yaml", overrides)["subject_pronouns"]
+    return {str(k).lower(): bool(v) for k, v in pronouns.items()}
 
 
 def _names_event(token: Token, facts: DocFacts) -> bool:
@@ -117,6 +126,7 @@ def _verb_arguments(
     patient_preps: frozenset[str],
     skip: Token | None = None,
     with_agent: frozenset[str] = frozenset(),
+    overrides: Overrides = (),
 ) -> None:
     """``with_agent``: prepositions whose objects act with the subject, after it ("sent
     reinforcements, including militias": the militias are the sender's)."""
@@ -130,7 +140,7 @@ def _verb_arguments(
         for pobj in child.children
         if pobj.dep_ == "pobj"
     ]
-    _subject_and_objects(verb, agents, patients, patient_preps, skip, with_agent)
+    _subject_and_objects(verb, agents, patients, patient_preps, skip, with_agent, overrides)
     agents.extend(companions)
 
 
@@ -141,6 +151,7 @@ def _subject_and_objects(
     patient_preps: frozenset[str],
     skip: Token | None,
     with_agent: frozenset[str],
+    overrides: Overrides,
 ) -> None:
     """The verb's own subjects and objects; where it has no subject, the one it borrows."""
     subject_found = False
@@ -152,7 +163,7 @@ def _subject_and_objects(
             agents.extend(subject)
             subject_found = True
         else:
-            patients.extend(own_objects(child, verb, patient_preps, with_agent))
+            patients.extend(own_objects(child, verb, patient_preps, with_agent, overrides))
     if subject_found:
         return
     if verb.dep_ == "amod" and verb.head.i != verb.i:
@@ -183,7 +194,11 @@ def own_subject(child: Token, verb: Token) -> list[Token] | None:
 
 
 def own_objects(
-    child: Token, verb: Token, patient_preps: frozenset[str], with_agent: frozenset[str]
+    child: Token,
+    verb: Token,
+    patient_preps: frozenset[str],
+    with_agent: frozenset[str],
+    overrides: Overrides = (),
 ) -> list[Token]:
     """Who is acted on, as the verb's child names it: "shelled *Idlib*", "attacks *on* the
     town", "militias, *whom* it accuses" (the antecedent), "sending reinforcements, *including*
@@ -194,7 +209,7 @@ def own_objects(
         return [child]
     if child.dep_ != "prep" or child.lower_ in with_agent:
         return []  # the caller adds the objects of ``with_agent`` after the subject
-    if child.lower_ in patient_preps or child.lower_ == "including":
+    if child.lower_ in patient_preps or child.lower_ in _cues("part_preps", overrides):
         return [c for c in child.children if c.dep_ == "pobj"]
     return []
 
@@ -274,7 +289,7 @@ def mentions_for(tokens: list[Token], facts: DocFacts) -> list[ActorMention]:
             subtree = [
                 t
                 for t in token.subtree
-                if not _in_clause(t, token) and not _for_whose_good(t, token)
+                if not _in_clause(t, token) and not _for_whose_good(t, token, facts.overrides)
             ]
             candidates = facts.actors_in(subtree)
         for cand in candidates:
@@ -292,16 +307,13 @@ def _modifies(token: Token, head: Token) -> bool:
     return True
 
 
-# "concern about the safety of Syrian Kurds": the Kurds are whom the act is for, not its target.
-_BENEFICIARY_NOUNS = frozenset(
-    {"safety", "fate", "plight", "welfare", "well-being", "wellbeing", "protection", "lives"}
-)
-
-
-def _for_whose_good(token: Token, root: Token) -> bool:
+def _for_whose_good(token: Token, root: Token, overrides: Overrides) -> bool:
+    """Whether ``token`` is in the "of" phrase of a beneficiary noun under ``root``: "concern
+    about the safety of Syrian Kurds" (the Kurds are whom the act is for, not its target)."""
+    beneficiary_nouns = _cues("beneficiary_nouns", overrides)
     while token.i != root.i and token.head.i != token.i:
         of = token.dep_ == "pobj" and token.head.lower_ == "of"
-        if of and token.head.head.lemma_.lower() in _BENEFICIARY_NOUNS:
+        if of and token.head.head.lemma_.lower() in beneficiary_nouns:
             return True
         token = token.head
     return False

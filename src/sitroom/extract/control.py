@@ -19,60 +19,25 @@ from sitroom.extract.places import location_of
 from sitroom.extract.status import act_status
 from sitroom.knowledge import loader
 from sitroom.knowledge.cues import CueLexicon
+from sitroom.knowledge.loader import Overrides
 from sitroom.records import DATE_PRECISIONS, ControlClaim
 
 _CAPTURE_TYPES = frozenset(
     {"NON_STATE_ACTOR_OVERTAKES_TER", "GOV_REGAINS_TERIT", "NON_VIOL_TERRIT_TRANSFER"}
 )
-# "rebel-held Idlib", "Idlib is held by HTS", "areas controlled by the army" (token texts).
-_HELD_WORDS = frozenset(
-    {"held", "controlled", "hold", "holds", "control", "controls", "holding", "controlling"}
-)
-# Acts by which their subject gives a place up (lemmas): "withdrew from", "pulls out of".
-_LOSS_LEMMAS = frozenset(
-    {
-        "lose",
-        "withdraw",
-        "retreat",
-        "abandon",
-        "pull",
-        "leave",
-        "flee",
-        "evacuate",
-        "cede",
-        "surrender",
-        "relinquish",
-    }
-)
-# Verbs that say control held before goes on: "remains in full control", "retained control".
-_KEEP_LEMMAS = frozenset({"remain", "stay", "retain", "keep", "maintain", "hold"})
-# Being "in control" or "under control" is a state, not an act of taking.
-_STATE_PREPS = frozenset({"in", "under"})
-# A nominal act under these is a time reference ("since the fall of Aleppo"); the actor the
-# event borrowed from the sentence did not take the place.
-_TIME_PREPS = frozenset({"since", "after", "before", "until", "till", "following"})
 # Dependencies that open a clause of its own: a place inside it belongs to that clause's act.
 _CLAUSE_DEPS = loader.words("syntax.yaml", "own_clause_deps")
-# Parts of a town: taking "its neighbourhoods" or "Hama's centre" is taking (part of) the town.
-_TOWN_PARTS = frozenset(
-    {
-        "neighbourhood",
-        "neighborhood",
-        "district",
-        "quarter",
-        "centre",
-        "center",
-        "part",
-        "half",
-        "street",
-        "square",
-        "citadel",
-    }
-)
+# The cue words (held, loss and keep words, state and time prepositions, parts of a town) are in
+# data/control_cues.yaml, read with the user's overrides through ``_cues``.
 # Statuses of an act that say nothing about who holds a place now.
 _NOT_CURRENT = frozenset({"background", "denied", "planned"})
 
 _When = tuple[dt.date | None, str]  # a claim's date and its precision
+
+
+def _cues(key: str, overrides: Overrides = ()) -> frozenset[str]:
+    """The control_cues.yaml list ``key`` with the user's overrides (cached by the loader)."""
+    return loader.words("control_cues.yaml", key, overrides)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,10 +97,10 @@ def captures(facts: DocFacts, events: list[Candidate]) -> list[_Told]:
         if event.status in _NOT_CURRENT:
             continue
         anchor = facts.doc[cand.trigger]
-        if anchor.pos_ in ("NOUN", "PROPN") and _under_time_prep(anchor):
+        if anchor.pos_ in ("NOUN", "PROPN") and _under_time_prep(anchor, facts.overrides):
             continue
         when = (event.event_date, event.date_precision)
-        status = _capture_status(anchor)
+        status = _capture_status(anchor, facts.overrides)
         out += [
             _Told(h, event.actor1, status, anchor, when) for h in _places_governed(anchor, facts)
         ]
@@ -177,8 +142,9 @@ def holdings(facts: DocFacts, anchors: dict[int, Candidate], lexicon: CueLexicon
     """ "rebel-*held* Idlib", "Idlib is *held* by HTS": a holding word with a named holder claims
     the places it modifies or governs as 'held'."""
     out: list[_Told] = []
+    held_words = _cues("held_words", facts.overrides)
     for token in facts.doc:
-        if token.lower_ not in _HELD_WORDS:
+        if token.lower_ not in held_words:
             continue
         controller = holder(token, facts)
         if controller is None:
@@ -210,11 +176,11 @@ def _finer(new: ControlClaim, old: ControlClaim) -> bool:
     return rank.get(new.date_precision, len(rank)) < rank.get(old.date_precision, len(rank))
 
 
-def _under_time_prep(token: Token) -> bool:
-    return token.dep_ == "pobj" and token.head.lower_ in _TIME_PREPS
+def _under_time_prep(token: Token, overrides: Overrides = ()) -> bool:
+    return token.dep_ == "pobj" and token.head.lower_ in _cues("time_preps", overrides)
 
 
-def _capture_status(anchor: Token) -> str:
+def _capture_status(anchor: Token, overrides: Overrides = ()) -> str:
     """'lost' for a withdrawal, 'held' for control kept ("remains in control"), else 'captured'."""
     chain = [anchor]
     while chain[-1].pos_ not in ("VERB", "AUX") and chain[-1].head.i != chain[-1].i:
@@ -222,10 +188,10 @@ def _capture_status(anchor: Token) -> str:
         if len(chain) > 3:
             break
     lemmas = {t.lemma_.lower() for t in chain}
-    if lemmas & _LOSS_LEMMAS:
+    if lemmas & _cues("loss_lemmas", overrides):
         return "lost"
-    in_state = anchor.dep_ == "pobj" and anchor.head.lower_ in _STATE_PREPS
-    return "held" if in_state or lemmas & _KEEP_LEMMAS else "captured"
+    in_state = anchor.dep_ == "pobj" and anchor.head.lower_ in _cues("state_preps", overrides)
+    return "held" if in_state or lemmas & _cues("keep_lemmas", overrides) else "captured"
 
 
 def _when(
@@ -288,7 +254,8 @@ def _head_word(hit: PlaceHit, facts: DocFacts) -> Token:
 def _reaches(word: Token, anchor: Token, facts: DocFacts, own: PlaceHit | None) -> bool:
     """Whether ``word`` belongs to the anchor's own phrase: reached from it without crossing
     into a clause of its own, an apposition, another place or a locating word."""
-    if word.dep_ == "poss" and word.head.lemma_.lower() not in _TOWN_PARTS:
+    town_parts = _cues("town_parts", facts.overrides)
+    if word.dep_ == "poss" and word.head.lemma_.lower() not in town_parts:
         return False  # "Hama's airport" is not Hama; "its neighbourhoods" are part of the town
     locators = loader.words("place_rules.yaml", "locator_lemmas", facts.overrides)
     current, below = word, word

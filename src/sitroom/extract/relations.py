@@ -30,6 +30,9 @@ class RelationCues:
     proxy_nouns: frozenset[str]
     part_nouns: frozenset[str]
     composed_words: frozenset[str]
+    passive_support_verbs: frozenset[str]
+    owner_preps: frozenset[str]
+    whole_preps: frozenset[str]
 
     @classmethod
     def load(cls, overrides: Iterable[DataOverride] = ()) -> RelationCues:
@@ -102,7 +105,9 @@ def backed_by(token: Token, facts: DocFacts, cues: RelationCues, kb) -> list[_St
     word, lemma = token.lower_, token.lemma_.lower()
     has_agent = any(c.dep_ == "agent" for c in token.children)
     backed = word in cues.backed_words and token.dep_ in ("acl", "amod", "ROOT", "relcl", "conj")
-    if _prefixed(token, cues) or not (backed or (lemma in {"back", "support"} and has_agent)):
+    if _prefixed(token, cues) or not (
+        backed or (lemma in cues.passive_support_verbs and has_agent)
+    ):
         return []
     agents = [
         p for c in token.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"
@@ -131,7 +136,7 @@ def ally_noun(token: Token, facts: DocFacts, cues: RelationCues, kb) -> list[_St
     referents = _referents(token, facts, kb)
     return [
         (referent, "supports", owner) if referent_supports else (owner, "supports", referent)
-        for owner in _owners(token, facts, kb)
+        for owner in _owners(token, facts, cues, kb)
         for referent in referents
     ]
 
@@ -140,7 +145,7 @@ def allies_together(token: Token, facts: DocFacts, cues: RelationCues, kb) -> li
     """ "Russia and Iran are *allies*": an ally noun that is the predicate of its subjects and
     names no owner: the subjects are allied with each other."""
     ally = bool(cues.ally_nouns & {token.lemma_.lower(), token.lower_})
-    if token.pos_ != "NOUN" or not ally or token.dep_ != "attr" or _owners(token, facts, kb):
+    if token.pos_ != "NOUN" or not ally or token.dep_ != "attr" or _owners(token, facts, cues, kb):
         return []
     partners = _subjects(token.head, facts, kb)
     return [
@@ -148,11 +153,11 @@ def allies_together(token: Token, facts: DocFacts, cues: RelationCues, kb) -> li
     ]
 
 
-def _owners(noun: Token, facts: DocFacts, kb) -> list[Actor]:
+def _owners(noun: Token, facts: DocFacts, cues: RelationCues, kb) -> list[Actor]:
     """Whose ally, backer or proxy a noun is: "*Assad's* ally", "an ally *of Assad*"."""
     possessors = [_antecedent(c) for c in noun.children if c.dep_ == "poss"]
     return _all_actors(possessors, facts, kb) + _all_actors(
-        _objects_of(noun, ("of", "to")), facts, kb
+        _objects_of(noun, cues.owner_preps), facts, kb
     )
 
 
@@ -160,7 +165,7 @@ def part_noun(token: Token, facts: DocFacts, cues: RelationCues, kb) -> list[_St
     """ "HTS, a breakaway *faction* of al-Qaeda": the referent is part of the "of" object."""
     if token.pos_ != "NOUN" or token.lemma_.lower() not in cues.part_nouns:
         return []
-    wholes = _all_actors(_objects_of(token, ("of",)), facts, kb)
+    wholes = _all_actors(_objects_of(token, cues.whole_preps), facts, kb)
     return [(part, "part_of", whole) for part in _referents(token, facts, kb) for whole in wholes]
 
 
@@ -215,7 +220,7 @@ def _mentioned(actor_id: str, facts: DocFacts) -> Actor | None:
     return next((m.actor for m in facts.actors if m.actor.id == actor_id), None)
 
 
-def _objects_of(token: Token, preps: tuple[str, ...]) -> list[Token]:
+def _objects_of(token: Token, preps: frozenset[str]) -> list[Token]:
     """The objects of the token's prepositions ``preps``: "ally *of Assad*"."""
     return [
         p
