@@ -15,8 +15,16 @@ from sitroom.knowledge.actor_file import slug
 from sitroom.nlp import ACTOR_LABEL
 from sitroom.records import Actor, Mention
 
+# Actor kinds (sitroom.records' vocabulary, not words of a language) whose backer is a state.
 _STATE_KINDS = frozenset({"state", "state_forces", "police"})
-_NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE", "FAC"})
+# Entity labels, parts of speech and dependencies the rules read (data/syntax.yaml).
+_NAME_LABELS = loader.words("syntax.yaml", "name_labels")
+_ACTOR_WORD_POS = loader.words("syntax.yaml", "actor_word_pos")
+_DEMONYM_GAP_POS = loader.words("syntax.yaml", "demonym_gap_pos")
+_NOUN_MODIFIER_DEPS = loader.words("syntax.yaml", "noun_modifier_deps")
+_DEMONYM_MODIFIER_DEPS = loader.words("syntax.yaml", "demonym_modifier_deps")
+_ACTING_DEPS = loader.words("syntax.yaml", "acting_deps")
+_HYPHENS = loader.words("syntax.yaml", "hyphens")
 
 
 class ActorKnowledge(Protocol):
@@ -138,7 +146,7 @@ def find_actors(
             is_place = any(i in place_tokens for i in range(ent.start, ent.end))
             _resolve_entity(ent, kb=kb, heads=heads, add=add, is_place=is_place)
     for token in doc:
-        if taken[token.i] or token.pos_ not in ("NOUN", "PROPN", "ADJ"):
+        if taken[token.i] or token.pos_ not in _ACTOR_WORD_POS:
             continue
         # "anti-government protests", "pro-government toughs": a stance, not the government.
         if (
@@ -147,13 +155,13 @@ def find_actors(
             and doc[token.i - 2].lower_ in heads.stance_prefixes
         ):
             continue
-        if token.dep_ in ("amod", "compound") and _is_word(token.head, heads.not_parties):
+        if token.dep_ in _NOUN_MODIFIER_DEPS and _is_word(token.head, heads.not_parties):
             continue  # "military support": a kind of help, not the military
         two = doc[token.i : token.i + 2]
         # "Turkish-backed forces" are someone's proxies, not the report country's own forces;
         # "Iran-backed militias" in Syria are militias of Syria's war (MILITIA-SY).
         proxy = (
-            token.i >= 2 and doc[token.i - 2].text in ("-", "–") and doc[token.i - 1].tag_ == "VBN"
+            token.i >= 2 and doc[token.i - 2].text in _HYPHENS and doc[token.i - 1].tag_ == "VBN"
         )
         for span in (two, token) if len(two) == 2 else (token,):
             text = span.text
@@ -248,14 +256,14 @@ def _head_phrase(doc: Doc, after: int, heads: HeadNouns) -> tuple[int, str | Non
     while i < len(doc) and i < after + 4:
         token = doc[i]
         kind = heads.kind_of(token)
-        if kind is not None and token.pos_ in ("NOUN", "PROPN", "ADJ"):
+        if kind is not None and token.pos_ in _ACTOR_WORD_POS:
             if any(t.ent_type_ in ("NORP", ACTOR_LABEL) for t in doc[after:i]):
                 return after, kind
             end = i + 1
             if end < len(doc) and heads.kind_of(doc[end]) == kind and doc[end].pos_ == "NOUN":
                 end += 1
             return end, kind
-        if token.pos_ not in ("ADJ", "CCONJ", "PUNCT") and token.ent_type_ != "NORP":
+        if token.pos_ not in _DEMONYM_GAP_POS and token.ent_type_ != "NORP":
             break
         i += 1
     return after, None
@@ -275,7 +283,7 @@ def _modifies_noun(ent: Span) -> bool:
     token = ent.root
     while token.dep_ == "conj" and token.head.i != token.i:
         token = token.head
-    return token.dep_ in ("amod", "compound", "nmod") and token.head.pos_ == "NOUN"
+    return token.dep_ in _DEMONYM_MODIFIER_DEPS and token.head.pos_ == "NOUN"
 
 
 def _acts(ent: Span, heads: HeadNouns) -> bool:
@@ -290,18 +298,7 @@ def _acts(ent: Span, heads: HeadNouns) -> bool:
         return False
     if root.dep_ == "compound":
         return False
-    return root.dep_ in (
-        "nsubj",
-        "nsubjpass",
-        "dobj",
-        "pobj",
-        "conj",
-        "appos",
-        "poss",
-        "agent",
-        "ROOT",
-        "attr",
-    )
+    return root.dep_ in _ACTING_DEPS
 
 
 def actor_at(mentions: Iterable[ActorMention], doc: Doc) -> list[ActorMention | None]:

@@ -12,6 +12,23 @@ from sitroom.knowledge import loader
 from sitroom.knowledge.cues import CueLexicon
 from sitroom.knowledge.loader import Overrides
 
+# Dependencies, parts of speech and tags the rules read (data/syntax.yaml; each is commented there).
+_SUBJECT_DEPS = loader.words("syntax.yaml", "subject_deps")
+_ACTIVE_SUBJECT_DEPS = loader.words("syntax.yaml", "active_subject_deps")
+_OBJECT_DEPS = loader.words("syntax.yaml", "object_deps")
+_EVENT_NOUN_SLOT_DEPS = loader.words("syntax.yaml", "event_noun_slot_deps")
+_AGENT_MODIFIER_DEPS = loader.words("syntax.yaml", "agent_modifier_deps")
+_BORROWING_DEPS = loader.words("syntax.yaml", "borrowing_deps")
+_NOUN_CLAUSE_DEPS = loader.words("syntax.yaml", "noun_clause_deps")
+_SUBJECT_BARRIER_DEPS = loader.words("syntax.yaml", "subject_barrier_deps")
+_MODIFIER_CHAIN_DEPS = loader.words("syntax.yaml", "modifier_chain_deps")
+_EMBEDDED_CLAUSE_DEPS = loader.words("syntax.yaml", "embedded_clause_deps")
+_NOMINAL = loader.words("syntax.yaml", "nominal_pos")
+_VERBAL = loader.words("syntax.yaml", "verbal_pos")
+_PARTICIPLE_TAGS = loader.words("syntax.yaml", "participle_tags")
+_FINITE_TAGS = loader.words("syntax.yaml", "finite_tags")
+_RELATIVE_PRONOUN_TAGS = loader.words("syntax.yaml", "relative_pronoun_tags")
+
 
 def _cues(key: str, overrides: Overrides = ()) -> frozenset[str]:
     """The argument_cues.yaml list ``key`` with the user's overrides (cached by the loader)."""
@@ -37,9 +54,9 @@ def arguments(
     for child in anchor.children:
         if child.dep_ == "prep" and child.lower_ in _cues("between_preps", overrides):
             _sides(child, agent_tokens, patient_tokens)
-    if anchor.pos_ in ("NOUN", "PROPN"):
+    if anchor.pos_ in _NOMINAL:
         for child in anchor.children:
-            if child.dep_ in ("poss", "compound", "amod", "nmod"):
+            if child.dep_ in _AGENT_MODIFIER_DEPS:
                 agent_tokens.append(child)
             elif child.dep_ == "prep" and child.lower_ in agent_preps:
                 agent_tokens.extend(c for c in child.children if c.dep_ == "pobj")
@@ -49,9 +66,9 @@ def arguments(
                 _verb_arguments(
                     child, agent_tokens, patient_tokens, every_patient_prep, overrides=overrides
                 )
-        if anchor.dep_ in ("dobj", "nsubjpass", "attr") and anchor.head.pos_ in ("VERB", "AUX"):
+        if anchor.dep_ in _EVENT_NOUN_SLOT_DEPS and anchor.head.pos_ in _VERBAL:
             verb = anchor.head
-        elif anchor.dep_ in ("nsubj",) and anchor.head.pos_ in ("VERB", "AUX"):
+        elif anchor.dep_ == "nsubj" and anchor.head.pos_ in _VERBAL:
             for child in anchor.head.children:
                 if child.dep_ == "dobj":
                     patient_tokens.append(child)
@@ -63,10 +80,10 @@ def arguments(
             # what the event caused, and its subject is not whom it targets ("killed by a
             # bomb" is the same act).
             and (anchor.head.dep_ != "agent" or _names_event(anchor.head.head, facts))
-            and anchor.head.head.pos_ in ("VERB", "AUX", "NOUN")
+            and (anchor.head.head.pos_ in _VERBAL or anchor.head.head.pos_ == "NOUN")
         ):
             verb = anchor.head.head
-    if verb.i != anchor.i or anchor.pos_ in ("VERB", "AUX", "ADJ"):
+    if verb.i != anchor.i or anchor.pos_ in _VERBAL or anchor.pos_ == "ADJ":
         _verb_arguments(
             verb,
             agent_tokens,
@@ -91,9 +108,7 @@ def _antecedent(pronoun: Token, facts: DocFacts) -> list[ActorMention]:
     governing clause that names one ("Turkey seeks to secure its border from militias, whom *it*
     accuses ...")."""
     for ancestor in pronoun.head.ancestors:
-        subjects = [
-            c for c in ancestor.children if c.dep_ in ("nsubj", "nsubjpass") and c.i != pronoun.i
-        ]
+        subjects = [c for c in ancestor.children if c.dep_ in _SUBJECT_DEPS and c.i != pronoun.i]
         person = _subject_pronouns(facts.overrides)[pronoun.lower_]
         found = [m for m in mentions_for(subjects, facts) if (m.actor.kind == "person") == person]
         if found:
@@ -176,17 +191,12 @@ def _subject_and_objects(
         agents.extend(borrowed_subject(verb))
 
 
-_SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
-_OBJECT_DEPS = frozenset({"dobj", "nsubjpass", "dative"})
-_RELATIVE_PRONOUNS = frozenset({"WDT", "WP"})
-
-
 def own_subject(child: Token, verb: Token) -> list[Token] | None:
     """Who acts, as the verb's child names it, or None where the child is no subject: "*Rebels*
     captured", "captured by *rebels*", "the *rebels*, who captured" (the antecedent acts)."""
-    if child.dep_ in _SUBJECT_DEPS and child.tag_ in _RELATIVE_PRONOUNS:
+    if child.dep_ in _ACTIVE_SUBJECT_DEPS and child.tag_ in _RELATIVE_PRONOUN_TAGS:
         return [verb.head] if verb.dep_ == "relcl" else None
-    if child.dep_ in _SUBJECT_DEPS:
+    if child.dep_ in _ACTIVE_SUBJECT_DEPS:
         return [child]
     if child.dep_ == "agent":
         return [c for c in child.children if c.dep_ == "pobj"]
@@ -203,7 +213,7 @@ def own_objects(
     """Who is acted on, as the verb's child names it: "shelled *Idlib*", "attacks *on* the
     town", "militias, *whom* it accuses" (the antecedent), "sending reinforcements, *including*
     militia groups" (part of the object). Objects of ``with_agent`` prepositions are not."""
-    if child.dep_ in _OBJECT_DEPS and child.tag_ in _RELATIVE_PRONOUNS:
+    if child.dep_ in _OBJECT_DEPS and child.tag_ in _RELATIVE_PRONOUN_TAGS:
         return [verb.head] if verb.dep_ == "relcl" else []
     if child.dep_ in _OBJECT_DEPS:
         return [child]
@@ -238,23 +248,21 @@ def borrowed_subject(verb: Token) -> list[Token]:
     infinitive = verb.tag_ == "VB" and any(
         c.dep_ == "aux" and c.lower_ == "to" for c in verb.children
     )
-    finite_advcl = verb.dep_ == "advcl" and verb.tag_ not in ("VBG", "VBN") and not infinitive
-    if finite_advcl or verb.dep_ not in ("xcomp", "advcl", "conj", "acl", "relcl"):
+    finite_advcl = verb.dep_ == "advcl" and verb.tag_ not in _PARTICIPLE_TAGS and not infinitive
+    if finite_advcl or verb.dep_ not in _BORROWING_DEPS:
         return []
     head = verb.head
     if head.i == verb.i:
         return []
-    if verb.dep_ in ("acl", "relcl"):
+    if verb.dep_ in _NOUN_CLAUSE_DEPS:
         return [head]
     if verb.dep_ == "xcomp":
         controller = [c for c in head.children if c.dep_ == "dobj" and c.i < verb.i]
         if controller:
             return controller
-    return [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass") and c.i != verb.i]
+    return [c for c in head.children if c.dep_ in _SUBJECT_DEPS and c.i != verb.i]
 
 
-_FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
-_CLAUSE_BOUNDARIES = frozenset({"relcl", "ccomp", "parataxis", "csubj"})
 _MAX_CLIMB = 8
 
 
@@ -263,11 +271,11 @@ def _implicit_subject(verb: Token) -> list[Token]:
     verbs, nouns and prepositions only; none past a finite verb or a clause of its own."""
     current = verb
     for _ in range(_MAX_CLIMB):
-        if current.dep_ in _CLAUSE_BOUNDARIES or current.head.i == current.i:
+        if current.dep_ in _SUBJECT_BARRIER_DEPS or current.head.i == current.i:
             return []
         head = current.head
-        if head.pos_ in ("VERB", "AUX"):
-            subjects = [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if head.pos_ in _VERBAL:
+            subjects = [c for c in head.children if c.dep_ in _SUBJECT_DEPS]
             if subjects:
                 return subjects
             if head.tag_ in _FINITE_TAGS:
@@ -301,7 +309,7 @@ def mentions_for(tokens: list[Token], facts: DocFacts) -> list[ActorMention]:
 def _modifies(token: Token, head: Token) -> bool:
     """Whether ``token`` hangs on ``head`` through adjectives, compounds and conjuncts only."""
     while token.i != head.i:
-        if token.dep_ not in ("amod", "compound", "conj", "cc", "nmod") or token.head.i == token.i:
+        if token.dep_ not in _MODIFIER_CHAIN_DEPS or token.head.i == token.i:
             return False
         token = token.head
     return True
@@ -321,7 +329,7 @@ def _for_whose_good(token: Token, root: Token, overrides: Overrides) -> bool:
 
 def _in_clause(token: Token, root: Token) -> bool:
     while token.i != root.i:
-        if token.dep_ in ("relcl", "acl", "advcl", "ccomp"):
+        if token.dep_ in _EMBEDDED_CLAUSE_DEPS:
             return True
         if token.head.i == token.i:
             return False

@@ -27,6 +27,13 @@ _CAPTURE_TYPES = frozenset(
 )
 # Dependencies that open a clause of its own: a place inside it belongs to that clause's act.
 _CLAUSE_DEPS = loader.words("syntax.yaml", "own_clause_deps")
+_SUBJECT_DEPS = loader.words("syntax.yaml", "subject_deps")
+_BORROWING_DEPS = loader.words("syntax.yaml", "borrowing_deps")
+_NOUN_CLAUSE_DEPS = loader.words("syntax.yaml", "noun_clause_deps")
+_ADJECTIVAL_DEPS = loader.words("syntax.yaml", "adjectival_deps")
+_NOMINAL = loader.words("syntax.yaml", "nominal_pos")
+_VERBAL = loader.words("syntax.yaml", "verbal_pos")
+_HYPHENS = loader.words("syntax.yaml", "hyphens")
 # The cue words (held, loss and keep words, state and time prepositions, parts of a town) are in
 # data/control_cues.yaml, read with the user's overrides through ``_cues``.
 # Statuses of an act that say nothing about who holds a place now.
@@ -97,7 +104,7 @@ def captures(facts: DocFacts, events: list[Candidate]) -> list[_Told]:
         if event.status in _NOT_CURRENT:
             continue
         anchor = facts.doc[cand.trigger]
-        if anchor.pos_ in ("NOUN", "PROPN") and _under_time_prep(anchor, facts.overrides):
+        if anchor.pos_ in _NOMINAL and _under_time_prep(anchor, facts.overrides):
             continue
         when = (event.event_date, event.date_precision)
         status = _capture_status(anchor, facts.overrides)
@@ -128,12 +135,12 @@ def advance_subjects(token: Token) -> list[Token]:
     """Who advances: the verb's subject ("rebels *advanced*"), a noun's possessor ("the rebels'
     *advance*"), else the subject of the clause it hangs from ("rebels pressed on, *advancing*")
     or the noun a relative clause or participle modifies ("fighters *advancing* on Hama")."""
-    subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
+    subjects = [c for c in token.children if c.dep_ in _SUBJECT_DEPS]
     if not subjects and token.pos_ == "NOUN":
         subjects = [c for c in token.children if c.dep_ == "poss"]
-    if not subjects and token.dep_ in ("advcl", "xcomp", "conj", "acl", "relcl"):
+    if not subjects and token.dep_ in _BORROWING_DEPS:
         subjects = [c for c in token.head.children if c.dep_ == "nsubj"] or (
-            [token.head] if token.dep_ in ("acl", "relcl") else []
+            [token.head] if token.dep_ in _NOUN_CLAUSE_DEPS else []
         )
     return subjects
 
@@ -149,7 +156,7 @@ def holdings(facts: DocFacts, anchors: dict[int, Candidate], lexicon: CueLexicon
         controller = holder(token, facts)
         if controller is None:
             continue
-        target = token.head if token.dep_ in ("amod", "acl") else token
+        target = token.head if token.dep_ in _ADJECTIVAL_DEPS else token
         when = _when(token, facts, anchors, lexicon)
         out += [_Told(h, controller, "held", token, when) for h in _places_governed(target, facts)]
     return out
@@ -160,7 +167,7 @@ def holder(token: Token, facts: DocFacts) -> str | None:
     passive's agent ("held by *HTS*")."""
     doc = facts.doc
     controller = None
-    if token.i >= 2 and doc[token.i - 1].text in ("-", "–"):
+    if token.i >= 2 and doc[token.i - 1].text in _HYPHENS:
         mention = facts.actor_index[token.i - 2]
         controller = mention.actor.id if mention else None
     for child in token.children:
@@ -183,7 +190,7 @@ def _under_time_prep(token: Token, overrides: Overrides = ()) -> bool:
 def _capture_status(anchor: Token, overrides: Overrides = ()) -> str:
     """'lost' for a withdrawal, 'held' for control kept ("remains in control"), else 'captured'."""
     chain = [anchor]
-    while chain[-1].pos_ not in ("VERB", "AUX") and chain[-1].head.i != chain[-1].i:
+    while chain[-1].pos_ not in _VERBAL and chain[-1].head.i != chain[-1].i:
         chain.append(chain[-1].head)
         if len(chain) > 3:
             break
@@ -268,7 +275,7 @@ def _reaches(word: Token, anchor: Token, facts: DocFacts, own: PlaceHit | None) 
             other_place = hit is not None and hit is not own and below.dep_ != "conj"
             if other_place or current.dep_ == "appos" or current.lemma_.lower() in locators:
                 return False
-        verbal_conj = current.dep_ == "conj" and current.pos_ in ("VERB", "AUX")
+        verbal_conj = current.dep_ == "conj" and current.pos_ in _VERBAL
         if current.dep_ in _CLAUSE_DEPS or verbal_conj:
             return False
         below, current = current, current.head

@@ -17,6 +17,16 @@ from sitroom.records import Actor, Relation
 
 # Violent event types whose actors oppose each other.
 _HOSTILE_EVENTS = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
+# Dependencies, tags and token texts the rules read (data/syntax.yaml; each is commented there).
+_SUBJECT_DEPS = loader.words("syntax.yaml", "subject_deps")
+_NOUN_CLAUSE_DEPS = loader.words("syntax.yaml", "noun_clause_deps")
+_BACKED_WORD_DEPS = loader.words("syntax.yaml", "backed_word_deps")
+_COMPOSED_WORD_DEPS = loader.words("syntax.yaml", "composed_word_deps")
+_PHRASE_OBJECT_DEPS = loader.words("syntax.yaml", "phrase_object_deps")
+_PARTICIPLE_HEAD_DEPS = loader.words("syntax.yaml", "participle_head_deps")
+_PRONOUN_TAGS = loader.words("syntax.yaml", "pronoun_tags")
+_RELATIVE_PRONOUN_TAGS = loader.words("syntax.yaml", "relative_pronoun_tags")
+_HYPHENS = loader.words("syntax.yaml", "hyphens")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,9 +96,7 @@ def _add(
 
 def _prefixed(token: Token, cues: RelationCues) -> bool:
     doc = token.doc
-    return (
-        token.lower_ in cues.backed_words and token.i >= 2 and doc[token.i - 1].text in ("-", "–")
-    )
+    return token.lower_ in cues.backed_words and token.i >= 2 and doc[token.i - 1].text in _HYPHENS
 
 
 def backed_prefix(token: Token, facts: DocFacts, cues: RelationCues, kb) -> list[_Stated]:
@@ -104,7 +112,7 @@ def backed_by(token: Token, facts: DocFacts, cues: RelationCues, kb) -> list[_St
     agents support what it modifies, else its subjects."""
     word, lemma = token.lower_, token.lemma_.lower()
     has_agent = any(c.dep_ == "agent" for c in token.children)
-    backed = word in cues.backed_words and token.dep_ in ("acl", "amod", "ROOT", "relcl", "conj")
+    backed = word in cues.backed_words and token.dep_ in _BACKED_WORD_DEPS
     if _prefixed(token, cues) or not (
         backed or (lemma in cues.passive_support_verbs and has_agent)
     ):
@@ -175,15 +183,15 @@ def composed_of(token: Token, facts: DocFacts, cues: RelationCues, kb) -> list[_
     lemma = token.lemma_.lower()
     if lemma not in cues.composed_words:
         return []
-    if token.dep_ not in ("acl", "amod", "relcl", "prep"):
+    if token.dep_ not in _COMPOSED_WORD_DEPS:
         return []
     wholes = _all_actors([token.head], facts, kb) if token.head.i != token.i else []
     objects = [
         p
         for c in token.children
-        if c.dep_ in ("prep", "pobj", "dobj")
+        if c.dep_ == "prep" or c.dep_ in _PHRASE_OBJECT_DEPS
         for p in (list(c.children) if c.dep_ == "prep" else [c])
-        if p.dep_ in ("pobj", "dobj")
+        if p.dep_ in _PHRASE_OBJECT_DEPS
     ]
     # "rebels ..., including Souran and Taibat al-Imam" (a town the model calls a person): a
     # force is composed of groups, not of people.
@@ -240,8 +248,8 @@ def _antecedent(token: Token) -> Token:
     if token.tag_ != "PRP$":
         return token
     for ancestor in token.ancestors:
-        subjects = [c for c in ancestor.children if c.dep_ in ("nsubj", "nsubjpass")]
-        if subjects and subjects[0].tag_ not in ("PRP", "PRP$", "WP", "WDT"):
+        subjects = [c for c in ancestor.children if c.dep_ in _SUBJECT_DEPS]
+        if subjects and subjects[0].tag_ not in _PRONOUN_TAGS:
             return subjects[0]
     return token
 
@@ -267,7 +275,7 @@ def _targets_of_modifier(token: Token, facts: DocFacts) -> list[Actor]:
     """The actor a participle modifies: "Turkish-backed [rebels]", "militias backed by Iran"."""
     head = token
     for _ in range(3):
-        if head.dep_ in ("amod", "acl", "compound", "npadvmod", "advmod") and head.head.i != head.i:
+        if head.dep_ in _PARTICIPLE_HEAD_DEPS and head.head.i != head.i:
             head = head.head
         else:
             break
@@ -282,11 +290,11 @@ def _targets_of_modifier(token: Token, facts: DocFacts) -> list[Actor]:
 
 
 def _subjects(verb: Token, facts: DocFacts, kb) -> list[Actor]:
-    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
-    relative = verb.dep_ in ("relcl", "acl") and verb.head.i != verb.i
+    subjects = [c for c in verb.children if c.dep_ in _SUBJECT_DEPS]
+    relative = verb.dep_ in _NOUN_CLAUSE_DEPS and verb.head.i != verb.i
     if relative and not subjects:
         subjects = [verb.head]
-    elif relative and all(s.tag_ in ("WDT", "WP") for s in subjects):
+    elif relative and all(s.tag_ in _RELATIVE_PRONOUN_TAGS for s in subjects):
         # "Israel and Hezbollah, which is supported by Iran": the name right before the pronoun.
         i = subjects[0].i - 1
         while i > verb.sent.start and verb.doc[i].is_punct:

@@ -45,6 +45,41 @@ def _schema(version: int | None = 1, required: Iterable[str] = (), **keys: str) 
     return Schema(keys, frozenset(required), version)
 
 
+# syntax.yaml's keys: label sets (lists), each named for its use, which the file comments.
+_SYNTAX_KEYS = """
+clause_heads
+own_clause_deps
+subject_deps
+active_subject_deps
+object_deps
+direct_object_deps
+event_noun_slot_deps
+phrase_object_deps
+borrowing_deps
+noun_clause_deps
+embedded_clause_deps
+subject_barrier_deps
+adjectival_deps
+noun_modifier_deps
+demonym_modifier_deps
+agent_modifier_deps
+modifier_chain_deps
+participle_head_deps
+acting_deps
+backed_word_deps
+composed_word_deps
+verbal_pos
+nominal_pos
+actor_word_pos
+demonym_gap_pos
+participle_tags
+finite_tags
+relative_pronoun_tags
+pronoun_tags
+hyphen_modifier_tags
+name_labels
+hyphens
+"""
 _LISTS = "list"
 _MAP = "map"
 SCHEMAS: dict[str, Schema] = {
@@ -147,7 +182,7 @@ SCHEMAS: dict[str, Schema] = {
     ),
     "country_points.tsv": Schema({}, version=None, columns=("iso2", "latitude", "longitude")),
     "eval_mappings.yaml": _schema(wikievents=_MAP),
-    "syntax.yaml": _schema(clause_heads=_LISTS, own_clause_deps=_LISTS),
+    "syntax.yaml": _schema(**dict.fromkeys(_SYNTAX_KEYS.split(), _LISTS)),
     "argument_cues.yaml": _schema(
         agent_preps=_LISTS,  # "an attack by rebels": the object acts (every trigger)
         patient_preps=_LISTS,  # "airstrikes on Idlib": the object is acted on (every trigger)
