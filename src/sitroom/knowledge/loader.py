@@ -182,7 +182,7 @@ SCHEMAS: dict[str, Schema] = {
     ),
     "country_points.tsv": Schema({}, version=None, columns=("iso2", "latitude", "longitude")),
     "eval_mappings.yaml": _schema(wikievents=_MAP),
-    "syntax.yaml": _schema(**dict.fromkeys(_SYNTAX_KEYS.split(), _LISTS)),
+    "syntax.yaml": Schema({"version": "number", **dict.fromkeys(_SYNTAX_KEYS.split(), _LISTS)}),
     "argument_cues.yaml": _schema(
         agent_preps=_LISTS,  # "an attack by rebels": the object acts (every trigger)
         patient_preps=_LISTS,  # "airstrikes on Idlib": the object is acted on (every trigger)
