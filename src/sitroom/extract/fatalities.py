@@ -141,6 +141,9 @@ def _patterns(overrides: Overrides = ()) -> _Patterns:
     numbers = number_patterns(overrides)
     word, quantity = numbers.word, numbers.quantity
     func = rf"(?:{alt(lex.function_words)}|{alt(lex.after)}|{word}|\d)\b"
+    # The function words inside these patterns ("of the", "in", "a"/"an") are English grammar, and
+    # the order of their alternatives decides which reading a pattern finds; the cue words come
+    # from numbers.yaml.
     of_group = r"(?:\s+of(?:\s+(?:the|their|its|his|her|them|those|whom|these))?)?"
     noun_words = rf"(?P<np>(?:\s+(?!{func})[A-Za-z][\w'’-]*){{0,4}})"
     place = r"(?:\s+(?:in|from|at|near)\s+(?-i:[A-Z])[\w'’-]*(?:\s+(?-i:[A-Z])[\w'’-]*)?)?"

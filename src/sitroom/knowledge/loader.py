@@ -52,6 +52,9 @@ own_clause_deps
 subject_deps
 active_subject_deps
 object_deps
+frame_object_deps
+particle_deps
+conjunct_deps
 direct_object_deps
 event_noun_slot_deps
 phrase_object_deps
@@ -77,6 +80,7 @@ finite_tags
 relative_pronoun_tags
 pronoun_tags
 hyphen_modifier_tags
+not_place_labels
 name_labels
 hyphens
 """
