@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Protocol
 
 from spacy.tokens import Doc, Span, Token
@@ -19,6 +19,7 @@ from sitroom.records import Actor, Mention
 _STATE_KINDS = frozenset({"state", "state_forces", "police"})
 # Entity labels, parts of speech and dependencies the rules read (data/syntax.yaml).
 _NAME_LABELS = loader.words("syntax.yaml", "name_labels")
+_NEW_ACTOR_LABELS = loader.words("syntax.yaml", "new_actor_labels")
 _ACTOR_WORD_POS = loader.words("syntax.yaml", "actor_word_pos")
 _DEMONYM_GAP_POS = loader.words("syntax.yaml", "demonym_gap_pos")
 _NOUN_MODIFIER_DEPS = loader.words("syntax.yaml", "noun_modifier_deps")
@@ -88,17 +89,7 @@ class HeadNouns:
             return cls(
                 **{
                     k: frozenset(str(w).lower() for w in data[k])
-                    for k in (
-                        "forces",
-                        "state",
-                        "police",
-                        "civilians",
-                        "not_parties",
-                        "given_nouns",
-                        "locative_preps",
-                        "stance_prefixes",
-                        "group_pronouns",
-                    )
+                    for k in (f.name for f in fields(cls))
                 }
             )
         except (KeyError, TypeError) as e:
@@ -240,7 +231,7 @@ def _resolve_entity(
         return
     # A name with no letter or digit in ASCII folding (a CJK or Arabic-script name) gets no
     # slug, so it cannot become a new actor; such text is beyond this English pipeline.
-    if ent.label_ in ("PERSON", "ORG") and _acts(ent, heads) and not is_place and slug(ent.text):
+    if ent.label_ in _NEW_ACTOR_LABELS and _acts(ent, heads) and not is_place and slug(ent.text):
         kind = "person" if ent.label_ == "PERSON" else "organisation"
         add(ent.start, ent.end, kb.new_actor(ent.text, kind=kind), "new")
 

@@ -72,6 +72,7 @@ class _Lexicon:
     zero_words: tuple[str, ...]
     nobody_words: tuple[str, ...]
     active_auxiliaries: tuple[str, ...]
+    singular_endings: tuple[str, ...]
 
 
 @functools.cache
@@ -118,6 +119,7 @@ def _lexicon(overrides: Overrides = ()) -> _Lexicon:
             zero_words=words(data["zero_words"], "zero_words"),
             nobody_words=words(data["nobody_words"], "nobody_words"),
             active_auxiliaries=words(data["active_auxiliaries"], "active_auxiliaries"),
+            singular_endings=words(data["singular_endings"], "singular_endings"),
         )
     except (KeyError, AttributeError, TypeError) as e:
         raise KnowledgeBaseError(f"numbers.yaml: missing or malformed section: {e}") from e
@@ -199,7 +201,7 @@ def _head(words: str | None, lex: _Lexicon) -> str | None:
     if lowered in lex.plural or lowered in lex.singular or last[:1].isupper():
         return last
     # An unlisted plural ("elders", "schoolgirls") still reads as the victims' head.
-    if len(lowered) > 3 and lowered.endswith("s") and not lowered.endswith(("ss", "us", "ous")):
+    if len(lowered) > 3 and lowered.endswith("s") and not lowered.endswith(lex.singular_endings):
         return last
     return None
 

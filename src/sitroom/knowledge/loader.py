@@ -82,6 +82,7 @@ pronoun_tags
 hyphen_modifier_tags
 not_place_labels
 name_labels
+new_actor_labels
 hyphens
 """
 _LISTS = "list"
@@ -149,6 +150,7 @@ SCHEMAS: dict[str, Schema] = {
         zero_words=_LISTS,  # "no civilians": figure words that count nobody
         nobody_words=_LISTS,  # "no one was killed": pronouns that count nobody
         active_auxiliaries=_LISTS,  # "have killed": the cue after them is active
+        singular_endings=_LISTS,  # "virus": endings of words in -s that are no plurals
     ),
     "place_rules.yaml": _schema(
         place_labels=_LISTS,
