@@ -22,11 +22,14 @@ from sitroom.knowledge.cues import CueLexicon
 from sitroom.knowledge.loader import Overrides
 from sitroom.records import DATE_PRECISIONS, ControlClaim
 
+# Event types whose actor takes ground: labels defined in event_cues.yaml (test_knowledge_data
+# checks them), named here because the rule is about them.
 _CAPTURE_TYPES = frozenset(
     {"NON_STATE_ACTOR_OVERTAKES_TER", "GOV_REGAINS_TERIT", "NON_VIOL_TERRIT_TRANSFER"}
 )
 # Dependencies that open a clause of its own: a place inside it belongs to that clause's act.
 _CLAUSE_DEPS = loader.words("syntax.yaml", "own_clause_deps")
+# Other dependencies, parts of speech and token texts the rules read (data/syntax.yaml).
 _SUBJECT_DEPS = loader.words("syntax.yaml", "subject_deps")
 _BORROWING_DEPS = loader.words("syntax.yaml", "borrowing_deps")
 _NOUN_CLAUSE_DEPS = loader.words("syntax.yaml", "noun_clause_deps")
@@ -36,7 +39,9 @@ _VERBAL = loader.words("syntax.yaml", "verbal_pos")
 _HYPHENS = loader.words("syntax.yaml", "hyphens")
 # The cue words (held, loss and keep words, state and time prepositions, parts of a town) are in
 # data/control_cues.yaml, read with the user's overrides through ``_cues``.
-# Statuses of an act that say nothing about who holds a place now.
+
+# Statuses (sitroom.records' vocabulary, not words) of an act that say nothing about who holds a
+# place now.
 _NOT_CURRENT = frozenset({"background", "denied", "planned"})
 
 _When = tuple[dt.date | None, str]  # a claim's date and its precision
