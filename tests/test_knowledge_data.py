@@ -55,6 +55,35 @@ def test_every_key_of_a_data_file_is_read_by_some_code(name: str) -> None:
     assert not unread, f"{name}: no code reads {unread}"
 
 
+def _dotted(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _readers(name: str) -> list[ast.Module]:
+    """Modules that name the data file, and modules that import from one of those (fatalities
+    reads numbers.yaml through ``sitroom.numbers``)."""
+    naming = {_dotted(p) for p, tree in MODULES.items() if name in set(_strings(tree))}
+    return [
+        tree
+        for path, tree in MODULES.items()
+        if _dotted(path) in naming
+        or any(isinstance(n, ast.ImportFrom) and n.module in naming for n in ast.walk(tree))
+    ]
+
+
+@pytest.mark.parametrize("name", sorted(n for n, s in loader.SCHEMAS.items() if not s.columns))
+def test_every_key_is_read_by_code_that_reads_its_file(name: str) -> None:
+    """Stricter than the test above: a key does not count as read because code that reads only
+    other files names it (argument_cues.yaml and event_cues.yaml both have ``agent_preps``)."""
+    read: set[str] = set()
+    for tree in _readers(name):
+        read.update(_strings(tree))
+        read.update(n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute))
+    unread = sorted(k for k in loader.load(name).data if k != "version" and k not in read)
+    assert not unread, f"{name}: no code that reads it reads {unread}"
+
+
 # --- names the code uses must be defined ---------------------------------------------------------
 
 

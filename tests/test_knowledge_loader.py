@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from factories import facts, tree
 from sitroom.config import DataOverride, load_config
 from sitroom.errors import ConfigError, KnowledgeBaseError
 from sitroom.extract.actors import HeadNouns
+from sitroom.extract.control import _capture_status
 from sitroom.extract.fatalities import find_casualties
 from sitroom.extract.relations import RelationCues
 from sitroom.knowledge import loader
@@ -156,6 +158,28 @@ def test_a_user_file_adds_cue_words_to_the_lexicon(tmp_path: Path) -> None:
     found = lexicon.match(_tokens("a kamikaze drone hit"))
     assert ("air", "trigger") in {(c.concept, c.role) for c in found}
     assert not any(c.phrase == "kamikaze drone" for c in CueLexicon.load().match(_tokens("a")))
+
+
+def test_user_files_extend_control_cues_where_the_rules_read_them(tmp_path: Path) -> None:
+    quit_ = tree("""
+        army   NOUN:NN    nsubj 1
+        quit   VERB:VBD   ROOT  1 quit
+        Hama   PROPN:NNP  dobj  1
+    """)
+    mine = _extend(
+        "control_cues.yaml", _write(tmp_path, "loss_lemmas: [quit]\ntown_nouns: [hamlet]\n")
+    )
+    assert _capture_status(quit_[1]) == "captured"
+    assert _capture_status(quit_[1], mine) == "lost"
+    hamlet = facts(
+        tree("""
+        the     DET:DT   det  1
+        hamlet  NOUN:NN  ROOT 1
+    """)
+    )
+    assert not hamlet.is_town_noun(hamlet.doc[1])
+    hamlet.overrides = mine
+    assert hamlet.is_town_noun(hamlet.doc[1])
 
 
 def test_user_files_extend_heads_relation_cues_and_actors(tmp_path: Path) -> None:

@@ -48,6 +48,8 @@ def line_breaks(doc: Doc) -> Doc:
     return doc
 
 
+# Punctuation sets here are the writing system's (dashes, sentence stops, quotes), not words of a
+# language or a conflict: they stay with the rules that read them.
 _DATELINE_DASHES = frozenset({"—", "–", "--"})
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Protocol
 
 from spacy.tokens import Doc, Span, Token
@@ -15,40 +15,17 @@ from sitroom.knowledge.actor_file import slug
 from sitroom.nlp import ACTOR_LABEL
 from sitroom.records import Actor, Mention
 
-# Prepositions after which a country name is where something happens, not who acts.
-# What one party gives another: "from" after these names the giver.
-_GIVEN = frozenset({"support", "aid", "assistance", "help", "backing", "funding", "weapon", "arms"})
-_LOCATIVE_PREPS = frozenset(
-    {
-        "in",
-        "into",
-        "inside",
-        "from",
-        "to",
-        "across",
-        "through",
-        "near",
-        "at",
-        "toward",
-        "towards",
-        "throughout",
-        "within",
-        "around",
-        "along",
-        "outside",
-        "over",
-        "onto",
-        "via",
-        "beyond",
-        "between",
-    }
-)
-# Prefixes that make a following actor word a stance ("anti-government").
-_STANCES = frozenset({"anti", "pro"})
-# Possessives by which a named group's own members are told ("its fighters").
-_GROUP_PRONOUNS = frozenset({"its", "their"})
+# Actor kinds (sitroom.records' vocabulary, not words of a language) whose backer is a state.
 _STATE_KINDS = frozenset({"state", "state_forces", "police"})
-_NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE", "FAC"})
+# Entity labels, parts of speech and dependencies the rules read (data/syntax.yaml).
+_NAME_LABELS = loader.words("syntax.yaml", "name_labels")
+_NEW_ACTOR_LABELS = loader.words("syntax.yaml", "new_actor_labels")
+_ACTOR_WORD_POS = loader.words("syntax.yaml", "actor_word_pos")
+_DEMONYM_GAP_POS = loader.words("syntax.yaml", "demonym_gap_pos")
+_NOUN_MODIFIER_DEPS = loader.words("syntax.yaml", "noun_modifier_deps")
+_DEMONYM_MODIFIER_DEPS = loader.words("syntax.yaml", "demonym_modifier_deps")
+_ACTING_DEPS = loader.words("syntax.yaml", "acting_deps")
+_HYPHENS = loader.words("syntax.yaml", "hyphens")
 
 
 class ActorKnowledge(Protocol):
@@ -91,12 +68,17 @@ class ActorMention:
 
 @dataclass(frozen=True, slots=True)
 class HeadNouns:
-    """Head nouns that make a demonym an actor, by the kind of actor they make."""
+    """Head nouns that make a demonym an actor, by the kind of actor they make, and the other
+    words of ``data/actor_heads.yaml`` that tell an actor from a place or a stance."""
 
     forces: frozenset[str]
     state: frozenset[str]
     police: frozenset[str]
     civilians: frozenset[str]
+    given_nouns: frozenset[str]
+    locative_preps: frozenset[str]
+    stance_prefixes: frozenset[str]
+    group_pronouns: frozenset[str]
     not_parties: frozenset[str] = frozenset()
 
     @classmethod
@@ -107,7 +89,7 @@ class HeadNouns:
             return cls(
                 **{
                     k: frozenset(str(w).lower() for w in data[k])
-                    for k in ("forces", "state", "police", "civilians", "not_parties")
+                    for k in (f.name for f in fields(cls))
                 }
             )
         except (KeyError, TypeError) as e:
@@ -155,18 +137,22 @@ def find_actors(
             is_place = any(i in place_tokens for i in range(ent.start, ent.end))
             _resolve_entity(ent, kb=kb, heads=heads, add=add, is_place=is_place)
     for token in doc:
-        if taken[token.i] or token.pos_ not in ("NOUN", "PROPN", "ADJ"):
+        if taken[token.i] or token.pos_ not in _ACTOR_WORD_POS:
             continue
         # "anti-government protests", "pro-government toughs": a stance, not the government.
-        if token.i >= 2 and doc[token.i - 1].text == "-" and doc[token.i - 2].lower_ in _STANCES:
+        if (
+            token.i >= 2
+            and doc[token.i - 1].text == "-"
+            and doc[token.i - 2].lower_ in heads.stance_prefixes
+        ):
             continue
-        if token.dep_ in ("amod", "compound") and _is_word(token.head, heads.not_parties):
+        if token.dep_ in _NOUN_MODIFIER_DEPS and _is_word(token.head, heads.not_parties):
             continue  # "military support": a kind of help, not the military
         two = doc[token.i : token.i + 2]
         # "Turkish-backed forces" are someone's proxies, not the report country's own forces;
         # "Iran-backed militias" in Syria are militias of Syria's war (MILITIA-SY).
         proxy = (
-            token.i >= 2 and doc[token.i - 2].text in ("-", "–") and doc[token.i - 1].tag_ == "VBN"
+            token.i >= 2 and doc[token.i - 2].text in _HYPHENS and doc[token.i - 1].tag_ == "VBN"
         )
         for span in (two, token) if len(two) == 2 else (token,):
             text = span.text
@@ -179,7 +165,7 @@ def find_actors(
                 actor = kb.generic(text, country=None)
             if actor is not None:
                 end = span.end if isinstance(span, Span) else token.i + 1
-                owner = _owner(token, found)
+                owner = _owner(token, found, heads)
                 if owner is not None and owner.end == token.i:  # "HTS fighters": one name
                     found.remove(owner)
                     taken[owner.start : owner.end] = [False] * (owner.end - owner.start)
@@ -202,7 +188,7 @@ def _is_word(token: Token, words: frozenset[str]) -> bool:
     return token.lower_ in words or token.lemma_.lower() in words
 
 
-def _owner(token: Token, found: list[ActorMention]) -> ActorMention | None:
+def _owner(token: Token, found: list[ActorMention], heads: HeadNouns) -> ActorMention | None:
     """The named group a generic noun belongs to: its compound ("HTS fighters"), or for a
     possessive pronoun ("HTS said its fighters ...") the subject of the verb governing it."""
     names = [m for m in found if m.how == "name"]
@@ -211,7 +197,7 @@ def _owner(token: Token, found: list[ActorMention]) -> ActorMention | None:
             owner = next((m for m in names if m.start <= child.i < m.end), None)
             if owner is not None and owner.end == token.i:
                 return owner
-        if child.dep_ == "poss" and child.lower_ in _GROUP_PRONOUNS:
+        if child.dep_ == "poss" and child.lower_ in heads.group_pronouns:
             # "the insurgents ... their fighters": a described party owns them as a named one
             for verb in token.ancestors:
                 subjects = [c for c in verb.children if c.dep_ == "nsubj" and c.i < token.i]
@@ -237,7 +223,7 @@ def _resolve_entity(
         head_end, kind = _head_phrase(doc, ent.end, heads)
         if kind is not None:
             add(ent.start, head_end, _by_kind(kb, iso2, kind), "demonym")
-        elif ent.label_ == "GPE" and _acts(ent):
+        elif ent.label_ == "GPE" and _acts(ent, heads):
             add(ent.start, ent.end, kb.state(iso2), "country")
         elif ent.label_ == "NORP" and _modifies_noun(ent):
             # "Russian airstrikes", "Syrian and Russian jets": the country's forces act.
@@ -245,7 +231,7 @@ def _resolve_entity(
         return
     # A name with no letter or digit in ASCII folding (a CJK or Arabic-script name) gets no
     # slug, so it cannot become a new actor; such text is beyond this English pipeline.
-    if ent.label_ in ("PERSON", "ORG") and _acts(ent) and not is_place and slug(ent.text):
+    if ent.label_ in _NEW_ACTOR_LABELS and _acts(ent, heads) and not is_place and slug(ent.text):
         kind = "person" if ent.label_ == "PERSON" else "organisation"
         add(ent.start, ent.end, kb.new_actor(ent.text, kind=kind), "new")
 
@@ -261,14 +247,14 @@ def _head_phrase(doc: Doc, after: int, heads: HeadNouns) -> tuple[int, str | Non
     while i < len(doc) and i < after + 4:
         token = doc[i]
         kind = heads.kind_of(token)
-        if kind is not None and token.pos_ in ("NOUN", "PROPN", "ADJ"):
+        if kind is not None and token.pos_ in _ACTOR_WORD_POS:
             if any(t.ent_type_ in ("NORP", ACTOR_LABEL) for t in doc[after:i]):
                 return after, kind
             end = i + 1
             if end < len(doc) and heads.kind_of(doc[end]) == kind and doc[end].pos_ == "NOUN":
                 end += 1
             return end, kind
-        if token.pos_ not in ("ADJ", "CCONJ", "PUNCT") and token.ent_type_ != "NORP":
+        if token.pos_ not in _DEMONYM_GAP_POS and token.ent_type_ != "NORP":
             break
         i += 1
     return after, None
@@ -288,33 +274,22 @@ def _modifies_noun(ent: Span) -> bool:
     token = ent.root
     while token.dep_ == "conj" and token.head.i != token.i:
         token = token.head
-    return token.dep_ in ("amod", "compound", "nmod") and token.head.pos_ == "NOUN"
+    return token.dep_ in _DEMONYM_MODIFIER_DEPS and token.head.pos_ == "NOUN"
 
 
-def _acts(ent: Span) -> bool:
+def _acts(ent: Span, heads: HeadNouns) -> bool:
     """A name that acts or is acted on, rather than a place where something happens."""
     root = ent.root
     while root.dep_ == "conj" and root.head.i != root.i:
         root = root.head  # "from Russia and Iran": Iran is read as Russia is
     head = root.head
     # "support from Russia", "aid from Qatar": what is given comes from a party, not a place.
-    given = head.lower_ == "from" and head.head.lemma_.lower() in _GIVEN
-    if root.dep_ == "pobj" and head.lower_ in _LOCATIVE_PREPS and not given:
+    given = head.lower_ == "from" and head.head.lemma_.lower() in heads.given_nouns
+    if root.dep_ == "pobj" and head.lower_ in heads.locative_preps and not given:
         return False
     if root.dep_ == "compound":
         return False
-    return root.dep_ in (
-        "nsubj",
-        "nsubjpass",
-        "dobj",
-        "pobj",
-        "conj",
-        "appos",
-        "poss",
-        "agent",
-        "ROOT",
-        "attr",
-    )
+    return root.dep_ in _ACTING_DEPS
 
 
 def actor_at(mentions: Iterable[ActorMention], doc: Doc) -> list[ActorMention | None]:

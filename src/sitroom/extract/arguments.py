@@ -2,23 +2,37 @@
 
 from __future__ import annotations
 
+import functools
+
 from spacy.tokens import Token
 
 from sitroom.extract.actors import ActorMention
 from sitroom.extract.facts import DocFacts
+from sitroom.knowledge import loader
 from sitroom.knowledge.cues import CueLexicon
+from sitroom.knowledge.loader import Overrides
 
-_AGENT_PREPS = frozenset({"by"})
-_PATIENT_PREPS = frozenset({"against", "on", "upon", "targeting", "at"})
-# Prepositions after which an event noun's verb is someone's reaction or the time of something
-# else ("Carter responded *to* the bombing", "*after* the explosion, the minister sent ..."):
-# that verb's subject is not the event's agent.
-_BYSTANDER_PREPS = frozenset({"to", "after", "before", "since", "about", "over", "despite", "amid"})
-# Subject pronouns that may stand for an actor named earlier in the same sentence, with
-# whether they stand for a person ("Russia said *he* had stepped down" is not Russia).
-_SUBJECT_PRONOUNS = {"it": False, "they": False, "he": True, "she": True}
-# Prepositions that name both sides of a fight at once.
-_BETWEEN_PREPS = frozenset({"between"})
+# Dependencies, parts of speech and tags the rules read (data/syntax.yaml; each is commented there).
+_SUBJECT_DEPS = loader.words("syntax.yaml", "subject_deps")
+_ACTIVE_SUBJECT_DEPS = loader.words("syntax.yaml", "active_subject_deps")
+_OBJECT_DEPS = loader.words("syntax.yaml", "object_deps")
+_EVENT_NOUN_SLOT_DEPS = loader.words("syntax.yaml", "event_noun_slot_deps")
+_AGENT_MODIFIER_DEPS = loader.words("syntax.yaml", "agent_modifier_deps")
+_BORROWING_DEPS = loader.words("syntax.yaml", "borrowing_deps")
+_NOUN_CLAUSE_DEPS = loader.words("syntax.yaml", "noun_clause_deps")
+_SUBJECT_BARRIER_DEPS = loader.words("syntax.yaml", "subject_barrier_deps")
+_MODIFIER_CHAIN_DEPS = loader.words("syntax.yaml", "modifier_chain_deps")
+_EMBEDDED_CLAUSE_DEPS = loader.words("syntax.yaml", "embedded_clause_deps")
+_NOMINAL = loader.words("syntax.yaml", "nominal_pos")
+_VERBAL = loader.words("syntax.yaml", "verbal_pos")
+_PARTICIPLE_TAGS = loader.words("syntax.yaml", "participle_tags")
+_FINITE_TAGS = loader.words("syntax.yaml", "finite_tags")
+_RELATIVE_PRONOUN_TAGS = loader.words("syntax.yaml", "relative_pronoun_tags")
+
+
+def _cues(key: str, overrides: Overrides = ()) -> frozenset[str]:
+    """The argument_cues.yaml list ``key`` with the user's overrides (cached by the loader)."""
+    return loader.words("argument_cues.yaml", key, overrides)
 
 
 def arguments(
@@ -26,46 +40,50 @@ def arguments(
 ) -> tuple[list[ActorMention], list[ActorMention]]:
     """Who acted (agents) and who was acted on (patients), from the dependency tree."""
     lemma = anchor.lemma_.lower()
+    overrides = facts.overrides
+    every_patient_prep = _cues("patient_preps", overrides)
     patient_preps = (
-        _PATIENT_PREPS | lexicon.patient_preps.get(lemma, frozenset())
+        every_patient_prep | lexicon.patient_preps.get(lemma, frozenset())
     ) - lexicon.opponent_preps.get(lemma, frozenset())
     agent_preps = (
-        _AGENT_PREPS | {"from"} | lexicon.agent_preps.get(lemma, frozenset())
+        _cues("agent_preps", overrides) | lexicon.agent_preps.get(lemma, frozenset())
     ) - patient_preps
     agent_tokens: list[Token] = []
     patient_tokens: list[Token] = []
     verb = anchor
     for child in anchor.children:
-        if child.dep_ == "prep" and child.lower_ in _BETWEEN_PREPS:
+        if child.dep_ == "prep" and child.lower_ in _cues("between_preps", overrides):
             _sides(child, agent_tokens, patient_tokens)
-    if anchor.pos_ in ("NOUN", "PROPN"):
+    if anchor.pos_ in _NOMINAL:
         for child in anchor.children:
-            if child.dep_ in ("poss", "compound", "amod", "nmod"):
+            if child.dep_ in _AGENT_MODIFIER_DEPS:
                 agent_tokens.append(child)
             elif child.dep_ == "prep" and child.lower_ in agent_preps:
                 agent_tokens.extend(c for c in child.children if c.dep_ == "pobj")
             elif child.dep_ == "prep" and child.lower_ in patient_preps:
                 patient_tokens.extend(c for c in child.children if c.dep_ == "pobj")
             elif child.dep_ == "acl":  # "airstrikes conducted by Russian jets, targeting rebels"
-                _verb_arguments(child, agent_tokens, patient_tokens, _PATIENT_PREPS)
-        if anchor.dep_ in ("dobj", "nsubjpass", "attr") and anchor.head.pos_ in ("VERB", "AUX"):
+                _verb_arguments(
+                    child, agent_tokens, patient_tokens, every_patient_prep, overrides=overrides
+                )
+        if anchor.dep_ in _EVENT_NOUN_SLOT_DEPS and anchor.head.pos_ in _VERBAL:
             verb = anchor.head
-        elif anchor.dep_ in ("nsubj",) and anchor.head.pos_ in ("VERB", "AUX"):
+        elif anchor.dep_ == "nsubj" and anchor.head.pos_ in _VERBAL:
             for child in anchor.head.children:
                 if child.dep_ == "dobj":
                     patient_tokens.append(child)
             verb = anchor
         elif (
             anchor.dep_ == "pobj"
-            and anchor.head.lower_ not in _BYSTANDER_PREPS
+            and anchor.head.lower_ not in _cues("bystander_preps", overrides)
             # "Iran is stretched thin by attacks on X": a passive verb that names no event is
             # what the event caused, and its subject is not whom it targets ("killed by a
             # bomb" is the same act).
             and (anchor.head.dep_ != "agent" or _names_event(anchor.head.head, facts))
-            and anchor.head.head.pos_ in ("VERB", "AUX", "NOUN")
+            and (anchor.head.head.pos_ in _VERBAL or anchor.head.head.pos_ == "NOUN")
         ):
             verb = anchor.head.head
-    if verb.i != anchor.i or anchor.pos_ in ("VERB", "AUX", "ADJ"):
+    if verb.i != anchor.i or anchor.pos_ in _VERBAL or anchor.pos_ == "ADJ":
         _verb_arguments(
             verb,
             agent_tokens,
@@ -73,11 +91,12 @@ def arguments(
             patient_preps,
             skip=anchor if verb.i != anchor.i else None,
             with_agent=lexicon.agent_preps.get(verb.lemma_.lower(), frozenset()),
+            overrides=overrides,
         )
     # A side named by "between" is not also an agent through its conjunct ("A and B").
     sides = mentions_for([t for t in patient_tokens if t.dep_ == "conj"], facts)
     agents = [m for m in mentions_for(agent_tokens, facts) if m not in sides]
-    pronouns = [t for t in agent_tokens if t.lower_ in _SUBJECT_PRONOUNS]
+    pronouns = [t for t in agent_tokens if t.lower_ in _subject_pronouns(overrides)]
     if not agents and pronouns:
         agents = [m for m in _antecedent(pronouns[0], facts) if m not in sides]
     patients = [m for m in mentions_for(patient_tokens, facts) if m not in agents]
@@ -89,14 +108,19 @@ def _antecedent(pronoun: Token, facts: DocFacts) -> list[ActorMention]:
     governing clause that names one ("Turkey seeks to secure its border from militias, whom *it*
     accuses ...")."""
     for ancestor in pronoun.head.ancestors:
-        subjects = [
-            c for c in ancestor.children if c.dep_ in ("nsubj", "nsubjpass") and c.i != pronoun.i
-        ]
-        person = _SUBJECT_PRONOUNS[pronoun.lower_]
+        subjects = [c for c in ancestor.children if c.dep_ in _SUBJECT_DEPS and c.i != pronoun.i]
+        person = _subject_pronouns(facts.overrides)[pronoun.lower_]
         found = [m for m in mentions_for(subjects, facts) if (m.actor.kind == "person") == person]
         if found:
             return found
     return []
+
+
+@functools.cache
+def _subject_pronouns(overrides: Overrides) -> dict[str, bool]:
+    """Pronoun -> whether it stands for a person (argument_cues.yaml)."""
+    pronouns = loader.load("argument_cues.yaml", overrides)["subject_pronouns"]
+    return {str(k).lower(): bool(v) for k, v in pronouns.items()}
 
 
 def _names_event(token: Token, facts: DocFacts) -> bool:
@@ -117,6 +141,7 @@ def _verb_arguments(
     patient_preps: frozenset[str],
     skip: Token | None = None,
     with_agent: frozenset[str] = frozenset(),
+    overrides: Overrides = (),
 ) -> None:
     """``with_agent``: prepositions whose objects act with the subject, after it ("sent
     reinforcements, including militias": the militias are the sender's)."""
@@ -130,7 +155,7 @@ def _verb_arguments(
         for pobj in child.children
         if pobj.dep_ == "pobj"
     ]
-    _subject_and_objects(verb, agents, patients, patient_preps, skip, with_agent)
+    _subject_and_objects(verb, agents, patients, patient_preps, skip, with_agent, overrides)
     agents.extend(companions)
 
 
@@ -141,6 +166,7 @@ def _subject_and_objects(
     patient_preps: frozenset[str],
     skip: Token | None,
     with_agent: frozenset[str],
+    overrides: Overrides,
 ) -> None:
     """The verb's own subjects and objects; where it has no subject, the one it borrows."""
     subject_found = False
@@ -152,7 +178,7 @@ def _subject_and_objects(
             agents.extend(subject)
             subject_found = True
         else:
-            patients.extend(own_objects(child, verb, patient_preps, with_agent))
+            patients.extend(own_objects(child, verb, patient_preps, with_agent, overrides))
     if subject_found:
         return
     if verb.dep_ == "amod" and verb.head.i != verb.i:
@@ -165,17 +191,12 @@ def _subject_and_objects(
         agents.extend(borrowed_subject(verb))
 
 
-_SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
-_OBJECT_DEPS = frozenset({"dobj", "nsubjpass", "dative"})
-_RELATIVE_PRONOUNS = frozenset({"WDT", "WP"})
-
-
 def own_subject(child: Token, verb: Token) -> list[Token] | None:
     """Who acts, as the verb's child names it, or None where the child is no subject: "*Rebels*
     captured", "captured by *rebels*", "the *rebels*, who captured" (the antecedent acts)."""
-    if child.dep_ in _SUBJECT_DEPS and child.tag_ in _RELATIVE_PRONOUNS:
+    if child.dep_ in _ACTIVE_SUBJECT_DEPS and child.tag_ in _RELATIVE_PRONOUN_TAGS:
         return [verb.head] if verb.dep_ == "relcl" else None
-    if child.dep_ in _SUBJECT_DEPS:
+    if child.dep_ in _ACTIVE_SUBJECT_DEPS:
         return [child]
     if child.dep_ == "agent":
         return [c for c in child.children if c.dep_ == "pobj"]
@@ -183,18 +204,22 @@ def own_subject(child: Token, verb: Token) -> list[Token] | None:
 
 
 def own_objects(
-    child: Token, verb: Token, patient_preps: frozenset[str], with_agent: frozenset[str]
+    child: Token,
+    verb: Token,
+    patient_preps: frozenset[str],
+    with_agent: frozenset[str],
+    overrides: Overrides = (),
 ) -> list[Token]:
     """Who is acted on, as the verb's child names it: "shelled *Idlib*", "attacks *on* the
     town", "militias, *whom* it accuses" (the antecedent), "sending reinforcements, *including*
     militia groups" (part of the object). Objects of ``with_agent`` prepositions are not."""
-    if child.dep_ in _OBJECT_DEPS and child.tag_ in _RELATIVE_PRONOUNS:
+    if child.dep_ in _OBJECT_DEPS and child.tag_ in _RELATIVE_PRONOUN_TAGS:
         return [verb.head] if verb.dep_ == "relcl" else []
     if child.dep_ in _OBJECT_DEPS:
         return [child]
     if child.dep_ != "prep" or child.lower_ in with_agent:
         return []  # the caller adds the objects of ``with_agent`` after the subject
-    if child.lower_ in patient_preps or child.lower_ == "including":
+    if child.lower_ in patient_preps or child.lower_ in _cues("part_preps", overrides):
         return [c for c in child.children if c.dep_ == "pobj"]
     return []
 
@@ -223,23 +248,21 @@ def borrowed_subject(verb: Token) -> list[Token]:
     infinitive = verb.tag_ == "VB" and any(
         c.dep_ == "aux" and c.lower_ == "to" for c in verb.children
     )
-    finite_advcl = verb.dep_ == "advcl" and verb.tag_ not in ("VBG", "VBN") and not infinitive
-    if finite_advcl or verb.dep_ not in ("xcomp", "advcl", "conj", "acl", "relcl"):
+    finite_advcl = verb.dep_ == "advcl" and verb.tag_ not in _PARTICIPLE_TAGS and not infinitive
+    if finite_advcl or verb.dep_ not in _BORROWING_DEPS:
         return []
     head = verb.head
     if head.i == verb.i:
         return []
-    if verb.dep_ in ("acl", "relcl"):
+    if verb.dep_ in _NOUN_CLAUSE_DEPS:
         return [head]
     if verb.dep_ == "xcomp":
         controller = [c for c in head.children if c.dep_ == "dobj" and c.i < verb.i]
         if controller:
             return controller
-    return [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass") and c.i != verb.i]
+    return [c for c in head.children if c.dep_ in _SUBJECT_DEPS and c.i != verb.i]
 
 
-_FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
-_CLAUSE_BOUNDARIES = frozenset({"relcl", "ccomp", "parataxis", "csubj"})
 _MAX_CLIMB = 8
 
 
@@ -248,11 +271,11 @@ def _implicit_subject(verb: Token) -> list[Token]:
     verbs, nouns and prepositions only; none past a finite verb or a clause of its own."""
     current = verb
     for _ in range(_MAX_CLIMB):
-        if current.dep_ in _CLAUSE_BOUNDARIES or current.head.i == current.i:
+        if current.dep_ in _SUBJECT_BARRIER_DEPS or current.head.i == current.i:
             return []
         head = current.head
-        if head.pos_ in ("VERB", "AUX"):
-            subjects = [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if head.pos_ in _VERBAL:
+            subjects = [c for c in head.children if c.dep_ in _SUBJECT_DEPS]
             if subjects:
                 return subjects
             if head.tag_ in _FINITE_TAGS:
@@ -274,7 +297,7 @@ def mentions_for(tokens: list[Token], facts: DocFacts) -> list[ActorMention]:
             subtree = [
                 t
                 for t in token.subtree
-                if not _in_clause(t, token) and not _for_whose_good(t, token)
+                if not _in_clause(t, token) and not _for_whose_good(t, token, facts.overrides)
             ]
             candidates = facts.actors_in(subtree)
         for cand in candidates:
@@ -286,22 +309,19 @@ def mentions_for(tokens: list[Token], facts: DocFacts) -> list[ActorMention]:
 def _modifies(token: Token, head: Token) -> bool:
     """Whether ``token`` hangs on ``head`` through adjectives, compounds and conjuncts only."""
     while token.i != head.i:
-        if token.dep_ not in ("amod", "compound", "conj", "cc", "nmod") or token.head.i == token.i:
+        if token.dep_ not in _MODIFIER_CHAIN_DEPS or token.head.i == token.i:
             return False
         token = token.head
     return True
 
 
-# "concern about the safety of Syrian Kurds": the Kurds are whom the act is for, not its target.
-_BENEFICIARY_NOUNS = frozenset(
-    {"safety", "fate", "plight", "welfare", "well-being", "wellbeing", "protection", "lives"}
-)
-
-
-def _for_whose_good(token: Token, root: Token) -> bool:
+def _for_whose_good(token: Token, root: Token, overrides: Overrides) -> bool:
+    """Whether ``token`` is in the "of" phrase of a beneficiary noun under ``root``: "concern
+    about the safety of Syrian Kurds" (the Kurds are whom the act is for, not its target)."""
+    beneficiary_nouns = _cues("beneficiary_nouns", overrides)
     while token.i != root.i and token.head.i != token.i:
         of = token.dep_ == "pobj" and token.head.lower_ == "of"
-        if of and token.head.head.lemma_.lower() in _BENEFICIARY_NOUNS:
+        if of and token.head.head.lemma_.lower() in beneficiary_nouns:
             return True
         token = token.head
     return False
@@ -309,7 +329,7 @@ def _for_whose_good(token: Token, root: Token) -> bool:
 
 def _in_clause(token: Token, root: Token) -> bool:
     while token.i != root.i:
-        if token.dep_ in ("relcl", "acl", "advcl", "ccomp"):
+        if token.dep_ in _EMBEDDED_CLAUSE_DEPS:
             return True
         if token.head.i == token.i:
             return False

@@ -19,60 +19,37 @@ from sitroom.extract.places import location_of
 from sitroom.extract.status import act_status
 from sitroom.knowledge import loader
 from sitroom.knowledge.cues import CueLexicon
+from sitroom.knowledge.loader import Overrides
 from sitroom.records import DATE_PRECISIONS, ControlClaim
 
+# Event types whose actor takes ground: labels defined in event_cues.yaml (test_knowledge_data
+# checks them), named here because the rule is about them.
 _CAPTURE_TYPES = frozenset(
     {"NON_STATE_ACTOR_OVERTAKES_TER", "GOV_REGAINS_TERIT", "NON_VIOL_TERRIT_TRANSFER"}
 )
-# "rebel-held Idlib", "Idlib is held by HTS", "areas controlled by the army" (token texts).
-_HELD_WORDS = frozenset(
-    {"held", "controlled", "hold", "holds", "control", "controls", "holding", "controlling"}
-)
-# Acts by which their subject gives a place up (lemmas): "withdrew from", "pulls out of".
-_LOSS_LEMMAS = frozenset(
-    {
-        "lose",
-        "withdraw",
-        "retreat",
-        "abandon",
-        "pull",
-        "leave",
-        "flee",
-        "evacuate",
-        "cede",
-        "surrender",
-        "relinquish",
-    }
-)
-# Verbs that say control held before goes on: "remains in full control", "retained control".
-_KEEP_LEMMAS = frozenset({"remain", "stay", "retain", "keep", "maintain", "hold"})
-# Being "in control" or "under control" is a state, not an act of taking.
-_STATE_PREPS = frozenset({"in", "under"})
-# A nominal act under these is a time reference ("since the fall of Aleppo"); the actor the
-# event borrowed from the sentence did not take the place.
-_TIME_PREPS = frozenset({"since", "after", "before", "until", "till", "following"})
 # Dependencies that open a clause of its own: a place inside it belongs to that clause's act.
 _CLAUSE_DEPS = loader.words("syntax.yaml", "own_clause_deps")
-# Parts of a town: taking "its neighbourhoods" or "Hama's centre" is taking (part of) the town.
-_TOWN_PARTS = frozenset(
-    {
-        "neighbourhood",
-        "neighborhood",
-        "district",
-        "quarter",
-        "centre",
-        "center",
-        "part",
-        "half",
-        "street",
-        "square",
-        "citadel",
-    }
-)
-# Statuses of an act that say nothing about who holds a place now.
+# Other dependencies, parts of speech and token texts the rules read (data/syntax.yaml).
+_SUBJECT_DEPS = loader.words("syntax.yaml", "subject_deps")
+_BORROWING_DEPS = loader.words("syntax.yaml", "borrowing_deps")
+_NOUN_CLAUSE_DEPS = loader.words("syntax.yaml", "noun_clause_deps")
+_ADJECTIVAL_DEPS = loader.words("syntax.yaml", "adjectival_deps")
+_NOMINAL = loader.words("syntax.yaml", "nominal_pos")
+_VERBAL = loader.words("syntax.yaml", "verbal_pos")
+_HYPHENS = loader.words("syntax.yaml", "hyphens")
+# The cue words (held, loss and keep words, state and time prepositions, parts of a town) are in
+# data/control_cues.yaml, read with the user's overrides through ``_cues``.
+
+# Statuses (sitroom.records' vocabulary, not words) of an act that say nothing about who holds a
+# place now.
 _NOT_CURRENT = frozenset({"background", "denied", "planned"})
 
 _When = tuple[dt.date | None, str]  # a claim's date and its precision
+
+
+def _cues(key: str, overrides: Overrides = ()) -> frozenset[str]:
+    """The control_cues.yaml list ``key`` with the user's overrides (cached by the loader)."""
+    return loader.words("control_cues.yaml", key, overrides)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,10 +109,10 @@ def captures(facts: DocFacts, events: list[Candidate]) -> list[_Told]:
         if event.status in _NOT_CURRENT:
             continue
         anchor = facts.doc[cand.trigger]
-        if anchor.pos_ in ("NOUN", "PROPN") and _under_time_prep(anchor):
+        if anchor.pos_ in _NOMINAL and _under_time_prep(anchor, facts.overrides):
             continue
         when = (event.event_date, event.date_precision)
-        status = _capture_status(anchor)
+        status = _capture_status(anchor, facts.overrides)
         out += [
             _Told(h, event.actor1, status, anchor, when) for h in _places_governed(anchor, facts)
         ]
@@ -163,12 +140,12 @@ def advance_subjects(token: Token) -> list[Token]:
     """Who advances: the verb's subject ("rebels *advanced*"), a noun's possessor ("the rebels'
     *advance*"), else the subject of the clause it hangs from ("rebels pressed on, *advancing*")
     or the noun a relative clause or participle modifies ("fighters *advancing* on Hama")."""
-    subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
+    subjects = [c for c in token.children if c.dep_ in _SUBJECT_DEPS]
     if not subjects and token.pos_ == "NOUN":
         subjects = [c for c in token.children if c.dep_ == "poss"]
-    if not subjects and token.dep_ in ("advcl", "xcomp", "conj", "acl", "relcl"):
+    if not subjects and token.dep_ in _BORROWING_DEPS:
         subjects = [c for c in token.head.children if c.dep_ == "nsubj"] or (
-            [token.head] if token.dep_ in ("acl", "relcl") else []
+            [token.head] if token.dep_ in _NOUN_CLAUSE_DEPS else []
         )
     return subjects
 
@@ -177,13 +154,14 @@ def holdings(facts: DocFacts, anchors: dict[int, Candidate], lexicon: CueLexicon
     """ "rebel-*held* Idlib", "Idlib is *held* by HTS": a holding word with a named holder claims
     the places it modifies or governs as 'held'."""
     out: list[_Told] = []
+    held_words = _cues("held_words", facts.overrides)
     for token in facts.doc:
-        if token.lower_ not in _HELD_WORDS:
+        if token.lower_ not in held_words:
             continue
         controller = holder(token, facts)
         if controller is None:
             continue
-        target = token.head if token.dep_ in ("amod", "acl") else token
+        target = token.head if token.dep_ in _ADJECTIVAL_DEPS else token
         when = _when(token, facts, anchors, lexicon)
         out += [_Told(h, controller, "held", token, when) for h in _places_governed(target, facts)]
     return out
@@ -194,7 +172,7 @@ def holder(token: Token, facts: DocFacts) -> str | None:
     passive's agent ("held by *HTS*")."""
     doc = facts.doc
     controller = None
-    if token.i >= 2 and doc[token.i - 1].text in ("-", "–"):
+    if token.i >= 2 and doc[token.i - 1].text in _HYPHENS:
         mention = facts.actor_index[token.i - 2]
         controller = mention.actor.id if mention else None
     for child in token.children:
@@ -210,22 +188,22 @@ def _finer(new: ControlClaim, old: ControlClaim) -> bool:
     return rank.get(new.date_precision, len(rank)) < rank.get(old.date_precision, len(rank))
 
 
-def _under_time_prep(token: Token) -> bool:
-    return token.dep_ == "pobj" and token.head.lower_ in _TIME_PREPS
+def _under_time_prep(token: Token, overrides: Overrides = ()) -> bool:
+    return token.dep_ == "pobj" and token.head.lower_ in _cues("time_preps", overrides)
 
 
-def _capture_status(anchor: Token) -> str:
+def _capture_status(anchor: Token, overrides: Overrides = ()) -> str:
     """'lost' for a withdrawal, 'held' for control kept ("remains in control"), else 'captured'."""
     chain = [anchor]
-    while chain[-1].pos_ not in ("VERB", "AUX") and chain[-1].head.i != chain[-1].i:
+    while chain[-1].pos_ not in _VERBAL and chain[-1].head.i != chain[-1].i:
         chain.append(chain[-1].head)
         if len(chain) > 3:
             break
     lemmas = {t.lemma_.lower() for t in chain}
-    if lemmas & _LOSS_LEMMAS:
+    if lemmas & _cues("loss_lemmas", overrides):
         return "lost"
-    in_state = anchor.dep_ == "pobj" and anchor.head.lower_ in _STATE_PREPS
-    return "held" if in_state or lemmas & _KEEP_LEMMAS else "captured"
+    in_state = anchor.dep_ == "pobj" and anchor.head.lower_ in _cues("state_preps", overrides)
+    return "held" if in_state or lemmas & _cues("keep_lemmas", overrides) else "captured"
 
 
 def _when(
@@ -288,7 +266,8 @@ def _head_word(hit: PlaceHit, facts: DocFacts) -> Token:
 def _reaches(word: Token, anchor: Token, facts: DocFacts, own: PlaceHit | None) -> bool:
     """Whether ``word`` belongs to the anchor's own phrase: reached from it without crossing
     into a clause of its own, an apposition, another place or a locating word."""
-    if word.dep_ == "poss" and word.head.lemma_.lower() not in _TOWN_PARTS:
+    town_parts = _cues("town_parts", facts.overrides)
+    if word.dep_ == "poss" and word.head.lemma_.lower() not in town_parts:
         return False  # "Hama's airport" is not Hama; "its neighbourhoods" are part of the town
     locators = loader.words("place_rules.yaml", "locator_lemmas", facts.overrides)
     current, below = word, word
@@ -301,7 +280,7 @@ def _reaches(word: Token, anchor: Token, facts: DocFacts, own: PlaceHit | None) 
             other_place = hit is not None and hit is not own and below.dep_ != "conj"
             if other_place or current.dep_ == "appos" or current.lemma_.lower() in locators:
                 return False
-        verbal_conj = current.dep_ == "conj" and current.pos_ in ("VERB", "AUX")
+        verbal_conj = current.dep_ == "conj" and current.pos_ in _VERBAL
         if current.dep_ in _CLAUSE_DEPS or verbal_conj:
             return False
         below, current = current, current.head

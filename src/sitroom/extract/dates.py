@@ -26,6 +26,9 @@ BACKGROUND_DAYS = 60
 # A day-month without a year keeps the publication year up to this many days ahead of it.
 AHEAD_DAYS = 7
 
+# The words of English date expressions stay in code: each rule's regex is a small grammar whose
+# words carry its arithmetic ("next" +1, "last" -1, "fortnight" 14 days), and month and weekday
+# names come from ``calendar``; a new conflict needs no new date words.
 _MONTHS = {
     name: number
     for number in range(1, 13)

@@ -14,6 +14,10 @@ from sitroom.knowledge.cues import CueMatch
 from sitroom.records import Location
 
 _ONWARD_CONCEPTS = frozenset({"advance"})
+# Dependencies and tags the rules read (data/syntax.yaml; each is commented there).
+_SUBJECT_DEPS = loader.words("syntax.yaml", "subject_deps")
+_DIRECT_OBJECT_DEPS = loader.words("syntax.yaml", "direct_object_deps")
+_HYPHEN_MODIFIER_TAGS = loader.words("syntax.yaml", "hyphen_modifier_tags")
 
 
 def locate(
@@ -44,7 +48,7 @@ def locate(
             and (other.i != anchor.head.i or cue.concept in _ONWARD_CONCEPTS)
         ):
             # An event noun's clause is its verb's ("a ceasefire took effect in Lebanon").
-            if other.dep_ in ("nsubj", "nsubjpass") and not other.head.is_ancestor(anchor):
+            if other.dep_ in _SUBJECT_DEPS and not other.head.is_ancestor(anchor):
                 other = other.head
             elsewhere |= {t.i for t in other.subtree} - subtree
     hits = [
@@ -110,7 +114,7 @@ def report_country(facts: DocFacts) -> Location | None:
 def _town_meant(facts: DocFacts, anchor: Token) -> PlaceHit | None:
     """The town that the trigger's object "the city" stands for ("having seized the city")."""
     for word in anchor.children:
-        if word.dep_ in ("dobj", "nsubjpass"):
+        if word.dep_ in _DIRECT_OBJECT_DEPS:
             objects = [word]
         elif word.dep_ == "prep":
             objects = [c for c in word.children if c.dep_ == "pobj"]
@@ -135,5 +139,5 @@ def _modifier(doc, hit: PlaceHit) -> bool:
     return (
         hit.end + 1 < len(doc)
         and doc[hit.end].text == "-"
-        and doc[hit.end + 1].tag_ in ("VBN", "VBD", "JJ")
+        and doc[hit.end + 1].tag_ in _HYPHEN_MODIFIER_TAGS
     )

@@ -10,6 +10,7 @@ from spacy.tokens import Doc, Span, Token
 
 from sitroom.config import DataOverride
 from sitroom.extract.actors import ActorMention
+from sitroom.knowledge import loader
 from sitroom.knowledge.cues import CueMatch
 from sitroom.records import Document, Evidence, Mention
 
@@ -99,10 +100,12 @@ class DocFacts:
 
     def is_town_noun(self, word: Token) -> bool:
         """ "the city", "this town": a noun that stands for a town named before it."""
+        town_nouns = loader.words("control_cues.yaml", "town_nouns", self.overrides)
+        pointing = loader.words("control_cues.yaml", "town_determiners", self.overrides)
         return (
-            word.lemma_.lower() in _TOWN_NOUNS
+            word.lemma_.lower() in town_nouns
             and word.pos_ == "NOUN"
-            and any(c.dep_ == "det" and c.lower_ in ("the", "this") for c in word.children)
+            and any(c.dep_ == "det" and c.lower_ in pointing for c in word.children)
             and not any(self.place_index[t.i] for t in word.subtree)
             # "the town of Tal Rifaat" names its own town, even one the gazetteer lacks
             and not any(c.dep_ == "prep" and c.lower_ == "of" for c in word.children)
@@ -132,8 +135,6 @@ class DocFacts:
         return [hit for hit in self.places if hit.start >= start and hit.end <= end]
 
 
-# Nouns that stand for a town named before: "remains in control of the city".
-_TOWN_NOUNS = frozenset({"city", "town", "village"})
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _LINE = re.compile(r"[^\n]+")
 # Shorter lines ("Aleppo", "Reuters") repeat without being copies of one another.

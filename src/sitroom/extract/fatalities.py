@@ -65,6 +65,14 @@ class _Lexicon:
     non_victims: frozenset[str]
     function_words: tuple[str, ...]
     zero: Mapping[str, str]  # zero phrase -> kind
+    left_verbs: tuple[str, ...]
+    left_states: Mapping[str, str]  # state word after "left 5" -> kind
+    toll_nouns: tuple[str, ...]
+    toll_links: tuple[str, ...]
+    zero_words: tuple[str, ...]
+    nobody_words: tuple[str, ...]
+    active_auxiliaries: tuple[str, ...]
+    singular_endings: tuple[str, ...]
 
 
 @functools.cache
@@ -86,6 +94,12 @@ def _lexicon(overrides: Overrides = ()) -> _Lexicon:
             for phrase in words(phrases, f"zero_cues.{kind}"):
                 zero.setdefault(phrase, kind)
         victims = data["victims"]
+        left_states = {
+            " ".join(str(k).lower().split()): str(v) for k, v in data["left_states"].items()
+        }
+        unknown = sorted(set(left_states.values()) - set(CASUALTY_KINDS))
+        if unknown:
+            raise KnowledgeBaseError(f"numbers.yaml: unknown casualty kind {unknown[0]!r}")
         return _Lexicon(
             cue_kind=cue_kind,
             after=tuple(after),
@@ -98,6 +112,14 @@ def _lexicon(overrides: Overrides = ()) -> _Lexicon:
             non_victims=frozenset(words(data["non_victims"], "non_victims")),
             function_words=words(data["function_words"], "function_words"),
             zero=zero,
+            left_verbs=words(data["left_verbs"], "left_verbs"),
+            left_states=left_states,
+            toll_nouns=words(data["toll_nouns"], "toll_nouns"),
+            toll_links=words(data["toll_links"], "toll_links"),
+            zero_words=words(data["zero_words"], "zero_words"),
+            nobody_words=words(data["nobody_words"], "nobody_words"),
+            active_auxiliaries=words(data["active_auxiliaries"], "active_auxiliaries"),
+            singular_endings=words(data["singular_endings"], "singular_endings"),
         )
     except (KeyError, AttributeError, TypeError) as e:
         raise KnowledgeBaseError(f"numbers.yaml: missing or malformed section: {e}") from e
@@ -121,6 +143,9 @@ def _patterns(overrides: Overrides = ()) -> _Patterns:
     numbers = number_patterns(overrides)
     word, quantity = numbers.word, numbers.quantity
     func = rf"(?:{alt(lex.function_words)}|{alt(lex.after)}|{word}|\d)\b"
+    # The function words inside these patterns ("of the", "in", "a"/"an") are English grammar, and
+    # the order of their alternatives decides which reading a pattern finds; the cue words come
+    # from numbers.yaml.
     of_group = r"(?:\s+of(?:\s+(?:the|their|its|his|her|them|those|whom|these))?)?"
     noun_words = rf"(?P<np>(?:\s+(?!{func})[A-Za-z][\w'’-]*){{0,4}})"
     place = r"(?:\s+(?:in|from|at|near)\s+(?-i:[A-Z])[\w'’-]*(?:\s+(?-i:[A-Z])[\w'’-]*)?)?"
@@ -139,14 +164,13 @@ def _patterns(overrides: Overrides = ()) -> _Patterns:
         ),
         before=re.compile(rf"\b(?P<cue>{alt(lex.before)})\s+(?P<q>{quantity}){victim_tail}", flags),
         left=re.compile(
-            rf"\b(?:left|leaving|leaves)\s+(?P<q>{quantity})(?P<np>(?:\s+[A-Za-z][\w'’-]*){{0,2}}?)"
-            r"\s+(?P<cue>dead|injured|wounded|missing|hurt)\b",
+            rf"\b(?:{alt(lex.left_verbs)})\s+(?P<q>{quantity})"
+            rf"(?P<np>(?:\s+[A-Za-z][\w'’-]*){{0,2}}?)\s+(?P<cue>{alt(lex.left_states)})\b",
             flags,
         ),
         toll=re.compile(
-            r"\b(?:death|fatality)\s+toll\b(?:\s+[\w,'’-]+){0,8}?\s+(?:to|at|of|reached|hit|passed"
-            r"|past|exceeded|topped|surpassed|is|was|stood\s+at|stands\s+at|now)"
-            rf"\s+(?P<q>{quantity})(?:\s+(?P<head>{plural_head})\b)?",
+            rf"\b(?:{alt(lex.toll_nouns)})\s+toll\b(?:\s+[\w,'’-]+){{0,8}}?"
+            rf"\s+(?:{alt(lex.toll_links)})\s+(?P<q>{quantity})(?:\s+(?P<head>{plural_head})\b)?",
             flags,
         ),
         single_active=re.compile(
@@ -160,7 +184,7 @@ def _patterns(overrides: Overrides = ()) -> _Patterns:
             flags,
         ),
         zero=re.compile(
-            rf"\b(?P<q>{alt(lex.zero)})\b|\b(?P<q2>no\s+one|nobody|none)(?:\s+of\s+(?:them|the\s+\w+))?"
+            rf"\b(?P<q>{alt(lex.zero)})\b|\b(?P<q2>{alt(lex.nobody_words)})(?:\s+of\s+(?:them|the\s+\w+))?"
             rf"(?:\s+(?P<aux>{alt(lex.auxiliaries)})){adv}\s+(?P<cue>{alt(lex.after)})\b",
             flags,
         ),
@@ -177,7 +201,7 @@ def _head(words: str | None, lex: _Lexicon) -> str | None:
     if lowered in lex.plural or lowered in lex.singular or last[:1].isupper():
         return last
     # An unlisted plural ("elders", "schoolgirls") still reads as the victims' head.
-    if len(lowered) > 3 and lowered.endswith("s") and not lowered.endswith(("ss", "us", "ous")):
+    if len(lowered) > 3 and lowered.endswith("s") and not lowered.endswith(lex.singular_endings):
         return last
     return None
 
@@ -216,7 +240,7 @@ def _candidates(text: str, overrides: Overrides) -> Iterable[tuple[int, int, str
         if _bad_figure(text, m.start("q"), q.strip(), first, lex):
             continue
         aux = (m.group("aux") or "").lower()
-        passive = aux and aux not in ("have", "has", "had")
+        passive = aux and aux not in lex.active_auxiliaries
         if not passive and cue in lex.before and pats.object_after.match(text, m.end()):
             continue  # "militants killed three soldiers": the cue is the active verb
         yield m.start(), m.end(), q, lex.cue_kind[cue], _head(words, lex)
@@ -231,9 +255,7 @@ def _candidates(text: str, overrides: Overrides) -> Iterable[tuple[int, int, str
     for m in pats.left.finditer(text):
         if _bad_figure(text, m.start("q"), m.group("q"), _next_word(text, m.end("q")), lex):
             continue
-        kind = {"dead": "killed", "hurt": "injured", "wounded": "injured"}.get(
-            m.group("cue").lower(), m.group("cue").lower()
-        )
+        kind = lex.left_states[" ".join(m.group("cue").lower().split())]
         yield m.start(), m.end(), m.group("q"), kind, _head(m.group("np"), lex)
     for m in pats.toll.finditer(text):
         q = m.group("q")
@@ -250,15 +272,16 @@ def find_casualties(text: str, *, overrides: Overrides = ()) -> list[Casualty]:
     """Casualty figures in ``text``, in reading order; overlapping readings keep the longest.
 
     ``overrides``: the user's data files (``Config.overrides()``), for numbers.yaml."""
+    zero_words = _lexicon(overrides).zero_words
     found: list[Casualty] = []
     seen: set[tuple[int, int]] = set()
     for start, end, q, kind, victims in _candidates(text, overrides):
         if (start, end) in seen:
             continue
         seen.add((start, end))
-        if q.split()[0].lower() in ("no", "nobody", "none", "zero"):
+        if q.split()[0].lower() in zero_words:
             number: int | None = 0
-        elif q.lower() in ("a", "an"):
+        elif q.lower() in ("a", "an"):  # the indefinite article (grammar) counts one
             number = 1
         else:
             number = parse_quantity(q, overrides)

@@ -17,6 +17,16 @@ from sitroom.records import Actor, Relation
 
 # Violent event types whose actors oppose each other.
 _HOSTILE_EVENTS = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
+# Dependencies, tags and token texts the rules read (data/syntax.yaml; each is commented there).
+_SUBJECT_DEPS = loader.words("syntax.yaml", "subject_deps")
+_NOUN_CLAUSE_DEPS = loader.words("syntax.yaml", "noun_clause_deps")
+_BACKED_WORD_DEPS = loader.words("syntax.yaml", "backed_word_deps")
+_COMPOSED_WORD_DEPS = loader.words("syntax.yaml", "composed_word_deps")
+_PHRASE_OBJECT_DEPS = loader.words("syntax.yaml", "phrase_object_deps")
+_PARTICIPLE_HEAD_DEPS = loader.words("syntax.yaml", "participle_head_deps")
+_PRONOUN_TAGS = loader.words("syntax.yaml", "pronoun_tags")
+_RELATIVE_PRONOUN_TAGS = loader.words("syntax.yaml", "relative_pronoun_tags")
+_HYPHENS = loader.words("syntax.yaml", "hyphens")
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +40,9 @@ class RelationCues:
     proxy_nouns: frozenset[str]
     part_nouns: frozenset[str]
     composed_words: frozenset[str]
+    passive_support_verbs: frozenset[str]
+    owner_preps: frozenset[str]
+    whole_preps: frozenset[str]
 
     @classmethod
     def load(cls, overrides: Iterable[DataOverride] = ()) -> RelationCues:
@@ -83,9 +96,7 @@ def _add(
 
 def _prefixed(token: Token, cues: RelationCues) -> bool:
     doc = token.doc
-    return (
-        token.lower_ in cues.backed_words and token.i >= 2 and doc[token.i - 1].text in ("-", "–")
-    )
+    return token.lower_ in cues.backed_words and token.i >= 2 and doc[token.i - 1].text in _HYPHENS
 
 
 def backed_prefix(token: Token, facts: DocFacts, cues: RelationCues, kb) -> list[_Stated]:
@@ -101,8 +112,10 @@ def backed_by(token: Token, facts: DocFacts, cues: RelationCues, kb) -> list[_St
     agents support what it modifies, else its subjects."""
     word, lemma = token.lower_, token.lemma_.lower()
     has_agent = any(c.dep_ == "agent" for c in token.children)
-    backed = word in cues.backed_words and token.dep_ in ("acl", "amod", "ROOT", "relcl", "conj")
-    if _prefixed(token, cues) or not (backed or (lemma in {"back", "support"} and has_agent)):
+    backed = word in cues.backed_words and token.dep_ in _BACKED_WORD_DEPS
+    if _prefixed(token, cues) or not (
+        backed or (lemma in cues.passive_support_verbs and has_agent)
+    ):
         return []
     agents = [
         p for c in token.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"
@@ -131,7 +144,7 @@ def ally_noun(token: Token, facts: DocFacts, cues: RelationCues, kb) -> list[_St
     referents = _referents(token, facts, kb)
     return [
         (referent, "supports", owner) if referent_supports else (owner, "supports", referent)
-        for owner in _owners(token, facts, kb)
+        for owner in _owners(token, facts, cues, kb)
         for referent in referents
     ]
 
@@ -140,7 +153,7 @@ def allies_together(token: Token, facts: DocFacts, cues: RelationCues, kb) -> li
     """ "Russia and Iran are *allies*": an ally noun that is the predicate of its subjects and
     names no owner: the subjects are allied with each other."""
     ally = bool(cues.ally_nouns & {token.lemma_.lower(), token.lower_})
-    if token.pos_ != "NOUN" or not ally or token.dep_ != "attr" or _owners(token, facts, kb):
+    if token.pos_ != "NOUN" or not ally or token.dep_ != "attr" or _owners(token, facts, cues, kb):
         return []
     partners = _subjects(token.head, facts, kb)
     return [
@@ -148,11 +161,11 @@ def allies_together(token: Token, facts: DocFacts, cues: RelationCues, kb) -> li
     ]
 
 
-def _owners(noun: Token, facts: DocFacts, kb) -> list[Actor]:
+def _owners(noun: Token, facts: DocFacts, cues: RelationCues, kb) -> list[Actor]:
     """Whose ally, backer or proxy a noun is: "*Assad's* ally", "an ally *of Assad*"."""
     possessors = [_antecedent(c) for c in noun.children if c.dep_ == "poss"]
     return _all_actors(possessors, facts, kb) + _all_actors(
-        _objects_of(noun, ("of", "to")), facts, kb
+        _objects_of(noun, cues.owner_preps), facts, kb
     )
 
 
@@ -160,7 +173,7 @@ def part_noun(token: Token, facts: DocFacts, cues: RelationCues, kb) -> list[_St
     """ "HTS, a breakaway *faction* of al-Qaeda": the referent is part of the "of" object."""
     if token.pos_ != "NOUN" or token.lemma_.lower() not in cues.part_nouns:
         return []
-    wholes = _all_actors(_objects_of(token, ("of",)), facts, kb)
+    wholes = _all_actors(_objects_of(token, cues.whole_preps), facts, kb)
     return [(part, "part_of", whole) for part in _referents(token, facts, kb) for whole in wholes]
 
 
@@ -170,15 +183,15 @@ def composed_of(token: Token, facts: DocFacts, cues: RelationCues, kb) -> list[_
     lemma = token.lemma_.lower()
     if lemma not in cues.composed_words:
         return []
-    if token.dep_ not in ("acl", "amod", "relcl", "prep"):
+    if token.dep_ not in _COMPOSED_WORD_DEPS:
         return []
     wholes = _all_actors([token.head], facts, kb) if token.head.i != token.i else []
     objects = [
         p
         for c in token.children
-        if c.dep_ in ("prep", "pobj", "dobj")
+        if c.dep_ == "prep" or c.dep_ in _PHRASE_OBJECT_DEPS
         for p in (list(c.children) if c.dep_ == "prep" else [c])
-        if p.dep_ in ("pobj", "dobj")
+        if p.dep_ in _PHRASE_OBJECT_DEPS
     ]
     # "rebels ..., including Souran and Taibat al-Imam" (a town the model calls a person): a
     # force is composed of groups, not of people.
@@ -215,7 +228,7 @@ def _mentioned(actor_id: str, facts: DocFacts) -> Actor | None:
     return next((m.actor for m in facts.actors if m.actor.id == actor_id), None)
 
 
-def _objects_of(token: Token, preps: tuple[str, ...]) -> list[Token]:
+def _objects_of(token: Token, preps: frozenset[str]) -> list[Token]:
     """The objects of the token's prepositions ``preps``: "ally *of Assad*"."""
     return [
         p
@@ -235,8 +248,8 @@ def _antecedent(token: Token) -> Token:
     if token.tag_ != "PRP$":
         return token
     for ancestor in token.ancestors:
-        subjects = [c for c in ancestor.children if c.dep_ in ("nsubj", "nsubjpass")]
-        if subjects and subjects[0].tag_ not in ("PRP", "PRP$", "WP", "WDT"):
+        subjects = [c for c in ancestor.children if c.dep_ in _SUBJECT_DEPS]
+        if subjects and subjects[0].tag_ not in _PRONOUN_TAGS:
             return subjects[0]
     return token
 
@@ -262,7 +275,7 @@ def _targets_of_modifier(token: Token, facts: DocFacts) -> list[Actor]:
     """The actor a participle modifies: "Turkish-backed [rebels]", "militias backed by Iran"."""
     head = token
     for _ in range(3):
-        if head.dep_ in ("amod", "acl", "compound", "npadvmod", "advmod") and head.head.i != head.i:
+        if head.dep_ in _PARTICIPLE_HEAD_DEPS and head.head.i != head.i:
             head = head.head
         else:
             break
@@ -277,11 +290,11 @@ def _targets_of_modifier(token: Token, facts: DocFacts) -> list[Actor]:
 
 
 def _subjects(verb: Token, facts: DocFacts, kb) -> list[Actor]:
-    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
-    relative = verb.dep_ in ("relcl", "acl") and verb.head.i != verb.i
+    subjects = [c for c in verb.children if c.dep_ in _SUBJECT_DEPS]
+    relative = verb.dep_ in _NOUN_CLAUSE_DEPS and verb.head.i != verb.i
     if relative and not subjects:
         subjects = [verb.head]
-    elif relative and all(s.tag_ in ("WDT", "WP") for s in subjects):
+    elif relative and all(s.tag_ in _RELATIVE_PRONOUN_TAGS for s in subjects):
         # "Israel and Hezbollah, which is supported by Iran": the name right before the pronoun.
         i = subjects[0].i - 1
         while i > verb.sent.start and verb.doc[i].is_punct:

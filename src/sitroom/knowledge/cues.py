@@ -75,12 +75,17 @@ class Frame:
     slot: str = "object"
 
 
+# Prepositions that name who takes part in an act: English words that belong with the frames in
+# event_cues.yaml (a file another branch is reworking), to move there with them.
 _PARTY_PREPS = frozenset({"with", "between", "among", "against"})
-# Where a frame looks for its object: direct objects, passive subjects, "of" phrases of nouns.
-_OBJECT_DEPS = frozenset({"dobj", "nsubjpass", "attr", "dative"})
+# Dependencies and labels the frames read (data/syntax.yaml; each is commented there).
+_OBJECT_DEPS = loader.words("syntax.yaml", "frame_object_deps")
+_PARTICLE_DEPS = loader.words("syntax.yaml", "particle_deps")
+_CONJUNCT_DEPS = loader.words("syntax.yaml", "conjunct_deps")
+_SUBJECT_DEPS = loader.words("syntax.yaml", "subject_deps")
 # A part of speech named in a cue ("sign/VERB") also accepts these tags.
 _POS_ALIASES = {
-    "NOUN": frozenset({"NOUN", "PROPN"}),
+    "NOUN": loader.words("syntax.yaml", "nominal_pos"),
     "VERB": frozenset({"VERB"}),
     "ADJ": frozenset({"ADJ"}),
 }
@@ -303,7 +308,7 @@ class CueLexicon:
 # The object word that stands for any place name ("took Raqqa"): a proper noun that is not a
 # person's or a people's name (the small model tags many towns ORG, so ORG counts too).
 PLACE_OBJECT = "@place"
-_NOT_PLACE_ENTS = frozenset({"PERSON", "NORP", "DATE", "TIME", "CARDINAL", "MONEY", "PERCENT"})
+_NOT_PLACE_ENTS = loader.words("syntax.yaml", "not_place_labels")
 
 
 def _words(items: Any) -> frozenset[str]:
@@ -368,7 +373,7 @@ def _is_verb_of(token: Any, verbs: tuple[tuple[str, ...], ...]) -> bool:
         rest = words[1:]
         if not rest:
             return True
-        particles = {c.lower_ for c in token.children if c.dep_ in ("prt", "prep", "advmod")}
+        particles = {c.lower_ for c in token.children if c.dep_ in _PARTICLE_DEPS}
         following = [t.lower_ for t in token.doc[token.i + 1 : token.i + 1 + len(rest)]]
         if all(w in particles for w in rest) or following == list(rest):
             return True
@@ -380,7 +385,7 @@ def _objects(token: Any) -> list[Any]:
     head, its conjuncts and what it is an amount of ("a cache of rifles"), not its modifiers
     ("a rocket-launching site" is a site)."""
     heads = [c for c in token.children if c.dep_ in _OBJECT_DEPS]
-    if token.pos_ in ("NOUN", "PROPN"):
+    if token.pos_ in _POS_ALIASES["NOUN"]:
         heads += _of_phrase(token)
     found: list[Any] = []
     while heads:
@@ -388,7 +393,7 @@ def _objects(token: Any) -> list[Any]:
         if head in found:
             continue
         found.append(head)
-        heads += [c for c in head.children if c.dep_ in ("conj", "appos")]
+        heads += [c for c in head.children if c.dep_ in _CONJUNCT_DEPS]
         heads += _of_phrase(head)
         # "packages containing explosive devices": what the object holds counts as the object.
         heads += [
@@ -399,7 +404,7 @@ def _objects(token: Any) -> list[Any]:
 
 def _parties(token: Any) -> list[Any]:
     """Who takes part in a verb or event noun: its subject and its "with"/"between" phrases."""
-    heads = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
+    heads = [c for c in token.children if c.dep_ in _SUBJECT_DEPS]
     heads += [
         g
         for c in token.children

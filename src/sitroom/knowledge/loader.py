@@ -45,6 +45,46 @@ def _schema(version: int | None = 1, required: Iterable[str] = (), **keys: str) 
     return Schema(keys, frozenset(required), version)
 
 
+# syntax.yaml's keys: label sets (lists), each named for its use, which the file comments.
+_SYNTAX_KEYS = """
+clause_heads
+own_clause_deps
+subject_deps
+active_subject_deps
+object_deps
+frame_object_deps
+particle_deps
+conjunct_deps
+direct_object_deps
+event_noun_slot_deps
+phrase_object_deps
+borrowing_deps
+noun_clause_deps
+embedded_clause_deps
+subject_barrier_deps
+adjectival_deps
+noun_modifier_deps
+demonym_modifier_deps
+agent_modifier_deps
+modifier_chain_deps
+participle_head_deps
+acting_deps
+backed_word_deps
+composed_word_deps
+verbal_pos
+nominal_pos
+actor_word_pos
+demonym_gap_pos
+participle_tags
+finite_tags
+relative_pronoun_tags
+pronoun_tags
+hyphen_modifier_tags
+not_place_labels
+name_labels
+new_actor_labels
+hyphens
+"""
 _LISTS = "list"
 _MAP = "map"
 SCHEMAS: dict[str, Schema] = {
@@ -52,7 +92,15 @@ SCHEMAS: dict[str, Schema] = {
         required=("version",), derived=_MAP, countries=_LISTS, actors=_LISTS, generic=_LISTS
     ),
     "actor_heads.yaml": _schema(
-        forces=_LISTS, state=_LISTS, police=_LISTS, civilians=_LISTS, not_parties=_LISTS
+        forces=_LISTS,
+        state=_LISTS,
+        police=_LISTS,
+        civilians=_LISTS,
+        not_parties=_LISTS,
+        given_nouns=_LISTS,  # "support from Russia": "from" names the giver, not a place
+        locative_preps=_LISTS,  # "in Syria": a country there is a place, not an actor
+        stance_prefixes=_LISTS,  # "anti-government": a stance, not the government
+        group_pronouns=_LISTS,  # "its fighters": a named group's own members
     ),
     "event_cues.yaml": _schema(
         blockers=_LISTS,
@@ -78,6 +126,9 @@ SCHEMAS: dict[str, Schema] = {
         proxy_nouns=_LISTS,
         part_nouns=_LISTS,
         composed_words=_LISTS,
+        passive_support_verbs=_LISTS,  # "backed by Iran": the passive's agent supports
+        owner_preps=_LISTS,  # "an ally of Assad": the object owns the ally noun
+        whole_preps=_LISTS,  # "a faction of al-Qaeda": the object is the whole
     ),
     "numbers.yaml": _schema(
         units=_MAP,
@@ -92,6 +143,14 @@ SCHEMAS: dict[str, Schema] = {
         non_victims=_LISTS,
         function_words=_LISTS,
         zero_cues=_MAP,
+        left_verbs=_LISTS,  # "left 5 dead": verbs before a figure and a state word
+        left_states=_MAP,  # "dead", "wounded" after such a figure -> casualty kind
+        toll_nouns=_LISTS,  # "death toll": nouns before "toll"
+        toll_links=_LISTS,  # "toll rose to 25": words between a toll and its figure
+        zero_words=_LISTS,  # "no civilians": figure words that count nobody
+        nobody_words=_LISTS,  # "no one was killed": pronouns that count nobody
+        active_auxiliaries=_LISTS,  # "have killed": the cue after them is active
+        singular_endings=_LISTS,  # "virus": endings of words in -s that are no plurals
     ),
     "place_rules.yaml": _schema(
         place_labels=_LISTS,
@@ -129,7 +188,26 @@ SCHEMAS: dict[str, Schema] = {
     ),
     "country_points.tsv": Schema({}, version=None, columns=("iso2", "latitude", "longitude")),
     "eval_mappings.yaml": _schema(wikievents=_MAP),
-    "syntax.yaml": _schema(clause_heads=_LISTS, own_clause_deps=_LISTS),
+    "syntax.yaml": Schema({"version": "number", **dict.fromkeys(_SYNTAX_KEYS.split(), _LISTS)}),
+    "argument_cues.yaml": _schema(
+        agent_preps=_LISTS,  # "an attack by rebels": the object acts (every trigger)
+        patient_preps=_LISTS,  # "airstrikes on Idlib": the object is acted on (every trigger)
+        bystander_preps=_LISTS,  # "responded to the bombing": the verb's subject is no agent
+        between_preps=_LISTS,  # "clashes between A and B": both sides at once
+        part_preps=_LISTS,  # "reinforcements, including militias": part of the object
+        subject_pronouns=_MAP,  # pronoun -> whether it stands for a person
+        beneficiary_nouns=_LISTS,  # "the safety of Kurds": for whose good, not whom targeted
+    ),
+    "control_cues.yaml": _schema(
+        held_words=_LISTS,  # "rebel-held", "held by": words that name who holds a place
+        loss_lemmas=_LISTS,  # "withdrew from": acts that give a place up
+        keep_lemmas=_LISTS,  # "remains in control": control held before goes on
+        state_preps=_LISTS,  # "in control", "under control": a state, not an act of taking
+        time_preps=_LISTS,  # "since the fall of X": a time reference, not an act told
+        town_parts=_LISTS,  # "its neighbourhoods", "Hama's centre": parts of a town
+        town_nouns=_LISTS,  # "the city": a noun that stands for a town named before
+        town_determiners=_LISTS,  # "the city", "this town": what makes such a noun point back
+    ),
     "source_scales.yaml": _schema(scales=_MAP),
     "plover_names.yaml": _schema(event_types=_MAP, modes=_MAP, contexts=_MAP),
 }
