@@ -1,0 +1,89 @@
+"""Feed items from RSS 2.0, Atom (feedparser) and JSON Feed; an HTML page or a malformed feed is
+an error naming the feed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import feedparser
+
+from sitroom.errors import FetchError
+from sitroom.ingest.published import parse_published
+from sitroom.watch.urls import canonical_url
+
+_JSONFEED = "https://jsonfeed.org/version/"
+
+
+@dataclass(frozen=True, slots=True)
+class FeedItem:
+    """One entry of a feed: its canonical link and what the feed says of it."""
+
+    url: str
+    title: str | None = None
+    published: dt.date | None = None
+    summary: str | None = None
+
+
+def parse_feed(data: bytes, *, url: str, content_type: str = "") -> list[FeedItem]:
+    """The items of a feed, in feed order; links resolved against ``url`` and canonicalised.
+    Items without a link are left out (there is no article to read)."""
+    head = data[:512].lstrip().lower()
+    kind = content_type.split(";")[0].strip().lower()
+    if kind == "text/html" or head.startswith((b"<!doctype html", b"<html")):
+        raise FetchError("returned an HTML page, not a feed", url=url)
+    if kind in ("application/feed+json", "application/json") or head.startswith(b"{"):
+        return _json_feed(data, url)
+    parsed = feedparser.parse(data)
+    if not parsed.get("version"):
+        problem = parsed.get("bozo_exception")
+        raise FetchError(f"not an RSS or Atom feed ({problem or 'no feed element'})", url=url)
+    items = []
+    for entry in parsed.entries:
+        link = entry.get("link")
+        if not isinstance(link, str) or not link.strip():
+            continue
+        date = entry.get("published_parsed") or entry.get("updated_parsed")
+        items.append(
+            FeedItem(
+                url=canonical_url(link, base=url),
+                title=_text(entry.get("title")),
+                published=dt.date(date.tm_year, date.tm_mon, date.tm_mday) if date else None,
+                summary=_text(entry.get("summary")),
+            )
+        )
+    return items
+
+
+def _json_feed(data: bytes, url: str) -> list[FeedItem]:
+    try:
+        feed = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise FetchError(f"malformed JSON Feed: {e}", url=url) from e
+    if not isinstance(feed, dict) or not str(feed.get("version", "")).startswith(_JSONFEED):
+        raise FetchError("not a JSON Feed (no jsonfeed.org version)", url=url)
+    entries = feed.get("items")
+    if not isinstance(entries, list):
+        raise FetchError("malformed JSON Feed: items is not a list", url=url)
+    items = []
+    for entry in entries:
+        if not isinstance(entry, dict):
+            continue
+        link = entry.get("url") or entry.get("external_url")
+        if not isinstance(link, str) or not link.strip():
+            continue
+        items.append(
+            FeedItem(
+                url=canonical_url(link, base=url),
+                title=_text(entry.get("title")),
+                published=parse_published(_text(entry.get("date_published"))),
+                summary=_text(entry.get("summary") or entry.get("content_text")),
+            )
+        )
+    return items
+
+
+def _text(value: Any) -> str | None:
+    return value.strip() or None if isinstance(value, str) else None
