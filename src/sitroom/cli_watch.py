@@ -164,8 +164,9 @@ def changes(
     from sitroom.cli import _fail, _reader_may_leave, shown
 
     try:
+        after = _since(since)
         with Store.open(db, read_only=True) as store:
-            found = state.changes_since(store, since=_since(since), limit=100_000)
+            found = state.changes_since(store, since=after, limit=100_000)
     except SitroomError as e:
         raise _fail(e) from e
     console = Console()
@@ -183,12 +184,9 @@ def _since(value: str | None) -> str | None:
     if value is None:
         return None
     try:
-        moment = dt.datetime.fromisoformat(value)
+        return state.since_iso(value)
     except ValueError as e:
         raise SitroomError(f"--since: not an ISO date or time: {value!r}") from e
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return state.now_iso(moment)
 
 
 @sources_app.command("add")

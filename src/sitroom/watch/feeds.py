@@ -37,8 +37,9 @@ def parse_feed(data: bytes, *, url: str, content_type: str = "") -> list[FeedIte
     if kind in ("application/feed+json", "application/json") or head.startswith(b"{"):
         return _json_feed(data, url)
     parsed = feedparser.parse(data)
+    problem = parsed.get("bozo_exception")
+    # A feed with a small flaw still gives its entries; one that gives none is refused.
     if not parsed.get("version"):
-        problem = parsed.get("bozo_exception")
         raise FetchError(f"not an RSS or Atom feed ({problem or 'no feed element'})", url=url)
     items = []
     for entry in parsed.entries:
@@ -54,6 +55,8 @@ def parse_feed(data: bytes, *, url: str, content_type: str = "") -> list[FeedIte
                 summary=_text(entry.get("summary")),
             )
         )
+    if parsed.get("bozo") and not items:
+        raise FetchError(f"not an RSS or Atom feed ({problem or 'malformed'})", url=url)
     return items
 
 

@@ -88,6 +88,7 @@ class Fetcher:
 
         ``robots``: consult the host's robots.txt first (article pages).
         """
+        self.check(url)  # before robots.txt: a refused host is not asked for anything
         if robots and self.policy.robots and not self._allowed_by_robots(url):
             raise FetchError("refused by the site's robots.txt", url=url, retry=False)
         headers = {"Accept": accept}

@@ -31,6 +31,18 @@ def now_iso(now: dt.datetime) -> str:
     return now.astimezone(dt.UTC).isoformat(timespec="seconds")
 
 
+def since_iso(value: str) -> str:
+    """An ISO date or time (UTC unless it says) as the change log writes times; ValueError
+    for anything else."""
+    try:
+        moment = dt.datetime.fromisoformat(value)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=dt.UTC)
+        return now_iso(moment)
+    except OverflowError as e:
+        raise ValueError(str(e)) from e
+
+
 # -- sources --------------------------------------------------------------------------------
 
 

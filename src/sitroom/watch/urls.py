@@ -80,8 +80,8 @@ def guard(url: str, *, allow_hosts: Collection[str], resolve: Resolve = system_r
     if not addresses:
         raise FetchError(f"cannot resolve {host}", url=url)
     for address in addresses:
-        mapped = getattr(address, "ipv4_mapped", None)
-        if not (mapped or address).is_global:
+        real = getattr(address, "ipv4_mapped", None) or address
+        if not real.is_global or real.is_multicast:
             raise FetchError(
                 f"refused: {host} resolves to a non-public address ({address}); "
                 "allow the host in [fetch] allow_hosts if this is intended",
