@@ -139,18 +139,23 @@ def _print_poll(result: PollResult, console: Console, err: Console) -> None:
     if not result.polled:
         return
     when = result.at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-    copies = f", {result.duplicates} copies skipped" if result.duplicates else ""
-    err.print(
-        f"{when} polled {len(result.polled)} sources: {len(result.stored)} new reports{copies}, "
-        f"{len(result.errors)} errors, {len(result.changes)} changes"
-        + (f", {result.alerts} alerts" if result.alerts else "")
-    )
+    parts = [_count(len(result.stored), "new report")]
+    if result.duplicates:
+        parts.append(_count(result.duplicates, "copy", "copies") + " skipped")
+    parts += [_count(len(result.errors), "error"), _count(len(result.changes), "change")]
+    if result.alerts:
+        parts.append(_count(result.alerts, "alert"))
+    err.print(f"{when} polled {_count(len(result.polled), 'source')}: {', '.join(parts)}")
     for error in result.errors:
         err.print(f"  [yellow]failed:[/yellow] {shown(error)}")
     for document in result.stored:
         err.print(f"  stored: {shown(document.source)} · {shown(document.title or document.ref)}")
     for change in result.changes:
         console.print(f"  {_MARKS.get(change.kind, '*')} {shown(change.summary)}", soft_wrap=True)
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
 
 
 def changes(
