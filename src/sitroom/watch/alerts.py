@@ -9,14 +9,15 @@ from __future__ import annotations
 import json
 import logging
 import queue
+import re
 import threading
 import time
+import unicodedata
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from sitroom.errors import FetchError
-from sitroom.picture.ledger import fold_name
 from sitroom.watch.fetch import Fetcher
 from sitroom.watch.sources import AlertRule, Alerts
 from sitroom.watch.state import Change, change_json
@@ -24,15 +25,27 @@ from sitroom.watch.state import Change, change_json
 log = logging.getLogger(__name__)
 
 
+def fold_name(name: str) -> str:
+    """A place or actor name as a loose key: no case, accents or punctuation, and no final h
+    of a transliteration ("Ḩamāh", "Hamah" and "Hama" are one)."""
+    text = "".join(
+        c for c in unicodedata.normalize("NFKD", name.casefold()) if not unicodedata.combining(c)
+    )
+    words = re.findall(r"[^\W_]+", text)
+    return " ".join(w[:-1] if len(w) > 3 and w.endswith("h") else w for w in words)
+
+
 def matches(rule: AlertRule, change: Change, names: dict[str, str]) -> bool:
     """Whether ``change`` is what ``rule`` asks to be told of. Regions and actors match by
-    folded name (place, its region, actor id or name)."""
+    folded name (the place as GeoNames or a report names it, its region or country; an actor's
+    id or name)."""
     detail = change.detail
     if rule.kind == "control-change":
         if change.kind != "control-change":
             return False
         wanted = {fold_name(r) for r in rule.regions}
-        places = (detail.get("place"), detail.get("admin1"), detail.get("country"))
+        places = [detail.get("place"), detail.get("admin1"), detail.get("country")]
+        places += detail.get("names", [])
         return any(p and fold_name(p) in wanted for p in places)
     if rule.kind == "fatalities":
         figure = detail.get("fatalities")

@@ -29,8 +29,12 @@ _HOLDING = ("captured", "held")
 Snapshot = dict[str, Any]
 
 
-def snapshot(ledger: Ledger, actors: Mapping[str, str]) -> Snapshot:
-    """The ledger's ids and key fields, as JSON-ready data; ``actors`` maps id -> name."""
+def snapshot(
+    ledger: Ledger, actors: Mapping[str, str], *, place_names: Mapping[int, set[str]] | None = None
+) -> Snapshot:
+    """The ledger's ids and key fields, as JSON-ready data; ``actors`` maps id -> name,
+    ``place_names`` a geonameid -> the names reports gave it ("Hama" for GeoNames' "Ḩamāh")."""
+    place_names = place_names or {}
     groups = ledger.source_groups
     events = {}
     contradictions = []
@@ -66,7 +70,9 @@ def snapshot(ledger: Ledger, actors: Mapping[str, str]) -> Snapshot:
             )
     return {
         "events": events,
-        "control": {t.key: c for t in ledger.control if (c := _controller(t)) is not None},
+        "control": {
+            t.key: c for t in ledger.control if (c := _controller(t, place_names)) is not None
+        },
         "contradictions": contradictions,
         "actors": dict(sorted(actors.items())),
         "relations": {
@@ -117,13 +123,16 @@ def _event_contradiction(event: MergedEvent, field: str, values: Any) -> dict[st
     }
 
 
-def _controller(timeline: ControlTimeline) -> dict[str, Any] | None:
+def _controller(
+    timeline: ControlTimeline, place_names: Mapping[int, set[str]]
+) -> dict[str, Any] | None:
     holding = [e for e in timeline.entries if e.status in _HOLDING]
     if not holding:
         return None
     latest = max(holding, key=lambda e: (e.until or e.since or dt.date.min, e.since or dt.date.min))
     return {
         "place": timeline.place.name,
+        "names": sorted(place_names.get(timeline.place.geonameid or -1, set())),
         "admin1": timeline.place.admin1,
         "country": timeline.place.country,
         "controller": latest.controller,

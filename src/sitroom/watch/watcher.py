@@ -289,7 +289,11 @@ class Watcher:
     ) -> list[Change]:
         picture = self.store.picture()
         names = {a.id: a.name for a in picture.actors}
-        current = snapshot(build_ledger(picture), names)
+        place_names: dict[int, set[str]] = {}
+        for mention in picture.mentions:
+            if mention.place is not None and mention.place.geonameid is not None:
+                place_names.setdefault(mention.place.geonameid, set()).add(mention.text)
+        current = snapshot(build_ledger(picture), names, place_names=place_names)
         found = [] if first else diff(state.last_snapshot(self.store), current)
         return state.save_poll(
             self.store, now=now, document_ids=document_ids, snapshot=current, changes=found
