@@ -80,3 +80,12 @@ def test_bad_feeds_name_the_url(data: bytes, content_type: str, message: str) ->
     with pytest.raises(FetchError, match=message) as caught:
         parse_feed(data, url=BASE, content_type=content_type)
     assert str(caught.value).startswith(BASE)
+
+
+def test_items_whose_link_is_no_url_are_left_out() -> None:
+    data = rss([
+        ("Broken", "http://[not-ipv6/x", "Mon, 02 Dec 2024 08:00:00 GMT"),
+        ("Bad port", "http://feeds.example:99999/x", "Mon, 02 Dec 2024 08:00:00 GMT"),
+        ("Fine", "http://feeds.example/ok", "Mon, 02 Dec 2024 08:00:00 GMT"),
+    ])  # fmt: skip
+    assert [i.url for i in parse_feed(data, url=BASE)] == ["http://feeds.example/ok"]

@@ -69,3 +69,10 @@ def test_guard_passes_public_and_allowed_hosts() -> None:
         resolve=resolver({"public.example": ["93.184.216.34"]}),
     )
     guard("http://127.0.0.1:8000/feed", allow_hosts={"127.0.0.1"})
+
+
+def test_guard_refuses_what_is_no_url() -> None:
+    for url in ("http://[::1/", "http://h.example:99999/"):
+        with pytest.raises(FetchError, match="not a URL") as caught:
+            guard(url, allow_hosts=())
+        assert caught.value.retry is False

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +14,8 @@ import feedparser
 from sitroom.errors import FetchError
 from sitroom.ingest.published import parse_published
 from sitroom.watch.urls import canonical_url
+
+log = logging.getLogger(__name__)
 
 _JSONFEED = "https://jsonfeed.org/version/"
 
@@ -47,9 +50,12 @@ def parse_feed(data: bytes, *, url: str, content_type: str = "") -> list[FeedIte
         if not isinstance(link, str) or not link.strip():
             continue
         date = entry.get("published_parsed") or entry.get("updated_parsed")
+        link = _link(link, url)
+        if link is None:
+            continue
         items.append(
             FeedItem(
-                url=canonical_url(link, base=url),
+                url=link,
                 title=_text(entry.get("title")),
                 published=dt.date(date.tm_year, date.tm_mon, date.tm_mday) if date else None,
                 summary=_text(entry.get("summary")),
@@ -75,17 +81,26 @@ def _json_feed(data: bytes, url: str) -> list[FeedItem]:
         if not isinstance(entry, dict):
             continue
         link = entry.get("url") or entry.get("external_url")
-        if not isinstance(link, str) or not link.strip():
+        if not isinstance(link, str) or not (link := _link(link, url)):
             continue
         items.append(
             FeedItem(
-                url=canonical_url(link, base=url),
+                url=link,
                 title=_text(entry.get("title")),
                 published=parse_published(_text(entry.get("date_published"))),
                 summary=_text(entry.get("summary") or entry.get("content_text")),
             )
         )
     return items
+
+
+def _link(link: str, base: str) -> str | None:
+    """The item's canonical link; None for one that is no URL ("http://[x", a port of 99999)."""
+    try:
+        return canonical_url(link, base=base)
+    except ValueError:
+        log.info("%s: an item's link is no URL: %r", base, link)
+        return None
 
 
 def _text(value: Any) -> str | None:

@@ -180,6 +180,8 @@ class Fetcher:
                         last_modified=response.headers.get("Last-Modified"),
                     ),
                 )
+        except httpx.InvalidURL as e:
+            raise FetchError(f"refused: not a URL ({e})", url=url, retry=False) from e
         except httpx.HTTPError as e:
             raise FetchError(_describe(e), url=url) from e
 

@@ -61,7 +61,11 @@ def guard(url: str, *, allow_hosts: Collection[str], resolve: Resolve = system_r
     """Refuse (FetchError, not retried) a URL that is not http(s) or whose host resolves to a
     loopback, private, link-local (cloud metadata), multicast or otherwise non-public address,
     unless the host is in ``allow_hosts``."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - a port out of range raises here
+    except ValueError as e:
+        raise FetchError(f"refused: not a URL ({e})", url=url, retry=False) from e
     if parts.scheme.lower() not in SCHEMES:
         raise FetchError(f"refused: scheme {parts.scheme or '(none)'!r} is not http(s)",
                          url=url, retry=False)  # fmt: skip
