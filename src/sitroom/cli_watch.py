@@ -112,7 +112,7 @@ def watch(
         if not followed:
             raise SitroomError("no sources: list some in a watch file or add them with "
                                "sitroom sources add")  # fmt: skip
-        err.print(f"watching {len(followed)} sources into {shown(db)}" +
+        err.print(f"watching {_count(len(followed), 'source')} into {shown(db)}" +
                   ("" if once else "; Ctrl-C stops"))  # fmt: skip
         if once:
             result = watcher.poll(everything=True, stop=stop)

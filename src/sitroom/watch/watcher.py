@@ -180,8 +180,12 @@ class Watcher:
     def _poll_folder(self, source: Source) -> tuple[list[Document], int, list[SourceError]]:
         documents: list[Document] = []
         errors: list[SourceError] = []
-        for item in read_inputs([Path(source.location)], max_chars=self._max_chars):
-            if isinstance(item, InputError):
+        folder = Path(source.location)
+        for item in read_inputs([folder], max_chars=self._max_chars):
+            if isinstance(item, InputError) and item.source == str(folder) and folder.is_dir():
+                if not item.reason.startswith("folder holds no"):  # empty is no fault here
+                    errors.append(SourceError(source.name, item.source, str(item)))
+            elif isinstance(item, InputError):
                 errors.append(SourceError(source.name, item.source, str(item)))
             elif not self.store.has_document(item.id) and item.id not in {
                 d.id for d in documents
