@@ -75,6 +75,12 @@ def server() -> Iterator[FixtureServer]:
             running.routes[path] = Reply(200, article(title, body, published=published), HTML)
         # The same report again at another address (a re-published copy).
         running.routes["/news/idlib-copy"] = running.routes["/news/idlib"]
+        # The wire's Idlib report as another outlet runs it: a line added, one source still.
+        title, body, published = PAGES["/news/idlib"]
+        body += "\n\nReporting by staff."
+        running.routes["/partner/idlib"] = Reply(
+            200, article(title, body, published=published), HTML
+        )
         running.routes["/robots.txt"] = Reply(200, b"User-agent: *\nDisallow: /private/\n")
         running.routes["/private/memo"] = Reply(
             200, article("Memo", "Not for robots.", published="2024-12-04"), HTML
@@ -102,6 +108,7 @@ def second_items(server: FixtureServer) -> list[tuple[str, str, str]]:
         *first_items(server),
         ("Army says Saraqib retaken", server.url("/news/retaken"), "Fri, 06 Dec 2024 08:00:00 GMT"),
         ("Idlib toll rises", server.url("/news/toll"), "Wed, 04 Dec 2024 08:00:00 GMT"),
+        ("Strikes on Idlib", server.url("/partner/idlib"), "Wed, 04 Dec 2024 09:00:00 GMT"),
     ]
 
 
@@ -243,7 +250,10 @@ def test_polls_keep_the_picture_current(
     assert sorted(d.title or "" for d in second.stored) == [
         "Army says Saraqib retaken",
         "Idlib toll rises",
+        "Strikes on Idlib",
     ]
+    partner = next(d for d in second.stored if d.ref == server.url("/partner/idlib"))
+    assert second.copies_of == {partner.id: server.url("/news/idlib")}
     assert server.hits("/news/saraqib") == 1  # an item taken before is not fetched again
     changed = next(c for c in second.changes if c.kind == "control-change")
     assert changed.summary == (
@@ -292,7 +302,7 @@ def test_polls_keep_the_picture_current(
     again = make_watcher(store, cfg, resources, clock).poll(everything=True)
     assert again.stored == () and again.changes == ()
     assert sum(server.hits(p) for p in PAGES) == pages
-    assert len(store.documents()) == 4
+    assert len(store.documents()) == 5
     states = state.source_states(store)
     assert (
         states["Down Desk"].failures == 4

@@ -149,7 +149,11 @@ def _print_poll(result: PollResult, console: Console, err: Console) -> None:
     for error in result.errors:
         err.print(f"  [yellow]failed:[/yellow] {shown(error)}")
     for document in result.stored:
-        err.print(f"  stored: {shown(document.source)} · {shown(document.title or document.ref)}")
+        copy = result.copies_of.get(document.id)
+        note = f" (a copy of {shown(copy)}: one source)" if copy else ""
+        err.print(
+            f"  stored: {shown(document.source)} · {shown(document.title or document.ref)}{note}"
+        )
     for change in result.changes:
         console.print(f"  {_MARKS.get(change.kind, '*')} {shown(change.summary)}", soft_wrap=True)
 

@@ -59,6 +59,9 @@ class PollResult:
     errors: tuple[SourceError, ...] = ()
     changes: tuple[Change, ...] = ()
     alerts: int = 0
+    # Stored reports that are copies of an earlier text (one source in the picture): their
+    # document id -> the earlier report's ref.
+    copies_of: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 def utc_now() -> dt.datetime:
@@ -107,7 +110,7 @@ class Watcher:
         now = self._now()
         if state.last_snapshot(self.store) is None:
             # The baseline is the picture before this watch's first poll.
-            self._save_changes(now, (), first=True)
+            self._save_changes(now, [], first=True)
         due_states = state.source_states(self.store)
         polled: list[str] = []
         stored: list[Document] = []
@@ -131,12 +134,15 @@ class Watcher:
                 next_poll=now + dt.timedelta(seconds=source.interval_s),
                 errors=[(p.url, p.message) for p in problems],
             )
-        changes = self._save_changes(now, [d.id for d in stored]) if stored else []
+        changes: list[Change] = []
+        copies_of: dict[str, str] = {}
+        if stored:
+            changes, copies_of = self._save_changes(now, stored)
         alerts = 0
         if changes and self._alerter is not None:
             alerts = len(self._alerter.send(changes, self._actor_names()))
         return PollResult(now, tuple(polled), tuple(stored), duplicates, tuple(errors),
-                          tuple(changes), alerts)  # fmt: skip
+                          tuple(changes), alerts, copies_of)  # fmt: skip
 
     def run(
         self,
@@ -289,19 +295,27 @@ class Watcher:
         return {a.id: a.name for a in self.store.actors()}
 
     def _save_changes(
-        self, now: dt.datetime, document_ids: Sequence[str], *, first: bool = False
-    ) -> list[Change]:
+        self, now: dt.datetime, stored: Sequence[Document], *, first: bool = False
+    ) -> tuple[list[Change], dict[str, str]]:
+        """Compare the picture with the last poll's and log the changes; also say which of the
+        ``stored`` reports are copies of an earlier one (picture.reconcile's source groups)."""
         picture = self.store.picture()
         names = {a.id: a.name for a in picture.actors}
         place_names: dict[int, set[str]] = {}
         for mention in picture.mentions:
             if mention.place is not None and mention.place.geonameid is not None:
                 place_names.setdefault(mention.place.geonameid, set()).add(mention.text)
-        current = snapshot(build_ledger(picture), names, place_names=place_names)
+        ledger = build_ledger(picture)
+        current = snapshot(ledger, names, place_names=place_names)
         found = [] if first else diff(state.last_snapshot(self.store), current)
-        return state.save_poll(
-            self.store, now=now, document_ids=document_ids, snapshot=current, changes=found
-        )
+        logged = state.save_poll(
+            self.store, now=now, document_ids=[d.id for d in stored], snapshot=current,
+            changes=found,
+        )  # fmt: skip
+        refs = {d.id: d.ref for d in picture.documents}
+        groups = ledger.source_groups
+        copies = {d.id: refs[groups[d.id]] for d in stored if groups.get(d.id, d.id) != d.id}
+        return logged, copies
 
 
 def _iso(moment: dt.datetime) -> str:
