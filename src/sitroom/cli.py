@@ -366,5 +366,13 @@ def serve(
     uvicorn.run(web, host=host, port=port, log_level="warning")
 
 
+def _register_watch() -> None:
+    from sitroom.cli_watch import register  # it reads this module's helpers
+
+    register(app)
+
+
+_register_watch()
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -36,3 +36,13 @@ class StoreError(SitroomError):
 
 class ExportError(SitroomError):
     """An export format is unknown or the output cannot be written."""
+
+
+class FetchError(SitroomError):
+    """A URL cannot be fetched (refused, down, too large, malformed); the message names it."""
+
+    def __init__(self, message: str, *, url: str, retry: bool = True) -> None:
+        super().__init__(f"{url}: {message}")
+        self.url = url
+        self.reason = message
+        self.retry = retry  # worth trying again on the next poll (a refusal is not)

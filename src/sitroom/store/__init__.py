@@ -193,6 +193,12 @@ class Store:
         with self._transaction("BEGIN IMMEDIATE", "write") as conn:
             yield conn
 
+    @contextmanager
+    def state(self, *, write: bool = False) -> Iterator[sqlite3.Connection]:
+        """One transaction over the tables another stage keeps its state in (``watch_*``)."""
+        with self._write() if write else self._read() as conn:
+            yield conn
+
     # -- reading ---------------------------------------------------------------------------
 
     @contextmanager

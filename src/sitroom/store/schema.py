@@ -169,7 +169,73 @@ ALTER TABLE events ADD COLUMN location_inferred INTEGER;
 ALTER TABLE control ADD COLUMN location_inferred INTEGER;
 """
 
-MIGRATIONS: tuple[tuple[int, str], ...] = ((1, _V1), (2, _V2))
+# Version 3: sitroom.watch's state, so that a restarted watch carries on where it stopped:
+# the sources followed, each URL's validators (ETag, Last-Modified), the URLs already taken,
+# each source's failures, the ledger snapshot after each poll and the changes found between
+# them. Self-contained: no table of another version is touched.
+_V3 = """
+CREATE TABLE watch_sources (
+    name TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    location TEXT NOT NULL,
+    language TEXT,
+    country TEXT,
+    interval_s INTEGER NOT NULL,
+    added TEXT NOT NULL
+);
+
+CREATE TABLE watch_state (
+    source TEXT PRIMARY KEY,
+    last_poll TEXT,
+    next_poll TEXT,
+    failures INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT
+);
+
+CREATE TABLE watch_validators (
+    url TEXT PRIMARY KEY,
+    etag TEXT,
+    last_modified TEXT
+);
+
+CREATE TABLE watch_seen (
+    url TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    document_id TEXT,
+    first_seen TEXT NOT NULL
+);
+CREATE INDEX watch_seen_document ON watch_seen (document_id);
+
+CREATE TABLE watch_errors (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    source TEXT NOT NULL,
+    url TEXT,
+    message TEXT NOT NULL
+);
+CREATE INDEX watch_errors_at ON watch_errors (at);
+
+CREATE TABLE watch_polls (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    documents TEXT NOT NULL,
+    snapshot TEXT NOT NULL
+);
+
+CREATE TABLE watch_changes (
+    id INTEGER PRIMARY KEY,
+    poll_id INTEGER NOT NULL REFERENCES watch_polls (id),
+    at TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    document_ids TEXT NOT NULL
+);
+CREATE INDEX watch_changes_at ON watch_changes (at, id);
+"""
+
+MIGRATIONS: tuple[tuple[int, str], ...] = ((1, _V1), (2, _V2), (3, _V3))
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 _META = "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"

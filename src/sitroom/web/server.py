@@ -22,6 +22,7 @@ from sitroom.export.json_export import document_to_dict
 from sitroom.records import EVENT_STATUSES
 from sitroom.store import Store
 from sitroom.web.apidocs import docs_page
+from sitroom.web.changes import install_change_routes
 from sitroom.web.errors import ApiError, BodyLimit, install_error_handlers
 from sitroom.web.hosts import LOOPBACK_NAMES, HostCheck
 from sitroom.web.uploads import read_upload
@@ -246,6 +247,8 @@ def create_app(
             "added": [document_to_dict(a.document, a.main_event) for a in result.analyses],
             "skipped": skipped,
         }
+
+    install_change_routes(app, store)
 
     @app.get("/docs", include_in_schema=False)
     def api_docs() -> HTMLResponse:

@@ -9,6 +9,7 @@ import { renderControl } from "./control.js";
 import { renderGraph } from "./graph.js";
 import { Timeline, dayDomain } from "./timeline.js";
 import { typeColour } from "./palette.js";
+import { followChanges } from "./changes.js";
 
 const $ = (testid) => document.querySelector(`[data-testid="${testid}"]`);
 const SERVER_FILTERS = ["type", "actor", "status", "verdict"];
@@ -25,6 +26,7 @@ const state = {
   fetched: null, // the server-side filters `base` was fetched with
   selected: null,
   request: 0,
+  fresh: new Set(), // merged event ids a change announced while the page was open
 };
 
 const actorName = (id) => (state.actors.get(id) || { name: id }).name;
@@ -58,7 +60,7 @@ function listItem(event) {
   dot.style.background = typeColour(event.event_type);
   const actors = [event.actor1_name, event.actor2_name].filter(Boolean).join(" vs ");
   const item = h("li", {
-    class: `event-item${event.id === state.selected ? " selected" : ""}`,
+    class: `event-item${event.id === state.selected ? " selected" : ""}${state.fresh.has(event.id) ? " fresh" : ""}`,
     "data-testid": "event-item", "data-event-id": event.id, tabindex: 0,
   },
   h("div", { class: "item-top" },
@@ -270,6 +272,32 @@ async function main() {
   const fromHash = () => new URLSearchParams(location.hash.slice(1)).get("event");
   window.addEventListener("hashchange", () => fromHash() && fromHash() !== state.selected && select(fromHash()));
   if (fromHash()) select(fromHash());
+  followChanges($("changes"), $("change-list"), onChange);
+}
+
+/** A change came in: read the picture again (the server may still be building the newer one,
+ * so a new event not there yet is asked for a few more times) and highlight what is new. */
+async function onChange(change) {
+  if (change.kind === "new-event") state.fresh.add(change.key);
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      const [h0, actors, control, docs, events] = await Promise.all([
+        api.health(), api.actors(), api.control(), api.documents(), api.events({}),
+      ]);
+      state.actors = new Map(actors.map((a) => [a.id, a]));
+      state.docs = new Map(docs.map((d) => [d.id, d]));
+      state.control = control;
+      state.all = events;
+      state.fetched = null; // fetch the filtered events again too
+      renderStats(h0);
+      await applyFilters();
+      drawView("control-view", () => renderControl($("control-view"), state.control, { actorName, docs: state.docs }));
+      if (change.kind !== "new-event" || events.some((e) => e.id === change.key)) return;
+    } catch (err) {
+      showError(`Could not load the picture: ${err.message}`);
+    }
+    await new Promise((done) => setTimeout(done, 1000));
+  }
 }
 
 main();
