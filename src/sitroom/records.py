@@ -36,6 +36,9 @@ class Evidence:
     start: int
     end: int
     quote: str
+    # Char offset of the word that tells the event in this quote (an event's evidence only: an
+    # incident told several times has one quote, and one trigger, per telling).
+    trigger: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

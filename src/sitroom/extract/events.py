@@ -42,6 +42,7 @@ class Candidate:
     score: float
     sentence: int
     event_type: EventType
+    trigger: int  # token index of the anchor word
 
 
 def extract_events(facts: DocFacts, *, lexicon: CueLexicon) -> list[Candidate]:
@@ -184,7 +185,7 @@ def _sentence_events(
             facts, sent, anchor, group, secondaries, event_type, lexicon, clause, others
         )
         if event is not None:
-            out.append(Candidate(event, score, n, event_type))
+            out.append(Candidate(event, score, n, event_type, anchor.i))
             anchors.append(anchor)
     out = _governing_first(out, anchors)
     del sentence_concepts
@@ -199,7 +200,7 @@ def _governing_first(candidates: list[Candidate], anchors: list[Token]) -> list[
     for cand, anchor in zip(candidates, anchors, strict=True):
         governs = cand.event_type.governs
         if governs and any(anchor.is_ancestor(other) for other in material):
-            cand = Candidate(cand.event, cand.score + governs, cand.sentence, cand.event_type)
+            cand = replace(cand, score=cand.score + governs)
         out.append(cand)
     return out
 
@@ -453,7 +454,7 @@ def _build_event(
         plover, acled = negated_plover, None
     if status == "planned" and plover is not None:
         plover = lexicon.plover_when_planned.get(plover[0], plover)
-    evidence = facts.sentence_evidence(sent)
+    evidence = replace(facts.sentence_evidence(sent), trigger=anchor.idx)
     notes = "; ".join(x for x in (f"trigger '{anchor.text}'", date_note) if x)
     event_id = content_id("event", document.id, sent.start_char, anchor.idx)
     return Event(

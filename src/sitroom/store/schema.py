@@ -169,7 +169,13 @@ ALTER TABLE events ADD COLUMN location_inferred INTEGER;
 ALTER TABLE control ADD COLUMN location_inferred INTEGER;
 """
 
-MIGRATIONS: tuple[tuple[int, str], ...] = ((1, _V1), (2, _V2))
+# Version 3: an event's evidence marks the word that tells the event (records.Evidence.trigger);
+# NULL for other evidence and for rows written before.
+_V3 = """
+ALTER TABLE evidence ADD COLUMN "trigger" INTEGER;
+"""
+
+MIGRATIONS: tuple[tuple[int, str], ...] = ((1, _V1), (2, _V2), (3, _V3))
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 _META = "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
