@@ -1,10 +1,19 @@
 """Score sitroom on the public gold sets in ../shared/data and check the pinned quality floors.
 
-    python scripts/evaluate.py [DATASET ...] [--path FILE] [--limit N]
+    python scripts/evaluate.py [DATASET ...] [--path FILE] [--limit N] [--half HALF]
+                               [--errors {some,all}]
 
-DATASET is one of case2021, geoparsing, trnews, plover, wikievents, fnc1 (all by default). Prints
-each set's table of per-label / per-field precision, recall and F1, its headline figures next
-to the floors in quality_floors.toml, and typical errors. Exit status 1 when a floor is missed.
+DATASET is one of case2021, geoparsing, trnews, plover, wikievents, fnc1, incidents (all by
+default). Each set is split once into a tune and a check half by a hash of each item's id
+(sitroom.evaluate.split; fnc1 by body, so a body's pairs stay together). For each set it prints
+the headline figures of the whole set and of both halves side by side, then the per-label /
+per-field table, notes and typical errors of one of them (``--half``: all by default).
+``--errors all`` lists every error instead of a few of each kind, unclipped: for error analysis,
+read the tune half's (``--half tune --errors all``) and only the figures of the check half.
+
+Every report (whole set, tune half, check half) is checked against quality_floors.toml, unless
+``--path`` or ``--limit`` is given; exit status 1 when a figure is below its floor or above its
+``max_`` ceiling.
 """
 
 from __future__ import annotations
@@ -15,7 +24,8 @@ from pathlib import Path
 
 from sitroom.api import resources_for
 from sitroom.config import Config
-from sitroom.evaluate.harness import DATASETS, check_floors, load_floors, render, run
+from sitroom.evaluate.harness import DATASETS, check_floors, load_floors, render, run_halves
+from sitroom.evaluate.split import ALL, HALVES
 
 
 def main() -> int:
@@ -25,20 +35,37 @@ def main() -> int:
     parser.add_argument(
         "--limit", type=int, help="score only the first N items (fnc1: N pairs of its sample)"
     )
+    parser.add_argument(
+        "--half",
+        choices=(ALL, *HALVES),
+        default=ALL,
+        help="whose table, notes and errors to print (default: all)",
+    )
+    parser.add_argument(
+        "--errors",
+        choices=("some", "all"),
+        default="some",
+        help="a few errors of each kind (default), or every one, unclipped",
+    )
     args = parser.parse_args()
     unknown = set(args.datasets) - set(DATASETS)
     if unknown:
         parser.error(f"unknown dataset(s) {sorted(unknown)}; choose from {', '.join(DATASETS)}")
     resources = resources_for(Config())
     floors = load_floors()
+    every = args.errors == "all"
     failures: list[str] = []
     for dataset in args.datasets or DATASETS:
-        report = run(dataset, args.path, resources=resources, limit=args.limit)
-        print(render(report))
+        reports = run_halves(
+            dataset, args.path, resources=resources, limit=args.limit, all_errors=every
+        )
+        columns = [reports[ALL], *(reports[h] for h in HALVES)]
+        print(render(reports[args.half], columns=columns, width=None if every else 120))
         if args.limit is None and args.path is None:
-            failures += check_floors(report, floors)
+            for report in columns:
+                failures += check_floors(report, floors)
     for failure in failures:
-        print(f"BELOW FLOOR: {failure}")
+        print(f"OUT OF BOUNDS: {failure}")
     return 1 if failures else 0
 
 

@@ -130,8 +130,8 @@ REPORT_A = (
 )
 REPORT_B = (
     "---\ntitle: Army holds Hama\nsource: Wire B\npublished: 2024-12-05\n---\n"
-    "The Syrian army holds Hama and repelled a rebel assault on the city on Wednesday, the "
-    "defence ministry said.\n"
+    "The Syrian army denied that rebels had captured Hama on Wednesday and said its forces "
+    "remain in full control of the city, the defence ministry said.\n"
 )
 
 
@@ -146,10 +146,10 @@ def test_compare_two_report_files(resources: Resources, run: Run, tmp_path: Path
     assert out.startswith(f"A: {a} · Wire A · 2024-12-05\nB: {b} · Wire B · 2024-12-05\n")
     for title in ("Both say", "They differ", "Only A says", "Only B says"):
         assert title in out.splitlines()
-    # Both tell the assault on Hama on Wednesday; they differ on who came out on top, and the
-    # two sides stand on one line: the rebels' in A's column, the army's in B's.
+    # Both tell the rebels' capture of Hama on Wednesday; B's army denies it, and the two stand
+    # on one line: the report in A's column, the denial in B's.
     agree = section(out, "Both say", "They differ")
     assert any("Hama" in x or "Ḩamāh" in x for x in agree)
     differ = section(out, "They differ", "Only A says")
     side_by_side = [x for x in differ if x.count("│") >= 3]
-    assert any("rebel" in x.lower() and "Military Forces of Syria" in x for x in side_by_side)
+    assert any("reported" in x and "denied" in x for x in side_by_side)

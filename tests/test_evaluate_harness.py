@@ -10,14 +10,17 @@ import pytest
 from sitroom.errors import ConfigError, InputError
 from sitroom.evaluate import harness
 from sitroom.evaluate.harness import (
+    CEILING,
     DATASETS,
     EvalReport,
     check_floors,
     load_floors,
     render,
     run,
+    run_halves,
 )
 from sitroom.evaluate.metrics import LabelScore
+from sitroom.evaluate.split import ALL, HALVES
 
 # The headline figures each dataset's report carries, which floors may name.
 HEADLINES = {
@@ -27,6 +30,31 @@ HEADLINES = {
     "plover": {"accuracy", "macro_f1", "source_accuracy", "target_accuracy"},
     "wikievents": {"trigger_f1", "trigger_id_f1", "argument_f1", "argument_coref_f1"},
     "fnc1": {"macro_f1", "accuracy", "related_f1"},
+    "incidents": {
+        "precision",
+        "recall",
+        "duplicate_rate",
+        "spurious_rate",
+        "spurious_non_incident",
+        "spurious_background",
+        "spurious_other",
+        "event_type",
+        "sub_event_type",
+        "actor1",
+        "actor2",
+        "place_50km",
+        "country",
+        "date",
+        "fatalities",
+    },
+}
+# Figures where lower is better: the floors file holds them to ceilings (max_<figure>) only.
+RATES = {
+    "duplicate_rate",
+    "spurious_rate",
+    "spurious_non_incident",
+    "spurious_background",
+    "spurious_other",
 }
 NO_RESOURCES: Any = None  # run() checks its arguments before it touches resources
 
@@ -55,6 +83,19 @@ def test_render_is_a_plain_table() -> None:
     assert render(_report(table=(), errors=(), notes=())).count("\n") == 4
 
 
+def test_render_puts_halves_side_by_side() -> None:
+    whole = _report()
+    tune = _report(half="tune", n_items=1, headline=(("accuracy", 1.0), ("macro_f1", 1.0)))
+    check = _report(half="check", n_items=2, headline=(("accuracy", 0.0),))
+    text = render(tune, columns=(whole, tune, check))
+    assert text.startswith("plover (tune half): 1 items (all 3, check 2), 1.2 s")
+    assert "              all   tune  check" in text
+    assert "  accuracy  0.500  1.000  0.000" in text
+    assert "  macro_f1  0.250  1.000    n/a" in text
+    long = _report(errors=("x" * 200,))
+    assert "x" * 200 not in render(long) and "x" * 200 in render(long, width=None)
+
+
 def test_figure_and_check_floors() -> None:
     report = _report()
     assert report.figure("accuracy") == 0.5 and report.figure("f1") is None
@@ -64,6 +105,25 @@ def test_figure_and_check_floors() -> None:
     assert "accuracy 0.500 is below its floor 0.510" in failure
     (missing,) = check_floors(report, {"plover": {"f1": 0.1}})
     assert "no figure 'f1'" in missing
+
+
+def test_check_floors_holds_ceilings_and_halves() -> None:
+    rates = (("precision", 0.4), ("duplicate_rate", 0.3))
+    report = _report(dataset="incidents", headline=rates)
+    assert check_floors(report, {"incidents": {"max_duplicate_rate": 0.3}}) == []
+    (above,) = check_floors(report, {"incidents": {"max_duplicate_rate": 0.29}})
+    assert "incidents: duplicate_rate 0.300 is above its ceiling 0.290" in above
+    (missing,) = check_floors(report, {"incidents": {"max_f1": 0.5}})
+    assert "no figure 'f1' to hold to its ceiling" in missing
+    # A half is held to its own table only.
+    tune = _report(dataset="incidents", headline=rates, half="tune")
+    assert tune.scope == "incidents.tune"
+    floors = {"incidents": {"precision": 0.5}, "incidents.tune": {"precision": 0.4}}
+    assert check_floors(tune, floors) == []
+    (below,) = check_floors(report, floors)
+    assert below.startswith("incidents: precision 0.400 is below")
+    (below,) = check_floors(tune, {"incidents.tune": {"precision": 0.41}})
+    assert below.startswith("incidents.tune: precision")
 
 
 def test_load_floors(tmp_path: Path) -> None:
@@ -78,14 +138,32 @@ def test_load_floors(tmp_path: Path) -> None:
         load_floors(path)
     with pytest.raises(ConfigError):
         load_floors(tmp_path / "absent.toml")
+    path.write_text(
+        "[plover]\naccuracy = 0.3\n[plover.tune]\naccuracy = 0.2\n"
+        "[plover.check]\nmax_x = 0.5\n",
+        encoding="utf-8",
+    )
+    assert load_floors(path) == {
+        "plover": {"accuracy": 0.3},
+        "plover.tune": {"accuracy": 0.2},
+        "plover.check": {"max_x": 0.5},
+    }
+    path.write_text("[plover.dev]\naccuracy = 0.3\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="not a half"):
+        load_floors(path)
 
 
 def test_shipped_floors_name_real_figures() -> None:
     floors = load_floors()
-    assert set(floors) == set(DATASETS)
-    for dataset, table in floors.items():
-        assert set(table) <= HEADLINES[dataset], dataset
+    scopes = {d if h == ALL else f"{d}.{h}" for d in DATASETS for h in (ALL, *HALVES)}
+    assert set(floors) == scopes
+    for scope, table in floors.items():
+        dataset = scope.split(".")[0]
+        names = {k.removeprefix(CEILING) for k in table}
+        assert names <= HEADLINES[dataset], scope
         assert all(0.0 <= v <= 1.0 for v in table.values())
+        # Rates are held to ceilings, every other figure to floors.
+        assert all(k.startswith(CEILING) == (k.removeprefix(CEILING) in RATES) for k in table)
 
 
 def test_shared_data_dir_and_paths(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -138,6 +216,12 @@ def test_run_a_few_items(dataset: str, resources: Any) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("dataset", DATASETS)
 def test_quality_floors_hold(dataset: str, resources: Any) -> None:
-    """The quality gate: each full dev set scores at or above its pinned floors."""
-    report = run(dataset, resources=resources)
-    assert check_floors(report, load_floors()) == [], render(report)
+    """The quality gate: each dev set, and each of its halves, holds its pinned floors and
+    ceilings."""
+    reports = run_halves(dataset, resources=resources)
+    assert set(reports) == {ALL, *HALVES}
+    assert sum(reports[h].n_items for h in HALVES) == reports[ALL].n_items
+    floors = load_floors()
+    columns = [reports[ALL], *(reports[h] for h in HALVES)]
+    failures = [f for r in columns for f in check_floors(r, floors)]
+    assert failures == [], render(reports[ALL], columns=columns)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from factories import event
 from sitroom.errors import InputError
 from sitroom.evaluate.plover import (
     NO_EVENT,
@@ -114,21 +115,7 @@ def test_score_predictions_typing_and_assignment() -> None:
 
 
 def _event(event_id: str, **kw: object) -> Event:
-    base: dict[str, object] = dict(
-        id=event_id,
-        document_id="d",
-        status="reported",
-        event_date=None,
-        date_precision="unknown",
-        event_type=None,
-        sub_event_type=None,
-        plover_type="AGREE",
-        plover_mode=None,
-        actor1=None,
-        actor2=None,
-    )
-    base.update(kw)
-    return Event(**base)  # type: ignore[arg-type]
+    return event("d", **{"id": event_id, "plover_type": "AGREE", **kw})
 
 
 def test_prediction_from_uses_the_main_event_and_every_name() -> None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 from pathlib import Path
 
 import pytest
 
+from factories import event
 from sitroom.errors import KnowledgeBaseError
 from sitroom.evaluate.wikievents import (
     EventMapping,
@@ -21,7 +23,7 @@ from sitroom.evaluate.wikievents import (
     score_documents,
     victim_word,
 )
-from sitroom.records import Analysis, Document, Event, Evidence, Location, Mention
+from sitroom.records import Analysis, Document, Evidence, Location, Mention
 
 S0 = "Bomb kills two soldiers in Kabul"
 S1 = "Police arrested the bomber."
@@ -34,22 +36,7 @@ def mapping() -> EventMapping:
     return EventMapping.load()
 
 
-def _event(**kw: object) -> Event:
-    base: dict[str, object] = dict(
-        id="e",
-        document_id="d",
-        status="reported",
-        event_date=None,
-        date_precision="unknown",
-        event_type=None,
-        sub_event_type=None,
-        plover_type="OTHER",
-        plover_mode=None,
-        actor1=None,
-        actor2=None,
-    )
-    base.update(kw)
-    return Event(**base)  # type: ignore[arg-type]
+_event = partial(event, "d", id="e")  # an untyped event of document "d"
 
 
 def test_shipped_mapping_types(mapping: EventMapping) -> None:

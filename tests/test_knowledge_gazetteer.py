@@ -86,7 +86,7 @@ def test_load_builds_caches_and_rebuilds_corrupt_cache(
 ) -> None:
     calls: list[int] = []
 
-    def build() -> dict[str, object]:
+    def build(overrides: object = ()) -> dict[str, object]:
         calls.append(1)
         return _fake_build()
 

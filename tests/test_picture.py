@@ -8,8 +8,10 @@ from typing import Any
 
 import pytest
 
+import factories
+from factories import doc
 from sitroom.errors import InputError
-from sitroom.ids import content_id, document_id
+from sitroom.ids import content_id
 from sitroom.picture import (
     build_ledger,
     compare_reports,
@@ -42,10 +44,6 @@ WIRE_TEXT = (
 )
 
 
-def doc(text: str, published: dt.date | None, source: str, ref: str) -> Document:
-    return Document(document_id(text), ref, text, source=source, published=published)
-
-
 MONITOR = doc(WIRE_TEXT, DEC[2], "Global Desk", "reports/05_idlib_monitor.txt")
 DEFENCE = doc(
     "At least 25 people were killed when Russian and Syrian warplanes bombed Idlib city on "
@@ -65,24 +63,9 @@ ACTORS = (
 
 def event(document: Document, **fields: Any) -> Event:
     """A strike on Idlib as one report tells it; the id hashes every field, as extraction does."""
-    quote = fields.pop("quote", document.text[:80])
-    values: dict[str, Any] = {
-        "document_id": document.id,
-        "status": "reported",
-        "event_date": DEC[2],
-        "date_precision": "day",
-        "event_type": STRIKE[0],
-        "sub_event_type": STRIKE[1],
-        "plover_type": STRIKE[2],
-        "plover_mode": "aerial",
-        "actor1": "MIL-RU",
-        "actor2": None,
-        "location": IDLIB,
-        "evidence": (Evidence(document.id, 0, len(quote), quote),),
-    }
-    values.update(fields)
-    values["id"] = content_id("event", *sorted(f"{k}={v}" for k, v in values.items()))
-    return Event(**values)
+    strike = dict(kind=STRIKE, event_date=DEC[2], date_precision="day", plover_mode="aerial")
+    where = dict(actor1="MIL-RU", location=IDLIB, quote=document.text[:80])
+    return factories.event(document, **{**strike, **where, **fields})
 
 
 def control(document: Document, controller: str, status: str) -> ControlClaim:

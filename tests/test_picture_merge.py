@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from functools import partial
 from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sitroom.ids import content_id, document_id
+import factories
+from factories import doc
+from sitroom.ids import content_id
 from sitroom.picture.ledger import MergedEvent
 from sitroom.picture.merge import match_events, merge_events
-from sitroom.records import Actor, Document, Event, Evidence, Location
+from sitroom.records import Actor, Document, Event, Location
 
 ALEPPO = Location("Aleppo", 170063, 36.2021, 37.1343, "SY", "Aleppo", 1)
 ANADAN = Location("Anadan", 173193, 36.2937, 37.0443, "SY", "Aleppo", 1)  # ~13 km from Aleppo
@@ -28,32 +31,17 @@ CLASH = ("Battles", "Armed clash", "FIGHT")
 AIRSTRIKE = ("Explosions/Remote violence", "Air/drone strike", "AERIAL")
 
 
-def doc(text: str, published: dt.date | None, source: str = "Agency") -> Document:
-    return Document(document_id(text), f"{source}.txt", text, source=source, published=published)
-
-
-def event(document: Document, **fields: Any) -> Event:
-    """An event as one report tells it; the id hashes every given field, as extraction does."""
-    kind = fields.pop("kind", CAPTURE)
-    start = fields.pop("start", 0)
-    quote = fields.pop("quote", "rebels captured the city")
-    values: dict[str, Any] = {
-        "document_id": document.id,
-        "status": "reported",
-        "event_date": DEC[5],
-        "date_precision": "day",
-        "event_type": kind[0],
-        "sub_event_type": kind[1],
-        "plover_type": kind[2],
-        "plover_mode": None,
-        "actor1": "HTS",
-        "actor2": "SYR-MIL",
-        "location": ALEPPO,
-        "evidence": (Evidence(document.id, start, start + len(quote), quote),),
-    }
-    values.update(fields)
-    values["id"] = content_id("event", *sorted(f"{k}={v}" for k, v in values.items()))
-    return Event(**values)
+# A capture of Aleppo as one report tells it; the id hashes every given field.
+event = partial(
+    factories.event,
+    kind=CAPTURE,
+    quote="rebels captured the city",
+    event_date=DEC[5],
+    date_precision="day",
+    actor1="HTS",
+    actor2="SYR-MIL",
+    location=ALEPPO,
+)
 
 
 REUTERS = doc("Rebels captured Aleppo on Thursday after a swift offensive, Reuters said.", DEC[5])

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sitroom.ids import content_id, document_id
+import factories
+from factories import doc
 from sitroom.picture.ledger import VERDICTS, MergedEvent, date_gap, place_match
 from sitroom.picture.merge import merge_events
 from sitroom.picture.reconcile import (
@@ -49,10 +50,6 @@ WIRE = (
 )
 
 
-def doc(text: str, published: dt.date | None, source: str = "Agency") -> Document:
-    return Document(document_id(text), f"{source}.txt", text, source=source, published=published)
-
-
 REUTERS = doc(WIRE, DEC[5], "Reuters")
 # A newspaper running the wire story with its own headline line: one source, not two.
 REUTERS_COPY = doc("Rebels take Aleppo\n\n" + WIRE + " Reporting by staff.", DEC[6], "Daily")
@@ -64,25 +61,10 @@ DOCS = {d.id: d for d in (REUTERS, REUTERS_COPY, AFP, SANA, MONITOR, HISTORY)}
 
 
 def event(document: Document, **fields: Any) -> Event:
-    kind = fields.pop("kind", CAPTURE)
-    quote = fields.pop("quote", document.text[:60])
-    values: dict[str, Any] = {
-        "document_id": document.id,
-        "status": "reported",
-        "event_date": DEC[5],
-        "date_precision": "day",
-        "event_type": kind[0],
-        "sub_event_type": kind[1],
-        "plover_type": kind[2],
-        "plover_mode": None,
-        "actor1": "HTS",
-        "actor2": "SYR-MIL",
-        "location": ALEPPO,
-        "evidence": (Evidence(document.id, 0, len(quote), quote),),
-    }
-    values.update(fields)
-    values["id"] = content_id("event", *sorted(f"{k}={v}" for k, v in values.items()))
-    return Event(**values)
+    """A capture of Aleppo as one report tells it; the id hashes every field."""
+    capture = dict(kind=CAPTURE, event_date=DEC[5], date_precision="day", location=ALEPPO)
+    sides = dict(actor1="HTS", actor2="SYR-MIL", quote=document.text[:60])
+    return factories.event(document, **{**capture, **sides, **fields})
 
 
 def only(merged: tuple[MergedEvent, ...]) -> MergedEvent:
@@ -198,18 +180,86 @@ def test_denial_contradicts_a_report_of_the_same_event() -> None:
     assert verdicts(merged)["location"] == "corroborated"
 
 
-def test_field_verdicts_for_dates_places_and_actors() -> None:
+@pytest.mark.parametrize(
+    ("field", "change"),
+    [
+        ("location", {"location": DAMASCUS}),
+        ("event_date", {"event_date": DEC[12]}),
+        ("actor1", {"actor1": "SDF"}),
+    ],
+)
+def test_a_sure_pair_that_disagrees_on_one_field_is_contradicted(
+    field: str, change: dict[str, Any]
+) -> None:
+    groups = independent_sources(DOCS)
+    claims = {
+        c.field: c for c in field_claims([event(REUTERS), event(AFP, **change)], groups=groups)
+    }
+    assert claims[field].verdict == "contradicted"
+    assert all(c.verdict == "corroborated" for f, c in claims.items() if f != field)
+
+
+def test_a_pair_linked_by_one_field_at_most_contradicts_nothing() -> None:
+    """Values that clash on a doubtful merge are the merge's error, not the sources'."""
     groups = independent_sources(DOCS)
     a = event(REUTERS)
     far = event(AFP, location=DAMASCUS, event_date=DEC[12], actor1="SDF")
     claims = {c.field: c.verdict for c in field_claims([a, far], groups=groups)}
-    assert claims["location"] == claims["event_date"] == claims["actor1"] == "contradicted"
+    assert "contradicted" not in claims.values()
+    # A country-level report a day later, by another actor: only the day links the two.
     region = event(AFP, location=SYRIA, event_date=DEC[6], actor1="SYR-GOV")
     actors = {"HTS": Actor("HTS", "HTS"), "SYR-GOV": Actor("SYR-GOV", "Syrian government")}
     claims = {c.field: c.verdict for c in field_claims([a, region], groups=groups, actors=actors)}
-    assert claims["location"] == claims["event_date"] == "corroborated"
-    assert claims["actor1"] == "contradicted"
+    assert "contradicted" not in claims.values()
     assert set(claims.values()) <= set(VERDICTS)
+
+
+def test_compatible_values_are_not_corroboration() -> None:
+    """Aleppo and 'Syria', the 5th and the 6th can both be true; neither confirms the other."""
+    groups = independent_sources(DOCS)
+    claims = {
+        c.field: c
+        for c in field_claims(
+            [event(REUTERS), event(AFP, location=SYRIA, event_date=DEC[6])], groups=groups
+        )
+    }
+    assert claims["location"].verdict == claims["event_date"].verdict == "single-source"
+    assert claims["location"].agreed == claims["event_date"].agreed == ()
+    assert claims["actor1"].verdict == "corroborated"
+
+
+def test_corroboration_holds_only_the_values_that_agree() -> None:
+    groups = independent_sources(DOCS)
+    members = [event(REUTERS), event(MONITOR), event(AFP, event_date=DEC[6])]
+    date = next(c for c in field_claims(members, groups=groups) if c.field == "event_date")
+    assert date.verdict == "corroborated"
+    assert len(date.values) == 3
+    assert {v.value for v in date.agreed} == {DEC[5].isoformat()}
+    assert {v.source_group for v in date.agreed} == {REUTERS.id, MONITOR.id}
+
+
+def test_values_not_read_from_the_text_contradict_nothing() -> None:
+    groups = independent_sources(DOCS)
+    # A week date is the report's own week standing in for a day the text did not give.
+    undated = event(AFP, event_date=DEC[16], date_precision="week")
+    claims = {c.field: c.verdict for c in field_claims([event(REUTERS), undated], groups=groups)}
+    assert claims["event_date"] == "single-source"
+    # "dozens" is ACLED's 12, a reading of no figure: it does not contradict a count of 30.
+    counted = event(REUTERS, kind=CLASH, fatalities=30, fatalities_text="30")
+    vague = event(AFP, kind=CLASH, fatalities=12, fatalities_text="dozens")
+    claims = {c.field: c.verdict for c in field_claims([counted, vague], groups=groups)}
+    assert claims["fatalities"] == "single-source"
+    figure = event(AFP, kind=CLASH, fatalities=12, fatalities_text="12")
+    claims = {c.field: c.verdict for c in field_claims([counted, figure], groups=groups)}
+    assert claims["fatalities"] == "contradicted"
+
+
+def test_a_clash_told_from_the_other_side_is_no_contradiction() -> None:
+    groups = independent_sources(DOCS)
+    rebels = event(REUTERS, kind=CLASH, actor1="HTS", actor2="SYR-MIL")
+    army = event(AFP, kind=CLASH, actor1="SYR-MIL", actor2="HTS")
+    claims = {c.field: c.verdict for c in field_claims([rebels, army], groups=groups)}
+    assert claims["actor1"] != "contradicted" and claims["actor2"] != "contradicted"
 
 
 def test_an_actor_among_the_other_source_s_associated_actors_is_no_contradiction() -> None:

@@ -8,6 +8,7 @@ from dataclasses import replace
 import pytest
 from rich.console import Console
 
+from factories import event
 from sitroom.records import (
     Actor,
     ControlClaim,
@@ -39,24 +40,10 @@ ACTORS = (
 
 
 def _event(n: int, **changes: object) -> Event:
-    values: dict[str, object] = {
-        "id": f"e{n}",
-        "document_id": "d1",
-        "status": "reported",
-        "event_date": dt.date(2024, 11, 26),
-        "date_precision": "day",
-        "event_type": "Battles",
-        "sub_event_type": "Non-state actor overtakes territory",
-        "plover_type": "FIGHT",
-        "plover_mode": None,
-        "actor1": "SYR-REBELS",
-        "actor2": "MIL-SY",
-        "location": SARAQIB,
-        "evidence": (Evidence("d1", 0, len(QUOTE), QUOTE),),
-        "trigger": "captured",
-    }
-    values.update(changes)
-    return Event(**values)  # type: ignore[arg-type]
+    capture = {"id": f"e{n}", "event_date": dt.date(2024, 11, 26), "date_precision": "day"}
+    told = {"actor1": "SYR-REBELS", "actor2": "MIL-SY", "location": SARAQIB, "trigger": "captured"}
+    kind = ("Battles", "Non-state actor overtakes territory", "FIGHT")
+    return event("d1", kind=kind, quote=QUOTE, **{**capture, **told, **changes})
 
 
 EVENTS = (

@@ -6,7 +6,7 @@ import datetime as dt
 
 from rich.console import Console
 
-from sitroom.ids import document_id
+from factories import doc
 from sitroom.picture import build_ledger, compare_reports
 from sitroom.records import (
     Actor,
@@ -28,13 +28,10 @@ QUOTE_11 = "Warplanes struck Idlib on Monday, killing 11 people, a monitor said.
 QUOTE_25 = "At least 25 people were killed in Idlib on Monday, the civil defence said."
 
 
-def _doc(text: str, source: str, published: dt.date) -> Document:
-    return Document(document_id(text), f"reports/{source.lower()}.txt", text, source=source,
-                    published=published)  # fmt: skip
-
-
-MONITOR = _doc(QUOTE_11 + " Rebels hold Hama, residents said.", "Monitor", MONDAY)
-DEFENCE = _doc(QUOTE_25 + " The army holds Hama, the ministry said.", "Defence", MONDAY)
+MONITOR = doc(QUOTE_11 + " Rebels hold Hama, residents said.", MONDAY, "Monitor",
+              "reports/monitor.txt")  # fmt: skip
+DEFENCE = doc(QUOTE_25 + " The army holds Hama, the ministry said.", MONDAY, "Defence",
+              "reports/defence.txt")  # fmt: skip
 ACTORS = (
     Actor("MIL-RU", "Military Forces of Russia", kind="state_forces"),
     Actor("MIL-SY", "Military Forces of Syria", kind="state_forces"),

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import sitroom.store as store_module
+from factories import event
 from sitroom.errors import StoreError
 from sitroom.records import (
     Actor,
@@ -41,21 +42,9 @@ def _loc(name: str, lat: float | None, lon: float | None, country: str | None) -
 
 
 def _event(doc: str, n: int, **changes: object) -> Event:
-    values: dict[str, object] = {
-        "id": f"{doc}-e{n}",
-        "document_id": doc,
-        "status": "reported",
-        "event_date": dt.date(2024, 3, n + 1),
-        "date_precision": "day",
-        "event_type": "Battles",
-        "sub_event_type": "Armed clash",
-        "plover_type": "FIGHT",
-        "plover_mode": None,
-        "actor1": "A",
-        "actor2": "B",
-    }
-    values.update(changes)
-    return Event(**values)  # type: ignore[arg-type]
+    clash = {"id": f"{doc}-e{n}", "event_date": dt.date(2024, 3, n + 1), "date_precision": "day"}
+    sides = {"actor1": "A", "actor2": "B"}
+    return event(doc, kind=("Battles", "Armed clash", "FIGHT"), **{**clash, **sides, **changes})
 
 
 @pytest.fixture

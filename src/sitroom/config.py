@@ -12,6 +12,15 @@ from sitroom.errors import ConfigError
 
 
 @dataclass(frozen=True, slots=True)
+class DataOverride:
+    """A user file that extends the shipped data file ``name`` or, with ``replace``, replaces it."""
+
+    name: str  # a file of sitroom/data: "event_cues.yaml"
+    path: Path
+    replace: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """Settings for one run. Sizes are in characters; ``batch_size`` in documents."""
 
@@ -22,6 +31,12 @@ class Config:
     knowledge: tuple[Path, ...] = field(
         default=()
     )  # extra actor YAML files, same schema as shipped
+    # [data] table: a data file's name -> user files that extend it (or one that replaces it).
+    data: tuple[DataOverride, ...] = ()
+
+    def overrides(self) -> tuple[DataOverride, ...]:
+        """Every user data file in order: ``knowledge`` (extra actor files), then ``data``."""
+        return (*(DataOverride("actors.yaml", p) for p in self.knowledge), *self.data)
 
 
 def load_config(path: Path | None = None, **overrides: Any) -> Config:
@@ -54,6 +69,8 @@ def _coerce(key: str, value: Any, default: Any) -> Any:
         if not isinstance(items, list | tuple):
             raise ConfigError(f"{key} must be a path or a list of paths, got {value!r}")
         return tuple(_path(key, v) for v in items)
+    if key == "data":
+        return _data(value)
     if isinstance(default, bool) or isinstance(value, bool):
         # bool is an int in Python: without this check `batch_size = true` would mean 1.
         if type(default) is not type(value):
@@ -72,3 +89,27 @@ def _coerce(key: str, value: Any, default: Any) -> Any:
     if isinstance(default, str) and not isinstance(value, str):
         raise ConfigError(f"{key} must be a string, got {value!r}")
     return value
+
+
+def _data(value: Any) -> tuple[DataOverride, ...]:
+    """``[data]``: "file" = path, = [paths] (each extends it) or = {path, replace = true}."""
+    from sitroom.knowledge.loader import FIXED, SCHEMAS  # the loader imports this module
+
+    if not isinstance(value, dict):
+        raise ConfigError(f"data must be a table of data file names, got {value!r}")
+    out: list[DataOverride] = []
+    for name, spec in value.items():
+        key = f"data.{name}"
+        if name not in SCHEMAS:
+            raise ConfigError(f"{key}: no such data file (known: {', '.join(sorted(SCHEMAS))})")
+        if name in FIXED:
+            raise ConfigError(f"{key}: this data file cannot be extended or replaced")
+        if isinstance(spec, dict):
+            unknown = sorted(set(spec) - {"path", "replace"})
+            if unknown or "path" not in spec or not isinstance(spec.get("replace", False), bool):
+                raise ConfigError(f"{key} must be {{path = ..., replace = true|false}}")
+            out.append(DataOverride(name, _path(key, spec["path"]), spec.get("replace", False)))
+            continue
+        items = spec if isinstance(spec, list) else [spec]
+        out.extend(DataOverride(name, _path(key, item)) for item in items)
+    return tuple(out)

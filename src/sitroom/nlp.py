@@ -7,17 +7,17 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
+from functools import cache
 from typing import TypeVar, cast
 
 import spacy
-import yaml
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 from thinc.types import Ints2d
 
 from sitroom.errors import ConfigError, KnowledgeBaseError
+from sitroom.knowledge import loader
+from sitroom.knowledge.loader import Overrides
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +124,7 @@ def parse(
     *,
     is_name: NameTest,
     batch_size: int = 16,
+    overrides: Overrides = (),
 ) -> Iterator[tuple[Doc, C]]:
     """Parse (text, context) pairs in batches, title-case headlines recased for the parser.
 
@@ -133,7 +134,7 @@ def parse(
 
     def recased() -> Iterator[tuple[str, tuple[str, C]]]:
         for text, context in items:
-            yield recase_headlines(text, is_name=is_name), (text, context)
+            yield recase_headlines(text, is_name=is_name, overrides=overrides), (text, context)
 
     for doc, (text, context) in nlp.pipe(recased(), as_tuples=True, batch_size=batch_size):
         yield (doc if doc.text == text else with_text(doc, text)), context
@@ -167,11 +168,10 @@ class _HeadlineRules:
     min_evidence: float
 
 
-@lru_cache(maxsize=1)
-def _headline_rules() -> _HeadlineRules:
+@cache
+def _headline_rules(overrides: Overrides = ()) -> _HeadlineRules:
+    raw = loader.load("headline_case.yaml", overrides)
     try:
-        text = resources.files("sitroom.data").joinpath("headline_case.yaml").read_text("utf-8")
-        raw = yaml.safe_load(text)
         return _HeadlineRules(
             min_words=int(raw["min_words"]),
             min_capitalised=float(raw["min_capitalised"]),
@@ -180,8 +180,8 @@ def _headline_rules() -> _HeadlineRules:
             names=frozenset(str(w).lower() for w in raw["names"]),
             min_evidence=float(raw["min_evidence"]),
         )
-    except (OSError, KeyError, TypeError, ValueError, yaml.YAMLError) as e:
-        raise KnowledgeBaseError(f"headline_case.yaml is malformed: {e}") from e
+    except (KeyError, TypeError, ValueError) as e:
+        raise KnowledgeBaseError(f"{raw.source} is malformed: {e}") from e
 
 
 _LINE = re.compile(r"[^\n]+")
@@ -201,14 +201,15 @@ def _is_capitalised(run: str) -> bool:
     return run[:1].isupper() and not any(c.isupper() for c in run[1:])
 
 
-def recase_headlines(text: str, *, is_name: NameTest) -> str:
+def recase_headlines(text: str, *, is_name: NameTest, overrides: Overrides = ()) -> str:
     """``text`` with its title-case lines' common words lowercased; same length, same positions.
 
     A word keeps its capital where the document's other text writes it so mid-sentence, else
     only where ``is_name`` knows it; all-caps words and a line's first word are kept. Text
-    without such a line comes back unchanged.
+    without such a line comes back unchanged. ``overrides``: the user's data files
+    (``Config.overrides()``), for headline_case.yaml.
     """
-    rules = _headline_rules()
+    rules = _headline_rules(overrides)
     spans = [_stripped(m) for m in _LINE.finditer(text) if _is_headline(m.group(), rules)]
     if not spans:
         return text

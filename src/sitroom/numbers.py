@@ -11,25 +11,19 @@ import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
-import yaml
-
 from sitroom.errors import KnowledgeBaseError
+from sitroom.knowledge import loader
+from sitroom.knowledge.loader import Overrides
 
 
-@functools.cache
-def numbers_data() -> Mapping[str, Any]:
-    """``data/numbers.yaml`` as parsed YAML (a mapping), read once per process."""
-    try:
-        text = resources.files("sitroom").joinpath("data/numbers.yaml").read_text("utf-8")
-        data = yaml.safe_load(text)
-    except (OSError, yaml.YAMLError) as e:
-        raise KnowledgeBaseError(f"cannot read numbers.yaml: {e}") from e
-    if not isinstance(data, dict):
-        raise KnowledgeBaseError("numbers.yaml: top level must be a mapping")
-    return data
+def numbers_data(overrides: Overrides = ()) -> Mapping[str, Any]:
+    """``data/numbers.yaml`` with the user's overrides of it (a mapping, read once per process).
+
+    ``overrides`` here and below: ``Config.overrides()``, a tuple so that the caches key on it.
+    """
+    return loader.load("numbers.yaml", overrides).data
 
 
 def words(raw: Any, key: str) -> tuple[str, ...]:
@@ -58,9 +52,9 @@ class NumberWords:
 
 
 @functools.cache
-def number_words() -> NumberWords:
+def number_words(overrides: Overrides = ()) -> NumberWords:
     """The number words, checked (cached)."""
-    data = numbers_data()
+    data = numbers_data(overrides)
     try:
         return NumberWords(
             units=_table(data["units"], "units"),
@@ -89,9 +83,9 @@ class NumberPatterns:
 
 
 @functools.cache
-def patterns() -> NumberPatterns:
+def patterns(overrides: Overrides = ()) -> NumberPatterns:
     """The number patterns built from the number words (cached)."""
-    lex = number_words()
+    lex = number_words(overrides)
     word = alt([*lex.units, *lex.scales])
     # "and" joins words only after hundred/thousand ("two hundred and fifty"), so that
     # "two and three" stays two figures.
@@ -118,9 +112,9 @@ def patterns() -> NumberPatterns:
     )
 
 
-def figure(phrase: str) -> int | None:
+def figure(phrase: str, overrides: Overrides = ()) -> int | None:
     """Value of one figure: "1,200", "3 000", "1.5 million", "twenty-five", "a dozen"."""
-    lex = number_words()
+    lex = number_words(overrides)
     text = " ".join(phrase.lower().split())
     if text in lex.vague:
         return lex.vague[text]
@@ -155,10 +149,10 @@ def figure(phrase: str) -> int | None:
     return total + current if seen else None
 
 
-def parse_quantity(phrase: str) -> int | None:
+def parse_quantity(phrase: str, overrides: Overrides = ()) -> int | None:
     """Lowest credible value of a quantity phrase ("at least 25" 25, "10-15" 10); None if none."""
-    lex = number_words()
-    pats = patterns()
+    lex = number_words(overrides)
+    pats = patterns(overrides)
     text = " ".join(phrase.lower().split())
     for qualifier in sorted(lex.qualifiers, key=len, reverse=True):
         if text.startswith(qualifier + " "):
@@ -167,18 +161,18 @@ def parse_quantity(phrase: str) -> int | None:
     if text.endswith(" of") and text not in lex.vague:
         text = text[:-3]
     if pats.number.fullmatch(text) or text in lex.vague:
-        return figure(text)
+        return figure(text, overrides)
     ranged = pats.range_.fullmatch(text)
     if ranged:
-        low, high = figure(ranged.group(1)), figure(ranged.group(2))
+        low, high = figure(ranged.group(1), overrides), figure(ranged.group(2), overrides)
         if low is None or high is None:
             return None
         return min(low, high)
     return None
 
 
-def is_vague(phrase: str) -> bool:
+def is_vague(phrase: str, overrides: Overrides = ()) -> bool:
     """True for a quantity without a figure ("several", "dozens of"), as numbers.yaml lists them."""
     text = " ".join(phrase.lower().split())
-    return text in number_words().vague or text.removesuffix(" of") in number_words().vague
-
+    vague = number_words(overrides).vague
+    return text in vague or text.removesuffix(" of") in vague

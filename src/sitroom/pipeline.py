@@ -16,7 +16,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from sitroom.config import Config
+from sitroom.config import Config, DataOverride
 from sitroom.extract.actors import ActorMention, HeadNouns, find_actors
 from sitroom.extract.control import extract_control
 from sitroom.extract.dates import names_year, resolve_date
@@ -46,6 +46,8 @@ class Resources:
     lexicon: CueLexicon
     heads: HeadNouns
     relation_cues: RelationCues
+    # The user's data files (``Config.overrides``), for the stages that read data as they go.
+    overrides: tuple[DataOverride, ...] = ()
 
     def is_name(self, words: str) -> bool:
         """Whether capitalised words are a known name: an actor's alias, a country or demonym, a
@@ -63,16 +65,19 @@ class Resources:
 
 
 def load_resources(config: Config) -> Resources:
-    """Load the model, knowledge base, gazetteer (from its cache) and lexicons."""
-    kb = ActorKB.load(extra=config.knowledge)
+    """Load the model, knowledge base, gazetteer (from its cache) and lexicons, each data file
+    extended or replaced by the user's files that ``config`` names."""
+    overrides = config.overrides()
+    kb = ActorKB.load(overrides=overrides)
     nlp = build_nlp(config.model, actor_patterns=kb.patterns())
     return Resources(
         nlp=nlp,
         kb=kb,
-        gazetteer=Gazetteer.load(cache_dir=config.cache_dir),
-        lexicon=CueLexicon.load(),
-        heads=HeadNouns.load(),
-        relation_cues=RelationCues.load(),
+        gazetteer=Gazetteer.load(cache_dir=config.cache_dir, overrides=overrides),
+        lexicon=CueLexicon.load(overrides=overrides),
+        heads=HeadNouns.load(overrides),
+        relation_cues=RelationCues.load(overrides),
+        overrides=overrides,
     )
 
 
@@ -81,7 +86,13 @@ def analyze_docs(
 ) -> Iterator[Analysis]:
     """One Analysis per document, in input order; spaCy runs over them in batches."""
     pairs = ((d.text, d) for d in documents)
-    parsed = parse(resources.nlp, pairs, is_name=resources.is_name, batch_size=batch_size)
+    parsed = parse(
+        resources.nlp,
+        pairs,
+        is_name=resources.is_name,
+        batch_size=batch_size,
+        overrides=resources.overrides,
+    )
     for doc, document in parsed:
         yield analyze_doc(doc, document, resources=resources)
 
@@ -104,9 +115,10 @@ def analyze_doc(doc: Doc, document: Document, *, resources: Resources) -> Analys
         actors=actor_mentions,
         places=places,
         dates=_date_hits(doc, document),
-        casualties=_casualty_hits(doc),
+        casualties=_casualty_hits(doc, resources.overrides),
         cues=resources.lexicon.match(doc),
         country=country,
+        overrides=resources.overrides,
     )
     candidates = extract_events(facts, lexicon=resources.lexicon)
     relations = extract_relations(
@@ -153,6 +165,7 @@ def _place_hits(doc: Doc, document: Document, resources: Resources) -> list[Plac
         gazetteer=resources.gazetteer,
         context=PlaceContext(),
         demonyms=resources.kb.demonym_country,
+        overrides=resources.overrides,
     ):
         span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
         if span is not None:
@@ -209,11 +222,11 @@ def _date_hits(doc: Doc, document: Document) -> list[DateHit]:
     return hits
 
 
-def _casualty_hits(doc: Doc) -> list[CasualtyHit]:
+def _casualty_hits(doc: Doc, overrides: tuple[DataOverride, ...]) -> list[CasualtyHit]:
     hits = []
     for sent in doc.sents:
         base = sent.start_char
-        for c in find_casualties(sent.text):
+        for c in find_casualties(sent.text, overrides=overrides):
             span = doc.char_span(base + c.start, base + c.end, alignment_mode="expand")
             if span is None:
                 continue

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +14,8 @@ from sitroom.evaluate.metrics import ClassificationScores, classification_scores
 from sitroom.pipeline import Resources, analyze_docs
 
 NO_EVENT = "NONE"
+EXAMPLES = 8  # errors shown
+CONFUSIONS = 12  # most frequent confusions shown
 NON_CONFLICT = ("NATURAL_DISASTER", "MAN_MADE_DISASTER", "ORG_CRIME")
 # ACLED event types a conflict monitor must not code for a flood or a bank robbery.
 _VIOLENT_OR_DEMO = frozenset(
@@ -46,37 +49,77 @@ def read_snippets(path: Path) -> list[tuple[str, str, str]]:
     return rows
 
 
-def score(path: Path, *, resources: Resources, limit: int | None = None) -> Case2021Scores:
-    """Score event typing on a CASE 2021 file; labels come from the lexicon's ACLED types."""
-    rows = read_snippets(path)[:limit]
-    label_of = {t.acled[1]: label for label, t in resources.lexicon.types.items() if t.acled}
-    acled_labels = sorted(label_of.values())
+@dataclass(frozen=True, slots=True)
+class Case2021Prediction:
+    """What sitroom said about a snippet: its main event's label, and whether it coded any
+    violent or demonstration event."""
+
+    label: str
+    violent: bool
+
+
+def acled_labels(resources: Resources) -> dict[str, str]:
+    """CASE 2021 label by ACLED sub-event type, from the lexicon's event types."""
+    return {t.acled[1]: label for label, t in resources.lexicon.types.items() if t.acled}
+
+
+def predict(
+    rows: Sequence[tuple[str, str, str]], *, resources: Resources
+) -> list[Case2021Prediction]:
+    """Analyse each snippet: its main event's CASE 2021 label (or NONE), any violent event."""
+    label_of = acled_labels(resources)
     docs = [document_from_text(text, ref=i) for i, text, _ in rows]
+    out = []
+    for analysis in analyze_docs(docs, resources=resources):
+        main = next((e for e in analysis.events if e.id == analysis.main_event), None)
+        guess = label_of.get(main.sub_event_type or "", NO_EVENT) if main else NO_EVENT
+        violent = any(e.event_type in _VIOLENT_OR_DEMO for e in analysis.events)
+        out.append(Case2021Prediction(guess, violent))
+    return out
+
+
+def score_predictions(
+    rows: Sequence[tuple[str, str, str]],
+    predictions: Sequence[Case2021Prediction],
+    *,
+    labels: Sequence[str],
+    examples: int | None = EXAMPLES,
+) -> Case2021Scores:
+    """Score predictions against the (id, text, label) rows, pairwise; typing is over ``labels``
+    (the ACLED ones); ``examples`` None keeps every error and confusion."""
+    if len(rows) != len(predictions):
+        raise ValueError("snippets and predictions differ in length")
     gold: list[str] = []
     predicted: list[str] = []
     rejected = 0
     n_non_conflict = 0
     errors: list[tuple[str, str, str]] = []
-    for (_, text, label), analysis in zip(
-        rows, analyze_docs(docs, resources=resources), strict=True
-    ):
-        main = next((e for e in analysis.events if e.id == analysis.main_event), None)
-        guess = label_of.get(main.sub_event_type or "", NO_EVENT) if main else NO_EVENT
+    for (_, text, label), pred in zip(rows, predictions, strict=True):
         if label in NON_CONFLICT:
             n_non_conflict += 1
-            if not any(e.event_type in _VIOLENT_OR_DEMO for e in analysis.events):
-                rejected += 1
-        if label in acled_labels:
+            rejected += not pred.violent
+        if label in labels:
             gold.append(label)
-            predicted.append(guess)
-            if guess != label:
-                errors.append((label, guess, text))
-    typing = classification_scores(gold, predicted, labels=acled_labels)
+            predicted.append(pred.label)
+            if pred.label != label:
+                errors.append((label, pred.label, text))
+    typing = classification_scores(gold, predicted, labels=sorted(labels))
     confusions = Counter((g, p) for g, p in zip(gold, predicted, strict=True) if g != p)
     return Case2021Scores(
         typing=typing,
         rejection=rejected / n_non_conflict if n_non_conflict else 0.0,
         n_non_conflict=n_non_conflict,
-        confusions=tuple((g, p, c) for (g, p), c in confusions.most_common(12)),
-        examples=tuple(errors[:8]),
+        confusions=tuple(
+            (g, p, c)
+            for (g, p), c in confusions.most_common(None if examples is None else CONFUSIONS)
+        ),
+        examples=tuple(errors[:examples]),
     )
+
+
+def score(path: Path, *, resources: Resources, limit: int | None = None) -> Case2021Scores:
+    """Score event typing on a CASE 2021 file; labels come from the lexicon's ACLED types."""
+    rows = read_snippets(path)[:limit]
+    predictions = predict(rows, resources=resources)
+    labels = sorted(acled_labels(resources).values())
+    return score_predictions(rows, predictions, labels=labels)

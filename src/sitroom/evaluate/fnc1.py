@@ -188,8 +188,10 @@ def score_verdicts(
     *,
     n_bodies: int = 0,
     per_label: int = DEFAULT_PER_LABEL,
+    errors: int | None = ERRORS_SHOWN,
 ) -> Fnc1Scores:
-    """Scores of verdicts against the pairs' mapped gold labels."""
+    """Scores of verdicts against the pairs' mapped gold labels; ``errors`` None keeps an
+    example of every error, else that many, a couple per confusion."""
     gold = [p.gold for p in pairs]
     predicted = [v.label for v in verdicts]
     stance = classification_scores(gold, predicted, labels=LABELS)
@@ -203,7 +205,8 @@ def score_verdicts(
         if pair.gold != found.label:
             text = f"{pair.stance} -> {found.label}: '{pair.headline}' ({found.reason})"
             examples[(pair.gold, found.label)].append(text)
-    errors = [e for key, _ in confusions.most_common() for e in examples[key][:EXAMPLES_EACH]]
+    each = None if errors is None else EXAMPLES_EACH
+    shown = [e for key, _ in confusions.most_common() for e in examples[key][:each]]
     return Fnc1Scores(
         stance=stance,
         related=binary.labels[0],
@@ -212,12 +215,47 @@ def score_verdicts(
         per_label=per_label,
         original=dict(Counter(p.stance for p in pairs)),
         confusions=tuple((g, p, c) for (g, p), c in confusions.most_common()),
-        errors=tuple(errors[:ERRORS_SHOWN]),
+        errors=tuple(shown[:errors]),
     )
 
 
 def _relatedness(label: str) -> str:
     return "unrelated" if label == "unrelated" else "related"
+
+
+def sample(
+    path: Path, *, limit: int | None = None, per_label: int = DEFAULT_PER_LABEL
+) -> tuple[list[StancePair], dict[str, str], int]:
+    """The seeded sample of a stances file, the bodies by id (read beside it) and the sample's
+    size per label; ``limit`` caps the sample's size in pairs (a balanced prefix of it)."""
+    pairs, bodies = read_pairs(path, bodies_path(path))
+    if limit is not None:
+        per_label = min(per_label, math.ceil(limit / len(LABELS)))
+    return sample_pairs(pairs, per_label=per_label)[:limit], bodies, per_label
+
+
+def predict(
+    pairs: Sequence[StancePair], bodies: Mapping[str, str], *, resources: Resources
+) -> list[Verdict]:
+    """sitroom's verdict on each pair; each headline and body is analysed once."""
+    texts = dict.fromkeys(
+        [("headline", p.headline) for p in pairs] + [("body", p.body_id) for p in pairs]
+    )
+    documents = [
+        document_from_text(bodies[key] if kind == "body" else key, ref=f"{kind}:{key[:60]}")
+        for kind, key in texts
+    ]
+    analyses = dict(zip(texts, analyze_docs(documents, resources=resources), strict=True))
+    verdicts = []
+    for pair in pairs:
+        headline, body = analyses[("headline", pair.headline)], analyses[("body", pair.body_id)]
+        if headline.document.id == body.document.id:
+            verdicts.append(Verdict("agree", "one text"))
+            continue
+        picture = picture_from_analyses([headline, body])
+        comparison = compare_reports(picture, headline.document.id, body.document.id)
+        verdicts.append(stance_of(comparison, headline, body))
+    return verdicts
 
 
 def score(
@@ -229,26 +267,7 @@ def score(
 ) -> Fnc1Scores:
     """Score the seeded sample of a stances file (its bodies beside it); ``limit`` caps the
     sample's size in pairs (a balanced prefix of it)."""
-    pairs, bodies = read_pairs(path, bodies_path(path))
-    if limit is not None:
-        per_label = min(per_label, math.ceil(limit / len(LABELS)))
-    chosen = sample_pairs(pairs, per_label=per_label)[:limit]
-    texts = dict.fromkeys(
-        [("headline", p.headline) for p in chosen] + [("body", p.body_id) for p in chosen]
-    )
-    documents = [
-        document_from_text(bodies[key] if kind == "body" else key, ref=f"{kind}:{key[:60]}")
-        for kind, key in texts
-    ]
-    analyses = dict(zip(texts, analyze_docs(documents, resources=resources), strict=True))
-    verdicts = []
-    for pair in chosen:
-        headline, body = analyses[("headline", pair.headline)], analyses[("body", pair.body_id)]
-        if headline.document.id == body.document.id:
-            verdicts.append(Verdict("agree", "one text"))
-            continue
-        picture = picture_from_analyses([headline, body])
-        comparison = compare_reports(picture, headline.document.id, body.document.id)
-        verdicts.append(stance_of(comparison, headline, body))
+    chosen, bodies, per_label = sample(path, limit=limit, per_label=per_label)
+    verdicts = predict(chosen, bodies, resources=resources)
     bodies_read = len({p.body_id for p in chosen})
     return score_verdicts(chosen, verdicts, n_bodies=bodies_read, per_label=per_label)

@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 import statistics
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -54,7 +54,7 @@ class GeoScores:
     n_pred: int
     n_matched: int
     n_documents: int
-    seconds: float
+    seconds: float = 0.0
     errors: tuple[GeoError, ...] = ()
 
 
@@ -110,37 +110,58 @@ def _match(gold: list[_Gold], pred: list[Mention]) -> list[tuple[_Gold, Mention]
     return pairs
 
 
-def score(
-    path: Path,
+def read_records(path: Path, *, limit: int | None = None) -> list[dict[str, Any]]:
+    """The articles of a geoparsing JSONL file (the first ``limit``)."""
+    return list(_read(path, limit))
+
+
+def predict(
+    records: Sequence[dict[str, Any]],
     *,
     nlp: Language,
     gazetteer: Gazetteer,
     demonyms: Demonyms | None = None,
     is_name: NameTest | None = None,
-    limit: int | None = None,
-) -> GeoScores:
-    """Score ``find_places`` on a geoparsing JSONL file (first ``limit`` documents).
+) -> list[list[Mention]]:
+    """Every toponym ``find_places`` finds in each article.
 
     ``is_name`` is the pipeline's test of known names for recasing headlines (none: none known).
     """
-    started = time.perf_counter()
-    records = list(_read(path, limit))
+    texts = ((str(r["text"]), r) for r in records)
+    return [
+        find_places(
+            doc,
+            document_id=str(record.get("id", "")),
+            gazetteer=gazetteer,
+            demonyms=demonyms,
+            every_toponym=True,
+        )
+        for doc, record in parse(nlp, texts, is_name=is_name or _no_name, batch_size=16)
+    ]
+
+
+def score_predictions(
+    records: Sequence[dict[str, Any]],
+    predictions: Sequence[Sequence[Mention]],
+    *,
+    errors_per_kind: int | None = ERRORS_PER_KIND,
+) -> GeoScores:
+    """Score predicted toponyms against the articles' gold, pairwise; ``errors_per_kind`` None
+    keeps every error."""
+    if len(records) != len(predictions):
+        raise ValueError("articles and predictions differ in length")
     n_gold = n_pred = n_matched = n_correct = 0
     errors_km: list[float] = []
     errors: dict[str, list[GeoError]] = {"missed": [], "spurious": [], "far": []}
 
     def note(kind: str, doc_id: str, start: int, end: int, text: str, detail: str = "") -> None:
-        if len(errors[kind]) < ERRORS_PER_KIND:
+        if errors_per_kind is None or len(errors[kind]) < errors_per_kind:
             errors[kind].append(GeoError(kind, doc_id, start, end, text, detail))
 
-    texts = ((str(r["text"]), r) for r in records)
-    for doc, record in parse(nlp, texts, is_name=is_name or _no_name, batch_size=16):
+    for record, pred in zip(records, predictions, strict=True):
         doc_id = str(record.get("id", ""))
         gold = gold_toponyms(record)
-        pred = find_places(
-            doc, document_id=doc_id, gazetteer=gazetteer, demonyms=demonyms, every_toponym=True
-        )
-        pairs = _match(gold, pred)
+        pairs = _match(gold, list(pred))
         n_gold += len(gold)
         n_pred += len(pred)
         n_matched += len(pairs)
@@ -176,6 +197,27 @@ def score(
         n_pred=n_pred,
         n_matched=n_matched,
         n_documents=len(records),
-        seconds=time.perf_counter() - started,
         errors=tuple(e for kind in ("missed", "spurious", "far") for e in errors[kind]),
     )
+
+
+def score(
+    path: Path,
+    *,
+    nlp: Language,
+    gazetteer: Gazetteer,
+    demonyms: Demonyms | None = None,
+    is_name: NameTest | None = None,
+    limit: int | None = None,
+) -> GeoScores:
+    """Score ``find_places`` on a geoparsing JSONL file (first ``limit`` documents).
+
+    ``is_name`` is the pipeline's test of known names for recasing headlines (none: none known).
+    """
+    started = time.perf_counter()
+    records = read_records(path, limit=limit)
+    predictions = predict(
+        records, nlp=nlp, gazetteer=gazetteer, demonyms=demonyms, is_name=is_name
+    )
+    scores = score_predictions(records, predictions)
+    return replace(scores, seconds=time.perf_counter() - started)

@@ -139,9 +139,13 @@ def prediction_from(analysis: Analysis) -> PloverPrediction:
 
 
 def score_predictions(
-    records: Sequence[PloverRecord], predictions: Sequence[PloverPrediction]
+    records: Sequence[PloverRecord],
+    predictions: Sequence[PloverPrediction],
+    *,
+    errors_per_kind: int | None = ERRORS_PER_KIND,
 ) -> PloverScores:
-    """Score predictions against gold records, pairwise; typing is over the gold types."""
+    """Score predictions against gold records, pairwise; typing is over the gold types.
+    ``errors_per_kind`` None keeps every error and confusion."""
     if len(records) != len(predictions):
         raise ValueError("records and predictions differ in length")
     gold = [r.event for r in records]
@@ -186,22 +190,32 @@ def score_predictions(
         target_accuracy=target_ok / n_target if n_target else 0.0,
         n_source=n_source,
         n_target=n_target,
-        confusions=tuple((g, p, c) for (g, p), c in confusions.most_common(12)),
-        errors=tuple(e for kind in errors.values() for e in _spread(kind, ERRORS_PER_KIND)),
+        confusions=tuple(
+            (g, p, c)
+            for (g, p), c in confusions.most_common(None if errors_per_kind is None else 12)
+        ),
+        errors=tuple(e for kind in errors.values() for e in _spread(kind, errors_per_kind)),
     )
 
 
-def _spread(items: Sequence[PloverError], k: int) -> list[PloverError]:
-    """``k`` items taken evenly through the list, so examples are not all from its start."""
+def _spread(items: Sequence[PloverError], k: int | None) -> list[PloverError]:
+    """``k`` items taken evenly through the list, so examples are not all from its start (all
+    of them when ``k`` is None)."""
+    if k is None:
+        return list(items)
     step = max(1, len(items) // k)
     return list(items[::step][:k])
+
+
+def predict(records: Sequence[PloverRecord], *, resources: Resources) -> list[PloverPrediction]:
+    """Analyse each record's text: its main event's type and actors."""
+    docs = [document_from_text(r.text, ref=r.id) for r in records]
+    return [prediction_from(a) for a in analyze_docs(docs, resources=resources)]
 
 
 def score(path: Path, *, resources: Resources, limit: int | None = None) -> PloverScores:
     """Run the pipeline over the PLOVER records (the first ``limit``) and score it."""
     started = time.perf_counter()
     records = read_records(path)[:limit]
-    docs = [document_from_text(r.text, ref=r.id) for r in records]
-    predictions = [prediction_from(a) for a in analyze_docs(docs, resources=resources)]
-    scores = score_predictions(records, predictions)
+    scores = score_predictions(records, predict(records, resources=resources))
     return replace(scores, seconds=time.perf_counter() - started)

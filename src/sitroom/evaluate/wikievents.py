@@ -9,7 +9,6 @@ first char lies in the span; the 'coref' variant also accepts any mention of the
 
 from __future__ import annotations
 
-import importlib.resources
 import json
 import re
 import time
@@ -22,8 +21,10 @@ from typing import Any
 import yaml
 
 from sitroom.api import document_from_text
+from sitroom.config import DataOverride
 from sitroom.errors import InputError, KnowledgeBaseError
 from sitroom.evaluate.metrics import LabelScore
+from sitroom.knowledge import loader
 from sitroom.pipeline import Resources, analyze_docs
 from sitroom.records import Analysis, Event, Evidence, Mention
 
@@ -70,13 +71,16 @@ class EventMapping:
     number_words: frozenset[str] = frozenset()
 
     @classmethod
-    def load(cls, text: str | None = None) -> EventMapping:
-        """The shipped mapping, or one given as YAML text."""
-        if text is None:
-            resource = importlib.resources.files("sitroom") / "data" / "eval_mappings.yaml"
-            text = resource.read_text(encoding="utf-8")
+    def load(
+        cls, text: str | None = None, *, overrides: Sequence[DataOverride] = ()
+    ) -> EventMapping:
+        """``data/eval_mappings.yaml`` with the user's overrides of it, or YAML ``text``."""
         try:
-            spec = yaml.safe_load(text)["wikievents"]
+            spec = (
+                loader.load("eval_mappings.yaml", overrides)["wikievents"]
+                if text is None
+                else yaml.safe_load(text)["wikievents"]
+            )
             rules = tuple(
                 TypeRule(
                     str(r["type"]),
@@ -418,9 +422,13 @@ def _arg_matches(gold: tuple[str, GoldArg], pred: tuple[str, PredArg], *, coref:
 
 
 def score_documents(
-    golds: Sequence[GoldDoc], preds: Sequence[Sequence[PredEvent]]
+    golds: Sequence[GoldDoc],
+    preds: Sequence[Sequence[PredEvent]],
+    *,
+    errors_per_kind: int | None = ERRORS_PER_KIND,
 ) -> WikiEventsScores:
-    """Score predicted events against gold documents, pairwise."""
+    """Score predicted events against gold documents, pairwise; ``errors_per_kind`` None keeps
+    every error, else that many of each kind taken evenly through the list."""
     if len(golds) != len(preds):
         raise ValueError("gold documents and predictions differ in length")
     count: Counter[tuple[str, ...]] = Counter()
@@ -488,13 +496,30 @@ def score_documents(
         errors=tuple(
             e
             for kind in errors.values()
-            for e in kind[:: max(1, len(kind) // ERRORS_PER_KIND)][:ERRORS_PER_KIND]
+            for e in (
+                kind
+                if errors_per_kind is None
+                else kind[:: max(1, len(kind) // errors_per_kind)][:errors_per_kind]
+            )
         ),
     )
 
 
 def _context(text: str, at: int, width: int = 40) -> str:
     return "«" + " ".join(text[max(0, at - width) : at + width].split()) + "»"
+
+
+def coref_path(path: Path, coref: Path | None = None) -> Path:
+    """The coreference file: ``coref``, else ``coref/dev.jsonlines`` beside ``path``."""
+    return coref if coref is not None else path.parent / "coref" / "dev.jsonlines"
+
+
+def predict(
+    golds: Sequence[GoldDoc], *, resources: Resources, mapping: EventMapping
+) -> list[list[PredEvent]]:
+    """Analyse each gold document's text: the events that map to an evaluation type."""
+    docs = [document_from_text(g.text, ref=g.id) for g in golds]
+    return [predicted_events(a, mapping=mapping) for a in analyze_docs(docs, resources=resources)]
 
 
 def score(
@@ -505,10 +530,7 @@ def score(
     ``coref`` defaults to ``coref/dev.jsonlines`` beside ``path`` when that file exists.
     """
     started = time.perf_counter()
-    mapping = EventMapping.load()
-    if coref is None:
-        coref = path.parent / "coref" / "dev.jsonlines"
-    golds = read_documents(path, mapping=mapping, coref=coref, limit=limit)
-    docs = [document_from_text(g.text, ref=g.id) for g in golds]
-    preds = [predicted_events(a, mapping=mapping) for a in analyze_docs(docs, resources=resources)]
+    mapping = EventMapping.load(overrides=resources.overrides)
+    golds = read_documents(path, mapping=mapping, coref=coref_path(path, coref), limit=limit)
+    preds = predict(golds, resources=resources, mapping=mapping)
     return replace(score_documents(golds, preds), seconds=time.perf_counter() - started)

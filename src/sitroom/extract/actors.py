@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.resources
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
-import yaml
 from spacy.tokens import Doc, Span, Token
 
+from sitroom.config import DataOverride
 from sitroom.errors import KnowledgeBaseError
+from sitroom.knowledge import loader
 from sitroom.knowledge.actor_file import slug
 from sitroom.nlp import ACTOR_LABEL
 from sitroom.records import Actor, Mention
@@ -100,18 +100,18 @@ class HeadNouns:
     not_parties: frozenset[str] = frozenset()
 
     @classmethod
-    def load(cls) -> HeadNouns:
-        resource = importlib.resources.files("sitroom") / "data" / "actor_heads.yaml"
+    def load(cls, overrides: Iterable[DataOverride] = ()) -> HeadNouns:
+        """``data/actor_heads.yaml`` with the user's overrides of it."""
+        data = loader.load("actor_heads.yaml", overrides)
         try:
-            data = yaml.safe_load(resource.read_text(encoding="utf-8"))
             return cls(
                 **{
                     k: frozenset(str(w).lower() for w in data[k])
                     for k in ("forces", "state", "police", "civilians", "not_parties")
                 }
             )
-        except (yaml.YAMLError, KeyError, TypeError) as e:
-            raise KnowledgeBaseError(f"actor_heads.yaml: malformed: {e!r}") from e
+        except (KeyError, TypeError) as e:
+            raise KnowledgeBaseError(f"{data.source}: malformed: {e!r}") from e
 
     def kind_of(self, token: Token) -> str | None:
         for kind in ("forces", "state", "police", "civilians"):
@@ -171,8 +171,10 @@ def find_actors(
         for span in (two, token) if len(two) == 2 else (token,):
             text = span.text
             actor = kb.generic(text, country=country)
-            if proxy and actor is not None and (
-                actor.kind in _STATE_KINDS or _backer_country(doc[token.i - 3], kb) == country
+            if (
+                proxy
+                and actor is not None
+                and (actor.kind in _STATE_KINDS or _backer_country(doc[token.i - 3], kb) == country)
             ):
                 actor = kb.generic(text, country=None)
             if actor is not None:

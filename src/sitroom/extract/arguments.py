@@ -142,73 +142,100 @@ def _subject_and_objects(
     skip: Token | None,
     with_agent: frozenset[str],
 ) -> None:
+    """The verb's own subjects and objects; where it has no subject, the one it borrows."""
     subject_found = False
     for child in verb.children:
         if skip is not None and child.i == skip.i:
             continue
-        if child.dep_ in ("nsubj", "csubj") and child.tag_ in ("WDT", "WP"):
-            if verb.dep_ == "relcl":  # "the rebels, who captured ...": the antecedent acts
-                agents.append(verb.head)
-                subject_found = True
-        elif child.dep_ in ("nsubj", "csubj"):
-            agents.append(child)
+        subject = own_subject(child, verb)
+        if subject is not None:
+            agents.extend(subject)
             subject_found = True
-        elif child.dep_ == "agent":
-            agents.extend(c for c in child.children if c.dep_ == "pobj")
-            subject_found = True
-        elif child.dep_ in ("dobj", "nsubjpass", "dative") and child.tag_ in ("WDT", "WP"):
-            if verb.dep_ == "relcl":  # "militias, whom it accuses": the antecedent is acted on
-                patients.append(verb.head)
-        elif child.dep_ in ("dobj", "nsubjpass", "dative"):
-            patients.append(child)
-        elif child.dep_ == "prep" and child.lower_ in with_agent:
-            continue  # the caller adds them after the subject
-        elif child.dep_ == "prep" and child.lower_ in patient_preps:
-            patients.extend(c for c in child.children if c.dep_ == "pobj")
-        elif child.dep_ == "prep" and child.lower_ == "including":
-            # "sending reinforcements, including militia groups": part of the object
-            patients.extend(c for c in child.children if c.dep_ == "pobj")
-    # A participle before a noun: "the retreating army" acts, "the besieged town" is acted on.
-    if not subject_found and verb.dep_ == "amod" and verb.head.i != verb.i:
-        (agents if verb.tag_ == "VBG" else patients).append(verb.head)
+        else:
+            patients.extend(own_objects(child, verb, patient_preps, with_agent))
+    if subject_found:
         return
-    # Participles and infinitives borrow the subject of the verb they hang from.
-    if not subject_found and verb.dep_ == "pcomp" and verb.head.dep_ == "prep":
-        # "Iran responded by sending reinforcements": the subject of the verb the "by" hangs on;
-        # "Turkey complicated things by announcing plans ..., aimed at pushing back Kurdish
-        # forces": the nearest subject up a chain of non-finite verbs.
-        governor = verb.head.head
-        subjects = [c for c in governor.children if c.dep_ == "nsubj"]
-        agents.extend(subjects or _implicit_subject(verb))
-        return
-    # A finite adverbial clause has its own subject; a purpose infinitive ("entered Syria *to
-    # provide* support") borrows its governor's.
+    if verb.dep_ == "amod" and verb.head.i != verb.i:
+        acting, acted_on = participle_noun(verb)
+        agents.extend(acting)
+        patients.extend(acted_on)
+    elif verb.dep_ == "pcomp" and verb.head.dep_ == "prep":
+        agents.extend(gerund_subject(verb))
+    else:
+        agents.extend(borrowed_subject(verb))
+
+
+_SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
+_OBJECT_DEPS = frozenset({"dobj", "nsubjpass", "dative"})
+_RELATIVE_PRONOUNS = frozenset({"WDT", "WP"})
+
+
+def own_subject(child: Token, verb: Token) -> list[Token] | None:
+    """Who acts, as the verb's child names it, or None where the child is no subject: "*Rebels*
+    captured", "captured by *rebels*", "the *rebels*, who captured" (the antecedent acts)."""
+    if child.dep_ in _SUBJECT_DEPS and child.tag_ in _RELATIVE_PRONOUNS:
+        return [verb.head] if verb.dep_ == "relcl" else None
+    if child.dep_ in _SUBJECT_DEPS:
+        return [child]
+    if child.dep_ == "agent":
+        return [c for c in child.children if c.dep_ == "pobj"]
+    return None
+
+
+def own_objects(
+    child: Token, verb: Token, patient_preps: frozenset[str], with_agent: frozenset[str]
+) -> list[Token]:
+    """Who is acted on, as the verb's child names it: "shelled *Idlib*", "attacks *on* the
+    town", "militias, *whom* it accuses" (the antecedent), "sending reinforcements, *including*
+    militia groups" (part of the object). Objects of ``with_agent`` prepositions are not."""
+    if child.dep_ in _OBJECT_DEPS and child.tag_ in _RELATIVE_PRONOUNS:
+        return [verb.head] if verb.dep_ == "relcl" else []
+    if child.dep_ in _OBJECT_DEPS:
+        return [child]
+    if child.dep_ != "prep" or child.lower_ in with_agent:
+        return []  # the caller adds the objects of ``with_agent`` after the subject
+    if child.lower_ in patient_preps or child.lower_ == "including":
+        return [c for c in child.children if c.dep_ == "pobj"]
+    return []
+
+
+def participle_noun(verb: Token) -> tuple[list[Token], list[Token]]:
+    """(agents, patients) of a participle before a noun: "the *retreating* army" acts, "the
+    *besieged* town" is acted on."""
+    return ([verb.head], []) if verb.tag_ == "VBG" else ([], [verb.head])
+
+
+def gerund_subject(verb: Token) -> list[Token]:
+    """The subject a gerund after a preposition borrows: "Iran responded by *sending*
+    reinforcements" (the subject of the verb the "by" hangs on); "Turkey complicated things by
+    announcing plans ..., aimed at *pushing* back Kurdish forces" (the nearest subject up a
+    chain of non-finite verbs)."""
+    governor = verb.head.head
+    subjects = [c for c in governor.children if c.dep_ == "nsubj"]
+    return subjects or _implicit_subject(verb)
+
+
+def borrowed_subject(verb: Token) -> list[Token]:
+    """The subject a participle, infinitive or conjunct borrows from the verb it hangs from
+    ("entered Syria to *provide* support"); the object of that verb does an infinitive's act
+    ("ordered troops to *withdraw*"); the noun a participle or relative clause modifies acts
+    ("fighters *advancing* on Hama"). A finite adverbial clause has its own subject: none."""
     infinitive = verb.tag_ == "VB" and any(
         c.dep_ == "aux" and c.lower_ == "to" for c in verb.children
     )
     finite_advcl = verb.dep_ == "advcl" and verb.tag_ not in ("VBG", "VBN") and not infinitive
-    if (
-        not subject_found
-        and not finite_advcl
-        and verb.dep_ in ("xcomp", "advcl", "conj", "acl", "relcl")
-        and verb.head.i != verb.i
-    ):
-        head = verb.head
-        # "enabling Assad to reclaim territory", "ordered troops to withdraw": the object of
-        # the governing verb does the infinitive's act.
-        controller = (
-            [c for c in head.children if c.dep_ == "dobj" and c.i < verb.i]
-            if verb.dep_ == "xcomp"
-            else []
-        )
-        if verb.dep_ in ("acl", "relcl"):
-            agents.append(head)
-        elif controller:
-            agents.extend(controller)
-        else:
-            agents.extend(
-                c for c in head.children if c.dep_ in ("nsubj", "nsubjpass") and c.i != verb.i
-            )
+    if finite_advcl or verb.dep_ not in ("xcomp", "advcl", "conj", "acl", "relcl"):
+        return []
+    head = verb.head
+    if head.i == verb.i:
+        return []
+    if verb.dep_ in ("acl", "relcl"):
+        return [head]
+    if verb.dep_ == "xcomp":
+        controller = [c for c in head.children if c.dep_ == "dobj" and c.i < verb.i]
+        if controller:
+            return controller
+    return [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass") and c.i != verb.i]
 
 
 _FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})

@@ -9,6 +9,7 @@ names no place, "the city" or "its neighbourhoods" stand for the town named last
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from spacy.tokens import Token
 
@@ -16,6 +17,7 @@ from sitroom.extract.events import Candidate
 from sitroom.extract.facts import DocFacts, PlaceHit
 from sitroom.extract.places import location_of
 from sitroom.extract.status import act_status
+from sitroom.knowledge import loader
 from sitroom.knowledge.cues import CueLexicon
 from sitroom.records import DATE_PRECISIONS, ControlClaim
 
@@ -49,44 +51,8 @@ _STATE_PREPS = frozenset({"in", "under"})
 # A nominal act under these is a time reference ("since the fall of Aleppo"); the actor the
 # event borrowed from the sentence did not take the place.
 _TIME_PREPS = frozenset({"since", "after", "before", "until", "till", "following"})
-# Words that locate something relative to a town rather than name it: "north of Homs", "the
-# road to Aleppo", "the Hama countryside" (lemmas).
-_LOCATORS = frozenset(
-    {
-        "near",
-        "outskirt",
-        "outskirts",
-        "countryside",
-        "around",
-        "outside",
-        "suburb",
-        "province",
-        "region",
-        "governorate",
-        "vicinity",
-        "environs",
-        "north",
-        "south",
-        "east",
-        "west",
-        "northeast",
-        "northwest",
-        "southeast",
-        "southwest",
-        "road",
-        "motorway",
-        "highway",
-        "route",
-        "approach",
-        "edge",
-        "border",
-        "front",
-        "frontline",
-        "direction",
-    }
-)
 # Dependencies that open a clause of its own: a place inside it belongs to that clause's act.
-_CLAUSE_DEPS = frozenset({"advcl", "ccomp", "relcl", "acl", "parataxis", "xcomp", "csubj", "pcomp"})
+_CLAUSE_DEPS = loader.words("syntax.yaml", "own_clause_deps")
 # Parts of a town: taking "its neighbourhoods" or "Hama's centre" is taking (part of) the town.
 _TOWN_PARTS = frozenset(
     {
@@ -109,94 +75,139 @@ _NOT_CURRENT = frozenset({"background", "denied", "planned"})
 _When = tuple[dt.date | None, str]  # a claim's date and its precision
 
 
+@dataclass(frozen=True, slots=True)
+class _Told:
+    """A control claim as one rule finds it told: a place, who, what, at which word, when."""
+
+    hit: PlaceHit
+    controller: str | None
+    status: str
+    token: Token
+    when: _When | None
+
+
 def extract_control(
     facts: DocFacts, *, events: list[Candidate], lexicon: CueLexicon
 ) -> list[ControlClaim]:
     """Control claims from capture events, advance cues and "held by" phrases."""
+    anchors = {cand.trigger: cand for cand in events}
     claims: dict[tuple[int, str, str], ControlClaim] = {}
-    doc = facts.doc
-    anchors = {_anchor_token(facts, cand).i: cand for cand in events}
+    told = [
+        *captures(facts, events),
+        *advances(facts, anchors, lexicon),
+        *holdings(facts, anchors, lexicon),
+    ]
+    for one in told:
+        _add(claims, one, facts)
+    return list(claims.values())
 
-    def add(
-        hit: PlaceHit, controller: str | None, status: str, token: Token, when: _When | None
-    ) -> None:
-        if controller is None or hit.mention.place is None or when is None:
-            return
-        place = hit.mention.place
-        if place.feature in ("country", "admin1"):
-            # a country or province is not a front-line place: "captured towns in Hama
-            # province" says nothing of who holds Hama
-            return
-        sent = token.sent
-        evidence = facts.sentence_evidence(sent)
-        location = location_of(place, precision=1)
-        key = (place.geonameid or 0, controller, status)
-        claim = ControlClaim(location, controller, status, when[0], when[1], (evidence,))
-        # One claim per place, controller and status: the best-dated telling of it (a headline
-        # takes the publication week; the lead gives the day).
-        if key not in claims or _finer(claim, claims[key]):
-            claims[key] = claim
 
+def _add(claims: dict[tuple[int, str, str], ControlClaim], told: _Told, facts: DocFacts) -> None:
+    """Keep one claim per place, controller and status: the best-dated telling of it (a headline
+    takes the publication week; the lead gives the day)."""
+    place = told.hit.mention.place
+    if told.controller is None or place is None or told.when is None:
+        return
+    if place.feature in ("country", "admin1"):
+        # a country or province is not a front-line place: "captured towns in Hama province"
+        # says nothing of who holds Hama
+        return
+    evidence = facts.sentence_evidence(told.token.sent)
+    location = location_of(place, precision=1)
+    key = (place.geonameid or 0, told.controller, told.status)
+    when = told.when
+    claim = ControlClaim(location, told.controller, told.status, when[0], when[1], (evidence,))
+    if key not in claims or _finer(claim, claims[key]):
+        claims[key] = claim
+
+
+def captures(facts: DocFacts, events: list[Candidate]) -> list[_Told]:
+    """ "Rebels *captured* Hama", "the army *withdrew* from Bakhmut": a current capture event
+    claims the places of its trigger's phrase for its actor, dated like the event."""
+    out: list[_Told] = []
     for cand in events:
-        if cand.event_type.label not in _CAPTURE_TYPES or cand.event.actor1 is None:
+        event = cand.event
+        if cand.event_type.label not in _CAPTURE_TYPES or event.actor1 is None:
             continue
-        if cand.event.status in _NOT_CURRENT:
+        if event.status in _NOT_CURRENT:
             continue
-        anchor = _anchor_token(facts, cand)
+        anchor = facts.doc[cand.trigger]
         if anchor.pos_ in ("NOUN", "PROPN") and _under_time_prep(anchor):
             continue
-        when: _When | None = (cand.event.event_date, cand.event.date_precision)
+        when = (event.event_date, event.date_precision)
         status = _capture_status(anchor)
-        for hit in _places_governed(anchor, facts):
-            add(hit, cand.event.actor1, status, anchor, when)
+        out += [
+            _Told(h, event.actor1, status, anchor, when) for h in _places_governed(anchor, facts)
+        ]
+    return out
+
+
+def advances(facts: DocFacts, anchors: dict[int, Candidate], lexicon: CueLexicon) -> list[_Told]:
+    """ "Rebels *advanced* towards Hama": an advance cue claims its phrase's places as
+    'advancing' for its subject."""
+    out: list[_Told] = []
     for cue in facts.cues:
         if cue.concept != "advance" or cue.role != "trigger":
             continue
-        token = doc[cue.start]
-        subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
-        if not subjects and token.pos_ == "NOUN":  # "the rebels' advance towards Damascus"
-            subjects = [c for c in token.children if c.dep_ == "poss"]
-        if not subjects and token.dep_ in ("advcl", "xcomp", "conj", "acl", "relcl"):
-            subjects = [c for c in token.head.children if c.dep_ == "nsubj"] or (
-                [token.head] if token.dep_ in ("acl", "relcl") else []
-            )
-        actors = [m for s in subjects for m in facts.actors_in(list(s.subtree))]
+        token = facts.doc[cue.start]
+        actors = [m for s in advance_subjects(token) for m in facts.actors_in(list(s.subtree))]
+        controller = actors[0].actor.id if actors else None
         when = _when(token, facts, anchors, lexicon)
-        for hit in _places_governed(token, facts):
-            add(hit, actors[0].actor.id if actors else None, "advancing", token, when)
-    for token in doc:
+        out += [
+            _Told(h, controller, "advancing", token, when) for h in _places_governed(token, facts)
+        ]
+    return out
+
+
+def advance_subjects(token: Token) -> list[Token]:
+    """Who advances: the verb's subject ("rebels *advanced*"), a noun's possessor ("the rebels'
+    *advance*"), else the subject of the clause it hangs from ("rebels pressed on, *advancing*")
+    or the noun a relative clause or participle modifies ("fighters *advancing* on Hama")."""
+    subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if not subjects and token.pos_ == "NOUN":
+        subjects = [c for c in token.children if c.dep_ == "poss"]
+    if not subjects and token.dep_ in ("advcl", "xcomp", "conj", "acl", "relcl"):
+        subjects = [c for c in token.head.children if c.dep_ == "nsubj"] or (
+            [token.head] if token.dep_ in ("acl", "relcl") else []
+        )
+    return subjects
+
+
+def holdings(facts: DocFacts, anchors: dict[int, Candidate], lexicon: CueLexicon) -> list[_Told]:
+    """ "rebel-*held* Idlib", "Idlib is *held* by HTS": a holding word with a named holder claims
+    the places it modifies or governs as 'held'."""
+    out: list[_Told] = []
+    for token in facts.doc:
         if token.lower_ not in _HELD_WORDS:
             continue
-        # "rebel-held Idlib" / "areas held by the rebels"
-        controller = None
-        if token.i >= 2 and doc[token.i - 1].text in ("-", "–"):
-            mention = facts.actor_index[token.i - 2]
-            controller = mention.actor.id if mention else None
-        for child in token.children:
-            if child.dep_ == "agent":
-                for pobj in child.children:
-                    mention = facts.actor_index[pobj.i]
-                    controller = mention.actor.id if mention else controller
+        controller = holder(token, facts)
         if controller is None:
             continue
         target = token.head if token.dep_ in ("amod", "acl") else token
         when = _when(token, facts, anchors, lexicon)
-        for hit in _places_governed(target, facts):
-            add(hit, controller, "held", token, when)
-    return list(claims.values())
+        out += [_Told(h, controller, "held", token, when) for h in _places_governed(target, facts)]
+    return out
+
+
+def holder(token: Token, facts: DocFacts) -> str | None:
+    """The actor id a holding word names: its prefix ("*rebel*-held") or, overriding it, its
+    passive's agent ("held by *HTS*")."""
+    doc = facts.doc
+    controller = None
+    if token.i >= 2 and doc[token.i - 1].text in ("-", "–"):
+        mention = facts.actor_index[token.i - 2]
+        controller = mention.actor.id if mention else None
+    for child in token.children:
+        if child.dep_ == "agent":
+            for pobj in child.children:
+                mention = facts.actor_index[pobj.i]
+                controller = mention.actor.id if mention else controller
+    return controller
 
 
 def _finer(new: ControlClaim, old: ControlClaim) -> bool:
     rank = {p: i for i, p in enumerate(DATE_PRECISIONS)}
     return rank.get(new.date_precision, len(rank)) < rank.get(old.date_precision, len(rank))
-
-
-def _anchor_token(facts: DocFacts, cand: Candidate) -> Token:
-    start = cand.event.evidence[0].start
-    for token in facts.doc:
-        if token.idx >= start and token.text == cand.event.trigger:
-            return token
-    return facts.doc[0]
 
 
 def _under_time_prep(token: Token) -> bool:
@@ -279,6 +290,7 @@ def _reaches(word: Token, anchor: Token, facts: DocFacts, own: PlaceHit | None) 
     into a clause of its own, an apposition, another place or a locating word."""
     if word.dep_ == "poss" and word.head.lemma_.lower() not in _TOWN_PARTS:
         return False  # "Hama's airport" is not Hama; "its neighbourhoods" are part of the town
+    locators = loader.words("place_rules.yaml", "locator_lemmas", facts.overrides)
     current, below = word, word
     while current.i != anchor.i:
         if current.head.i == current.i:
@@ -287,7 +299,7 @@ def _reaches(word: Token, anchor: Token, facts: DocFacts, own: PlaceHit | None) 
             hit = facts.place_index[current.i]
             # "Hama and Idlib": a place reached from its conjunct is coordinated, not located.
             other_place = hit is not None and hit is not own and below.dep_ != "conj"
-            if other_place or current.dep_ == "appos" or current.lemma_.lower() in _LOCATORS:
+            if other_place or current.dep_ == "appos" or current.lemma_.lower() in locators:
                 return False
         verbal_conj = current.dep_ == "conj" and current.pos_ in ("VERB", "AUX")
         if current.dep_ in _CLAUSE_DEPS or verbal_conj:

@@ -9,28 +9,10 @@ from spacy.tokens import Span, Token
 
 from sitroom.extract.facts import DocFacts, PlaceHit
 from sitroom.extract.places import location_of
+from sitroom.knowledge import loader
 from sitroom.knowledge.cues import CueMatch
 from sitroom.records import Location
 
-_NEAR_WORDS = frozenset(
-    {
-        "near",
-        "outskirts",
-        "countryside",
-        "around",
-        "outside",
-        "suburb",
-        "suburbs",
-        "province",
-        "region",
-        "district",
-        "vicinity",
-        "north",
-        "south",
-        "east",
-        "west",
-    }
-)
 _ONWARD_CONCEPTS = frozenset({"advance"})
 
 
@@ -90,7 +72,8 @@ def locate(
     place = best.mention.place
     assert place is not None
     before = facts.doc[max(sent.start, best.start - 3) : best.start]
-    near = any(t.lower_ in _NEAR_WORDS for t in before)
+    near_words = loader.words("place_rules.yaml", "near_words", facts.overrides)
+    near = any(t.lower_ in near_words for t in before)
     precision = 3 if place.feature in ("country", "admin1") else (2 if near else 1)
     return location_of(place, precision=precision)
 

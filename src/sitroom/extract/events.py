@@ -17,14 +17,14 @@ from sitroom.extract.facts import DateHit, DocFacts
 from sitroom.extract.genericity import attempt_only, circumstance, trend
 from sitroom.extract.status import act_status, governed_by
 from sitroom.ids import content_id
+from sitroom.knowledge import loader
 from sitroom.knowledge.cues import CueLexicon, CueMatch, EventType
 from sitroom.records import Event
 
 # Below this score a clause's cues are too weak to call an event.
 MIN_SCORE = 2.8
-_CLAUSE_DEPS = frozenset(
-    {"ROOT", "conj", "advcl", "ccomp", "relcl", "parataxis", "xcomp", "acl", "pcomp"}
-)
+# Where climbing to a trigger's clause head stops (differs from control.py's on purpose).
+_CLAUSE_DEPS = loader.words("syntax.yaml", "clause_heads")
 _NEGATING_DETS = frozenset({"no"})
 _CONDITIONAL_MARKS = frozenset({"if", "unless"})
 # Actor kinds that bear arms: an attack on one of them is a battle.
@@ -36,7 +36,9 @@ _REMOTE_CONCEPTS = frozenset({"air", "artillery", "explosive", "suicide", "grena
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
-    """An extracted event with its typing score (for choosing a report's main event)."""
+    """An extracted event with its typing score (for choosing a report's main event) and the
+    index of its trigger token, by which later stages find the act again (not by its text: two
+    captures in one sentence are two triggers)."""
 
     event: Event
     score: float
@@ -92,10 +94,9 @@ def _resolve_anaphoric_acts(candidates: list[Candidate], facts: DocFacts) -> lis
     out: list[Candidate] = []
     for cand in candidates:
         event = cand.event
-        anchor = _trigger_token(facts, event)
+        anchor = facts.doc[cand.trigger]
         if (
             event.actor1 is None
-            and anchor is not None
             and anchor.pos_ == "NOUN"
             and any(c.dep_ == "det" and c.lower_ in _ANAPHORIC_DETS for c in anchor.children)
         ):
@@ -110,17 +111,10 @@ def _resolve_anaphoric_acts(candidates: list[Candidate], facts: DocFacts) -> lis
                 None,
             )
             if earlier is not None:
-                event = replace(
-                    event, actor1=earlier.actor1, assoc_actor_1=earlier.assoc_actor_1
-                )
+                event = replace(event, actor1=earlier.actor1, assoc_actor_1=earlier.assoc_actor_1)
                 cand = replace(cand, event=event)
         out.append(cand)
     return out
-
-
-def _trigger_token(facts: DocFacts, event: Event) -> Token | None:
-    start = event.evidence[0].start if event.evidence else 0
-    return next((t for t in facts.doc if t.idx >= start and t.text == event.trigger), None)
 
 
 def _anonymous_verbal_act(candidate: Candidate, facts: DocFacts, sentences: list[Span]) -> bool:

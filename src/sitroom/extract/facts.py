@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
+from sitroom.config import DataOverride
 from sitroom.extract.actors import ActorMention
 from sitroom.knowledge.cues import CueMatch
 from sitroom.records import Document, Evidence, Mention
@@ -62,6 +63,8 @@ class DocFacts:
     actor_index: list[ActorMention | None] = field(default_factory=list)
     place_index: list[PlaceHit | None] = field(default_factory=list)
     echoes: list[tuple[int, int]] = field(default_factory=list)
+    # The user's data files (``Config.overrides()``), for rules that read data as they go.
+    overrides: tuple[DataOverride, ...] = ()
 
     def __post_init__(self) -> None:
         self.echoes = echoed_lines(self.doc.text)

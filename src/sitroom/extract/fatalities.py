@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from sitroom.errors import KnowledgeBaseError
+from sitroom.knowledge.loader import Overrides
 from sitroom.numbers import (
     alt,
     number_words,
@@ -67,8 +68,8 @@ class _Lexicon:
 
 
 @functools.cache
-def _lexicon() -> _Lexicon:
-    data = numbers_data()
+def _lexicon(overrides: Overrides = ()) -> _Lexicon:
+    data = numbers_data(overrides)
     try:
         cue_kind: dict[str, str] = {}
         after: list[str] = []
@@ -115,9 +116,9 @@ class _Patterns:
 
 
 @functools.cache
-def _patterns() -> _Patterns:
-    lex = _lexicon()
-    numbers = number_patterns()
+def _patterns(overrides: Overrides = ()) -> _Patterns:
+    lex = _lexicon(overrides)
+    numbers = number_patterns(overrides)
     word, quantity = numbers.word, numbers.quantity
     func = rf"(?:{alt(lex.function_words)}|{alt(lex.after)}|{word}|\d)\b"
     of_group = r"(?:\s+of(?:\s+(?:the|their|its|his|her|them|those|whom|these))?)?"
@@ -136,9 +137,7 @@ def _patterns() -> _Patterns:
             rf"\s+(?P<cue>{alt(lex.after)})\b",
             flags,
         ),
-        before=re.compile(
-            rf"\b(?P<cue>{alt(lex.before)})\s+(?P<q>{quantity}){victim_tail}", flags
-        ),
+        before=re.compile(rf"\b(?P<cue>{alt(lex.before)})\s+(?P<q>{quantity}){victim_tail}", flags),
         left=re.compile(
             rf"\b(?:left|leaving|leaves)\s+(?P<q>{quantity})(?P<np>(?:\s+[A-Za-z][\w'’-]*){{0,2}}?)"
             r"\s+(?P<cue>dead|injured|wounded|missing|hurt)\b",
@@ -169,12 +168,11 @@ def _patterns() -> _Patterns:
     )
 
 
-def _head(words: str | None) -> str | None:
+def _head(words: str | None, lex: _Lexicon) -> str | None:
     """The victims' head noun: the last word of the phrase, when it reads as a victim noun."""
     if not words:
         return None
     last = words.split()[-1]
-    lex = _lexicon()
     lowered = last.lower()
     if lowered in lex.plural or lowered in lex.singular or last[:1].isupper():
         return last
@@ -184,9 +182,8 @@ def _head(words: str | None) -> str | None:
     return None
 
 
-def _bad_figure(text: str, start: int, q: str, following: str | None) -> bool:
+def _bad_figure(text: str, start: int, q: str, following: str | None, lex: _Lexicon) -> bool:
     """True when a figure reads as a date, year, age, label or measure, not a head count."""
-    lex = _lexicon()
     if q[:1].isdigit():
         before = text[max(0, start - 12) : start]
         if _MONTH_BEFORE.search(before) or _MARKER_BEFORE.search(before):
@@ -201,10 +198,10 @@ def _next_word(text: str, end: int) -> str | None:
     return match.group(1).rstrip(".") if match else None
 
 
-def _candidates(text: str) -> Iterable[tuple[int, int, str, str, str | None]]:
+def _candidates(text: str, overrides: Overrides) -> Iterable[tuple[int, int, str, str, str | None]]:
     """Yield (start, end, quantity phrase, kind, victims) for every pattern that fires."""
-    lex = _lexicon()
-    pats = _patterns()
+    lex = _lexicon(overrides)
+    pats = _patterns(overrides)
     for m in pats.zero.finditer(text):
         if m["q"]:
             phrase = " ".join(m["q"].lower().split())
@@ -216,31 +213,31 @@ def _candidates(text: str) -> Iterable[tuple[int, int, str, str, str | None]]:
         q, cue = m.group("q"), " ".join(m.group("cue").lower().split())
         words = m.group("np")
         first = words.split()[0] if words.strip() else None
-        if _bad_figure(text, m.start("q"), q.strip(), first):
+        if _bad_figure(text, m.start("q"), q.strip(), first, lex):
             continue
         aux = (m.group("aux") or "").lower()
         passive = aux and aux not in ("have", "has", "had")
         if not passive and cue in lex.before and pats.object_after.match(text, m.end()):
             continue  # "militants killed three soldiers": the cue is the active verb
-        yield m.start(), m.end(), q, lex.cue_kind[cue], _head(words)
+        yield m.start(), m.end(), q, lex.cue_kind[cue], _head(words, lex)
     for m in pats.before.finditer(text):
         q = m.group("q")
         head = m.group("head")
         following = head if head else _next_word(text, m.end("q"))
-        if _bad_figure(text, m.start("q"), q.strip(), following):
+        if _bad_figure(text, m.start("q"), q.strip(), following, lex):
             continue
         cue = " ".join(m.group("cue").lower().split())
         yield m.start(), m.end(), q, lex.cue_kind[cue], head
     for m in pats.left.finditer(text):
-        if _bad_figure(text, m.start("q"), m.group("q"), _next_word(text, m.end("q"))):
+        if _bad_figure(text, m.start("q"), m.group("q"), _next_word(text, m.end("q")), lex):
             continue
         kind = {"dead": "killed", "hurt": "injured", "wounded": "injured"}.get(
             m.group("cue").lower(), m.group("cue").lower()
         )
-        yield m.start(), m.end(), m.group("q"), kind, _head(m.group("np"))
+        yield m.start(), m.end(), m.group("q"), kind, _head(m.group("np"), lex)
     for m in pats.toll.finditer(text):
         q = m.group("q")
-        if _bad_figure(text, m.start("q"), q, m.group("head")):
+        if _bad_figure(text, m.start("q"), q, m.group("head"), lex):
             continue
         yield m.start(), m.end(), q, "killed", m.group("head")
     for pattern in (pats.single_active, pats.single_passive):
@@ -249,11 +246,13 @@ def _candidates(text: str) -> Iterable[tuple[int, int, str, str, str | None]]:
             yield m.start(), m.end(), m.group("q"), lex.cue_kind[cue], m.group("head")
 
 
-def find_casualties(text: str) -> list[Casualty]:
-    """Casualty figures in ``text``, in reading order; overlapping readings keep the longest."""
+def find_casualties(text: str, *, overrides: Overrides = ()) -> list[Casualty]:
+    """Casualty figures in ``text``, in reading order; overlapping readings keep the longest.
+
+    ``overrides``: the user's data files (``Config.overrides()``), for numbers.yaml."""
     found: list[Casualty] = []
     seen: set[tuple[int, int]] = set()
-    for start, end, q, kind, victims in _candidates(text):
+    for start, end, q, kind, victims in _candidates(text, overrides):
         if (start, end) in seen:
             continue
         seen.add((start, end))
@@ -262,11 +261,11 @@ def find_casualties(text: str) -> list[Casualty]:
         elif q.lower() in ("a", "an"):
             number = 1
         else:
-            number = parse_quantity(q)
+            number = parse_quantity(q, overrides)
         if number is None:
             continue
         trimmed = re.sub(r"\s+of$", "", q, flags=re.IGNORECASE)
-        if " ".join(trimmed.lower().split()) in number_words().vague:
+        if " ".join(trimmed.lower().split()) in number_words(overrides).vague:
             q = trimmed  # "dozens of people": the quantity is "dozens"
         found.append(Casualty(start, end, q, number, kind, victims))
     found.sort(key=lambda c: (c.start, -(c.end - c.start)))

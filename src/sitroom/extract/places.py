@@ -11,21 +11,19 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
+from functools import cache
 from typing import TYPE_CHECKING
-
-import yaml
 
 from sitroom.errors import GazetteerError
 from sitroom.extract.toponyms import Demonyms, country_vote, recognise
 from sitroom.geometry import distance_km
+from sitroom.knowledge import loader
 from sitroom.knowledge.gazetteer import Gazetteer, fold
+from sitroom.knowledge.loader import Overrides
 from sitroom.records import Location, Mention, Place
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
-
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,11 +50,11 @@ class _Rules:
     near_words: frozenset[str]
 
 
-@lru_cache(maxsize=1)
-def _rules() -> _Rules:
+@cache
+def _rules(overrides: Overrides = ()) -> _Rules:
+    """The resolution half of ``data/place_rules.yaml`` (with the user's overrides of it)."""
+    raw = loader.load("place_rules.yaml", overrides)
     try:
-        text = resources.files("sitroom.data").joinpath("place_rules.yaml").read_text("utf-8")
-        raw = yaml.safe_load(text)
         w = raw["weights"]
         return _Rules(
             country_prior=float(w["country_prior"]),
@@ -73,8 +71,8 @@ def _rules() -> _Rules:
             min_resolve_score=float(w["min_resolve_score"]),
             near_words=frozenset(raw["near_words"]),
         )
-    except (OSError, KeyError, TypeError, ValueError, yaml.YAMLError) as e:
-        raise GazetteerError(f"place_rules.yaml is malformed: {e}") from e
+    except (KeyError, TypeError, ValueError) as e:
+        raise GazetteerError(f"{raw.source} is malformed: {e}") from e
 
 
 def precision_for(place: Place, *, near: bool) -> int:
@@ -84,13 +82,13 @@ def precision_for(place: Place, *, near: bool) -> int:
     return 2 if near else 1
 
 
-def is_near(doc: Doc, start: int) -> bool:
+def is_near(doc: Doc, start: int, *, overrides: Overrides = ()) -> bool:
     """Whether the words before a place name starting at ``start`` (chars) say "near" or alike."""
     before = doc.char_span(max(0, start - 40), start, alignment_mode="expand")
     if before is None:
         return False
     words = [t.lower_ for t in before]
-    return any(w in _rules().near_words for w in words[-4:])
+    return any(w in _rules(overrides).near_words for w in words[-4:])
 
 
 def find_places(
@@ -101,6 +99,7 @@ def find_places(
     context: PlaceContext | None = None,
     demonyms: Demonyms | None = None,
     every_toponym: bool = False,
+    overrides: Overrides = (),
 ) -> list[Mention]:
     """Place mentions (chars into ``doc.text``), each resolved to a ``Place`` or left ``None``.
 
@@ -109,11 +108,12 @@ def find_places(
     village) but left ``None``. ``every_toponym`` adds what geoparsing gold sets also count as
     toponyms: adjectives of place ('Syrian', via ``demonyms``, a country adjective -> ISO2
     lookup), names inside organisation names ('New York' Times), regions resolved. Adjectives
-    inform the resolution of other names either way.
+    inform the resolution of other names either way. ``overrides``: the user's data files
+    (``Config.overrides()``), for place_rules.yaml.
     """
-    rules = _rules()
+    rules = _rules(overrides)
     context = context or PlaceContext()
-    found = recognise(doc, gazetteer, demonyms=demonyms, hint=context.country)
+    found = recognise(doc, gazetteer, demonyms=demonyms, hint=context.country, overrides=overrides)
     resolved = _resolve(
         [f.span for f in found], [list(f.readings) for f in found], gazetteer, rules, context
     )
@@ -184,9 +184,7 @@ def _resolve(
     return second
 
 
-def _qualifier(
-    span: Span, after: Span, readings: Sequence[Place]
-) -> set[tuple[str, str | None]]:
+def _qualifier(span: Span, after: Span, readings: Sequence[Place]) -> set[tuple[str, str | None]]:
     """Where "X, Y" or "X in Y" puts X: in region or country Y ("Springfield, Illinois",
     "EDMONTON, Ky.", "Ariha in Idlib province"), as (country, region) pairs, region None for a
     whole country."""

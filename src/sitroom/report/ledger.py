@@ -167,8 +167,10 @@ def _values(claim: FieldClaim, names: Names) -> str:
 
 
 def _corroborated_line(event: MergedEvent, claim: FieldClaim, names: Names) -> Text:
-    values = _values(claim, names)
-    voices = _voices(claim.values, names)
+    # Only the values that independent voices tell alike: a third source's other date is no
+    # part of what is corroborated.
+    values = " / ".join(unique(_value(claim.field, v.value, names) for v in claim.agreed))
+    voices = _voices(claim.agreed, names)
     line = _line(f"{event_label(event, names)} — ")
     line.append(f"{_FIELD_NAMES.get(claim.field, claim.field)}: ", style="bold")
     line.append(f"{values} ")

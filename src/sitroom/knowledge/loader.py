@@ -1,0 +1,327 @@
+"""One loader for every data file in ``sitroom/data``: read once, checked, extendable by the user.
+
+Each shipped file has a schema (its known top-level keys and what each holds). A user file named
+in ``sitroom.toml``'s ``[data]`` table extends the shipped one (lists appended, mappings merged
+key by key, other values replaced) or, with ``replace = true``, stands in for it. A bad or unknown
+key is a ``KnowledgeBaseError`` naming the file and line.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sitroom.config import DataOverride
+from sitroom.errors import KnowledgeBaseError
+
+# What a top-level key holds: a list, a mapping, a number, a string.
+_KINDS: dict[str, type | tuple[type, ...]] = {
+    "list": list,
+    "map": dict,
+    "number": (int, float),
+    "text": str,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Schema:
+    """A data file's known top-level keys (key -> "list", "map", "number" or "text")."""
+
+    keys: Mapping[str, str]
+    required: frozenset[str] = frozenset()
+    version: int | None = 1  # None: the file has no version key
+    columns: tuple[str, ...] = ()  # a TSV file's header; its rows are keyed by the first column
+
+
+def _schema(version: int | None = 1, required: Iterable[str] = (), **keys: str) -> Schema:
+    if version is not None:
+        keys = {"version": "number", **keys}
+    return Schema(keys, frozenset(required), version)
+
+
+_LISTS = "list"
+_MAP = "map"
+SCHEMAS: dict[str, Schema] = {
+    "actors.yaml": _schema(
+        required=("version",), derived=_MAP, countries=_LISTS, actors=_LISTS, generic=_LISTS
+    ),
+    "actor_heads.yaml": _schema(
+        forces=_LISTS, state=_LISTS, police=_LISTS, civilians=_LISTS, not_parties=_LISTS
+    ),
+    "event_cues.yaml": _schema(
+        blockers=_LISTS,
+        concepts=_MAP,
+        frames=_LISTS,
+        types=_MAP,
+        plover_by_trigger=_MAP,
+        plover_when_planned=_MAP,
+        agent_preps=_MAP,
+        patient_preps=_MAP,
+        opponent_preps=_MAP,
+        attempt_verbs=_LISTS,
+        circumstance_verbs=_LISTS,
+        trend_verbs=_LISTS,
+        circumstance_nouns=_LISTS,
+        status_cues=_MAP,
+        incident_cues=_MAP,
+    ),
+    "relation_cues.yaml": _schema(
+        backed_words=_LISTS,
+        support_verbs=_LISTS,
+        ally_nouns=_LISTS,
+        backer_nouns=_LISTS,
+        proxy_nouns=_LISTS,
+        part_nouns=_LISTS,
+        composed_words=_LISTS,
+    ),
+    "numbers.yaml": _schema(
+        units=_MAP,
+        scales=_MAP,
+        vague=_MAP,
+        qualifiers=_LISTS,
+        casualty_cues=_MAP,
+        auxiliaries=_LISTS,
+        adverbs=_LISTS,
+        determiners=_LISTS,
+        victims=_MAP,
+        non_victims=_LISTS,
+        function_words=_LISTS,
+        zero_cues=_MAP,
+    ),
+    "place_rules.yaml": _schema(
+        place_labels=_LISTS,
+        other_labels=_LISTS,
+        natural_labels=_LISTS,
+        holder_labels=_LISTS,
+        adjective_tags=_LISTS,
+        designators=_MAP,
+        locative_prepositions=_LISTS,
+        locative_verbs=_LISTS,
+        skip_words=_LISTS,
+        near_words=_LISTS,
+        locator_lemmas=_LISTS,
+        weights=_MAP,
+    ),
+    "place_aliases.yaml": _schema(
+        version=None, countries=_MAP, admin1=_MAP, not_alternate_names=_LISTS
+    ),
+    "place_folding.yaml": _schema(
+        char_map=_MAP,
+        drop_chars="text",
+        separators="text",
+        articles=_LISTS,
+        word_map=_MAP,
+        substitutions=_LISTS,
+    ),
+    "place_regions.yaml": _schema(continents=_MAP, regions=_LISTS),
+    "headline_case.yaml": _schema(
+        min_words="number",
+        min_capitalised="number",
+        not_last_words=_LISTS,
+        minor_words=_LISTS,
+        names=_LISTS,
+        min_evidence="number",
+    ),
+    "country_points.tsv": Schema({}, version=None, columns=("iso2", "latitude", "longitude")),
+    "eval_mappings.yaml": _schema(wikievents=_MAP),
+    "syntax.yaml": _schema(clause_heads=_LISTS, own_clause_deps=_LISTS),
+}
+# Files a user file cannot change. The folding rules key every name the gazetteer stores and
+# every lookup into it (the module function ``gazetteer.fold``); the dependency labels are the
+# parser's scheme, read into the rules' constants at import.
+FIXED = frozenset({"place_folding.yaml", "syntax.yaml"})
+
+
+Overrides = tuple[DataOverride, ...]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class DataFile:
+    """A data file's content (shipped, then the user's files merged in) and where each key is."""
+
+    name: str  # the shipped file's name
+    source: str  # the file read (files, joined by " + ", when merged)
+    data: Mapping[str, Any]
+    texts: tuple[str, ...]  # each source's text, shipped first: what a derived cache is keyed by
+    lines: Mapping[tuple[Any, ...], str]  # key path -> "file:line"
+
+    def where(self, *path: Any) -> str:
+        """ "file:line" of the deepest key of ``path`` that is known, else the source's name."""
+        for end in range(len(path), 0, -1):
+            found = self.lines.get(tuple(path[:end]))
+            if found is not None:
+                return found
+        return self.source
+
+    def __getitem__(self, key: str) -> Any:
+        return self.data[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.data.get(key, default)
+
+
+def check_overrides(overrides: Iterable[DataOverride]) -> None:
+    """A ``KnowledgeBaseError`` for an override of a file that is not shipped or is fixed."""
+    for o in overrides:
+        if o.name not in SCHEMAS:
+            known = ", ".join(sorted(SCHEMAS))
+            raise KnowledgeBaseError(f"{o.path}: no data file {o.name!r} to extend ({known})")
+        if o.name in FIXED:
+            raise KnowledgeBaseError(f"{o.path}: {o.name} cannot be extended or replaced")
+
+
+def load(name: str, overrides: Iterable[DataOverride] = ()) -> DataFile:
+    """The data file ``name`` with the user's overrides of it applied (cached per process)."""
+    return _merged(name, _relevant(name, overrides))
+
+
+@functools.cache
+def words(name: str, key: str, overrides: Overrides = ()) -> frozenset[str]:
+    """The list ``key`` of data file ``name`` as a set of strings, as written (cached)."""
+    data = load(name, overrides)
+    values = data.get(key)
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        raise KnowledgeBaseError(f"{data.where(key)}: {key} must be a list of words")
+    return frozenset(values)
+
+
+def sources(name: str, overrides: Iterable[DataOverride] = ()) -> tuple[DataFile, ...]:
+    """The shipped file and each user file for ``name``, checked but not merged (the actor
+    knowledge base merges by actor id, not key by key)."""
+    return _sources(name, _relevant(name, overrides))
+
+
+def _relevant(name: str, overrides: Iterable[DataOverride]) -> Overrides:
+    if name not in SCHEMAS:
+        raise KnowledgeBaseError(f"{name}: no such data file")
+    mine = tuple(o for o in overrides if o.name == name)
+    check_overrides(mine)
+    return mine
+
+
+@functools.cache
+def _sources(name: str, overrides: Overrides) -> tuple[DataFile, ...]:
+    parts: list[DataFile] = [] if any(o.replace for o in overrides) else [_shipped(name)]
+    replaced = max((i for i, o in enumerate(overrides) if o.replace), default=-1)
+    for o in overrides[max(replaced, 0) :]:
+        try:
+            text = Path(o.path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise KnowledgeBaseError(f"{o.path}: cannot read: {e}") from e
+        parts.append(_parse(name, text, str(o.path)))
+    return tuple(parts)
+
+
+@functools.cache
+def _merged(name: str, overrides: Overrides) -> DataFile:
+    parts = _sources(name, overrides)
+    if len(parts) == 1:
+        return parts[0]
+    data: dict[str, Any] = {}
+    lines: dict[tuple[Any, ...], str] = {}
+    for part in parts:
+        # A table's rows replace rows of the same key; YAML is merged key by key.
+        data = {**data, **part.data} if SCHEMAS[name].columns else _merge(data, part.data)
+        lines.update(part.lines)
+    source = " + ".join(p.source for p in parts)
+    return DataFile(name, source, data, tuple(t for p in parts for t in p.texts), lines)
+
+
+@functools.cache
+def _shipped(name: str) -> DataFile:
+    try:
+        text = (resources.files("sitroom") / "data" / name).read_text(encoding="utf-8")
+    except OSError as e:
+        raise KnowledgeBaseError(f"{name}: cannot read the shipped data file: {e}") from e
+    return _parse(name, text, name)
+
+
+def _merge(base: Any, extra: Any) -> Any:
+    """``extra`` laid over ``base``: lists appended, mappings merged key by key, else replaced."""
+    if isinstance(base, dict) and isinstance(extra, dict):
+        out = dict(base)
+        for key, value in extra.items():
+            out[key] = _merge(base[key], value) if key in base else value
+        return out
+    if isinstance(base, list) and isinstance(extra, list):
+        return base + extra
+    return extra
+
+
+def _parse(name: str, text: str, source: str) -> DataFile:
+    schema = SCHEMAS[name]
+    if schema.columns:
+        return _parse_table(name, text, source, schema.columns)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.YAMLError as e:
+        raise KnowledgeBaseError(f"{source}: not valid YAML: {e}") from e
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict) or node is None:
+        raise KnowledgeBaseError(f"{source}: expected a mapping at the top level")
+    lines: dict[tuple[Any, ...], str] = {}
+    _record(node, (), source, lines)
+    for key, value in data.items():
+        where = lines.get((key,), source)
+        kind = schema.keys.get(str(key))
+        if kind is None:
+            raise KnowledgeBaseError(f"{where}: unknown key {key!r} in {name}")
+        expected = _KINDS[kind]
+        if not isinstance(value, expected) or isinstance(value, bool):
+            raise KnowledgeBaseError(f"{where}: {key} must be a {kind}, got {value!r:.60}")
+    missing = sorted(schema.required - set(data))
+    if missing:
+        raise KnowledgeBaseError(f"{source}: missing key {missing[0]!r}")
+    if "version" in data and data["version"] != schema.version:
+        raise KnowledgeBaseError(
+            f"{lines[('version',)]}: version {data['version']!r} is not supported"
+            f" (expected {schema.version})"
+        )
+    return DataFile(name, source, data, (text,), lines)
+
+
+def _record(node: yaml.Node, path: tuple[Any, ...], source: str, out: dict) -> None:
+    """The line of every mapping key and list item under ``node``, by key path."""
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = (*path, key_node.value)
+            out[key] = f"{source}:{key_node.start_mark.line + 1}"
+            _record(value_node, key, source, out)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            out[(*path, i)] = f"{source}:{item.start_mark.line + 1}"
+            _record(item, (*path, i), source, out)
+
+
+def _parse_table(name: str, text: str, source: str, columns: tuple[str, ...]) -> DataFile:
+    """A TSV file: comment lines (#), a header naming ``columns``, rows keyed by the first."""
+    rows: dict[str, list[str]] = {}
+    lines: dict[tuple[Any, ...], str] = {}
+    header = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = line.split("\t")
+        if not header:
+            if tuple(cells) != columns:
+                raise KnowledgeBaseError(
+                    f"{source}:{number}: the header must be {' '.join(columns)}, got {line!r}"
+                )
+            header = True
+            continue
+        if len(cells) != len(columns):
+            raise KnowledgeBaseError(
+                f"{source}:{number}: expected {len(columns)} tab-separated columns in {name}"
+            )
+        rows[cells[0]] = cells[1:]
+        lines[(cells[0],)] = f"{source}:{number}"
+    return DataFile(name, source, rows, (text,), lines)

@@ -1,0 +1,183 @@
+"""Tests for sitroom.extract.arguments: who acted and who was acted on, on hand-built parses."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.tokens import Token
+
+from factories import actor, facts, tree
+from sitroom.extract.arguments import (
+    arguments,
+    borrowed_subject,
+    gerund_subject,
+    mentions_for,
+    own_objects,
+    own_subject,
+    participle_noun,
+)
+from sitroom.knowledge.cues import CueLexicon
+
+REBELS, ARMY, HTS = actor("SYR-REBELS"), actor("MIL-SY", "state_forces"), actor("HTS")
+TURKEY = actor("GOV-TR", "state")
+NO_PREPS: frozenset[str] = frozenset()
+ON = frozenset({"on"})
+
+
+@pytest.fixture(scope="module")
+def lexicon() -> CueLexicon:
+    return CueLexicon.load()
+
+
+def texts(tokens: list[Token] | None) -> list[str] | None:
+    return None if tokens is None else [t.text for t in tokens]
+
+
+REBELS_SHELLED_IDLIB = tree("""
+    Rebels   NOUN:NNS  nsubj 1 rebel
+    shelled  VERB:VBD  ROOT  1 shell
+    Idlib    PROPN:NNP dobj  1
+""")
+
+
+def test_own_subject_is_the_subject_the_passive_agent_or_a_relative_s_antecedent() -> None:
+    shelled = REBELS_SHELLED_IDLIB
+    assert texts(own_subject(shelled[0], shelled[1])) == ["Rebels"]
+    assert own_subject(shelled[2], shelled[1]) is None  # an object is no subject
+    passive = tree("""
+        Idlib    PROPN:NNP nsubjpass 2
+        was      AUX:VBD   auxpass   2 be
+        shelled  VERB:VBN  ROOT      2 shell
+        by       ADP:IN    agent     2
+        rebels   NOUN:NNS  pobj      3 rebel
+    """)
+    assert texts(own_subject(passive[3], passive[2])) == ["rebels"]
+    relative = tree("""
+        rebels   NOUN:NNS  ROOT  0 rebel
+        ,        PUNCT:,   punct 0
+        who      PRON:WP   nsubj 3
+        shelled  VERB:VBD  relcl 0 shell
+        Idlib    PROPN:NNP dobj  3
+    """)
+    assert texts(own_subject(relative[2], relative[3])) == ["rebels"]
+
+
+def test_own_objects_direct_after_a_patient_preposition_or_including() -> None:
+    shelled = REBELS_SHELLED_IDLIB
+    assert texts(own_objects(shelled[2], shelled[1], NO_PREPS, NO_PREPS)) == ["Idlib"]
+    attacks = tree("""
+        Rebels   NOUN:NNS  nsubj 1 rebel
+        launched VERB:VBD  ROOT  1 launch
+        attacks  NOUN:NNS  dobj  1 attack
+        on       ADP:IN    prep  1
+        Idlib    PROPN:NNP pobj  3
+    """)
+    assert texts(own_objects(attacks[3], attacks[1], ON, NO_PREPS)) == ["Idlib"]
+    # A preposition whose objects act with the subject gives no patient.
+    assert own_objects(attacks[3], attacks[1], ON, ON) == []
+
+
+def test_participle_noun_acts_or_is_acted_on() -> None:
+    retreating = tree("""
+        the         DET:DT   det  2
+        retreating  VERB:VBG amod 2 retreat
+        army        NOUN:NN  ROOT 2
+    """)
+    assert texts(participle_noun(retreating[1])[0]) == ["army"]
+    besieged = tree("""
+        the       DET:DT   det  2
+        besieged  VERB:VBN amod 2 besiege
+        town      NOUN:NN  ROOT 2
+    """)
+    acting, acted_on = participle_noun(besieged[1])
+    assert (acting, texts(acted_on)) == ([], ["town"])
+
+
+def test_gerund_subject_is_the_subject_of_the_verb_the_preposition_hangs_on() -> None:
+    parsed = tree("""
+        Iran          PROPN:NNP nsubj 1
+        responded     VERB:VBD  ROOT  1 respond
+        by            ADP:IN    prep  1
+        sending       VERB:VBG  pcomp 2 send
+        reinforcements NOUN:NNS dobj  3 reinforcement
+    """)
+    assert texts(gerund_subject(parsed[3])) == ["Iran"]
+
+
+def test_borrowed_subject_of_an_infinitive_its_controller_or_none_for_a_finite_clause() -> None:
+    purpose = tree("""
+        Turkey   PROPN:NNP nsubj 1
+        entered  VERB:VBD  ROOT  1 enter
+        Syria    PROPN:NNP dobj  1
+        to       PART:TO   aux   4
+        provide  VERB:VB   advcl 1
+        support  NOUN:NN   dobj  4
+    """)
+    assert texts(borrowed_subject(purpose[4])) == ["Turkey"]
+    ordered = tree("""
+        Assad    PROPN:NNP nsubj 1
+        ordered  VERB:VBD  ROOT  1 order
+        troops   NOUN:NNS  dobj  1 troop
+        to       PART:TO   aux   4
+        withdraw VERB:VB   xcomp 1
+    """)
+    assert texts(borrowed_subject(ordered[4])) == ["troops"]
+    finite = tree("""
+        Rebels   NOUN:NNS  nsubj 1 rebel
+        advanced VERB:VBD  ROOT  1 advance
+        as       SCONJ:IN  mark  3
+        troops   NOUN:NNS  nsubj 4 troop
+        fled     VERB:VBD  advcl 1 flee
+    """)
+    assert borrowed_subject(finite[4]) == []
+
+
+def test_arguments_of_a_verb(lexicon: CueLexicon) -> None:
+    shelled = REBELS_SHELLED_IDLIB
+    f = facts(shelled, actors={(0, 1): REBELS})
+    agents, patients = arguments(shelled[1], f, lexicon)
+    assert ([m.actor.id for m in agents], patients) == (["SYR-REBELS"], [])
+
+
+def test_arguments_between_two_sides(lexicon: CueLexicon) -> None:
+    parsed = tree("""
+        clashes  NOUN:NNS  ROOT  0 clash
+        between  ADP:IN    prep  0
+        HTS      PROPN:NNP pobj  1
+        and      CCONJ:CC  cc    2
+        army     NOUN:NN   conj  2
+    """)
+    f = facts(parsed, actors={(2, 3): HTS, (4, 5): ARMY})
+    agents, patients = arguments(parsed[0], f, lexicon)
+    assert ([m.actor.id for m in agents], [m.actor.id for m in patients]) == (["HTS"], ["MIL-SY"])
+
+
+def test_arguments_a_subject_pronoun_stands_for_the_governing_subject(lexicon: CueLexicon) -> None:
+    parsed = tree("""
+        Turkey   PROPN:NNP nsubj 1
+        said     VERB:VBD  ROOT  1 say
+        it       PRON:PRP  nsubj 3
+        shelled  VERB:VBD  ccomp 1 shell
+        Kobani   PROPN:NNP dobj  3
+    """)
+    f = facts(parsed, actors={(0, 1): TURKEY})
+    agents, _ = arguments(parsed[3], f, lexicon)
+    assert [m.actor.id for m in agents] == ["GOV-TR"]
+
+
+def test_mentions_for_a_head_and_its_modifiers_but_not_a_relative_clause() -> None:
+    warplanes = tree("""
+        Syrian    ADJ:JJ   amod  3
+        and       CCONJ:CC cc    0
+        Russian   ADJ:JJ   conj  0
+        warplanes NOUN:NNS ROOT  3 warplane
+    """)
+    syria, russia = actor("MIL-SY", "state_forces"), actor("MIL-RU", "state_forces")
+    f = facts(warplanes, actors={(0, 1): syria, (2, 4): russia})
+    assert [m.actor.id for m in mentions_for([warplanes[3]], f)] == ["MIL-RU", "MIL-SY"]
+    relative = tree("""
+        fighters NOUN:NNS  ROOT  0 fighter
+        who      PRON:WP   nsubj 2
+        fought   VERB:VBD  relcl 0 fight
+        HTS      PROPN:NNP dobj  2
+    """)
+    assert mentions_for([relative[0]], facts(relative, actors={(3, 4): HTS})) == []

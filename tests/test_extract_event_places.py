@@ -1,0 +1,107 @@
+"""Tests for sitroom.extract.event_places: where an event was, on hand-built parses."""
+
+from __future__ import annotations
+
+from factories import facts, place, tree
+from sitroom.extract.event_places import (
+    _agent,
+    _modifier,
+    _town_meant,
+    in_other_adverbial,
+    locate,
+    report_country,
+)
+from sitroom.knowledge.cues import CueMatch
+
+HAMA, IDLIB = place("Hama", 170017), place("Idlib", 169389)
+SYRIA = place("Syria", 163843, "country")
+CAPTURED = CueMatch(1, 2, "capture", "trigger", "captured")
+
+
+def test_locate_the_place_in_the_trigger_s_phrase() -> None:
+    parsed = tree("""
+        Rebels   NOUN:NNS  nsubj 1 rebel
+        captured VERB:VBD  ROOT  1 capture
+        Hama     PROPN:NNP dobj  1
+    """)
+    f = facts(parsed, places={(2, 3): HAMA})
+    location = locate(f, parsed[1], parsed[:], set(range(3)), [CAPTURED], set())
+    assert location is not None
+    assert (location.geonameid, location.geo_precision) == (170017, 1)
+    # A place that names a party is no place of the act.
+    assert locate(f, parsed[1], parsed[:], set(range(3)), [CAPTURED], {2}) is None
+
+
+def test_locate_near_a_town_is_less_precise() -> None:
+    parsed = tree("""
+        Rebels   NOUN:NNS  nsubj 1 rebel
+        clashed  VERB:VBD  ROOT  1 clash
+        near     ADP:IN    prep  1
+        Hama     PROPN:NNP pobj  2
+    """)
+    f = facts(parsed, places={(3, 4): HAMA})
+    cue = CueMatch(1, 2, "fight", "trigger", "clashed")
+    location = locate(f, parsed[1], parsed[:], set(range(4)), [cue], set())
+    assert location is not None and location.geo_precision == 2
+
+
+def test_town_meant_by_the_city_after_a_town() -> None:
+    parsed = tree("""
+        Rebels   NOUN:NNS  nsubj 1 rebel
+        reached  VERB:VBD  ROOT  1 reach
+        Hama     PROPN:NNP dobj  1
+        and      CCONJ:CC  cc    1
+        seized   VERB:VBD  conj  1 seize
+        the      DET:DT    det   6
+        city     NOUN:NN   dobj  4
+    """)
+    f = facts(parsed, places={(2, 3): HAMA})
+    hit = _town_meant(f, parsed[4])
+    assert hit is not None and hit.start == 2
+    assert _town_meant(f, parsed[1]) is None  # "Hama" names its own town
+
+
+def test_in_other_adverbial_a_place_in_a_clause_that_does_not_hold_the_act() -> None:
+    parsed = tree("""
+        as       SCONJ:IN  mark  4
+        threat   NOUN:NN   nsubj 4
+        to       ADP:IN    prep  1
+        Damascus PROPN:NNP pobj  2
+        grows    VERB:VBZ  advcl 6 grow
+        Assad    PROPN:NNP nsubj 6
+        turned   VERB:VBD  ROOT  6 turn
+    """)
+    assert in_other_adverbial(parsed[3], parsed[6])
+    assert not in_other_adverbial(parsed[3], parsed[4])  # the act's own clause
+    assert not in_other_adverbial(parsed[5], parsed[6])
+
+
+def test_report_country_only_where_a_town_in_it_is_named() -> None:
+    parsed = tree("""
+        Syria    PROPN:NNP nsubj 1
+        shelled  VERB:VBD  ROOT  1 shell
+        Idlib    PROPN:NNP dobj  1
+    """)
+    country = report_country(facts(parsed, places={(0, 1): SYRIA, (2, 3): IDLIB}))
+    assert country is not None
+    assert (country.geonameid, country.geo_precision, country.inferred) == (163843, 3, True)
+    assert report_country(facts(parsed, places={(0, 1): SYRIA})) is None
+
+
+def test_a_name_as_a_modifier_or_a_passive_s_agent_says_who_not_where() -> None:
+    backed = tree("""
+        Iran     PROPN:NNP  npadvmod 2
+        -        PUNCT:HYPH punct    2
+        backed   VERB:VBN   amod     3 back
+        fighters NOUN:NNS   ROOT     3 fighter
+    """)
+    f = facts(backed, places={(0, 1): place("Iran", 130758, "country", "IR")})
+    assert _modifier(backed, f.places[0])
+    by = tree("""
+        fighters NOUN:NNS   ROOT  0 fighter
+        backed   VERB:VBN   acl   0 back
+        by       ADP:IN     agent 1
+        Iran     PROPN:NNP  pobj  2
+    """)
+    f = facts(by, places={(3, 4): place("Iran", 130758, "country", "IR")})
+    assert _agent(by, f.places[0])

@@ -1,0 +1,120 @@
+"""Tests for sitroom.extract.status: an act's status and who claims it, on hand-built parses."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from factories import actor, facts, tree
+from sitroom.extract.facts import DateHit
+from sitroom.extract.status import act_status, governed_by
+from sitroom.knowledge.cues import CueLexicon
+from sitroom.records import Actor
+
+PUBLISHED = dt.date(2024, 12, 2)
+ARMY, MONITOR = actor("MIL-SY", "state_forces"), actor("SOHR", "unknown")
+
+
+@pytest.fixture(scope="module")
+def lexicon() -> CueLexicon:
+    return CueLexicon.load()
+
+
+SAID = """
+    {who}    NOUN:NN   nsubj 1
+    said     VERB:VBD  ROOT  1 say
+    rebels   NOUN:NNS  nsubj 3 rebel
+    captured VERB:VBD  ccomp 1 capture
+    Hama     PROPN:NNP dobj  3
+"""
+
+
+def status(
+    text: str,
+    lexicon: CueLexicon,
+    anchor: int,
+    *,
+    actors: dict[tuple[int, int], Actor] | None = None,
+    date_hit: DateHit | None = None,
+) -> tuple[str, str | None]:
+    """The status of the act at token ``anchor`` of a one-sentence parse."""
+    parsed = tree(text)
+    found = facts(parsed, actors=actors, published=PUBLISHED)
+    return act_status(parsed[anchor], parsed[:], found, lexicon, date_hit)
+
+
+def test_a_party_that_says_it_claims_and_a_monitor_only_reports(lexicon: CueLexicon) -> None:
+    assert status(SAID.format(who="army"), lexicon, 3, actors={(0, 1): ARMY}) == (
+        "claimed",
+        "MIL-SY",
+    )
+    assert status(SAID.format(who="monitor"), lexicon, 3, actors={(0, 1): MONITOR}) == (
+        "reported",
+        "SOHR",
+    )
+    assert status(SAID.format(who="someone"), lexicon, 3) == ("reported", None)
+
+
+def test_according_to_names_the_claimant(lexicon: CueLexicon) -> None:
+    text = """
+        rebels    NOUN:NNS  nsubj 1 rebel
+        captured  VERB:VBD  ROOT  1 capture
+        Hama      PROPN:NNP dobj  1
+        according VERB:VBG  prep  1 accord
+        to        ADP:IN    prep  3
+        army      NOUN:NN   pobj  4
+    """
+    assert status(text, lexicon, 1, actors={(5, 6): ARMY}) == ("claimed", "MIL-SY")
+
+
+def test_a_denial_is_denied_and_the_denier_claims(lexicon: CueLexicon) -> None:
+    text = """
+        army      NOUN:NN   nsubj 1
+        denied    VERB:VBD  ROOT  1 deny
+        that      SCONJ:IN  mark  4
+        it        PRON:PRP  nsubj 4
+        withdrew  VERB:VBD  ccomp 1 withdraw
+    """
+    assert status(text, lexicon, 4, actors={(0, 1): ARMY}) == ("denied", "MIL-SY")
+
+
+def test_an_auxiliary_or_a_governing_verb_of_intent_plans(lexicon: CueLexicon) -> None:
+    will = """
+        army      NOUN:NN   nsubj 2
+        will      AUX:MD    aux   2
+        capture   VERB:VB   ROOT  2
+        Idlib     PROPN:NNP dobj  2
+    """
+    assert status(will, lexicon, 2) == ("planned", None)
+    vowed = """
+        rebels    NOUN:NNS  nsubj 1 rebel
+        vowed     VERB:VBD  ROOT  1 vow
+        to        PART:TO   aux   3
+        march     VERB:VB   xcomp 1
+    """
+    assert status(vowed, lexicon, 3) == ("planned", None)
+
+
+def test_background_by_an_old_date_or_an_opening_word(lexicon: CueLexicon) -> None:
+    old = DateHit(3, 4, "2012", dt.date(2012, 1, 1), "year", False)
+    text = """
+        rebels    NOUN:NNS  nsubj 1 rebel
+        captured  VERB:VBD  ROOT  1 capture
+        Hama      PROPN:NNP dobj  1
+        2012      NUM:CD    npadvmod 1
+    """
+    assert status(text, lexicon, 1, date_hit=old) == ("background", None)
+    historically = """
+        Historically ADV:RB    advmod 2
+        rebels       NOUN:NNS  nsubj  2 rebel
+        held         VERB:VBD  ROOT   2 hold
+        Hama         PROPN:NNP dobj   2
+    """
+    assert status(historically, lexicon, 2) == ("background", None)
+
+
+def test_governed_by_a_word_on_the_way_to_the_root() -> None:
+    parsed = tree(SAID.format(who="army"))
+    assert governed_by(parsed[3], frozenset({"say"}))
+    assert not governed_by(parsed[1], frozenset({"capture"}))
