@@ -269,11 +269,12 @@ def _nearest(
 
 
 def predicted_events(analysis: Analysis, *, mapping: EventMapping) -> list[PredEvent]:
-    """Sitroom's events that map to an evaluation type, with trigger and argument offsets."""
+    """Sitroom's event mentions that map to an evaluation type, with trigger and argument
+    offsets: WikiEvents annotates each telling of an act, with its own arguments."""
     out = []
     placed: list[tuple[Event, int]] = []  # every event with its trigger's char offset
     text = analysis.document.text
-    for event in analysis.events:
+    for event in analysis.event_mentions:
         if not event.evidence:
             continue
         kind = mapping.predicted_type(event)
