@@ -38,6 +38,9 @@ _HEADLINE_WORDS = 20
 # Longest line (tokens) read as a heading rather than a sentence.
 _HEADING_TOKENS = 8
 _ONGOING_AUX = frozenset({"has", "have", "'ve", "'s"})
+_CLASH = "armed clash"  # ACLED's sub-event type, lowercased
+# Links by which an event noun hangs from the verb that tells it ("broken by shelling").
+_TO_VERB = frozenset({"dobj", "nsubj", "nsubjpass", "pobj", "prep", "agent", "conj", "compound"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +85,7 @@ def tells_incident(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[str
     attacks or a person ("suicide bombers were holding hostages")."""
     return not (
         _heading(anchor, facts)
-        or _habitual(anchor, facts)
+        or _habitual(anchor, facts, cues)
         or _generic_noun(anchor, facts, cues)
         or _agent_only(anchor, facts, cues)
     )
@@ -108,12 +111,15 @@ def _heading(anchor: Token, facts: DocFacts) -> bool:
     return not any(t.pos_ in ("VERB", "AUX") for t in sent)
 
 
-def _habitual(anchor: Token, facts: DocFacts) -> bool:
+def _habitual(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
     """An act told in the simple present outside the title ("fighters who *fight* to control
-    villages") or as going on ("has been fighting an insurgency")."""
+    villages"), as going on ("has been fighting an insurgency") or as happening often ("was
+    frequently broken by shelling")."""
     verb = _governing_verb(anchor)
     if verb is None or _first_line(verb) or _quoted(verb):
         return False
+    if any(c.dep_ == "advmod" and c.lower_ in cues["habitual_adverbs"] for c in verb.children):
+        return True  # "the truce was *frequently* broken by shelling"
     if verb.tag_ in ("VBZ", "VBP") and not any(c.dep_ in ("aux", "auxpass") for c in verb.children):
         return verb.lemma_ not in ("be", "have", "say")
     auxes = [c.lower_ for c in verb.children if c.dep_ == "aux"]
@@ -123,10 +129,10 @@ def _habitual(anchor: Token, facts: DocFacts) -> bool:
 def _governing_verb(anchor: Token) -> Token | None:
     """The anchor if a verb, else the verb its noun phrase hangs from ("have been using IEDs")."""
     token = anchor
-    for _ in range(4):
+    for _ in range(5):
         if token.pos_ in ("VERB", "AUX"):
             return token
-        if token.dep_ not in ("dobj", "nsubj", "nsubjpass", "pobj", "prep", "conj", "compound"):
+        if token.dep_ not in _TO_VERB:
             return None
         if token.head.i == token.i:
             return None
@@ -185,7 +191,7 @@ def _specific(sent: Span, facts: DocFacts) -> bool:
 
 def _agent_only(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
     """A trigger that names a person who acts ("bomber") tells an act only as the subject of an
-    act's word ("suicide bombers *attacked* the camp")."""
+    act's word ("suicide bombers *attacked* the camp", "a bomber *blew* himself up")."""
     agents = cues["agent_nouns"]
     if anchor.lemma_.lower() not in agents and anchor.lower_ not in agents:
         return False
@@ -193,6 +199,8 @@ def _agent_only(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[str]])
     while token.dep_ in ("conj", "appos") and token.head.i != token.i:
         token = token.head
     head = token.head
+    if head.i != token.i and head.lemma_.lower() in cues["agent_act_verbs"]:
+        return False
     return head.i == token.i or not _is_cue(head, facts)
 
 
@@ -233,15 +241,16 @@ def _incident_for(
         if _in_conflict(mention, group, facts):
             continue
         same_sentence = any(m.cand.sentence == mention.cand.sentence for m in group)
-        if same_sentence and _fighting(main) and _fighting(event):
+        if same_sentence and _fighting(main) and (_fighting(event) or _outcome(event, cues)):
             return group
         if not _same_family(mention, group):
             continue
         if _opens_new(mention, cues):
             continue
-        if _re_mention(mention.anchor, cues) or any(
-            m.cand.event.sub_event_type == event.sub_event_type for m in group
-        ):
+        if _re_mention(mention.anchor, cues):
+            return group
+        same_type = any(m.cand.event.sub_event_type == event.sub_event_type for m in group)
+        if same_type and (not _tells_details(mention) or _linked(mention, group, facts)):
             return group
         if _first_line(group[0].anchor) and len(group) == 1:
             return group  # the lead tells the title's incident
@@ -252,6 +261,12 @@ def _fighting(event: Event) -> bool:
     """Violence, or a protest or riot: acts one sentence tells of one scene together ("police
     fired stun grenades at demonstrators, some of whom threw rocks")."""
     return event.event_type in _VIOLENCE or event.event_type in _CROWDS
+
+
+def _outcome(event: Event, cues: dict[str, frozenset[str]]) -> bool:
+    """An act that is the outcome of violence told in its sentence ("the explosion caused
+    damage ... two cars were destroyed"): ACLED codes it within the attack."""
+    return (event.sub_event_type or "").lower() in cues["outcome_sub_events"]
 
 
 def _same_family(mention: _Mention, group: list[_Mention]) -> bool:
@@ -284,6 +299,28 @@ def _in_conflict(mention: _Mention, group: list[_Mention], facts: DocFacts) -> b
         sides = {m.cand.event.actor1 for m in group} | {m.cand.event.actor2 for m in group}
         rivals = {m.cand.event.actor1 for m in group} & named
         if rivals and a1 not in sides:
+            return True
+    return False
+
+
+def _tells_details(mention: _Mention) -> bool:
+    """Whether a mention tells details of its own (a place, a day, a toll): such a telling of a
+    second act of the type must share one with the incident to join it."""
+    return bool(mention.place or mention.told_date or mention.cand.event.fatalities)
+
+
+def _linked(mention: _Mention, group: list[_Mention], facts: DocFacts) -> bool:
+    """Whether a mention that does not refer back ("four militants were killed when a vehicle
+    touched off an IED") shares something told with the incident: a named place, a day or a
+    named perpetrator. Two acts of one type are otherwise two incidents."""
+    named = _named_actors(facts)
+    for other in group:
+        if mention.place and other.place and not _far_apart(mention.place, other.place):
+            return True
+        if mention.told_date and mention.told_date == other.told_date:
+            return True  # the same day exactly: a day apart tells nothing against, nor for
+        actor = mention.cand.event.actor1
+        if actor in named and actor == other.cand.event.actor1:
             return True
     return False
 
@@ -356,7 +393,7 @@ def _incident(
     first = group[0].cand
     if len(group) == 1 and (first.event.event_type is None or first.event.status not in CURRENT):
         return first
-    chosen = _main(group)
+    chosen = _main(group, facts, cues)
     group = [chosen, *(m for m in group if m is not chosen)]
     events = [m.cand.event for m in group]
     main = typed = chosen.cand.event
@@ -393,18 +430,47 @@ def _incident(
     return replace(chosen.cand, event=event, score=score)
 
 
-def _main(group: list[_Mention]) -> _Mention:
+def _main(
+    group: list[_Mention], facts: DocFacts, cues: dict[str, frozenset[str]]
+) -> _Mention:
     """The mention whose type the incident takes: ACLED's precedence (the more specific type:
-    "militants attacked a train, taking hostages" is an abduction), then reading order."""
-    return min(enumerate(group), key=lambda x: (x[1].cand.event_type.rank, x[0]))[1]
+    "militants attacked a train, taking hostages" is an abduction), then reading order. A
+    territory type whose act takes no place yields to a clash the incident tells ("clashed with
+    ISIL and took five positions" is a clash; "having seized the city" is a capture)."""
+    clash = any(_sub_event(m) == _CLASH for m in group)
+    last = max(m.cand.event_type.rank for m in group)
+
+    def rank(m: _Mention) -> int:
+        territory = _sub_event(m) in cues["territory_sub_events"]
+        yields = clash and territory and not _takes_place(m.anchor, facts, cues)
+        return last + 1 if yields else m.cand.event_type.rank
+
+    return min(enumerate(group), key=lambda x: (rank(x[1]), x[0]))[1]
+
+
+def _takes_place(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
+    """Whether what the act takes is a place: a named one or a word like "city" ("seized the
+    city", "took control of Hama"), not "checkpoints" or "positions"."""
+    objects = [c for c in anchor.children if c.dep_ in ("dobj", "nsubjpass")]
+    for obj in list(objects):  # "took control of/over X"
+        objects += [g for p in obj.children if p.dep_ == "prep" for g in p.children]
+    return any(
+        facts.place_index[o.i] is not None or o.lemma_.lower() in cues["territory_nouns"]
+        for o in objects
+    )
+
+
+def _sub_event(mention: _Mention) -> str:
+    return (mention.cand.event.sub_event_type or "").lower()
 
 
 def _actors(
     group: list[_Mention], facts: DocFacts, *, kb: ActorKB, cues: dict[str, frozenset[str]]
 ) -> tuple[str | None, str | None]:
-    """The perpetrator: a named party any mention gives, else a generic one, else (for
-    violence) ACLED's unidentified armed group of the incident's country; never a victim or a
-    bystander."""
+    """The perpetrator: a named party any mention gives (a group or force before a person),
+    else a generic one, else (for violence) ACLED's unidentified armed group of the incident's
+    country; never a victim or a bystander, nor a party a mention names only as a guess ("it
+    was not clear whether Syrian or Russian jets carried out the raid")."""
     kinds = {m.actor.id: m.actor.kind for m in facts.actors}
     named = _named_actors(facts)
     events = [m.cand.event for m in group]
@@ -415,8 +481,17 @@ def _actors(
             not violent or kinds.get(actor, "unknown") not in cues["not_perpetrator_kinds"]
         )
 
-    agents = [e.actor1 for e in events if perpetrator(e.actor1)]
-    actor1 = next((a for a in agents if a in named), agents[0] if agents else None)
+    agents = [
+        m.cand.event.actor1
+        for m in group
+        if perpetrator(m.cand.event.actor1) and not _uncertain(m.anchor, cues)
+    ]
+
+    def preference(actor: str | None) -> int:
+        person = kinds.get(actor or "") == "person"
+        return 2 if person else 0 if actor in named else 1
+
+    actor1 = min(agents, key=preference, default=None)
     if actor1 is None and violent:
         country = next((e.location.country for e in events if e.location), None) or facts.country
         unknown = kb.generic("armed group", country=country)
@@ -424,6 +499,11 @@ def _actors(
     others = [e.actor2 for e in events] + [e.actor1 for e in events if not perpetrator(e.actor1)]
     actor2 = next((a for a in others if a is not None and a != actor1), None)
     return actor1, actor2
+
+
+def _uncertain(anchor: Token, cues: dict[str, frozenset[str]]) -> bool:
+    """Whether the mention's sentence leaves who acted open ("not clear whether ... or ...")."""
+    return any(t.lower_ in cues["uncertain_words"] for t in anchor.sent)
 
 
 def _place(group: list[_Mention]) -> Location | None:

@@ -22,9 +22,15 @@ INCIDENT_CUES = (
     "new_incident_words",
     "new_referent_words",
     "habitual_modifiers",
+    "habitual_adverbs",
     "collective_nouns",
     "accusation_verbs",
     "agent_nouns",
+    "agent_act_verbs",
+    "outcome_sub_events",
+    "territory_sub_events",
+    "territory_nouns",
+    "uncertain_words",
     "not_perpetrator_kinds",
 )
 _ROLE_KEYS = {"triggers": "trigger", "secondary": "secondary", "context": "context"}
