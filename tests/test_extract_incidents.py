@@ -153,6 +153,46 @@ def test_a_second_act_of_the_type_needs_a_link(lexicon: CueLexicon, kb: ActorKB)
     assert len(group_incidents(cands, told, lexicon=lexicon, kb=kb)) == 1
 
 
+def test_a_neighboring_district_is_another_place(lexicon: CueLexicon, kb: ActorKB) -> None:
+    # "A bomb hit Kabul. A blast shook neighboring Paghman district." (no gazetteer place)
+    neighboring = """
+        A           DET:DT    det    1
+        bomb        NOUN:NN   nsubj  2
+        hit         VERB:VBD  ROOT   2
+        Kabul       PROPN:NNP dobj   2
+        .           PUNCT:.   punct  2
+        The         DET:DT    det    6
+        blast       NOUN:NN   nsubj  7
+        shook       VERB:VBD  ROOT   7 shake
+        neighboring VERB:VBG  amod   10 neighbor
+        Paghman     PROPN:NNP compound 10
+        district    NOUN:NN   dobj   7
+        .           PUNCT:.   punct  7
+    """
+    cands, told = _candidates(neighboring, lexicon, [(0, 1, IED, {}), (1, 6, IED, {})])
+    assert len(group_incidents(cands, told, lexicon=lexicon, kb=kb)) == 2
+
+
+def test_damage_told_after_a_blast_is_its_outcome(lexicon: CueLexicon, kb: ActorKB) -> None:
+    # "A bomb hit Kabul. Two cars were destroyed."
+    destroyed = """
+        A         DET:DT    det       1
+        bomb      NOUN:NN   nsubj     2
+        hit       VERB:VBD  ROOT      2
+        Kabul     PROPN:NNP dobj      2
+        .         PUNCT:.   punct     2
+        Two       NUM:CD    nummod    6
+        cars      NOUN:NNS  nsubjpass 8 car
+        were      AUX:VBD   auxpass   8 be
+        destroyed VERB:VBN  ROOT      8 destroy
+        .         PUNCT:.   punct     8
+    """
+    looting = ("Strategic developments", "Looting/property destruction", "COERCE")
+    cands, told = _candidates(destroyed, lexicon, [(0, 1, IED, {}), (1, 8, looting, {})])
+    (incident,) = group_incidents(cands, told, lexicon=lexicon, kb=kb)
+    assert incident.event.sub_event_type == IED[1]
+
+
 def test_a_territory_type_yields_to_a_told_clash(lexicon: CueLexicon, kb: ActorKB) -> None:
     # "Fighters clashed with ISIL and took five positions."
     clashed = """

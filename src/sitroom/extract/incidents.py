@@ -238,11 +238,15 @@ def _incident_for(
         main = group[0].cand.event
         if main.event_type is None or main.status not in CURRENT:
             continue
-        if _in_conflict(mention, group, facts):
+        if _in_conflict(mention, group, facts, cues):
             continue
         same_sentence = any(m.cand.sentence == mention.cand.sentence for m in group)
         if same_sentence and _fighting(main) and (_fighting(event) or _outcome(event, cues)):
             return group
+        last = max(m.cand.sentence for m in group)
+        after = mention.cand.sentence - last <= 1 and event.actor1 is None
+        if after and _outcome(event, cues) and _fighting(main):
+            return group  # "A bomb exploded ... The explosion damaged ... cars were destroyed"
         if not _same_family(mention, group):
             continue
         if _opens_new(mention, cues):
@@ -282,8 +286,12 @@ def _same_family(mention: _Mention, group: list[_Mention]) -> bool:
     return False
 
 
-def _in_conflict(mention: _Mention, group: list[_Mention], facts: DocFacts) -> bool:
+def _in_conflict(
+    mention: _Mention, group: list[_Mention], facts: DocFacts, cues: dict[str, frozenset[str]]
+) -> bool:
     """Whether the mention names a different day, place or perpetrator than the incident."""
+    if _elsewhere(mention.anchor, cues):
+        return True
     for other in group:
         if mention.told_date and other.told_date and _other_day(mention, other):
             return True
@@ -323,6 +331,15 @@ def _linked(mention: _Mention, group: list[_Mention], facts: DocFacts) -> bool:
         if actor in named and actor == other.cand.event.actor1:
             return True
     return False
+
+
+def _elsewhere(anchor: Token, cues: dict[str, frozenset[str]]) -> bool:
+    """Whether the mention's sentence places its act in a place beside the one told before
+    ("in *neighboring* Shah Wali Kot district"), known to the gazetteer or not."""
+    return any(
+        t.lower_ in cues["elsewhere_words"] and t.head.lemma_.lower() in cues["territory_nouns"]
+        for t in anchor.sent
+    )
 
 
 def _other_day(a: _Mention, b: _Mention) -> bool:

@@ -30,6 +30,7 @@ INCIDENT_CUES = (
     "outcome_sub_events",
     "territory_sub_events",
     "territory_nouns",
+    "elsewhere_words",
     "uncertain_words",
     "not_perpetrator_kinds",
 )
