@@ -170,7 +170,7 @@ def test_predicted_events(mapping: EventMapping) -> None:
             Mention("d", 5, 23, "kills two soldiers", "quantity", value="2"),
             Mention("d", 0, 4, "Bomb", "quantity", value="0"),
         ),
-        events=(
+        event_mentions=(
             _event(
                 event_type="Explosions/Remote violence",
                 plover_type="ASSAULT",
@@ -213,7 +213,7 @@ def test_a_casualty_figure_takes_its_events_attacker(mapping: EventMapping) -> N
             Mention("d", 15, 20, "Kabul", "place"),
             Mention("d", 22, 42, "killing two soldiers", "quantity", value="2"),
         ),
-        events=(
+        event_mentions=(
             _event(
                 event_type="Explosions/Remote violence",
                 trigger="shelled",
@@ -334,7 +334,7 @@ def test_an_inferred_place_is_no_argument(mapping: EventMapping) -> None:
     analysis = Analysis(
         document=Document("d", "d", text),
         mentions=(Mention("d", 15, 26, "Afghanistan", "place"),),
-        events=(
+        event_mentions=(
             _event(
                 event_type="Explosions/Remote violence",
                 trigger="shelled",

@@ -23,13 +23,14 @@ from sitroom.extract.dates import names_year, resolve_date
 from sitroom.extract.events import Candidate, extract_events
 from sitroom.extract.facts import CasualtyHit, DateHit, DocFacts, PlaceHit
 from sitroom.extract.fatalities import find_casualties
+from sitroom.extract.incidents import CURRENT
 from sitroom.extract.places import PlaceContext, find_places
 from sitroom.extract.relations import RelationCues, extract_relations
 from sitroom.knowledge.actors import ActorKB
 from sitroom.knowledge.cues import CueLexicon
 from sitroom.knowledge.gazetteer import Gazetteer
 from sitroom.nlp import ACTOR_LABEL, build_nlp, parse
-from sitroom.records import Actor, Analysis, Document, Mention
+from sitroom.records import Actor, Analysis, Document, Event, Mention
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +120,7 @@ def analyze_doc(doc: Doc, document: Document, *, resources: Resources) -> Analys
     mentions = _mentions(facts)
     actors = _actors_used(facts, candidates, relations, control, kb=resources.kb)
     events = tuple(c.event for c in candidates)
+    strongest = main_event(candidates)
     return Analysis(
         document=document,
         mentions=mentions,
@@ -126,7 +128,9 @@ def analyze_doc(doc: Doc, document: Document, *, resources: Resources) -> Analys
         events=events,
         relations=tuple(relations),
         control=tuple(control),
-        main_event=main_event(candidates),
+        main_event=strongest,
+        event_mentions=events,
+        strongest_mention=strongest,
     )
 
 
@@ -164,6 +168,18 @@ def main_event(candidates: list[Candidate]) -> str | None:
         return w
 
     return max(candidates, key=weight).event.id
+
+
+def main_mention(analysis: Analysis) -> Event | None:
+    """The event that types a short text (a CASE 2021 snippet, a PLOVER record): its main
+    incident when that is a current ACLED incident, else its strongest mention. A generic
+    snippet ("attacks on convoys have risen") tells no incident but still has a type; a word in
+    another sense (a flood that "hits") is no mention, so such a text still gives none."""
+    main = next((e for e in analysis.events if e.id == analysis.main_event), None)
+    if main is not None and main.event_type is not None and main.status in CURRENT:
+        return main
+    strongest = (e for e in analysis.event_mentions if e.id == analysis.strongest_mention)
+    return next(strongest, main)
 
 
 def _place_hits(doc: Doc, document_id: str, resources: Resources) -> list[PlaceHit]:
@@ -318,4 +334,5 @@ __all__ = [
     "analyze_docs",
     "load_resources",
     "main_event",
+    "main_mention",
 ]

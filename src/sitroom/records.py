@@ -36,6 +36,9 @@ class Evidence:
     start: int
     end: int
     quote: str
+    # Char offset of the word that tells the event in this quote (an event's evidence only: an
+    # incident told several times has one quote, and one trigger, per telling).
+    trigger: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +163,16 @@ class ControlClaim:
 
 @dataclass(frozen=True, slots=True)
 class Analysis:
-    """Everything extracted from one document."""
+    """Everything extracted from one document.
+
+    ``events`` are the document's incidents (one per act told, each with every quote that tells
+    it as evidence): what is stored, merged and exported; ``main_event`` is one of their ids.
+    ``event_mentions`` are the event mentions as extracted, one per telling, each with its own
+    type, arguments and quote, those that tell no incident (a habit, a wave of attacks) included;
+    they are the pipeline's in-memory output for mention-level scoring and debugging, and
+    ``strongest_mention`` is the id of the one ``main_event`` would pick among them. The store
+    keeps incidents only: an Analysis built from stored rows has neither.
+    """
 
     document: Document
     mentions: tuple[Mention, ...] = ()
@@ -169,6 +181,8 @@ class Analysis:
     relations: tuple[Relation, ...] = ()
     control: tuple[ControlClaim, ...] = ()
     main_event: str | None = None
+    event_mentions: tuple[Event, ...] = ()
+    strongest_mention: str | None = None
     warnings: tuple[str, ...] = field(default=())
 
 

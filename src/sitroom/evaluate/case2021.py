@@ -1,4 +1,5 @@
-"""CASE 2021 event typing: a snippet's prediction is the sub-event type of its main event."""
+"""CASE 2021 event typing: a snippet's prediction is the sub-event type of its main event
+(``pipeline.main_mention``: its main incident, or its strongest mention if it tells none)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 from sitroom.api import document_from_text
 from sitroom.errors import InputError
 from sitroom.evaluate.metrics import ClassificationScores, classification_scores
-from sitroom.pipeline import Resources, analyze_docs
+from sitroom.pipeline import Resources, analyze_docs, main_mention
 
 NO_EVENT = "NONE"
 EXAMPLES = 8  # errors shown
@@ -71,9 +72,10 @@ def predict(
     docs = [document_from_text(text, ref=i) for i, text, _ in rows]
     out = []
     for analysis in analyze_docs(docs, resources=resources):
-        main = next((e for e in analysis.events if e.id == analysis.main_event), None)
+        main = main_mention(analysis)
         guess = label_of.get(main.sub_event_type or "", NO_EVENT) if main else NO_EVENT
-        violent = any(e.event_type in _VIOLENT_OR_DEMO for e in analysis.events)
+        # Any mention: a generic "attacks on convoys" is still violence, a flood that "hits" none.
+        violent = any(e.event_type in _VIOLENT_OR_DEMO for e in analysis.event_mentions)
         out.append(Case2021Prediction(guess, violent))
     return out
 

@@ -1,9 +1,10 @@
 """PLOVER scorer: event typing and source/target assignment on the PLOVER gold records.
 
-A record's prediction is its text's main event (as in CASE 2021 scoring), or ``NONE`` when sitroom
-finds none. Gold actors are strings; a predicted actor1 (actor2) matches a gold source (target)
-when one of its names -- canonical name, aliases, or the text of its mentions in the record --
-contains or is contained in a part of the gold string, case-insensitively and on word bounds.
+A record's prediction is its text's main event (``pipeline.main_mention``, as in CASE 2021
+scoring), or ``NONE`` when sitroom finds none. Gold actors are strings; a predicted actor1
+(actor2) matches a gold source (target) when one of its names -- canonical name, aliases, or the
+text of its mentions in the record -- contains or is contained in a part of the gold string,
+case-insensitively and on word bounds.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any
 from sitroom.api import document_from_text
 from sitroom.errors import InputError
 from sitroom.evaluate.metrics import ClassificationScores, classification_scores
-from sitroom.pipeline import Resources, analyze_docs
+from sitroom.pipeline import Resources, analyze_docs, main_mention
 from sitroom.records import Analysis
 
 NO_EVENT = "NONE"
@@ -121,8 +122,9 @@ def actor_matches(gold: str, names: Iterable[str]) -> bool:
 
 
 def prediction_from(analysis: Analysis) -> PloverPrediction:
-    """The main event's PLOVER type and the names its actor1 and actor2 go by in the analysis."""
-    main = next((e for e in analysis.events if e.id == analysis.main_event), None)
+    """The main event's PLOVER type (``pipeline.main_mention``) and the names its actor1 and
+    actor2 go by in the analysis."""
+    main = main_mention(analysis)
     if main is None:
         return PloverPrediction(NO_EVENT)
     actors = {a.id: a for a in analysis.actors}

@@ -26,10 +26,11 @@ from sitroom.errors import InputError, KnowledgeBaseError
 from sitroom.evaluate.metrics import LabelScore
 from sitroom.knowledge import loader
 from sitroom.pipeline import Resources, analyze_docs
-from sitroom.records import Analysis, Event, Mention
+from sitroom.records import Analysis, Event, Evidence, Mention
 
 SLOTS = ("attacker", "target", "place")
 ERRORS_PER_KIND = 5
+_WORD = re.compile(r"\w+(?:-\w+)*")
 _HEAD_CUT = re.compile(r"\s(?:of|in|from|at|on|with|who|which|that)\s|,|\(")
 
 
@@ -259,31 +260,45 @@ def head_offset(mention: Mention) -> int:
     return mention.start + core.rstrip().rfind(words[-1])
 
 
-def _nearest(mentions: list[Mention], at: int, lo: int, hi: int) -> Mention | None:
+def _nearest(
+    mentions: list[Mention], at: int, lo: int, hi: int, *, inside_only: bool = False
+) -> Mention | None:
     inside = [m for m in mentions if lo <= m.start and m.end <= hi]
-    pool = inside or mentions
+    pool = inside if inside or inside_only else mentions
     return min(pool, key=lambda m: abs(m.start - at)) if pool else None
 
 
 def predicted_events(analysis: Analysis, *, mapping: EventMapping) -> list[PredEvent]:
-    """Sitroom's events that map to an evaluation type, with trigger and argument offsets."""
+    """Sitroom's event mentions that map to an evaluation type, with trigger and argument
+    offsets: WikiEvents annotates each telling of an act, with its own arguments."""
     out = []
     placed: list[tuple[Event, int]] = []  # every event with its trigger's char offset
-    for event in analysis.events:
+    text = analysis.document.text
+    for event in analysis.event_mentions:
         if not event.evidence:
             continue
-        ev = event.evidence[0]
-        pattern = rf"(?<!\w){re.escape(event.trigger)}(?!\w)"
-        found = re.search(pattern, ev.quote) if event.trigger else None
-        # A trigger not in the quote gets an empty span: it can match no gold trigger.
-        start = ev.start + (found.start() if found else 0)
-        end = start + len(event.trigger) if found else start
-        placed.append((event, start))
         kind = mapping.predicted_type(event)
-        if kind is None:
-            continue
-        args = _event_args(event, analysis, start)
-        out.append(PredEvent(kind, start, end, event.trigger, mapping.fitting(kind, args)))
+        # An incident told several times is scored at each telling's own trigger word.
+        for n, ev in enumerate(event.evidence):
+            if ev.trigger is not None:
+                word = _WORD.match(text, ev.trigger)
+                start, end = ev.trigger, word.end() if word else ev.trigger
+            elif n == 0:
+                pattern = rf"(?<!\w){re.escape(event.trigger)}(?!\w)"
+                found = re.search(pattern, ev.quote) if event.trigger else None
+                # A trigger not in the quote gets an empty span: it can match no gold trigger.
+                start = ev.start + (found.start() if found else 0)
+                end = start + len(event.trigger) if found else start
+            else:
+                continue
+            if n == 0:
+                placed.append((event, start))
+            if kind is None:
+                continue
+            # A further telling has the incident's who and where only where its quote names them.
+            args = _event_args(event, analysis, start, ev, inside_only=n > 0)
+            trigger = text[start:end]
+            out.append(PredEvent(kind, start, end, trigger, mapping.fitting(kind, args)))
     # ACLED folds deaths and injuries into an event's toll; WikiEvents types them apart.
     for m in analysis.mentions:
         if m.kind != "quantity" or m.value == "0":
@@ -308,7 +323,9 @@ def predicted_events(analysis: Analysis, *, mapping: EventMapping) -> list[PredE
                 cause = _cause(placed, start)
                 if cause is not None:
                     hit_args += tuple(
-                        a for a in _event_args(cause[0], analysis, cause[1]) if a.slot == "attacker"
+                        a
+                        for a in _event_args(cause[0], analysis, cause[1], cause[0].evidence[0])
+                        if a.slot == "attacker"
                     )
                 out.append(
                     PredEvent(
@@ -319,13 +336,15 @@ def predicted_events(analysis: Analysis, *, mapping: EventMapping) -> list[PredE
     return out
 
 
-def _event_args(event: Event, analysis: Analysis, start: int) -> tuple[PredArg, ...]:
-    """An event's attacker, target and place as the mentions nearest its trigger at ``start``."""
-    ev = event.evidence[0]
+def _event_args(
+    event: Event, analysis: Analysis, start: int, ev: Evidence, *, inside_only: bool = False
+) -> tuple[PredArg, ...]:
+    """An event's attacker, target and place as the mentions nearest its trigger at ``start``
+    in the quote ``ev``."""
     args = []
     for slot, actor_id in (("attacker", event.actor1), ("target", event.actor2)):
         said = [m for m in analysis.mentions if m.kind == "actor" and m.actor_id == actor_id]
-        m = _nearest(said, start, ev.start, ev.end) if actor_id else None
+        m = _nearest(said, start, ev.start, ev.end, inside_only=inside_only) if actor_id else None
         if m is not None:
             args.append(PredArg(slot, head_offset(m), m.text))
     # An inferred place (the report's country) is sitroom's guess, not an argument in the text.
@@ -337,7 +356,7 @@ def _event_args(event: Event, analysis: Analysis, start: int) -> tuple[PredArg, 
             if m.kind == "place"
             and (m.text == name or (m.place is not None and m.place.name == name))
         ]
-        m = _nearest(said, start, ev.start, ev.end)
+        m = _nearest(said, start, ev.start, ev.end, inside_only=inside_only)
         if m is not None:
             args.append(PredArg("place", head_offset(m), m.text))
     return tuple(args)

@@ -44,7 +44,7 @@ class Candidate:
     score: float
     sentence: int
     event_type: EventType
-    trigger: int
+    trigger: int  # token index of the anchor word
 
 
 def extract_events(facts: DocFacts, *, lexicon: CueLexicon) -> list[Candidate]:
@@ -448,7 +448,7 @@ def _build_event(
         plover, acled = negated_plover, None
     if status == "planned" and plover is not None:
         plover = lexicon.plover_when_planned.get(plover[0], plover)
-    evidence = facts.sentence_evidence(sent)
+    evidence = replace(facts.sentence_evidence(sent), trigger=anchor.idx)
     notes = "; ".join(x for x in (f"trigger '{anchor.text}'", date_note) if x)
     event_id = content_id("event", document.id, sent.start_char, anchor.idx)
     return Event(

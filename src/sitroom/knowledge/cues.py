@@ -15,6 +15,25 @@ from sitroom.errors import KnowledgeBaseError
 from sitroom.knowledge import loader
 
 ROLES = ("trigger", "secondary", "context")
+# The word lists under ``incident_cues`` that sitroom.extract.incidents reads.
+INCIDENT_CUES = (
+    "remention_dets",
+    "remention_preps",
+    "new_incident_words",
+    "new_referent_words",
+    "habitual_modifiers",
+    "habitual_adverbs",
+    "collective_nouns",
+    "accusation_verbs",
+    "agent_nouns",
+    "agent_act_verbs",
+    "outcome_sub_events",
+    "territory_sub_events",
+    "territory_nouns",
+    "elsewhere_words",
+    "uncertain_words",
+    "not_perpetrator_kinds",
+)
 _ROLE_KEYS = {"triggers": "trigger", "secondary": "secondary", "context": "context"}
 
 
@@ -188,8 +207,16 @@ class CueLexicon:
                 k: frozenset(str(w).lower() for w in v)
                 for k, v in (data.get("status_cues") or {}).items()
             }
+            # Word lists of sitroom.extract.incidents; a lexicon without the section has none.
+            given = data.get("incident_cues")
+            self.incident_cues: dict[str, frozenset[str]] = {
+                k: _words(v) for k, v in (given or dict.fromkeys(INCIDENT_CUES)).items()
+            }
         except (KeyError, TypeError, ValueError, AttributeError, IndexError) as e:
             raise KnowledgeBaseError(f"{source}: malformed event cue lexicon: {e!r}") from e
+        missing_cues = set(INCIDENT_CUES) - set(self.incident_cues)
+        if missing_cues:
+            raise KnowledgeBaseError(f"{source}: incident_cues lacks {sorted(missing_cues)}")
         concepts = set(data["concepts"])
         unknown_frames = {f.concept for f in self.frames} - concepts
         if unknown_frames:

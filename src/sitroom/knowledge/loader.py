@@ -117,6 +117,7 @@ SCHEMAS: dict[str, Schema] = {
         trend_verbs=_LISTS,
         circumstance_nouns=_LISTS,
         status_cues=_MAP,
+        incident_cues=_MAP,
     ),
     "relation_cues.yaml": _schema(
         backed_words=_LISTS,

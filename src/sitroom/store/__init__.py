@@ -414,7 +414,7 @@ def _insert_evidence(
 ) -> None:
     conn.executemany(
         f"INSERT INTO evidence ({owner}, {', '.join(rows.EVIDENCE_COLUMNS)}) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
+        f"VALUES (?, {', '.join('?' for _ in rows.EVIDENCE_COLUMNS)})",
         ((owner_id, *rows.evidence_row(ev, seq)) for seq, ev in enumerate(evidence)),
     )
 

@@ -41,7 +41,7 @@ RELATION_COLUMNS = ("document_id", "seq", "subject", "predicate", "object", "dat
 CONTROL_COLUMNS = (
     "document_id", "seq", *_LOCATION_COLUMNS, "controller", "status", "date", "date_precision",
 )  # fmt: skip
-EVIDENCE_COLUMNS = ("seq", "document_id", "start", '"end"', "quote")
+EVIDENCE_COLUMNS = ("seq", "document_id", "start", '"end"', "quote", '"trigger"')
 
 
 def insert_sql(table: str, columns: Sequence[str]) -> str:
@@ -281,11 +281,15 @@ def control_from_row(row: sqlite3.Row, evidence: tuple[Evidence, ...]) -> Contro
 def evidence_row(evidence: Evidence, seq: int) -> tuple[object, ...]:
     """Values for EVIDENCE_COLUMNS (the owner column is added by the caller)."""
     ev = evidence
-    return (seq, ev.document_id, ev.start, ev.end, ev.quote)
+    return (seq, ev.document_id, ev.start, ev.end, ev.quote, ev.trigger)
 
 
 def evidence_from_row(row: sqlite3.Row) -> Evidence:
     """An Evidence from an evidence row."""
     return Evidence(
-        document_id=row["document_id"], start=row["start"], end=row["end"], quote=row["quote"]
+        document_id=row["document_id"],
+        start=row["start"],
+        end=row["end"],
+        quote=row["quote"],
+        trigger=row["trigger"],
     )

@@ -235,7 +235,13 @@ CREATE TABLE watch_changes (
 CREATE INDEX watch_changes_at ON watch_changes (at, id);
 """
 
-MIGRATIONS: tuple[tuple[int, str], ...] = ((1, _V1), (2, _V2), (3, _V3))
+# Version 4: an event's evidence marks the word that tells the event (records.Evidence.trigger);
+# NULL for other evidence and for rows written before.
+_V4 = """
+ALTER TABLE evidence ADD COLUMN "trigger" INTEGER;
+"""
+
+MIGRATIONS: tuple[tuple[int, str], ...] = ((1, _V1), (2, _V2), (3, _V3), (4, _V4))
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 _META = "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"

@@ -1,0 +1,532 @@
+"""Incidents: a document's event mentions grouped into the real-world incidents they tell of.
+
+A report tells one incident many times: the headline, the lead, "the attack", "the blast that
+killed 3", a witness's account. ACLED codes one event per type, day, place and actor pair, so
+mentions join the nearest earlier incident they are compatible with (type family, day, place
+and actors not in conflict) when they re-tell it; a mention that tells no incident at all (a
+habit, a wave of attacks, a bomber rather than a bombing, a heading) is dropped first. The
+stored event is read from the incident as a whole: every mention is its evidence, and each
+field comes from the mention that states it best.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+
+from spacy.tokens import Span, Token
+
+from sitroom.extract.events import Candidate
+from sitroom.extract.facts import DocFacts
+from sitroom.geometry import haversine_km
+from sitroom.knowledge.actors import ActorKB
+from sitroom.knowledge.cues import CueLexicon
+from sitroom.records import Event, Location
+
+CURRENT = frozenset({"reported", "claimed"})
+# Event types whose mentions may tell one incident under different sub-event types ("militants
+# attacked a train ... taking hostages", "the blast", "the attack"): violence of one day and place.
+_VIOLENCE = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
+_CROWDS = frozenset({"Protests", "Riots"})
+# Two places this far apart (km) are two incidents.
+_SAME_PLACE_KM = 50.0
+# Two dates this far apart (days) are two incidents; a report dates one incident by the day
+# its fighting began and by the day a party spoke of it.
+_SAME_DAY_SLACK = 1
+# Longest first line (words) read as a headline.
+_HEADLINE_WORDS = 20
+# Longest line (tokens) read as a heading rather than a sentence.
+_HEADING_TOKENS = 8
+_ONGOING_AUX = frozenset({"has", "have", "'ve", "'s"})
+_CLASH = "armed clash"  # ACLED's sub-event type, lowercased
+# Links by which an event noun hangs from the verb that tells it ("broken by shelling").
+_TO_VERB = frozenset({"dobj", "nsubj", "nsubjpass", "pobj", "prep", "agent", "conj", "compound"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Mention:
+    """One candidate with what grouping reads of it."""
+
+    cand: Candidate
+    anchor: Token
+    told_date: dt.date | None  # a day or month the mention's own text names
+    told_precision: str  # 'day' or 'month' where told_date is set
+    told_text: str | None  # the sentence's time expression nearest the trigger, lowercased
+    place: Location | None  # a place the mention's own text names
+
+
+def group_incidents(
+    candidates: list[Candidate], facts: DocFacts, *, lexicon: CueLexicon, kb: ActorKB
+) -> list[Candidate]:
+    """Candidates become incidents: those that tell none are dropped, re-mentions join the
+    incident they tell of; each incident is one candidate whose event holds every quote."""
+    cues = lexicon.incident_cues
+    mentions = [
+        _mention(c, facts, cues)
+        for c in candidates
+        if c.event.event_type is None or tells_incident(facts.doc[c.trigger], facts, cues)
+    ]
+    groups: list[list[_Mention]] = []
+    for mention in mentions:
+        home = _incident_for(mention, groups, facts, cues)
+        if home is None:
+            groups.append([mention])
+        else:
+            home.append(mention)
+    out = [_incident(group, facts, kb=kb, cues=cues) for group in groups]
+    return sorted(out, key=lambda c: (c.sentence, c.trigger))
+
+
+# -- what tells an incident ----------------------------------------------------------------
+
+
+def tells_incident(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
+    """Whether the trigger tells an incident that happened, not a heading, a habit, a wave of
+    attacks or a person ("suicide bombers were holding hostages")."""
+    return not (
+        _heading(anchor, facts)
+        or _habitual(anchor, facts, cues)
+        or _generic_noun(anchor, facts, cues)
+        or _agent_only(anchor, facts, cues)
+    )
+
+
+def _first_line(token: Token) -> bool:
+    """Whether the token lies in the report's headline: a first line of its own that is not a
+    sentence ("Roadside IED kills Russian general in Syria")."""
+    text = token.doc.text
+    end = text.find("\n")
+    if end < 0 or token.idx >= end:
+        return False
+    line = text[:end].strip()
+    return bool(line) and line[-1] not in ".!?\"'”" and len(line.split()) <= _HEADLINE_WORDS
+
+
+def _heading(anchor: Token, facts: DocFacts) -> bool:
+    """A short line without a verb after the title ("Car bombs", "Collapsed ceasefire") names a
+    topic of the text below it."""
+    sent = anchor.sent
+    if _first_line(anchor) or len(sent) > _HEADING_TOKENS:
+        return False
+    return not any(t.pos_ in ("VERB", "AUX") for t in sent)
+
+
+def _habitual(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
+    """An act told in the simple present outside the title ("fighters who *fight* to control
+    villages"), as going on ("has been fighting an insurgency") or as happening often ("was
+    frequently broken by shelling")."""
+    verb = _governing_verb(anchor)
+    if verb is None or _first_line(verb) or _quoted(verb):
+        return False
+    if any(c.dep_ == "advmod" and c.lower_ in cues["habitual_adverbs"] for c in verb.children):
+        return True  # "the truce was *frequently* broken by shelling"
+    if verb.tag_ in ("VBZ", "VBP") and not any(c.dep_ in ("aux", "auxpass") for c in verb.children):
+        return verb.lemma_ not in ("be", "have", "say")
+    auxes = [c.lower_ for c in verb.children if c.dep_ == "aux"]
+    return verb.tag_ == "VBG" and "been" in auxes and any(a in _ONGOING_AUX for a in auxes)
+
+
+def _governing_verb(anchor: Token) -> Token | None:
+    """The anchor if a verb, else the verb its noun phrase hangs from ("have been using IEDs")."""
+    token = anchor
+    for _ in range(5):
+        if token.pos_ in ("VERB", "AUX"):
+            return token
+        if token.dep_ not in _TO_VERB:
+            return None
+        if token.head.i == token.i:
+            return None
+        token = token.head
+    return None
+
+
+def _quoted(token: Token) -> bool:
+    """Whether the token lies in a quotation: what a speaker says in the present is not a habit
+    the writer reports."""
+    text = token.sent.text
+    before = text[: token.idx - token.sent.start_char]
+    return sum(before.count(q) for q in ('"', "“", "”")) % 2 == 1
+
+
+def _generic_noun(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
+    """An event noun that names a kind of act: "a wave of kidnappings", "several recent
+    attacks", "accused of killing and looting", or a bare plural with nothing in its sentence
+    (a day, a toll, a town) that makes it one occurrence."""
+    if anchor.pos_ not in ("NOUN", "PROPN") and anchor.tag_ != "VBG":
+        return False
+    children = list(anchor.children)
+    if any(c.dep_ == "amod" and c.lower_ in cues["habitual_modifiers"] for c in children):
+        return True
+    token = anchor
+    while token.dep_ == "conj" and token.head.i != token.i:
+        token = token.head
+    if token.dep_ in ("pobj", "pcomp") and token.head.lower_ == "of":
+        holder = token.head.head
+        if (
+            holder.lemma_.lower() in cues["collective_nouns"]
+            or holder.lower_ in cues["collective_nouns"]
+        ):
+            return True
+        if holder.lemma_.lower() in cues["accusation_verbs"]:
+            return True
+    if _first_line(anchor) or anchor.tag_ not in ("NNS", "NNPS", "NN", "VBG"):
+        return False
+    if anchor.tag_ in ("NN", "VBG") and anchor.dep_ not in ("nsubj", "dobj", "pobj"):
+        return False  # a bare singular noun stands for a kind of act only as an argument
+    determined = any(c.dep_ in ("det", "poss", "nummod") for c in children)
+    return not determined and not _specific(anchor.sent, facts)
+
+
+def _specific(sent: Span, facts: DocFacts) -> bool:
+    """Whether a sentence names what makes an act one occurrence: a time, a toll or a town."""
+    if any(sent.start <= c.start < sent.end for c in facts.casualties):
+        return True
+    if any(sent.start <= d.start < sent.end and d.date is not None for d in facts.dates):
+        return True
+    return any(
+        h.mention.place is not None and h.mention.place.feature == "city"
+        for h in facts.places_in(sent.start, sent.end)
+    )
+
+
+def _agent_only(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
+    """A trigger that names a person who acts ("bomber") tells an act only as the subject of an
+    act's word ("suicide bombers *attacked* the camp", "a bomber *blew* himself up")."""
+    agents = cues["agent_nouns"]
+    if anchor.lemma_.lower() not in agents and anchor.lower_ not in agents:
+        return False
+    token = anchor
+    while token.dep_ in ("conj", "appos") and token.head.i != token.i:
+        token = token.head
+    head = token.head
+    if head.i != token.i and head.lemma_.lower() in cues["agent_act_verbs"]:
+        return False
+    return head.i == token.i or not _is_cue(head, facts)
+
+
+def _is_cue(token: Token, facts: DocFacts) -> bool:
+    return any(c.start <= token.i < c.end and c.role != "context" for c in facts.cues)
+
+
+# -- which incident a mention tells ---------------------------------------------------------
+
+
+def _mention(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> _Mention:
+    event = cand.event
+    told = event.event_date if event.date_precision in ("day", "month") else None
+    anchor = facts.doc[cand.trigger]
+    place = event.location if event.location is not None and not event.location.inferred else None
+    if place is not None and _re_mention(anchor, cues) and not _names_place(anchor, facts):
+        place = None  # "a probe in Paris into the explosion": the place is not the blast's
+    in_sentence = [d for d in facts.dates if anchor.sent.start <= d.start < anchor.sent.end]
+    nearest = min(in_sentence, key=lambda d: abs(d.start - anchor.i), default=None)
+    text = nearest.text.lower() if nearest is not None else None
+    return _Mention(cand, anchor, told, event.date_precision, text, place)
+
+
+def _incident_for(
+    mention: _Mention,
+    groups: list[list[_Mention]],
+    facts: DocFacts,
+    cues: dict[str, frozenset[str]],
+) -> list[_Mention] | None:
+    """The nearest earlier incident this mention re-tells, if any."""
+    event = mention.cand.event
+    if event.event_type is None or event.status not in CURRENT:
+        return None
+    for group in reversed(groups):
+        main = group[0].cand.event
+        if main.event_type is None or main.status not in CURRENT:
+            continue
+        if _in_conflict(mention, group, facts, cues):
+            continue
+        same_sentence = any(m.cand.sentence == mention.cand.sentence for m in group)
+        if same_sentence and _fighting(main) and (_fighting(event) or _outcome(event, cues)):
+            return group
+        last = max(m.cand.sentence for m in group)
+        after = mention.cand.sentence - last <= 1 and event.actor1 is None
+        if after and _outcome(event, cues) and _fighting(main):
+            return group  # "A bomb exploded ... The explosion damaged ... cars were destroyed"
+        if not _same_family(mention, group):
+            continue
+        if _opens_new(mention, cues):
+            continue
+        if _re_mention(mention.anchor, cues):
+            return group
+        same_type = any(m.cand.event.sub_event_type == event.sub_event_type for m in group)
+        if same_type and (not _tells_details(mention) or _linked(mention, group, facts)):
+            return group
+        if _first_line(group[0].anchor) and len(group) == 1:
+            return group  # the lead tells the title's incident
+    return None
+
+
+def _fighting(event: Event) -> bool:
+    """Violence, or a protest or riot: acts one sentence tells of one scene together ("police
+    fired stun grenades at demonstrators, some of whom threw rocks")."""
+    return event.event_type in _VIOLENCE or event.event_type in _CROWDS
+
+
+def _outcome(event: Event, cues: dict[str, frozenset[str]]) -> bool:
+    """An act that is the outcome of violence told in its sentence ("the explosion caused
+    damage ... two cars were destroyed"): ACLED codes it within the attack."""
+    return (event.sub_event_type or "").lower() in cues["outcome_sub_events"]
+
+
+def _same_family(mention: _Mention, group: list[_Mention]) -> bool:
+    event = mention.cand.event
+    for other in group:
+        e = other.cand.event
+        if e.event_type == event.event_type and (
+            e.event_type in _VIOLENCE or e.sub_event_type == event.sub_event_type
+        ):
+            return True
+        if e.event_type in _VIOLENCE and event.event_type in _VIOLENCE:
+            return True
+    return False
+
+
+def _in_conflict(
+    mention: _Mention, group: list[_Mention], facts: DocFacts, cues: dict[str, frozenset[str]]
+) -> bool:
+    """Whether the mention names a different day, place or perpetrator than the incident."""
+    if _elsewhere(mention.anchor, cues):
+        return True
+    for other in group:
+        if mention.told_date and other.told_date and _other_day(mention, other):
+            return True
+        unresolved = mention.told_date is None and other.told_date is None
+        both = unresolved and bool(mention.told_text) and bool(other.told_text)
+        if both and mention.told_text != other.told_text:
+            return True  # "on Monday" and "on Tuesday", without a publication date
+        if mention.place and other.place and _far_apart(mention.place, other.place):
+            return True
+    named = _named_actors(facts)
+    a1 = mention.cand.event.actor1
+    if a1 in named:
+        sides = {m.cand.event.actor1 for m in group} | {m.cand.event.actor2 for m in group}
+        rivals = {m.cand.event.actor1 for m in group} & named
+        if rivals and a1 not in sides:
+            return True
+    return False
+
+
+def _tells_details(mention: _Mention) -> bool:
+    """Whether a mention tells details of its own (a place, a day, a toll): such a telling of a
+    second act of the type must share one with the incident to join it."""
+    return bool(mention.place or mention.told_date or mention.cand.event.fatalities)
+
+
+def _linked(mention: _Mention, group: list[_Mention], facts: DocFacts) -> bool:
+    """Whether a mention that does not refer back ("four militants were killed when a vehicle
+    touched off an IED") shares something told with the incident: a named place, a day or a
+    named perpetrator. Two acts of one type are otherwise two incidents."""
+    named = _named_actors(facts)
+    for other in group:
+        if mention.place and other.place and not _far_apart(mention.place, other.place):
+            return True
+        if mention.told_date and mention.told_date == other.told_date:
+            return True  # the same day exactly: a day apart tells nothing against, nor for
+        actor = mention.cand.event.actor1
+        if actor in named and actor == other.cand.event.actor1:
+            return True
+    return False
+
+
+def _elsewhere(anchor: Token, cues: dict[str, frozenset[str]]) -> bool:
+    """Whether the mention's sentence places its act in a place beside the one told before
+    ("in *neighboring* Shah Wali Kot district"), known to the gazetteer or not."""
+    return any(
+        t.lower_ in cues["elsewhere_words"] and t.head.lemma_.lower() in cues["territory_nouns"]
+        for t in anchor.sent
+    )
+
+
+def _other_day(a: _Mention, b: _Mention) -> bool:
+    """Whether two told dates name different days (or months, where one names only a month)."""
+    assert a.told_date is not None and b.told_date is not None
+    if "month" in (a.told_precision, b.told_precision):
+        return (a.told_date.year, a.told_date.month) != (b.told_date.year, b.told_date.month)
+    return abs((a.told_date - b.told_date).days) > _SAME_DAY_SLACK
+
+
+def _names_place(anchor: Token, facts: DocFacts) -> bool:
+    """Whether the event noun's own phrase names a place ("the attack in Kalat")."""
+    return any(facts.place_index[t.i] is not None for t in anchor.subtree)
+
+
+def _far_apart(a: Location, b: Location) -> bool:
+    if a.country and b.country and a.country != b.country:
+        return True
+    if (a.geo_precision or 3) >= 3 or (b.geo_precision or 3) >= 3:
+        # A province holds its towns, a country all of them; Erbil is not in Anbar.
+        return bool(a.admin1 and b.admin1 and a.admin1 != b.admin1)
+    if a.latitude is None or a.longitude is None or b.latitude is None or b.longitude is None:
+        return a.name != b.name
+    return haversine_km(a.latitude, a.longitude, b.latitude, b.longitude) > _SAME_PLACE_KM
+
+
+def _named_actors(facts: DocFacts) -> set[str]:
+    """Actors the document names (not only by a generic word like "militants")."""
+    return {m.actor.id for m in facts.actors if m.how != "generic"}
+
+
+def _opens_new(mention: _Mention, cues: dict[str, frozenset[str]]) -> bool:
+    """ "another blast", "a second attack", "days later, a bomb ...": the clause tells a new
+    incident. A time word after the subject ("it later claimed") dates the telling, not the act."""
+    anchor = mention.anchor
+    words = cues["new_incident_words"]
+    if any(c.lower_ in words for c in anchor.children):
+        return True
+    # "the arrest of another five people"
+    if any(t.lower_ in cues["new_referent_words"] for t in anchor.subtree):
+        return True
+    root = anchor.sent.root
+    subjects = [c.i for c in root.children if c.dep_ in ("nsubj", "nsubjpass", "expl")]
+    opening = min(subjects, default=anchor.i)
+    return any(t.lower_ in words for t in anchor.doc[anchor.sent.start : min(opening, anchor.i)])
+
+
+def _re_mention(anchor: Token, cues: dict[str, frozenset[str]]) -> bool:
+    """ "the attack", "that blast", "Tuesday's bombing", "after the explosion": an event noun
+    that refers to an act told before."""
+    if anchor.pos_ not in ("NOUN", "PROPN"):
+        return False
+    for child in anchor.children:
+        if child.dep_ == "det" and child.lower_ in cues["remention_dets"]:
+            return True
+        if child.dep_ == "poss":
+            return True
+    return False
+
+
+# -- the incident as a whole ----------------------------------------------------------------
+
+
+def _incident(
+    group: list[_Mention], facts: DocFacts, *, kb: ActorKB, cues: dict[str, frozenset[str]]
+) -> Candidate:
+    """One candidate for the incident: the first mention's, with fields read from them all."""
+    first = group[0].cand
+    if len(group) == 1 and (first.event.event_type is None or first.event.status not in CURRENT):
+        return first
+    chosen = _main(group, facts, cues)
+    group = [chosen, *(m for m in group if m is not chosen)]
+    events = [m.cand.event for m in group]
+    main = typed = chosen.cand.event
+    actor1, actor2 = _actors(group, facts, kb=kb, cues=cues)
+    location = _place(group) or main.location
+    told = next((m for m in group if m.told_date is not None), None)
+    date_from = told.cand.event if told is not None else main
+    fatalities = next((e for e in events if e.fatalities is not None), main)
+    claimed = next((e for e in events if e.claimed_by and e.status == "claimed"), None)
+    status = "reported" if any(e.status == "reported" for e in events) else main.status
+    evidence = tuple(dict.fromkeys(ev for e in events for ev in e.evidence))
+    note = f"incident told {len(group)} times" if len(group) > 1 else ""
+    event = replace(
+        main,
+        status=status,
+        event_type=typed.event_type,
+        sub_event_type=typed.sub_event_type,
+        plover_type=typed.plover_type,
+        plover_mode=typed.plover_mode,
+        actor1=actor1,
+        actor2=actor2,
+        assoc_actor_1=tuple(a for a in main.assoc_actor_1 if a not in (actor1, actor2)),
+        assoc_actor_2=tuple(a for a in main.assoc_actor_2 if a not in (actor1, actor2)),
+        location=location,
+        event_date=date_from.event_date,
+        date_precision=date_from.date_precision,
+        fatalities=fatalities.fatalities,
+        fatalities_text=fatalities.fatalities_text,
+        claimed_by=claimed.claimed_by if claimed else main.claimed_by,
+        evidence=evidence,
+        notes="; ".join(x for x in (main.notes, note) if x),
+    )
+    score = max(m.cand.score for m in group) + 0.5 * min(len(group) - 1, 4)
+    return replace(chosen.cand, event=event, score=score)
+
+
+def _main(
+    group: list[_Mention], facts: DocFacts, cues: dict[str, frozenset[str]]
+) -> _Mention:
+    """The mention whose type the incident takes: ACLED's precedence (the more specific type:
+    "militants attacked a train, taking hostages" is an abduction), then reading order. A
+    territory type whose act takes no place yields to a clash the incident tells ("clashed with
+    ISIL and took five positions" is a clash; "having seized the city" is a capture)."""
+    clash = any(_sub_event(m) == _CLASH for m in group)
+    last = max(m.cand.event_type.rank for m in group)
+
+    def rank(m: _Mention) -> int:
+        territory = _sub_event(m) in cues["territory_sub_events"]
+        yields = clash and territory and not _takes_place(m.anchor, facts, cues)
+        return last + 1 if yields else m.cand.event_type.rank
+
+    return min(enumerate(group), key=lambda x: (rank(x[1]), x[0]))[1]
+
+
+def _takes_place(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
+    """Whether what the act takes is a place: a named one or a word like "city" ("seized the
+    city", "took control of Hama"), not "checkpoints" or "positions"."""
+    objects = [c for c in anchor.children if c.dep_ in ("dobj", "nsubjpass")]
+    for obj in list(objects):  # "took control of/over X"
+        objects += [g for p in obj.children if p.dep_ == "prep" for g in p.children]
+    return any(
+        facts.place_index[o.i] is not None or o.lemma_.lower() in cues["territory_nouns"]
+        for o in objects
+    )
+
+
+def _sub_event(mention: _Mention) -> str:
+    return (mention.cand.event.sub_event_type or "").lower()
+
+
+def _actors(
+    group: list[_Mention], facts: DocFacts, *, kb: ActorKB, cues: dict[str, frozenset[str]]
+) -> tuple[str | None, str | None]:
+    """The perpetrator: a named party any mention gives (a group or force before a person),
+    else a generic one, else (for violence) ACLED's unidentified armed group of the incident's
+    country; never a victim or a bystander, nor a party a mention names only as a guess ("it
+    was not clear whether Syrian or Russian jets carried out the raid")."""
+    kinds = {m.actor.id: m.actor.kind for m in facts.actors}
+    named = _named_actors(facts)
+    events = [m.cand.event for m in group]
+    violent = events[0].event_type in _VIOLENCE
+
+    def perpetrator(actor: str | None) -> bool:
+        return actor is not None and (
+            not violent or kinds.get(actor, "unknown") not in cues["not_perpetrator_kinds"]
+        )
+
+    agents = [
+        m.cand.event.actor1
+        for m in group
+        if perpetrator(m.cand.event.actor1) and not _uncertain(m.anchor, cues)
+    ]
+
+    def preference(actor: str | None) -> int:
+        person = kinds.get(actor or "") == "person"
+        return 2 if person else 0 if actor in named else 1
+
+    actor1 = min(agents, key=preference, default=None)
+    if actor1 is None and violent:
+        country = next((e.location.country for e in events if e.location), None) or facts.country
+        unknown = kb.generic("armed group", country=country)
+        actor1 = unknown.id if unknown is not None else None
+    others = [e.actor2 for e in events] + [e.actor1 for e in events if not perpetrator(e.actor1)]
+    actor2 = next((a for a in others if a is not None and a != actor1), None)
+    return actor1, actor2
+
+
+def _uncertain(anchor: Token, cues: dict[str, frozenset[str]]) -> bool:
+    """Whether the mention's sentence leaves who acted open ("not clear whether ... or ...")."""
+    return any(t.lower_ in cues["uncertain_words"] for t in anchor.sent)
+
+
+def _place(group: list[_Mention]) -> Location | None:
+    """The most specific place a mention names (a town before a region before a country); the
+    first told among equals."""
+    named = [m.place for m in group if m.place is not None]
+    if not named:
+        return None
+    return min(named, key=lambda p: p.geo_precision or 3)

@@ -1,0 +1,210 @@
+"""Tests for sitroom.extract.incidents: which mentions tell an incident and which incident each
+tells, on hand-built parses."""
+
+from __future__ import annotations
+
+import pytest
+
+from factories import event, facts, tree
+from sitroom.extract.events import Candidate
+from sitroom.extract.facts import DocFacts
+from sitroom.extract.incidents import group_incidents, tells_incident
+from sitroom.knowledge.actors import ActorKB
+from sitroom.knowledge.cues import CueLexicon
+from sitroom.records import Location
+
+IED = ("Explosions/Remote violence", "Remote explosive/landmine/IED", "ASSAULT")
+CLASH = ("Battles", "Armed clash", "FIGHT")
+TAKEN = ("Battles", "Non-state actor overtakes territory", "FIGHT")
+
+
+@pytest.fixture(scope="module")
+def lexicon() -> CueLexicon:
+    return CueLexicon.load()
+
+
+@pytest.fixture(scope="module")
+def kb() -> ActorKB:
+    return ActorKB.load()
+
+
+def _told(table: str, i: int, lexicon: CueLexicon) -> bool:
+    parsed = tree(table)
+    return tells_incident(parsed[i], facts(parsed), lexicon.incident_cues)
+
+
+def test_an_act_going_on_tells_no_incident(lexicon: CueLexicon) -> None:
+    going_on = """
+        Rebels    NOUN:NNS nsubj 3 rebel
+        have      AUX:VBP  aux   3
+        been      AUX:VBN  aux   3 be
+        attacking VERB:VBG ROOT  3 attack
+        convoys   NOUN:NNS dobj  3 convoy
+    """
+    assert not _told(going_on, 3, lexicon)
+
+
+def test_an_act_told_as_frequent_tells_no_incident(lexicon: CueLexicon) -> None:
+    frequently = """
+        The        DET:DT   det       1
+        truce      NOUN:NN  nsubjpass 4
+        was        AUX:VBD  auxpass   4 be
+        frequently ADV:RB   advmod    4
+        broken     VERB:VBN ROOT      4 break
+        by         ADP:IN   agent     4
+        the        DET:DT   det       7
+        shelling   NOUN:NN  pobj      5
+    """
+    assert not _told(frequently, 7, lexicon)
+    once = frequently.replace("frequently ADV:RB   advmod    4", "again      ADV:RB   advmod    4")
+    assert _told(once, 7, lexicon)
+
+
+def test_a_wave_of_acts_tells_no_incident(lexicon: CueLexicon) -> None:
+    wave = """
+        A           DET:DT   det   1
+        wave        NOUN:NN  nsubj 4
+        of          ADP:IN   prep  1
+        kidnappings NOUN:NNS pobj  2 kidnapping
+        hit         VERB:VBD ROOT  4
+        Kano        PROPN:NNP dobj 4
+    """
+    assert not _told(wave, 3, lexicon)
+
+
+def test_a_bomber_tells_an_act_only_by_a_verb_of_acting(lexicon: CueLexicon) -> None:
+    holding = """
+        bombers  NOUN:NNS nsubj 2 bomber
+        were     AUX:VBD  aux   2 be
+        holding  VERB:VBG ROOT  2 hold
+        hostages NOUN:NNS dobj  2 hostage
+    """
+    assert not _told(holding, 0, lexicon)
+    blew = """
+        a      DET:DT   det   1
+        bomber NOUN:NN  nsubj 2
+        blew   VERB:VBD ROOT  2 blow
+        himself PRON:PRP dobj 2
+        up     ADP:RP   prt   2
+    """
+    assert _told(blew, 1, lexicon)
+
+
+# Two sentences: "A bomb hit Kabul. The blast killed three." and variants.
+TWO = """
+    A     DET:DT    det   1
+    bomb  NOUN:NN   nsubj 2
+    hit   VERB:VBD  ROOT  2
+    Kabul PROPN:NNP dobj  2
+    .     PUNCT:.   punct 2
+    {det} DET:DT    det   6
+    blast NOUN:NN   nsubj 7
+    shook VERB:VBD  ROOT  7 shake
+    Herat PROPN:NNP dobj  7
+    .     PUNCT:.   punct 7
+"""
+
+
+def _candidates(
+    table: str, lexicon: CueLexicon, kinds: list[tuple[int, int, tuple[str, str, str], dict]]
+) -> tuple[list[Candidate], DocFacts]:
+    parsed = tree(table)
+    told = facts(parsed)
+    by_sub = {t.acled[1]: t for t in lexicon.types.values() if t.acled}
+    out = []
+    for sentence, trigger, kind, fields in kinds:
+        sent = parsed[trigger].sent
+        quote = {"quote": sent.text, "start": sent.start_char}
+        ev = event(told.document, kind=kind, trigger=parsed[trigger].text, **quote, **fields)
+        out.append(Candidate(ev, 3.0, sentence, by_sub[kind[1]], trigger))
+    return out, told
+
+
+def test_a_definite_re_mention_joins_the_incident(lexicon: CueLexicon, kb: ActorKB) -> None:
+    cands, told = _candidates(TWO.format(det="The"), lexicon, [(0, 1, IED, {}), (1, 6, IED, {})])
+    (incident,) = group_incidents(cands, told, lexicon=lexicon, kb=kb)
+    assert [q.quote for q in incident.event.evidence] == [
+        "A bomb hit Kabul .",
+        "The blast shook Herat .",
+    ]
+
+
+def test_another_blast_opens_a_new_incident(lexicon: CueLexicon, kb: ActorKB) -> None:
+    cands, told = _candidates(
+        TWO.format(det="Another"), lexicon, [(0, 1, IED, {}), (1, 6, IED, {})]
+    )
+    assert len(group_incidents(cands, told, lexicon=lexicon, kb=kb)) == 2
+
+
+def test_a_second_act_of_the_type_needs_a_link(lexicon: CueLexicon, kb: ActorKB) -> None:
+    kabul = Location("Kabul", 1, 34.5, 69.2, "AF", "Kabul", 1)
+    herat = Location("Herat", 2, 34.3, 62.2, "AF", "Herat", 1)
+    # "A blast shook Herat": no article that refers back, and a place of its own.
+    cands, told = _candidates(
+        TWO.format(det="A"),
+        lexicon,
+        [(0, 1, IED, {"location": kabul}), (1, 6, IED, {"location": herat})],
+    )
+    assert len(group_incidents(cands, told, lexicon=lexicon, kb=kb)) == 2
+    # Told with nothing of its own, it is the same act again.
+    cands, told = _candidates(
+        TWO.format(det="A"), lexicon, [(0, 1, IED, {"location": kabul}), (1, 6, IED, {})]
+    )
+    assert len(group_incidents(cands, told, lexicon=lexicon, kb=kb)) == 1
+
+
+def test_a_neighboring_district_is_another_place(lexicon: CueLexicon, kb: ActorKB) -> None:
+    # "A bomb hit Kabul. A blast shook neighboring Paghman district." (no gazetteer place)
+    neighboring = """
+        A           DET:DT    det    1
+        bomb        NOUN:NN   nsubj  2
+        hit         VERB:VBD  ROOT   2
+        Kabul       PROPN:NNP dobj   2
+        .           PUNCT:.   punct  2
+        The         DET:DT    det    6
+        blast       NOUN:NN   nsubj  7
+        shook       VERB:VBD  ROOT   7 shake
+        neighboring VERB:VBG  amod   10 neighbor
+        Paghman     PROPN:NNP compound 10
+        district    NOUN:NN   dobj   7
+        .           PUNCT:.   punct  7
+    """
+    cands, told = _candidates(neighboring, lexicon, [(0, 1, IED, {}), (1, 6, IED, {})])
+    assert len(group_incidents(cands, told, lexicon=lexicon, kb=kb)) == 2
+
+
+def test_damage_told_after_a_blast_is_its_outcome(lexicon: CueLexicon, kb: ActorKB) -> None:
+    # "A bomb hit Kabul. Two cars were destroyed."
+    destroyed = """
+        A         DET:DT    det       1
+        bomb      NOUN:NN   nsubj     2
+        hit       VERB:VBD  ROOT      2
+        Kabul     PROPN:NNP dobj      2
+        .         PUNCT:.   punct     2
+        Two       NUM:CD    nummod    6
+        cars      NOUN:NNS  nsubjpass 8 car
+        were      AUX:VBD   auxpass   8 be
+        destroyed VERB:VBN  ROOT      8 destroy
+        .         PUNCT:.   punct     8
+    """
+    looting = ("Strategic developments", "Looting/property destruction", "COERCE")
+    cands, told = _candidates(destroyed, lexicon, [(0, 1, IED, {}), (1, 8, looting, {})])
+    (incident,) = group_incidents(cands, told, lexicon=lexicon, kb=kb)
+    assert incident.event.sub_event_type == IED[1]
+
+
+def test_a_territory_type_yields_to_a_told_clash(lexicon: CueLexicon, kb: ActorKB) -> None:
+    # "Fighters clashed with ISIL and took five positions."
+    clashed = """
+        Fighters  NOUN:NNS  nsubj 1 fighter
+        clashed   VERB:VBD  ROOT  1 clash
+        with      ADP:IN    prep  1
+        ISIL      PROPN:NNP pobj  2
+        and       CCONJ:CC  cc    1
+        took      VERB:VBD  conj  1 take
+        five      NUM:CD    nummod 7
+        positions NOUN:NNS  dobj  5 position
+    """
+    cands, told = _candidates(clashed, lexicon, [(0, 1, CLASH, {}), (0, 5, TAKEN, {})])
+    (incident,) = group_incidents(cands, told, lexicon=lexicon, kb=kb)
+    assert incident.event.sub_event_type == "Armed clash"
