@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DB ?= sitroom.db
 
-.PHONY: setup setup-dev demo test lint typecheck bench eval train-geo clean
+.PHONY: setup setup-dev demo test lint typecheck bench bench-scale eval train-geo clean
 
 ## What running sitroom needs (requirements.lock); `make test` adds the tools
 ## (requirements-dev.lock: pyproject's [dev] and [web-tests] extras).
@@ -39,6 +39,10 @@ typecheck: setup-dev
 
 bench: setup
 	$(BIN)/python scripts/benchmark.py
+
+## Ledger, report and export times at 100 to 5,000 stored reports (docs/scaling.md).
+bench-scale: setup
+	$(BIN)/python scripts/bench_scale.py $(if $(SIZES),--sizes $(SIZES))
 
 ## Score the pipeline on the gold sets in ../shared/data and check the pinned floors.
 eval: setup

@@ -593,3 +593,11 @@ def test_exports_are_deterministic_and_order_independent(picture: Picture, fmt: 
 def test_empty_picture_exports(fmt: str) -> None:
     text = render(Picture(), fmt)
     assert text == "" if fmt == "plover-jsonl" else text.endswith("\n")
+
+
+@pytest.mark.parametrize("empty", [False, True])
+def test_json_is_written_record_by_record_as_one_dump_would(picture: Picture, empty: bool) -> None:
+    if empty:
+        picture = Picture()
+    whole = json.dumps(picture_to_dict(picture), ensure_ascii=False, indent=2, allow_nan=False)
+    assert render(picture, "json") == whole + "\n"

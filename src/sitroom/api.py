@@ -17,6 +17,7 @@ from sitroom.knowledge.gazetteer import Gazetteer, cache_path
 from sitroom.pipeline import Resources, analyze_docs, load_resources
 from sitroom.records import Analysis, Document, Picture
 from sitroom.store import Store
+from sitroom.workers import analyze_parallel
 
 log = logging.getLogger(__name__)
 
@@ -82,12 +83,16 @@ def analyze(
     db: str | Path | None = None,
     config: Config | None = None,
     on_document: Callable[[str], None] | None = None,
+    workers: int = 1,
 ) -> RunResult:
     """Analyse report files/folders and in-memory documents; store them when ``db`` is given.
 
     A report whose text is already in the store is not analysed again. Bad inputs are returned
-    as errors; the rest of the batch goes on.
+    as errors; the rest of the batch goes on. ``workers`` processes analyse (this one stores);
+    the analyses are the same for any number of them.
     """
+    if workers < 1:
+        raise InputError("must be at least 1", source=f"workers={workers}")
     config = config or load_config()
     errors: list[InputError] = []
     skipped: list[str] = []
@@ -119,17 +124,21 @@ def analyze(
         analyses: list[Analysis] = []
         pending = fresh()
         first = next(pending, None)
-        if first is not None:
-            resources = resources_for(config)
+        stream: Iterable[Analysis] = ()
+        if first is not None and workers > 1:
+            stream = analyze_parallel(chain([first], pending), config=config, workers=workers)
+        elif first is not None:
             stream = analyze_docs(
-                chain([first], pending), resources=resources, batch_size=config.batch_size
+                chain([first], pending),
+                resources=resources_for(config),
+                batch_size=config.batch_size,
             )
-            for analysis in stream:
-                if store is not None:
-                    store.save(analysis)
-                analyses.append(analysis)
-                if on_document:
-                    on_document(analysis.document.ref)
+        for analysis in stream:
+            if store is not None:
+                store.save(analysis)
+            analyses.append(analysis)
+            if on_document:
+                on_document(analysis.document.ref)
         return RunResult(tuple(analyses), tuple(skipped), tuple(errors))
     finally:
         if store is not None:

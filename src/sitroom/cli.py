@@ -127,6 +127,9 @@ def analyze(
     ] = None,
     report: Annotated[bool, typer.Option(help="Print the situation report afterwards.")] = True,
     quotes: Annotated[bool, typer.Option(help="Show each event's quote in the report.")] = False,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Processes that analyse reports (one stores them).")
+    ] = 1,
 ) -> None:
     """Read reports, extract the situation picture, store it in --db and print the report."""
     console = Console()
@@ -149,6 +152,7 @@ def analyze(
                 paths,
                 db=db,
                 config=cfg,
+                workers=workers,
                 on_document=lambda ref: progress.update(
                     task, advance=1, description=f"Analysing {shown(Path(ref).name)}"
                 ),

@@ -9,7 +9,7 @@ timelines, alliances), computed from those records at export time (see ``sitroom
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TextIO
 
 from sitroom import __version__
@@ -122,45 +122,45 @@ def control_to_dict(claim: ControlClaim) -> dict[str, Any]:
     }
 
 
-def _documents(picture: Picture) -> list[dict[str, Any]]:
+def _documents(picture: Picture) -> Iterator[dict[str, Any]]:
     docs = sorted(picture.documents, key=lambda d: d.id)
-    return [document_to_dict(d, picture.main_events.get(d.id)) for d in docs]
+    return (document_to_dict(d, picture.main_events.get(d.id)) for d in docs)
 
 
-def _actors(picture: Picture) -> list[dict[str, Any]]:
-    return [actor_to_dict(a) for a in sorted(picture.actors, key=lambda a: a.id)]
+def _actors(picture: Picture) -> Iterator[dict[str, Any]]:
+    return (actor_to_dict(a) for a in sorted(picture.actors, key=lambda a: a.id))
 
 
-def _mentions(picture: Picture) -> list[dict[str, Any]]:
+def _mentions(picture: Picture) -> Iterator[dict[str, Any]]:
     def key(m: Mention) -> tuple[str, int, int, str, str]:
         return (m.document_id, m.start, m.end, m.kind, m.text)
 
-    return [mention_to_dict(m) for m in sorted(picture.mentions, key=key)]
+    return (mention_to_dict(m) for m in sorted(picture.mentions, key=key))
 
 
-def _events(picture: Picture) -> list[dict[str, Any]]:
-    return [event_to_dict(e) for e in sorted(picture.events, key=lambda e: e.id)]
+def _events(picture: Picture) -> Iterator[dict[str, Any]]:
+    return (event_to_dict(e) for e in sorted(picture.events, key=lambda e: e.id))
 
 
-def _relations(picture: Picture) -> list[dict[str, Any]]:
+def _relations(picture: Picture) -> Iterator[dict[str, Any]]:
     def key(r: Relation) -> tuple[str, str, str, tuple[int, str], str]:
         first = r.evidence[0] if r.evidence else None
         return (r.subject, r.predicate, r.object, date_key(r.date), repr(first))
 
-    return [relation_to_dict(r) for r in sorted(picture.relations, key=key)]
+    return (relation_to_dict(r) for r in sorted(picture.relations, key=key))
 
 
-def _control(picture: Picture) -> list[dict[str, Any]]:
+def _control(picture: Picture) -> Iterator[dict[str, Any]]:
     def key(c: ControlClaim) -> tuple[str, str, str, tuple[int, str], str, str]:
         first = c.evidence[0] if c.evidence else None
         geonameid = "" if c.place.geonameid is None else f"{c.place.geonameid:012d}"
         return (c.place.name, geonameid, c.controller, date_key(c.date), c.status, repr(first))
 
-    return [control_to_dict(c) for c in sorted(picture.control, key=key)]
+    return (control_to_dict(c) for c in sorted(picture.control, key=key))
 
 
 # To add a section, append (name, builder) here or to LEDGER_SECTIONS and extend the schema.
-SECTIONS: tuple[tuple[str, Callable[[Picture], list[dict[str, Any]]]], ...] = (
+SECTIONS: tuple[tuple[str, Callable[[Picture], Iterator[dict[str, Any]]]], ...] = (
     ("documents", _documents),
     ("actors", _actors),
     ("mentions", _mentions),
@@ -302,28 +302,29 @@ def alliance_to_dict(edge: AllianceEdge) -> dict[str, Any]:
     }
 
 
-def _merged_events(ledger: Ledger) -> list[dict[str, Any]]:
-    return [merged_event_to_dict(e, ledger.source_groups) for e in ledger.events]
+def _merged_events(ledger: Ledger) -> Iterator[dict[str, Any]]:
+    return (merged_event_to_dict(e, ledger.source_groups) for e in ledger.events)
 
 
-def _claims(ledger: Ledger) -> list[dict[str, Any]]:
-    claims = [field_claim_to_dict(e, c) for e in ledger.events for c in e.claims]
+def _claims(ledger: Ledger) -> Iterator[dict[str, Any]]:
+    for event in ledger.events:
+        for claim in event.claims:
+            yield field_claim_to_dict(event, claim)
     for timeline in ledger.control:
         for index in range(len(timeline.entries)):
-            claims.append(control_claim_to_dict(timeline, index, ledger.source_groups))
-    return claims
+            yield control_claim_to_dict(timeline, index, ledger.source_groups)
 
 
-def _control_timeline(ledger: Ledger) -> list[dict[str, Any]]:
-    return [timeline_to_dict(t) for t in ledger.control]
+def _control_timeline(ledger: Ledger) -> Iterator[dict[str, Any]]:
+    return (timeline_to_dict(t) for t in ledger.control)
 
 
-def _alliances(ledger: Ledger) -> list[dict[str, Any]]:
-    return [alliance_to_dict(e) for e in ledger.alliances]
+def _alliances(ledger: Ledger) -> Iterator[dict[str, Any]]:
+    return (alliance_to_dict(e) for e in ledger.alliances)
 
 
 # Sections computed from the ledger (sitroom.picture.build_ledger), which is built once per export.
-LEDGER_SECTIONS: tuple[tuple[str, Callable[[Ledger], list[dict[str, Any]]]], ...] = (
+LEDGER_SECTIONS: tuple[tuple[str, Callable[[Ledger], Iterator[dict[str, Any]]]], ...] = (
     ("merged_events", _merged_events),
     ("claims", _claims),
     ("control_timeline", _control_timeline),
@@ -336,19 +337,40 @@ def picture_to_dict(picture: Picture, *, ledger: Ledger | None = None) -> dict[s
 
     ``ledger`` is the picture's ledger where the caller has built it already.
     """
-    data: dict[str, Any] = {
-        "schema_version": SCHEMA_VERSION,
-        "generator": f"sitroom {__version__}",
-    }
-    for name, build in SECTIONS:
-        data[name] = build(picture)
-    ledger = ledger or build_ledger(picture)
-    for name, build_from_ledger in LEDGER_SECTIONS:
-        data[name] = build_from_ledger(ledger)
+    data: dict[str, Any] = _head()
+    for name, records in _sections(picture, ledger):
+        data[name] = list(records)
     return data
 
 
+def _head() -> dict[str, Any]:
+    return {"schema_version": SCHEMA_VERSION, "generator": f"sitroom {__version__}"}
+
+
+def _sections(
+    picture: Picture, ledger: Ledger | None
+) -> Iterator[tuple[str, Iterator[dict[str, Any]]]]:
+    for name, build in SECTIONS:
+        yield name, build(picture)
+    ledger = ledger or build_ledger(picture)
+    for name, build_from_ledger in LEDGER_SECTIONS:
+        yield name, build_from_ledger(ledger)
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2, allow_nan=False)
+
+
 def write_json(picture: Picture, out: TextIO) -> None:
-    """Write the picture as one indented UTF-8 JSON object."""
-    json.dump(picture_to_dict(picture), out, ensure_ascii=False, indent=2, allow_nan=False)
-    out.write("\n")
+    """Write the picture as one indented UTF-8 JSON object, one record at a time: the text is
+    ``json.dump(picture_to_dict(picture), indent=2)``'s, but only one record is held as data."""
+    out.write(_dumps(_head())[:-2])  # without the closing "\n}"
+    for name, records in _sections(picture, None):
+        out.write(f",\n  {_dumps(name)}: [")
+        empty = True
+        for record in records:
+            # Strings in JSON hold no raw newline, so every newline starts a line to indent.
+            out.write(("\n    " if empty else ",\n    ") + _dumps(record).replace("\n", "\n    "))
+            empty = False
+        out.write("]" if empty else "\n  ]")
+    out.write("\n}\n")

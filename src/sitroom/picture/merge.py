@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from typing import TypeVar
 
 from sitroom.ids import content_id
+from sitroom.picture.blocking import BlockIndex
 from sitroom.picture.ledger import (
     DEFAULT_RULES,
     MergedEvent,
@@ -229,6 +230,33 @@ def _merged(
     )
 
 
+def _add(
+    clusters: list[list[Event]],
+    links: list[_Levels | None],
+    event: Event,
+    candidates: Iterable[int],
+    *,
+    actors: Mapping[str, Actor],
+    rules: MergeRules,
+) -> int:
+    """Join ``event`` to the best-scoring candidate group (lowest index on a tie), or start one;
+    the index of its group."""
+    best: tuple[int, int, _Levels] | None = None
+    for i in candidates:
+        joined = _join(event, clusters[i], actors=actors, rules=rules)
+        if joined is not None and (best is None or _score(joined) > best[0]):
+            best = (_score(joined), i, joined)
+    if best is None:
+        clusters.append([event])
+        links.append(None)
+        return len(clusters) - 1
+    _, i, joined = best
+    clusters[i].append(event)
+    previous = links[i]
+    links[i] = joined if previous is None else _weakest(previous, joined)
+    return i
+
+
 def merge_events(
     events: Sequence[Event],
     *,
@@ -242,26 +270,47 @@ def merge_events(
     ``documents`` (id -> Document) gives publication order and wire copies; ``actors`` (id ->
     Actor), where given, lets a force match the state it is part of; ``groups`` (document id ->
     source group, from ``independent_sources``) saves recomputing them when the caller has them.
+    An event is tried only against the groups that ``sitroom.picture.blocking`` finds for it,
+    which are all the groups it could match; the result is that of ``merge_events_exhaustive``.
     """
+    return _merge(events, documents, actors, groups, rules, blocked=True)
+
+
+def merge_events_exhaustive(
+    events: Sequence[Event],
+    *,
+    documents: Mapping[str, Document],
+    actors: Mapping[str, Actor] | None = None,
+    groups: Mapping[str, str] | None = None,
+    rules: MergeRules = DEFAULT_RULES,
+) -> tuple[MergedEvent, ...]:
+    """The reference merge: every event tried against every group (quadratic). The tests hold
+    ``merge_events`` to it; nothing else should call it."""
+    return _merge(events, documents, actors, groups, rules, blocked=False)
+
+
+def _merge(
+    events: Sequence[Event],
+    documents: Mapping[str, Document],
+    actors: Mapping[str, Actor] | None,
+    groups: Mapping[str, str] | None,
+    rules: MergeRules,
+    *,
+    blocked: bool,
+) -> tuple[MergedEvent, ...]:
     actors = actors or {}
     if groups is None:
         groups = independent_sources(documents, rules=rules)
     clusters: list[list[Event]] = []
     links: list[_Levels | None] = []
+    index = BlockIndex(rules)
     for event in _canonical(events, documents):
-        best: tuple[int, int, _Levels] | None = None
-        for i, cluster in enumerate(clusters):
-            joined = _join(event, cluster, actors=actors, rules=rules)
-            if joined is not None and (best is None or _score(joined) > best[0]):
-                best = (_score(joined), i, joined)
-        if best is None:
-            clusters.append([event])
-            links.append(None)
-        else:
-            _, i, joined = best
-            clusters[i].append(event)
-            previous = links[i]
-            links[i] = joined if previous is None else _weakest(previous, joined)
+        candidates = index.candidates(event) if blocked else range(len(clusters))
+        i = _add(clusters, links, event, candidates, actors=actors, rules=rules)
+        if blocked and len(clusters[i]) == 1:
+            # A group is found by its first member's keys: an event that matches a group
+            # matches every member, the first one included.
+            index.add(i, event)
     return tuple(
         _merged(members, levels, groups=groups, actors=actors, rules=rules)
         for members, levels in zip(clusters, links, strict=True)

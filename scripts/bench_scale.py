@@ -1,0 +1,277 @@
+"""How reading the picture grows with the number of stored reports.
+
+Builds SQLite databases of N reports and prints, per N: the time to load the stored picture, to
+build the ledger (merge and reconcile), of `sitroom report` and `sitroom export --format json`
+on the command line, of storing one more report, of `sitroom analyze` given a report already
+stored, and peak memory; then the log-log slope of the ledger build against N.
+
+The reports: the 89 VOA stories in ../shared/data/voa are analysed once (spaCy, cached in a
+template database under the system's temp folder). Report k of a database is story k mod 89
+with, from the second round of 89 on, every letter substituted through a cipher keyed by k:
+lengths and offsets hold, no two texts share word shingles (none is a wire copy of another),
+and the report carries the story's stored events, mentions, control claims and relations with
+their ids re-hashed, quotes enciphered alike and every date (publication included) moved on by
+3 days per round, so a database of N reports covers about N / 30 days of news, as a steady flow
+of reports would. Those analyses are written through the Store API directly: nothing but the
+89 templates goes through spaCy.
+
+    python scripts/bench_scale.py [--sizes 100,500,2000,5000] [--reference]
+
+``--reference`` times the exhaustive merge (every event against every group, as before
+blocking) instead of the blocked one, for the ledger build only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import math
+import random
+import resource
+import string
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+
+import sitroom
+import sitroom.picture
+from sitroom.api import analyze, document_from_text
+from sitroom.ids import content_id
+from sitroom.picture import build_ledger
+from sitroom.picture.merge import merge_events_exhaustive
+from sitroom.records import Analysis, Evidence, Picture
+from sitroom.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_STORIES = ROOT.parent / "shared" / "data" / "voa" / "voa_stories.jsonl"
+DAYS_PER_ROUND = 3
+SITROOM = str(Path(sys.executable).with_name("sitroom"))
+
+
+def templates(stories: Path) -> list[Analysis]:
+    """The stories analysed once (cached by the stories' and sitroom's versions)."""
+    salt = f"{sitroom.__version__} jsonl-reader".encode()
+    key = hashlib.sha256(stories.read_bytes() + salt).hexdigest()[:12]
+    db = Path(tempfile.gettempdir()) / "sitroom-bench-scale" / f"templates-{key}.db"
+    if not db.exists():
+        db.parent.mkdir(parents=True, exist_ok=True)
+        part = db.with_name(db.name + ".part")
+        part.unlink(missing_ok=True)
+        analyze([stories], db=part)  # as `sitroom analyze` reads a JSONL file
+        part.replace(db)
+    with Store.open(db, read_only=True) as store:
+        picture = store.picture()
+    return analyses_of(picture)
+
+
+def analyses_of(picture: Picture) -> list[Analysis]:
+    """One Analysis per stored document, in ref order."""
+    mentions, events, relations, control = (defaultdict(list) for _ in range(4))
+    for m in picture.mentions:
+        mentions[m.document_id].append(m)
+    for e in picture.events:
+        events[e.document_id].append(e)
+    for r in picture.relations:
+        relations[r.evidence[0].document_id if r.evidence else ""].append(r)
+    for c in picture.control:
+        control[c.evidence[0].document_id if c.evidence else ""].append(c)
+    actors = {a.id: a for a in picture.actors}
+    out = []
+    for d in picture.documents:
+        used = {x for e in events[d.id] for x in (e.actor1, e.actor2, e.claimed_by) if x}
+        used |= {x for r in relations[d.id] for x in (r.subject, r.object)}
+        used |= {c.controller for c in control[d.id]} | {m.actor_id for m in mentions[d.id]}
+        wanted = set()
+        for actor_id in used:
+            while actor_id and actor_id in actors and actor_id not in wanted:
+                wanted.add(actor_id)
+                actor_id = actors[actor_id].parent
+        out.append(
+            Analysis(
+                document=d,
+                mentions=tuple(mentions[d.id]),
+                actors=tuple(actors[a] for a in sorted(wanted)),
+                events=tuple(events[d.id]),
+                relations=tuple(relations[d.id]),
+                control=tuple(control[d.id]),
+                main_event=picture.main_events.get(d.id),
+            )
+        )
+    return out
+
+
+def _shift(day: dt.date | None, days: int) -> dt.date | None:
+    return day + dt.timedelta(days=days) if day is not None else None
+
+
+def _cipher(k: int) -> dict[int, str]:
+    """A letter substitution keyed by k (case kept): same lengths, other words."""
+    letters = list(string.ascii_lowercase)
+    shuffled = letters[:]
+    random.Random(k).shuffle(shuffled)
+    table = dict(zip(letters, shuffled, strict=True))
+    table |= {a.upper(): b.upper() for a, b in table.items()}
+    return str.maketrans(table)
+
+
+def variant(base: Sequence[Analysis], k: int) -> Analysis:
+    """Report k: story k mod n, its letters substituted after the first round (so offsets hold
+    and no two texts share shingles), its records moved on in time."""
+    n = len(base)
+    s, rnd = k % n, k // n
+    template = base[s]
+    table = _cipher(k) if rnd else {}
+    days = rnd * DAYS_PER_ROUND
+    doc = dataclasses.replace(
+        document_from_text(
+            template.document.text.translate(table), ref=f"{template.document.ref}-{k}"
+        ),
+        title=template.document.title,
+        source="VOA",
+        published=_shift(template.document.published, days),
+    )
+
+    def ev(evidence: tuple[Evidence, ...]) -> tuple[Evidence, ...]:
+        return tuple(
+            dataclasses.replace(e, document_id=doc.id, quote=e.quote.translate(table))
+            for e in evidence
+        )
+
+    ids = {e.id: content_id("event", e.id, str(k)) for e in template.events}
+    return Analysis(
+        document=doc,
+        mentions=tuple(
+            dataclasses.replace(m, document_id=doc.id, text=m.text.translate(table))
+            for m in template.mentions
+        ),
+        actors=template.actors,
+        events=tuple(
+            dataclasses.replace(
+                e,
+                id=ids[e.id],
+                document_id=doc.id,
+                event_date=_shift(e.event_date, days),
+                evidence=ev(e.evidence),
+            )
+            for e in template.events
+        ),
+        relations=tuple(
+            dataclasses.replace(r, date=_shift(r.date, days), evidence=ev(r.evidence))
+            for r in template.relations
+        ),
+        control=tuple(
+            dataclasses.replace(c, date=_shift(c.date, days), evidence=ev(c.evidence))
+            for c in template.control
+        ),
+        main_event=ids.get(template.main_event or ""),
+    )
+
+
+def _timed(command: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def measure(n: int, base: Sequence[Analysis], folder: Path, *, reference: bool) -> dict:
+    """Build a database of n reports and time the readers on it (in this process)."""
+    db = folder / f"scale-{n}.db"
+    with Store.open(db) as store:
+        for k in range(n):
+            store.save(variant(base, k))
+    start = time.perf_counter()
+    with Store.open(db, read_only=True) as store:
+        picture = store.picture()
+    loaded = time.perf_counter() - start
+    if reference:
+        sitroom.picture.merge_events = merge_events_exhaustive  # type: ignore[assignment]
+    start = time.perf_counter()
+    ledger = build_ledger(picture)
+    built = time.perf_counter() - start
+    result = {
+        "n": n,
+        "events": len(picture.events),
+        "merged": len(ledger.events),
+        "load_s": loaded,
+        "ledger_s": built,
+    }
+    if not reference:
+        extra = variant(base, n)
+        start = time.perf_counter()
+        with Store.open(db) as store:
+            store.save(extra)
+        result["add_one_s"] = time.perf_counter() - start
+        stored = folder / "stored.txt"
+        stored.write_text(base[0].document.text, encoding="utf-8")
+        result["report_s"] = _timed([SITROOM, "report", "--db", str(db)])
+        result["export_json_s"] = _timed([SITROOM, "export", "--format", "json", "--db", str(db)])
+        result["readd_s"] = _timed([SITROOM, "analyze", str(stored), "--db", str(db)])
+        result["readd_no_report_s"] = _timed(
+            [SITROOM, "analyze", str(stored), "--db", str(db), "--no-report"]
+        )
+    result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return result
+
+
+def slope(points: Sequence[tuple[int, float]]) -> float:
+    """Least-squares slope of log(time) on log(n)."""
+    xs = [math.log(n) for n, _ in points]
+    ys = [math.log(max(t, 1e-6)) for _, t in points]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum(
+        (x - mx) ** 2 for x in xs
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--stories", type=Path, default=DEFAULT_STORIES)
+    parser.add_argument("--sizes", default="100,500,2000,5000")
+    parser.add_argument("--reference", action="store_true", help="the exhaustive merge")
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.one is None:
+        # The templates are analysed (spaCy) in a process of their own, and this one stays
+        # small: a child's peak memory counts from its parent's size at fork.
+        subprocess.run(
+            [sys.executable, __file__, "--one", "0", "--stories", str(args.stories)],
+            check=True,
+            capture_output=True,
+        )
+    base = templates(args.stories) if args.one is not None else []
+    if args.one == 0:
+        return
+    if args.one is not None:  # one size in a fresh process, so that peak memory is its own
+        print(json.dumps(measure(args.one, base, args.folder, reference=args.reference)))
+        return
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="sitroom-scale-") as folder:
+        for n in (int(x) for x in args.sizes.split(",")):
+            command = [sys.executable, __file__, "--one", str(n), "--folder", folder]
+            command += ["--stories", str(args.stories)] + (
+                ["--reference"] if args.reference else []
+            )
+            found = subprocess.run(command, check=True, capture_output=True, text=True)
+            row = json.loads(found.stdout.splitlines()[-1])
+            rows.append(row)
+            print(
+                "  ".join(
+                    f"{k}={v:.2f}" if isinstance(v, float) else f"{k}={v}" for k, v in row.items()
+                ),
+                flush=True,
+            )
+    if len(rows) > 1:
+        fitted = slope([(r["n"], r["ledger_s"]) for r in rows])
+        print(f"log-log slope of the ledger build: {fitted:.2f}")
+
+
+if __name__ == "__main__":
+    main()
