@@ -74,6 +74,19 @@ def test_txt_with_front_matter() -> None:
     check_clean(document)
 
 
+def test_a_front_matter_date_that_is_no_date_is_named(tmp_path: Path) -> None:
+    """Finding: a bad front-matter date silently became an empty one, and relative dates in the
+    text were then resolved against nothing. Now the report is named and skipped."""
+    bad = tmp_path / "bad.txt"
+    bad.write_text("---\npublished: 2024-13-45\n---\nShelling resumed on Monday.\n", "utf-8")
+    good = tmp_path / "good.txt"
+    good.write_text("---\npublished: 2024-12-02\n---\nShelling resumed on Monday.\n", "utf-8")
+    error, document = read_all(tmp_path)
+    assert isinstance(error, InputError) and error.source == str(bad)
+    assert "publication date '2024-13-45' is not a date" in str(error)
+    assert isinstance(document, Document) and document.published == dt.date(2024, 12, 2)
+
+
 def test_txt_without_front_matter() -> None:
     path = DATA / "plain.txt"
     document = one_document(path)
@@ -96,9 +109,9 @@ def test_txt_without_front_matter() -> None:
             "Body.",
             {"published": dt.date(2024, 11, 30), "title": "Quoted: with colon"},
         ),
-        # Unreadable dates and non-web URLs are dropped, not fatal.
+        # Non-web URLs are dropped, not fatal (a date that is no date is an error: see below).
         (
-            "---\npublished: the other day\nurl: javascript:alert(1)\n---\nBody.",
+            "---\nurl: javascript:alert(1)\n---\nBody.",
             "Body.",
             {"published": None, "url": None},
         ),
@@ -354,6 +367,7 @@ def test_jsonl_good_and_bad_lines() -> None:
         (b'{"id": "a", "text": " \\u0000 "}', "empty 'text'"),
         (b'{"id": "a", "text": "x", "title": 3}', "'title' must be a string or null"),
         (b'{"id": "a", "text": "x", "published": {"y": 1}}', "'published' must be a string"),
+        (b'{"id": "a", "text": "x", "published": "soon"}', "publication date 'soon' is not a date"),
         (b'{"id": "a", "text": "caf\xe9"}', "not UTF-8 text (byte 0xe9 at offset 24)"),
         (b'"just a string"', "not a JSON object (got string)"),
         (b"{'id': 'a'}", "bad JSON"),

@@ -275,6 +275,9 @@ def _text_document(data: bytes, source: str, max_chars: int) -> Document:
     if not body:
         raise InputError("empty file (no report text)", source=source)
     _check_length(body, source, max_chars)
+    problem = _not_a_date(meta.get("published"))
+    if problem:
+        raise InputError(f"front matter: {problem}", source=source)
     return Document(
         id=document_id(body),
         ref=source,
@@ -284,6 +287,14 @@ def _text_document(data: bytes, source: str, max_chars: int) -> Document:
         url=_clean_url(meta.get("url"), source),
         published=parse_published(meta.get("published")),
     )
+
+
+def _not_a_date(value: str | None) -> str | None:
+    """Why a publication date the report's own metadata gives cannot be used, or None. Such a
+    date is an error, not an empty date: relative dates in the text are resolved against it."""
+    if value and value.strip() and parse_published(value) is None:
+        return f"publication date {value.strip()!r} is not a date (write it as YYYY-MM-DD)"
+    return None
 
 
 def _decode(data: bytes, source: str) -> str:
@@ -529,11 +540,10 @@ def _jsonl_document(line: bytes, source: str, number: int, max_chars: int) -> Do
         if value is not None and not isinstance(value, str):
             raise fail(f"{key!r} must be a string or null, not {_json_type(value)}")
         optional[key] = _clean_field(value)
+    problem = _not_a_date(optional["published"])
+    if problem:
+        raise fail(f"'published': {problem}")
     published = parse_published(optional["published"])
-    if optional["published"] and published is None:
-        logger.debug(
-            "%s:%d: publication date %r not understood", source, number, optional["published"]
-        )
     return Document(
         id=document_id(text),
         ref=ref,
