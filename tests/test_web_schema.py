@@ -1,4 +1,5 @@
-"""Schemathesis over the server's own OpenAPI spec: generated requests cause no server error."""
+"""Schemathesis over the server's own OpenAPI spec: generated requests cause no server error,
+and every response (status, media type, body) is one the spec describes."""
 
 from __future__ import annotations
 
@@ -9,7 +10,12 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
-from schemathesis.checks import not_a_server_error
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from sitroom.api import analyze
 from sitroom.config import Config
@@ -30,6 +36,14 @@ def web_schema(tmp_path_factory: pytest.TempPathFactory, resources: Resources) -
     # schemathesis calls the app as "testserver"; the server answers only the names it is given.
     app = create_app(path, allowed_hosts=[*LOOPBACK_NAMES, "testserver"])
     return schemathesis.openapi.from_asgi("/openapi.json", app)
+
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
 
 
 def operations(schema: object) -> list[schemathesis.APIOperation]:
@@ -57,7 +71,8 @@ def test_no_generated_request_causes_a_server_error(
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
         )
         def check(case: schemathesis.Case) -> None:
-            response = case.call_and_validate(checks=[not_a_server_error])
+            # Every response is one the spec describes: its status, media type and body.
+            response = case.call_and_validate(checks=CHECKS)
             if response.status_code >= 400:
                 body = response.json()
                 assert set(body) == {"error"}, body

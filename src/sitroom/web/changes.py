@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from sitroom.store import Store
 from sitroom.watch.state import change_json, changes_since, since_iso
-from sitroom.web.errors import ApiError
+from sitroom.web.errors import ApiError, error_responses
 
 MAX_CHANGES = 1000
 # A stream ends after this long (s) and the browser's EventSource reconnects with the last id,
@@ -23,6 +23,7 @@ MAX_CHANGES = 1000
 STREAM_S = 300.0
 POLL_S = 1.0
 HEARTBEAT_S = 15.0
+_MAX_ID = 2**63 - 1  # SQLite's largest integer: a larger id is a 422, not a crash
 
 
 def install_change_routes(
@@ -30,12 +31,14 @@ def install_change_routes(
 ) -> None:
     """Add the change-log routes to the app serving ``store``."""
 
-    @app.get("/api/changes", tags=["changes"])
+    @app.get("/api/changes", tags=["changes"], responses=error_responses(400))
     def changes(
         since: Annotated[
             str | None, Query(max_length=40, description="ISO date or time (UTC unless given).")
         ] = None,
-        after: Annotated[int, Query(ge=0, description="Only changes with a larger id.")] = 0,
+        after: Annotated[
+            int, Query(ge=0, le=_MAX_ID, description="Only changes with a larger id.")
+        ] = 0,
         limit: Annotated[int, Query(ge=1, le=MAX_CHANGES)] = 100,
     ) -> dict[str, Any]:
         """What sitroom watch found changed after each poll, oldest first."""

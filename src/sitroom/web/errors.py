@@ -32,6 +32,36 @@ ERROR_CODES: dict[int, str] = {
 }
 
 
+ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["error"],
+    "additionalProperties": False,
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["status", "code", "message"],
+            "additionalProperties": False,
+            "properties": {
+                "status": {"type": "integer"},
+                "code": {"type": "string"},
+                "message": {"type": "string"},
+            },
+        }
+    },
+}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for the errors a route returns on purpose, all in the one shape."""
+    return {
+        status: {
+            "description": ERROR_CODES.get(status, "error").replace("_", " "),
+            "content": {"application/json": {"schema": ERROR_SCHEMA}},
+        }
+        for status in statuses
+    }
+
+
 class ApiError(HTTPException):
     """An error the API reports on purpose; the message is shown to the client as is."""
 

@@ -23,7 +23,7 @@ from sitroom.records import EVENT_STATUSES
 from sitroom.store import Store
 from sitroom.web.apidocs import docs_page
 from sitroom.web.changes import install_change_routes
-from sitroom.web.errors import ApiError, BodyLimit, install_error_handlers
+from sitroom.web.errors import ApiError, BodyLimit, error_responses, install_error_handlers
 from sitroom.web.hosts import LOOPBACK_NAMES, HostCheck
 from sitroom.web.uploads import read_upload
 from sitroom.web.view import VERDICT_ORDER, EventFilter, View, ViewCache
@@ -98,6 +98,39 @@ def event_filter(
 Filters = Annotated[EventFilter, Depends(event_filter)]
 
 
+# The body of POST /api/reports: one report in any format `sitroom analyze` reads, as a file
+# upload or as the raw body (sitroom.web.uploads).
+REPORT_BODY: dict[str, Any] = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["file"],
+                "properties": {"file": {"type": "string", "format": "binary"}},
+            }
+        },
+        "text/plain": {"schema": {"type": "string"}},
+        "text/html": {"schema": {"type": "string"}},
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "required": ["id", "text"],
+                "properties": {
+                    "id": {"type": "string"},
+                    "text": {"type": "string"},
+                    "title": {"type": ["string", "null"]},
+                    "source": {"type": ["string", "null"]},
+                    "url": {"type": ["string", "null"]},
+                    "published": {"type": ["string", "null"]},
+                },
+            }
+        },
+        "application/x-ndjson": {"schema": {"type": "string"}},
+    },
+}
+
+
 def create_app(
     db: str | Path,
     *,
@@ -166,7 +199,12 @@ def create_app(
             "items": [current.event_summary(e) for e in page],
         }
 
-    @app.get("/api/events.geojson", tags=["events"])
+    @app.get(
+        "/api/events.geojson",
+        tags=["events"],
+        response_class=JSONResponse,
+        responses={200: {"content": {"application/geo+json": {"schema": {"type": "object"}}}}},
+    )
     def events_geojson(
         wanted: Filters,
         limit: Annotated[int, Query(ge=1, le=MAX_GEOJSON)] = MAX_GEOJSON,
@@ -177,7 +215,7 @@ def create_app(
         found = current.events(wanted)[offset : offset + limit]
         return JSONResponse(current.geojson(found), media_type="application/geo+json")
 
-    @app.get("/api/events/{event_id}", tags=["events"])
+    @app.get("/api/events/{event_id}", tags=["events"], responses=error_responses(404))
     def event(event_id: str) -> dict[str, Any]:
         """One merged event: its fields, every field's claims and every source's report."""
         found = view().event_detail(event_id)
@@ -205,7 +243,7 @@ def create_app(
         """The stored reports (metadata only)."""
         return {"items": view().document_list()}
 
-    @app.get("/api/documents/{document_id}", tags=["documents"])
+    @app.get("/api/documents/{document_id}", tags=["documents"], responses=error_responses(404))
     def document(document_id: str) -> dict[str, Any]:
         """One stored report with its text."""
         found = view().document_detail(document_id)
@@ -213,7 +251,13 @@ def create_app(
             raise ApiError(404, f"no document with id {document_id!r}")
         return found
 
-    @app.post("/api/reports", status_code=201, tags=["documents"])
+    @app.post(
+        "/api/reports",
+        status_code=201,
+        tags=["documents"],
+        responses=error_responses(401, 403, 413, 415, 422),
+        openapi_extra={"requestBody": REPORT_BODY},
+    )
     async def post_report(request: Request) -> dict[str, Any]:
         """Add one report (any format ``sitroom analyze`` reads); needs the server's token."""
         if token is None:
