@@ -39,7 +39,7 @@ def mention(start: int, who: str, kind: str = "armed_group") -> ActorMention:
     return ActorMention(start, start + 1, actor(who, kind), "name")
 
 
-def test_negated_by_not_by_no_or_by_the_governing_verb_s_not() -> None:
+def test_negated_by_not_by_no_or_by_the_governing_verb_s_not(lexicon: CueLexicon) -> None:
     not_attack = tree("""
         Rebels  NOUN:NNS nsubj 3 rebel
         did     AUX:VBD  aux   3 do
@@ -60,10 +60,10 @@ def test_negated_by_not_by_no_or_by_the_governing_verb_s_not() -> None:
         to        PART:TO   aux   5
         intervene VERB:VB   xcomp 3
     """)
-    assert _negated(not_attack[3])
-    assert _negated(no_clashes[1])
-    assert _negated(not_intend[5])
-    assert not _negated(no_clashes[3])  # "no" negates the noun, not the reporting
+    assert _negated(not_attack[3], lexicon)
+    assert _negated(no_clashes[1], lexicon)
+    assert _negated(not_intend[5], lexicon)
+    assert not _negated(no_clashes[3], lexicon)  # "no" negates the noun, not the reporting
 
 
 def test_no_act_a_type_without_codes_a_condition_or_an_attempt(lexicon: CueLexicon) -> None:

@@ -121,9 +121,7 @@ def namesakes() -> Gazetteer:
 
 
 def resolved(doc: Doc) -> list[tuple[str, Place | None]]:
-    return [
-        (m.text, m.place) for m in find_places(doc, document_id="d", gazetteer=namesakes())
-    ]
+    return [(m.text, m.place) for m in find_places(doc, document_id="d", gazetteer=namesakes())]
 
 
 def test_a_named_region_favours_its_own_towns_over_a_bigger_namesake() -> None:

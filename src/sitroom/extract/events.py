@@ -27,13 +27,12 @@ from sitroom.records import Event
 MIN_SCORE = 2.8
 # Where climbing to a trigger's clause head stops (differs from control.py's on purpose).
 _CLAUSE_DEPS = loader.words("syntax.yaml", "clause_heads")
-_NEGATING_DETS = frozenset({"no"})
-_CONDITIONAL_MARKS = frozenset({"if", "unless"})
-# Actor kinds that bear arms: an attack on one of them is a battle.
+# Clause heads read with the clause they hang from ("tried to *enter*"); relative clauses.
+_GOVERNED_CLAUSE_DEPS = loader.words("syntax.yaml", "governed_clause_deps")
+_NOUN_CLAUSE_DEPS = loader.words("syntax.yaml", "noun_clause_deps")
+# Actor kinds that bear arms: an attack on one of them is a battle. Kinds are the code's own
+# vocabulary (records.ACTOR_KINDS, which the actor file is checked against), not English words.
 _ARMED_KINDS = frozenset({"state_forces", "armed_group", "militia"})
-_ATTACK_CONCEPTS = frozenset({"attack"})
-# Weapons that make an attack remote violence whoever it hits (ACLED), anywhere in the sentence.
-_REMOTE_CONCEPTS = frozenset({"air", "artillery", "explosive", "suicide", "grenade", "chemical"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +63,7 @@ def extract_events(facts: DocFacts, *, lexicon: CueLexicon) -> list[Candidate]:
     for n, cues in sorted(by_sentence.items()):
         candidates.extend(_sentence_events(facts, sentences[n], n, cues, lexicon))
     kept = [c for c in candidates if not _anonymous_verbal_act(c, facts, sentences)]
-    return _at_the_report_country(_resolve_anaphoric_acts(kept, facts), facts)
+    return _at_the_report_country(_resolve_anaphoric_acts(kept, facts, lexicon), facts)
 
 
 def _at_the_report_country(candidates: list[Candidate], facts: DocFacts) -> list[Candidate]:
@@ -86,13 +85,15 @@ def _at_the_report_country(candidates: list[Candidate], facts: DocFacts) -> list
     return out
 
 
-# "these reinforcements arrived", "that attack": an event noun with a demonstrative names an
-# act told just before; its actor is that act's. ("the offensive" often names another one.)
-_ANAPHORIC_DETS = frozenset({"this", "these", "that", "those"})
+# "these reinforcements arrived", "that attack": an event noun with a demonstrative (the
+# lexicon's anaphoric_dets) names an act told up to this many sentences before; its actor is
+# that act's.
 _ANAPHORA_SENTENCES = 2
 
 
-def _resolve_anaphoric_acts(candidates: list[Candidate], facts: DocFacts) -> list[Candidate]:
+def _resolve_anaphoric_acts(
+    candidates: list[Candidate], facts: DocFacts, lexicon: CueLexicon
+) -> list[Candidate]:
     out: list[Candidate] = []
     for cand in candidates:
         event = cand.event
@@ -100,7 +101,7 @@ def _resolve_anaphoric_acts(candidates: list[Candidate], facts: DocFacts) -> lis
         if (
             event.actor1 is None
             and anchor.pos_ == "NOUN"
-            and any(c.dep_ == "det" and c.lower_ in _ANAPHORIC_DETS for c in anchor.children)
+            and any(c.dep_ == "det" and c.lower_ in lexicon.anaphoric_dets for c in anchor.children)
         ):
             earlier = next(
                 (
@@ -133,7 +134,7 @@ def _clause_head(token: Token) -> Token:
         return token  # "the *retreating* army": a participle tells an act of its own
     while token.dep_ not in _CLAUSE_DEPS and token.head.i != token.i:
         token = token.head
-    if token.dep_ in ("xcomp", "acl", "pcomp") and token.head.i != token.i:
+    if token.dep_ in _GOVERNED_CLAUSE_DEPS and token.head.i != token.i:
         return _clause_head(token.head)
     return token
 
@@ -165,7 +166,7 @@ def _sentence_events(
                 factor = 1.0
             present[cue.concept] = max(present.get(cue.concept, 0.0), factor)
         present.update(_scene(facts, sent, clause))
-        if not sentence_concepts & _REMOTE_CONCEPTS:
+        if not sentence_concepts & lexicon.remote_concepts:
             present.update(_armed_patient(facts, group, lexicon))
         # A type must be named by one of this clause's own triggers, not only coloured by
         # context words or by a trigger that anchors a clause of its own.
@@ -251,7 +252,7 @@ def _armed_patient(facts: DocFacts, group: list[CueMatch], lexicon: CueLexicon) 
     """A pseudo-concept for an attack on an armed actor (by its kind in the knowledge base):
     ACLED codes fighting between armed parties a battle, whoever struck first."""
     for cue in group:
-        if cue.concept not in _ATTACK_CONCEPTS:
+        if cue.concept not in lexicon.armed_patient_concepts:
             continue
         _, patients = arguments(facts.doc[cue.start : cue.end].root, facts, lexicon)
         if any(m.actor.kind in _ARMED_KINDS for m in patients):
@@ -355,7 +356,7 @@ def _build_event(
 ) -> Event | None:
     """``clause``: token indices of the event's clause; ``others``: those of the sentence's
     other event clauses, whose tolls are not this event's."""
-    negated = _negated(anchor) and not governed_by(
+    negated = _negated(anchor, lexicon) and not governed_by(
         anchor, lexicon.status_cues.get("denied", frozenset())
     )
     refusal = event_type.negated_plover if negated else None  # before any retyping
@@ -376,7 +377,9 @@ def _build_event(
     status, claimed_by = act_status(anchor, sent, facts, lexicon, date_hit)
     named = _not_the_scene(facts, anchor, sent, clause, event_type, agents, patients)
     location = locate(facts, anchor, sent, clause, group, named)
-    fatalities, fatalities_text = _fatalities(facts, anchor, sent, event_type, clause, others)
+    fatalities, fatalities_text = _fatalities(
+        facts, anchor, sent, event_type, clause, others, lexicon
+    )
     told = agents or patients or location is not None or fatalities is not None
     if not told and date_hit is None and trend(anchor, lexicon):
         return None  # "attacks have intensified": a trend, no incident
@@ -442,12 +445,12 @@ def _codes(
     return acled_type, sub_type, plover_type, mode
 
 
-def _negated(anchor: Token) -> bool:
+def _negated(anchor: Token, lexicon: CueLexicon) -> bool:
     """Whether the trigger is negated: "did *not* attack", "*no* clashes" (a determiner negates
     an event noun as "not" a verb), "does not intend to *intervene*" (an infinitive by its
     governing verb's "not")."""
     return any(
-        child.dep_ == "neg" or (child.dep_ == "det" and child.lower_ in _NEGATING_DETS)
+        child.dep_ == "neg" or (child.dep_ == "det" and child.lower_ in lexicon.negating_dets)
         for child in anchor.children
     ) or (anchor.dep_ == "xcomp" and any(c.dep_ == "neg" for c in anchor.head.children))
 
@@ -457,7 +460,7 @@ def _no_act(anchor: Token, event_type: EventType, lexicon: CueLexicon) -> bool:
     a condition ("will provide advisers *if* asked") or a mere attempt ("tried to *enter*")."""
     if event_type.acled is None and event_type.plover is None:
         return True  # typed only so that it is not coded as an attack
-    if any(c.dep_ == "mark" and c.lower_ in _CONDITIONAL_MARKS for c in anchor.children):
+    if any(c.dep_ == "mark" and c.lower_ in lexicon.conditional_marks for c in anchor.children):
         return True
     return attempt_only(anchor, lexicon)
 
@@ -601,12 +604,11 @@ def _describes_other(token: Token, anchor: Token) -> bool:
     """Whether ``token`` lies in a relative clause that does not hold the anchor: "captured Hama,
     which the army had held since 2011" dates the holding, not the capture."""
     for ancestor in (token, *token.ancestors):
-        if ancestor.dep_ in ("relcl", "acl"):
+        if ancestor.dep_ in _NOUN_CLAUSE_DEPS:
             return not (ancestor.left_edge.i <= anchor.i <= ancestor.right_edge.i)
     return False
 
 
-# An advance heads for another place: its places are where the actor goes next.
 def _fatalities(
     facts: DocFacts,
     anchor: Token,
@@ -614,6 +616,7 @@ def _fatalities(
     event_type: EventType,
     clause: set[int],
     others: set[int],
+    lexicon: CueLexicon,
 ) -> tuple[int | None, str | None]:
     """The toll in the event's clause, else one in its sentence outside the other events'
     clauses: "having seized the city" does not take the "over 300 killed in clashes"."""
@@ -624,7 +627,7 @@ def _fatalities(
     ]
     if any(c.start in clause for c in killed):
         killed = [c for c in killed if c.start in clause]
-    if not killed or (event_type.acled is None and event_type.label not in ("ORG_CRIME",)):
+    if not killed or (event_type.acled is None and event_type.label not in lexicon.tolled_types):
         return None, None
     best = min(killed, key=lambda c: abs(c.start - anchor.i))
     return best.number, best.number_text
