@@ -69,6 +69,7 @@ def locate(
     def key(hit: PlaceHit) -> tuple[int, int, int, int]:
         place = hit.mention.place
         assert place is not None  # filtered above
+        # Features are Place.feature's (the gazetteer's own vocabulary), not words.
         level = {"city": 0, "admin1": 1, "country": 2}.get(place.feature, 1)
         return (hit.start not in subtree, hit.start not in clause, level, abs(hit.start - anchor.i))
 

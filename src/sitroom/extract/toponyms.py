@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 # Looks up the country an adjective names: 'Syrian' -> 'SY' (the actor KB's demonyms).
 Demonyms = Callable[[str], str | None]
 
+# Gazetteer features (Place.feature, the gazetteer's own vocabulary, not words) of places that are
+# a whole country or a continent or sea, not a town.
+_WHOLE_AREAS = frozenset({"country", "region"})
 # Plural nouns ("Syrians") name people, not places (data/syntax.yaml).
 _PLURAL_NOUN_TAGS = loader.words("syntax.yaml", "plural_noun_tags")
 
@@ -375,7 +378,7 @@ def _weak_readings(
     out = []
     for p in gazetteer.candidates(text):
         if acronym:
-            ok = p.feature in ("country", "region") or (p.feature == "admin1" and len(text) == 2)
+            ok = p.feature in _WHOLE_AREAS or (p.feature == "admin1" and len(text) == 2)
         elif p.feature == "city":
             ok = (slot or p.population >= rules.min_other_population) and (
                 fold(p.name) == key or len(key) >= rules.min_alternate_length
@@ -409,7 +412,7 @@ def _supported(
     return tuple(
         p
         for p in toponym.readings
-        if p.feature in ("country", "region")
+        if p.feature in _WHOLE_AREAS
         or p.country in countries
         or (p.feature == "city" and p.population >= rules.big_city_population)
     )
@@ -494,4 +497,4 @@ def _compound_place(word: str, gazetteer: Gazetteer) -> Place | None:
     head, dash, rest = word.partition("-")
     if not dash or not rest or not head[:1].isupper():
         return None
-    return next((p for p in gazetteer.candidates(head) if p.feature in ("country", "region")), None)
+    return next((p for p in gazetteer.candidates(head) if p.feature in _WHOLE_AREAS), None)
