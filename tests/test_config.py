@@ -118,7 +118,7 @@ def test_wrongly_typed_path_keys_are_config_errors(tmp_path: Path, text: str) ->
         load_config(_toml(tmp_path, text))
 
 
-@pytest.mark.parametrize("text", ["batch_size = 2.5", "max_chars = [1]", 'model = 3'])
+@pytest.mark.parametrize("text", ["batch_size = 2.5", "max_chars = [1]", "model = 3"])
 def test_wrongly_typed_values_are_config_errors_naming_the_key(tmp_path: Path, text: str) -> None:
     key = text.split(" ")[0]
     with pytest.raises(ConfigError, match=key):

@@ -142,8 +142,7 @@ def test_load_floors(tmp_path: Path) -> None:
     with pytest.raises(ConfigError):
         load_floors(tmp_path / "absent.toml")
     path.write_text(
-        "[plover]\naccuracy = 0.3\n[plover.tune]\naccuracy = 0.2\n"
-        "[plover.check]\nmax_x = 0.5\n",
+        "[plover]\naccuracy = 0.3\n[plover.tune]\naccuracy = 0.2\n[plover.check]\nmax_x = 0.5\n",
         encoding="utf-8",
     )
     assert load_floors(path) == {

@@ -325,7 +325,6 @@ def test_only_the_gold_type_s_slots_are_predicted(mapping: EventMapping) -> None
     assert mapping.fitting("arrest", args) == args
 
 
-
 def test_an_inferred_place_is_no_argument(mapping: EventMapping) -> None:
     # The event's sentence names no place; sitroom put it at the report's country.
     afghanistan = Location("Afghanistan", 1149361, 33.0, 66.0, "AF", None, 3, inferred=True)

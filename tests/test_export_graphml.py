@@ -21,9 +21,7 @@ def _read(**options: object) -> nx.DiGraph:
         *picture.relations,
     )
     lonely = Actor("LONELY", "Nobody's ally", kind="armed_group")
-    picture = dataclasses.replace(
-        picture, actors=(*picture.actors, lonely), relations=relations
-    )
+    picture = dataclasses.replace(picture, actors=(*picture.actors, lonely), relations=relations)
     text = render_with(picture, "graphml", **options)
     graph = nx.read_graphml(io.BytesIO(text.encode("utf-8")))
     assert isinstance(graph, nx.DiGraph)

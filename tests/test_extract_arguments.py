@@ -7,6 +7,10 @@ from spacy.tokens import Token
 
 from factories import actor, facts, tree
 from sitroom.extract.arguments import (
+    _mentions,
+    _noun_arguments,
+    _noun_verb,
+    _trigger_preps,
     arguments,
     borrowed_subject,
     gerund_subject,
@@ -181,3 +185,82 @@ def test_mentions_for_a_head_and_its_modifiers_but_not_a_relative_clause() -> No
         HTS      PROPN:NNP dobj  2
     """)
     assert mentions_for([relative[0]], facts(relative, actors={(3, 4): HTS})) == []
+
+
+def test_trigger_preps_every_trigger_s_its_own_and_not_its_opponent_s(
+    lexicon: CueLexicon,
+) -> None:
+    agent, patient = _trigger_preps("capture", lexicon, ())
+    assert "from" in patient and "from" not in agent  # "captured Palmyra from IS": the loser
+    assert {"by", "on"} <= agent | patient and "by" in agent and "on" in patient
+    assert "to" in _trigger_preps("fall", lexicon, ())[0]  # "the fall of Hama to rebels"
+    assert "against" not in _trigger_preps("support", lexicon, ())[1]  # whom it is against
+
+
+def test_noun_arguments_modifiers_preposition_phrases_and_a_participle() -> None:
+    parsed = tree("""
+        the       DET:DT    det   2
+        army      NOUN:NN   poss  2
+        attack    NOUN:NN   ROOT  2
+        on        ADP:IN    prep  2
+        Idlib     PROPN:NNP pobj  3
+        targeting VERB:VBG  acl   2 target
+        rebels    NOUN:NNS  dobj  5 rebel
+    """)
+    agents: list[Token] = []
+    patients: list[Token] = []
+    _noun_arguments(parsed[2], frozenset({"by"}), ON, agents, patients, ())
+    # The participle's subject is the noun it modifies, which names no actor itself.
+    assert (texts(agents), texts(patients)) == (["army", "attack"], ["Idlib", "rebels"])
+
+
+def test_noun_verb_a_slot_verb_a_subject_s_objects_or_a_preposition_s_verb() -> None:
+    launched = tree("""
+        Rebels   NOUN:NNS nsubj 1 rebel
+        launched VERB:VBD ROOT  1 launch
+        an       DET:DT   det   3
+        attack   NOUN:NN  dobj  1
+    """)
+    hit = tree("""
+        the     DET:DT    det   1
+        attack  NOUN:NN   nsubj 2
+        hit     VERB:VBD  ROOT  2
+        Idlib   PROPN:NNP dobj  2
+    """)
+    killed = tree("""
+        five    NUM:CD    nummod    1
+        died    VERB:VBD  ROOT      1 die
+        in      ADP:IN    prep      1
+        strikes NOUN:NNS  pobj      2 strike
+    """)
+    after = tree("""
+        fled    VERB:VBD  ROOT  0 flee
+        after   ADP:IN    prep  0
+        strikes NOUN:NNS  pobj  1 strike
+    """)
+    assert _noun_verb(launched[3], facts(launched)) == (launched[1], [])
+    assert _noun_verb(hit[1], facts(hit)) == (hit[1], [hit[3]])
+    assert _noun_verb(killed[3], facts(killed)) == (killed[1], [])
+    assert _noun_verb(after[2], facts(after)) == (after[2], [])  # "after" tells a bystander
+
+
+def test_mentions_a_between_side_is_no_agent_and_a_pronoun_takes_its_antecedent() -> None:
+    between = tree("""
+        clashes  NOUN:NNS  ROOT  0 clash
+        between  ADP:IN    prep  0
+        HTS      PROPN:NNP pobj  1
+        and      CCONJ:CC  cc    2
+        army     NOUN:NN   conj  2
+    """)
+    f = facts(between, actors={(2, 3): HTS, (4, 5): ARMY})
+    agents, patients = _mentions([between[2], between[4]], [between[4]], f)
+    assert ([m.actor.id for m in agents], [m.actor.id for m in patients]) == (["HTS"], ["MIL-SY"])
+    said = tree("""
+        Turkey   PROPN:NNP nsubj 1
+        said     VERB:VBD  ROOT  1 say
+        it       PRON:PRP  nsubj 3
+        shelled  VERB:VBD  ccomp 1 shell
+        Kobani   PROPN:NNP dobj  3
+    """)
+    agents, _ = _mentions([said[2]], [], facts(said, actors={(0, 1): TURKEY}))
+    assert [m.actor.id for m in agents] == ["GOV-TR"]

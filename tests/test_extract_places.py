@@ -4,7 +4,15 @@ import pytest
 import spacy
 from spacy.tokens import Doc
 
-from sitroom.extract.places import PlaceContext, find_places, is_near, precision_for
+from factories import tree
+from sitroom.extract.places import (
+    PlaceContext,
+    _qualifier,
+    _rules,
+    find_places,
+    is_near,
+    precision_for,
+)
 from sitroom.geometry import distance_km
 from sitroom.knowledge.gazetteer import Gazetteer
 from sitroom.records import Place
@@ -121,9 +129,7 @@ def namesakes() -> Gazetteer:
 
 
 def resolved(doc: Doc) -> list[tuple[str, Place | None]]:
-    return [
-        (m.text, m.place) for m in find_places(doc, document_id="d", gazetteer=namesakes())
-    ]
+    return [(m.text, m.place) for m in find_places(doc, document_id="d", gazetteer=namesakes())]
 
 
 def test_a_named_region_favours_its_own_towns_over_a_bigger_namesake() -> None:
@@ -168,3 +174,21 @@ def test_a_town_in_a_province_named_after_its_seat_is_read_in_that_province() ->
 
     assert ariha_in("Shelling hit Ariha") == jericho
     assert ariha_in("Shelling hit Ariha in Idlib province") == ariha
+
+
+def test_a_qualifier_after_a_comma_or_in_and_a_seat_only_after_in() -> None:
+    """ "Ariha in Idlib": a province's seat read as the city still names the province after
+    "in" (place_rules.yaml's province_links), not after a comma; "near" qualifies nothing."""
+    seat = Place(2, "Idlib", 0.0, 0.0, "SY", "Idlib", "city")
+    province = Place(3, "Idlib", 0.0, 0.0, "SY", "Idlib", "admin1")
+    rules = _rules()
+    for link, expected in [("in", {("SY", "Idlib")}), (",", set()), ("near", set())]:
+        parsed = tree(f"""
+            Ariha  PROPN:NNP ROOT 0
+            {link} ADP:IN    prep 0
+            Idlib  PROPN:NNP pobj 1
+        """)
+        assert _qualifier(parsed[0:1], parsed[2:3], [seat], rules) == expected, link
+        assert _qualifier(parsed[0:1], parsed[2:3], [province], rules) == (
+            {("SY", "Idlib")} if link != "near" else set()
+        )

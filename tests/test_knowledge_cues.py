@@ -149,6 +149,9 @@ def test_empty_doc_has_no_cues(lexicon: CueLexicon) -> None:
             "unknown concepts",
         ),
         (lambda d: d["types"]["TAKE"].update(by_actor_kind={"militia": "X"}), "unknown types"),
+        (lambda d: d.update(remote_concepts=["naval"]), "unknown concepts"),
+        (lambda d: d.update(onward_concepts=["naval"]), "unknown concepts"),
+        (lambda d: d.update(tolled_types=["NAVAL"]), "unknown types"),
         (lambda d: d["concepts"]["deal"].update(triggers=["deal/VRB"]), "part of speech"),
         (
             lambda d: d.update(

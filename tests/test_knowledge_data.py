@@ -177,4 +177,5 @@ def test_code_constants_of_concepts_and_types_are_defined() -> None:
                     checked += 1
                     missing = sorted(words - defined)
                     assert not missing, f"{path.relative_to(PACKAGE)}: {name} names {missing}"
-    assert checked >= 4
+    # The rules' own concept sets live in event_cues.yaml now, where CueLexicon checks them.
+    assert checked >= 2

@@ -126,7 +126,6 @@ def _at(event: Event, location: Location) -> Event:
     return Event(**{**{f: getattr(event, f) for f in Event.__slots__}, "location": location})
 
 
-
 def test_re_adding_a_stored_report_loads_and_rebuilds_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -228,9 +228,7 @@ def test_russia_s_2015_intervention_and_assad_s_reconquest(seeds: list[Analysis]
 def test_turkey_plans_to_push_back_kurdish_forces(seeds: list[Analysis]) -> None:
     # "announcing plans to establish a 'safe zone' ..., aimed at pushing back Kurdish forces"
     found = events(seeds, status="planned", actor1="GOV-TR")
-    assert [(e.trigger, e.plover_type, e.actor2) for e in found] == [
-        ("pushing", "THREATEN", "SDF")
-    ]
+    assert [(e.trigger, e.plover_type, e.actor2) for e in found] == [("pushing", "THREATEN", "SDF")]
 
 
 def test_the_militias_join_assad_in_the_headline(seeds: list[Analysis]) -> None:

@@ -242,8 +242,6 @@ def score(
     """
     started = time.perf_counter()
     records = read_records(path, limit=limit)
-    predictions = predict(
-        records, nlp=nlp, gazetteer=gazetteer, demonyms=demonyms, is_name=is_name
-    )
+    predictions = predict(records, nlp=nlp, gazetteer=gazetteer, demonyms=demonyms, is_name=is_name)
     scores = score_predictions(records, predictions)
     return replace(scores, seconds=time.perf_counter() - started)

@@ -56,16 +56,73 @@ ERRORS_PER_KIND = 2
 GENERIC_ACTOR_WORDS = frozenset(
     {
         # articles, prepositions, conjunctions, name particles
-        "a", "an", "and", "the", "of", "in", "on", "at", "for", "to", "from", "with", "by",
-        "al", "el", "de", "du", "des", "del", "la", "le", "bin", "ibn",
+        "a",
+        "an",
+        "and",
+        "the",
+        "of",
+        "in",
+        "on",
+        "at",
+        "for",
+        "to",
+        "from",
+        "with",
+        "by",
+        "al",
+        "el",
+        "de",
+        "du",
+        "des",
+        "del",
+        "la",
+        "le",
+        "bin",
+        "ibn",
         # form words of ACLED's labels
-        "forces", "force", "armed", "group", "groups", "unidentified", "unknown", "members",
-        "organization", "organisation", "movement", "front", "special", "international",
+        "forces",
+        "force",
+        "armed",
+        "group",
+        "groups",
+        "unidentified",
+        "unknown",
+        "members",
+        "organization",
+        "organisation",
+        "movement",
+        "front",
+        "special",
+        "international",
         # roles a label names around its proper part
-        "military", "army", "troops", "soldiers", "police", "security", "intelligence",
-        "government", "authorities", "regime", "civilians", "civilian", "people", "protesters",
-        "protestors", "demonstrators", "rioters", "prisoners", "guards", "militia", "militias",
-        "militants", "rebel", "rebels", "fighters", "gang", "gunmen", "insurgents",
+        "military",
+        "army",
+        "troops",
+        "soldiers",
+        "police",
+        "security",
+        "intelligence",
+        "government",
+        "authorities",
+        "regime",
+        "civilians",
+        "civilian",
+        "people",
+        "protesters",
+        "protestors",
+        "demonstrators",
+        "rioters",
+        "prisoners",
+        "guards",
+        "militia",
+        "militias",
+        "militants",
+        "rebel",
+        "rebels",
+        "fighters",
+        "gang",
+        "gunmen",
+        "insurgents",
     }
 )
 _WORD = re.compile(r"[^\W_]+")
@@ -326,9 +383,7 @@ def _overlaps(spans: Iterable[tuple[int, int]], others: Iterable[tuple[int, int]
     return any(s < oe and os < e for s, e in spans for os, oe in others)
 
 
-def _field_checks(
-    incident: GoldIncident, event: ScoredEvent
-) -> list[tuple[str, bool, str, str]]:
+def _field_checks(incident: GoldIncident, event: ScoredEvent) -> list[tuple[str, bool, str, str]]:
     """(field, right, gold, predicted) for each field the gold gives."""
     checks = [
         ("event_type", incident.event_type, event.event_type),

@@ -326,9 +326,9 @@ def _published(documents: list[Document]) -> int | str:
     return int(dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.UTC).timestamp())
 
 
-def _first_actor(event: Event, actors: dict[str, Actor], country: str) -> tuple[
-    Actor | None, int | None, Actor | None, tuple[str, ...], tuple[str, ...]
-]:
+def _first_actor(
+    event: Event, actors: dict[str, Actor], country: str
+) -> tuple[Actor | None, int | None, Actor | None, tuple[str, ...], tuple[str, ...]]:
     """(actor1, its inter code, actor2, assoc of 1, assoc of 2): where the report names no
     actor1, ACLED's unnamed actor of the event type, else actor2 moved up (never an interaction
     without actor1)."""

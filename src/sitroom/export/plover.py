@@ -65,9 +65,7 @@ def current_type_and_mode(
     return event, modes.get(mode, mode) if mode else None
 
 
-def contexts(
-    event_type: str, sub_event_type: str | None, overrides: Overrides = ()
-) -> list[str]:
+def contexts(event_type: str, sub_event_type: str | None, overrides: Overrides = ()) -> list[str]:
     """The PLOVER contexts an event's current type and ACLED sub-event type imply."""
     names = _names(overrides)
     found = [*names["by_type"].get(event_type, ()), *names["by_sub"].get(sub_event_type, ())]

@@ -39,50 +39,18 @@ def arguments(
     anchor: Token, facts: DocFacts, lexicon: CueLexicon
 ) -> tuple[list[ActorMention], list[ActorMention]]:
     """Who acted (agents) and who was acted on (patients), from the dependency tree."""
-    lemma = anchor.lemma_.lower()
     overrides = facts.overrides
-    every_patient_prep = _cues("patient_preps", overrides)
-    patient_preps = (
-        every_patient_prep | lexicon.patient_preps.get(lemma, frozenset())
-    ) - lexicon.opponent_preps.get(lemma, frozenset())
-    agent_preps = (
-        _cues("agent_preps", overrides) | lexicon.agent_preps.get(lemma, frozenset())
-    ) - patient_preps
+    agent_preps, patient_preps = _trigger_preps(anchor.lemma_.lower(), lexicon, overrides)
     agent_tokens: list[Token] = []
     patient_tokens: list[Token] = []
-    verb = anchor
     for child in anchor.children:
         if child.dep_ == "prep" and child.lower_ in _cues("between_preps", overrides):
             _sides(child, agent_tokens, patient_tokens)
+    verb = anchor
     if anchor.pos_ in _NOMINAL:
-        for child in anchor.children:
-            if child.dep_ in _AGENT_MODIFIER_DEPS:
-                agent_tokens.append(child)
-            elif child.dep_ == "prep" and child.lower_ in agent_preps:
-                agent_tokens.extend(c for c in child.children if c.dep_ == "pobj")
-            elif child.dep_ == "prep" and child.lower_ in patient_preps:
-                patient_tokens.extend(c for c in child.children if c.dep_ == "pobj")
-            elif child.dep_ == "acl":  # "airstrikes conducted by Russian jets, targeting rebels"
-                _verb_arguments(
-                    child, agent_tokens, patient_tokens, every_patient_prep, overrides=overrides
-                )
-        if anchor.dep_ in _EVENT_NOUN_SLOT_DEPS and anchor.head.pos_ in _VERBAL:
-            verb = anchor.head
-        elif anchor.dep_ == "nsubj" and anchor.head.pos_ in _VERBAL:
-            for child in anchor.head.children:
-                if child.dep_ == "dobj":
-                    patient_tokens.append(child)
-            verb = anchor
-        elif (
-            anchor.dep_ == "pobj"
-            and anchor.head.lower_ not in _cues("bystander_preps", overrides)
-            # "Iran is stretched thin by attacks on X": a passive verb that names no event is
-            # what the event caused, and its subject is not whom it targets ("killed by a
-            # bomb" is the same act).
-            and (anchor.head.dep_ != "agent" or _names_event(anchor.head.head, facts))
-            and (anchor.head.head.pos_ in _VERBAL or anchor.head.head.pos_ == "NOUN")
-        ):
-            verb = anchor.head.head
+        _noun_arguments(anchor, agent_preps, patient_preps, agent_tokens, patient_tokens, overrides)
+        verb, objects = _noun_verb(anchor, facts)
+        patient_tokens.extend(objects)
     if verb.i != anchor.i or anchor.pos_ in _VERBAL or anchor.pos_ == "ADJ":
         _verb_arguments(
             verb,
@@ -93,10 +61,78 @@ def arguments(
             with_agent=lexicon.agent_preps.get(verb.lemma_.lower(), frozenset()),
             overrides=overrides,
         )
-    # A side named by "between" is not also an agent through its conjunct ("A and B").
+    return _mentions(agent_tokens, patient_tokens, facts)
+
+
+def _trigger_preps(
+    lemma: str, lexicon: CueLexicon, overrides: Overrides
+) -> tuple[frozenset[str], frozenset[str]]:
+    """(agent prepositions, patient prepositions) of a trigger: every trigger's, with its own
+    added ("the fall of X *to* Y") and its opponent prepositions taken out ("fought *against*
+    X" is not whom it acted on); a word that is both names the patient."""
+    patient_preps = (
+        _cues("patient_preps", overrides) | lexicon.patient_preps.get(lemma, frozenset())
+    ) - lexicon.opponent_preps.get(lemma, frozenset())
+    agent_preps = (
+        _cues("agent_preps", overrides) | lexicon.agent_preps.get(lemma, frozenset())
+    ) - patient_preps
+    return agent_preps, patient_preps
+
+
+def _noun_arguments(
+    anchor: Token,
+    agent_preps: frozenset[str],
+    patient_preps: frozenset[str],
+    agents: list[Token],
+    patients: list[Token],
+    overrides: Overrides,
+) -> None:
+    """An event noun's own arguments, added to ``agents`` and ``patients``: its modifiers ("the
+    *army's* shelling"), its preposition phrases ("an attack *by* rebels *on* Idlib") and a
+    participle's ("airstrikes *conducted by* Russian jets, *targeting* rebels")."""
+    for child in anchor.children:
+        if child.dep_ in _AGENT_MODIFIER_DEPS:
+            agents.append(child)
+        elif child.dep_ == "prep" and child.lower_ in agent_preps:
+            agents.extend(c for c in child.children if c.dep_ == "pobj")
+        elif child.dep_ == "prep" and child.lower_ in patient_preps:
+            patients.extend(c for c in child.children if c.dep_ == "pobj")
+        elif child.dep_ == "acl":
+            every_patient_prep = _cues("patient_preps", overrides)
+            _verb_arguments(child, agents, patients, every_patient_prep, overrides=overrides)
+
+
+def _noun_verb(anchor: Token, facts: DocFacts) -> tuple[Token, list[Token]]:
+    """The verb whose arguments an event noun takes, and the objects it takes as patients:
+    "rebels launched an *attack*" -> launched; "the *attack* hit Idlib" -> the noun, with
+    Idlib; "killed in *airstrikes*" -> killed; else the noun itself."""
+    head = anchor.head
+    if anchor.dep_ in _EVENT_NOUN_SLOT_DEPS and head.pos_ in _VERBAL:
+        return head, []
+    if anchor.dep_ == "nsubj" and head.pos_ in _VERBAL:
+        return anchor, [c for c in head.children if c.dep_ == "dobj"]
+    if (
+        anchor.dep_ == "pobj"
+        and head.lower_ not in _cues("bystander_preps", facts.overrides)
+        # "Iran is stretched thin by attacks on X": a passive verb that names no event is
+        # what the event caused, and its subject is not whom it targets ("killed by a
+        # bomb" is the same act).
+        and (head.dep_ != "agent" or _names_event(head.head, facts))
+        and (head.head.pos_ in _VERBAL or head.head.pos_ == "NOUN")
+    ):
+        return head.head, []
+    return anchor, []
+
+
+def _mentions(
+    agent_tokens: list[Token], patient_tokens: list[Token], facts: DocFacts
+) -> tuple[list[ActorMention], list[ActorMention]]:
+    """The actors the argument words name. A side named by "between" is not also an agent
+    through its conjunct ("between A and B"); a subject pronoun with no actor of its own stands
+    for its governing clause's subject ("Turkey said *it* shelled")."""
     sides = mentions_for([t for t in patient_tokens if t.dep_ == "conj"], facts)
     agents = [m for m in mentions_for(agent_tokens, facts) if m not in sides]
-    pronouns = [t for t in agent_tokens if t.lower_ in _subject_pronouns(overrides)]
+    pronouns = [t for t in agent_tokens if t.lower_ in _subject_pronouns(facts.overrides)]
     if not agents and pronouns:
         agents = [m for m in _antecedent(pronouns[0], facts) if m not in sides]
     patients = [m for m in mentions_for(patient_tokens, facts) if m not in agents]

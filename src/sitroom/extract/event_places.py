@@ -13,7 +13,6 @@ from sitroom.knowledge import loader
 from sitroom.knowledge.cues import CueMatch
 from sitroom.records import Location
 
-_ONWARD_CONCEPTS = frozenset({"advance"})
 # Dependencies and tags the rules read (data/syntax.yaml; each is commented there).
 _SUBJECT_DEPS = loader.words("syntax.yaml", "subject_deps")
 _DIRECT_OBJECT_DEPS = loader.words("syntax.yaml", "direct_object_deps")
@@ -34,6 +33,7 @@ def locate(
     subtree |= {t.i for t in anchor.subtree}
     # A place inside another act's phrase ("seized the city, advancing towards Hama") is that
     # act's place, not this one's.
+    onward = loader.words("event_cues.yaml", "onward_concepts", facts.overrides)
     elsewhere: set[int] = set()
     for cue in facts.cues:
         other = doc[cue.start]
@@ -45,7 +45,7 @@ def locate(
             # The word the anchor hangs from ("Clashes ... *killed* five fighters near
             # Raqqa") tells the same act, unless it is a move elsewhere ("having seized the
             # city, are now *advancing* towards Hama").
-            and (other.i != anchor.head.i or cue.concept in _ONWARD_CONCEPTS)
+            and (other.i != anchor.head.i or cue.concept in onward)
         ):
             # An event noun's clause is its verb's ("a ceasefire took effect in Lebanon").
             if other.dep_ in _SUBJECT_DEPS and not other.head.is_ancestor(anchor):
@@ -69,6 +69,7 @@ def locate(
     def key(hit: PlaceHit) -> tuple[int, int, int, int]:
         place = hit.mention.place
         assert place is not None  # filtered above
+        # Features are Place.feature's (the gazetteer's own vocabulary), not words.
         level = {"city": 0, "admin1": 1, "country": 2}.get(place.feature, 1)
         return (hit.start not in subtree, hit.start not in clause, level, abs(hit.start - anchor.i))
 

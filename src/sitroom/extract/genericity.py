@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
+from sitroom.knowledge import loader
 from sitroom.knowledge.cues import CueLexicon
+
+# Dependencies and tags the rules read (data/syntax.yaml; each is commented there).
+_NOMINAL_POS = loader.words("syntax.yaml", "nominal_pos")
+_BY_PHRASE_DEPS = loader.words("syntax.yaml", "by_phrase_deps")
+# A verb's subject or direct object, active or passive: "fighting *displaced* thousands".
+_ARGUMENT_DEPS = loader.words("syntax.yaml", "subject_deps") | loader.words(
+    "syntax.yaml", "direct_object_deps"
+)
 
 # How far up the tree a circumstance verb may govern the event noun ("the consequences of
 # relentless airstrikes and violent clashes": clashes -> airstrikes -> of -> consequences).
@@ -26,16 +35,22 @@ def attempt_only(anchor: Token, lexicon: CueLexicon) -> bool:
 def circumstance(anchor: Token, lexicon: CueLexicon) -> bool:
     """An event noun that a circumstance verb governs: as its agent ("displaced by the
     fighting"), subject, object, or through a noun like "consequences of"."""
-    return _governed(anchor, lexicon.circumstance_verbs, lexicon.circumstance_nouns)
+    return _governed(
+        anchor, lexicon.circumstance_verbs, lexicon.circumstance_nouns, lexicon.cause_preps
+    )
 
 
 def trend(anchor: Token, lexicon: CueLexicon) -> bool:
     """An event noun whose verb tells a trend ("as airstrikes escalate")."""
-    return _governed(anchor, lexicon.trend_verbs, frozenset())
+    return _governed(anchor, lexicon.trend_verbs, frozenset(), lexicon.cause_preps)
 
 
-def _governed(anchor: Token, verbs: frozenset[str], nouns: frozenset[str]) -> bool:
-    if anchor.pos_ not in ("NOUN", "PROPN"):
+def _governed(
+    anchor: Token, verbs: frozenset[str], nouns: frozenset[str], preps: frozenset[str]
+) -> bool:
+    """Whether one of ``verbs`` governs the event noun, through conjuncts, ``nouns`` ("the
+    consequences *of*") and ``preps`` ("displaced *by*")."""
+    if anchor.pos_ not in _NOMINAL_POS:
         return False
     token = anchor
     for _ in range(_MAX_STEPS):
@@ -46,9 +61,9 @@ def _governed(anchor: Token, verbs: frozenset[str], nouns: frozenset[str]) -> bo
             token = head
         elif token.dep_ == "pobj" and head.lower_ == "of" and _is(head.head, nouns):
             token = head.head
-        elif token.dep_ == "pobj" and head.dep_ in ("agent", "prep"):
-            return head.lower_ in ("by", "from") and _is(head.head, verbs)
-        elif token.dep_ in ("dobj", "nsubj", "nsubjpass"):
+        elif token.dep_ == "pobj" and head.dep_ in _BY_PHRASE_DEPS:
+            return head.lower_ in preps and _is(head.head, verbs)
+        elif token.dep_ in _ARGUMENT_DEPS:
             return _is(head, verbs)
         else:
             return False

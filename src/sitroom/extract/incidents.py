@@ -447,9 +447,7 @@ def _incident(
     return replace(chosen.cand, event=event, score=score)
 
 
-def _main(
-    group: list[_Mention], facts: DocFacts, cues: dict[str, frozenset[str]]
-) -> _Mention:
+def _main(group: list[_Mention], facts: DocFacts, cues: dict[str, frozenset[str]]) -> _Mention:
     """The mention whose type the incident takes: ACLED's precedence (the more specific type:
     "militants attacked a train, taking hostages" is an abduction), then reading order. A
     territory type whose act takes no place yields to a clash the incident tells ("clashed with

@@ -50,6 +50,8 @@ class _Rules:
     qualifier_bonus: float
     min_resolve_score: float
     near_words: frozenset[str]
+    qualifier_links: frozenset[str]
+    province_links: frozenset[str]
 
 
 @cache
@@ -72,6 +74,8 @@ def _rules(overrides: Overrides = ()) -> _Rules:
             qualifier_bonus=float(w["qualifier_bonus"]),
             min_resolve_score=float(w["min_resolve_score"]),
             near_words=frozenset(raw["near_words"]),
+            qualifier_links=frozenset(raw["qualifier_links"]),
+            province_links=frozenset(raw["province_links"]),
         )
     except (KeyError, TypeError, ValueError) as e:
         raise GazetteerError(f"{raw.source} is malformed: {e}") from e
@@ -120,7 +124,7 @@ def find_places(
     found = recognise(doc, gazetteer, demonyms=demonyms, hint=context.country, overrides=overrides)
     if ranker == "packaged":
         ranker = default_ranker()
-    slots = name_slots(found)
+    slots = name_slots(found, overrides=overrides)
     if ranker is not None:
         hint = context.country.upper() if context.country else None
         resolved = ranker.resolve(slots, gazetteer=gazetteer, hint=hint)
@@ -150,9 +154,10 @@ def find_places(
 # -- resolution ----------------------------------------------------------------------------
 
 
-def name_slots(found: Sequence[Toponym]) -> list[NameSlot]:
+def name_slots(found: Sequence[Toponym], *, overrides: Overrides = ()) -> list[NameSlot]:
     """The ranker's view of each found name: folded name, readings (a province named like its
     seat read as the city), and the region or country a qualifier right after it names."""
+    rules = _rules(overrides)
     spans = [f.span for f in found]
     readings = [_cities_before_provinces(f.readings) for f in found]
     return [
@@ -160,7 +165,7 @@ def name_slots(found: Sequence[Toponym]) -> list[NameSlot]:
             fold(span.text),
             span.text,
             tuple(cands),
-            frozenset(_qualifier(span, spans[i + 1], readings[i + 1]))
+            frozenset(_qualifier(span, spans[i + 1], readings[i + 1], rules))
             if i + 1 < len(spans)
             else frozenset(),
         )
@@ -200,7 +205,7 @@ def _resolve(
         for s, cands in zip(spans, candidates, strict=True)
     ]
     for i in range(len(spans) - 1):
-        within = _qualifier(spans[i], spans[i + 1], candidates[i + 1])
+        within = _qualifier(spans[i], spans[i + 1], candidates[i + 1], rules)
         for k, place in enumerate(candidates[i]):
             if (place.country, place.admin1) in within or (place.country, None) in within:
                 priors[i][k] += rules.qualifier_bonus
@@ -211,12 +216,15 @@ def _resolve(
     return second
 
 
-def _qualifier(span: Span, after: Span, readings: Sequence[Place]) -> set[tuple[str, str | None]]:
+def _qualifier(
+    span: Span, after: Span, readings: Sequence[Place], rules: _Rules
+) -> set[tuple[str, str | None]]:
     """Where "X, Y" or "X in Y" puts X: in region or country Y ("Springfield, Illinois",
     "EDMONTON, Ky.", "Ariha in Idlib province"), as (country, region) pairs, region None for a
     whole country."""
     doc = span.doc
-    if after.start != span.end + 1 or doc[span.end].lower_ not in (",", "in"):
+    link = doc[span.end].lower_ if after.start == span.end + 1 else None
+    if link not in rules.qualifier_links:
         return set()
     out: set[tuple[str, str | None]] = set()
     for p in readings:
@@ -224,7 +232,7 @@ def _qualifier(span: Span, after: Span, readings: Sequence[Place]) -> set[tuple[
             out.add((p.country, p.name))
         elif p.feature == "country":
             out.add((p.country, None))
-        elif doc[span.end].lower_ == "in" and p.admin1 and fold(p.admin1) == fold(p.name):
+        elif link in rules.province_links and p.admin1 and fold(p.admin1) == fold(p.name):
             # "in Idlib (province)": a province's seat read as the city still names the province
             out.add((p.country, p.admin1))
     return out

@@ -8,9 +8,12 @@ from spacy.tokens import Span, Token
 
 from sitroom.extract.arguments import mentions_for
 from sitroom.extract.facts import DateHit, DocFacts
+from sitroom.knowledge import loader
 from sitroom.knowledge.cues import CueLexicon
 
-# Parties to a fight: a claim they make is a 'claimed' status; others only report.
+_SUBJECT_DEPS = loader.words("syntax.yaml", "subject_deps")
+# Parties to a fight: a claim they make is a 'claimed' status; others only report. Kinds are the
+# code's own vocabulary (records.ACTOR_KINDS, which the actor file is checked against), not words.
 _PARTY_KINDS = frozenset({"state", "state_forces", "armed_group", "militia", "political", "person"})
 
 
@@ -57,7 +60,7 @@ def act_status(
             return "planned", claimant.id if claimant else None
         if token.i != anchor.i and token.lemma_.lower() in planned:
             return "planned", claimant.id if claimant else None
-        if token.dep_ in ("ROOT",):
+        if token.dep_ == "ROOT":
             break
     if claimant is not None:
         return ("claimed" if claimant.kind in _PARTY_KINDS else "reported"), claimant.id
@@ -68,7 +71,7 @@ def _claimant(anchor: Token, sent: Span, facts: DocFacts, claim_verbs: frozenset
     """The actor a report attributes the event to: "the army said", "according to HTS"."""
     for ancestor in anchor.ancestors:
         if ancestor.lemma_.lower() in claim_verbs:
-            subjects = [c for c in ancestor.children if c.dep_ in ("nsubj", "nsubjpass")]
+            subjects = [c for c in ancestor.children if c.dep_ in _SUBJECT_DEPS]
             found = mentions_for(subjects, facts)
             if found:
                 return found[0].actor

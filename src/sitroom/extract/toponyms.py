@@ -29,8 +29,11 @@ if TYPE_CHECKING:
 # Looks up the country an adjective names: 'Syrian' -> 'SY' (the actor KB's demonyms).
 Demonyms = Callable[[str], str | None]
 
-_ARTICLES = frozenset({"the", "a", "an"})
-_DATELINE_MARKS = frozenset({",", "(", "—", "–", "-", "--", ":"})
+# Gazetteer features (Place.feature, the gazetteer's own vocabulary, not words) of places that are
+# a whole country or a continent or sea, not a town.
+_WHOLE_AREAS = frozenset({"country", "region"})
+# Plural nouns ("Syrians") name people, not places (data/syntax.yaml).
+_PLURAL_NOUN_TAGS = loader.words("syntax.yaml", "plural_noun_tags")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +62,8 @@ class Recognition:
     locative_prepositions: frozenset[str]
     locative_verbs: frozenset[str]
     designators: dict[str, str]
+    leading_articles: frozenset[str]
+    dateline_marks: frozenset[str]
 
 
 @cache
@@ -86,6 +91,8 @@ def recognition_rules(overrides: Overrides = ()) -> Recognition:
                 for level, words in raw["designators"].items()
                 for word in words
             },
+            leading_articles=frozenset(raw["leading_articles"]),
+            dateline_marks=frozenset(raw["dateline_marks"]),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as e:
         raise GazetteerError(f"{raw.source} is malformed: {e}") from e
@@ -114,7 +121,7 @@ def recognise(
             taken[i] = True
 
     for ent in doc.ents:
-        span = _trim(ent)
+        span = _trim(ent, rules)
         if span is None:
             continue
         if ent.label_ in rules.place_labels:
@@ -140,7 +147,7 @@ def recognise(
         elif ent.label_ in rules.holder_labels:
             holders.append(span)
     # Runs of proper nouns outside any entity: the small model misses many town names.
-    for run in _runs(doc, taken, persons):
+    for run in _runs(doc, taken, persons, rules):
         known = _weak_readings(run, gazetteer, rules, persons, slot=_locative(run, rules))
         if known and run[-1].tag_ not in rules.adjective_tags:
             weak.append(Toponym(run, "name", known))
@@ -153,7 +160,7 @@ def recognise(
                 inside = _weak_readings(sub, gazetteer, rules, persons)
                 weak.append(Toponym(sub, "embedded", inside))
                 take(sub)
-    adjectives = list(_adjectives(doc, taken, gazetteer, demonyms))
+    adjectives = list(_adjectives(doc, taken, gazetteer, demonyms, rules))
     # The document's own countries: named, established by a single-country name or an
     # adjective, or where two different weak names agree (chance namesakes scatter).
     countries = {hint} if hint else set()
@@ -187,11 +194,11 @@ def country_vote(readings: Sequence[Place]) -> str | None:
     return country
 
 
-def _trim(span: Span) -> Span | None:
+def _trim(span: Span, rules: Recognition) -> Span | None:
     """Drop leading determiners and trailing possessives/punctuation from an entity span."""
     start, end = span.start, span.end
     doc = span.doc
-    while start < end and (doc[start].is_punct or doc[start].lower_ in _ARTICLES):
+    while start < end and (doc[start].is_punct or doc[start].lower_ in rules.leading_articles):
         start += 1
     while end > start and (doc[end - 1].is_punct or doc[end - 1].tag_ == "POS"):
         end -= 1
@@ -297,14 +304,16 @@ def _is_name_word(token: Token) -> bool:
     return token.pos_ == "PROPN" and (token.is_title or (token.is_upper and len(token) > 1))
 
 
-def _runs(doc: Doc, taken: list[bool], persons: frozenset[str]) -> Iterator[Span]:
+def _runs(
+    doc: Doc, taken: list[bool], persons: frozenset[str], rules: Recognition
+) -> Iterator[Span]:
     """Maximal runs of name words that no entity took, person names excluded."""
     blocked = list(taken)
     for ent in doc.ents:
         if ent.label_ == "PERSON":
             for t in ent:
                 blocked[t.i] = blocked[t.i] or t.lower_ in persons
-    dateline = _dateline_words(doc)
+    dateline = _dateline_words(doc, rules)
     i = 0
     while i < len(doc):
         if blocked[i] or not (_is_name_word(doc[i]) or i in dateline):
@@ -317,7 +326,7 @@ def _runs(doc: Doc, taken: list[bool], persons: frozenset[str]) -> Iterator[Span
         i = j
 
 
-def _dateline_words(doc: Doc) -> set[int]:
+def _dateline_words(doc: Doc, rules: Recognition) -> set[int]:
     """Words in capitals that open a line before a dateline mark ('SOUTH WAZIRISTAN, April 5'):
     the model tags such words at random, but a dateline names a place."""
     out: set[int] = set()
@@ -329,7 +338,7 @@ def _dateline_words(doc: Doc) -> set[int]:
         j = token.i
         while j < len(doc) and doc[j].is_alpha and doc[j].is_upper and len(doc[j]) > 1:
             j += 1
-        if token.i < j < len(doc) and doc[j].text in _DATELINE_MARKS:
+        if token.i < j < len(doc) and doc[j].text in rules.dateline_marks:
             out.update(range(token.i, j))
     return out
 
@@ -341,7 +350,7 @@ def _is_acronym(span: Span, rules: Recognition) -> bool:
         return False
     doc = span.doc
     line_start = span.start == 0 or "\n" in doc[span.start - 1].text_with_ws
-    return not (line_start and span.end < len(doc) and doc[span.end].text in _DATELINE_MARKS)
+    return not (line_start and span.end < len(doc) and doc[span.end].text in rules.dateline_marks)
 
 
 def _weak_readings(
@@ -369,7 +378,7 @@ def _weak_readings(
     out = []
     for p in gazetteer.candidates(text):
         if acronym:
-            ok = p.feature in ("country", "region") or (p.feature == "admin1" and len(text) == 2)
+            ok = p.feature in _WHOLE_AREAS or (p.feature == "admin1" and len(text) == 2)
         elif p.feature == "city":
             ok = (slot or p.population >= rules.min_other_population) and (
                 fold(p.name) == key or len(key) >= rules.min_alternate_length
@@ -403,7 +412,7 @@ def _supported(
     return tuple(
         p
         for p in toponym.readings
-        if p.feature in ("country", "region")
+        if p.feature in _WHOLE_AREAS
         or p.country in countries
         or (p.feature == "city" and p.population >= rules.big_city_population)
     )
@@ -446,12 +455,17 @@ def _embedded(
 
 
 def _adjectives(
-    doc: Doc, taken: list[bool], gazetteer: Gazetteer, demonyms: Demonyms | None
+    doc: Doc,
+    taken: list[bool],
+    gazetteer: Gazetteer,
+    demonyms: Demonyms | None,
+    rules: Recognition,
 ) -> Iterator[Toponym]:
     """Adjectives of place ('Syrian army', 'South Korean court', 'European economy'), read as
     the country or region they name; plural demonyms ('Syrians') name people, not places."""
     # Capitalised words no name took, tested on the text first: spans cost more than strings.
-    open_word = [not taken[t.i] and t.text[:1].isupper() and t.lower_ not in _ARTICLES for t in doc]
+    articles = rules.leading_articles
+    open_word = [not taken[t.i] and t.text[:1].isupper() and t.lower_ not in articles for t in doc]
     k = 0
     while k < len(doc):
         if not open_word[k]:
@@ -462,7 +476,7 @@ def _adjectives(
             if k + n > len(doc) or not all(open_word[k : k + n]):
                 continue
             span = doc[k : k + n]
-            if span[-1].tag_ in ("NNS", "NNPS"):
+            if span[-1].tag_ in _PLURAL_NOUN_TAGS:
                 continue
             place = _adjective_place(span.text, gazetteer, demonyms)
             if place is None and n == 1:
@@ -483,4 +497,4 @@ def _compound_place(word: str, gazetteer: Gazetteer) -> Place | None:
     head, dash, rest = word.partition("-")
     if not dash or not rest or not head[:1].isupper():
         return None
-    return next((p for p in gazetteer.candidates(head) if p.feature in ("country", "region")), None)
+    return next((p for p in gazetteer.candidates(head) if p.feature in _WHOLE_AREAS), None)

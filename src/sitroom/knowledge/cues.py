@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -94,9 +94,6 @@ class Frame:
     slot: str = "object"
 
 
-# Prepositions that name who takes part in an act: English words that belong with the frames in
-# event_cues.yaml (a file another branch is reworking), to move there with them.
-_PARTY_PREPS = frozenset({"with", "between", "among", "against"})
 # Dependencies and labels the frames read (data/syntax.yaml; each is commented there).
 _OBJECT_DEPS = loader.words("syntax.yaml", "frame_object_deps")
 _PARTICLE_DEPS = loader.words("syntax.yaml", "particle_deps")
@@ -200,6 +197,16 @@ class CueLexicon:
             self.circumstance_verbs = _words(data.get("circumstance_verbs"))
             self.circumstance_nouns = _words(data.get("circumstance_nouns"))
             self.trend_verbs = _words(data.get("trend_verbs"))
+            self.cause_preps = _words(data.get("cause_preps"))
+            self.party_preps = _words(data.get("party_preps"))
+            # Words and concepts of sitroom.extract.events' rules (each commented in the file).
+            self.negating_dets = _words(data.get("negating_dets"))
+            self.conditional_marks = _words(data.get("conditional_marks"))
+            self.anaphoric_dets = _words(data.get("anaphoric_dets"))
+            self.armed_patient_concepts = _words(data.get("armed_patient_concepts"))
+            self.remote_concepts = _words(data.get("remote_concepts"))
+            self.onward_concepts = _words(data.get("onward_concepts"))
+            self.tolled_types = frozenset(str(t) for t in data.get("tolled_types") or ())
             self.opponent_preps: dict[str, frozenset[str]] = {
                 str(k).lower(): _words(v) for k, v in (data.get("opponent_preps") or {}).items()
             }
@@ -223,6 +230,14 @@ class CueLexicon:
             raise KnowledgeBaseError(
                 f"{source}: frames name unknown concepts {sorted(unknown_frames)}"
             )
+        ruled = self.armed_patient_concepts | self.remote_concepts | self.onward_concepts
+        if ruled - concepts:
+            raise KnowledgeBaseError(
+                f"{source}: rules name unknown concepts {sorted(ruled - concepts)}"
+            )
+        if self.tolled_types - set(self.types):
+            unknown_types = sorted(self.tolled_types - set(self.types))
+            raise KnowledgeBaseError(f"{source}: tolled_types names unknown types {unknown_types}")
         for event_type in self.types.values():
             missing = set(event_type.by_actor_kind.values()) - set(self.types)
             if missing:
@@ -306,7 +321,7 @@ class CueLexicon:
             for frame in self.frames:
                 if token.i in frame_at or not _is_verb_of(token, frame.verbs):
                     continue
-                objects = _SLOTS[frame.slot](token)
+                objects = _SLOTS[frame.slot](token, self.party_preps)
                 hit = next((t for t in objects if _names(t, frame.objects)), None)
                 if hit is None:
                     continue
@@ -429,13 +444,14 @@ def _objects(token: Any) -> list[Any]:
     return found
 
 
-def _parties(token: Any) -> list[Any]:
-    """Who takes part in a verb or event noun: its subject and its "with"/"between" phrases."""
+def _parties(token: Any, preps: frozenset[str]) -> list[Any]:
+    """Who takes part in a verb or event noun: its subject and its ``preps`` phrases ("with",
+    "between")."""
     heads = [c for c in token.children if c.dep_ in _SUBJECT_DEPS]
     heads += [
         g
         for c in token.children
-        if c.dep_ == "prep" and c.lower_ in _PARTY_PREPS
+        if c.dep_ == "prep" and c.lower_ in preps
         for g in c.children
         if g.dep_ == "pobj"
     ]
@@ -448,7 +464,11 @@ def _parties(token: Any) -> list[Any]:
     return found
 
 
-_SLOTS = {"object": _objects, "parties": _parties}
+# Where a frame looks for its words, by slot: (token, party prepositions) -> tokens.
+_SLOTS: dict[str, Callable[[Any, frozenset[str]], list[Any]]] = {
+    "object": lambda token, _preps: _objects(token),
+    "parties": _parties,
+}
 
 
 def _of_phrase(token: Any) -> list[Any]:

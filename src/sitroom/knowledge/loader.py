@@ -48,10 +48,12 @@ def _schema(version: int | None = 1, required: Iterable[str] = (), **keys: str) 
 # syntax.yaml's keys: label sets (lists), each named for its use, which the file comments.
 _SYNTAX_KEYS = """
 clause_heads
+governed_clause_deps
 own_clause_deps
 subject_deps
 active_subject_deps
 object_deps
+by_phrase_deps
 frame_object_deps
 particle_deps
 conjunct_deps
@@ -77,6 +79,7 @@ actor_word_pos
 demonym_gap_pos
 participle_tags
 finite_tags
+plural_noun_tags
 relative_pronoun_tags
 pronoun_tags
 hyphen_modifier_tags
@@ -116,6 +119,15 @@ SCHEMAS: dict[str, Schema] = {
         circumstance_verbs=_LISTS,
         trend_verbs=_LISTS,
         circumstance_nouns=_LISTS,
+        cause_preps=_LISTS,  # "displaced by the fighting": a circumstance verb's cause
+        party_preps=_LISTS,  # "clashed with police": who takes part, for `parties` frames
+        negating_dets=_LISTS,  # "no clashes": determiners that negate an event noun
+        conditional_marks=_LISTS,  # "if asked": subordinators of a condition, not an act
+        anaphoric_dets=_LISTS,  # "these reinforcements": an act told just before
+        armed_patient_concepts=_LISTS,  # attack concepts that are a battle on an armed party
+        remote_concepts=_LISTS,  # weapons that make any attack remote violence
+        onward_concepts=_LISTS,  # "advanced on Hama": acts whose places lie ahead
+        tolled_types=_LISTS,  # types ACLED does not code that still take a toll
         status_cues=_MAP,
         incident_cues=_MAP,
     ),
@@ -163,6 +175,10 @@ SCHEMAS: dict[str, Schema] = {
         locative_prepositions=_LISTS,
         locative_verbs=_LISTS,
         skip_words=_LISTS,
+        leading_articles=_LISTS,  # "the Golan": articles dropped before a place name
+        dateline_marks=_LISTS,  # "HAMA, Syria —": marks that end a dateline's place
+        qualifier_links=_LISTS,  # "Ariha in Idlib": words that put a name in the next one
+        province_links=_LISTS,  # "in Idlib": links after which a seat names its province
         near_words=_LISTS,
         locator_lemmas=_LISTS,
         weights=_MAP,

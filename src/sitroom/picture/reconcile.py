@@ -186,9 +186,7 @@ def _agree(
     return False  # event_type, fatalities: different values are different claims
 
 
-def _same(
-    name: str, a: Event, b: Event, *, actors: Mapping[str, Actor], rules: MergeRules
-) -> bool:
+def _same(name: str, a: Event, b: Event, *, actors: Mapping[str, Actor], rules: MergeRules) -> bool:
     """Whether two members tell the same value of a field: what corroboration needs."""
     if name == "event_date":
         # A week date is the report's own week standing in for a date the text did not give.
@@ -244,8 +242,10 @@ def _confident_pair(
         links += place in ("same", "near")
     if name != "event_date":
         gap = date_gap(a.event_date, a.date_precision, b.event_date, b.date_precision)
-        links += a.date_precision == b.date_precision == "day" and gap is not None and (
-            gap <= rules.day_window
+        links += (
+            a.date_precision == b.date_precision == "day"
+            and gap is not None
+            and (gap <= rules.day_window)
         )
     if name not in ("actor1", "actor2"):
         ours = _side(a, "actor1") | _side(a, "actor2")
@@ -302,9 +302,7 @@ def field_claims(
                 and _confident_pair(name, e1, e2, actors=actors, rules=rules)
             ):
                 contradicted = True
-        verdict = (
-            "contradicted" if contradicted else "corroborated" if agreed else "single-source"
-        )
+        verdict = "contradicted" if contradicted else "corroborated" if agreed else "single-source"
         values = tuple(v for v, _ in rows)
         claims.append(
             FieldClaim(name, values, verdict, agreed=tuple(values[i] for i in sorted(agreed)))
