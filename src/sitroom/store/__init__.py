@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 import sqlite3
 import threading
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -37,6 +38,23 @@ _MEMORY = ":memory:"
 _CHUNK = 500
 _EVENT_ORDER = "event_date IS NULL, event_date, id"
 _TABLES = ("documents", "mentions", "actors", "events", "relations", "control", "evidence")
+
+
+def _write_ahead_log(conn: sqlite3.Connection, *, timeout: float) -> None:
+    """Put the database in WAL mode. Switching needs the file to itself and SQLite answers
+    "database is locked" at once instead of waiting (its busy handler is not called for it), so
+    processes opening a new database together retry until ``timeout`` (seconds)."""
+    deadline = time.monotonic() + timeout
+    delay = 0.005
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) or time.monotonic() >= deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.2)
 
 
 class Store:
@@ -76,7 +94,7 @@ class Store:
                 _check_version(conn, path=name)
             else:
                 if not memory:
-                    conn.execute("PRAGMA journal_mode = WAL")
+                    _write_ahead_log(conn, timeout=timeout)
                     # WAL is safe against corruption with NORMAL; only the last commit may be
                     # lost on power failure, and a rerun re-analyses that report.
                     conn.execute("PRAGMA synchronous = NORMAL")
