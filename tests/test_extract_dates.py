@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sitroom.config import DataOverride
 from sitroom.extract.dates import ResolvedDate, names_year, resolve_date
 from sitroom.records import DATE_PRECISIONS
 
@@ -257,3 +259,14 @@ def test_past_expressions_never_point_after_publication(
     resolved = resolve_date(expression, published=published)
     assert resolved is not None and resolved.date is not None
     assert resolved.date <= published
+
+
+def test_a_users_number_words_reach_date_counts(tmp_path: Path) -> None:
+    """A number word added in the user's numbers.yaml (sitroom.toml's [data]) counts in a date
+    expression as in a casualty figure."""
+    mine = tmp_path / "numbers.yaml"
+    mine.write_text("version: 1\nscales:\n  score: 20\n", "utf-8")  # "a score" = 20
+    overrides = (DataOverride("numbers.yaml", mine),)
+    assert resolve_date("a score days ago", published=PUB) is None
+    resolved = resolve_date("a score days ago", published=PUB, overrides=overrides)
+    assert resolved is not None and resolved.date == PUB - dt.timedelta(days=20)

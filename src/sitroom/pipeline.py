@@ -106,7 +106,7 @@ def analyze_doc(doc: Doc, document: Document, *, resources: Resources) -> Analys
         document=document,
         actors=actor_mentions,
         places=places,
-        dates=_date_hits(doc, document),
+        dates=_date_hits(doc, document, resources.overrides),
         casualties=_casualty_hits(doc, resources.overrides),
         cues=resources.lexicon.match(doc),
         country=country,
@@ -214,7 +214,9 @@ def _inside_name(hit: PlaceHit, actors: list[ActorMention]) -> bool:
     )
 
 
-def _date_hits(doc: Doc, document: Document) -> list[DateHit]:
+def _date_hits(
+    doc: Doc, document: Document, overrides: tuple[DataOverride, ...] = ()
+) -> list[DateHit]:
     hits = []
     # The year the paragraph last named, for "that year" / "the following year" after it.
     reference: tuple[int, int] | None = None  # (year, end char)
@@ -228,6 +230,7 @@ def _date_hits(doc: Doc, document: Document) -> list[DateHit]:
             ent.text,
             published=document.published,
             reference_year=reference[0] if reference else None,
+            overrides=overrides,
         )
         year = names_year(ent.text)
         if year is not None:

@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from sitroom.knowledge.loader import Overrides
 from sitroom.numbers import is_vague, parse_quantity
 
 log = logging.getLogger(__name__)
@@ -103,17 +104,17 @@ def _window(published: dt.date, days: int) -> _Period:
     return _Period(start, published, precision)
 
 
-def _count(text: str) -> tuple[int, bool] | None:
+def _count(text: str, overrides: Overrides = ()) -> tuple[int, bool] | None:
     """A count and whether it was vague ("several"); "a"/"an" count one."""
     if text in ("a", "an", "one", "a single"):
         return 1, False
-    number = parse_quantity(text)
+    number = parse_quantity(text, overrides)
     if number is None:
         return None
-    return number, is_vague(text)
+    return number, is_vague(text, overrides)
 
 
-_Rule = Callable[[re.Match[str], dt.date, bool], "_Period | None"]
+_Rule = Callable[[re.Match[str], dt.date, bool, "Overrides"], "_Period | None"]
 _RULES: list[tuple[re.Pattern[str], _Rule]] = []
 
 
@@ -126,27 +127,37 @@ def _rule(pattern: str) -> Callable[[_Rule], _Rule]:
 
 
 @_rule(r"^(?:earlier |later )?(?:today|tonight|this (?:morning|afternoon|evening)|now)$")
-def _today(m: re.Match[str], pub: dt.date, future: bool) -> _Period | None:
+def _today(
+    m: re.Match[str], pub: dt.date, future: bool, overrides: Overrides
+) -> _Period | None:
     return _day(pub)
 
 
 @_rule(rf"^(?:yesterday|last night|overnight){_PART_OF_DAY}$")
-def _yesterday(m: re.Match[str], pub: dt.date, future: bool) -> _Period | None:
+def _yesterday(
+    m: re.Match[str], pub: dt.date, future: bool, overrides: Overrides
+) -> _Period | None:
     return _day(pub - dt.timedelta(days=1))
 
 
 @_rule(r"^(?:the )?day before yesterday$")
-def _before_yesterday(m: re.Match[str], pub: dt.date, future: bool) -> _Period | None:
+def _before_yesterday(
+    m: re.Match[str], pub: dt.date, future: bool, overrides: Overrides
+) -> _Period | None:
     return _day(pub - dt.timedelta(days=2))
 
 
 @_rule(rf"^tomorrow{_PART_OF_DAY}$")
-def _tomorrow(m: re.Match[str], pub: dt.date, future: bool) -> _Period | None:
+def _tomorrow(
+    m: re.Match[str], pub: dt.date, future: bool, overrides: Overrides
+) -> _Period | None:
     return _day(pub + dt.timedelta(days=1))
 
 
 @_rule(rf"^(?:(?P<which>last|next|this|past|previous|coming) )?{_WEEKDAY}{_PART_OF_DAY}$")
-def _weekday(m: re.Match[str], pub: dt.date, future: bool) -> _Period | None:
+def _weekday(
+    m: re.Match[str], pub: dt.date, future: bool, overrides: Overrides
+) -> _Period | None:
     target = _WEEKDAYS[m["weekday"]]
     which = m["which"]
     back = (pub.weekday() - target) % 7
@@ -159,7 +170,9 @@ def _weekday(m: re.Match[str], pub: dt.date, future: bool) -> _Period | None:
 
 
 @_rule(r"^(?:(?P<which>last|this|past|next|previous|coming|the) )?weekend$")
-def _weekend(m: re.Match[str], pub: dt.date, future: bool) -> _Period | None:
+def _weekend(
+    m: re.Match[str], pub: dt.date, future: bool, overrides: Overrides
+) -> _Period | None:
     forward = m["which"] in ("next", "coming") or (future and m["which"] in (None, "this", "the"))
     if forward:
         saturday = pub + dt.timedelta(days=(5 - pub.weekday()) % 7 or 7)
@@ -174,7 +187,9 @@ def _weekend(m: re.Match[str], pub: dt.date, future: bool) -> _Period | None:
     r"^(?:(?:earlier|later) )?(?P<which>this|last|next|previous|coming|current|the)"
     r" (?P<unit>week|month|year)$"
 )
-def _calendar_unit(m: re.Match[str], pub: dt.date, future: bool) -> _Period | None:
+def _calendar_unit(
+    m: re.Match[str], pub: dt.date, future: bool, overrides: Overrides
+) -> _Period | None:
     step = {"last": -1, "previous": -1, "next": 1, "coming": 1}.get(m["which"], 0)
     if m["unit"] == "week":
         return _week(pub + dt.timedelta(weeks=step))
@@ -187,8 +202,10 @@ def _calendar_unit(m: re.Match[str], pub: dt.date, future: bool) -> _Period | No
     r"^(?:the )?(?:past|last|previous) (?:(?P<n>[\w ,-]+?) )?"
     r"(?P<unit>hour|day|week|fortnight|month|year|decade)s?$"
 )
-def _past_window(m: re.Match[str], pub: dt.date, future: bool) -> _Period | None:
-    count = _count(m["n"]) if m["n"] else (1, False)
+def _past_window(
+    m: re.Match[str], pub: dt.date, future: bool, overrides: Overrides
+) -> _Period | None:
+    count = _count(m["n"], overrides) if m["n"] else (1, False)
     if count is None:
         return None
     number, _vague = count
@@ -198,13 +215,17 @@ def _past_window(m: re.Match[str], pub: dt.date, future: bool) -> _Period | None
 
 
 @_rule(r"^(?:in )?recent (?P<unit>days|weeks|months|years)$")
-def _recent(m: re.Match[str], pub: dt.date, future: bool) -> _Period | None:
+def _recent(
+    m: re.Match[str], pub: dt.date, future: bool, overrides: Overrides
+) -> _Period | None:
     return _window(pub, {"days": 7, "weeks": 31, "months": 365, "years": 3650}[m["unit"]])
 
 
 @_rule(r"^(?P<n>[\w ,-]+?) (?P<unit>hour|day|week|fortnight|month|year|decade)s? ago$")
-def _ago(m: re.Match[str], pub: dt.date, future: bool) -> _Period | None:
-    count = _count(m["n"])
+def _ago(
+    m: re.Match[str], pub: dt.date, future: bool, overrides: Overrides
+) -> _Period | None:
+    count = _count(m["n"], overrides)
     if count is None:
         return None
     number, vague = count
@@ -341,7 +362,9 @@ _ANAPHORIC_YEAR = re.compile(
 )
 
 
-def _anaphoric(text: str, reference_year: int) -> _Period | bool | None:
+def _anaphoric(
+    text: str, reference_year: int, overrides: Overrides = ()
+) -> _Period | bool | None:
     """A period for a year told relative to ``reference_year``; False where the form is not one."""
     m = _ANAPHORIC_YEAR.match(text)
     if not m:
@@ -351,7 +374,7 @@ def _anaphoric(text: str, reference_year: int) -> _Period | bool | None:
     elif m["after"] or m["before"]:
         year = reference_year + (1 if m["after"] else -1)
     else:
-        count = _count(m["n"])
+        count = _count(m["n"], overrides)
         if count is None:
             return None
         year = reference_year + count[0] * (1 if m["dir"] in ("later", "after") else -1)
@@ -361,13 +384,17 @@ def _anaphoric(text: str, reference_year: int) -> _Period | bool | None:
 
 @functools.lru_cache(maxsize=8192)
 def _resolve(
-    expression: str, published: dt.date | None, future: bool, reference_year: int | None = None
+    expression: str,
+    published: dt.date | None,
+    future: bool,
+    reference_year: int | None = None,
+    overrides: Overrides = (),
 ) -> ResolvedDate | None:
     text = _normalise(expression)
     if not text or len(text) > 80:
         return None
     if reference_year is not None:
-        told = _anaphoric(text, reference_year)
+        told = _anaphoric(text, reference_year, overrides)
         if told is not False:
             return _resolved(told if isinstance(told, _Period) else None, published)
     period: _Period | bool | None = None
@@ -376,7 +403,7 @@ def _resolve(
         if m:
             if published is None:
                 return ResolvedDate(None, "unknown", False)
-            period = handler(m, published, future)
+            period = handler(m, published, future, overrides)
             break
     else:
         period = _absolute(text, published, future)
@@ -386,7 +413,7 @@ def _resolve(
             return ResolvedDate(None, "unknown", False)
     if not isinstance(period, _Period) and "," in text:
         # The model's entity can run on past the date: "July 2011, months (after ...)".
-        return _resolve(text.split(",")[0], published, future, reference_year)
+        return _resolve(text.split(",")[0], published, future, reference_year, overrides)
     return _resolved(period if isinstance(period, _Period) else None, published)
 
 
@@ -403,14 +430,16 @@ def resolve_date(
     published: dt.date | None,
     future: bool = False,
     reference_year: int | None = None,
+    overrides: Overrides = (),
 ) -> ResolvedDate | None:
     """Resolve a date expression against the publication date; None where it names no date.
 
     Without ``published``, absolute dates resolve and relative ones give precision 'unknown'.
     ``reference_year`` is the year the text last named, which "that year", "the following
-    year" or "two years later" count from; without it they do not resolve.
+    year" or "two years later" count from; without it they do not resolve. ``overrides``: the
+    user's data files (``Config.overrides()``), for numbers.yaml's number words.
     """
-    return _resolve(expression, published, future, reference_year)
+    return _resolve(expression, published, future, reference_year, overrides)
 
 
 def names_year(expression: str) -> int | None:
