@@ -73,10 +73,8 @@ def test_unknown_key_lists_the_valid_ones(run: Run, tmp_path: Path) -> None:
     assert result.exit_code == 1
     message = " ".join(result.stderr.split())
     assert "unknown configuration keys: modle" in message
-    assert (
-        "valid keys: batch_size, cache_dir, data, follow_symlinks, knowledge, max_chars, model"
-        in message
-    )
+    valid = "batch_size, cache_dir, data, follow_symlinks, incidents, knowledge, max_chars, model"
+    assert f"valid keys: {valid}" in message
 
 
 def test_control_characters_are_escaped() -> None:

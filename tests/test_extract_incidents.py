@@ -3,6 +3,9 @@ tells, on hand-built parses."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+
 import pytest
 
 from factories import event, facts, tree
@@ -11,7 +14,8 @@ from sitroom.extract.facts import DocFacts
 from sitroom.extract.incidents import group_incidents, tells_incident
 from sitroom.knowledge.actors import ActorKB
 from sitroom.knowledge.cues import CueLexicon
-from sitroom.records import Location
+from sitroom.pipeline import Resources, analyze_docs
+from sitroom.records import Document, Location
 
 IED = ("Explosions/Remote violence", "Remote explosive/landmine/IED", "ASSAULT")
 CLASH = ("Battles", "Armed clash", "FIGHT")
@@ -208,3 +212,42 @@ def test_a_territory_type_yields_to_a_told_clash(lexicon: CueLexicon, kb: ActorK
     cands, told = _candidates(clashed, lexicon, [(0, 1, CLASH, {}), (0, 5, TAKEN, {})])
     (incident,) = group_incidents(cands, told, lexicon=lexicon, kb=kb)
     assert incident.event.sub_event_type == "Armed clash"
+
+
+# -- end to end, with the grouping on (sitroom.toml: incidents = true) -----------------------
+
+REPORT = (
+    "A car bomb exploded at a market in Kirkuk on Monday, killing three people. Police said the "
+    'bombing was the deadliest in the city this year. "The blast that killed 3 shook the whole '
+    'street," a witness said.'
+)
+
+
+@pytest.fixture
+def grouping(resources: Resources) -> Resources:
+    return dataclasses.replace(resources, incidents=True)
+
+
+@pytest.mark.slow
+def test_one_bombing_told_three_times_is_one_incident(
+    resources: Resources, grouping: Resources
+) -> None:
+    document = Document("d", "d", REPORT, published=dt.date(2024, 5, 7))
+    analysis = next(analyze_docs([document], resources=grouping))
+    (bombing,) = [e for e in analysis.events if e.event_type]
+    assert bombing.sub_event_type == "Remote explosive/landmine/IED"
+    assert [q.quote.split()[1] for q in bombing.evidence] == ["car", "said", "blast"]
+    assert bombing.id == analysis.main_event
+    assert len(analysis.event_mentions) == 3  # each telling, with its own quote
+    # Off (the default), every mention is an event of its own.
+    plain = next(analyze_docs([document], resources=resources))
+    assert len([e for e in plain.events if e.event_type]) == 3
+
+
+@pytest.mark.slow
+def test_a_generic_sentence_is_a_mention_but_no_incident(grouping: Resources) -> None:
+    text = "Rebels have been attacking aid convoys on the northern road."
+    analysis = next(analyze_docs([Document("g", "g", text)], resources=grouping))
+    assert not [e for e in analysis.events if e.event_type]
+    (mention,) = analysis.event_mentions
+    assert mention.sub_event_type == "Armed clash"

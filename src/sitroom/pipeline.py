@@ -23,7 +23,7 @@ from sitroom.extract.dates import names_year, resolve_date
 from sitroom.extract.events import Candidate, extract_events
 from sitroom.extract.facts import CasualtyHit, DateHit, DocFacts, PlaceHit
 from sitroom.extract.fatalities import find_casualties
-from sitroom.extract.incidents import CURRENT
+from sitroom.extract.incidents import CURRENT, group_incidents
 from sitroom.extract.places import PlaceContext, find_places
 from sitroom.extract.relations import RelationCues, extract_relations
 from sitroom.knowledge.actors import ActorKB
@@ -49,6 +49,9 @@ class Resources:
     relation_cues: RelationCues
     # The user's data files (``Config.overrides``), for the stages that read data as they go.
     overrides: tuple[DataOverride, ...] = ()
+    # Group each document's event mentions into incidents (``Config.incidents``; off by default
+    # until it holds the incidents set's recall: docs/accuracy.md).
+    incidents: bool = False
 
     def is_name(self, words: str) -> bool:
         """Whether capitalised words are a known name: an actor's alias, a country or demonym, a
@@ -79,6 +82,7 @@ def load_resources(config: Config) -> Resources:
         heads=HeadNouns.load(overrides),
         relation_cues=RelationCues.load(overrides),
         overrides=overrides,
+        incidents=config.incidents,
     )
 
 
@@ -117,20 +121,23 @@ def analyze_doc(doc: Doc, document: Document, *, resources: Resources) -> Analys
         facts, cues=resources.relation_cues, events=candidates, kb=resources.kb
     )
     control = extract_control(facts, events=candidates, lexicon=resources.lexicon)
+    incidents = (
+        group_incidents(candidates, facts, lexicon=resources.lexicon, kb=resources.kb)
+        if resources.incidents
+        else candidates
+    )
     mentions = _mentions(facts)
-    actors = _actors_used(facts, candidates, relations, control, kb=resources.kb)
-    events = tuple(c.event for c in candidates)
-    strongest = main_event(candidates)
+    actors = _actors_used(facts, [*candidates, *incidents], relations, control, kb=resources.kb)
     return Analysis(
         document=document,
         mentions=mentions,
         actors=actors,
-        events=events,
+        events=tuple(c.event for c in incidents),
         relations=tuple(relations),
         control=tuple(control),
-        main_event=strongest,
-        event_mentions=events,
-        strongest_mention=strongest,
+        main_event=main_event(incidents),
+        event_mentions=tuple(c.event for c in candidates),
+        strongest_mention=main_event(candidates),
     )
 
 
