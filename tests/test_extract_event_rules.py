@@ -1,4 +1,4 @@
-"""Tests for the rules of sitroom.extract.events that build one event, on hand-built parses
+"""Tests for sitroom.extract.event_fields, the rules that build one event, on hand-built parses
 (test_extract_events.py runs whole sentences through the model)."""
 
 from __future__ import annotations
@@ -9,18 +9,18 @@ import pytest
 
 from factories import actor, facts, place, tree
 from sitroom.extract.actors import ActorMention
-from sitroom.extract.events import (
-    _asked_of,
-    _by_actor,
-    _codes,
-    _event_date,
-    _in_passing,
-    _lead,
-    _negated,
-    _no_act,
-    _not_the_scene,
-    _outside_own_clause,
-    _pooled_arguments,
+from sitroom.extract.event_fields import (
+    asked_of,
+    by_actor,
+    codes,
+    event_date,
+    in_passing,
+    lead,
+    negated,
+    no_act,
+    not_the_scene,
+    outside_own_clause,
+    pooled_arguments,
 )
 from sitroom.extract.facts import DateHit
 from sitroom.knowledge.cues import CueLexicon, CueMatch
@@ -60,10 +60,10 @@ def test_negated_by_not_by_no_or_by_the_governing_verb_s_not(lexicon: CueLexicon
         to        PART:TO   aux   5
         intervene VERB:VB   xcomp 3
     """)
-    assert _negated(not_attack[3], lexicon)
-    assert _negated(no_clashes[1], lexicon)
-    assert _negated(not_intend[5], lexicon)
-    assert not _negated(no_clashes[3], lexicon)  # "no" negates the noun, not the reporting
+    assert negated(not_attack[3], lexicon)
+    assert negated(no_clashes[1], lexicon)
+    assert negated(not_intend[5], lexicon)
+    assert not negated(no_clashes[3], lexicon)  # "no" negates the noun, not the reporting
 
 
 def test_no_act_a_type_without_codes_a_condition_or_an_attempt(lexicon: CueLexicon) -> None:
@@ -85,10 +85,10 @@ def test_no_act_a_type_without_codes_a_condition_or_an_attempt(lexicon: CueLexic
         enter   VERB:VB  xcomp 1
     """)
     clash, flood = lexicon.types["ARMED_CLASH"], lexicon.types["NATURAL_DISASTER"]
-    assert not _no_act(attacked[1], clash, lexicon)
-    assert _no_act(attacked[1], flood, lexicon)  # typed only so as not to be an attack
-    assert _no_act(if_attack[2], clash, lexicon)
-    assert _no_act(tried[1], clash, lexicon)
+    assert not no_act(attacked[1], clash, lexicon)
+    assert no_act(attacked[1], flood, lexicon)  # typed only so as not to be an attack
+    assert no_act(if_attack[2], clash, lexicon)
+    assert no_act(tried[1], clash, lexicon)
 
 
 def test_pooled_triggers_share_their_arguments(lexicon: CueLexicon) -> None:
@@ -104,7 +104,7 @@ def test_pooled_triggers_share_their_arguments(lexicon: CueLexicon) -> None:
         CueMatch(1, 2, "attack", "trigger", "attacked"),
         CueMatch(3, 4, "artillery", "trigger", "shelled"),
     ]
-    agents, patients = _pooled_arguments(parsed[1], group, f, lexicon)
+    agents, patients = pooled_arguments(parsed[1], group, f, lexicon)
     assert ([m.actor.id for m in agents], [m.actor.id for m in patients]) == (
         ["SYR-REBELS"],
         ["HTS"],
@@ -114,26 +114,26 @@ def test_pooled_triggers_share_their_arguments(lexicon: CueLexicon) -> None:
 def test_lead_is_the_first_actor_and_the_others_are_associates_once_each() -> None:
     mentions = [mention(0, "HTS"), mention(2, "SYR-REBELS"), mention(4, "HTS")]
     mentions.append(mention(6, "SYR-REBELS"))
-    assert _lead(mentions) == ("HTS", ("SYR-REBELS",))
-    assert _lead([]) == (None, ())
+    assert lead(mentions) == ("HTS", ("SYR-REBELS",))
+    assert lead([]) == (None, ())
 
 
 def test_event_date_from_the_sentence_else_the_publication_week() -> None:
     tuesday = DateHit(5, 7, "on Tuesday", dt.date(2024, 11, 26), "day", False)
     early = DateHit(5, 9, "early in the war", None, "unknown", True)
     vague = DateHit(5, 6, "recently", None, "unknown", False)
-    assert _event_date(tuesday, PUBLISHED) == (
+    assert event_date(tuesday, PUBLISHED) == (
         dt.date(2024, 11, 26),
         "day",
         "date from 'on Tuesday'",
     )
-    assert _event_date(early, PUBLISHED) == (None, "unknown", "date from 'early in the war'")
-    assert _event_date(vague, PUBLISHED) == (
+    assert event_date(early, PUBLISHED) == (None, "unknown", "date from 'early in the war'")
+    assert event_date(vague, PUBLISHED) == (
         PUBLISHED,
         "week",
         "date: publication date (no date in the sentence)",
     )
-    assert _event_date(None, None) == (None, "unknown", "")
+    assert event_date(None, None) == (None, "unknown", "")
 
 
 def test_who_acts_is_not_the_scene_whom_a_statement_is_about_neither(
@@ -149,8 +149,8 @@ def test_who_acts_is_not_the_scene_whom_a_statement_is_about_neither(
     sent = parsed[:]
     clause = set(range(3))
     strike, verbal = lexicon.types["AIR_STRIKE"], lexicon.types["VERBAL_ACT"]
-    assert _not_the_scene(f, parsed[1], sent, clause, strike, agents, patients) == {0}
-    assert _not_the_scene(f, parsed[1], sent, clause, verbal, agents, patients) == {0, 2}
+    assert not_the_scene(f, parsed[1], sent, clause, strike, agents, patients) == {0}
+    assert not_the_scene(f, parsed[1], sent, clause, verbal, agents, patients) == {0, 2}
 
 
 def test_a_country_asked_for_something_is_not_where_a_town_evacuated_from_is() -> None:
@@ -166,8 +166,8 @@ def test_a_country_asked_for_something_is_not_where_a_town_evacuated_from_is() -
     f = facts(
         parsed, places={(4, 5): place("Russia", 2017370, "country"), (6, 7): place("Hama", 1)}
     )
-    assert _asked_of(f, parsed[1], parsed[:]) == {4}
-    assert _asked_of(f, parsed[2], parsed[:]) == set()  # "from" hangs on the verb
+    assert asked_of(f, parsed[1], parsed[:]) == {4}
+    assert asked_of(f, parsed[2], parsed[:]) == set()  # "from" hangs on the verb
 
 
 def test_places_outside_the_own_clause_or_in_an_adverbial_around_it() -> None:
@@ -183,7 +183,7 @@ def test_places_outside_the_own_clause_or_in_an_adverbial_around_it() -> None:
     """)
     f = facts(parsed, places={(2, 3): place("Damascus", 170654), (7, 8): place("Moscow", 524901)})
     own = {4, 5, 6, 7}
-    assert _outside_own_clause(f, parsed[5], parsed[:], own) == {2}
+    assert outside_own_clause(f, parsed[5], parsed[:], own) == {2}
 
 
 def test_a_conjoined_verb_shares_its_first_verb_s_places() -> None:
@@ -197,7 +197,7 @@ def test_a_conjoined_verb_shares_its_first_verb_s_places() -> None:
         asylum   NOUN:NN   dobj  5
     """)
     f = facts(parsed, places={(2, 3): place("Moscow", 524901)})
-    assert _outside_own_clause(f, parsed[5], parsed[:], {4, 5, 6}) == set()
+    assert outside_own_clause(f, parsed[5], parsed[:], {4, 5, 6}) == set()
 
 
 def test_a_participle_as_an_adjective_tells_an_act_in_passing() -> None:
@@ -206,17 +206,17 @@ def test_a_participle_as_an_adjective_tells_an_act_in_passing() -> None:
         retreating VERB:VBG amod  2 retreat
         army       NOUN:NN  ROOT  2
     """)
-    assert _in_passing(parsed[1])
-    assert not _in_passing(parsed[2])
+    assert in_passing(parsed[1])
+    assert not in_passing(parsed[2])
 
 
 def test_by_actor_a_government_capturing_regains_territory(lexicon: CueLexicon) -> None:
     capture = lexicon.types["NON_STATE_ACTOR_OVERTAKES_TER"]
-    assert _by_actor(capture, [mention(0, "MIL-SY", "state_forces")], lexicon).label == (
+    assert by_actor(capture, [mention(0, "MIL-SY", "state_forces")], lexicon).label == (
         "GOV_REGAINS_TERIT"
     )
-    assert _by_actor(capture, [mention(0, "HTS")], lexicon) is capture
-    assert _by_actor(capture, [], lexicon) is capture
+    assert by_actor(capture, [mention(0, "HTS")], lexicon) is capture
+    assert by_actor(capture, [], lexicon) is capture
 
 
 def test_codes_in_passing_refused_or_planned(lexicon: CueLexicon) -> None:
@@ -230,15 +230,15 @@ def test_codes_in_passing_refused_or_planned(lexicon: CueLexicon) -> None:
     withdrawal = lexicon.types["NON_VIOL_TERRIT_TRANSFER"]
     at = [CueMatch(4, 5, "withdraw", "trigger", "withdraw")]
     passing = [CueMatch(1, 2, "withdraw", "trigger", "retreating")]
-    told = _codes(withdrawal, parsed[4], at, [], lexicon, refusal=None, status="reported")
+    told = codes(withdrawal, parsed[4], at, [], lexicon, refusal=None, status="reported")
     assert told == (*withdrawal.acled, "RETREAT", None)  # type: ignore[misc]
-    in_passing = _codes(
+    in_passing = codes(
         withdrawal, parsed[1], passing, [], lexicon, refusal=None, status="reported"
     )
     assert in_passing == (None, None, "RETREAT", None)
-    refused = _codes(
+    refused = codes(
         withdrawal, parsed[4], at, [], lexicon, refusal=("REJECT", None), status="reported"
     )
     assert refused == (None, None, "REJECT", None)
-    planned = _codes(withdrawal, parsed[4], at, [], lexicon, refusal=None, status="planned")
+    planned = codes(withdrawal, parsed[4], at, [], lexicon, refusal=None, status="planned")
     assert planned == (*withdrawal.acled, "THREATEN", None)  # type: ignore[misc]

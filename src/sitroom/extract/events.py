@@ -6,30 +6,23 @@ concepts around them wins (ACLED's precedence breaks ties), so one incident gets
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, replace
 
 from spacy.tokens import Span, Token
 
-from sitroom.extract.actors import ActorMention
+from sitroom.extract import event_fields as fields
 from sitroom.extract.arguments import arguments
-from sitroom.extract.event_places import in_other_adverbial, locate, report_country
-from sitroom.extract.facts import DateHit, DocFacts
-from sitroom.extract.genericity import attempt_only, circumstance, trend
+from sitroom.extract.event_places import locate, report_country
+from sitroom.extract.facts import DocFacts
+from sitroom.extract.genericity import circumstance, trend
 from sitroom.extract.status import act_status, governed_by
 from sitroom.ids import content_id
-from sitroom.knowledge import loader
 from sitroom.knowledge.cues import CueLexicon, CueMatch, EventType
 from sitroom.records import Event
 
 # Below this score a clause's cues are too weak to call an event.
 MIN_SCORE = 2.8
-# Where climbing to a trigger's clause head stops (differs from control.py's on purpose).
-_CLAUSE_DEPS = loader.words("syntax.yaml", "clause_heads")
-# Clause heads read with the clause they hang from ("tried to *enter*"); relative clauses.
-_GOVERNED_CLAUSE_DEPS = loader.words("syntax.yaml", "governed_clause_deps")
-_NOUN_CLAUSE_DEPS = loader.words("syntax.yaml", "noun_clause_deps")
 # Actor kinds that bear arms: an attack on one of them is a battle. Kinds are the code's own
 # vocabulary (records.ACTOR_KINDS, which the actor file is checked against), not English words.
 _ARMED_KINDS = frozenset({"state_forces", "armed_group", "militia"})
@@ -129,16 +122,6 @@ def _anonymous_verbal_act(candidate: Candidate, facts: DocFacts, sentences: list
     return not facts.actors_in(sentences[candidate.sentence])
 
 
-def _clause_head(token: Token) -> Token:
-    if _in_passing(token):
-        return token  # "the *retreating* army": a participle tells an act of its own
-    while token.dep_ not in _CLAUSE_DEPS and token.head.i != token.i:
-        token = token.head
-    if token.dep_ in _GOVERNED_CLAUSE_DEPS and token.head.i != token.i:
-        return _clause_head(token.head)
-    return token
-
-
 def _sentence_events(
     facts: DocFacts, sent: Span, n: int, cues: list[CueMatch], lexicon: CueLexicon
 ) -> list[Candidate]:
@@ -149,7 +132,7 @@ def _sentence_events(
         triggers = [c for c in cues if c.role == "secondary"]
     groups: dict[int, list[CueMatch]] = defaultdict(list)
     for cue in triggers:
-        groups[_clause_head(doc[cue.start]).i].append(cue)
+        groups[fields.clause_head(doc[cue.start]).i].append(cue)
     secondaries = [c for c in cues if c.role == "secondary"]
     sentence_concepts = {c.concept for c in cues}
     out: list[Candidate] = []
@@ -356,34 +339,36 @@ def _build_event(
 ) -> Event | None:
     """``clause``: token indices of the event's clause; ``others``: those of the sentence's
     other event clauses, whose tolls are not this event's."""
-    negated = _negated(anchor, lexicon) and not governed_by(
+    negated = fields.negated(anchor, lexicon) and not governed_by(
         anchor, lexicon.status_cues.get("denied", frozenset())
     )
     refusal = event_type.negated_plover if negated else None  # before any retyping
     if negated and refusal is None:
         return None  # "no clashes were reported": not an event
-    if _no_act(anchor, event_type, lexicon):
+    if fields.no_act(anchor, event_type, lexicon):
         return None
-    agents, patients = _pooled_arguments(anchor, group, facts, lexicon)
+    agents, patients = fields.pooled_arguments(anchor, group, facts, lexicon)
     if not agents and not patients and circumstance(anchor, lexicon):
         return None
-    event_type = _by_actor(event_type, agents, lexicon)
-    actor1, assoc1 = _lead(agents)
+    event_type = fields.by_actor(event_type, agents, lexicon)
+    actor1, assoc1 = fields.lead(agents)
     patients = [m for m in patients if m.actor.id != actor1]
-    actor2, assoc2 = _lead(patients)
+    actor2, assoc2 = fields.lead(patients)
     document = facts.document
-    date_hit = _nearest(facts.dates, anchor.i, sent, clause)
-    event_date, precision, date_note = _event_date(date_hit, document.published)
+    date_hit = fields.nearest(facts.dates, anchor.i, sent, clause)
+    event_date, precision, date_note = fields.event_date(date_hit, document.published)
     status, claimed_by = act_status(anchor, sent, facts, lexicon, date_hit)
-    named = _not_the_scene(facts, anchor, sent, clause, event_type, agents, patients)
+    named = fields.not_the_scene(facts, anchor, sent, clause, event_type, agents, patients)
     location = locate(facts, anchor, sent, clause, group, named)
-    fatalities, fatalities_text = _fatalities(
+    fatalities, fatalities_text = fields.fatalities(
         facts, anchor, sent, event_type, clause, others, lexicon
     )
     told = agents or patients or location is not None or fatalities is not None
     if not told and date_hit is None and trend(anchor, lexicon):
         return None  # "attacks have intensified": a trend, no incident
-    codes = _codes(event_type, anchor, group, secondaries, lexicon, refusal=refusal, status=status)
+    codes = fields.codes(
+        event_type, anchor, group, secondaries, lexicon, refusal=refusal, status=status
+    )
     evidence = replace(facts.sentence_evidence(sent), trigger=anchor.idx)
     notes = "; ".join(x for x in (f"trigger '{anchor.text}'", date_note) if x)
     event_id = content_id("event", document.id, sent.start_char, anchor.idx)
@@ -409,225 +394,3 @@ def _build_event(
         evidence=(evidence,),
         notes=notes,
     )
-
-
-def _by_actor(event_type: EventType, agents: list[ActorMention], lexicon: CueLexicon) -> EventType:
-    """The type to use for the first agent's kind of actor where the type names one: "the army
-    *captured* Saraqib" is a government regaining territory, not a non-state group's gain."""
-    kind = agents[0].actor.kind if agents else None
-    if kind in event_type.by_actor_kind:
-        return lexicon.types[event_type.by_actor_kind[kind]]
-    return event_type
-
-
-def _codes(
-    event_type: EventType,
-    anchor: Token,
-    group: list[CueMatch],
-    secondaries: list[CueMatch],
-    lexicon: CueLexicon,
-    *,
-    refusal: tuple[str, str | None] | None,
-    status: str,
-) -> tuple[str | None, str | None, str, str | None]:
-    """(ACLED type, sub-type, PLOVER type, mode). An act told in passing ("the *retreating*
-    army") is no ACLED incident of its own, which codes the event the sentence reports (PLOVER
-    keeps the act); a negated one is ``refusal``, its type's refusal ("will *not accept*
-    refugees"); a planned one the PLOVER type's planned form."""
-    plover = _plover(event_type, anchor, group, secondaries, lexicon)
-    acled = None if _in_passing(anchor) else event_type.acled
-    if refusal is not None:
-        plover, acled = refusal, None
-    if status == "planned" and plover is not None:
-        plover = lexicon.plover_when_planned.get(plover[0], plover)
-    acled_type, sub_type = acled or (None, None)
-    plover_type, mode = plover or ("OTHER", None)
-    return acled_type, sub_type, plover_type, mode
-
-
-def _negated(anchor: Token, lexicon: CueLexicon) -> bool:
-    """Whether the trigger is negated: "did *not* attack", "*no* clashes" (a determiner negates
-    an event noun as "not" a verb), "does not intend to *intervene*" (an infinitive by its
-    governing verb's "not")."""
-    return any(
-        child.dep_ == "neg" or (child.dep_ == "det" and child.lower_ in lexicon.negating_dets)
-        for child in anchor.children
-    ) or (anchor.dep_ == "xcomp" and any(c.dep_ == "neg" for c in anchor.head.children))
-
-
-def _no_act(anchor: Token, event_type: EventType, lexicon: CueLexicon) -> bool:
-    """Whether the trigger tells no act at all: a type with no codes ("a flood", "a crash"),
-    a condition ("will provide advisers *if* asked") or a mere attempt ("tried to *enter*")."""
-    if event_type.acled is None and event_type.plover is None:
-        return True  # typed only so that it is not coded as an attack
-    if any(c.dep_ == "mark" and c.lower_ in lexicon.conditional_marks for c in anchor.children):
-        return True
-    return attempt_only(anchor, lexicon)
-
-
-def _pooled_arguments(
-    anchor: Token, group: list[CueMatch], facts: DocFacts, lexicon: CueLexicon
-) -> tuple[list[ActorMention], list[ActorMention]]:
-    """The anchor's agents and patients, each side filled from the clause's other triggers
-    where the anchor has none: "launched *attacks* and *shelled* Idlib" shares its rebels."""
-    agents, patients = arguments(anchor, facts, lexicon)
-    for cue in group:
-        if agents and patients:
-            break
-        other_agents, other_patients = arguments(
-            facts.doc[cue.start : cue.end].root, facts, lexicon
-        )
-        agents = agents or [m for m in other_agents if m not in patients]
-        patients = patients or [m for m in other_patients if m not in agents]
-    return agents, patients
-
-
-def _lead(mentions: list[ActorMention]) -> tuple[str | None, tuple[str, ...]]:
-    """The first mention's actor and the others' (once each, the first's left out): "rebels
-    and their allies" -> rebels, (allies,)."""
-    lead = mentions[0].actor.id if mentions else None
-    return lead, tuple(dict.fromkeys(m.actor.id for m in mentions[1:] if m.actor.id != lead))
-
-
-def _event_date(
-    date_hit: DateHit | None, published: dt.date | None
-) -> tuple[dt.date | None, str, str]:
-    """(date, precision, note): the sentence's date where it has one (or one that sets the act
-    in the past, "early in the war"), else the publication date to the week."""
-    if date_hit is not None and (date_hit.date is not None or date_hit.background):
-        return date_hit.date, date_hit.precision, f"date from '{date_hit.text}'"
-    if published is None:
-        return None, "unknown", ""
-    return published, "week", "date: publication date (no date in the sentence)"
-
-
-def _not_the_scene(
-    facts: DocFacts,
-    anchor: Token,
-    sent: Span,
-    clause: set[int],
-    event_type: EventType,
-    agents: list[ActorMention],
-    patients: list[ActorMention],
-) -> set[int]:
-    """Token indices of names that are not where the act was. Who acts is not where ("Israel
-    struck Hezbollah" is not in Israel); in what one party says about another (a type that
-    governs what it is about) the other is not where either ("expressed concern over Syria").
-    A country entered or visited is the scene."""
-    parties = agents + patients if event_type.governs else agents
-    named = {i for m in parties for i in range(m.start, m.end)}
-    if event_type.governs:
-        named |= _asked_of(facts, anchor, sent)
-    if event_type.acled is None:
-        named |= _outside_own_clause(facts, anchor, sent, clause)
-    return named
-
-
-def _asked_of(facts: DocFacts, anchor: Token, sent: Span) -> set[int]:
-    """Starts of the countries a "from" phrase of the trigger names: "seeks support *from
-    Russia*" asks it of Russia, not there ("evacuate civilians from Tal Rifaat" keeps its town,
-    not being a country)."""
-    asked = {
-        t.i
-        for prep in anchor.children
-        if prep.dep_ == "prep" and prep.lower_ == "from"
-        for t in prep.subtree
-    }
-    return {
-        h.start
-        for h in facts.places_in(sent.start, sent.end)
-        if h.start in asked and h.mention.place is not None and h.mention.place.feature == "country"
-    }
-
-
-def _outside_own_clause(facts: DocFacts, anchor: Token, sent: Span, clause: set[int]) -> set[int]:
-    """Starts of the places outside the trigger's own clause, or in an adverbial clause around
-    it: what one party says or does to another is where its own clause says ("as the threat to
-    Damascus grows, Assad turned to his allies" was not in Damascus). A conjoined verb shares
-    its first's places ("*reached* Moscow and been *granted* asylum")."""
-    head = _clause_head(anchor)
-    shared = {t.i for t in head.head.subtree} if head.dep_ == "conj" else set()
-    return {
-        h.start
-        for h in facts.places_in(sent.start, sent.end)
-        if (h.start not in clause and h.start not in shared)
-        or in_other_adverbial(facts.doc[h.start], anchor)
-    }
-
-
-def _in_passing(token: Token) -> bool:
-    """Whether a participle tells an act in passing, as an adjective: "the *retreating* army"."""
-    return token.dep_ == "amod" and token.tag_ == "VBG"
-
-
-def _plover(
-    event_type: EventType,
-    anchor: Token,
-    group: list[CueMatch],
-    secondaries: list[CueMatch],
-    lexicon: CueLexicon,
-) -> tuple[str, str | None] | None:
-    """The PLOVER type: the anchor word's own where the lexicon names one ("surrender" is a
-    retreat though ACLED codes it an agreement), else the type's."""
-    own = next(
-        (
-            c.phrase
-            for c in group
-            if c.start <= anchor.i < c.end and c.concept in event_type.requires
-        ),
-        None,
-    )
-    concept = next((c.concept for c in group if c.start <= anchor.i < c.end), None)
-    if concept in event_type.plover_by_concept:
-        return event_type.plover_by_concept[concept]
-    if own in lexicon.plover_by_trigger and event_type.plover is not None:
-        return lexicon.plover_by_trigger[own]
-    if event_type.label == "DIPLO":
-        key = next((c.phrase for c in group + secondaries if c.concept == "diplomacy"), "")
-        return lexicon.plover_by_trigger.get(key, event_type.plover)
-    return event_type.plover
-
-
-def _nearest(dates: list[DateHit], i: int, sent: Span, clause: set[int]) -> DateHit | None:
-    doc = sent.doc
-    inside = [
-        d
-        for d in dates
-        if sent.start <= d.start < sent.end and not _describes_other(doc[d.start], doc[i])
-    ]
-    if not inside:
-        return None
-    return min(inside, key=lambda d: (d.start not in clause, abs(d.start - i)))
-
-
-def _describes_other(token: Token, anchor: Token) -> bool:
-    """Whether ``token`` lies in a relative clause that does not hold the anchor: "captured Hama,
-    which the army had held since 2011" dates the holding, not the capture."""
-    for ancestor in (token, *token.ancestors):
-        if ancestor.dep_ in _NOUN_CLAUSE_DEPS:
-            return not (ancestor.left_edge.i <= anchor.i <= ancestor.right_edge.i)
-    return False
-
-
-def _fatalities(
-    facts: DocFacts,
-    anchor: Token,
-    sent: Span,
-    event_type: EventType,
-    clause: set[int],
-    others: set[int],
-    lexicon: CueLexicon,
-) -> tuple[int | None, str | None]:
-    """The toll in the event's clause, else one in its sentence outside the other events'
-    clauses: "having seized the city" does not take the "over 300 killed in clashes"."""
-    killed = [
-        c
-        for c in facts.casualties
-        if sent.start <= c.start < sent.end and c.kind == "killed" and c.start not in others
-    ]
-    if any(c.start in clause for c in killed):
-        killed = [c for c in killed if c.start in clause]
-    if not killed or (event_type.acled is None and event_type.label not in lexicon.tolled_types):
-        return None, None
-    best = min(killed, key=lambda c: abs(c.start - anchor.i))
-    return best.number, best.number_text
