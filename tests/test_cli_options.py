@@ -14,10 +14,11 @@ from pathlib import Path
 import pytest
 
 import sitroom.cli as cli
+from factories import event
 from sitroom import __version__
 from sitroom.cli import shown
 from sitroom.config import DESCRIPTIONS, Config
-from sitroom.records import Analysis, Document, Event, Evidence, Location
+from sitroom.records import Analysis, Document, Evidence, Location
 from sitroom.store import Store
 from test_cli import Run, run  # noqa: F401  (test_cli's in-process runner fixture)
 
@@ -98,18 +99,12 @@ def _filled_db(path: Path, events: int) -> Path:
     location = Location("Saraqib", 169304, 35.86, 36.8, "SY", "Idlib", 1)
     evidence = (Evidence(document.id, 0, 42, text[:42]),)
     rows = tuple(
-        Event(
+        event(
+            document,
+            kind=("Battles", "Armed clash", "FIGHT"),
             id=f"e{n:05d}",
-            document_id=document.id,
-            status="reported",
             event_date=dt.date(2024, 12, 1),
             date_precision="day",
-            event_type="Battles",
-            sub_event_type="Armed clash",
-            plover_type="FIGHT",
-            plover_mode=None,
-            actor1=None,
-            actor2=None,
             location=location,
             evidence=evidence,
         )

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+import factories
 from sitroom.errors import InputError
 from sitroom.evaluate import harness, incidents
 from sitroom.evaluate.incidents import (
@@ -25,7 +26,7 @@ from sitroom.evaluate.incidents import (
     scored_events,
 )
 from sitroom.evaluate.split import ALL, half_of
-from sitroom.records import Actor, Analysis, Document, Event, Evidence, Location
+from sitroom.records import Actor, Analysis, Document, Event, Location
 
 MARKET = (
     "Gunmen attacked a market in Kano on Monday, killing five people. The attack was condemned "
@@ -275,20 +276,8 @@ def test_scored_events_from_an_analysis() -> None:
     doc = Document("d1", "ref", text)
 
     def event(id: str, quote: str, **kw: Any) -> Event:
-        base: dict[str, Any] = dict(
-            status="reported",
-            event_date=None,
-            date_precision="unknown",
-            event_type="Battles",
-            sub_event_type="Armed clash",
-            plover_type="FIGHT",
-            plover_mode=None,
-            actor1=None,
-            actor2=None,
-        )
-        base.update(kw)
-        start = text.find(quote)
-        return Event(id, "d1", evidence=(Evidence("d1", start, start + len(quote), quote),), **base)
+        kw.setdefault("kind", ("Battles", "Armed clash", "FIGHT"))
+        return factories.event(doc, id=id, quote=quote, start=text.find(quote), **kw)
 
     kabul = Location("Kabul", 1138958, 34.53, 69.17, "AF", "Kabul", 1)
     analysis = Analysis(
