@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 
@@ -11,14 +12,16 @@ from factories import facts, tree
 from sitroom.config import DataOverride, load_config
 from sitroom.errors import ConfigError, KnowledgeBaseError
 from sitroom.extract.actors import HeadNouns
+from sitroom.extract.arguments import own_subject
 from sitroom.extract.control import _capture_status
 from sitroom.extract.fatalities import find_casualties
 from sitroom.extract.relations import RelationCues
 from sitroom.knowledge import loader
 from sitroom.knowledge.actors import ActorKB
 from sitroom.knowledge.cues import CueLexicon
-from sitroom.knowledge.gazetteer import country_points
+from sitroom.knowledge.gazetteer import cache_path, country_points, fold
 from sitroom.nlp import recase_headlines
+from sitroom.pipeline import load_resources
 
 
 def _write(tmp_path: Path, text: str, name: str = "mine.yaml") -> Path:
@@ -106,9 +109,81 @@ def test_a_tsv_file_is_extended_row_by_row(tmp_path: Path) -> None:
         country_points(_extend("country_points.tsv", bad))
 
 
-def test_the_folding_rules_are_fixed(tmp_path: Path) -> None:
-    with pytest.raises(KnowledgeBaseError, match="cannot be extended"):
-        loader.load("place_folding.yaml", _extend("place_folding.yaml", tmp_path / "f.yaml"))
+# --- process-wide files: the parser's labels and the place-name folding ---------------------------
+
+
+@pytest.fixture
+def restore_process_wide() -> Iterator[None]:
+    yield
+    loader.install(())
+
+
+def test_a_user_s_labels_reach_the_rules_for_the_whole_process(
+    tmp_path: Path, restore_process_wide: None
+) -> None:
+    # A parser whose scheme calls an active subject "agent_subj" (a UD-style model, say).
+    clause = tree("""
+        Rebels   NOUN:NNS  agent_subj 1 rebel
+        captured VERB:VBD  ROOT       1 capture
+        Hama     PROPN:NNP dobj       1
+    """)
+    assert own_subject(clause[0], clause[1]) is None
+    mine = _write(tmp_path, "active_subject_deps: [agent_subj]\nsubject_deps: [agent_subj]\n")
+    loader.install(_extend("syntax.yaml", mine))
+    assert [t.text for t in own_subject(clause[0], clause[1]) or []] == ["Rebels"]
+    assert "nsubj" in loader.load("syntax.yaml")["subject_deps"]  # extended, not replaced
+    loader.install(())
+    assert own_subject(clause[0], clause[1]) is None
+
+
+def test_a_bad_labels_file_is_named_and_changes_nothing(
+    tmp_path: Path, restore_process_wide: None
+) -> None:
+    good = _write(tmp_path, "subject_deps: [agent_subj]\n", "good.yaml")
+    loader.install(_extend("syntax.yaml", good))
+    bad = _write(tmp_path, "subject_deps: [agent_subj]\nsubjects: [x]\n", "bad.yaml")
+    with pytest.raises(KnowledgeBaseError, match=r"bad\.yaml:2: unknown key 'subjects'"):
+        loader.install(_extend("syntax.yaml", bad))
+    assert "agent_subj" in loader.load("syntax.yaml")["subject_deps"]
+
+
+def test_resources_install_the_process_wide_files_before_loading_anything(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = load_config(_write(tmp_path, '[data]\n"syntax.yaml" = "s.yaml"\n', "sitroom.toml"))
+    assert config.overrides() == (DataOverride("syntax.yaml", Path("s.yaml")),)
+    installed: list[tuple[DataOverride, ...]] = []
+
+    def install(overrides: tuple[DataOverride, ...]) -> None:
+        installed.append(overrides)
+        raise RuntimeError("installed first")
+
+    monkeypatch.setattr(loader, "install", install)
+    with pytest.raises(RuntimeError, match="installed first"):
+        load_resources(config)
+    assert installed == [config.overrides()]
+
+
+def test_labels_are_read_through_labels_not_words() -> None:
+    with pytest.raises(KnowledgeBaseError, match="process-wide"):
+        loader.words("syntax.yaml", "subject_deps")
+    with pytest.raises(KnowledgeBaseError, match="not a process-wide file"):
+        loader.labels("event_cues.yaml", "concepts")
+
+
+def test_a_user_s_folding_rules_key_every_place_name(
+    tmp_path: Path, restore_process_wide: None
+) -> None:
+    assert fold("Ḩalab") == "halab" != fold("Aleppo")
+    shipped_cache = cache_path(tmp_path)
+    mine = _write(tmp_path, "word_map: {halab: aleppo}\n")
+    loader.install(_extend("place_folding.yaml", mine))
+    assert fold("Ḩalab") == fold("Aleppo")  # the user's word, then the shipped spelling rules
+    # The gazetteer's cache is keyed by the rules in force, so it is rebuilt with them.
+    assert cache_path(tmp_path) != shipped_cache
+    loader.install(())
+    assert fold("Ḩalab") == "halab"
+    assert cache_path(tmp_path) == shipped_cache
 
 
 # --- the config's [data] table ------------------------------------------------------------------
@@ -137,7 +212,6 @@ def test_config_data_table(tmp_path: Path) -> None:
     ("text", "message"),
     [
         ('"cues.yaml" = "x.yaml"', "no such data file"),
-        ('"place_folding.yaml" = "x.yaml"', "cannot be extended"),
         ('"event_cues.yaml" = {path = "x.yaml", replace = "yes"}', "path = "),
         ('"event_cues.yaml" = {file = "x.yaml"}', "path = "),
         ('"event_cues.yaml" = 3', "must be a path"),

@@ -154,7 +154,7 @@ def _coerce(key: str, value: Any, default: Any) -> Any:
 
 def _data(value: Any) -> tuple[DataOverride, ...]:
     """``[data]``: "file" = path, = [paths] (each extends it) or = {path, replace = true}."""
-    from sitroom.knowledge.loader import FIXED, SCHEMAS  # the loader imports this module
+    from sitroom.knowledge.loader import SCHEMAS  # the loader imports this module
 
     if not isinstance(value, dict):
         raise ConfigError(f"data must be a table of data file names, got {value!r}")
@@ -163,8 +163,6 @@ def _data(value: Any) -> tuple[DataOverride, ...]:
         key = f"data.{name}"
         if name not in SCHEMAS:
             raise ConfigError(f"{key}: no such data file (known: {', '.join(sorted(SCHEMAS))})")
-        if name in FIXED:
-            raise ConfigError(f"{key}: this data file cannot be extended or replaced")
         if isinstance(spec, dict):
             unknown = sorted(set(spec) - {"path", "replace"})
             if unknown or "path" not in spec or not isinstance(spec.get("replace", False), bool):

@@ -26,6 +26,7 @@ from sitroom.extract.fatalities import find_casualties
 from sitroom.extract.incidents import CURRENT, group_incidents
 from sitroom.extract.places import PlaceContext, find_places
 from sitroom.extract.relations import RelationCues, extract_relations
+from sitroom.knowledge import loader
 from sitroom.knowledge.actors import ActorKB
 from sitroom.knowledge.cues import CueLexicon
 from sitroom.knowledge.gazetteer import Gazetteer
@@ -70,8 +71,11 @@ class Resources:
 
 def load_resources(config: Config) -> Resources:
     """Load the model, knowledge base, gazetteer (from its cache) and lexicons, each data file
-    extended or replaced by the user's files that ``config`` names."""
+    extended or replaced by the user's files that ``config`` names. The user's files for the
+    process-wide ones (dependency labels, place-name folding) are installed for the process first:
+    the gazetteer's keys and the rules depend on them."""
     overrides = config.overrides()
+    loader.install(overrides)
     kb = ActorKB.load(overrides=overrides)
     nlp = build_nlp(config.model, actor_patterns=kb.patterns())
     return Resources(

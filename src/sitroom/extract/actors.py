@@ -18,14 +18,14 @@ from sitroom.records import Actor, Mention
 # Actor kinds (sitroom.records' vocabulary, not words of a language) whose backer is a state.
 _STATE_KINDS = frozenset({"state", "state_forces", "police"})
 # Entity labels, parts of speech and dependencies the rules read (data/syntax.yaml).
-_NAME_LABELS = loader.words("syntax.yaml", "name_labels")
-_NEW_ACTOR_LABELS = loader.words("syntax.yaml", "new_actor_labels")
-_ACTOR_WORD_POS = loader.words("syntax.yaml", "actor_word_pos")
-_DEMONYM_GAP_POS = loader.words("syntax.yaml", "demonym_gap_pos")
-_NOUN_MODIFIER_DEPS = loader.words("syntax.yaml", "noun_modifier_deps")
-_DEMONYM_MODIFIER_DEPS = loader.words("syntax.yaml", "demonym_modifier_deps")
-_ACTING_DEPS = loader.words("syntax.yaml", "acting_deps")
-_HYPHENS = loader.words("syntax.yaml", "hyphens")
+_NAME_LABELS = loader.labels("syntax.yaml", "name_labels")
+_NEW_ACTOR_LABELS = loader.labels("syntax.yaml", "new_actor_labels")
+_ACTOR_WORD_POS = loader.labels("syntax.yaml", "actor_word_pos")
+_DEMONYM_GAP_POS = loader.labels("syntax.yaml", "demonym_gap_pos")
+_NOUN_MODIFIER_DEPS = loader.labels("syntax.yaml", "noun_modifier_deps")
+_DEMONYM_MODIFIER_DEPS = loader.labels("syntax.yaml", "demonym_modifier_deps")
+_ACTING_DEPS = loader.labels("syntax.yaml", "acting_deps")
+_HYPHENS = loader.labels("syntax.yaml", "hyphens")
 
 
 class ActorKnowledge(Protocol):

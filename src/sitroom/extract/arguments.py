@@ -13,21 +13,21 @@ from sitroom.knowledge.cues import CueLexicon
 from sitroom.knowledge.loader import Overrides
 
 # Dependencies, parts of speech and tags the rules read (data/syntax.yaml; each is commented there).
-_SUBJECT_DEPS = loader.words("syntax.yaml", "subject_deps")
-_ACTIVE_SUBJECT_DEPS = loader.words("syntax.yaml", "active_subject_deps")
-_OBJECT_DEPS = loader.words("syntax.yaml", "object_deps")
-_EVENT_NOUN_SLOT_DEPS = loader.words("syntax.yaml", "event_noun_slot_deps")
-_AGENT_MODIFIER_DEPS = loader.words("syntax.yaml", "agent_modifier_deps")
-_BORROWING_DEPS = loader.words("syntax.yaml", "borrowing_deps")
-_NOUN_CLAUSE_DEPS = loader.words("syntax.yaml", "noun_clause_deps")
-_SUBJECT_BARRIER_DEPS = loader.words("syntax.yaml", "subject_barrier_deps")
-_MODIFIER_CHAIN_DEPS = loader.words("syntax.yaml", "modifier_chain_deps")
-_EMBEDDED_CLAUSE_DEPS = loader.words("syntax.yaml", "embedded_clause_deps")
-_NOMINAL = loader.words("syntax.yaml", "nominal_pos")
-_VERBAL = loader.words("syntax.yaml", "verbal_pos")
-_PARTICIPLE_TAGS = loader.words("syntax.yaml", "participle_tags")
-_FINITE_TAGS = loader.words("syntax.yaml", "finite_tags")
-_RELATIVE_PRONOUN_TAGS = loader.words("syntax.yaml", "relative_pronoun_tags")
+_SUBJECT_DEPS = loader.labels("syntax.yaml", "subject_deps")
+_ACTIVE_SUBJECT_DEPS = loader.labels("syntax.yaml", "active_subject_deps")
+_OBJECT_DEPS = loader.labels("syntax.yaml", "object_deps")
+_EVENT_NOUN_SLOT_DEPS = loader.labels("syntax.yaml", "event_noun_slot_deps")
+_AGENT_MODIFIER_DEPS = loader.labels("syntax.yaml", "agent_modifier_deps")
+_BORROWING_DEPS = loader.labels("syntax.yaml", "borrowing_deps")
+_NOUN_CLAUSE_DEPS = loader.labels("syntax.yaml", "noun_clause_deps")
+_SUBJECT_BARRIER_DEPS = loader.labels("syntax.yaml", "subject_barrier_deps")
+_MODIFIER_CHAIN_DEPS = loader.labels("syntax.yaml", "modifier_chain_deps")
+_EMBEDDED_CLAUSE_DEPS = loader.labels("syntax.yaml", "embedded_clause_deps")
+_NOMINAL = loader.labels("syntax.yaml", "nominal_pos")
+_VERBAL = loader.labels("syntax.yaml", "verbal_pos")
+_PARTICIPLE_TAGS = loader.labels("syntax.yaml", "participle_tags")
+_FINITE_TAGS = loader.labels("syntax.yaml", "finite_tags")
+_RELATIVE_PRONOUN_TAGS = loader.labels("syntax.yaml", "relative_pronoun_tags")
 
 
 def _cues(key: str, overrides: Overrides = ()) -> frozenset[str]:

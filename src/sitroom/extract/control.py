@@ -28,15 +28,15 @@ _CAPTURE_TYPES = frozenset(
     {"NON_STATE_ACTOR_OVERTAKES_TER", "GOV_REGAINS_TERIT", "NON_VIOL_TERRIT_TRANSFER"}
 )
 # Dependencies that open a clause of its own: a place inside it belongs to that clause's act.
-_CLAUSE_DEPS = loader.words("syntax.yaml", "own_clause_deps")
+_CLAUSE_DEPS = loader.labels("syntax.yaml", "own_clause_deps")
 # Other dependencies, parts of speech and token texts the rules read (data/syntax.yaml).
-_SUBJECT_DEPS = loader.words("syntax.yaml", "subject_deps")
-_BORROWING_DEPS = loader.words("syntax.yaml", "borrowing_deps")
-_NOUN_CLAUSE_DEPS = loader.words("syntax.yaml", "noun_clause_deps")
-_ADJECTIVAL_DEPS = loader.words("syntax.yaml", "adjectival_deps")
-_NOMINAL = loader.words("syntax.yaml", "nominal_pos")
-_VERBAL = loader.words("syntax.yaml", "verbal_pos")
-_HYPHENS = loader.words("syntax.yaml", "hyphens")
+_SUBJECT_DEPS = loader.labels("syntax.yaml", "subject_deps")
+_BORROWING_DEPS = loader.labels("syntax.yaml", "borrowing_deps")
+_NOUN_CLAUSE_DEPS = loader.labels("syntax.yaml", "noun_clause_deps")
+_ADJECTIVAL_DEPS = loader.labels("syntax.yaml", "adjectival_deps")
+_NOMINAL = loader.labels("syntax.yaml", "nominal_pos")
+_VERBAL = loader.labels("syntax.yaml", "verbal_pos")
+_HYPHENS = loader.labels("syntax.yaml", "hyphens")
 # The cue words (held, loss and keep words, state and time prepositions, parts of a town) are in
 # data/control_cues.yaml, read with the user's overrides through ``_cues``.
 

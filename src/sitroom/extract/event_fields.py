@@ -19,10 +19,10 @@ from sitroom.knowledge import loader
 from sitroom.knowledge.cues import CueLexicon, CueMatch, EventType
 
 # Where climbing to a trigger's clause head stops (differs from control.py's on purpose).
-_CLAUSE_DEPS = loader.words("syntax.yaml", "clause_heads")
+_CLAUSE_DEPS = loader.labels("syntax.yaml", "clause_heads")
 # Clause heads read with the clause they hang from ("tried to *enter*"); relative clauses.
-_GOVERNED_CLAUSE_DEPS = loader.words("syntax.yaml", "governed_clause_deps")
-_NOUN_CLAUSE_DEPS = loader.words("syntax.yaml", "noun_clause_deps")
+_GOVERNED_CLAUSE_DEPS = loader.labels("syntax.yaml", "governed_clause_deps")
+_NOUN_CLAUSE_DEPS = loader.labels("syntax.yaml", "noun_clause_deps")
 
 
 def clause_head(token: Token) -> Token:

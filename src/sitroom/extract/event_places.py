@@ -14,9 +14,9 @@ from sitroom.knowledge.cues import CueMatch
 from sitroom.records import Location
 
 # Dependencies and tags the rules read (data/syntax.yaml; each is commented there).
-_SUBJECT_DEPS = loader.words("syntax.yaml", "subject_deps")
-_DIRECT_OBJECT_DEPS = loader.words("syntax.yaml", "direct_object_deps")
-_HYPHEN_MODIFIER_TAGS = loader.words("syntax.yaml", "hyphen_modifier_tags")
+_SUBJECT_DEPS = loader.labels("syntax.yaml", "subject_deps")
+_DIRECT_OBJECT_DEPS = loader.labels("syntax.yaml", "direct_object_deps")
+_HYPHEN_MODIFIER_TAGS = loader.labels("syntax.yaml", "hyphen_modifier_tags")
 
 
 def locate(

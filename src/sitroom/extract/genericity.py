@@ -13,12 +13,10 @@ from sitroom.knowledge import loader
 from sitroom.knowledge.cues import CueLexicon
 
 # Dependencies and tags the rules read (data/syntax.yaml; each is commented there).
-_NOMINAL_POS = loader.words("syntax.yaml", "nominal_pos")
-_BY_PHRASE_DEPS = loader.words("syntax.yaml", "by_phrase_deps")
+_NOMINAL_POS = loader.labels("syntax.yaml", "nominal_pos")
+_BY_PHRASE_DEPS = loader.labels("syntax.yaml", "by_phrase_deps")
 # A verb's subject or direct object, active or passive: "fighting *displaced* thousands".
-_ARGUMENT_DEPS = loader.words("syntax.yaml", "subject_deps") | loader.words(
-    "syntax.yaml", "direct_object_deps"
-)
+_ARGUMENT_DEPS = loader.labels("syntax.yaml", "subject_deps", "direct_object_deps")
 
 # How far up the tree a circumstance verb may govern the event noun ("the consequences of
 # relentless airstrikes and violent clashes": clashes -> airstrikes -> of -> consequences).

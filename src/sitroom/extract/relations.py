@@ -18,15 +18,15 @@ from sitroom.records import Actor, Relation
 # Violent event types whose actors oppose each other.
 _HOSTILE_EVENTS = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
 # Dependencies, tags and token texts the rules read (data/syntax.yaml; each is commented there).
-_SUBJECT_DEPS = loader.words("syntax.yaml", "subject_deps")
-_NOUN_CLAUSE_DEPS = loader.words("syntax.yaml", "noun_clause_deps")
-_BACKED_WORD_DEPS = loader.words("syntax.yaml", "backed_word_deps")
-_COMPOSED_WORD_DEPS = loader.words("syntax.yaml", "composed_word_deps")
-_PHRASE_OBJECT_DEPS = loader.words("syntax.yaml", "phrase_object_deps")
-_PARTICIPLE_HEAD_DEPS = loader.words("syntax.yaml", "participle_head_deps")
-_PRONOUN_TAGS = loader.words("syntax.yaml", "pronoun_tags")
-_RELATIVE_PRONOUN_TAGS = loader.words("syntax.yaml", "relative_pronoun_tags")
-_HYPHENS = loader.words("syntax.yaml", "hyphens")
+_SUBJECT_DEPS = loader.labels("syntax.yaml", "subject_deps")
+_NOUN_CLAUSE_DEPS = loader.labels("syntax.yaml", "noun_clause_deps")
+_BACKED_WORD_DEPS = loader.labels("syntax.yaml", "backed_word_deps")
+_COMPOSED_WORD_DEPS = loader.labels("syntax.yaml", "composed_word_deps")
+_PHRASE_OBJECT_DEPS = loader.labels("syntax.yaml", "phrase_object_deps")
+_PARTICIPLE_HEAD_DEPS = loader.labels("syntax.yaml", "participle_head_deps")
+_PRONOUN_TAGS = loader.labels("syntax.yaml", "pronoun_tags")
+_RELATIVE_PRONOUN_TAGS = loader.labels("syntax.yaml", "relative_pronoun_tags")
+_HYPHENS = loader.labels("syntax.yaml", "hyphens")
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from sitroom.extract.facts import DateHit, DocFacts
 from sitroom.knowledge import loader
 from sitroom.knowledge.cues import CueLexicon
 
-_SUBJECT_DEPS = loader.words("syntax.yaml", "subject_deps")
+_SUBJECT_DEPS = loader.labels("syntax.yaml", "subject_deps")
 # Parties to a fight: a claim they make is a 'claimed' status; others only report. Kinds are the
 # code's own vocabulary (records.ACTOR_KINDS, which the actor file is checked against), not words.
 _PARTY_KINDS = frozenset({"state", "state_forces", "armed_group", "militia", "political", "person"})

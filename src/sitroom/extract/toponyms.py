@@ -33,7 +33,7 @@ Demonyms = Callable[[str], str | None]
 # a whole country or a continent or sea, not a town.
 _WHOLE_AREAS = frozenset({"country", "region"})
 # Plural nouns ("Syrians") name people, not places (data/syntax.yaml).
-_PLURAL_NOUN_TAGS = loader.words("syntax.yaml", "plural_noun_tags")
+_PLURAL_NOUN_TAGS = loader.labels("syntax.yaml", "plural_noun_tags")
 
 
 @dataclass(frozen=True, slots=True)

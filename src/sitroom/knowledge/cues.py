@@ -95,13 +95,13 @@ class Frame:
 
 
 # Dependencies and labels the frames read (data/syntax.yaml; each is commented there).
-_OBJECT_DEPS = loader.words("syntax.yaml", "frame_object_deps")
-_PARTICLE_DEPS = loader.words("syntax.yaml", "particle_deps")
-_CONJUNCT_DEPS = loader.words("syntax.yaml", "conjunct_deps")
-_SUBJECT_DEPS = loader.words("syntax.yaml", "subject_deps")
+_OBJECT_DEPS = loader.labels("syntax.yaml", "frame_object_deps")
+_PARTICLE_DEPS = loader.labels("syntax.yaml", "particle_deps")
+_CONJUNCT_DEPS = loader.labels("syntax.yaml", "conjunct_deps")
+_SUBJECT_DEPS = loader.labels("syntax.yaml", "subject_deps")
 # A part of speech named in a cue ("sign/VERB") also accepts these tags.
 _POS_ALIASES = {
-    "NOUN": loader.words("syntax.yaml", "nominal_pos"),
+    "NOUN": loader.labels("syntax.yaml", "nominal_pos"),
     "VERB": frozenset({"VERB"}),
     "ADJ": frozenset({"ADJ"}),
 }
@@ -350,7 +350,7 @@ class CueLexicon:
 # The object word that stands for any place name ("took Raqqa"): a proper noun that is not a
 # person's or a people's name (the small model tags many towns ORG, so ORG counts too).
 PLACE_OBJECT = "@place"
-_NOT_PLACE_ENTS = loader.words("syntax.yaml", "not_place_labels")
+_NOT_PLACE_ENTS = loader.labels("syntax.yaml", "not_place_labels")
 
 
 def _words(items: Any) -> frozenset[str]:

@@ -67,6 +67,11 @@ def _folding() -> _Folding:
         raise GazetteerError(f"place_folding.yaml is malformed: {e}") from e
 
 
+def _forget_folding() -> None:
+    for cached in (_folding, light_fold, fold):
+        cached.cache_clear()
+
+
 def _words(name: str) -> list[str]:
     rules = _folding()
     text = unicodedata.normalize("NFKD", name.casefold())
@@ -98,6 +103,9 @@ def fold(name: str) -> str:
             word = pattern.sub(repl, word)
         out.append(word)
     return " ".join(out)
+
+
+loader.on_install(_forget_folding)  # a user's place_folding.yaml changes every key
 
 
 def default_cache_dir() -> Path:

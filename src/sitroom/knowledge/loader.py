@@ -9,7 +9,8 @@ key is a ``KnowledgeBaseError`` naming the file and line.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -231,13 +232,25 @@ SCHEMAS: dict[str, Schema] = {
 # Trained models, written by a script (``make train-geo``) rather than by hand: each has its own
 # reader, which checks the model's format and features version and falls back when they differ.
 MODELS = frozenset({"place_ranker.json"})
-# Files a user file cannot change. The folding rules key every name the gazetteer stores and
-# every lookup into it (the module function ``gazetteer.fold``); the dependency labels are the
-# parser's scheme, read into the rules' constants at import.
-FIXED = frozenset({"place_folding.yaml", "syntax.yaml"})
+# Files that hold for the whole process rather than per call: the folding rules key every name
+# the gazetteer stores and every lookup into it (the module function ``gazetteer.fold``); the
+# dependency labels are the parser's scheme, which the rules read as module constants
+# (``labels``). A user's file for them takes effect from ``install`` on (``load_resources`` calls
+# it with the config's files), for every analysis in the process.
+PROCESS_WIDE = frozenset({"place_folding.yaml", "syntax.yaml"})
 
 
 Overrides = tuple[DataOverride, ...]
+
+
+class LabelSet(set[str]):
+    """A set of labels from a process-wide file (``labels``): a module constant of the rules,
+    refilled in place by ``install`` so that every rule sees the user's labels."""
+
+
+_installed: Overrides = ()  # the user's files for PROCESS_WIDE files, as installed
+_label_sets: list[tuple[LabelSet, str, tuple[str, ...]]] = []
+_on_install: list[Callable[[], None]] = []
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -266,24 +279,74 @@ class DataFile:
 
 
 def check_overrides(overrides: Iterable[DataOverride]) -> None:
-    """A ``KnowledgeBaseError`` for an override of a file that is not shipped or is fixed."""
+    """A ``KnowledgeBaseError`` for an override of a file that is not shipped."""
     for o in overrides:
         if o.name not in SCHEMAS:
             known = ", ".join(sorted(SCHEMAS))
             raise KnowledgeBaseError(f"{o.path}: no data file {o.name!r} to extend ({known})")
-        if o.name in FIXED:
-            raise KnowledgeBaseError(f"{o.path}: {o.name} cannot be extended or replaced")
 
 
 def load(name: str, overrides: Iterable[DataOverride] = ()) -> DataFile:
-    """The data file ``name`` with the user's overrides of it applied (cached per process)."""
+    """The data file ``name`` with the user's overrides of it applied (cached per process). A
+    process-wide file is read with the installed overrides, whatever ``overrides`` says, so that
+    what a cache is keyed by is what the rules use."""
     return _merged(name, _relevant(name, overrides))
 
 
 @functools.cache
 def words(name: str, key: str, overrides: Overrides = ()) -> frozenset[str]:
     """The list ``key`` of data file ``name`` as a set of strings, as written (cached)."""
-    data = load(name, overrides)
+    if name in PROCESS_WIDE:
+        raise KnowledgeBaseError(f"{name}: a process-wide file; read its lists with labels()")
+    return _word_list(load(name, overrides), key)
+
+
+def labels(name: str, *keys: str) -> AbstractSet[str]:
+    """The union of the lists ``keys`` of the process-wide file ``name``, as a set that ``install``
+    keeps current: what a rule's module constant holds (``_SUBJECT_DEPS = labels("syntax.yaml",
+    "subject_deps")``)."""
+    if name not in PROCESS_WIDE:
+        raise KnowledgeBaseError(f"{name}: not a process-wide file; read its lists with words()")
+    found = LabelSet()
+    _fill(found, name, keys)
+    _label_sets.append((found, name, keys))
+    return found
+
+
+def on_install(hook: Callable[[], None]) -> None:
+    """Call ``hook`` whenever ``install`` changes the process-wide files (a cache of them drops)."""
+    _on_install.append(hook)
+
+
+def install(overrides: Iterable[DataOverride]) -> None:
+    """Make the user's files among ``overrides`` for the process-wide files current for the whole
+    process (every other file is read per call). Every file is read and checked before anything
+    changes, so a bad file leaves the previous labels in place."""
+    global _installed
+    mine = tuple(o for o in overrides if o.name in PROCESS_WIDE)
+    if mine == _installed:
+        return
+    check_overrides(mine)
+    files = {name: _merged(name, tuple(o for o in mine if o.name == name)) for name in PROCESS_WIDE}
+    refills = [(found, _union(files[name], keys)) for found, name, keys in _label_sets]
+    _installed = mine
+    for found, values in refills:
+        found.clear()
+        found.update(values)
+    for hook in _on_install:
+        hook()
+
+
+def _fill(found: LabelSet, name: str, keys: tuple[str, ...]) -> None:
+    found.clear()
+    found.update(_union(load(name), keys))
+
+
+def _union(data: DataFile, keys: tuple[str, ...]) -> set[str]:
+    return set().union(*(_word_list(data, key) for key in keys))
+
+
+def _word_list(data: DataFile, key: str) -> frozenset[str]:
     values = data.get(key)
     if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
         raise KnowledgeBaseError(f"{data.where(key)}: {key} must be a list of words")
@@ -299,6 +362,8 @@ def sources(name: str, overrides: Iterable[DataOverride] = ()) -> tuple[DataFile
 def _relevant(name: str, overrides: Iterable[DataOverride]) -> Overrides:
     if name not in SCHEMAS:
         raise KnowledgeBaseError(f"{name}: no such data file")
+    if name in PROCESS_WIDE:
+        return tuple(o for o in _installed if o.name == name)
     mine = tuple(o for o in overrides if o.name == name)
     check_overrides(mine)
     return mine
