@@ -7,7 +7,7 @@ DB ?= sitroom.db
 .PHONY: setup setup-dev demo test lint typecheck bench bench-scale eval train-geo clean
 
 ## What running sitroom needs (requirements.lock); `make test` adds the tools
-## (requirements-dev.lock: pyproject's [dev] and [web-tests] extras).
+## (requirements-dev.lock: pyproject's [dev], [web-tests] and [ray] extras).
 setup: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml requirements.lock

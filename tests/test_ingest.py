@@ -631,3 +631,81 @@ def test_shared_jsonl_reads_cleanly(name: str) -> None:
         check_clean(item)
         # Gold character offsets in these sets stay valid: only trailing space is dropped.
         assert item.text == raw[item.ref].rstrip()
+
+
+# --- a large JSONL file in parts, for readers on several machines --------------------------------
+
+_RECORD_LINES = st.one_of(
+    st.builds(lambda t: json.dumps({"text": f"Report {t}: shelling near Idlib."}), st.integers()),
+    st.just(""),  # blank
+    st.just("   "),
+    st.just("{not json"),
+    st.just(json.dumps({"title": "no text"})),
+    st.just("x" * 300),  # over the line limit below
+)
+
+
+def _outcome(item: Document | InputError) -> tuple[str, str | None, int | None]:
+    if isinstance(item, InputError):
+        return ("error", str(item), item.line)
+    return ("document", item.id, None)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(lines=st.lists(_RECORD_LINES, max_size=30), size=st.integers(1, 7), bom=st.booleans())
+def test_the_parts_of_a_jsonl_file_read_as_the_whole_file(
+    tmp_path: Path, lines: list[str], size: int, bom: bool
+) -> None:
+    path = tmp_path / "archive.jsonl"
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + "\n".join(lines).encode("utf-8"))
+    whole = [_outcome(i) for i in ingest.read_input(path, max_chars=8)]
+    parts = ingest.jsonl_parts(path, lines=size, max_chars=8)
+    if parts is None:  # one run, or nothing to share: the file is read whole
+        return
+    assert len(parts) > 1
+    assert [p.first_line for p in parts] == sorted({p.first_line for p in parts})
+    assert sum(p.end - p.start for p in parts) == path.stat().st_size
+    in_parts = [_outcome(i) for p in parts for i in ingest.read_jsonl_part(p, max_chars=8)]
+    assert in_parts == whole
+
+
+def test_a_file_with_no_records_is_not_cut_into_parts(tmp_path: Path) -> None:
+    blank = tmp_path / "blank.jsonl"
+    blank.write_text("\n\n  \n\n", encoding="utf-8")
+    assert ingest.jsonl_parts(blank, lines=1) is None
+    binary = tmp_path / "binary.jsonl"
+    binary.write_bytes(b'{"text": "a"}\n\x00\n{"text": "b"}\n')
+    assert ingest.jsonl_parts(binary, lines=1) is None
+    assert ingest.jsonl_parts(tmp_path / "missing.jsonl", lines=1) is None
+
+
+def test_list_inputs_names_what_read_inputs_reads(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "one.txt").write_text("Shelling near Idlib.", encoding="utf-8")
+    (tmp_path / "a" / "notes.md").write_text("not a report", encoding="utf-8")
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "x.pdf").write_bytes(b"%PDF-1.4")
+    listed = list(
+        ingest.list_inputs([tmp_path / "a", tmp_path / "empty", tmp_path / "x.pdf", "nowhere"])
+    )
+    assert listed[0] == tmp_path / "a" / "one.txt"
+    assert [str(e).split(": ", 1)[-1] for e in listed[1:]] == [
+        "folder holds no .txt, .html, .htm, .jsonl files",
+        "unsupported file type '.pdf'; expected .txt, .html, .htm, .jsonl",
+        "no such file or folder",
+    ]
+
+
+def test_an_input_error_survives_pickling() -> None:
+    # Workers on other processes or machines report bad inputs back.
+    import pickle
+
+    error = pickle.loads(pickle.dumps(InputError("bad JSON", source="a.jsonl", line=3)))
+    assert (str(error), error.source, error.line, error.reason) == (
+        "a.jsonl:3: bad JSON",
+        "a.jsonl",
+        3,
+        "bad JSON",
+    )

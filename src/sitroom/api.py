@@ -13,6 +13,7 @@ from sitroom.config import Config, load_config
 from sitroom.errors import InputError
 from sitroom.ids import document_id
 from sitroom.ingest import read_inputs
+from sitroom.knowledge import loader
 from sitroom.knowledge.gazetteer import Gazetteer, cache_path
 from sitroom.pipeline import Resources, analyze_docs, load_resources
 from sitroom.records import Analysis, Document, Picture
@@ -22,6 +23,8 @@ from sitroom.workers import analyze_parallel
 log = logging.getLogger(__name__)
 
 _RESOURCES: dict[Config, Resources] = {}
+# Where reports are analysed: processes of this machine, or actors of a Ray cluster.
+ENGINES = ("local", "ray")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +46,7 @@ def resources_for(config: Config) -> Resources:
     """Load (once per process and configuration) the model, knowledge base and gazetteer."""
     if config not in _RESOURCES:
         _RESOURCES[config] = load_resources(config)
+    loader.install(config.overrides())  # the process-wide files of this configuration
     return _RESOURCES[config]
 
 
@@ -84,15 +88,19 @@ def analyze(
     config: Config | None = None,
     on_document: Callable[[str], None] | None = None,
     workers: int = 1,
+    engine: str = "local",
 ) -> RunResult:
     """Analyse report files/folders and in-memory documents; store them when ``db`` is given.
 
     A report whose text is already in the store is not analysed again. Bad inputs are returned
-    as errors; the rest of the batch goes on. ``workers`` processes analyse (this one stores);
-    the analyses are the same for any number of them.
+    as errors; the rest of the batch goes on. ``workers`` processes analyse (this one stores):
+    on this machine (``engine="local"``) or as actors of a Ray cluster (``engine="ray"``,
+    ``sitroom.ray_engine``); the analyses are the same for any number of them and either engine.
     """
     if workers < 1:
         raise InputError("must be at least 1", source=f"workers={workers}")
+    if engine not in ENGINES:
+        raise InputError(f"unknown engine; expected one of {', '.join(ENGINES)}", source=engine)
     config = config or load_config()
     errors: list[InputError] = []
     skipped: list[str] = []
@@ -121,6 +129,8 @@ def analyze(
                 yield item
 
     try:
+        if engine == "ray":
+            return _analyze_on_ray(paths, documents, store, config, on_document, workers)
         analyses: list[Analysis] = []
         pending = fresh()
         first = next(pending, None)
@@ -143,3 +153,45 @@ def analyze(
     finally:
         if store is not None:
             store.close()
+
+
+def _analyze_on_ray(
+    paths: Iterable[str | Path],
+    documents: Iterable[Document],
+    store: Store | None,
+    config: Config,
+    on_document: Callable[[str], None] | None,
+    workers: int,
+) -> RunResult:
+    """``analyze`` with the Ray engine: the same checks and the same stored result, the reports
+    read and analysed by Ray actors (``sitroom.ray_engine``)."""
+    from sitroom.ray_engine import AlreadyStored, analyze_ray  # Ray is an optional extra
+
+    analyses: list[Analysis] = []
+    skipped: list[str] = []
+    errors: list[InputError] = []
+    seen: set[str] = set()
+    outcomes = analyze_ray(
+        [Path(p) for p in paths],
+        documents,
+        config=config,
+        workers=workers,
+        stored=store.document_ids() if store is not None else (),
+    )
+    for outcome in outcomes:
+        if isinstance(outcome, InputError):
+            log.warning("%s", outcome)
+            errors.append(outcome)
+            ref = outcome.source
+        elif isinstance(outcome, AlreadyStored) or outcome.document.id in seen:
+            ref = outcome.ref if isinstance(outcome, AlreadyStored) else outcome.document.ref
+            skipped.append(ref)
+        else:
+            seen.add(outcome.document.id)
+            if store is not None:
+                store.save(outcome)
+            analyses.append(outcome)
+            ref = outcome.document.ref
+        if on_document:
+            on_document(ref)
+    return RunResult(tuple(analyses), tuple(skipped), tuple(errors))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import logging
 import os
 import re
@@ -45,6 +46,13 @@ DbOption = Annotated[Path, typer.Option("--db", help="SQLite database file.")]
 ConfigOption = Annotated[
     Path | None, typer.Option("--config", help="TOML file overriding defaults.")
 ]
+
+
+class Engine(enum.StrEnum):
+    """Where ``analyze`` runs the per-report stage (``sitroom.api.ENGINES``)."""
+
+    local = "local"
+    ray = "ray"
 
 
 # C0 and C1 control characters (ESC starts a terminal escape sequence), DEL included.
@@ -130,6 +138,14 @@ def analyze(
     workers: Annotated[
         int, typer.Option(min=1, help="Processes that analyse reports (one stores them).")
     ] = 1,
+    engine: Annotated[
+        Engine,
+        typer.Option(
+            help="Where reports are analysed: processes of this machine, or actors of the Ray "
+            "cluster that RAY_ADDRESS names (pip install 'sitroom[ray]'; without RAY_ADDRESS "
+            "Ray starts here).",
+        ),
+    ] = Engine.local,
 ) -> None:
     """Read reports, extract the situation picture, store it in --db and print the report."""
     console = Console()
@@ -153,6 +169,7 @@ def analyze(
                 db=db,
                 config=cfg,
                 workers=workers,
+                engine=engine.value,
                 on_document=lambda ref: progress.update(
                     task, advance=1, description=f"Analysing {shown(Path(ref).name)}"
                 ),

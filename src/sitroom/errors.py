@@ -21,6 +21,14 @@ class InputError(SitroomError):
         self.line = line
         self.reason = message
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Pickled whole (a Ray actor or worker process reports it back), not from its message.
+        return (_input_error, (self.reason, self.source, self.line))
+
+
+def _input_error(message: str, source: str, line: int | None) -> InputError:
+    return InputError(message, source=source, line=line)
+
 
 class KnowledgeBaseError(SitroomError):
     """A shipped or user knowledge-base file is malformed."""

@@ -13,7 +13,8 @@ import os
 import re
 import stat
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -88,11 +89,23 @@ def read_inputs(
     """
     if max_chars < 1:
         raise ValueError(f"max_chars must be positive, got {max_chars}")
+    for item in list_inputs(paths, follow_symlinks=follow_symlinks):
+        if isinstance(item, InputError):
+            yield item
+        else:
+            yield from read_input(item, max_chars=max_chars)
+
+
+def list_inputs(
+    paths: Iterable[Path | str], *, follow_symlinks: bool = False
+) -> Iterator[Path | InputError]:
+    """The report files ``read_inputs`` reads, in its order (folders walked), and an InputError
+    for each input it cannot list: what a reader on another machine is handed."""
     for given in paths:
         path = Path(given)
         try:
             if path.is_dir():
-                yield from _read_folder(path, max_chars, follow_symlinks=follow_symlinks)
+                yield from _folder_files(path, follow_symlinks=follow_symlinks)
                 continue
             if not path.exists():
                 yield InputError("no such file or folder", source=str(path))
@@ -100,14 +113,18 @@ def read_inputs(
         except OSError as e:
             yield InputError(f"cannot read: {e.strerror or e}", source=str(path))
             continue
-        kind = SUFFIXES.get(path.suffix.lower())
-        if kind is None:
+        if path.suffix.lower() not in SUFFIXES:
             yield InputError(
                 f"unsupported file type {path.suffix or '(no suffix)'!r}; expected {_SUFFIX_LIST}",
                 source=str(path),
             )
             continue
-        yield from _read_file(path, kind, max_chars)
+        yield path
+
+
+def read_input(path: Path, *, max_chars: int = 1_000_000) -> Iterator[Document | InputError]:
+    """Documents from one report file that ``list_inputs`` gave."""
+    return _read_file(path, SUFFIXES[path.suffix.lower()], max_chars)
 
 
 def normalise_text(text: str) -> str:
@@ -120,16 +137,11 @@ def normalise_text(text: str) -> str:
 # -- folders and files ---------------------------------------------------------------------
 
 
-def _read_folder(
-    root: Path, max_chars: int, *, follow_symlinks: bool
-) -> Iterator[Document | InputError]:
+def _folder_files(root: Path, *, follow_symlinks: bool) -> Iterator[Path | InputError]:
     found = False
     for item in _walk(root, follow_symlinks=follow_symlinks):
-        if isinstance(item, InputError):
-            yield item
-            continue
-        found = True
-        yield from _read_file(item, SUFFIXES[item.suffix.lower()], max_chars)
+        found = found or not isinstance(item, InputError)
+        yield item
     if not found:
         yield InputError(f"folder holds no {_SUFFIX_LIST} files", source=str(root))
 
@@ -450,15 +462,86 @@ def _read_jsonl(path: Path, source: str, max_chars: int) -> Iterator[Document | 
 
 
 def _jsonl_stream(stream: BinaryIO, source: str, max_chars: int) -> Iterator[Document | InputError]:
-    limit = max_chars * _JSON_BYTES_PER_CHAR + _JSON_LINE_OVERHEAD
-    seen = False
     head = stream.read(_SNIFF_BYTES)
     nul = head.find(b"\x00")
     if nul >= 0:
         yield InputError(f"binary file (NUL byte at offset {nul})", source=source)
         return
     stream.seek(0)
-    for number, line, overlong in _lines(stream, limit):
+    seen = yield from _jsonl_records(_lines(stream, _jsonl_limit(max_chars)), source, max_chars)
+    if not seen:
+        yield InputError("empty file (no reports)", source=source)
+
+
+@dataclass(frozen=True, slots=True)
+class JsonlPart:
+    """A run of whole lines of a JSONL file: bytes [start, end), the first line ``first_line``."""
+
+    path: Path
+    start: int
+    end: int
+    first_line: int
+
+
+def jsonl_parts(path: Path, *, lines: int, max_chars: int = 1_000_000) -> list[JsonlPart] | None:
+    """A large JSONL file cut into runs of ``lines`` lines, so that readers on several machines
+    share it; None where it is read whole (one run; binary, empty or unreadable, which
+    ``read_input`` then names). Reading every part gives what ``read_input`` gives."""
+    parts: list[JsonlPart] = []
+    seen = False
+    try:
+        with path.open("rb") as stream:
+            if b"\x00" in stream.read(_SNIFF_BYTES):
+                return None
+            stream.seek(0)
+            start, first = 0, 1
+            for number, line, overlong in _lines(stream, _jsonl_limit(max_chars)):
+                seen = seen or overlong or bool(line.strip())
+                if number - first + 1 == lines:
+                    parts.append(JsonlPart(path, start, stream.tell(), first))
+                    start, first = stream.tell(), number + 1
+            if stream.tell() > start:
+                parts.append(JsonlPart(path, start, stream.tell(), first))
+    except OSError:
+        return None
+    return parts if seen and len(parts) > 1 else None
+
+
+def read_jsonl_part(
+    part: JsonlPart, *, max_chars: int = 1_000_000
+) -> Iterator[Document | InputError]:
+    """The reports of one part of a JSONL file (``jsonl_parts``), errors named by file and line."""
+    source = str(part.path)
+    try:
+        with part.path.open("rb") as stream:
+            stream.seek(part.start)
+            numbered = _lines(stream, _jsonl_limit(max_chars), first=part.first_line)
+            yield from _jsonl_records(_within(stream, part.end, numbered), source, max_chars)
+    except OSError as e:
+        yield InputError(f"cannot read: {e.strerror or e}", source=source)
+
+
+def _within(
+    stream: BinaryIO, end: int, numbered: Iterator[tuple[int, bytes, bool]]
+) -> Iterator[tuple[int, bytes, bool]]:
+    """The lines read from ``stream`` that end by byte ``end`` (a part ends at a line's end)."""
+    for item in numbered:
+        if stream.tell() > end:
+            return
+        yield item
+
+
+def _jsonl_limit(max_chars: int) -> int:
+    return max_chars * _JSON_BYTES_PER_CHAR + _JSON_LINE_OVERHEAD
+
+
+def _jsonl_records(
+    numbered: Iterator[tuple[int, bytes, bool]], source: str, max_chars: int
+) -> Generator[Document | InputError, None, bool]:
+    """Reports from numbered lines; returns whether any line held a record (or was overlong)."""
+    limit = _jsonl_limit(max_chars)
+    seen = False
+    for number, line, overlong in numbered:
         if overlong:
             seen = True
             yield InputError(
@@ -477,13 +560,12 @@ def _jsonl_stream(stream: BinaryIO, source: str, max_chars: int) -> Iterator[Doc
             yield _jsonl_document(line, source, number, max_chars)
         except InputError as e:
             yield e
-    if not seen:
-        yield InputError("empty file (no reports)", source=source)
+    return seen
 
 
-def _lines(stream: BinaryIO, limit: int) -> Iterator[tuple[int, bytes, bool]]:
+def _lines(stream: BinaryIO, limit: int, *, first: int = 1) -> Iterator[tuple[int, bytes, bool]]:
     """(line number, bytes, overlong) for each line; an overlong line is skipped, never held."""
-    number = 0
+    number = first - 1
     while line := stream.readline(limit + 1):
         number += 1
         if len(line) <= limit:

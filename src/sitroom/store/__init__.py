@@ -246,6 +246,12 @@ class Store:
         with self._read() as conn:
             return _has_document(conn, document_id)
 
+    def document_ids(self) -> Iterator[str]:
+        """The id of every stored document (read in one pass, not held)."""
+        with self._read() as conn:
+            for (found,) in conn.execute("SELECT id FROM documents"):
+                yield found
+
     def documents(self) -> list[Document]:
         """Every stored document, ordered by ref."""
         with self._read() as conn:
