@@ -107,10 +107,22 @@ def test_analyze_with_db_stores_and_does_not_store_twice(
     assert {e.id for e in picture.events} == {e.id for a in result.analyses for e in a.events}
 
     again = analyze(documents=documents, db=db)
-    assert again.analyses == ()
+    assert again.analyses == () and again.analysed == 0
     assert again.already_stored == ("a", "b")
     with Store.open(db, read_only=True) as store:
         assert store.stats() == stored
+
+
+def test_analyze_can_count_analyses_without_holding_them(
+    resources: Resources, tmp_path: Path
+) -> None:
+    documents = [document_from_text(CAPTURE, ref="a"), document_from_text(STRIKE, ref="b")]
+    kept = analyze(documents=documents, db=tmp_path / "kept.db")
+    counted = analyze(documents=documents, db=tmp_path / "counted.db", keep=False)
+    assert (kept.analysed, len(kept.analyses)) == (2, 2)
+    assert (counted.analysed, counted.analyses) == (2, ())
+    with Store.open(tmp_path / "kept.db") as a, Store.open(tmp_path / "counted.db") as b:
+        assert a.picture() == b.picture()
 
 
 @pytest.mark.slow

@@ -31,9 +31,10 @@ ENGINES = ("local", "ray")
 class RunResult:
     """What one ``analyze`` call did: new analyses, reports already stored, bad inputs."""
 
-    analyses: tuple[Analysis, ...] = ()
+    analyses: tuple[Analysis, ...] = ()  # empty where ``analyze(keep=False)``
     already_stored: tuple[str, ...] = ()  # refs of reports whose text was stored before
     errors: tuple[InputError, ...] = field(default=())
+    analysed: int = 0  # reports analysed by the call, kept or not
 
 
 def load_picture(db: str | Path) -> Picture:
@@ -89,6 +90,7 @@ def analyze(
     on_document: Callable[[str], None] | None = None,
     workers: int = 1,
     engine: str = "local",
+    keep: bool = True,
 ) -> RunResult:
     """Analyse report files/folders and in-memory documents; store them when ``db`` is given.
 
@@ -96,6 +98,8 @@ def analyze(
     as errors; the rest of the batch goes on. ``workers`` processes analyse (this one stores):
     on this machine (``engine="local"``) or as actors of a Ray cluster (``engine="ray"``,
     ``sitroom.ray_engine``); the analyses are the same for any number of them and either engine.
+    With ``keep=False`` the result counts the analyses instead of holding them, so that memory
+    does not grow with the batch (an archive stored in ``db``).
     """
     if workers < 1:
         raise InputError("must be at least 1", source=f"workers={workers}")
@@ -130,8 +134,9 @@ def analyze(
 
     try:
         if engine == "ray":
-            return _analyze_on_ray(paths, documents, store, config, on_document, workers)
+            return _analyze_on_ray(paths, documents, store, config, on_document, workers, keep)
         analyses: list[Analysis] = []
+        count = 0
         pending = fresh()
         first = next(pending, None)
         stream: Iterable[Analysis] = ()
@@ -146,10 +151,12 @@ def analyze(
         for analysis in stream:
             if store is not None:
                 store.save(analysis)
-            analyses.append(analysis)
+            count += 1
+            if keep:
+                analyses.append(analysis)
             if on_document:
                 on_document(analysis.document.ref)
-        return RunResult(tuple(analyses), tuple(skipped), tuple(errors))
+        return RunResult(tuple(analyses), tuple(skipped), tuple(errors), analysed=count)
     finally:
         if store is not None:
             store.close()
@@ -162,6 +169,7 @@ def _analyze_on_ray(
     config: Config,
     on_document: Callable[[str], None] | None,
     workers: int,
+    keep: bool,
 ) -> RunResult:
     """``analyze`` with the Ray engine: the same checks and the same stored result, the reports
     read and analysed by Ray actors (``sitroom.ray_engine``)."""
@@ -171,6 +179,7 @@ def _analyze_on_ray(
     skipped: list[str] = []
     errors: list[InputError] = []
     seen: set[str] = set()
+    count = 0
     outcomes = analyze_ray(
         [Path(p) for p in paths],
         documents,
@@ -190,8 +199,10 @@ def _analyze_on_ray(
             seen.add(outcome.document.id)
             if store is not None:
                 store.save(outcome)
-            analyses.append(outcome)
+            count += 1
+            if keep:
+                analyses.append(outcome)
             ref = outcome.document.ref
         if on_document:
             on_document(ref)
-    return RunResult(tuple(analyses), tuple(skipped), tuple(errors))
+    return RunResult(tuple(analyses), tuple(skipped), tuple(errors), analysed=count)

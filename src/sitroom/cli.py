@@ -170,6 +170,7 @@ def analyze(
                 config=cfg,
                 workers=workers,
                 engine=engine.value,
+                keep=False,  # counted, not held: memory stays flat over an archive
                 on_document=lambda ref: progress.update(
                     task, advance=1, description=f"Analysing {shown(Path(ref).name)}"
                 ),
@@ -177,7 +178,7 @@ def analyze(
         for error in result.errors:
             err.print(f"[yellow]skipped:[/yellow] {shown(error)}")
         err.print(
-            f"{len(result.analyses)} reports analysed, "
+            f"{result.analysed} reports analysed, "
             f"{len(result.already_stored)} already stored, "
             f"{len(result.errors)} skipped → {shown(db)}"
         )
