@@ -45,11 +45,13 @@ from sitroom.extract.place_features import (
     most_populous_town,
 )
 from sitroom.extract.place_ranker import MODEL_FILE, PlaceRanker
-from sitroom.extract.places import PlaceContext, _resolve, _rules, name_slots
+from sitroom.extract.place_rules import resolution_rules, resolve_by_rules
+from sitroom.extract.places import name_slots
 from sitroom.extract.toponyms import country_vote, recognise
 from sitroom.geometry import haversine_km
 from sitroom.knowledge.gazetteer import Gazetteer, fold
 from sitroom.nlp import parse
+from sitroom.pipeline import Resources
 from sitroom.records import Place
 
 SEED = 13
@@ -72,10 +74,9 @@ class Doc:
     set: str
     slots: list[NameSlot]
     gold: dict[int, tuple[float, float]]  # slot index -> gold (lat, lon)
-    spans: list[object]  # spaCy spans, for the rules' resolution (real documents only)
 
 
-def real_documents(resources: object) -> list[Doc]:
+def real_documents(resources: Resources) -> list[Doc]:
     """Every article of both sets, recognised once; the gold point of each recognised name."""
     out: list[Doc] = []
     for name in SETS:
@@ -85,12 +86,12 @@ def real_documents(resources: object) -> list[Doc]:
             resources.nlp,
             texts,
             is_name=resources.is_name,
-            batch_size=16,  # type: ignore[attr-defined]
+            batch_size=16,
         ):
             found = recognise(
                 doc,
                 resources.gazetteer,
-                demonyms=resources.kb.demonym_country,  # type: ignore[attr-defined]
+                demonyms=resources.kb.demonym_country,
             )
             slots = name_slots(found)
             gold: dict[int, tuple[float, float]] = {}
@@ -102,7 +103,7 @@ def real_documents(resources: object) -> list[Doc]:
                         used.add(k)
                         gold[k] = (g.lat, g.lon)
                         break
-            out.append(Doc(str(record["id"]), name, slots, gold, [f.span for f in found]))
+            out.append(Doc(str(record["id"]), name, slots, gold))
     return out
 
 
@@ -154,7 +155,6 @@ def synthetic_documents(gazetteer: Gazetteer, n: int, rng: random.Random) -> lis
                 "synthetic",
                 [target, *context],
                 {0: (town.latitude, town.longitude)},
-                [],
             )
         )
     return out
@@ -306,18 +306,13 @@ def main() -> int:
     for name, c in zip(ranker.to_json()["features"], ranker.coefficients, strict=True):
         print(f"  {name:<18} {c:+.3f}")
     print(f"  {'(floor)':<18} {ranker.min_score:+.3f}")
-    rules = _rules()
+    rules = resolution_rules()
     figures: dict[str, dict[str, float]] = {}  # set.half -> rules, model, n
     print("\nacc@161 over recognised gold names   rules   model")
     for name in SETS:
         for half in HALVES:
             docs = [d for d in real if d.set == name and half_of(d.id) == half]
-            by_rules = [
-                _resolve(
-                    d.spans, [list(s.candidates) for s in d.slots], gazetteer, rules, PlaceContext()
-                )  # type: ignore[arg-type]
-                for d in docs
-            ]
+            by_rules = [resolve_by_rules(d.slots, gazetteer=gazetteer, rules=rules) for d in docs]
             by_model = [ranker.resolve(d.slots, gazetteer=gazetteer) for d in docs]
             r_right, n = accuracy(docs, by_rules)
             m_right, _ = accuracy(docs, by_model)
