@@ -76,7 +76,7 @@ def find_places(
         ranker = default_ranker()
     slots = name_slots(found, overrides=overrides)
     if ranker is not None:
-        resolved = ranker.resolve(slots, gazetteer=gazetteer, hint=hint)
+        resolved = ranker.resolve(slots, gazetteer=gazetteer, hint=hint, overrides=overrides)
     else:
         resolved = resolve_by_rules(slots, gazetteer=gazetteer, rules=rules, hint=hint)
     mentions = []
