@@ -117,3 +117,32 @@ def test_an_unusable_model_falls_back_to_the_rules_with_a_warning(
 def test_the_gazetteer_lists_its_places_by_kind() -> None:
     assert list(GAZ.places("admin1")) == [ONTARIO]
     assert len(list(GAZ.places())) == 5
+
+
+def test_the_rules_score_and_the_document_centre_are_features() -> None:
+    slots = [slot("London"), slot("Woodstock")]
+    geography = DocGeography(slots, [None, "CA"], {"woodstock": WOODSTOCK_CA})
+    x = features(
+        slots[0], LONDON_GB, geography=geography, gazetteer=GAZ, rule_score=7.0, rule_best=9.5
+    )
+    named = dict(zip(FEATURE_NAMES, x, strict=True))
+    assert named["rules_score"] == 0.7 and named["rules_margin"] == -2.5
+    assert named["rules_pick"] == 0
+    ca = vector(slots[0], LONDON_CA, geography)
+    gb = vector(slots[0], LONDON_GB, geography)
+    assert ca["centre_closeness"] > gb["centre_closeness"] > 0
+    assert ca["country_share"] == 1 and gb["country_share"] == 0
+
+
+def test_a_name_the_rules_leave_unplaced_stays_unplaced() -> None:
+    hamlet = Place(1, "Hama", -10.0, 120.0, "ID", None, population=20)
+    gaz = Gazetteer.from_places([hamlet])
+    ranker = PlaceRanker(tuple(1.0 for _ in FEATURE_NAMES))
+    hama = NameSlot("hama", "Hama", tuple(gaz.candidates("Hama")))
+    assert ranker.resolve([hama], gazetteer=gaz) == [None]  # 20 people: below the rules' floor
+
+
+def test_a_model_without_a_floor_round_trips() -> None:
+    ranker = PlaceRanker(tuple(0.5 for _ in FEATURE_NAMES))
+    data = json.loads(json.dumps(ranker.to_json(use=False)))
+    assert data["min_score"] is None and PlaceRanker.from_json(data) == ranker

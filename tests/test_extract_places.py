@@ -5,10 +5,10 @@ import spacy
 from spacy.tokens import Doc
 
 from factories import tree
+from sitroom.extract.place_rules import resolution_rules
 from sitroom.extract.places import (
     PlaceContext,
     _qualifier,
-    _rules,
     find_places,
     is_near,
     precision_for,
@@ -181,7 +181,7 @@ def test_a_qualifier_after_a_comma_or_in_and_a_seat_only_after_in() -> None:
     "in" (place_rules.yaml's province_links), not after a comma; "near" qualifies nothing."""
     seat = Place(2, "Idlib", 0.0, 0.0, "SY", "Idlib", "city")
     province = Place(3, "Idlib", 0.0, 0.0, "SY", "Idlib", "admin1")
-    rules = _rules()
+    rules = resolution_rules()
     for link, expected in [("in", {("SY", "Idlib")}), (",", set()), ("near", set())]:
         parsed = tree(f"""
             Ariha  PROPN:NNP ROOT 0

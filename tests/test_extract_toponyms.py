@@ -277,3 +277,24 @@ def test_an_unknown_lowercase_word_tagged_as_a_place_is_none() -> None:
         "a/DT covered/JJ veranda/NN near/IN Zzyzx/NNP", [("veranda", "GPE"), ("Zzyzx", "GPE")]
     )
     assert found(doc) == {"Zzyzx": None}  # an unknown name is kept, unresolved
+
+
+def test_a_feast_or_rite_tagged_as_a_place_is_none() -> None:
+    doc = make_doc(
+        "the/DT Easter/NNP Vigil/NNP in/IN Aleppo/NNP", [("Easter Vigil", "GPE"), ("Aleppo", "GPE")]
+    )
+    assert found(doc) == {"Aleppo": ALEPPO}
+
+
+def test_an_unknown_name_the_document_calls_a_person_is_none() -> None:
+    doc = make_doc(
+        "Neymar/NNP da/NNP Silva/NNP scored/VBD ./. Neymar/NNP and/CC Zzyzx/NNP won/VBD",
+        [("Neymar da Silva", "PERSON"), ("Neymar", "GPE"), ("Zzyzx", "GPE")],
+    )
+    assert found(doc) == {"Zzyzx": None}
+    # a known place keeps its reading though a person bears its name ("Paris Hilton")
+    doc = make_doc(
+        "Aleppo/NNP Smith/NNP spoke/VBD ./. Aleppo/NNP was/VBD shelled/VBN",
+        [("Aleppo Smith", "PERSON"), ("Aleppo", "GPE")],
+    )
+    assert found(doc) == {"Aleppo": ALEPPO}

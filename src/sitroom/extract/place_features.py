@@ -15,11 +15,11 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from sitroom.geometry import distance_km
+from sitroom.geometry import distance_km, haversine_km
 from sitroom.knowledge.gazetteer import Gazetteer, fold
 from sitroom.records import Place
 
-FEATURES_VERSION = 2
+FEATURES_VERSION = 3
 NEAR_KM = 150.0  # another of the document's towns this close supports a reading
 BIG_TOWN = 100_000  # a town this big is a sure anchor of the document's geography
 
@@ -44,7 +44,13 @@ FEATURE_NAMES = (
     "admin1_dominant",  # is_admin1 * dominant_country: a state of the story's country
     "country_dominant",  # is_country * dominant_country
     "population_alone",  # log_population where the other names establish no country at all
+    "country_share",  # share of the other names' country votes and placings that go to its country
+    "centre_closeness",  # 1 - log10(1 + km to the median point of the others' towns, regions) / 4
+    "rules_score",  # the hand-set rules' score of the reading (place_rules), over 10
+    "rules_margin",  # its score minus the best of the name's readings, floored at -MARGIN_FLOOR
+    "rules_pick",  # the reading the rules pick
 )
+MARGIN_FLOOR = 10.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +73,7 @@ class _Context:
     regions: Counter[tuple[str, str]]  # (country, admin1) -> other names placed at or in it
     towns: tuple[tuple[Place, bool], ...]  # other names' towns, and whether each is sure
     dominant: str | None
+    centre: tuple[float, float] | None  # median (lat, lon) of the others' towns and regions
 
 
 class DocGeography:
@@ -116,7 +123,15 @@ class DocGeography:
                 towns.append((p, self._sure.get(other, False) or p.population >= BIG_TOWN))
         both = named + placed
         dominant = both.most_common(1)[0][0] if both else None
-        hit = _Context(named, placed, regions, tuple(towns), dominant)
+        points = [
+            (p.latitude, p.longitude)
+            for other, p in self._placed.items()
+            if other != name and p.feature in ("city", "admin1")
+        ]
+        centre = (
+            (_median([a for a, _ in points]), _median([b for _, b in points])) if points else None
+        )
+        hit = _Context(named, placed, regions, tuple(towns), dominant, centre)
         self._cache[name] = hit
         return hit
 
@@ -129,8 +144,11 @@ def features(
     gazetteer: Gazetteer,
     hint: str | None = None,
     most_populous: Place | None = None,
+    rule_score: float = 0.0,
+    rule_best: float = 0.0,
 ) -> list[float]:
-    """The feature vector of one reading of one name, in ``FEATURE_NAMES`` order."""
+    """The feature vector of one reading of one name, in ``FEATURE_NAMES`` order (``rule_score``:
+    the rules' score of this reading, ``rule_best``: of the name's best one)."""
     ctx = geography.context(slot.name)
     is_city = place.feature == "city"
     is_admin1 = place.feature == "admin1"
@@ -157,6 +175,13 @@ def features(
         if km <= NEAR_KM:
             near = True
             near_sure += sure
+    both = ctx.named + ctx.placed
+    total = sum(both.values())
+    share = both[country] / total if total and country else 0.0
+    centre = 0.0
+    if ctx.centre is not None and place.feature in ("city", "admin1"):
+        km = haversine_km(ctx.centre[0], ctx.centre[1], place.latitude, place.longitude)
+        centre = max(0.0, 1 - math.log10(1 + km) / 4)
     qualified = (country, place.admin1) in slot.within or (country, None) in slot.within
     if is_admin1:
         qualified = qualified or (country, place.name) in slot.within
@@ -181,7 +206,18 @@ def features(
         float(is_admin1) * dominant,
         float(is_country) * dominant,
         log_pop if not ctx.named else 0.0,
+        share,
+        centre,
+        rule_score / 10,
+        max(rule_score - rule_best, -MARGIN_FLOOR),
+        float(rule_score >= rule_best),
     ]
+
+
+def _median(values: Sequence[float]) -> float:
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
 
 
 def most_populous_town(candidates: Sequence[Place]) -> Place | None:

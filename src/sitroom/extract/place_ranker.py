@@ -1,7 +1,9 @@
 """A learned ranker of gazetteer readings: a linear score over ``place_features``.
 
 The weights are a pairwise logistic regression's (a right reading's features minus a wrong
-one's, for the same name): the reading with the highest score wins.
+one's, for the same name): the reading with the highest score wins. The rules' own score of
+each reading (``place_rules``) is among the features, and whether a name is placed at all stays
+the rules' call (their ``min_resolve_score``): pairwise training ranks, it does not calibrate.
 
 The weights live in ``data/place_ranker.json`` (plain JSON: feature names, coefficients,
 intercept), written by ``scripts/train_geo.py`` (``make train-geo``) from the tune halves of the
@@ -30,8 +32,10 @@ from sitroom.extract.place_features import (
     features,
     most_populous_town,
 )
+from sitroom.extract.place_rules import resolution_rules, rule_scores
 from sitroom.extract.toponyms import country_vote
 from sitroom.knowledge.gazetteer import Gazetteer
+from sitroom.knowledge.loader import Overrides
 from sitroom.records import Place
 
 log = logging.getLogger(__name__)
@@ -43,7 +47,7 @@ MODEL_FILE = "place_ranker.json"
 @dataclass(frozen=True, slots=True)
 class PlaceRanker:
     """Weights over ``FEATURE_NAMES``; the best reading is kept when its score reaches
-    ``min_score`` (a lone hamlet's)."""
+    ``min_score`` (none by default: whether a name is placed is the rules' call)."""
 
     coefficients: tuple[float, ...]
     min_score: float = -math.inf
@@ -61,7 +65,8 @@ class PlaceRanker:
             raise ValueError("its feature names differ from place_features.FEATURE_NAMES")
         weights = data["coefficients"]
         coefficients = tuple(float(weights[name]) for name in FEATURE_NAMES)
-        return cls(coefficients, float(data["min_score"]))
+        floor = data.get("min_score")
+        return cls(coefficients, -math.inf if floor is None else float(floor))
 
     def to_json(self, **extra: Any) -> dict[str, Any]:
         """The model file's contents (``extra``: what it was trained on, how it scored)."""
@@ -72,7 +77,7 @@ class PlaceRanker:
             "coefficients": {
                 n: round(c, 6) for n, c in zip(FEATURE_NAMES, self.coefficients, strict=True)
             },
-            "min_score": round(self.min_score, 6),
+            "min_score": None if math.isinf(self.min_score) else round(self.min_score, 6),
             **extra,
         }
 
@@ -81,31 +86,50 @@ class PlaceRanker:
         return sum(c * x for c, x in zip(self.coefficients, vector, strict=True))
 
     def resolve(
-        self, slots: Sequence[NameSlot], *, gazetteer: Gazetteer, hint: str | None = None
+        self,
+        slots: Sequence[NameSlot],
+        *,
+        gazetteer: Gazetteer,
+        hint: str | None = None,
+        overrides: Overrides = (),
     ) -> list[Place | None]:
         """One reading per slot, or None below ``min_score``. Two passes: the first
         knows the countries the names establish, the second also where the first placed each
-        other name. A name keeps one sense in a document (its occurrences pool their best)."""
+        other name. A name keeps one sense in a document (its occurrences pool their best).
+        ``overrides``: the user's data files, for the rules' scores (place_rules.yaml)."""
+        rules = resolution_rules(overrides)
+        by_rules = rule_scores(slots, gazetteer=gazetteer, rules=rules, hint=hint)
         geography = DocGeography(slots, [country_vote(s.candidates) for s in slots])
-        first = self._pick(slots, geography, gazetteer, hint)
+        first = self.pick(slots, geography, gazetteer, by_rules, hint=hint)
         geography = DocGeography(slots, [country_vote(s.candidates) for s in slots], first)
-        best = self._pick(slots, geography, gazetteer, hint, floor=self.min_score)
-        return [best[s.name] if s.candidates else None for s in slots]
+        best = self.pick(slots, geography, gazetteer, by_rules, hint=hint, floor=self.min_score)
+        # Whether a name is placed at all stays the rules' call: pairwise training ranks the
+        # readings of a name but says nothing of a score that makes one worth keeping.
+        kept = {
+            s.name
+            for s, row in zip(slots, by_rules, strict=True)
+            if max(row, default=-math.inf) >= rules.min_resolve_score
+        }
+        return [best[s.name] if s.candidates and s.name in kept else None for s in slots]
 
-    def _pick(
+    def pick(
         self,
         slots: Sequence[NameSlot],
         geography: DocGeography,
         gazetteer: Gazetteer,
-        hint: str | None,
+        by_rules: Sequence[Sequence[float]],
         *,
+        hint: str | None = None,
         floor: float = -math.inf,
     ) -> dict[str, Place | None]:
+        """The best reading of each name in one pass (``by_rules``: the rules' scores of each
+        slot's readings, from ``place_rules.rule_scores``), None where it scores below ``floor``."""
         table: dict[str, dict[Place, float]] = {}
-        for slot in slots:
+        for slot, rule_row in zip(slots, by_rules, strict=True):
             scores = table.setdefault(slot.name, {})
             top = most_populous_town(slot.candidates)
-            for place in slot.candidates:
+            rule_best = max(rule_row, default=0.0)
+            for place, rule_score in zip(slot.candidates, rule_row, strict=True):
                 x = features(
                     slot,
                     place,
@@ -113,6 +137,8 @@ class PlaceRanker:
                     gazetteer=gazetteer,
                     hint=hint,
                     most_populous=top,
+                    rule_score=rule_score,
+                    rule_best=rule_best,
                 )
                 score = self.score(x)
                 if score > scores.get(place, -math.inf):

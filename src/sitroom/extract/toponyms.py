@@ -54,6 +54,7 @@ class Recognition:
     holder_labels: frozenset[str]
     adjective_tags: frozenset[str]
     skip_words: frozenset[str]
+    rite_words: frozenset[str]
     min_other_population: int
     big_city_population: int
     max_acronym: int
@@ -79,6 +80,7 @@ def recognition_rules(overrides: Overrides = ()) -> Recognition:
             holder_labels=frozenset(raw["holder_labels"]),
             adjective_tags=frozenset(raw["adjective_tags"]),
             skip_words=frozenset(light_fold(s) for s in raw["skip_words"]),
+            rite_words=frozenset(light_fold(s) for s in raw["rite_words"]),
             min_other_population=int(w["min_other_population"]),
             big_city_population=int(w["big_city_population"]),
             max_acronym=int(w["max_acronym"]),
@@ -110,6 +112,7 @@ def recognise(
     ``overrides``: the user's data files, for place_rules.yaml)."""
     rules = recognition_rules(overrides)
     persons = _person_words(doc, rules)
+    people = _people_words(doc)
     taken = [False] * len(doc)
     strong: list[Toponym] = []
     weak: list[Toponym] = []
@@ -127,9 +130,13 @@ def recognise(
         if ent.label_ in rules.place_labels:
             if span[-1].tag_ in rules.adjective_tags:
                 continue  # "Syrian" tagged GPE: the adjective pass below takes it
+            if light_fold(span[0].text) in rules.rite_words:
+                continue  # "Easter Vigil", "Ramadan" tagged GPE: a feast or rite, not a place
             named = _plausible(span, gazetteer, rules) or _designated(span, gazetteer, rules)
             if not named and not span[0].text[:1].isupper():
                 continue  # "veranda", "meth" tagged GPE: an unknown name is capitalised
+            if not named and all(t.lower_ in people for t in span if t.is_alpha):
+                continue  # "Neymar" tagged GPE where "Neymar da Silva" is a PERSON: no place
             if named or len(span) == 1:
                 strong.append(Toponym(span, "name", tuple(named)))
             else:
@@ -297,6 +304,12 @@ def _person_words(doc: Doc, rules: Recognition) -> frozenset[str]:
         for t in ent
         if t.lower_ not in places
     )
+
+
+def _people_words(doc: Doc) -> frozenset[str]:
+    """Words of the document's person names, whatever else the model tags them: a name the
+    gazetteer does not know and the document calls a person elsewhere is that person."""
+    return frozenset(t.lower_ for ent in doc.ents if ent.label_ == "PERSON" for t in ent)
 
 
 def _is_name_word(token: Token) -> bool:

@@ -176,6 +176,7 @@ SCHEMAS: dict[str, Schema] = {
         locative_prepositions=_LISTS,
         locative_verbs=_LISTS,
         skip_words=_LISTS,
+        rite_words=_LISTS,  # "Easter Vigil": a place entity opening with one is a feast or rite
         leading_articles=_LISTS,  # "the Golan": articles dropped before a place name
         dateline_marks=_LISTS,  # "HAMA, Syria —": marks that end a dateline's place
         qualifier_links=_LISTS,  # "Ariha in Idlib": words that put a name in the next one

@@ -1,0 +1,209 @@
+"""The hand-set rules that rank a name's gazetteer readings (``data/place_rules.yaml``).
+
+Population and feature priors, then bonuses from the document's own geography (countries named,
+regions named, nearby towns, a qualifier right after the name). They resolve places where no
+usable learned model is packaged, and their score of each reading is one of the learned
+ranker's features (``place_features``), so that the model starts from what the rules know.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from sitroom.errors import GazetteerError
+from sitroom.extract.place_features import NameSlot
+from sitroom.extract.toponyms import country_vote
+from sitroom.geometry import distance_km
+from sitroom.knowledge import loader
+from sitroom.knowledge.gazetteer import Gazetteer, fold
+from sitroom.knowledge.loader import Overrides
+from sitroom.records import Place
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """The resolution half of ``place_rules.yaml``: weights (score points, km) and link words."""
+
+    country_prior: float
+    admin1_prior: float
+    region_prior: float
+    capital_bonus: float
+    exact_bonus: float
+    context_bonus: float
+    region_bonus: float
+    hint_bonus: float
+    near_km: float
+    near_bonus: float
+    qualifier_bonus: float
+    min_resolve_score: float
+    near_words: frozenset[str]
+    qualifier_links: frozenset[str]
+    province_links: frozenset[str]
+
+
+@cache
+def resolution_rules(overrides: Overrides = ()) -> Rules:
+    """The resolution half of ``data/place_rules.yaml`` (with the user's overrides of it)."""
+    raw = loader.load("place_rules.yaml", overrides)
+    try:
+        w = raw["weights"]
+        return Rules(
+            country_prior=float(w["country_prior"]),
+            admin1_prior=float(w["admin1_prior"]),
+            region_prior=float(w["region_prior"]),
+            capital_bonus=float(w["capital_bonus"]),
+            exact_bonus=float(w["exact_bonus"]),
+            context_bonus=float(w["context_bonus"]),
+            region_bonus=float(w["region_bonus"]),
+            hint_bonus=float(w["hint_bonus"]),
+            near_km=float(w["near_km"]),
+            near_bonus=float(w["near_bonus"]),
+            qualifier_bonus=float(w["qualifier_bonus"]),
+            min_resolve_score=float(w["min_resolve_score"]),
+            near_words=frozenset(raw["near_words"]),
+            qualifier_links=frozenset(raw["qualifier_links"]),
+            province_links=frozenset(raw["province_links"]),
+        )
+    except (KeyError, TypeError, ValueError) as e:
+        raise GazetteerError(f"{raw.source} is malformed: {e}") from e
+
+
+def resolve_by_rules(
+    slots: Sequence[NameSlot], *, gazetteer: Gazetteer, rules: Rules, hint: str | None = None
+) -> list[Place | None]:
+    """One reading per slot, the best-scoring one, or None below ``min_resolve_score``."""
+    best = _best(_scored(slots, gazetteer, rules, hint), rules)
+    return [best[s.name] if s.candidates else None for s in slots]
+
+
+def rule_scores(
+    slots: Sequence[NameSlot], *, gazetteer: Gazetteer, rules: Rules, hint: str | None = None
+) -> list[tuple[float, ...]]:
+    """The rules' score of each slot's readings, in ``slot.candidates`` order."""
+    table = _scored(slots, gazetteer, rules, hint)
+    return [tuple(table[s.name][p] for p in s.candidates) for s in slots]
+
+
+def _scored(
+    slots: Sequence[NameSlot], gazetteer: Gazetteer, rules: Rules, hint: str | None
+) -> dict[str, dict[Place, float]]:
+    """Priors and the names that settle a country first, then re-scored by where the
+    document's other names were placed. One name keeps one sense in a document: its
+    occurrences pool their scores ("Edmonton, Queensland" ... "Edmonton")."""
+    names = [s.name for s in slots]
+    priors = [[_prior(p, s, gazetteer, rules) for p in s.candidates] for s in slots]
+    votes = [country_vote(s.candidates) for s in slots]
+    first = _best(_table(slots, priors, rules, hint, _Geography.of(names, votes)), rules)
+    picks = [first[s.name] if s.candidates else None for s in slots]
+    return _table(slots, priors, rules, hint, _Geography.of(names, picks, picks))
+
+
+def _prior(place: Place, slot: NameSlot, gazetteer: Gazetteer, rules: Rules) -> float:
+    if place.feature == "country":
+        score = rules.country_prior
+    elif place.feature == "admin1":
+        score = rules.admin1_prior
+    elif place.feature == "region":
+        score = rules.region_prior
+    else:
+        score = math.log10(place.population + 1)
+        if gazetteer.is_capital(place):
+            score += rules.capital_bonus
+    if fold(place.name) == slot.name:
+        score += rules.exact_bonus
+    if (place.country, place.admin1) in slot.within or (place.country, None) in slot.within:
+        score += rules.qualifier_bonus
+    return score
+
+
+@dataclass(frozen=True, slots=True)
+class _Geography:
+    """What the document's names say, per name, so that a name never supports itself."""
+
+    countries: dict[str, Counter[str]]  # name -> countries its occurrences establish
+    regions: dict[str, Counter[tuple[str, str]]]  # name -> (country, admin1) it names
+    anchors: dict[str, list[Place]]  # name -> towns it was placed at
+
+    @classmethod
+    def of(
+        cls,
+        names: Sequence[str],
+        countries: Sequence[str | Place | None],
+        places: Sequence[Place | None] = (),
+    ) -> _Geography:
+        by_country: dict[str, Counter[str]] = {n: Counter() for n in names}
+        by_region: dict[str, Counter[tuple[str, str]]] = {n: Counter() for n in names}
+        anchors: dict[str, list[Place]] = {n: [] for n in names}
+        for name, c in zip(names, countries, strict=True):
+            code = c.country if isinstance(c, Place) else c
+            if code:
+                by_country[name][code] += 1
+        for name, p in zip(names, places, strict=False):
+            if p is None:
+                continue
+            if p.feature == "admin1":
+                by_region[name][(p.country, p.name)] += 1
+            elif p.feature == "city":
+                anchors[name].append(p)
+        return cls(by_country, by_region, anchors)
+
+    def others(self, name: str) -> tuple[Counter[str], Counter[tuple[str, str]], list[Place]]:
+        countries: Counter[str] = Counter()
+        regions: Counter[tuple[str, str]] = Counter()
+        anchors: list[Place] = []
+        for other in self.countries:
+            if other != name:
+                countries.update(self.countries[other])
+                regions.update(self.regions[other])
+                anchors.extend(self.anchors[other])
+        return countries, regions, anchors
+
+
+def _table(
+    slots: Sequence[NameSlot],
+    priors: Sequence[Sequence[float]],
+    rules: Rules,
+    hint: str | None,
+    geography: _Geography,
+) -> dict[str, dict[Place, float]]:
+    """Each name's readings and their best score over all its occurrences (a weakly tagged
+    occurrence may lack one that a place entity of the same name offers)."""
+    scores: dict[str, dict[Place, float]] = {}
+    others: dict[str, tuple[Counter[str], Counter[tuple[str, str]], list[Place]]] = {}
+    for slot, slot_priors in zip(slots, priors, strict=True):
+        name = slot.name
+        if name not in others:
+            others[name] = geography.others(name)
+        countries, regions, anchors = others[name]
+        table = scores.setdefault(name, {})
+        for place, prior in zip(slot.candidates, slot_priors, strict=True):
+            score = prior
+            if place.country and countries[place.country] > 0:
+                score += rules.context_bonus
+            if hint is not None and place.country == hint:
+                score += rules.hint_bonus
+            if place.feature == "city":
+                if place.admin1 is not None and regions[(place.country, place.admin1)] > 0:
+                    score += rules.region_bonus
+                if any(distance_km(a, place) <= rules.near_km for a in anchors):
+                    score += rules.near_bonus
+            elif place.feature == "admin1":
+                # named again ("Granville County ... N.C.") or holding the document's towns
+                if regions[(place.country, place.name)] > 0:
+                    score += rules.region_bonus
+                if any(a.country == place.country and a.admin1 == place.name for a in anchors):
+                    score += rules.near_bonus
+            table[place] = max(score, table.get(place, -math.inf))
+    return scores
+
+
+def _best(table: dict[str, dict[Place, float]], rules: Rules) -> dict[str, Place | None]:
+    best: dict[str, Place | None] = {}
+    for name, scores in table.items():
+        winner = max(scores.items(), key=lambda kv: kv[1], default=None)
+        best[name] = winner[0] if winner and winner[1] >= rules.min_resolve_score else None
+    return best
