@@ -232,9 +232,7 @@ def test_codes_in_passing_refused_or_planned(lexicon: CueLexicon) -> None:
     passing = [CueMatch(1, 2, "withdraw", "trigger", "retreating")]
     told = codes(withdrawal, parsed[4], at, [], lexicon, refusal=None, status="reported")
     assert told == (*withdrawal.acled, "RETREAT", None)  # type: ignore[misc]
-    in_passing = codes(
-        withdrawal, parsed[1], passing, [], lexicon, refusal=None, status="reported"
-    )
+    in_passing = codes(withdrawal, parsed[1], passing, [], lexicon, refusal=None, status="reported")
     assert in_passing == (None, None, "RETREAT", None)
     refused = codes(
         withdrawal, parsed[4], at, [], lexicon, refusal=("REJECT", None), status="reported"

@@ -76,6 +76,37 @@ def test_a_wave_of_acts_tells_no_incident(lexicon: CueLexicon) -> None:
     assert not _told(wave, 3, lexicon)
 
 
+def test_a_bare_plural_is_one_act_only_when_told_as_one_past_occasion(lexicon: CueLexicon) -> None:
+    ramped = """
+        The     DET:DT   det   1
+        BLA     PROPN:NNP nsubj 3
+        has     AUX:VBZ  aux   3 have
+        ramped  VERB:VBN ROOT  3 ramp
+        up      ADP:RP   prt   3
+        attacks NOUN:NNS dobj  3 attack
+    """
+    assert not _told(ramped, 5, lexicon)  # the present perfect sums up a campaign
+    fired = ramped.replace("has     AUX:VBZ  aux   3 have", "had     AUX:VBD  aux   3 have")
+    assert _told(fired, 5, lexicon)  # the past perfect tells one occasion
+    simple = """
+        Police   NOUN:NNS nsubj 1 police
+        fired    VERB:VBD ROOT  1 fire
+        grenades NOUN:NNS dobj  1 grenade
+    """
+    assert _told(simple, 2, lexicon)
+
+
+def test_a_bare_singular_tells_one_act(lexicon: CueLexicon) -> None:
+    under = """
+        The    DET:DT   det   1
+        train  NOUN:NN  nsubj 2
+        came   VERB:VBD ROOT  2 come
+        under  ADP:IN   prep  2
+        attack NOUN:NN  pobj  3
+    """
+    assert _told(under, 4, lexicon)
+
+
 def test_a_bomber_tells_an_act_only_by_a_verb_of_acting(lexicon: CueLexicon) -> None:
     holding = """
         bombers  NOUN:NNS nsubj 2 bomber

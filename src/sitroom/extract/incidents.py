@@ -150,8 +150,9 @@ def _quoted(token: Token) -> bool:
 
 def _generic_noun(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
     """An event noun that names a kind of act: "a wave of kidnappings", "several recent
-    attacks", "accused of killing and looting", or a bare plural with nothing in its sentence
-    (a day, a toll, a town) that makes it one occurrence."""
+    attacks", "accused of killing and looting", or a bare plural (English's generic form) told
+    neither as one past occasion nor with anything in its sentence (a day, a toll, a town) that
+    makes it one occurrence."""
     if anchor.pos_ not in ("NOUN", "PROPN") and anchor.tag_ != "VBG":
         return False
     children = list(anchor.children)
@@ -169,12 +170,27 @@ def _generic_noun(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[str]
             return True
         if holder.lemma_.lower() in cues["accusation_verbs"]:
             return True
-    if _first_line(anchor) or anchor.tag_ not in ("NNS", "NNPS", "NN", "VBG"):
-        return False
-    if anchor.tag_ in ("NN", "VBG") and anchor.dep_ not in ("nsubj", "dobj", "pobj"):
-        return False  # a bare singular noun stands for a kind of act only as an argument
+    if _first_line(anchor) or anchor.tag_ not in ("NNS", "NNPS"):
+        return False  # a bare singular is one act ("came under attack", "taken hostage")
     determined = any(c.dep_ in ("det", "poss", "nummod") for c in children)
-    return not determined and not _specific(anchor.sent, facts)
+    if determined or _episodic(anchor, cues):
+        return False
+    return not _specific(anchor.sent, facts)
+
+
+def _episodic(anchor: Token, cues: dict[str, frozenset[str]]) -> bool:
+    """Whether the verb that tells an event noun tells one past occasion: the simple past
+    ("fired stun grenades"), the past perfect or the past passive ("had taken hostages"), but
+    not the present perfect, which sums up ("has ramped up attacks")."""
+    verb = _governing_verb(anchor)
+    if verb is None:
+        return False
+    if verb.tag_ == "VBD":
+        return True
+    auxes = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
+    return (
+        verb.tag_ == "VBN" and bool(auxes & cues["past_auxiliaries"]) and not auxes & _ONGOING_AUX
+    )
 
 
 def _specific(sent: Span, facts: DocFacts) -> bool:

@@ -23,6 +23,7 @@ INCIDENT_CUES = (
     "new_referent_words",
     "habitual_modifiers",
     "habitual_adverbs",
+    "past_auxiliaries",
     "collective_nouns",
     "accusation_verbs",
     "agent_nouns",
