@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from factories import event, facts, tree
+from factories import actor, event, facts, place, tree
 from sitroom.extract.events import Candidate
 from sitroom.extract.facts import DocFacts
 from sitroom.extract.incidents import group_incidents, tells_incident
@@ -243,6 +243,42 @@ def test_a_territory_type_yields_to_a_told_clash(lexicon: CueLexicon, kb: ActorK
     cands, told = _candidates(clashed, lexicon, [(0, 1, CLASH, {}), (0, 5, TAKEN, {})])
     (incident,) = group_incidents(cands, told, lexicon=lexicon, kb=kb)
     assert incident.event.sub_event_type == "Armed clash"
+
+
+def test_a_violent_act_told_with_nothing_of_its_own_re_tells_the_incident(
+    lexicon: CueLexicon, kb: ActorKB
+) -> None:
+    herat = Location("Herat", 2, 34.3, 62.2, "AF", "Herat", 1)
+    # "A bomb hit Kabul. A blast shook Herat.", the second typed a clash: another sub-event
+    # type of violence, no place, day, toll or perpetrator of its own.
+    cands, told = _candidates(TWO.format(det="A"), lexicon, [(0, 1, IED, {}), (1, 6, CLASH, {})])
+    assert len(group_incidents(cands, told, lexicon=lexicon, kb=kb)) == 1
+    cands, told = _candidates(
+        TWO.format(det="A"), lexicon, [(0, 1, IED, {}), (1, 6, CLASH, {"location": herat})]
+    )
+    assert len(group_incidents(cands, told, lexicon=lexicon, kb=kb)) == 2
+
+
+WITHDREW = """
+    Mali     PROPN:NNP nsubj 1
+    withdrew VERB:VBD  ROOT  1 withdraw
+    from     ADP:IN    prep  1
+    ECOWAS   PROPN:NNP pobj  2
+"""
+LEFT = ("Strategic developments", "Non-violent transfer of territory", "RETREAT")
+
+
+def test_leaving_what_is_no_place_is_no_territorial_incident(
+    lexicon: CueLexicon, kb: ActorKB
+) -> None:
+    parsed = tree(WITHDREW)
+    ecowas = {(3, 4): actor("ECOWAS", kind="organisation")}
+    cands, _ = _candidates(WITHDREW, lexicon, [(0, 1, LEFT, {})])
+    assert group_incidents(cands, facts(parsed, actors=ecowas), lexicon=lexicon, kb=kb) == []
+    # "Mali withdrew from Menaka": a place the gazetteer knows.
+    menaka = {(3, 4): place("Menaka", 2453348, country="ML")}
+    (left,) = group_incidents(cands, facts(parsed, places=menaka), lexicon=lexicon, kb=kb)
+    assert left.event.sub_event_type == LEFT[1]
 
 
 # -- end to end, with the grouping on (sitroom.toml: incidents = true) -----------------------

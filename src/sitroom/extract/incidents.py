@@ -64,7 +64,8 @@ def group_incidents(
     mentions = [
         _mention(c, facts, cues)
         for c in candidates
-        if c.event.event_type is None or tells_incident(facts.doc[c.trigger], facts, cues)
+        if c.event.event_type is None
+        or (tells_incident(facts.doc[c.trigger], facts, cues) and not _other_sense(c, facts, cues))
     ]
     groups: list[list[_Mention]] = []
     for mention in mentions:
@@ -220,6 +221,35 @@ def _agent_only(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[str]])
     return head.i == token.i or not _is_cue(head, facts)
 
 
+def _other_sense(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
+    """A territorial act's word in another sense: what is taken or left is no place ("withdrew
+    from ECOWAS", "seized critical data"). An act with no object ("the rebels withdrew") or
+    whose object is a place, a place's word or a held thing ("seized the base") is territorial."""
+    event = cand.event
+    if (event.sub_event_type or "").lower() not in cues["territory_sub_events"]:
+        return False
+    if event.status not in CURRENT:
+        return False
+    anchor = facts.doc[cand.trigger]
+    objects = [c for c in anchor.children if c.dep_ in ("dobj", "nsubjpass")]
+    objects += [g for p in anchor.children if p.dep_ == "prep" for g in p.children]
+    for obj in list(objects):  # "took control of/over X"
+        objects += [g for p in obj.children if p.dep_ == "prep" for g in p.children]
+    dated = {i for d in facts.dates for i in range(d.start, d.end)}  # "in late January"
+    objects = [o for o in objects if o.dep_ != "prep" and o.i not in dated]
+    return bool(objects) and not any(_a_place(o, facts, cues) for o in objects)
+
+
+def _a_place(token: Token, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
+    """Whether a word names a place: the gazetteer's, a place's word ("the city", "the base"),
+    or a name that is no actor's (a village the gazetteer lacks)."""
+    if facts.place_index[token.i] is not None:
+        return True
+    if token.lemma_.lower() in cues["territory_nouns"] | cues["held_objects"]:
+        return True
+    return token.pos_ == "PROPN" and facts.actor_index[token.i] is None
+
+
 def _is_cue(token: Token, facts: DocFacts) -> bool:
     return any(c.start <= token.i < c.end and c.role != "context" for c in facts.cues)
 
@@ -267,7 +297,7 @@ def _incident_for(
             continue
         if _opens_new(mention, cues):
             continue
-        if _re_mention(mention.anchor, cues):
+        if _re_mention(mention.anchor, cues) or _vague(mention, facts):
             return group
         same_type = any(m.cand.event.sub_event_type == event.sub_event_type for m in group)
         if same_type and (not _tells_details(mention) or _linked(mention, group, facts)):
@@ -331,6 +361,16 @@ def _tells_details(mention: _Mention) -> bool:
     """Whether a mention tells details of its own (a place, a day, a toll): such a telling of a
     second act of the type must share one with the incident to join it."""
     return bool(mention.place or mention.told_date or mention.cand.event.fatalities)
+
+
+def _vague(mention: _Mention, facts: DocFacts) -> bool:
+    """Whether a violent mention tells nothing of its own (no place, day, toll or named
+    perpetrator: "it came under attack", "a witness heard gunfire"): it cannot be told apart
+    from the incident told before it, so it re-tells it."""
+    event = mention.cand.event
+    if event.event_type not in _VIOLENCE or _tells_details(mention):
+        return False
+    return event.actor1 not in _named_actors(facts)
 
 
 def _linked(mention: _Mention, group: list[_Mention], facts: DocFacts) -> bool:

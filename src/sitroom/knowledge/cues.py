@@ -31,6 +31,7 @@ INCIDENT_CUES = (
     "outcome_sub_events",
     "territory_sub_events",
     "territory_nouns",
+    "held_objects",
     "elsewhere_words",
     "uncertain_words",
     "not_perpetrator_kinds",
