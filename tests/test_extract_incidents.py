@@ -10,7 +10,7 @@ import pytest
 
 from factories import actor, event, facts, place, tree
 from sitroom.extract.events import Candidate
-from sitroom.extract.facts import DocFacts
+from sitroom.extract.facts import DateHit, DocFacts
 from sitroom.extract.incidents import group_incidents, tells_incident
 from sitroom.knowledge.actors import ActorKB
 from sitroom.knowledge.cues import CueLexicon
@@ -257,6 +257,24 @@ def test_a_violent_act_told_with_nothing_of_its_own_re_tells_the_incident(
         TWO.format(det="A"), lexicon, [(0, 1, IED, {}), (1, 6, CLASH, {"location": herat})]
     )
     assert len(group_incidents(cands, told, lexicon=lexicon, kb=kb)) == 2
+
+
+def test_a_re_mention_is_dated_only_by_its_own_phrase(lexicon: CueLexicon, kb: ActorKB) -> None:
+    # "A bomb hit Kabul on Monday. The blast shook Herat." where the second sentence names a
+    # later day elsewhere than in the blast's phrase (a victim who died of it a day later).
+    monday, wednesday = dt.date(2024, 5, 6), dt.date(2024, 5, 8)
+    dates = [DateHit(9, 10, "Wednesday", wednesday, "day", False)]
+    parsed = tree(TWO.format(det="The"))
+    told = facts(parsed, dates=dates)
+    cands, _ = _candidates(
+        TWO.format(det="The"),
+        lexicon,
+        [
+            (0, 1, IED, {"event_date": monday, "date_precision": "day"}),
+            (1, 6, IED, {"event_date": wednesday, "date_precision": "day"}),
+        ],
+    )
+    assert len(group_incidents(cands, told, lexicon=lexicon, kb=kb)) == 1
 
 
 WITHDREW = """

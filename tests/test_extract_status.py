@@ -114,6 +114,25 @@ def test_background_by_an_old_date_or_an_opening_word(lexicon: CueLexicon) -> No
     assert status(historically, lexicon, 2) == ("background", None)
 
 
+def test_a_date_that_opens_a_period_does_not_make_the_act_background(
+    lexicon: CueLexicon,
+) -> None:
+    # "the strike is the first since 2016": the year counts, it does not date the strike.
+    text = """
+        the    DET:DT   det   1
+        strike NOUN:NN  nsubj 2
+        is     AUX:VBZ  ROOT  2 be
+        the    DET:DT   det   4
+        first  ADJ:JJ   attr  2
+        since  ADP:IN   prep  4
+        2016   NUM:CD   pobj  5
+    """
+    since = DateHit(6, 7, "2016", dt.date(2016, 1, 1), "year", True)
+    assert status(text, lexicon, 1, date_hit=since) == ("reported", None)
+    in_2016 = text.replace("since  ADP:IN", "in     ADP:IN")
+    assert status(in_2016, lexicon, 1, date_hit=since) == ("background", None)
+
+
 def test_governed_by_a_word_on_the_way_to_the_root() -> None:
     parsed = tree(SAID.format(who="army"))
     assert governed_by(parsed[3], frozenset({"say"}))

@@ -262,11 +262,17 @@ def _mention(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) 
     told = event.event_date if event.date_precision in ("day", "month") else None
     anchor = facts.doc[cand.trigger]
     place = event.location if event.location is not None and not event.location.inferred else None
-    if place is not None and _re_mention(anchor, cues) and not _names_place(anchor, facts):
-        place = None  # "a probe in Paris into the explosion": the place is not the blast's
     in_sentence = [d for d in facts.dates if anchor.sent.start <= d.start < anchor.sent.end]
     nearest = min(in_sentence, key=lambda d: abs(d.start - anchor.i), default=None)
     text = nearest.text.lower() if nearest is not None else None
+    if _re_mention(anchor, cues):
+        # "a probe in Paris into the explosion", "a victim died in 1977 of injuries suffered
+        # during the attack": a re-mention's sentence tells its own place and day only in the
+        # event noun's own phrase ("the attack in Kalat", "Tuesday's attack").
+        if not _names_place(anchor, facts):
+            place = None
+        if told is not None and not _names_date(anchor, facts):
+            told, text = None, None
     return _Mention(cand, anchor, told, event.date_precision, text, place)
 
 
@@ -409,6 +415,12 @@ def _other_day(a: _Mention, b: _Mention) -> bool:
 def _names_place(anchor: Token, facts: DocFacts) -> bool:
     """Whether the event noun's own phrase names a place ("the attack in Kalat")."""
     return any(facts.place_index[t.i] is not None for t in anchor.subtree)
+
+
+def _names_date(anchor: Token, facts: DocFacts) -> bool:
+    """Whether the event noun's own phrase names a time ("Tuesday's attack")."""
+    phrase = {t.i for t in anchor.subtree}
+    return any(d.start in phrase for d in facts.dates)
 
 
 def _far_apart(a: Location, b: Location) -> bool:

@@ -30,6 +30,8 @@ def act_status(
     """The status of the act at ``anchor`` (one of EVENT_STATUSES) and who claims it, if anyone."""
     cues = lexicon.status_cues
     published = facts.document.published
+    if date_hit is not None and _opens_period(date_hit, sent, cues):
+        date_hit = None  # "the fourth such incident since December" is not of December
     if date_hit is not None and date_hit.background:
         return "background", None
     if (
@@ -65,6 +67,16 @@ def act_status(
     if claimant is not None:
         return ("claimed" if claimant.kind in _PARTY_KINDS else "reported"), claimant.id
     return "reported", None
+
+
+def _opens_period(date_hit: DateHit, sent: Span, cues: dict[str, frozenset[str]]) -> bool:
+    """Whether a date inside the sentence opens a period that runs to the report's time ("the
+    first strike since 2016", "the fourth such incident since December"): it counts, it does
+    not date the act. An opening "since" is left to the background rule below."""
+    doc = sent.doc
+    head = doc[date_hit.start].head
+    words = cues.get("period_preps", frozenset())
+    return head.lower_ in words and head.i > sent.start and head.i < date_hit.start
 
 
 def _claimant(anchor: Token, sent: Span, facts: DocFacts, claim_verbs: frozenset[str]):
