@@ -171,6 +171,31 @@ def test_another_blast_opens_a_new_incident(lexicon: CueLexicon, kb: ActorKB) ->
     assert len(group_incidents(cands, told, lexicon=lexicon, kb=kb)) == 2
 
 
+def test_a_time_word_before_a_re_mention_does_not_open_a_new_incident(
+    lexicon: CueLexicon, kb: ActorKB
+) -> None:
+    # "A bomb hit Kabul. Later, the blast shook Herat.": "the" refers back; only "another"
+    # or "a second" in the noun's own phrase would tell a new one.
+    later = """
+        A     DET:DT    det    1
+        bomb  NOUN:NN   nsubj  2
+        hit   VERB:VBD  ROOT   2
+        Kabul PROPN:NNP dobj   2
+        .     PUNCT:.   punct  2
+        Later ADV:RB    advmod 9
+        ,     PUNCT:,   punct  9
+        {det} DET:DT    det    8
+        blast NOUN:NN   nsubj  9
+        shook VERB:VBD  ROOT   9 shake
+        Herat PROPN:NNP dobj   9
+        .     PUNCT:.   punct  9
+    """
+    cands, told = _candidates(later.format(det="the"), lexicon, [(0, 1, IED, {}), (1, 8, IED, {})])
+    assert len(group_incidents(cands, told, lexicon=lexicon, kb=kb)) == 1
+    cands, told = _candidates(later.format(det="a"), lexicon, [(0, 1, IED, {}), (1, 8, IED, {})])
+    assert len(group_incidents(cands, told, lexicon=lexicon, kb=kb)) == 2
+
+
 def test_a_second_act_of_the_type_needs_a_link(lexicon: CueLexicon, kb: ActorKB) -> None:
     kabul = Location("Kabul", 1, 34.5, 69.2, "AF", "Kabul", 1)
     herat = Location("Herat", 2, 34.3, 62.2, "AF", "Herat", 1)

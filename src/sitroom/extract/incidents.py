@@ -449,6 +449,8 @@ def _opens_new(mention: _Mention, cues: dict[str, frozenset[str]]) -> bool:
     # "the arrest of another five people"
     if any(t.lower_ in cues["new_referent_words"] for t in anchor.subtree):
         return True
+    if _re_mention(anchor, cues):
+        return False  # "Earlier, an official said ... the site of that attack": it refers back
     root = anchor.sent.root
     subjects = [c.i for c in root.children if c.dep_ in ("nsubj", "nsubjpass", "expl")]
     opening = min(subjects, default=anchor.i)
