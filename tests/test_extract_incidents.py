@@ -277,7 +277,12 @@ def test_a_violent_act_told_with_nothing_of_its_own_re_tells_the_incident(
     # "A bomb hit Kabul. A blast shook Herat.", the second typed a clash: another sub-event
     # type of violence, no place, day, toll or perpetrator of its own.
     cands, told = _candidates(TWO.format(det="A"), lexicon, [(0, 1, IED, {}), (1, 6, CLASH, {})])
-    assert len(group_incidents(cands, told, lexicon=lexicon, kb=kb)) == 1
+    (incident,) = group_incidents(cands, told, lexicon=lexicon, kb=kb)
+    assert incident.event.sub_event_type == IED[1]
+    # It re-tells the incident and does not type it, though ACLED's precedence would.
+    cands, told = _candidates(TWO.format(det="A"), lexicon, [(0, 1, CLASH, {}), (1, 6, IED, {})])
+    (incident,) = group_incidents(cands, told, lexicon=lexicon, kb=kb)
+    assert incident.event.sub_event_type == CLASH[1]
     cands, told = _candidates(
         TWO.format(det="A"), lexicon, [(0, 1, IED, {}), (1, 6, CLASH, {"location": herat})]
     )

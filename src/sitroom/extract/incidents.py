@@ -37,6 +37,8 @@ _SAME_DAY_SLACK = 1
 _HEADLINE_WORDS = 20
 # Longest line (tokens) read as a heading rather than a sentence.
 _HEADING_TOKENS = 8
+# Precisions of a date that a mention's own sentence tells (not the publication week).
+_TOLD_PRECISIONS = frozenset({"day", "month"})
 _ONGOING_AUX = frozenset({"has", "have", "'ve", "'s"})
 _CLASH = "armed clash"  # ACLED's sub-event type, lowercased
 # Links by which an event noun hangs from the verb that tells it ("broken by shelling").
@@ -259,7 +261,7 @@ def _is_cue(token: Token, facts: DocFacts) -> bool:
 
 def _mention(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> _Mention:
     event = cand.event
-    told = event.event_date if event.date_precision in ("day", "month") else None
+    told = event.event_date if event.date_precision in _TOLD_PRECISIONS else None
     anchor = facts.doc[cand.trigger]
     place = event.location if event.location is not None and not event.location.inferred else None
     in_sentence = [d for d in facts.dates if anchor.sent.start <= d.start < anchor.sent.end]
@@ -486,8 +488,10 @@ def _incident(
     main = typed = chosen.cand.event
     actor1, actor2 = _actors(group, facts, kb=kb, cues=cues)
     location = _place(group) or main.location
-    told = next((m for m in group if m.told_date is not None), None)
-    date_from = told.cand.event if told is not None else main
+    # The first day or month a mention's sentence gives, a re-mention's too: grouping reads a
+    # re-mention's day only from its own phrase, but its sentence may still date the incident.
+    dated = (e for e in events if e.date_precision in _TOLD_PRECISIONS)
+    date_from = next(dated, main)
     fatalities = next((e for e in events if e.fatalities is not None), main)
     claimed = next((e for e in events if e.claimed_by and e.status == "claimed"), None)
     status = "reported" if any(e.status == "reported" for e in events) else main.status
@@ -521,16 +525,20 @@ def _main(group: list[_Mention], facts: DocFacts, cues: dict[str, frozenset[str]
     """The mention whose type the incident takes: ACLED's precedence (the more specific type:
     "militants attacked a train, taking hostages" is an abduction), then reading order. A
     territory type whose act takes no place yields to a clash the incident tells ("clashed with
-    ISIL and took five positions" is a clash; "having seized the city" is a capture)."""
+    ISIL and took five positions" is a clash; "having seized the city" is a capture). A later
+    mention that tells nothing of its own ("it came under attack") re-tells the incident and
+    does not type it."""
     clash = any(_sub_event(m) == _CLASH for m in group)
     last = max(m.cand.event_type.rank for m in group)
 
-    def rank(m: _Mention) -> int:
+    def rank(n: int, m: _Mention) -> int:
         territory = _sub_event(m) in cues["territory_sub_events"]
         yields = clash and territory and not _takes_place(m.anchor, facts, cues)
-        return last + 1 if yields else m.cand.event_type.rank
+        if yields or (n > 0 and _vague(m, facts)):
+            return last + 1
+        return m.cand.event_type.rank
 
-    return min(enumerate(group), key=lambda x: (rank(x[1]), x[0]))[1]
+    return min(enumerate(group), key=lambda x: (rank(*x), x[0]))[1]
 
 
 def _takes_place(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
