@@ -131,6 +131,17 @@ def test_a_date_that_opens_a_period_does_not_make_the_act_background(
     assert status(text, lexicon, 1, date_hit=since) == ("reported", None)
     in_2016 = text.replace("since  ADP:IN", "in     ADP:IN")
     assert status(in_2016, lexicon, 1, date_hit=since) == ("background", None)
+    # "rebels have held Manbij since 2016": a state that began with an act of 2016.
+    held = """
+        rebels NOUN:NNS  nsubj 2 rebel
+        have   AUX:VBP   aux   2 have
+        held   VERB:VBN  ROOT  2 hold
+        Manbij PROPN:NNP dobj  2
+        since  ADP:IN    prep  2
+        2016   NUM:CD    pobj  4
+    """
+    since = DateHit(5, 6, "2016", dt.date(2016, 1, 1), "year", True)
+    assert status(held, lexicon, 2, date_hit=since) == ("background", None)
 
 
 def test_governed_by_a_word_on_the_way_to_the_root() -> None:

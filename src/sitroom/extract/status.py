@@ -30,7 +30,7 @@ def act_status(
     """The status of the act at ``anchor`` (one of EVENT_STATUSES) and who claims it, if anyone."""
     cues = lexicon.status_cues
     published = facts.document.published
-    if date_hit is not None and _opens_period(date_hit, sent, cues):
+    if date_hit is not None and _opens_period(anchor, date_hit, sent, cues):
         date_hit = None  # "the fourth such incident since December" is not of December
     if date_hit is not None and date_hit.background:
         return "background", None
@@ -69,14 +69,22 @@ def act_status(
     return "reported", None
 
 
-def _opens_period(date_hit: DateHit, sent: Span, cues: dict[str, frozenset[str]]) -> bool:
+def _opens_period(
+    anchor: Token, date_hit: DateHit, sent: Span, cues: dict[str, frozenset[str]]
+) -> bool:
     """Whether a date inside the sentence opens a period that runs to the report's time ("the
     first strike since 2016", "the fourth such incident since December"): it counts, it does
-    not date the act. An opening "since" is left to the background rule below."""
-    doc = sent.doc
-    head = doc[date_hit.start].head
+    not date the act. An act told of the date itself ("since 2020, when a ceasefire froze the
+    front lines") is dated by it, and so is a state a verb says has lasted since then ("has
+    controlled Manbij since 2016": it was taken then); an opening "since" is left to the
+    background rule below."""
+    head = sent.doc[date_hit.start].head
     words = cues.get("period_preps", frozenset())
-    return head.lower_ in words and head.i > sent.start and head.i < date_hit.start
+    if head.lower_ not in words or not sent.start < head.i < date_hit.start:
+        return False
+    if head.head.pos_ == "VERB":  # a copula or a noun counts: "is the first since 2016"
+        return False
+    return not any(t.i == anchor.i for t in head.subtree)
 
 
 def _claimant(anchor: Token, sent: Span, facts: DocFacts, claim_verbs: frozenset[str]):
