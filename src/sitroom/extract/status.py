@@ -30,8 +30,6 @@ def act_status(
     """The status of the act at ``anchor`` (one of EVENT_STATUSES) and who claims it, if anyone."""
     cues = lexicon.status_cues
     published = facts.document.published
-    if date_hit is not None and _opens_period(anchor, date_hit, sent, cues):
-        date_hit = None  # "the fourth such incident since December" is not of December
     if date_hit is not None and date_hit.background:
         return "background", None
     if (
@@ -69,7 +67,7 @@ def act_status(
     return "reported", None
 
 
-def _opens_period(
+def opens_period(
     anchor: Token, date_hit: DateHit, sent: Span, cues: dict[str, frozenset[str]]
 ) -> bool:
     """Whether a date inside the sentence opens a period that runs to the report's time ("the
