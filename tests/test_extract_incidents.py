@@ -8,9 +8,9 @@ import datetime as dt
 
 import pytest
 
-from factories import event, facts, tree
+from factories import actor, event, facts, place, tree
 from sitroom.extract.events import Candidate
-from sitroom.extract.facts import DocFacts
+from sitroom.extract.facts import DateHit, DocFacts
 from sitroom.extract.incidents import group_incidents, tells_incident
 from sitroom.knowledge.actors import ActorKB
 from sitroom.knowledge.cues import CueLexicon
@@ -76,6 +76,37 @@ def test_a_wave_of_acts_tells_no_incident(lexicon: CueLexicon) -> None:
     assert not _told(wave, 3, lexicon)
 
 
+def test_a_bare_plural_is_one_act_only_when_told_as_one_past_occasion(lexicon: CueLexicon) -> None:
+    ramped = """
+        The     DET:DT   det   1
+        BLA     PROPN:NNP nsubj 3
+        has     AUX:VBZ  aux   3 have
+        ramped  VERB:VBN ROOT  3 ramp
+        up      ADP:RP   prt   3
+        attacks NOUN:NNS dobj  3 attack
+    """
+    assert not _told(ramped, 5, lexicon)  # the present perfect sums up a campaign
+    fired = ramped.replace("has     AUX:VBZ  aux   3 have", "had     AUX:VBD  aux   3 have")
+    assert _told(fired, 5, lexicon)  # the past perfect tells one occasion
+    simple = """
+        Police   NOUN:NNS nsubj 1 police
+        fired    VERB:VBD ROOT  1 fire
+        grenades NOUN:NNS dobj  1 grenade
+    """
+    assert _told(simple, 2, lexicon)
+
+
+def test_a_bare_singular_tells_one_act(lexicon: CueLexicon) -> None:
+    under = """
+        The    DET:DT   det   1
+        train  NOUN:NN  nsubj 2
+        came   VERB:VBD ROOT  2 come
+        under  ADP:IN   prep  2
+        attack NOUN:NN  pobj  3
+    """
+    assert _told(under, 4, lexicon)
+
+
 def test_a_bomber_tells_an_act_only_by_a_verb_of_acting(lexicon: CueLexicon) -> None:
     holding = """
         bombers  NOUN:NNS nsubj 2 bomber
@@ -137,6 +168,31 @@ def test_another_blast_opens_a_new_incident(lexicon: CueLexicon, kb: ActorKB) ->
     cands, told = _candidates(
         TWO.format(det="Another"), lexicon, [(0, 1, IED, {}), (1, 6, IED, {})]
     )
+    assert len(group_incidents(cands, told, lexicon=lexicon, kb=kb)) == 2
+
+
+def test_a_time_word_before_a_re_mention_does_not_open_a_new_incident(
+    lexicon: CueLexicon, kb: ActorKB
+) -> None:
+    # "A bomb hit Kabul. Later, the blast shook Herat.": "the" refers back; only "another"
+    # or "a second" in the noun's own phrase would tell a new one.
+    later = """
+        A     DET:DT    det    1
+        bomb  NOUN:NN   nsubj  2
+        hit   VERB:VBD  ROOT   2
+        Kabul PROPN:NNP dobj   2
+        .     PUNCT:.   punct  2
+        Later ADV:RB    advmod 9
+        ,     PUNCT:,   punct  9
+        {det} DET:DT    det    8
+        blast NOUN:NN   nsubj  9
+        shook VERB:VBD  ROOT   9 shake
+        Herat PROPN:NNP dobj   9
+        .     PUNCT:.   punct  9
+    """
+    cands, told = _candidates(later.format(det="the"), lexicon, [(0, 1, IED, {}), (1, 8, IED, {})])
+    assert len(group_incidents(cands, told, lexicon=lexicon, kb=kb)) == 1
+    cands, told = _candidates(later.format(det="a"), lexicon, [(0, 1, IED, {}), (1, 8, IED, {})])
     assert len(group_incidents(cands, told, lexicon=lexicon, kb=kb)) == 2
 
 
@@ -212,6 +268,65 @@ def test_a_territory_type_yields_to_a_told_clash(lexicon: CueLexicon, kb: ActorK
     cands, told = _candidates(clashed, lexicon, [(0, 1, CLASH, {}), (0, 5, TAKEN, {})])
     (incident,) = group_incidents(cands, told, lexicon=lexicon, kb=kb)
     assert incident.event.sub_event_type == "Armed clash"
+
+
+def test_a_violent_act_told_with_nothing_of_its_own_re_tells_the_incident(
+    lexicon: CueLexicon, kb: ActorKB
+) -> None:
+    herat = Location("Herat", 2, 34.3, 62.2, "AF", "Herat", 1)
+    # "A bomb hit Kabul. A blast shook Herat.", the second typed a clash: another sub-event
+    # type of violence, no place, day, toll or perpetrator of its own.
+    cands, told = _candidates(TWO.format(det="A"), lexicon, [(0, 1, IED, {}), (1, 6, CLASH, {})])
+    (incident,) = group_incidents(cands, told, lexicon=lexicon, kb=kb)
+    assert incident.event.sub_event_type == IED[1]
+    # It re-tells the incident and does not type it, though ACLED's precedence would.
+    cands, told = _candidates(TWO.format(det="A"), lexicon, [(0, 1, CLASH, {}), (1, 6, IED, {})])
+    (incident,) = group_incidents(cands, told, lexicon=lexicon, kb=kb)
+    assert incident.event.sub_event_type == CLASH[1]
+    cands, told = _candidates(
+        TWO.format(det="A"), lexicon, [(0, 1, IED, {}), (1, 6, CLASH, {"location": herat})]
+    )
+    assert len(group_incidents(cands, told, lexicon=lexicon, kb=kb)) == 2
+
+
+def test_a_re_mention_is_dated_only_by_its_own_phrase(lexicon: CueLexicon, kb: ActorKB) -> None:
+    # "A bomb hit Kabul on Monday. The blast shook Herat." where the second sentence names a
+    # later day elsewhere than in the blast's phrase (a victim who died of it a day later).
+    monday, wednesday = dt.date(2024, 5, 6), dt.date(2024, 5, 8)
+    dates = [DateHit(9, 10, "Wednesday", wednesday, "day", False)]
+    parsed = tree(TWO.format(det="The"))
+    told = facts(parsed, dates=dates)
+    cands, _ = _candidates(
+        TWO.format(det="The"),
+        lexicon,
+        [
+            (0, 1, IED, {"event_date": monday, "date_precision": "day"}),
+            (1, 6, IED, {"event_date": wednesday, "date_precision": "day"}),
+        ],
+    )
+    assert len(group_incidents(cands, told, lexicon=lexicon, kb=kb)) == 1
+
+
+WITHDREW = """
+    Mali     PROPN:NNP nsubj 1
+    withdrew VERB:VBD  ROOT  1 withdraw
+    from     ADP:IN    prep  1
+    ECOWAS   PROPN:NNP pobj  2
+"""
+LEFT = ("Strategic developments", "Non-violent transfer of territory", "RETREAT")
+
+
+def test_leaving_what_is_no_place_is_no_territorial_incident(
+    lexicon: CueLexicon, kb: ActorKB
+) -> None:
+    parsed = tree(WITHDREW)
+    ecowas = {(3, 4): actor("ECOWAS", kind="organisation")}
+    cands, _ = _candidates(WITHDREW, lexicon, [(0, 1, LEFT, {})])
+    assert group_incidents(cands, facts(parsed, actors=ecowas), lexicon=lexicon, kb=kb) == []
+    # "Mali withdrew from Menaka": a place the gazetteer knows.
+    menaka = {(3, 4): place("Menaka", 2453348, country="ML")}
+    (left,) = group_incidents(cands, facts(parsed, places=menaka), lexicon=lexicon, kb=kb)
+    assert left.event.sub_event_type == LEFT[1]
 
 
 # -- end to end, with the grouping on (sitroom.toml: incidents = true) -----------------------

@@ -8,7 +8,7 @@ import pytest
 
 from factories import actor, facts, tree
 from sitroom.extract.facts import DateHit
-from sitroom.extract.status import act_status, governed_by
+from sitroom.extract.status import act_status, governed_by, opens_period
 from sitroom.knowledge.cues import CueLexicon
 from sitroom.records import Actor
 
@@ -112,6 +112,38 @@ def test_background_by_an_old_date_or_an_opening_word(lexicon: CueLexicon) -> No
         Hama         PROPN:NNP dobj   2
     """
     assert status(historically, lexicon, 2) == ("background", None)
+
+
+def _opens(text: str, anchor: int, hit: DateHit, lexicon: CueLexicon) -> bool:
+    parsed = tree(text)
+    return opens_period(parsed[anchor], hit, parsed[:], lexicon.status_cues)
+
+
+def test_a_date_that_opens_a_period_does_not_date_the_act(lexicon: CueLexicon) -> None:
+    # "the strike is the first since 2016": the year counts, it does not date the strike (so
+    # the strike is neither of 2016 nor background).
+    first = """
+        the    DET:DT   det   1
+        strike NOUN:NN  nsubj 2
+        is     AUX:VBZ  ROOT  2 be
+        the    DET:DT   det   4
+        first  ADJ:JJ   attr  2
+        since  ADP:IN   prep  4
+        2016   NUM:CD   pobj  5
+    """
+    since = DateHit(6, 7, "2016", dt.date(2016, 1, 1), "year", True)
+    assert _opens(first, 1, since, lexicon)
+    assert not _opens(first.replace("since  ADP:IN", "in     ADP:IN"), 1, since, lexicon)
+    # "rebels have held Manbij since 2016": a state that began with an act of 2016.
+    held = """
+        rebels NOUN:NNS  nsubj 2 rebel
+        have   AUX:VBP   aux   2 have
+        held   VERB:VBN  ROOT  2 hold
+        Manbij PROPN:NNP dobj  2
+        since  ADP:IN    prep  2
+        2016   NUM:CD    pobj  4
+    """
+    assert not _opens(held, 2, DateHit(5, 6, "2016", dt.date(2016, 1, 1), "year", True), lexicon)
 
 
 def test_governed_by_a_word_on_the_way_to_the_root() -> None:

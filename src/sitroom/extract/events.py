@@ -16,7 +16,7 @@ from sitroom.extract.arguments import arguments
 from sitroom.extract.event_places import locate, report_country
 from sitroom.extract.facts import DocFacts
 from sitroom.extract.genericity import circumstance, trend
-from sitroom.extract.status import act_status, governed_by
+from sitroom.extract.status import act_status, governed_by, opens_period
 from sitroom.ids import content_id
 from sitroom.knowledge.cues import CueLexicon, CueMatch, EventType
 from sitroom.records import Event
@@ -356,6 +356,8 @@ def _build_event(
     actor2, assoc2 = fields.lead(patients)
     document = facts.document
     date_hit = fields.nearest(facts.dates, anchor.i, sent, clause)
+    if date_hit is not None and opens_period(anchor, date_hit, sent, lexicon.status_cues):
+        date_hit = None  # "the fourth such incident since December" is not of December
     event_date, precision, date_note = fields.event_date(date_hit, document.published)
     status, claimed_by = act_status(anchor, sent, facts, lexicon, date_hit)
     named = fields.not_the_scene(facts, anchor, sent, clause, event_type, agents, patients)

@@ -37,6 +37,8 @@ _SAME_DAY_SLACK = 1
 _HEADLINE_WORDS = 20
 # Longest line (tokens) read as a heading rather than a sentence.
 _HEADING_TOKENS = 8
+# Precisions of a date that a mention's own sentence tells (not the publication week).
+_TOLD_PRECISIONS = frozenset({"day", "month"})
 _ONGOING_AUX = frozenset({"has", "have", "'ve", "'s"})
 _CLASH = "armed clash"  # ACLED's sub-event type, lowercased
 # Links by which an event noun hangs from the verb that tells it ("broken by shelling").
@@ -64,7 +66,8 @@ def group_incidents(
     mentions = [
         _mention(c, facts, cues)
         for c in candidates
-        if c.event.event_type is None or tells_incident(facts.doc[c.trigger], facts, cues)
+        if c.event.event_type is None
+        or (tells_incident(facts.doc[c.trigger], facts, cues) and not _other_sense(c, facts, cues))
     ]
     groups: list[list[_Mention]] = []
     for mention in mentions:
@@ -150,8 +153,9 @@ def _quoted(token: Token) -> bool:
 
 def _generic_noun(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
     """An event noun that names a kind of act: "a wave of kidnappings", "several recent
-    attacks", "accused of killing and looting", or a bare plural with nothing in its sentence
-    (a day, a toll, a town) that makes it one occurrence."""
+    attacks", "accused of killing and looting", or a bare plural (English's generic form) told
+    neither as one past occasion nor with anything in its sentence (a day, a toll, a town) that
+    makes it one occurrence."""
     if anchor.pos_ not in ("NOUN", "PROPN") and anchor.tag_ != "VBG":
         return False
     children = list(anchor.children)
@@ -169,12 +173,27 @@ def _generic_noun(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[str]
             return True
         if holder.lemma_.lower() in cues["accusation_verbs"]:
             return True
-    if _first_line(anchor) or anchor.tag_ not in ("NNS", "NNPS", "NN", "VBG"):
-        return False
-    if anchor.tag_ in ("NN", "VBG") and anchor.dep_ not in ("nsubj", "dobj", "pobj"):
-        return False  # a bare singular noun stands for a kind of act only as an argument
+    if _first_line(anchor) or anchor.tag_ not in ("NNS", "NNPS"):
+        return False  # a bare singular is one act ("came under attack", "taken hostage")
     determined = any(c.dep_ in ("det", "poss", "nummod") for c in children)
-    return not determined and not _specific(anchor.sent, facts)
+    if determined or _episodic(anchor, cues):
+        return False
+    return not _specific(anchor.sent, facts)
+
+
+def _episodic(anchor: Token, cues: dict[str, frozenset[str]]) -> bool:
+    """Whether the verb that tells an event noun tells one past occasion: the simple past
+    ("fired stun grenades"), the past perfect or the past passive ("had taken hostages"), but
+    not the present perfect, which sums up ("has ramped up attacks")."""
+    verb = _governing_verb(anchor)
+    if verb is None:
+        return False
+    if verb.tag_ == "VBD":
+        return True
+    auxes = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
+    return (
+        verb.tag_ == "VBN" and bool(auxes & cues["past_auxiliaries"]) and not auxes & _ONGOING_AUX
+    )
 
 
 def _specific(sent: Span, facts: DocFacts) -> bool:
@@ -204,6 +223,35 @@ def _agent_only(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[str]])
     return head.i == token.i or not _is_cue(head, facts)
 
 
+def _other_sense(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
+    """A territorial act's word in another sense: what is taken or left is no place ("withdrew
+    from ECOWAS", "seized critical data"). An act with no object ("the rebels withdrew") or
+    whose object is a place, a place's word or a held thing ("seized the base") is territorial."""
+    event = cand.event
+    if (event.sub_event_type or "").lower() not in cues["territory_sub_events"]:
+        return False
+    if event.status not in CURRENT:
+        return False
+    anchor = facts.doc[cand.trigger]
+    objects = [c for c in anchor.children if c.dep_ in ("dobj", "nsubjpass")]
+    objects += [g for p in anchor.children if p.dep_ == "prep" for g in p.children]
+    for obj in list(objects):  # "took control of/over X"
+        objects += [g for p in obj.children if p.dep_ == "prep" for g in p.children]
+    dated = {i for d in facts.dates for i in range(d.start, d.end)}  # "in late January"
+    objects = [o for o in objects if o.dep_ != "prep" and o.i not in dated]
+    return bool(objects) and not any(_a_place(o, facts, cues) for o in objects)
+
+
+def _a_place(token: Token, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
+    """Whether a word names a place: the gazetteer's, a place's word ("the city", "the base"),
+    or a name that is no actor's (a village the gazetteer lacks)."""
+    if facts.place_index[token.i] is not None:
+        return True
+    if token.lemma_.lower() in cues["territory_nouns"] | cues["held_objects"]:
+        return True
+    return token.pos_ == "PROPN" and facts.actor_index[token.i] is None
+
+
 def _is_cue(token: Token, facts: DocFacts) -> bool:
     return any(c.start <= token.i < c.end and c.role != "context" for c in facts.cues)
 
@@ -213,14 +261,20 @@ def _is_cue(token: Token, facts: DocFacts) -> bool:
 
 def _mention(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> _Mention:
     event = cand.event
-    told = event.event_date if event.date_precision in ("day", "month") else None
+    told = event.event_date if event.date_precision in _TOLD_PRECISIONS else None
     anchor = facts.doc[cand.trigger]
     place = event.location if event.location is not None and not event.location.inferred else None
-    if place is not None and _re_mention(anchor, cues) and not _names_place(anchor, facts):
-        place = None  # "a probe in Paris into the explosion": the place is not the blast's
     in_sentence = [d for d in facts.dates if anchor.sent.start <= d.start < anchor.sent.end]
     nearest = min(in_sentence, key=lambda d: abs(d.start - anchor.i), default=None)
     text = nearest.text.lower() if nearest is not None else None
+    if _re_mention(anchor, cues):
+        # "a probe in Paris into the explosion", "a victim died in 1977 of injuries suffered
+        # during the attack": a re-mention's sentence tells its own place and day only in the
+        # event noun's own phrase ("the attack in Kalat", "Tuesday's attack").
+        if not _names_place(anchor, facts):
+            place = None
+        if told is not None and not _names_date(anchor, facts):
+            told, text = None, None
     return _Mention(cand, anchor, told, event.date_precision, text, place)
 
 
@@ -251,7 +305,7 @@ def _incident_for(
             continue
         if _opens_new(mention, cues):
             continue
-        if _re_mention(mention.anchor, cues):
+        if _re_mention(mention.anchor, cues) or _vague(mention, facts):
             return group
         same_type = any(m.cand.event.sub_event_type == event.sub_event_type for m in group)
         if same_type and (not _tells_details(mention) or _linked(mention, group, facts)):
@@ -317,6 +371,16 @@ def _tells_details(mention: _Mention) -> bool:
     return bool(mention.place or mention.told_date or mention.cand.event.fatalities)
 
 
+def _vague(mention: _Mention, facts: DocFacts) -> bool:
+    """Whether a violent mention tells nothing of its own (no place, day, toll or named
+    perpetrator: "it came under attack", "a witness heard gunfire"): it cannot be told apart
+    from the incident told before it, so it re-tells it."""
+    event = mention.cand.event
+    if event.event_type not in _VIOLENCE or _tells_details(mention):
+        return False
+    return event.actor1 not in _named_actors(facts)
+
+
 def _linked(mention: _Mention, group: list[_Mention], facts: DocFacts) -> bool:
     """Whether a mention that does not refer back ("four militants were killed when a vehicle
     touched off an IED") shares something told with the incident: a named place, a day or a
@@ -355,6 +419,12 @@ def _names_place(anchor: Token, facts: DocFacts) -> bool:
     return any(facts.place_index[t.i] is not None for t in anchor.subtree)
 
 
+def _names_date(anchor: Token, facts: DocFacts) -> bool:
+    """Whether the event noun's own phrase names a time ("Tuesday's attack")."""
+    phrase = {t.i for t in anchor.subtree}
+    return any(d.start in phrase for d in facts.dates)
+
+
 def _far_apart(a: Location, b: Location) -> bool:
     if a.country and b.country and a.country != b.country:
         return True
@@ -381,6 +451,8 @@ def _opens_new(mention: _Mention, cues: dict[str, frozenset[str]]) -> bool:
     # "the arrest of another five people"
     if any(t.lower_ in cues["new_referent_words"] for t in anchor.subtree):
         return True
+    if _re_mention(anchor, cues):
+        return False  # "Earlier, an official said ... the site of that attack": it refers back
     root = anchor.sent.root
     subjects = [c.i for c in root.children if c.dep_ in ("nsubj", "nsubjpass", "expl")]
     opening = min(subjects, default=anchor.i)
@@ -416,8 +488,10 @@ def _incident(
     main = typed = chosen.cand.event
     actor1, actor2 = _actors(group, facts, kb=kb, cues=cues)
     location = _place(group) or main.location
-    told = next((m for m in group if m.told_date is not None), None)
-    date_from = told.cand.event if told is not None else main
+    # The first day or month a mention's sentence gives, a re-mention's too: grouping reads a
+    # re-mention's day only from its own phrase, but its sentence may still date the incident.
+    dated = (e for e in events if e.date_precision in _TOLD_PRECISIONS)
+    date_from = next(dated, main)
     fatalities = next((e for e in events if e.fatalities is not None), main)
     claimed = next((e for e in events if e.claimed_by and e.status == "claimed"), None)
     status = "reported" if any(e.status == "reported" for e in events) else main.status
@@ -451,16 +525,20 @@ def _main(group: list[_Mention], facts: DocFacts, cues: dict[str, frozenset[str]
     """The mention whose type the incident takes: ACLED's precedence (the more specific type:
     "militants attacked a train, taking hostages" is an abduction), then reading order. A
     territory type whose act takes no place yields to a clash the incident tells ("clashed with
-    ISIL and took five positions" is a clash; "having seized the city" is a capture)."""
+    ISIL and took five positions" is a clash; "having seized the city" is a capture). A later
+    mention that tells nothing of its own ("it came under attack") re-tells the incident and
+    does not type it."""
     clash = any(_sub_event(m) == _CLASH for m in group)
     last = max(m.cand.event_type.rank for m in group)
 
-    def rank(m: _Mention) -> int:
+    def rank(n: int, m: _Mention) -> int:
         territory = _sub_event(m) in cues["territory_sub_events"]
         yields = clash and territory and not _takes_place(m.anchor, facts, cues)
-        return last + 1 if yields else m.cand.event_type.rank
+        if yields or (n > 0 and _vague(m, facts)):
+            return last + 1
+        return m.cand.event_type.rank
 
-    return min(enumerate(group), key=lambda x: (rank(x[1]), x[0]))[1]
+    return min(enumerate(group), key=lambda x: (rank(*x), x[0]))[1]
 
 
 def _takes_place(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:

@@ -67,6 +67,24 @@ def act_status(
     return "reported", None
 
 
+def opens_period(
+    anchor: Token, date_hit: DateHit, sent: Span, cues: dict[str, frozenset[str]]
+) -> bool:
+    """Whether a date inside the sentence opens a period that runs to the report's time ("the
+    first strike since 2016", "the fourth such incident since December"): it counts, it does
+    not date the act. An act told of the date itself ("since 2020, when a ceasefire froze the
+    front lines") is dated by it, and so is a state a verb says has lasted since then ("has
+    controlled Manbij since 2016": it was taken then); an opening "since" is left to the
+    background rule below."""
+    head = sent.doc[date_hit.start].head
+    words = cues.get("period_preps", frozenset())
+    if head.lower_ not in words or not sent.start < head.i < date_hit.start:
+        return False
+    if head.head.pos_ == "VERB":  # a copula or a noun counts: "is the first since 2016"
+        return False
+    return not any(t.i == anchor.i for t in head.subtree)
+
+
 def _claimant(anchor: Token, sent: Span, facts: DocFacts, claim_verbs: frozenset[str]):
     """The actor a report attributes the event to: "the army said", "according to HTS"."""
     for ancestor in anchor.ancestors:
