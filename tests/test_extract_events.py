@@ -273,16 +273,29 @@ def test_two_different_acts_of_one_party_in_one_sentence(analyse: Analyse) -> No
     assert concern.actor2 is None  # the Kurds are whom the concern is for
 
 
-def test_an_incident_with_no_place_is_at_the_report_s_country(analyse: Analyse) -> None:
+def test_an_incident_with_no_place_is_at_the_place_named_before(analyse: Analyse) -> None:
     analysis = analyse(
         "Fighting resumed in Syria on Monday near Saraqib.\n\n"
         "Rebels captured a military helicopter from the retreating army."
     )
     [event] = [e for e in analysis.events if e.trigger == "captured"]
     assert event.location is not None
+    assert (event.location.name, event.location.geo_precision) == ("Saraqib", 2)
+    assert event.location.inferred
+    assert "Saraqib, named before" in event.notes
+
+
+def test_an_incident_with_no_place_before_it_is_at_the_report_s_country(
+    analyse: Analyse,
+) -> None:
+    analysis = analyse(
+        "Rebels captured a military helicopter from the retreating army.\n\n"
+        "Fighting resumed in Syria on Monday near Saraqib."
+    )
+    [event] = [e for e in analysis.events if e.trigger == "captured"]
+    assert event.location is not None
     assert (event.location.name, event.location.geo_precision) == ("Syria", 3)
     assert event.location.inferred
-    assert "the report's country" in event.notes
 
 
 @pytest.mark.parametrize(

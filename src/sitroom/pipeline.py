@@ -19,7 +19,7 @@ from spacy.tokens import Doc
 from sitroom.config import Config, DataOverride
 from sitroom.extract.actors import ActorMention, HeadNouns, find_actors
 from sitroom.extract.control import extract_control
-from sitroom.extract.dates import names_year, resolve_date
+from sitroom.extract.dates import names_year, resolve_date, with_day
 from sitroom.extract.events import Candidate, extract_events
 from sitroom.extract.facts import CasualtyHit, DateHit, DocFacts, PlaceHit
 from sitroom.extract.fatalities import find_casualties
@@ -231,6 +231,7 @@ def _date_hits(
         # The model tags "this morning" and "last night" TIME; they date an event as well.
         if ent.label_ not in ("DATE", "TIME"):
             continue
+        ent = with_day(ent)
         if reference and _PARAGRAPH_BREAK.search(doc.text, reference[1], ent.start_char):
             reference = None
         resolved = resolve_date(

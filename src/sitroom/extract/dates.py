@@ -17,6 +17,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from spacy.tokens import Span
+
 from sitroom.knowledge.loader import Overrides
 from sitroom.numbers import is_vague, parse_quantity
 
@@ -127,9 +129,7 @@ def _rule(pattern: str) -> Callable[[_Rule], _Rule]:
 
 
 @_rule(r"^(?:earlier |later )?(?:today|tonight|this (?:morning|afternoon|evening)|now)$")
-def _today(
-    m: re.Match[str], pub: dt.date, future: bool, overrides: Overrides
-) -> _Period | None:
+def _today(m: re.Match[str], pub: dt.date, future: bool, overrides: Overrides) -> _Period | None:
     return _day(pub)
 
 
@@ -148,16 +148,12 @@ def _before_yesterday(
 
 
 @_rule(rf"^tomorrow{_PART_OF_DAY}$")
-def _tomorrow(
-    m: re.Match[str], pub: dt.date, future: bool, overrides: Overrides
-) -> _Period | None:
+def _tomorrow(m: re.Match[str], pub: dt.date, future: bool, overrides: Overrides) -> _Period | None:
     return _day(pub + dt.timedelta(days=1))
 
 
 @_rule(rf"^(?:(?P<which>last|next|this|past|previous|coming) )?{_WEEKDAY}{_PART_OF_DAY}$")
-def _weekday(
-    m: re.Match[str], pub: dt.date, future: bool, overrides: Overrides
-) -> _Period | None:
+def _weekday(m: re.Match[str], pub: dt.date, future: bool, overrides: Overrides) -> _Period | None:
     target = _WEEKDAYS[m["weekday"]]
     which = m["which"]
     back = (pub.weekday() - target) % 7
@@ -170,9 +166,7 @@ def _weekday(
 
 
 @_rule(r"^(?:(?P<which>last|this|past|next|previous|coming|the) )?weekend$")
-def _weekend(
-    m: re.Match[str], pub: dt.date, future: bool, overrides: Overrides
-) -> _Period | None:
+def _weekend(m: re.Match[str], pub: dt.date, future: bool, overrides: Overrides) -> _Period | None:
     forward = m["which"] in ("next", "coming") or (future and m["which"] in (None, "this", "the"))
     if forward:
         saturday = pub + dt.timedelta(days=(5 - pub.weekday()) % 7 or 7)
@@ -215,16 +209,12 @@ def _past_window(
 
 
 @_rule(r"^(?:in )?recent (?P<unit>days|weeks|months|years)$")
-def _recent(
-    m: re.Match[str], pub: dt.date, future: bool, overrides: Overrides
-) -> _Period | None:
+def _recent(m: re.Match[str], pub: dt.date, future: bool, overrides: Overrides) -> _Period | None:
     return _window(pub, {"days": 7, "weeks": 31, "months": 365, "years": 3650}[m["unit"]])
 
 
 @_rule(r"^(?P<n>[\w ,-]+?) (?P<unit>hour|day|week|fortnight|month|year|decade)s? ago$")
-def _ago(
-    m: re.Match[str], pub: dt.date, future: bool, overrides: Overrides
-) -> _Period | None:
+def _ago(m: re.Match[str], pub: dt.date, future: bool, overrides: Overrides) -> _Period | None:
     count = _count(m["n"], overrides)
     if count is None:
         return None
@@ -362,9 +352,7 @@ _ANAPHORIC_YEAR = re.compile(
 )
 
 
-def _anaphoric(
-    text: str, reference_year: int, overrides: Overrides = ()
-) -> _Period | bool | None:
+def _anaphoric(text: str, reference_year: int, overrides: Overrides = ()) -> _Period | bool | None:
     """A period for a year told relative to ``reference_year``; False where the form is not one."""
     m = _ANAPHORIC_YEAR.match(text)
     if not m:
@@ -440,6 +428,23 @@ def resolve_date(
     user's data files (``Config.overrides()``), for numbers.yaml's number words.
     """
     return _resolve(expression, published, future, reference_year, overrides)
+
+
+_DAY_NUMBER = re.compile(r"^(?:[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?$")
+
+
+def with_day(ent: Span) -> Span:
+    """A date entity with the day number the model left out before its month: "the night of
+    *29* November", "on the morning of *1* March 2019" (a month alone dates to its 1st)."""
+    words = _normalise(ent.text).split()
+    if ent.start == 0 or not words or words[0].rstrip(".") not in _MONTHS:
+        return ent
+    before = ent.doc[ent.start - 1]
+    if before.ent_type_ in ("", "DATE", "TIME", "CARDINAL", "ORDINAL") and _DAY_NUMBER.match(
+        before.lower_
+    ):
+        return ent.doc[ent.start - 1 : ent.end]
+    return ent
 
 
 def names_year(expression: str) -> int | None:

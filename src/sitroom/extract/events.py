@@ -13,7 +13,7 @@ from spacy.tokens import Span, Token
 
 from sitroom.extract import event_fields as fields
 from sitroom.extract.arguments import arguments
-from sitroom.extract.event_places import locate, report_country
+from sitroom.extract.event_places import context_place, locate, report_country
 from sitroom.extract.facts import DocFacts
 from sitroom.extract.genericity import circumstance, trend
 from sitroom.extract.status import act_status, governed_by
@@ -64,15 +64,16 @@ def _at_the_report_country(candidates: list[Candidate], facts: DocFacts) -> list
     level known, here the country the report is about (geo-precision 3, marked inferred so it
     never places two events together). Done last, so that two acts of one sentence are not
     merged for sharing it."""
-    country = report_country(facts)
-    if country is None:
+    if report_country(facts) is None:
         return candidates
+    sentences = list(facts.doc.sents)
     out = []
     for cand in candidates:
         event = cand.event
         if event.location is None and event.event_type is not None:
-            note = "place: the report's country (none in the sentence)"
-            event = replace(event, location=country, notes=f"{event.notes}; {note}")
+            where = context_place(facts, sentences[cand.sentence])
+            note = f"place: {where.name if where else '-'}, named before (none in the sentence)"
+            event = replace(event, location=where, notes=f"{event.notes}; {note}")
             cand = replace(cand, event=event)
         out.append(cand)
     return out
