@@ -282,7 +282,7 @@ def test_an_incident_with_no_place_is_at_the_place_named_before(analyse: Analyse
     assert event.location is not None
     assert (event.location.name, event.location.geo_precision) == ("Saraqib", 2)
     assert event.location.inferred
-    assert "Saraqib, named before" in event.notes
+    assert "place: Saraqib, inferred" in event.notes
 
 
 def test_an_incident_with_no_place_before_it_is_at_the_report_s_country(
@@ -981,3 +981,23 @@ def test_a_title_case_headline_reads_its_verbs(analyse: Analyse) -> None:
     assert request.actor1 in ("GOV-EG", "PER-ABDEL-FATTAH-EL-SISI")
     # The countries asked are not where the request is made.
     assert request.location is None or request.location.country not in ("QA", "OM")
+
+
+def test_who_claims_responsibility_later_is_the_incident_s_perpetrator(analyse: Analyse) -> None:
+    analysis = analyse(
+        "Militants attacked a passenger train near Sibi on Tuesday, taking dozens hostage.\n\n"
+        "The Baloch Liberation Army quickly claimed responsibility for the attack."
+    )
+    [attack] = [e for e in analysis.events if e.trigger == "attacked"]
+    assert (attack.actor1, attack.status, attack.claimed_by) == ("BLA", "claimed", "BLA")
+    assert "claims or is blamed for it later" in attack.notes
+    assert attack.location is not None and attack.location.name == "Sibi"
+
+
+def test_a_party_the_sentence_names_in_another_role_owns_no_incident(analyse: Analyse) -> None:
+    analysis = analyse(
+        "Five al-Shabab fighters were killed in an airstrike near Jowhar.\n\n"
+        "Al-Shabab claimed responsibility for the hotel attack."
+    )
+    [strike] = [e for e in analysis.events if e.trigger == "airstrike"]
+    assert strike.actor1 is None and strike.claimed_by is None

@@ -118,6 +118,8 @@ def context_place(facts: DocFacts, sent: Span) -> Location | None:
     place the report ties to the event: the place of the lead or of the paragraph before),
     else the report's country; inferred either way, so it never places two events together."""
     doc = facts.doc
+    if facts.country is None:
+        return None
     for hit in reversed(facts.places):
         place = hit.mention.place
         if hit.start >= sent.start or place is None:

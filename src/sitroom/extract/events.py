@@ -13,9 +13,10 @@ from spacy.tokens import Span, Token
 
 from sitroom.extract import event_fields as fields
 from sitroom.extract.arguments import arguments
-from sitroom.extract.event_places import context_place, locate, report_country
+from sitroom.extract.event_places import context_place, locate
 from sitroom.extract.facts import DocFacts
 from sitroom.extract.genericity import circumstance, trend
+from sitroom.extract.responsibility import claimed_incidents
 from sitroom.extract.status import act_status, governed_by
 from sitroom.ids import content_id
 from sitroom.knowledge.cues import CueLexicon, CueMatch, EventType
@@ -56,25 +57,25 @@ def extract_events(facts: DocFacts, *, lexicon: CueLexicon) -> list[Candidate]:
     for n, cues in sorted(by_sentence.items()):
         candidates.extend(_sentence_events(facts, sentences[n], n, cues, lexicon))
     kept = [c for c in candidates if not _anonymous_verbal_act(c, facts, sentences)]
-    return _at_the_report_country(_resolve_anaphoric_acts(kept, facts, lexicon), facts)
+    kept = claimed_incidents(_resolve_anaphoric_acts(kept, facts, lexicon), facts, lexicon=lexicon)
+    return _at_the_place_told_before(kept, facts)
 
 
-def _at_the_report_country(candidates: list[Candidate], facts: DocFacts) -> list[Candidate]:
+def _at_the_place_told_before(candidates: list[Candidate], facts: DocFacts) -> list[Candidate]:
     """ACLED's rule: an incident whose sentence names no place is coded at the most specific
-    level known, here the country the report is about (geo-precision 3, marked inferred so it
-    never places two events together). Done last, so that two acts of one sentence are not
-    merged for sharing it."""
-    if report_country(facts) is None:
-        return candidates
+    place the report ties to it, here the town or province of the report's country named last
+    before it, else that country (marked inferred so it never places two events together).
+    Done last, so that two acts of one sentence are not merged for sharing it."""
     sentences = list(facts.doc.sents)
     out = []
     for cand in candidates:
         event = cand.event
         if event.location is None and event.event_type is not None:
             where = context_place(facts, sentences[cand.sentence])
-            note = f"place: {where.name if where else '-'}, named before (none in the sentence)"
-            event = replace(event, location=where, notes=f"{event.notes}; {note}")
-            cand = replace(cand, event=event)
+            if where is not None:
+                note = f"place: {where.name}, inferred (none in the sentence)"
+                event = replace(event, location=where, notes=f"{event.notes}; {note}")
+                cand = replace(cand, event=event)
         out.append(cand)
     return out
 
