@@ -1001,3 +1001,13 @@ def test_a_party_the_sentence_names_in_another_role_owns_no_incident(analyse: An
     )
     [strike] = [e for e in analysis.events if e.trigger == "airstrike"]
     assert strike.actor1 is None and strike.claimed_by is None
+
+
+def test_an_incident_with_no_date_takes_the_day_told_before(analyse: Analyse) -> None:
+    analysis = analyse(
+        "Rebels attacked an army post near Saraqib on Saturday.\n\n"
+        "Soldiers shelled the rebels' positions in Idlib."
+    )
+    [shelled] = [e for e in analysis.events if e.trigger == "shelled"]
+    assert (shelled.event_date, shelled.date_precision) == (dt.date(2024, 11, 30), "day")
+    assert "date from 'Saturday', told before" in shelled.notes

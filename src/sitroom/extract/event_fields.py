@@ -125,6 +125,23 @@ def event_date(
     return published, "week", "date: publication date (no date in the sentence)"
 
 
+def context_date(facts: DocFacts, sent: Span) -> DateHit | None:
+    """For an incident whose sentence names no date: the last day the report named before the
+    sentence, where it names one of the current news (not a background period), as ACLED dates an
+    incident told without a day by the day of the report's lead."""
+    return next(
+        (
+            d
+            for d in reversed(facts.dates)
+            if d.start < sent.start
+            and d.date is not None
+            and d.precision == "day"
+            and not d.background
+        ),
+        None,
+    )
+
+
 def not_the_scene(
     facts: DocFacts,
     anchor: Token,
