@@ -20,9 +20,10 @@ from sitroom.config import Config, DataOverride
 from sitroom.extract.actors import ActorMention, HeadNouns, find_actors
 from sitroom.extract.control import extract_control
 from sitroom.extract.dates import names_year, resolve_date, with_day
-from sitroom.extract.events import Candidate, dated_by_context, extract_events
+from sitroom.extract.events import Candidate, extract_events
 from sitroom.extract.facts import CasualtyHit, DateHit, DocFacts, PlaceHit
 from sitroom.extract.fatalities import find_casualties
+from sitroom.extract.incident_fields import complete
 from sitroom.extract.incidents import CURRENT, group_incidents
 from sitroom.extract.places import PlaceContext, find_places
 from sitroom.extract.relations import RelationCues, extract_relations
@@ -121,11 +122,12 @@ def analyze_doc(doc: Doc, document: Document, *, resources: Resources) -> Analys
         facts, cues=resources.relation_cues, events=candidates, kb=resources.kb
     )
     control = extract_control(facts, events=candidates, lexicon=resources.lexicon)
-    incidents = dated_by_context(
+    incidents = complete(
         group_incidents(candidates, facts, lexicon=resources.lexicon, kb=resources.kb)
         if resources.incidents
         else candidates,
         facts,
+        kb=resources.kb,
     )
     mentions = _mentions(facts)
     actors = _actors_used(facts, [*candidates, *incidents], relations, control, kb=resources.kb)

@@ -81,29 +81,6 @@ def _at_the_place_told_before(candidates: list[Candidate], facts: DocFacts) -> l
     return out
 
 
-def dated_by_context(candidates: list[Candidate], facts: DocFacts) -> list[Candidate]:
-    """Incidents whose sentences name no date (dated to the publication's week) take the day the
-    report named last before them (``event_fields.context_date``). Run on the stored events,
-    after any grouping, which must not read a day no mention of the incident tells."""
-    sentences = list(facts.doc.sents)
-    out = []
-    for cand in candidates:
-        event = cand.event
-        if event.date_precision == "week" and event.event_type is not None:
-            told = fields.context_date(facts, sentences[cand.sentence])
-            if told is not None:
-                note = f"date from '{told.text}', told before (none in the sentence)"
-                event = replace(
-                    event,
-                    event_date=told.date,
-                    date_precision=told.precision,
-                    notes=f"{event.notes}; {note}",
-                )
-                cand = replace(cand, event=event)
-        out.append(cand)
-    return out
-
-
 # "these reinforcements arrived", "that attack": an event noun with a demonstrative (the
 # lexicon's anaphoric_dets) names an act told up to this many sentences before; its actor is
 # that act's.

@@ -219,6 +219,7 @@ SCHEMAS: dict[str, Schema] = {
         blame_verbs=_LISTS,  # "blamed the rebels for the attack": the object acted
         blamed_on_preps=_LISTS,  # "blamed the attack on the rebels": the object acted
         undergoing_verbs=_LISTS,  # "troops died in the attack": the subject is acted on
+        unnamed_parties=_MAP,  # ACLED event type -> the generic party where none is named
     ),
     "control_cues.yaml": _schema(
         held_words=_LISTS,  # "rebel-held", "held by": words that name who holds a place
