@@ -44,8 +44,13 @@ def test_an_incident_told_without_a_day_takes_the_one_told_before() -> None:
     [dated] = dated_by_context([week], f)
     assert (dated.event.event_date, dated.event.date_precision) == (TUESDAY.date, "day")
     assert "date from 'Tuesday', told before" in dated.event.notes
-    # A verbal act, or an incident with a day of its own, keeps its date.
+    # In a report with no publication date, an incident told with no date takes it too.
+    [undated] = dated_by_context([candidate(1, event_type="Battles")], f)
+    assert (undated.event.event_date, undated.event.date_precision) == (TUESDAY.date, "day")
+    # A verbal act, an incident with a day of its own, or one whose own date expression does
+    # not resolve ("on Sunday" with no publication date), keeps its date.
     for kept in (
+        candidate(0, event_type="Battles"),
         candidate(1, event_date=dt.date(2024, 11, 25), date_precision="week"),
         candidate(1, event_type="Battles", event_date=dt.date(2024, 11, 20), date_precision="day"),
     ):

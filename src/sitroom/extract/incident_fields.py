@@ -21,14 +21,19 @@ def complete(candidates: list[Candidate], facts: DocFacts, *, kb: ActorKB) -> li
 
 
 def dated_by_context(candidates: list[Candidate], facts: DocFacts) -> list[Candidate]:
-    """Incidents whose sentences name no date (dated to the publication's week) take the day the
-    report named last before them (``event_fields.context_date``)."""
+    """Incidents whose sentences name no date (dated to the publication's week, or undated in a
+    report without a publication date) take the day the report named last before them
+    (``event_fields.context_date``)."""
     sentences = list(facts.doc.sents)
     out = []
     for cand in candidates:
         event = cand.event
-        if event.date_precision == "week" and event.event_type is not None:
-            told = fields.context_date(facts, sentences[cand.sentence])
+        sent = sentences[cand.sentence]
+        undated = event.event_date is None and not any(
+            sent.start <= d.start < sent.end for d in facts.dates
+        )
+        if (event.date_precision == "week" or undated) and event.event_type is not None:
+            told = fields.context_date(facts, sent)
             if told is not None:
                 note = f"date from '{told.text}', told before (none in the sentence)"
                 event = replace(
