@@ -1,6 +1,6 @@
 """Fields the stored events take from the whole document, after any grouping into incidents
 (which must not read what no mention of an incident tells): the day the report named before an
-incident told without one, and ACLED's unnamed party where the report names no actor.
+incident told without one, and ACLED's unnamed perpetrator where the report names no actor.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def unnamed_parties(
 ) -> list[Candidate]:
     """Current incidents with no actor1 take the party ACLED codes where a report names none,
     by event type (argument_cues.yaml ``unnamed_parties``): "Unidentified Armed Group (Nigeria)"
-    for violence, "Protesters (Turkey)" for a protest, in the incident's country."""
+    for violence, in the incident's country."""
     parties = loader.load("argument_cues.yaml", facts.overrides)["unnamed_parties"]
     out = []
     for cand in candidates:
