@@ -22,6 +22,7 @@ from sitroom.extract.event_fields import (
     not_the_scene,
     outside_own_clause,
     pooled_arguments,
+    speaker_acts,
 )
 from sitroom.extract.facts import DateHit
 from sitroom.knowledge.cues import CueLexicon, CueMatch
@@ -268,3 +269,23 @@ def test_context_date_is_the_last_day_of_the_news_named_before() -> None:
         DateHit(2, 3, "in November", dt.date(2024, 11, 1), "month", False),
     ):
         assert context_date(facts(parsed, dates=[other]), third) is None
+
+
+def test_a_state_that_tells_its_own_passive_act_made_it(lexicon: CueLexicon) -> None:
+    parsed = tree("""
+        Police    NOUN:NNS  nsubj    1 police
+        said      VERB:VBD  ROOT     1 say
+        people    NOUN:NNS  nsubjpass 4 people
+        were      AUX:VBD   auxpass  4 be
+        detained  VERB:VBN  ccomp    1 detain
+    """)
+    police = actor("POL-SY", "police")
+    f = facts(parsed, actors={(0, 1): police})
+    arrests = lexicon.types["ARREST"]
+    assert speaker_acts(parsed[4], arrests, "POL-SY", f) == "POL-SY"
+    # Not a violent act ("the army said five civilians were killed"), not an armed group's
+    # word, not without a claimant.
+    assert speaker_acts(parsed[4], lexicon.types["ATTACK"], "POL-SY", f) is None
+    rebels = facts(parsed, actors={(0, 1): REBELS})
+    assert speaker_acts(parsed[4], arrests, "SYR-REBELS", rebels) is None
+    assert speaker_acts(parsed[4], arrests, None, f) is None

@@ -1011,3 +1011,8 @@ def test_an_incident_with_no_date_takes_the_day_told_before(analyse: Analyse) ->
     [shelled] = [e for e in analysis.events if e.trigger == "shelled"]
     assert (shelled.event_date, shelled.date_precision) == (dt.date(2024, 11, 30), "day")
     assert "date from 'Saturday', told before" in shelled.notes
+
+
+def test_police_telling_arrests_in_the_passive_made_them(analyse: Analyse) -> None:
+    event = only_event(analyse("Syrian police said ten people were arrested in Aleppo on Monday."))
+    assert (event.sub_event_type, event.actor1, event.claimed_by) == ("Arrests", "POL-SY", "POL-SY")

@@ -361,6 +361,10 @@ def _build_event(
     date_hit = fields.nearest(facts.dates, anchor.i, sent, clause)
     event_date, precision, date_note = fields.event_date(date_hit, document.published)
     status, claimed_by = act_status(anchor, sent, facts, lexicon, date_hit)
+    if actor1 is None:
+        actor1 = fields.speaker_acts(anchor, event_type, claimed_by, facts)
+        if actor1 is not None and actor1 == actor2:
+            actor2, assoc2 = fields.lead([m for m in patients if m.actor.id != actor1])
     named = fields.not_the_scene(facts, anchor, sent, clause, event_type, agents, patients)
     location = locate(facts, anchor, sent, clause, group, named)
     fatalities, fatalities_text = fields.fatalities(
