@@ -127,7 +127,7 @@ def event_date(
 
 # ACLED event types (the codes' own labels) of acts a state's own word tells in the passive
 # ("police said 12 people were arrested"): the speaking force is the one that acted.
-_SPEAKER_ACTS_TYPES = frozenset({"Strategic developments"})
+_SPEAKER_ACT_EVENTS = frozenset({"Strategic developments"})
 # Actor kinds (records.ACTOR_KINDS, the code's own vocabulary) that act as the state.
 _STATE_KINDS = frozenset({"state", "state_forces", "police"})
 
@@ -140,7 +140,7 @@ def speaker_acts(
     announces an arrest or a deployment in the passive made it. None otherwise."""
     if claimant is None or event_type.acled is None:
         return None
-    if event_type.acled[0] not in _SPEAKER_ACTS_TYPES:
+    if event_type.acled[0] not in _SPEAKER_ACT_EVENTS:
         return None
     passive = any(c.dep_ == "auxpass" for c in anchor.children)
     if not passive or any(c.dep_ == "agent" for c in anchor.children):

@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # events calls this stage last; a runtime import would be cir
 
 # ACLED's event types of political violence: what a party claims responsibility for. These are
 # the codes' own labels (records), not English words.
-_VIOLENCE = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
+_VIOLENT_EVENTS = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
 _CURRENT = frozenset({"reported", "claimed"})
 # Actor kinds (records.ACTOR_KINDS, the code's own vocabulary) of a state and its forces.
 _STATE_KINDS = frozenset({"state", "state_forces"})
@@ -53,7 +53,7 @@ def claimed_incidents(
         if (
             owner is not None
             and owner not in present
-            and event.event_type in _VIOLENCE
+            and event.event_type in _VIOLENT_EVENTS
             and event.status in _CURRENT
             and (event.actor1 is None or event.actor1 in unnamed)
         ):
