@@ -17,6 +17,7 @@ from sitroom.extract.arguments import (
     mentions_for,
     own_objects,
     own_subject,
+    owners,
     participle_noun,
 )
 from sitroom.knowledge.cues import CueLexicon
@@ -264,3 +265,53 @@ def test_mentions_a_between_side_is_no_agent_and_a_pronoun_takes_its_antecedent(
     """)
     agents, _ = _mentions([said[2]], [], facts(said, actors={(0, 1): TURKEY}))
     assert [m.actor.id for m in agents] == ["GOV-TR"]
+
+
+def test_who_claims_responsibility_for_an_act_or_is_blamed_for_it_owns_it(
+    lexicon: CueLexicon,
+) -> None:
+    claimed = tree("""
+        HTS            PROPN:NNP nsubj 1
+        claimed        VERB:VBD  ROOT  1 claim
+        responsibility NOUN:NN   dobj  1
+        for            ADP:IN    prep  2
+        the            DET:DT    det   5
+        attack         NOUN:NN   pobj  3
+    """)
+    f = facts(claimed, actors={(0, 1): HTS})
+    assert [m.actor.id for m in owners(claimed[5], f)] == ["HTS"]
+    assert arguments(claimed[5], f, lexicon)[0][0].actor.id == "HTS"
+    blamed_on = tree("""
+        Turkey  PROPN:NNP nsubj 1
+        blamed  VERB:VBD  ROOT  1 blame
+        the     DET:DT    det   3
+        bombing NOUN:NN   dobj  1
+        on      ADP:IN    prep  3
+        rebels  NOUN:NNS  pobj  4 rebel
+    """)
+    f = facts(blamed_on, actors={(0, 1): TURKEY, (5, 6): REBELS})
+    assert [m.actor.id for m in owners(blamed_on[3], f)] == ["SYR-REBELS"]
+    blamed_for = tree("""
+        Turkey  PROPN:NNP nsubj 1
+        blamed  VERB:VBD  ROOT  1 blame
+        rebels  NOUN:NNS  dobj  1 rebel
+        for     ADP:IN    prep  1
+        the     DET:DT    det   5
+        bombing NOUN:NN   pobj  3
+    """)
+    f = facts(blamed_for, actors={(0, 1): TURKEY, (2, 3): REBELS})
+    assert [m.actor.id for m in owners(blamed_for[5], f)] == ["SYR-REBELS"]
+    # An act told as such is owned by nobody its phrase names.
+    assert owners(REBELS_SHELLED_IDLIB[1], facts(REBELS_SHELLED_IDLIB)) == []
+
+
+def test_who_died_in_an_attack_suffered_it(lexicon: CueLexicon) -> None:
+    died = tree("""
+        Soldiers NOUN:NNS nsubj 1 soldier
+        died     VERB:VBD ROOT  1 die
+        in       ADP:IN   prep  1
+        the      DET:DT   det   4
+        attack   NOUN:NN  pobj  2
+    """)
+    agents, patients = arguments(died[4], facts(died, actors={(0, 1): ARMY}), lexicon)
+    assert agents == [] and [m.actor.id for m in patients] == ["MIL-SY"]

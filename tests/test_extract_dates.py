@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from factories import parse
 from sitroom.config import DataOverride
-from sitroom.extract.dates import ResolvedDate, names_year, resolve_date
+from sitroom.extract.dates import ResolvedDate, names_year, resolve_date, with_day
 from sitroom.records import DATE_PRECISIONS
 
 PUB = dt.date(2024, 12, 2)  # a Monday
@@ -270,3 +271,21 @@ def test_a_users_number_words_reach_date_counts(tmp_path: Path) -> None:
     assert resolve_date("a score days ago", published=PUB) is None
     resolved = resolve_date("a score days ago", published=PUB, overrides=overrides)
     assert resolved is not None and resolved.date == PUB - dt.timedelta(days=20)
+
+
+def test_with_day_takes_the_day_number_the_model_left_before_the_month() -> None:
+    parsed = parse(
+        ["on", "the", "night", "of", "29", "November", "rebels", "came"],
+        [7, 2, 0, 2, 5, 3, 7, 7],
+        ["prep", "det", "pobj", "prep", "nummod", "pobj", "nsubj", "ROOT"],
+        ents=["O", "B-TIME", "I-TIME", "O", "O", "B-DATE", "O", "O"],
+    )
+    month = next(e for e in parsed.ents if e.label_ == "DATE")
+    assert with_day(month).text == "29 November"
+    night = next(e for e in parsed.ents if e.label_ == "TIME")
+    assert with_day(night) is night  # no month: as the model found it
+    resolved = resolve_date(with_day(month).text, published=dt.date(2024, 12, 5))
+    assert resolved is not None and (resolved.date, resolved.precision) == (
+        dt.date(2024, 11, 29),
+        "day",
+    )

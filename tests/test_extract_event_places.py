@@ -7,6 +7,7 @@ from sitroom.extract.event_places import (
     _agent,
     _modifier,
     _town_meant,
+    context_place,
     in_other_adverbial,
     locate,
     report_country,
@@ -86,6 +87,33 @@ def test_report_country_only_where_a_town_in_it_is_named() -> None:
     assert country is not None
     assert (country.geonameid, country.geo_precision, country.inferred) == (163843, 3, True)
     assert report_country(facts(parsed, places={(0, 1): SYRIA})) is None
+
+
+def test_context_place_is_the_town_of_the_report_s_country_named_last_before() -> None:
+    parsed = tree("""
+        Jets     NOUN:NNS  nsubj 1 jet
+        struck   VERB:VBD  ROOT  1 strike
+        Idlib    PROPN:NNP dobj  1
+        in       ADP:IN    prep  1
+        Syria    PROPN:NNP pobj  3
+        .        PUNCT:.   punct 1
+        Turkey   PROPN:NNP nsubj 7
+        shelled  VERB:VBD  ROOT  7 shell
+        Hama     PROPN:NNP dobj  7
+        .        PUNCT:.   punct 7
+        Rebels   NOUN:NNS  nsubj 11 rebel
+        fled     VERB:VBD  ROOT  11 flee
+    """)
+    turkey = place("Turkey", 298795, "country", "TR")
+    places = {(2, 3): IDLIB, (4, 5): SYRIA, (6, 7): turkey, (8, 9): HAMA}
+    f = facts(parsed, places=places)
+    third = list(parsed.sents)[2]
+    where = context_place(f, third)
+    assert where is not None
+    assert (where.geonameid, where.geo_precision, where.inferred) == (170017, 2, True)
+    # Before the first town, only the report's country is known.
+    where = context_place(f, next(iter(parsed.sents)))
+    assert where is not None and (where.geonameid, where.geo_precision) == (163843, 3)
 
 
 def test_a_name_as_a_modifier_or_a_passive_s_agent_says_who_not_where() -> None:

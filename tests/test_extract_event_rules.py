@@ -13,6 +13,7 @@ from sitroom.extract.event_fields import (
     asked_of,
     by_actor,
     codes,
+    context_date,
     event_date,
     in_passing,
     lead,
@@ -21,6 +22,7 @@ from sitroom.extract.event_fields import (
     not_the_scene,
     outside_own_clause,
     pooled_arguments,
+    speaker_acts,
 )
 from sitroom.extract.facts import DateHit
 from sitroom.knowledge.cues import CueLexicon, CueMatch
@@ -240,3 +242,48 @@ def test_codes_in_passing_refused_or_planned(lexicon: CueLexicon) -> None:
     assert refused == (None, None, "REJECT", None)
     planned = codes(withdrawal, parsed[4], at, [], lexicon, refusal=None, status="planned")
     assert planned == (*withdrawal.acled, "THREATEN", None)  # type: ignore[misc]
+
+
+def test_context_date_is_the_last_day_of_the_news_named_before() -> None:
+    parsed = tree("""
+        Rebels   NOUN:NNS  nsubj 1 rebel
+        attacked VERB:VBD  ROOT  1 attack
+        Tuesday  PROPN:NNP npadvmod 1
+        .        PUNCT:.   punct 1
+        Soldiers NOUN:NNS  nsubj 5 soldier
+        fled     VERB:VBD  ROOT  5 flee
+        .        PUNCT:.   punct 5
+        Talks    NOUN:NNS  nsubj 8 talk
+        failed   VERB:VBD  ROOT  8 fail
+    """)
+    tuesday = DateHit(2, 3, "Tuesday", dt.date(2024, 11, 26), "day", False)
+    f = facts(parsed, dates=[tuesday])
+    second, third = list(parsed.sents)[1:]
+    assert context_date(f, second) == tuesday
+    assert context_date(f, next(iter(parsed.sents))) is None  # nothing named before it
+    # A background period or a month is no day of the news.
+    for other in (
+        DateHit(2, 3, "in 2015", dt.date(2015, 1, 1), "year", True),
+        DateHit(2, 3, "in November", dt.date(2024, 11, 1), "month", False),
+    ):
+        assert context_date(facts(parsed, dates=[other]), third) is None
+
+
+def test_a_state_that_tells_its_own_passive_act_made_it(lexicon: CueLexicon) -> None:
+    parsed = tree("""
+        Police    NOUN:NNS  nsubj    1 police
+        said      VERB:VBD  ROOT     1 say
+        people    NOUN:NNS  nsubjpass 4 people
+        were      AUX:VBD   auxpass  4 be
+        detained  VERB:VBN  ccomp    1 detain
+    """)
+    police = actor("POL-SY", "police")
+    f = facts(parsed, actors={(0, 1): police})
+    arrests = lexicon.types["ARREST"]
+    assert speaker_acts(parsed[4], arrests, "POL-SY", f) == "POL-SY"
+    # Not a violent act ("the army said five civilians were killed"), not an armed group's
+    # word, not without a claimant.
+    assert speaker_acts(parsed[4], lexicon.types["ATTACK"], "POL-SY", f) is None
+    rebels = facts(parsed, actors={(0, 1): REBELS})
+    assert speaker_acts(parsed[4], arrests, "SYR-REBELS", rebels) is None
+    assert speaker_acts(parsed[4], arrests, None, f) is None

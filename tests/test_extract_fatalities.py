@@ -244,3 +244,32 @@ def test_voa_stories_run_fast_and_find_figures() -> None:
     elapsed = time.perf_counter() - started
     assert sum(c.kind == "killed" for c in found) >= 20
     assert elapsed < 10.0
+
+
+@pytest.mark.parametrize(
+    ("sentence", "number_text", "number"),
+    [
+        ("At least 21 passengers and four paramilitary troops died in the attack.", None, 25),
+        ("The blast killed 12 civilians and three soldiers.", "12 and three", 15),
+        ("Two soldiers and 3 civilians were killed on Monday.", "Two and 3", 5),
+    ],
+)
+def test_counts_joined_by_and_under_one_verb_add_up(
+    sentence: str, number_text: str | None, number: int
+) -> None:
+    [killed] = [c for c in find_casualties(sentence) if c.kind == "killed"]
+    assert killed.number == number
+    assert number_text is None or killed.number_text == number_text
+
+
+@pytest.mark.parametrize(
+    ("sentence", "numbers"),
+    [
+        # Another verb's object, another verb's count: not one toll.
+        ("The army rescued 190 passengers and killed 30 militants.", [30]),
+        ("Militants killed 5 soldiers and wounded 12 civilians.", [5]),
+        ("Between 10 and 15 people were killed.", [10]),
+    ],
+)
+def test_counts_of_other_verbs_are_not_added(sentence: str, numbers: list[int]) -> None:
+    assert [c.number for c in find_casualties(sentence) if c.kind == "killed"] == numbers

@@ -19,10 +19,11 @@ from spacy.tokens import Doc
 from sitroom.config import Config, DataOverride
 from sitroom.extract.actors import ActorMention, HeadNouns, find_actors
 from sitroom.extract.control import extract_control
-from sitroom.extract.dates import names_year, resolve_date
+from sitroom.extract.dates import names_year, resolve_date, with_day
 from sitroom.extract.events import Candidate, extract_events
 from sitroom.extract.facts import CasualtyHit, DateHit, DocFacts, PlaceHit
 from sitroom.extract.fatalities import find_casualties
+from sitroom.extract.incident_fields import complete
 from sitroom.extract.incidents import CURRENT, group_incidents
 from sitroom.extract.places import PlaceContext, find_places
 from sitroom.extract.relations import RelationCues, extract_relations
@@ -125,10 +126,12 @@ def analyze_doc(doc: Doc, document: Document, *, resources: Resources) -> Analys
         facts, cues=resources.relation_cues, events=candidates, kb=resources.kb
     )
     control = extract_control(facts, events=candidates, lexicon=resources.lexicon)
-    incidents = (
+    incidents = complete(
         group_incidents(candidates, facts, lexicon=resources.lexicon, kb=resources.kb)
         if resources.incidents
-        else candidates
+        else candidates,
+        facts,
+        kb=resources.kb,
     )
     mentions = _mentions(facts)
     actors = _actors_used(facts, [*candidates, *incidents], relations, control, kb=resources.kb)
@@ -235,6 +238,7 @@ def _date_hits(
         # The model tags "this morning" and "last night" TIME; they date an event as well.
         if ent.label_ not in ("DATE", "TIME"):
             continue
+        ent = with_day(ent)
         if reference and _PARAGRAPH_BREAK.search(doc.text, reference[1], ent.start_char):
             reference = None
         resolved = resolve_date(

@@ -47,10 +47,17 @@ def arguments(
         if child.dep_ == "prep" and child.lower_ in _cues("between_preps", overrides):
             _sides(child, agent_tokens, patient_tokens)
     verb = anchor
+    owner = _owned(anchor, overrides)
+    if owner is not None:
+        # "X claimed responsibility for the attack", "blamed the attack on X": X did it.
+        return _mentions([*agent_tokens, *owner], patient_tokens, facts)
     if anchor.pos_ in _NOMINAL:
         _noun_arguments(anchor, agent_preps, patient_preps, agent_tokens, patient_tokens, overrides)
         verb, objects = _noun_verb(anchor, facts)
         patient_tokens.extend(objects)
+        if verb.i != anchor.i and _undergoes(anchor, verb, overrides):
+            patient_tokens.extend(c for c in verb.children if c.dep_ in _SUBJECT_DEPS)
+            return _mentions(agent_tokens, patient_tokens, facts)
     if verb.i != anchor.i or anchor.pos_ in _VERBAL or anchor.pos_ == "ADJ":
         _verb_arguments(
             verb,
@@ -62,6 +69,52 @@ def arguments(
             overrides=overrides,
         )
     return _mentions(agent_tokens, patient_tokens, facts)
+
+
+def owners(anchor: Token, facts: DocFacts) -> list[ActorMention]:
+    """The actors an act's phrase says own it or are blamed for it ("X claimed responsibility
+    for the attack"); none where it does not say."""
+    owned = _owned(anchor, facts.overrides)
+    return mentions_for(owned, facts) if owned else []
+
+
+def _owned(anchor: Token, overrides: Overrides) -> list[Token] | None:
+    """Who an act is owned by or blamed on, where its phrase says so: the subject of "claimed
+    *responsibility* for the attack" or "took *credit* for the bombing", the object of "*blamed*
+    the rebels for the attack", the "on" phrase of "*blamed* the attack on the rebels"; None
+    where the act is not named so."""
+    token = anchor
+    while token.dep_ == "conj" and token.head.i != token.i:
+        token = token.head
+    blame = _cues("blame_verbs", overrides)
+    if token.dep_ in _OBJECT_DEPS and token.head.lemma_.lower() in blame:
+        on = _cues("blamed_on_preps", overrides)
+        preps = [p for h in (token, token.head) for p in h.children if p.dep_ == "prep"]
+        return [g for p in preps if p.lower_ in on for g in p.children if g.dep_ == "pobj"] or None
+    if token.dep_ not in ("pobj", "pcomp"):
+        return None
+    if token.head.lower_ not in _cues("responsibility_preps", overrides):
+        return None
+    holder = token.head.head
+    if holder.lemma_.lower() in blame:
+        return [c for c in holder.children if c.dep_ in _OBJECT_DEPS] or None
+    nouns = _cues("responsibility_nouns", overrides)
+    if holder.lemma_.lower() in nouns and holder.head.i != holder.i:
+        verb = holder.head
+    elif any(c.dep_ in _OBJECT_DEPS and c.lemma_.lower() in nouns for c in holder.children):
+        verb = holder
+    else:
+        return None
+    subjects = [c for c in verb.children if c.dep_ in _ACTIVE_SUBJECT_DEPS]
+    return subjects or borrowed_subject(verb) or None
+
+
+def _undergoes(anchor: Token, verb: Token, overrides: Overrides) -> bool:
+    """Whether the subject of the verb an event noun's phrase hangs from suffers the act:
+    "troops *died* in the attack"."""
+    return anchor.head.dep_ == "prep" and verb.lemma_.lower() in _cues(
+        "undergoing_verbs", overrides
+    )
 
 
 def _trigger_preps(

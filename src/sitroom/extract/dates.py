@@ -17,6 +17,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from spacy.tokens import Span
+
 from sitroom.knowledge.loader import Overrides
 from sitroom.numbers import is_vague, parse_quantity
 
@@ -426,6 +428,23 @@ def resolve_date(
     user's data files (``Config.overrides()``), for numbers.yaml's number words.
     """
     return _resolve(expression, published, future, reference_year, overrides)
+
+
+_DAY_NUMBER = re.compile(r"^(?:[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?$")
+
+
+def with_day(ent: Span) -> Span:
+    """A date entity with the day number the model left out before its month: "the night of
+    *29* November", "on the morning of *1* March 2019" (a month alone dates to its 1st)."""
+    words = _normalise(ent.text).split()
+    if ent.start == 0 or not words or words[0].rstrip(".") not in _MONTHS:
+        return ent
+    before = ent.doc[ent.start - 1]
+    if before.ent_type_ in ("", "DATE", "TIME", "CARDINAL", "ORDINAL") and _DAY_NUMBER.match(
+        before.lower_
+    ):
+        return ent.doc[ent.start - 1 : ent.end]
+    return ent
 
 
 def names_year(expression: str) -> int | None:

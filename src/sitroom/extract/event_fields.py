@@ -125,6 +125,47 @@ def event_date(
     return published, "week", "date: publication date (no date in the sentence)"
 
 
+# ACLED event types (the codes' own labels) of acts a state's own word tells in the passive
+# ("police said 12 people were arrested"): the speaking force is the one that acted.
+_SPEAKER_ACT_EVENTS = frozenset({"Strategic developments"})
+# Actor kinds (records.ACTOR_KINDS, the code's own vocabulary) that act as the state.
+_STATE_KINDS = frozenset({"state", "state_forces", "police"})
+
+
+def speaker_acts(
+    anchor: Token, event_type: EventType, claimant: str | None, facts: DocFacts
+) -> str | None:
+    """The claimant of an agentless passive act of the state ("Both forces say huge quantities
+    of ammunition *were seized*", "officials said troops *were deployed*"), as its actor: who
+    announces an arrest or a deployment in the passive made it. None otherwise."""
+    if claimant is None or event_type.acled is None:
+        return None
+    if event_type.acled[0] not in _SPEAKER_ACT_EVENTS:
+        return None
+    passive = any(c.dep_ == "auxpass" for c in anchor.children)
+    if not passive or any(c.dep_ == "agent" for c in anchor.children):
+        return None
+    kinds = {m.actor.id: m.actor.kind for m in facts.actors}
+    return claimant if kinds.get(claimant) in _STATE_KINDS else None
+
+
+def context_date(facts: DocFacts, sent: Span) -> DateHit | None:
+    """For an incident whose sentence names no date: the last day the report named before the
+    sentence, where it names one of the current news (not a background period), as ACLED dates an
+    incident told without a day by the day of the report's lead."""
+    return next(
+        (
+            d
+            for d in reversed(facts.dates)
+            if d.start < sent.start
+            and d.date is not None
+            and d.precision == "day"
+            and not d.background
+        ),
+        None,
+    )
+
+
 def not_the_scene(
     facts: DocFacts,
     anchor: Token,

@@ -1,5 +1,5 @@
-"""Where an event was: the place its clause names, the town "the city" stands for, or the
-report's country (inferred)."""
+"""Where an event was: the place its clause names, the town "the city" stands for, else the
+place the report last named before it (inferred), or the report's country (inferred)."""
 
 from __future__ import annotations
 
@@ -110,6 +110,27 @@ def report_country(facts: DocFacts) -> Location | None:
         if place is not None and place.feature == "country" and place.country == facts.country:
             return replace(location_of(place, precision=3), inferred=True)
     return None
+
+
+def context_place(facts: DocFacts, sent: Span) -> Location | None:
+    """For an incident whose sentence names no place: the town or province of the report's
+    country that the report named last before the sentence (ACLED codes the most specific
+    place the report ties to the event: the place of the lead or of the paragraph before),
+    else the report's country; inferred either way, so it never places two events together."""
+    doc = facts.doc
+    if facts.country is None:
+        return None
+    for hit in reversed(facts.places):
+        place = hit.mention.place
+        if hit.start >= sent.start or place is None:
+            continue
+        if place.feature == "country" or place.country != facts.country:
+            continue
+        if _modifier(doc, hit) or _agent(doc, hit):
+            continue
+        precision = 3 if place.feature == "admin1" else 2
+        return replace(location_of(place, precision=precision), inferred=True)
+    return report_country(facts)
 
 
 def _town_meant(facts: DocFacts, anchor: Token) -> PlaceHit | None:

@@ -13,9 +13,10 @@ from spacy.tokens import Span, Token
 
 from sitroom.extract import event_fields as fields
 from sitroom.extract.arguments import arguments
-from sitroom.extract.event_places import locate, report_country
+from sitroom.extract.event_places import context_place, locate
 from sitroom.extract.facts import DocFacts
 from sitroom.extract.genericity import circumstance, trend
+from sitroom.extract.responsibility import claimed_incidents
 from sitroom.extract.status import act_status, governed_by, opens_period
 from sitroom.ids import content_id
 from sitroom.knowledge.cues import CueLexicon, CueMatch, EventType
@@ -56,24 +57,26 @@ def extract_events(facts: DocFacts, *, lexicon: CueLexicon) -> list[Candidate]:
     for n, cues in sorted(by_sentence.items()):
         candidates.extend(_sentence_events(facts, sentences[n], n, cues, lexicon))
     kept = [c for c in candidates if not _anonymous_verbal_act(c, facts, sentences)]
-    return _at_the_report_country(_resolve_anaphoric_acts(kept, facts, lexicon), facts)
+    kept = claimed_incidents(_resolve_anaphoric_acts(kept, facts, lexicon), facts, lexicon=lexicon)
+    return _at_the_place_told_before(kept, facts)
 
 
-def _at_the_report_country(candidates: list[Candidate], facts: DocFacts) -> list[Candidate]:
+def _at_the_place_told_before(candidates: list[Candidate], facts: DocFacts) -> list[Candidate]:
     """ACLED's rule: an incident whose sentence names no place is coded at the most specific
-    level known, here the country the report is about (geo-precision 3, marked inferred so it
-    never places two events together). Done last, so that two acts of one sentence are not
-    merged for sharing it."""
-    country = report_country(facts)
-    if country is None:
-        return candidates
+    place the report ties to it, here the town or province of the report's country named last
+    before it, else that country (marked inferred so it never places two events together).
+    Done last, so that two acts of one sentence are not merged for sharing it."""
+    sentences = list(facts.doc.sents)
     out = []
     for cand in candidates:
         event = cand.event
         if event.location is None and event.event_type is not None:
-            note = "place: the report's country (none in the sentence)"
-            event = replace(event, location=country, notes=f"{event.notes}; {note}")
-            cand = replace(cand, event=event)
+            where = context_place(facts, sentences[cand.sentence])
+            if where is not None:
+                note = f"place: {where.name}, inferred (none in the sentence)"
+                event = replace(event, location=where, notes=f"{event.notes}; {note}")
+                cand = replace(cand, event=event)
+
         out.append(cand)
     return out
 
@@ -360,6 +363,10 @@ def _build_event(
         date_hit = None  # "the fourth such incident since December" is not of December
     event_date, precision, date_note = fields.event_date(date_hit, document.published)
     status, claimed_by = act_status(anchor, sent, facts, lexicon, date_hit)
+    if actor1 is None:
+        actor1 = fields.speaker_acts(anchor, event_type, claimed_by, facts)
+        if actor1 is not None and actor1 == actor2:
+            actor2, assoc2 = fields.lead([m for m in patients if m.actor.id != actor1])
     named = fields.not_the_scene(facts, anchor, sent, clause, event_type, agents, patients)
     location = locate(facts, anchor, sent, clause, group, named)
     fatalities, fatalities_text = fields.fatalities(

@@ -135,6 +135,10 @@ class _Patterns:
     single_passive: re.Pattern[str]
     zero: re.Pattern[str]
     object_after: re.Pattern[str]
+    # A second count joined to a figure, whose victims the same verb tells: "killed 12
+    # civilians *and three soldiers*", "*21 passengers and* four troops died".
+    and_after: re.Pattern[str]
+    and_before: re.Pattern[str]
 
 
 @functools.cache
@@ -189,6 +193,8 @@ def _patterns(overrides: Overrides = ()) -> _Patterns:
             flags,
         ),
         object_after=re.compile(rf"\s+(?:(?:{alt(lex.determiners)})\b|{quantity})", flags),
+        and_after=re.compile(rf",?\s+and\s+(?P<q>{quantity}){victim_tail}", flags),
+        and_before=re.compile(rf"(?P<q>{quantity}){of_group}{noun_words},?\s+and\s+$", flags),
     )
 
 
@@ -220,6 +226,42 @@ def _bad_figure(text: str, start: int, q: str, following: str | None, lex: _Lexi
 def _next_word(text: str, end: int) -> str | None:
     match = re.match(r"\s+([A-Za-z][\w.'’-]*)", text[end:])
     return match.group(1).rstrip(".") if match else None
+
+
+def _joined(
+    text: str, start: int, end: int, q: str, kind: str, victims: str | None, overrides: Overrides
+) -> tuple[int, int, str, str, str | None, int | None]:
+    """A killed figure with the count joined to it by "and" whose victims its verb also tells
+    (ACLED's toll of one incident is their sum): (start, end, the phrase, kind, victims, the
+    sum), or the figure alone with no sum."""
+    lex, pats = _lexicon(overrides), _patterns(overrides)
+    alone = (start, end, q, kind, victims, None)
+    if kind != "killed" or victims is None:
+        return alone
+    after = pats.and_after.match(text, end)
+    if after is not None and after.group("head"):
+        other = after.group("q")
+        if not _bad_figure(text, after.start("q"), other, after.group("head"), lex):
+            total = _sum(q, other, overrides)
+            if total is not None:
+                return start, after.end(), f"{q} and {other}", kind, victims, total
+    # Only a figure that opens its phrase ("four troops died") has a count before it that
+    # shares its verb; "rescued 190 passengers and killed 30" does not.
+    subject = text.startswith(q, start)
+    before = pats.and_before.search(text, max(0, start - 80), start) if subject else None
+    if before is not None and _head(before.group("np"), lex):
+        other = before.group("q")
+        head = _head(before.group("np"), lex)
+        if not _bad_figure(text, before.start("q"), other, head, lex):
+            total = _sum(other, q, overrides)
+            if total is not None:
+                return before.start(), end, f"{other} and {q}", kind, victims, total
+    return alone
+
+
+def _sum(first: str, second: str, overrides: Overrides) -> int | None:
+    a, b = parse_quantity(first, overrides), parse_quantity(second, overrides)
+    return None if a is None or b is None else a + b
 
 
 def _candidates(text: str, overrides: Overrides) -> Iterable[tuple[int, int, str, str, str | None]]:
@@ -275,12 +317,15 @@ def find_casualties(text: str, *, overrides: Overrides = ()) -> list[Casualty]:
     zero_words = _lexicon(overrides).zero_words
     found: list[Casualty] = []
     seen: set[tuple[int, int]] = set()
-    for start, end, q, kind, victims in _candidates(text, overrides):
+    for candidate in _candidates(text, overrides):
+        start, end, q, kind, victims, total = _joined(text, *candidate, overrides)
         if (start, end) in seen:
             continue
         seen.add((start, end))
-        if q.split()[0].lower() in zero_words:
-            number: int | None = 0
+        if total is not None:
+            number: int | None = total
+        elif q.split()[0].lower() in zero_words:
+            number = 0
         elif q.lower() in ("a", "an"):  # the indefinite article (grammar) counts one
             number = 1
         else:

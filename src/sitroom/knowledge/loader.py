@@ -216,6 +216,12 @@ SCHEMAS: dict[str, Schema] = {
         part_preps=_LISTS,  # "reinforcements, including militias": part of the object
         subject_pronouns=_MAP,  # pronoun -> whether it stands for a person
         beneficiary_nouns=_LISTS,  # "the safety of Kurds": for whose good, not whom targeted
+        responsibility_nouns=_LISTS,  # "claimed responsibility for the attack": owner acted
+        responsibility_preps=_LISTS,  # "responsibility for", "blamed X for": the act owned
+        blame_verbs=_LISTS,  # "blamed the rebels for the attack": the object acted
+        blamed_on_preps=_LISTS,  # "blamed the attack on the rebels": the object acted
+        undergoing_verbs=_LISTS,  # "troops died in the attack": the subject is acted on
+        unnamed_parties=_MAP,  # ACLED event type -> the generic party where none is named
     ),
     "control_cues.yaml": _schema(
         held_words=_LISTS,  # "rebel-held", "held by": words that name who holds a place

@@ -178,17 +178,22 @@ def _pick(
     groups: Mapping[str, str],
     rank: Callable[[T], int] | None = None,
 ) -> T | None:
-    """The value most independent sources give (after ``rank``, lower first); ties: earliest."""
+    """The value most independent sources give (after ``rank``, lower first); ties: the value
+    more of the members tell, then the earliest."""
     support: defaultdict[T, set[str]] = defaultdict(set)
+    told: defaultdict[T, int] = defaultdict(int)
     first: dict[T, int] = {}
     for i, event in enumerate(members):
         found = value(event)
         if found is not None:
             support[found].add(groups.get(event.document_id, event.document_id))
+            told[found] += 1
             first.setdefault(found, i)
     if not support:
         return None
-    return min(support, key=lambda v: (rank(v) if rank else 0, -len(support[v]), first[v]))
+    return min(
+        support, key=lambda v: (rank(v) if rank else 0, -len(support[v]), -told[v], first[v])
+    )
 
 
 def _merged(
