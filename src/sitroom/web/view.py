@@ -102,10 +102,12 @@ def matches(event: MergedEvent, wanted: EventFilter) -> bool:
 class View:
     """One revision of the picture, with the JSON-ready pieces the endpoints hand out."""
 
-    def __init__(self, picture: Picture, revision: tuple[int, ...]) -> None:
+    def __init__(
+        self, picture: Picture, revision: tuple[int, ...], *, ledger: Ledger | None = None
+    ) -> None:
         self.revision = revision
         self.picture = picture
-        self.ledger: Ledger = build_ledger(picture)
+        self.ledger: Ledger = ledger or build_ledger(picture)
         self.names = {a.id: a.name for a in picture.actors}
         self.documents = {d.id: d for d in picture.documents}
         self._events = {e.id: e for e in self.ledger.events}
@@ -265,7 +267,8 @@ class ViewCache:
             current = self._view
             if current is not None and current.revision == revision:
                 return current
-            self._view = View(self._picture(), revision)
+            picture, ledger = self._picture()
+            self._view = View(picture, revision, ledger=ledger)
             return self._view
         except Exception:
             log.exception("the picture could not be rebuilt; serving the last one")
@@ -275,10 +278,10 @@ class ViewCache:
         finally:
             self._building.release()
 
-    def _picture(self) -> Picture:
-        """The stored picture, read over a connection of its own where the store is a file, so
-        the shared one stays free for the revision checks of other readers."""
+    def _picture(self) -> tuple[Picture, Ledger]:
+        """The stored records and picture, read over a connection of its own where the store is
+        a file, so the shared one stays free for the revision checks of other readers."""
         if self._store.path == ":memory:":
-            return self._store.picture()
+            return self._store.picture_with_ledger()
         with Store.open(self._store.path, read_only=True) as own:
-            return own.picture()
+            return own.picture_with_ledger()
