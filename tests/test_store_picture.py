@@ -131,7 +131,7 @@ def _assert_current(store: Store) -> None:
     assert store.ledger() == build_ledger(store.picture())
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(arrivals(), st.randoms(use_true_random=False), st.data())
 def test_any_order_of_arrival_gives_the_picture_a_rebuild_gives(
     found: list[Analysis], rnd: Any, data: st.DataObject

@@ -13,7 +13,8 @@ import functools
 import json
 import types
 import typing
-from typing import Any, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 R = TypeVar("R")
 
@@ -25,43 +26,56 @@ def encode(record: object) -> str:
 
 def decode(kind: type[R], text: str) -> R:
     """The record of type ``kind`` that ``encode`` wrote as ``text``."""
-    value: R = _build(kind, json.loads(text))
+    value: R = decoder(kind)(json.loads(text))
     return value
+
+
+def decoder(kind: type[R]) -> Callable[[Any], R]:
+    """A function from ``json.loads`` of what ``encode`` wrote of a ``kind`` to the record."""
+    found: Callable[[Any], R] = _decoder(cast(Any, kind))
+    return found
 
 
 def _plain(value: object) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return [_plain(getattr(value, f.name)) for f in dataclasses.fields(value)]
-    if isinstance(value, dt.date):
-        return value.isoformat()
+    if value is None or isinstance(value, str | int | float):
+        return value
     if isinstance(value, tuple | list):
         return [_plain(v) for v in value]
-    return value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    kind: Any = type(value)
+    return [_plain(getattr(value, name)) for name in _field_names(kind)]
 
 
 @functools.cache
-def _hints(kind: Any) -> tuple[tuple[str, Any], ...]:
-    hints = typing.get_type_hints(kind)
-    return tuple((f.name, hints[f.name]) for f in dataclasses.fields(kind))
+def _field_names(kind: Any) -> tuple[str, ...]:
+    if not dataclasses.is_dataclass(kind):
+        raise TypeError(f"cannot encode a {kind.__name__}")
+    return tuple(f.name for f in dataclasses.fields(kind))
 
 
-def _build(kind: Any, value: Any) -> Any:
-    if value is None:
-        return None
+@functools.cache
+def _decoder(kind: Any) -> Callable[[Any], Any]:
+    """A decoder for one type, built once from the field types (decoding is hot: the stored
+    merge reads records back on every save)."""
     origin = typing.get_origin(kind)
     if origin in (typing.Union, types.UnionType):
         real = [k for k in typing.get_args(kind) if k is not type(None)]
-        return _build(real[0], value)
+        inner = _decoder(real[0])
+        return lambda v: None if v is None else inner(v)
     if origin is tuple:
-        item = typing.get_args(kind)[0]
-        return tuple(_build(item, v) for v in value)
+        item = _decoder(typing.get_args(kind)[0])
+        return lambda v: tuple(item(x) for x in v)
     if isinstance(kind, type) and dataclasses.is_dataclass(kind):
-        fields = _hints(kind)
-        return kind(
-            **{name: _build(hint, v) for (name, hint), v in zip(fields, value, strict=True)}
-        )
+        hints = typing.get_type_hints(kind)
+        parts = tuple(_decoder(hints[f.name]) for f in dataclasses.fields(kind))
+
+        def build(v: Any) -> Any:
+            return kind(*(part(x) for part, x in zip(parts, v, strict=True)))
+
+        return build
     if kind is dt.date:
-        return dt.date.fromisoformat(value)
-    if kind is float and isinstance(value, int):
-        return float(value)
-    return value
+        return lambda v: None if v is None else dt.date.fromisoformat(v)
+    if kind is float:
+        return lambda v: None if v is None else float(v)
+    return lambda v: v

@@ -278,6 +278,7 @@ CREATE TABLE picture_events (
     latitude REAL,
     longitude REAL,
     sources INTEGER NOT NULL,
+    first_member TEXT NOT NULL,
     record TEXT NOT NULL
 );
 CREATE INDEX picture_events_visit
@@ -320,6 +321,15 @@ CREATE TABLE picture_blocks (
 );
 CREATE INDEX picture_blocks_key ON picture_blocks (key);
 CREATE INDEX picture_blocks_merged ON picture_blocks (merged_id);
+
+-- Every stored event's blocking keys as a group's first member: the events a changed group
+-- can reach (sitroom.store.merge_update).
+CREATE TABLE picture_member_keys (
+    key TEXT NOT NULL,
+    event_id TEXT NOT NULL
+);
+CREATE INDEX picture_member_keys_key ON picture_member_keys (key);
+CREATE INDEX picture_member_keys_event ON picture_member_keys (event_id);
 
 CREATE TABLE picture_control_keys (
     control_id INTEGER PRIMARY KEY,

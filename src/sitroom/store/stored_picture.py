@@ -44,11 +44,9 @@ from sitroom.picture.ledger import (
 from sitroom.picture.merge import (
     Levels,
     VisitKey,
-    best_group,
     link_levels,
     merged_event,
     visit_key,
-    weakest,
 )
 from sitroom.picture.reconcile import (
     alliance_graph,
@@ -64,6 +62,7 @@ from sitroom.picture.reconcile import (
 from sitroom.records import Actor, ControlClaim, Document, Event, Relation
 from sitroom.store import picture_queries as q
 from sitroom.store import rows
+from sitroom.store.merge_update import MergeUpdate, member_key_rows
 
 _TABLES = (
     "picture_sources",
@@ -73,6 +72,7 @@ _TABLES = (
     "picture_event_actors",
     "picture_claims",
     "picture_blocks",
+    "picture_member_keys",
     "picture_control_keys",
     "picture_control",
     "picture_alliances",
@@ -88,7 +88,6 @@ class _Group:
     first: VisitKey
     members: list[Event]
     levels: Levels | None
-    changed: bool = False
 
 
 # -- updating --------------------------------------------------------------------------------
@@ -107,12 +106,17 @@ def update(
     ``actors_changed``: actor ids whose canonical kind, name or parent the save changed.
     Nothing is done to a picture built by other rules: it waits for ``rebuild``.
     """
-    if q.rules_version(conn) != RULES_VERSION:
+    version = q.rules_version(conn)
+    if version != RULES_VERSION:
+        if version is not None:
+            return  # built by other rules: `sitroom rebuild` recomputes it all
         others = conn.execute("SELECT 1 FROM documents WHERE id != ? LIMIT 1", (document_id,))
         if others.fetchone() is not None:
-            return
+            return  # reports stored before the picture was (schema 4): likewise
         q.set_rules(conn)  # the first report of an empty store starts the picture
     updater = _Updater(conn, rules)
+    # An actor's lineage runs through its parents: its parts read differently too.
+    actors_changed = _with_parts(conn, actors_changed)
     changed_docs = updater.sources(document_id)
     groups = q.groups_lookup(conn)
     actors = q.actors_lookup(conn)
@@ -120,6 +124,17 @@ def update(
     updater.refresh_groups_of(changed_docs - {document_id}, skip=touched, groups=groups)
     updater.control(document_id, changed_docs, actors_changed, groups=groups, actors=actors)
     updater.alliances(document_id)
+
+
+def _with_parts(conn: sqlite3.Connection, actor_ids: Collection[str]) -> set[str]:
+    """The actors and every actor part of one of them (by ``parent``, transitively)."""
+    family = set(actor_ids)
+    frontier = set(actor_ids)
+    while frontier:
+        found = q.in_chunks(conn, "SELECT id FROM actors WHERE parent IN", frontier)
+        frontier = {r[0] for r in found} - family
+        family |= frontier
+    return family
 
 
 def rebuild(
@@ -137,6 +152,10 @@ def rebuild(
         first = event.members[0]
         updater.write_group(event, visit_key(first, published.get(first.document_id)), published)
         updater.write_blocks(event.id, first)
+        conn.executemany(
+            "INSERT INTO picture_member_keys (key, event_id) VALUES (?, ?)",
+            member_key_rows(updater.index, event.members),
+        )
     claims = q.control_claims(conn, None)
     updater.write_control(claims, picture_ledger.control)
     relations = q.relations_where(conn, None)
@@ -151,6 +170,11 @@ class _Updater:
         self._conn = conn
         self._rules = rules
         self._index = BlockIndex(rules)
+
+    @property
+    def index(self) -> BlockIndex:
+        """The blocking keys' rules."""
+        return self._index
 
     # -- wire copies -------------------------------------------------------------------------
 
@@ -254,62 +278,43 @@ class _Updater:
     ) -> set[str]:
         """Merge the document's events in (and its old ones out); the merged ids written."""
         conn = self._conn
-        document = q.document(conn, document_id)
-        published = document.published if document else None
         new = q.events_where(conn, "SELECT * FROM events WHERE document_id = ?", (document_id,))
-        starts = [visit_key(e, published) for e in new]
-        starts += [q.visit_of_row(r) for r in conn.execute(
-            f"SELECT {q.VISIT_COLUMNS} FROM picture_members WHERE document_id = ? ", (document_id,)
-        )]  # fmt: skip
-        starts += self._first_naming(actors_changed)
-        if not starts:
-            return set()
-        start = min(starts)
-        # Every member from ``start`` on leaves its group and is merged again.
-        suffix = conn.execute(
-            f"SELECT event_id, merged_id FROM picture_members WHERE {q.VISIT} >= (?, ?, ?, ?)",
-            q.visit_row(start),
+        old = conn.execute(
+            f"SELECT {q.VISIT_COLUMNS} FROM picture_members WHERE document_id = ?", (document_id,)
         ).fetchall()
-        conn.execute(
-            f"DELETE FROM picture_members WHERE {q.VISIT} >= (?, ?, ?, ?)", q.visit_row(start)
+        ids = {e.id for e in new}
+        gone = [(q.visit_of_row(r), r[3]) for r in old if r[3] not in ids]
+        for event_id in ids | {r[3] for r in old}:
+            conn.execute("DELETE FROM picture_member_keys WHERE event_id = ?", (event_id,))
+        conn.executemany(
+            "INSERT INTO picture_member_keys (key, event_id) VALUES (?, ?)",
+            member_key_rows(self._index, new),
         )
-        work: dict[str, _Group] = {}
-        for merged_id in sorted({r[1] for r in suffix}):
-            group = self._load(merged_id)
-            if group is None:
+        update = MergeUpdate(conn, self._rules, actors)
+        start = self._first_naming(actors_changed)
+        if start is not None:
+            update.again_from(start)
+        update.run(new, gone)
+        final = update.final_ids()
+        for handle in final:
+            self._drop(handle)
+        written = set()
+        for handle, merged_id in sorted(final.items()):
+            if merged_id is None:
                 continue
-            kept = [m for m in group.members if self._visit(m) < start]
-            if not kept:
-                self._drop(merged_id)
-                continue
-            group.members = kept
-            group.levels = link_levels(kept, actors=actors, rules=self._rules)
-            group.changed = True
-            work[merged_id] = group
-        again = q.events_by_id(conn, [r[0] for r in suffix])
-        replay = {e.id: e for e in (*again, *new)}
-        for event in sorted(replay.values(), key=self._visit):
-            self._place(event, work, actors=actors)
-        changed = [g for g in work.values() if g.changed]
-        for group in changed:
-            self._write_work(group, groups=groups, actors=actors)
-        return {g.id for g in changed}
+            members = [e for _, e in update.groups[handle].ordered()]
+            levels = link_levels(members, actors=actors, rules=self._rules)
+            self._write_work(
+                _Group(merged_id, update.visit(members[0]), members, levels),
+                groups=groups,
+                actors=actors,
+            )
+            self.write_blocks(merged_id, members[0])
+            written.add(merged_id)
+        return written
 
-    def _visit(self, event: Event) -> VisitKey:
-        document = q.document(self._conn, event.document_id)
-        return visit_key(event, document.published if document else None)
-
-    def _first_naming(self, actor_ids: Collection[str]) -> list[VisitKey]:
-        """The visiting position of the first stored member naming one of the actors or an
-        actor part of one of them (whose lineage then changed too)."""
-        if not actor_ids:
-            return []
-        family = set(actor_ids)
-        frontier = set(actor_ids)
-        while frontier:
-            found = q.in_chunks(self._conn, "SELECT id FROM actors WHERE parent IN", frontier)
-            frontier = {r[0] for r in found} - family
-            family |= frontier
+    def _first_naming(self, family: Collection[str]) -> VisitKey | None:
+        """The visiting position of the first stored member naming one of the actors."""
         keys = [
             q.visit_of_row(r)
             for r in q.in_chunks(
@@ -320,34 +325,7 @@ class _Updater:
                 close=")",
             )
         ]
-        return [min(keys)] if keys else []
-
-    def _place(self, event: Event, work: dict[str, _Group], *, actors: Mapping[str, Actor]) -> None:
-        """Join ``event`` to the group the merge would put it in, or start one."""
-        keys = [repr(k) for k in self._index.probe_keys(event)]
-        ids = {r[0] for r in q.in_chunks(
-            self._conn, "SELECT DISTINCT merged_id FROM picture_blocks WHERE key IN", keys
-        )}  # fmt: skip
-        candidates = []
-        for merged_id in ids:
-            group = work.get(merged_id) or self._load(merged_id)
-            if group is not None:
-                work.setdefault(merged_id, group)
-                candidates.append(group)
-        candidates.sort(key=lambda g: g.first)
-        best = best_group(
-            event, ((g.id, g.members) for g in candidates), actors=actors, rules=self._rules
-        )
-        if best is None:
-            merged_id = content_id("merged-event", event.id)
-            work[merged_id] = _Group(merged_id, self._visit(event), [event], None, changed=True)
-            self.write_blocks(merged_id, event)
-            return
-        chosen, joined = best
-        group = work[chosen]
-        group.members.append(event)
-        group.changed = True
-        group.levels = joined if group.levels is None else weakest(group.levels, joined)
+        return min(keys, default=None)
 
     def _load(self, merged_id: str) -> _Group | None:
         row = self._conn.execute(
@@ -408,17 +386,19 @@ class _Updater:
         conn.execute(
             "INSERT INTO picture_events (id, first_published, first_document, first_start, "
             "first_event, status, event_date, event_type, plover_type, country, latitude, "
-            "longitude, sources, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "longitude, sources, first_member, record) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (id) DO UPDATE SET status = excluded.status, "
             "event_date = excluded.event_date, event_type = excluded.event_type, "
             "plover_type = excluded.plover_type, country = excluded.country, "
             "latitude = excluded.latitude, longitude = excluded.longitude, "
-            "sources = excluded.sources, record = excluded.record",
+            "sources = excluded.sources, first_member = excluded.first_member, "
+            "record = excluded.record",
             (
                 merged.id, *q.visit_row(first), merged.status, rows.iso(merged.event_date),
                 merged.event_type, merged.plover_type, location.country if location else None,
                 location.latitude if location else None, location.longitude if location else None,
-                sources, encode(merged),
+                sources, encode(merged.members[0]), encode(merged),
             ),
         )  # fmt: skip
         conn.executemany(
