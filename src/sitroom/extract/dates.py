@@ -127,9 +127,7 @@ def _rule(pattern: str) -> Callable[[_Rule], _Rule]:
 
 
 @_rule(r"^(?:earlier |later )?(?:today|tonight|this (?:morning|afternoon|evening)|now)$")
-def _today(
-    m: re.Match[str], pub: dt.date, future: bool, overrides: Overrides
-) -> _Period | None:
+def _today(m: re.Match[str], pub: dt.date, future: bool, overrides: Overrides) -> _Period | None:
     return _day(pub)
 
 
@@ -148,16 +146,12 @@ def _before_yesterday(
 
 
 @_rule(rf"^tomorrow{_PART_OF_DAY}$")
-def _tomorrow(
-    m: re.Match[str], pub: dt.date, future: bool, overrides: Overrides
-) -> _Period | None:
+def _tomorrow(m: re.Match[str], pub: dt.date, future: bool, overrides: Overrides) -> _Period | None:
     return _day(pub + dt.timedelta(days=1))
 
 
 @_rule(rf"^(?:(?P<which>last|next|this|past|previous|coming) )?{_WEEKDAY}{_PART_OF_DAY}$")
-def _weekday(
-    m: re.Match[str], pub: dt.date, future: bool, overrides: Overrides
-) -> _Period | None:
+def _weekday(m: re.Match[str], pub: dt.date, future: bool, overrides: Overrides) -> _Period | None:
     target = _WEEKDAYS[m["weekday"]]
     which = m["which"]
     back = (pub.weekday() - target) % 7
@@ -170,9 +164,7 @@ def _weekday(
 
 
 @_rule(r"^(?:(?P<which>last|this|past|next|previous|coming|the) )?weekend$")
-def _weekend(
-    m: re.Match[str], pub: dt.date, future: bool, overrides: Overrides
-) -> _Period | None:
+def _weekend(m: re.Match[str], pub: dt.date, future: bool, overrides: Overrides) -> _Period | None:
     forward = m["which"] in ("next", "coming") or (future and m["which"] in (None, "this", "the"))
     if forward:
         saturday = pub + dt.timedelta(days=(5 - pub.weekday()) % 7 or 7)
@@ -215,16 +207,12 @@ def _past_window(
 
 
 @_rule(r"^(?:in )?recent (?P<unit>days|weeks|months|years)$")
-def _recent(
-    m: re.Match[str], pub: dt.date, future: bool, overrides: Overrides
-) -> _Period | None:
+def _recent(m: re.Match[str], pub: dt.date, future: bool, overrides: Overrides) -> _Period | None:
     return _window(pub, {"days": 7, "weeks": 31, "months": 365, "years": 3650}[m["unit"]])
 
 
 @_rule(r"^(?P<n>[\w ,-]+?) (?P<unit>hour|day|week|fortnight|month|year|decade)s? ago$")
-def _ago(
-    m: re.Match[str], pub: dt.date, future: bool, overrides: Overrides
-) -> _Period | None:
+def _ago(m: re.Match[str], pub: dt.date, future: bool, overrides: Overrides) -> _Period | None:
     count = _count(m["n"], overrides)
     if count is None:
         return None
@@ -362,9 +350,7 @@ _ANAPHORIC_YEAR = re.compile(
 )
 
 
-def _anaphoric(
-    text: str, reference_year: int, overrides: Overrides = ()
-) -> _Period | bool | None:
+def _anaphoric(text: str, reference_year: int, overrides: Overrides = ()) -> _Period | bool | None:
     """A period for a year told relative to ``reference_year``; False where the form is not one."""
     m = _ANAPHORIC_YEAR.match(text)
     if not m:

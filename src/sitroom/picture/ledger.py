@@ -235,6 +235,12 @@ def unidentified(actor: Actor) -> bool:
     return "unidentified" in actor.name.lower()
 
 
+def overall_verdict(event: MergedEvent) -> str:
+    """'contradicted' if any field is, else 'corroborated' if any field is, else single-source."""
+    verdicts = {c.verdict for c in event.claims}
+    return next((v for v in ("contradicted", "corroborated") if v in verdicts), "single-source")
+
+
 @dataclass(frozen=True, slots=True)
 class Ledger:
     """The picture across reports: merged events with their claims, control and alliances."""

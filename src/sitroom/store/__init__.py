@@ -11,10 +11,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from sitroom.errors import StoreError
 from sitroom.picture import build_ledger
-from sitroom.picture.ledger import Ledger
+from sitroom.picture.ledger import Ledger, MergedEvent
 from sitroom.records import (
     Actor,
     Analysis,
@@ -375,6 +376,19 @@ class Store:
         with self._read() as conn:
             self._check_picture(conn)
             return _picture(conn), picture_queries.stored_ledger(conn)
+
+    def find_events(self, **filters: Any) -> picture_queries.EventPage:
+        """A page of stored merged events passing the filters of
+        ``picture_queries.find_events`` (indexed queries, keyset pagination)."""
+        with self._read() as conn:
+            self._check_picture(conn)
+            return picture_queries.find_events(conn, **filters)
+
+    def merged_event(self, merged_id: str) -> MergedEvent | None:
+        """The stored merged event with this id, or None."""
+        with self._read() as conn:
+            self._check_picture(conn)
+            return picture_queries.merged_event(conn, merged_id)
 
     def picture_is_current(self) -> bool:
         """Whether the stored picture was built by this sitroom's merge and reconcile rules."""

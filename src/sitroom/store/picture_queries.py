@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TypeVar
 
 from sitroom.picture.codec import decode
@@ -23,7 +24,6 @@ from sitroom.store import rows
 RULES_KEY = "picture_rules"
 VISIT_COLUMNS = "published, document_id, start, event_id"
 VISIT = f"({VISIT_COLUMNS})"
-EVENT_ORDER = "event_date IS NULL, event_date, id"
 
 # -- the rules version -----------------------------------------------------------------------
 
@@ -108,7 +108,7 @@ def merged_events(
     sql = "SELECT record FROM picture_events"
     if where:
         sql += f" WHERE {where}"
-    for row in conn.execute(sql + f" ORDER BY {EVENT_ORDER}", params):
+    for row in conn.execute(sql + " ORDER BY sort_key", params):
         yield decode(MergedEvent, row[0])
 
 
@@ -124,6 +124,98 @@ def alliance_edges(conn: sqlite3.Connection) -> Iterator[AllianceEdge]:
         "SELECT record FROM picture_alliances ORDER BY subject, predicate, object"
     ):
         yield decode(AllianceEdge, row[0])
+
+
+def sort_key(event: MergedEvent) -> str:
+    """The key merged events are listed in: by date, undated last, then id (an API cursor)."""
+    day = event.event_date.isoformat() if event.event_date is not None else ""
+    return f"{0 if day else 1}|{day}|{event.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class EventPage:
+    """One page of merged events, the number matching in all, and the cursor after the page."""
+
+    events: tuple[MergedEvent, ...]
+    total: int
+    next: str | None  # pass as ``after`` for the next page; None after the last one
+
+
+def find_events(
+    conn: sqlite3.Connection,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    kind: str | None = None,
+    actor: str | None = None,
+    country: str | None = None,
+    status: str | None = None,
+    verdict: str | None = None,
+    bbox: tuple[float, float, float, float] | None = None,
+    after: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> EventPage:
+    """Stored merged events passing every filter given, as indexed queries.
+
+    ``kind`` matches the ACLED type, sub-event type or PLOVER type; ``actor`` any actor a source
+    names; ``bbox`` is (west, south, east, north) in degrees (west > east: across the
+    antimeridian); ``after`` is the ``next`` of the page before (keyset pagination).
+    """
+    where: list[str] = []
+    params: list[object] = []
+    for column, value in (("status", status), ("verdict", verdict), ("country", country)):
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
+    if start is not None:
+        where.append("event_date >= ?")
+        params.append(start.isoformat())
+    if end is not None:
+        where.append("event_date <= ?")
+        params.append(end.isoformat())
+    if kind is not None:
+        where.append("(event_type = ? OR sub_event_type = ? OR plover_type = ?)")
+        params += [kind, kind, kind]
+    if actor is not None:
+        where.append("id IN (SELECT merged_id FROM picture_event_actors WHERE actor_id = ?)")
+        params.append(actor)
+    if bbox is not None:
+        west, south, east, north = bbox
+        where.append("latitude BETWEEN ? AND ?")
+        params += [south, north]
+        if west <= east:
+            where.append("longitude BETWEEN ? AND ?")
+            params += [west, east]
+        else:
+            where.append("(longitude >= ? OR longitude <= ?)")
+            params += [west, east]
+    filters = " AND ".join(where) or "1"
+    total = conn.execute(f"SELECT count(*) FROM picture_events WHERE {filters}", params)
+    count = int(total.fetchone()[0])
+    if after is not None:
+        filters += " AND sort_key > ?"
+        params.append(after)
+    found = conn.execute(
+        f"SELECT sort_key, record FROM picture_events WHERE {filters} "
+        "ORDER BY sort_key LIMIT ? OFFSET ?",
+        [*params, limit, offset],
+    ).fetchall()
+    events = tuple(decode(MergedEvent, r[1]) for r in found)
+    more = (
+        len(found) == limit
+        and conn.execute(
+            f"SELECT 1 FROM picture_events WHERE {filters} AND sort_key > ? LIMIT 1",
+            [*params, found[-1][0]],
+        ).fetchone()
+    )
+    return EventPage(events, count, found[-1][0] if more else None)
+
+
+def merged_event(conn: sqlite3.Connection, merged_id: str) -> MergedEvent | None:
+    """The stored merged event with this id, or None."""
+    row = conn.execute("SELECT record FROM picture_events WHERE id = ?", (merged_id,)).fetchone()
+    return None if row is None else decode(MergedEvent, row[0])
 
 
 def source_groups(conn: sqlite3.Connection) -> dict[str, str]:

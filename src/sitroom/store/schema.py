@@ -273,19 +273,28 @@ CREATE TABLE picture_events (
     status TEXT NOT NULL,
     event_date TEXT,
     event_type TEXT,
+    sub_event_type TEXT,
     plover_type TEXT NOT NULL,
     country TEXT,
     latitude REAL,
     longitude REAL,
     sources INTEGER NOT NULL,
+    verdict TEXT NOT NULL,
+    sort_key TEXT NOT NULL,
     first_member TEXT NOT NULL,
     record TEXT NOT NULL
 );
 CREATE INDEX picture_events_visit
     ON picture_events (first_published, first_document, first_start, first_event);
-CREATE INDEX picture_events_date ON picture_events (event_date IS NULL, event_date, id);
-CREATE INDEX picture_events_type ON picture_events (event_type, event_date);
-CREATE INDEX picture_events_country ON picture_events (country, event_date);
+-- sort_key orders by date, undated last, then id: the API's keyset pagination.
+CREATE UNIQUE INDEX picture_events_sort ON picture_events (sort_key);
+CREATE INDEX picture_events_date ON picture_events (event_date, sort_key);
+CREATE INDEX picture_events_type ON picture_events (event_type, sort_key);
+CREATE INDEX picture_events_sub_type ON picture_events (sub_event_type, sort_key);
+CREATE INDEX picture_events_plover ON picture_events (plover_type, sort_key);
+CREATE INDEX picture_events_country ON picture_events (country, sort_key);
+CREATE INDEX picture_events_status ON picture_events (status, sort_key);
+CREATE INDEX picture_events_verdict ON picture_events (verdict, sort_key);
 CREATE INDEX picture_events_lat_lon ON picture_events (latitude, longitude);
 
 CREATE TABLE picture_members (

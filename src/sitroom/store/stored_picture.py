@@ -40,6 +40,7 @@ from sitroom.picture.ledger import (
     MergedEvent,
     MergeRules,
     fold_name,
+    overall_verdict,
 )
 from sitroom.picture.merge import (
     Levels,
@@ -385,20 +386,23 @@ class _Updater:
         sources = len({m.document_id for m in merged.members})
         conn.execute(
             "INSERT INTO picture_events (id, first_published, first_document, first_start, "
-            "first_event, status, event_date, event_type, plover_type, country, latitude, "
-            "longitude, sources, first_member, record) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "first_event, status, event_date, event_type, sub_event_type, plover_type, country, "
+            "latitude, longitude, sources, verdict, sort_key, first_member, record) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (id) DO UPDATE SET status = excluded.status, "
             "event_date = excluded.event_date, event_type = excluded.event_type, "
-            "plover_type = excluded.plover_type, country = excluded.country, "
-            "latitude = excluded.latitude, longitude = excluded.longitude, "
-            "sources = excluded.sources, first_member = excluded.first_member, "
-            "record = excluded.record",
+            "sub_event_type = excluded.sub_event_type, plover_type = excluded.plover_type, "
+            "country = excluded.country, latitude = excluded.latitude, "
+            "longitude = excluded.longitude, sources = excluded.sources, "
+            "verdict = excluded.verdict, sort_key = excluded.sort_key, "
+            "first_member = excluded.first_member, record = excluded.record",
             (
                 merged.id, *q.visit_row(first), merged.status, rows.iso(merged.event_date),
-                merged.event_type, merged.plover_type, location.country if location else None,
+                merged.event_type, merged.sub_event_type, merged.plover_type,
+                location.country if location else None,
                 location.latitude if location else None, location.longitude if location else None,
-                sources, encode(merged.members[0]), encode(merged),
+                sources, overall_verdict(merged), q.sort_key(merged),
+                encode(merged.members[0]), encode(merged),
             ),
         )  # fmt: skip
         conn.executemany(
