@@ -302,15 +302,7 @@ class Store:
             where.append("id IN (SELECT event_id FROM event_actors WHERE actor_id = ?)")
             params.append(actor)
         if bbox is not None:
-            west, south, east, north = bbox
-            where.append("latitude BETWEEN ? AND ?")
-            params += [south, north]
-            if west <= east:
-                where.append("longitude BETWEEN ? AND ?")
-                params += [west, east]
-            else:
-                where.append("(longitude >= ? OR longitude <= ?)")
-                params += [west, east]
+            rows.add_bbox(where, params, bbox)
         sql = "SELECT * FROM events"
         if where:
             sql += " WHERE " + " AND ".join(where)

@@ -181,15 +181,7 @@ def find_events(
         where.append("id IN (SELECT merged_id FROM picture_event_actors WHERE actor_id = ?)")
         params.append(actor)
     if bbox is not None:
-        west, south, east, north = bbox
-        where.append("latitude BETWEEN ? AND ?")
-        params += [south, north]
-        if west <= east:
-            where.append("longitude BETWEEN ? AND ?")
-            params += [west, east]
-        else:
-            where.append("(longitude >= ? OR longitude <= ?)")
-            params += [west, east]
+        rows.add_bbox(where, params, bbox)
     filters = " AND ".join(where) or "1"
     total = conn.execute(f"SELECT count(*) FROM picture_events WHERE {filters}", params)
     count = int(total.fetchone()[0])

@@ -47,6 +47,22 @@ CHUNK = 500
 EVIDENCE_COLUMNS = ("seq", "document_id", "start", '"end"', "quote", '"trigger"')
 
 
+def add_bbox(
+    where: list[str], params: list[object], bbox: tuple[float, float, float, float]
+) -> None:
+    """Conditions on ``latitude`` and ``longitude`` columns for a box (west, south, east, north)
+    in degrees; west > east is a box across the antimeridian."""
+    west, south, east, north = bbox
+    where.append("latitude BETWEEN ? AND ?")
+    params += [south, north]
+    if west <= east:
+        where.append("longitude BETWEEN ? AND ?")
+        params += [west, east]
+    else:
+        where.append("(longitude >= ? OR longitude <= ?)")
+        params += [west, east]
+
+
 def insert_sql(table: str, columns: Sequence[str]) -> str:
     """An INSERT statement with one placeholder per column."""
     marks = ", ".join("?" for _ in columns)
