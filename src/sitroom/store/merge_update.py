@@ -14,6 +14,7 @@ events near the report in type, place and date, not the size of the database.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import heapq
 import sqlite3
 from collections import defaultdict
@@ -21,7 +22,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from sitroom.ids import content_id
-from sitroom.picture.blocking import BlockIndex
+from sitroom.picture.blocking import BlockIndex, Key
 from sitroom.picture.codec import decode
 from sitroom.picture.ledger import MergedEvent, MergeRules
 from sitroom.picture.merge import VisitKey, best_group, match_events, visit_key
@@ -62,8 +63,8 @@ class MergeUpdate:
         self.groups: dict[str, Group] = {}  # handle -> group, every group looked at
         self.touched: set[str] = set()  # handles of groups whose members changed
         self._of_event: dict[str, str] = {}  # event id -> handle, for events looked at
-        self._by_key: defaultdict[str, set[str]] = defaultdict(set)  # key -> handles (looked at)
-        self._keys_of: dict[str, list[str]] = {}  # handle -> its keys in _by_key
+        self._by_key: defaultdict[int, set[str]] = defaultdict(set)  # key -> handles (looked at)
+        self._keys_of: dict[str, list[int]] = {}  # handle -> its keys in _by_key
         self._queue: list[tuple[VisitKey, str]] = []
         self._pending: dict[str, Event | None] = {}  # event id -> event (None: it was deleted)
         self._fresh: set[str] = set()  # ids of events stored by this save
@@ -142,7 +143,7 @@ class MergeUpdate:
 
     def _candidates(self, event: Event, key: VisitKey) -> list[Group]:
         """Groups formed before ``key`` whose first member's keys ``event`` looks up."""
-        probes = [repr(k) for k in self._index.probe_keys(event)]
+        probes = [key_id(k) for k in self._index.probe_keys(event)]
         stored = q.in_chunks(
             self._conn, "SELECT DISTINCT merged_id FROM picture_blocks WHERE key IN", probes
         )
@@ -163,7 +164,7 @@ class MergeUpdate:
 
     def _reach(self, seed: Event, after: VisitKey) -> None:
         """Queue the events after ``after`` that match ``seed`` (a group's first member)."""
-        probes = [repr(k) for k in self._index.probe_keys(seed)]
+        probes = [key_id(k) for k in self._index.probe_keys(seed)]
         rows = q.in_chunks(
             self._conn,
             f"SELECT DISTINCT {q.VISIT_COLUMNS} FROM picture_members WHERE event_id IN "
@@ -210,7 +211,7 @@ class MergeUpdate:
         first = self.groups[handle].first()
         if first is None:
             return
-        keys = sorted({repr(k) for k in self._index.group_keys(first[1])})
+        keys = sorted({key_id(k) for k in self._index.group_keys(first[1])})
         for key in keys:
             self._by_key[key].add(handle)
         self._keys_of[handle] = keys
@@ -224,6 +225,13 @@ class MergeUpdate:
         return result
 
 
-def member_key_rows(index: BlockIndex, events: Collection[Event]) -> list[tuple[str, str]]:
+def key_id(key: Key) -> int:
+    """A blocking key as the 64-bit number the tables store. Two keys sharing a number only
+    make an extra candidate, which the full match then turns down."""
+    digest = hashlib.blake2b(repr(key).encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def member_key_rows(index: BlockIndex, events: Collection[Event]) -> list[tuple[int, str]]:
     """(key, event id) for each blocking key each event would register a group under."""
-    return [(k, e.id) for e in events for k in sorted({repr(x) for x in index.group_keys(e)})]
+    return [(k, e.id) for e in events for k in sorted({key_id(x) for x in index.group_keys(e)})]

@@ -325,7 +325,7 @@ CREATE TABLE picture_claims (
 CREATE INDEX picture_claims_verdict ON picture_claims (verdict, field);
 
 CREATE TABLE picture_blocks (
-    key TEXT NOT NULL,
+    key INTEGER NOT NULL,
     merged_id TEXT NOT NULL
 );
 CREATE INDEX picture_blocks_key ON picture_blocks (key);
@@ -334,7 +334,7 @@ CREATE INDEX picture_blocks_merged ON picture_blocks (merged_id);
 -- Every stored event's blocking keys as a group's first member: the events a changed group
 -- can reach (sitroom.store.merge_update).
 CREATE TABLE picture_member_keys (
-    key TEXT NOT NULL,
+    key INTEGER NOT NULL,
     event_id TEXT NOT NULL
 );
 CREATE INDEX picture_member_keys_key ON picture_member_keys (key);

@@ -63,7 +63,7 @@ from sitroom.picture.reconcile import (
 from sitroom.records import Actor, ControlClaim, Document, Event, Relation
 from sitroom.store import picture_queries as q
 from sitroom.store import rows
-from sitroom.store.merge_update import MergeUpdate, member_key_rows
+from sitroom.store.merge_update import MergeUpdate, key_id, member_key_rows
 
 _TABLES = (
     "picture_sources",
@@ -425,7 +425,7 @@ class _Updater:
 
     def write_blocks(self, merged_id: str, first: Event) -> None:
         """Register a merged event under its first member's blocking keys."""
-        keys = {repr(k) for k in self._index.group_keys(first)}
+        keys = {key_id(k) for k in self._index.group_keys(first)}
         self._conn.executemany(
             "INSERT INTO picture_blocks (key, merged_id) VALUES (?, ?)",
             ((k, merged_id) for k in sorted(keys)),
