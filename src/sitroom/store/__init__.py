@@ -199,8 +199,8 @@ class Store:
             )
             _insert_evidence(conn, "control_id", cursor.lastrowid, claim.evidence)
         latest = {a.id: a for a in analysis.actors}
-        changed = _refresh_actors(conn, set(latest).union(also_refresh), added=latest)
-        stored_picture.update(conn, doc.id, actors_changed=changed)
+        changed, appeared = _refresh_actors(conn, set(latest).union(also_refresh), added=latest)
+        stored_picture.update(conn, doc.id, actors_changed=changed, actors_new=appeared)
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
@@ -506,15 +506,17 @@ def _control(conn: sqlite3.Connection, *, place: str | None) -> list[ControlClai
 
 def _refresh_actors(
     conn: sqlite3.Connection, actor_ids: Iterable[str], *, added: dict[str, Actor]
-) -> set[str]:
+) -> tuple[set[str], set[str]]:
     """Recompute the canonical row of each actor from the versions its documents hold; the ids
-    whose name, kind or parent (what the merge reads of an actor) changed, came or went.
+    whose name, kind or parent (what the merge reads of an actor) changed or went, and the ids
+    that came (no row before).
 
     A version just ``added`` that equals the stored canonical actor cannot change it (it adds no
     alias and, if it sorts first, gives the same fields), so a knowledge-base actor named in
     thousands of reports costs one lookup per save, not a scan of all its versions.
     """
     changed: set[str] = set()
+    appeared: set[str] = set()
     for actor_id in sorted(set(actor_ids)):
         row = conn.execute("SELECT * FROM actors WHERE id = ?", (actor_id,)).fetchone()
         before = None if row is None else rows.actor_from_row(row)
@@ -533,7 +535,9 @@ def _refresh_actors(
                 changed.add(actor_id)
             continue
         after = rows.canonical_actor(versions)
-        if before is None or _merge_fields(before) != _merge_fields(after):
+        if before is None:
+            appeared.add(actor_id)
+        elif _merge_fields(before) != _merge_fields(after):
             changed.add(actor_id)
         conn.execute(
             "INSERT INTO actors (id, name, aliases, kind, country, parent) "
@@ -542,7 +546,7 @@ def _refresh_actors(
             "parent = excluded.parent",
             (actor_id, *rows.actor_row(after)),
         )
-    return changed
+    return changed, appeared
 
 
 def _merge_fields(actor: Actor) -> tuple[str, str, str | None]:

@@ -69,6 +69,7 @@ class MergeUpdate:
         self._pending: dict[str, Event | None] = {}  # event id -> event (None: it was deleted)
         self._fresh: set[str] = set()  # ids of events stored by this save
         self._rewrite: set[str] = set()  # ids of events whose group's claims change anyway
+        self._reach_from: set[str] = set()  # ids of events whose matches change anyway
         self._published: dict[str, dt.date | None] = {}
 
     def run(self, new: Iterable[Event], gone: Iterable[tuple[VisitKey, str]]) -> None:
@@ -96,6 +97,31 @@ class MergeUpdate:
                 self._push(q.visit_of_row(row), row[3], events[row[3]])
                 self._rewrite.add(row[3])
 
+    def named(self, actor_ids: Collection[str], *, skip_document: str) -> None:
+        """Decide again the stored events of other documents that name actors the store did
+        not know before, and reach from each: knowing an actor (its parent, its kind) only makes
+        more pairs related (``sitroom.picture.ledger.related``), so the events whose decision it
+        can change match one of those events now."""
+        if not actor_ids:
+            return
+        found = [
+            r
+            for r in q.in_chunks(
+                self._conn,
+                f"SELECT {q.VISIT_COLUMNS} FROM picture_members WHERE event_id IN "
+                "(SELECT event_id FROM event_actors WHERE actor_id IN",
+                actor_ids,
+                close=")",
+            )
+            if r[2] != skip_document
+        ]
+        events = {e.id: e for e in q.events_by_id(self._conn, [r[3] for r in found])}
+        for row in found:
+            if row[3] in events and row[3] not in self._pending:
+                self._push(q.visit_of_row(row), row[3], events[row[3]])
+                self._rewrite.add(row[3])
+                self._reach_from.add(row[3])
+
     def visit(self, event: Event) -> VisitKey:
         """The event's place in the visiting order."""
         if event.document_id not in self._published:
@@ -120,10 +146,12 @@ class MergeUpdate:
                 rules=self._rules,
             )
             chosen = best[0] if best is not None else event.id
+        if event is not None and event_id in self._reach_from:
+            self._reach(event, key)
         if chosen == old and event_id not in self._fresh:
             if old is not None and event_id in self._rewrite:
                 self.touched.add(old)  # same members, but what the claims read of them moved
-            return  # decided as before: nothing after it changes
+            return  # decided as before: nothing after it changes but what it matches
         changed = {h for h in (old, chosen) if h is not None}
         firsts = {h: self.groups[h].first() for h in changed if h in self.groups}
         if old is not None:

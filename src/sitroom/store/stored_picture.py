@@ -99,12 +99,14 @@ def update(
     document_id: str,
     *,
     actors_changed: Collection[str] = (),
+    actors_new: Collection[str] = (),
     rules: MergeRules = DEFAULT_RULES,
 ) -> None:
     """Bring the stored picture up to date after ``document_id`` was stored, replaced or
     deleted (its rows in the picture tables are then stale), inside the caller's transaction.
 
-    ``actors_changed``: actor ids whose canonical kind, name or parent the save changed.
+    ``actors_changed``: actor ids whose canonical kind, name or parent the save changed;
+    ``actors_new``: actor ids the store did not know before it.
     Nothing is done to a picture built by other rules: it waits for ``rebuild``.
     """
     version = q.rules_version(conn)
@@ -117,13 +119,16 @@ def update(
         q.set_rules(conn)  # the first report of an empty store starts the picture
     updater = _Updater(conn, rules)
     # An actor's lineage runs through its parents: its parts read differently too.
-    actors_changed = _with_parts(conn, actors_changed)
+    # An actor's lineage runs through its parents: its parts read differently too. A new actor
+    # only lets the events naming it match more (sitroom.store.merge_update.MergeUpdate.named).
+    new = set(actors_new)
+    actors_changed = _with_parts(conn, set(actors_changed) | (_with_parts(conn, new) - new))
     changed_docs = updater.sources(document_id)
     groups = q.groups_lookup(conn)
     actors = q.actors_lookup(conn)
-    touched = updater.merge(document_id, actors_changed, groups=groups, actors=actors)
+    touched = updater.merge(document_id, actors_changed, new, groups=groups, actors=actors)
     updater.refresh_groups_of(changed_docs - {document_id}, skip=touched, groups=groups)
-    updater.control(document_id, changed_docs, actors_changed, groups=groups, actors=actors)
+    updater.control(document_id, changed_docs, actors_changed | new, groups=groups, actors=actors)
     updater.alliances(document_id)
 
 
@@ -273,6 +278,7 @@ class _Updater:
         self,
         document_id: str,
         actors_changed: Collection[str],
+        actors_new: Collection[str],
         *,
         groups: Mapping[str, str],
         actors: Mapping[str, Actor],
@@ -295,6 +301,7 @@ class _Updater:
         start = self._first_naming(actors_changed)
         if start is not None:
             update.again_from(start)
+        update.named(actors_new, skip_document=document_id)
         update.run(new, gone)
         final = update.final_ids()
         for handle in final:
