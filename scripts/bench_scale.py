@@ -15,6 +15,12 @@ their ids re-hashed, quotes enciphered alike and every date (publication include
 of reports would. Those analyses are written through the Store API directly: nothing but the
 89 templates goes through spaCy.
 
+Since schema version 5 the picture is stored: the database of N reports is filled with the
+picture left aside and rebuilt once (``rebuild_s``), then ADDED more reports are saved one at a
+time, each save updating the stored picture (``add_one_median_s``, ``add_one_max_s``); `report`
+and the exports then read it. ``load_s`` and ``ledger_s`` still time what every read cost before
+(loading every record and building the ledger from them).
+
     python scripts/bench_scale.py [--sizes 100,500,2000,5000] [--reference]
 
 ``--reference`` times the exhaustive merge (every event against every group, as before
@@ -31,13 +37,14 @@ import json
 import math
 import random
 import resource
+import statistics
 import string
 import subprocess
 import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import sitroom
@@ -47,17 +54,19 @@ from sitroom.ids import content_id
 from sitroom.picture import build_ledger
 from sitroom.picture.merge import merge_events_exhaustive
 from sitroom.records import Analysis, Evidence, Picture
-from sitroom.store import Store
+from sitroom.store import SCHEMA_VERSION, Store
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_STORIES = ROOT.parent / "shared" / "data" / "voa" / "voa_stories.jsonl"
 DAYS_PER_ROUND = 3
 SITROOM = str(Path(sys.executable).with_name("sitroom"))
+# Reports added one at a time, each timed, to a database of N.
+ADDED = 20
 
 
 def templates(stories: Path) -> list[Analysis]:
     """The stories analysed once (cached by the stories' and sitroom's versions)."""
-    salt = f"{sitroom.__version__} jsonl-reader".encode()
+    salt = f"{sitroom.__version__} jsonl-reader schema {SCHEMA_VERSION}".encode()
     key = hashlib.sha256(stories.read_bytes() + salt).hexdigest()[:12]
     db = Path(tempfile.gettempdir()) / "sitroom-bench-scale" / f"templates-{key}.db"
     if not db.exists():
@@ -174,18 +183,35 @@ def variant(base: Sequence[Analysis], k: int) -> Analysis:
     )
 
 
-def _timed(command: list[str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start
+def _timed(command: list[str]) -> tuple[float, float]:
+    """Wall time (s) and peak memory (MB) of a command, measured in a process of its own."""
+    probe = (
+        "import resource, subprocess, sys, time; start = time.perf_counter(); "
+        "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL, "
+        "stderr=subprocess.DEVNULL); "
+        "print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", probe, *command], check=True, capture_output=True, text=True
+    )
+    wall, peak_kb = found.stdout.split()
+    return float(wall), int(peak_kb) / 1024
+
+
+def _fill(db: Path, analyses: Iterable[Analysis]) -> None:
+    """Store reports without keeping the picture up to date (it is rebuilt once afterwards):
+    with no rules version recorded, saves leave the stored picture to ``sitroom rebuild``."""
+    with Store.open(db) as store:
+        with store.state(write=True) as conn:
+            conn.execute("INSERT OR REPLACE INTO meta VALUES ('picture_rules', 'bench: none')")
+        for analysis in analyses:
+            store.save(analysis)
 
 
 def measure(n: int, base: Sequence[Analysis], folder: Path, *, reference: bool) -> dict:
     """Build a database of n reports and time the readers on it (in this process)."""
     db = folder / f"scale-{n}.db"
-    with Store.open(db) as store:
-        for k in range(n):
-            store.save(variant(base, k))
+    _fill(db, (variant(base, k) for k in range(n)))
     start = time.perf_counter()
     with Store.open(db, read_only=True) as store:
         picture = store.picture()
@@ -202,18 +228,29 @@ def measure(n: int, base: Sequence[Analysis], folder: Path, *, reference: bool) 
         "load_s": loaded,
         "ledger_s": built,
     }
+    del picture, ledger
     if not reference:
-        extra = variant(base, n)
         start = time.perf_counter()
         with Store.open(db) as store:
-            store.save(extra)
-        result["add_one_s"] = time.perf_counter() - start
+            store.rebuild()
+        result["rebuild_s"] = time.perf_counter() - start
+        # Reports k = n .. n + ADDED - 1 come in one at a time, the picture updated by each save.
+        times = []
+        with Store.open(db) as store:
+            for k in range(n, n + ADDED):
+                start = time.perf_counter()
+                store.save(variant(base, k))
+                times.append(time.perf_counter() - start)
+        result["add_one_median_s"] = statistics.median(times)
+        result["add_one_max_s"] = max(times)
         stored = folder / "stored.txt"
         stored.write_text(base[0].document.text, encoding="utf-8")
-        result["report_s"] = _timed([SITROOM, "report", "--db", str(db)])
-        result["export_json_s"] = _timed([SITROOM, "export", "--format", "json", "--db", str(db)])
-        result["readd_s"] = _timed([SITROOM, "analyze", str(stored), "--db", str(db)])
-        result["readd_no_report_s"] = _timed(
+        result["report_s"], result["report_mb"] = _timed([SITROOM, "report", "--db", str(db)])
+        for fmt in ("json", "acled-csv", "geojson"):
+            wall, peak = _timed([SITROOM, "export", "--format", fmt, "--db", str(db)])
+            result[f"export_{fmt}_s"], result[f"export_{fmt}_mb"] = wall, peak
+        result["readd_s"], _ = _timed([SITROOM, "analyze", str(stored), "--db", str(db)])
+        result["readd_no_report_s"], _ = _timed(
             [SITROOM, "analyze", str(stored), "--db", str(db), "--no-report"]
         )
     result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-import sitroom.web.view as view_module
 from sitroom.picture.ledger import Ledger
 from sitroom.records import Analysis, Document, Picture
 from sitroom.store import Store
@@ -24,16 +23,16 @@ def _save(path: Path, name: str) -> None:
 
 @pytest.fixture
 def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
-    """Ledger builds wait until the event is set (at most 10 s): a slow rebuild on demand."""
+    """Reads of the stored picture wait until the event is set (at most 10 s): a slow read."""
     opened = threading.Event()
     opened.set()
-    real: Callable[[Picture], Ledger] = view_module.build_ledger
+    real: Callable[[Store], tuple[Picture, Ledger]] = Store.picture_with_ledger
 
-    def slow(picture: Picture) -> Ledger:
+    def slow(store: Store) -> tuple[Picture, Ledger]:
         opened.wait(10)
-        return real(picture)
+        return real(store)
 
-    monkeypatch.setattr(view_module, "build_ledger", slow)
+    monkeypatch.setattr(Store, "picture_with_ledger", slow)
     yield opened
     opened.set()
 

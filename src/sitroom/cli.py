@@ -21,7 +21,7 @@ from sitroom import __version__
 from sitroom.api import analyze as run_analyze
 from sitroom.api import build_gazetteer, gazetteer_is_built
 from sitroom.config import Config, load_config, to_toml
-from sitroom.errors import InputError, SitroomError
+from sitroom.errors import InputError, SitroomError, StoreError
 from sitroom.export import EXPORT_FORMATS, export
 from sitroom.knowledge.gazetteer import default_cache_dir
 from sitroom.picture import compare_reports, find_document, picture_from_analyses
@@ -184,7 +184,8 @@ def analyze(
         )
         if report:
             with Store.open(db, read_only=True) as store, _reader_may_leave():
-                render(store.picture(), console, quotes=quotes)
+                picture, ledger = store.picture_with_ledger()
+                render(picture, console, quotes=quotes, ledger=ledger)
     except SitroomError as e:
         raise _fail(e) from e
     if result.errors:
@@ -199,7 +200,22 @@ def report_command(
     """Print the situation report for everything stored in --db."""
     try:
         with Store.open(db, read_only=True) as store, _reader_may_leave():
-            render(store.picture(), Console(), quotes=quotes)
+            picture, ledger = store.picture_with_ledger()
+            render(picture, Console(), quotes=quotes, ledger=ledger)
+    except SitroomError as e:
+        raise _fail(e) from e
+
+
+@app.command()
+def rebuild(db: DbOption = Path("sitroom.db")) -> None:
+    """Recompute the stored cross-report picture (merged events, claims, control, alliances)
+    from the stored reports: once after an upgrade that changed the merge or reconcile rules."""
+    try:
+        if not db.is_file():
+            raise StoreError(f"{db}: no such database")
+        with Store.open(db) as store, err.status("Rebuilding the picture", spinner="dots"):
+            merged = store.rebuild()
+        err.print(f"picture rebuilt: {merged} merged events → {shown(db)}")
     except SitroomError as e:
         raise _fail(e) from e
 
@@ -234,7 +250,9 @@ def export_command(
         if fmt in ("acled-csv", "plover-jsonl"):  # the exports that read data files
             options["overrides"] = load_config(config).overrides()
         with Store.open(db, read_only=True) as store:
-            picture = store.picture()
+            picture, options["ledger"] = store.picture_with_ledger()
+            if fmt != "json":  # the one export that reads the cross-report picture
+                del options["ledger"]
         if out is None:
             with _reader_may_leave():
                 export(picture, fmt, sys.stdout, **options)

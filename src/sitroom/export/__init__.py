@@ -45,6 +45,7 @@ EXPORT_OPTIONS: dict[str, frozenset[str]] = {
     "acled-csv": frozenset({"inter", "overrides"}),
     "plover-jsonl": frozenset({"names", "overrides"}),
     "graphml": frozenset({"isolated"}),
+    "json": frozenset({"ledger"}),
 }
 
 
@@ -53,7 +54,8 @@ def export(picture: Picture, fmt: str, out: TextIO, **options: object) -> None:
     format's ``options`` (``EXPORT_OPTIONS``: ``inter="numeric"`` for ACLED's numeric codes,
     ``names="0.5"`` for PLOVER 0.5's field names, ``isolated=False`` to leave unlinked actors
     out of the graph; ``overrides=config.overrides()`` for the user's data files, which the ACLED
-    and PLOVER exports read)."""
+    and PLOVER exports read; ``ledger=store.ledger()`` for the JSON export of a stored picture,
+    which is then read, not rebuilt)."""
     writer = EXPORT_FORMATS.get(fmt)
     if writer is None:
         known = ", ".join(EXPORT_FORMATS)

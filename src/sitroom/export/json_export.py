@@ -361,11 +361,12 @@ def _dumps(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2, allow_nan=False)
 
 
-def write_json(picture: Picture, out: TextIO) -> None:
+def write_json(picture: Picture, out: TextIO, *, ledger: Ledger | None = None) -> None:
     """Write the picture as one indented UTF-8 JSON object, one record at a time: the text is
-    ``json.dump(picture_to_dict(picture), indent=2)``'s, but only one record is held as data."""
+    ``json.dump(picture_to_dict(picture), indent=2)``'s, but only one record is held as data.
+    ``ledger``: the stored picture's (``Store.ledger``); else it is built here."""
     out.write(_dumps(_head())[:-2])  # without the closing "\n}"
-    for name, records in _sections(picture, None):
+    for name, records in _sections(picture, ledger):
         out.write(f",\n  {_dumps(name)}: [")
         empty = True
         for record in records:

@@ -35,7 +35,7 @@ _SLACK = 1.01
 # Places nearer a pole than this look in every cell (the longitude span blows up there).
 _POLAR_DEG = 89.0
 
-_Key = tuple[Hashable, ...]
+Key = tuple[Hashable, ...]
 
 
 class BlockIndex:
@@ -45,42 +45,48 @@ class BlockIndex:
         self._rules = rules
         self._cell = max(math.degrees(rules.max_km / EARTH_RADIUS_KM) * _SLACK, 1e-3)
         self._columns = max(1, int(360 / self._cell))
-        self._by_key: defaultdict[_Key, list[int]] = defaultdict(list)
+        self._by_key: defaultdict[Key, list[int]] = defaultdict(list)
 
     def add(self, group: int, first: Event) -> None:
         """Register group number ``group``, whose first member is ``first``."""
-        types = _type_keys(first, probe=False)
-        places = self._place_keys(first.location) or {(_ANY,)}
-        dates = self._date_keys(first, widen=0) or {_ANY}
-        for t in types:
-            self._by_key[("type", t)].append(group)
-            for d in dates:
-                self._by_key[("type-date", t, d)].append(group)
-            for p in places:
-                self._by_key[("type-place", t, p)].append(group)
-                for d in dates:
-                    self._by_key[("all", t, p, d)].append(group)
+        for key in self.group_keys(first):
+            self._by_key[key].append(group)
 
     def candidates(self, event: Event) -> list[int]:
         """Numbers of the groups ``event`` could join, in ascending order."""
+        found: set[int] = set()
+        for key in self.probe_keys(event):
+            found.update(self._by_key.get(key, ()))
+        return sorted(found)
+
+    def group_keys(self, first: Event) -> list[Key]:
+        """The keys a group whose first member is ``first`` is registered under."""
+        types = _type_keys(first, probe=False)
+        places = self._place_keys(first.location) or {(_ANY,)}
+        dates = self._date_keys(first, widen=0) or {_ANY}
+        keys: list[Key] = []
+        for t in types:
+            keys.append(("type", t))
+            keys += [("type-date", t, d) for d in dates]
+            for p in places:
+                keys.append(("type-place", t, p))
+                keys += [("all", t, p, d) for d in dates]
+        return keys
+
+    def probe_keys(self, event: Event) -> list[Key]:
+        """The keys under which the groups ``event`` could join are registered."""
         types = _type_keys(event, probe=True)
         dates = self._date_keys(event, widen=max(self._rules.day_window, 0))
         places = self._place_probes(event.location, dated=bool(dates))
-        keys: list[_Key]
         if dates and places is not None:
-            keys = [("all", t, p, d) for t in types for p in places for d in (*dates, _ANY)]
-        elif dates:
-            keys = [("type-date", t, d) for t in types for d in (*dates, _ANY)]
-        elif places is not None:
-            keys = [("type-place", t, p) for t in types for p in places]
-        elif event.location is None:
-            keys = []  # neither date nor place can agree: nothing to match
-        else:
-            keys = [("type", t) for t in types]
-        found: set[int] = set()
-        for key in keys:
-            found.update(self._by_key.get(key, ()))
-        return sorted(found)
+            return [("all", t, p, d) for t in types for p in places for d in (*dates, _ANY)]
+        if dates:
+            return [("type-date", t, d) for t in types for d in (*dates, _ANY)]
+        if places is not None:
+            return [("type-place", t, p) for t in types for p in places]
+        if event.location is None:
+            return []  # neither date nor place can agree: nothing to match
+        return [("type", t) for t in types]
 
     # -- keys ------------------------------------------------------------------------------
 
@@ -96,11 +102,11 @@ class BlockIndex:
         high = (last.toordinal() + widen) // _BUCKET_DAYS
         return set(range(low, high + 1))
 
-    def _place_keys(self, location: Location | None) -> set[_Key]:
+    def _place_keys(self, location: Location | None) -> set[Key]:
         """The keys a group is found by; empty for no location (the wildcard)."""
         if location is None:
             return set()
-        keys: set[_Key] = set()
+        keys: set[Key] = set()
         if location.country is not None:
             keys.add(("country-any", location.country))
             if location.inferred or location.geo_precision == 3:
@@ -115,7 +121,7 @@ class BlockIndex:
         keys.add(("cell", *cell) if cell is not None else ("no-coordinates",))
         return keys
 
-    def _place_probes(self, location: Location | None, *, dated: bool) -> set[_Key] | None:
+    def _place_probes(self, location: Location | None, *, dated: bool) -> set[Key] | None:
         """The keys an event looks up; None where it must look everywhere (no usable place).
 
         An undated event needs its place same or near (two strong features), so it does not look
@@ -128,7 +134,7 @@ class BlockIndex:
                 return set()
             return {(_ANY,), ("country-any", country)} if country is not None else {(_ANY,)}
         if location.geo_precision == 3:
-            probes: set[_Key] = set()
+            probes: set[Key] = set()
             if location.geonameid is not None:
                 probes.add(("gid", location.geonameid))
             if dated:
@@ -160,7 +166,7 @@ class BlockIndex:
     def _width(self) -> float:
         return 360 / self._columns
 
-    def _cells_near(self, location: Location) -> set[_Key] | None:
+    def _cells_near(self, location: Location) -> set[Key] | None:
         """Every cell a place within ``max_km`` may lie in; None where that is not bounded.
 
         Latitudes differ by at most max_km / R (rad), so rows by at most one. By the haversine

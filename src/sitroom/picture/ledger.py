@@ -35,6 +35,10 @@ class MergeRules:
 
 
 DEFAULT_RULES = MergeRules()
+# Which merge and reconcile rules built a stored picture (sitroom.store keeps it beside the
+# picture): raise the number whenever a change to this package would build a different picture
+# from the same stored events, so that stored pictures ask for `sitroom rebuild`.
+RULES_VERSION = f"1 {DEFAULT_RULES!r}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,6 +233,12 @@ def related(a: str, b: str, actors: Mapping[str, Actor]) -> bool:
 def unidentified(actor: Actor) -> bool:
     """The knowledge base's stand-ins for an actor a report does not name."""
     return "unidentified" in actor.name.lower()
+
+
+def overall_verdict(event: MergedEvent) -> str:
+    """'contradicted' if any field is, else 'corroborated' if any field is, else single-source."""
+    verdicts = {c.verdict for c in event.claims}
+    return next((v for v in ("contradicted", "corroborated") if v in verdicts), "single-source")
 
 
 @dataclass(frozen=True, slots=True)

@@ -57,7 +57,7 @@ _WEIGHTS: dict[str, tuple[int, ...]] = {
 # must agree: a shared event type alone does not make two reports one event.
 _MIN_STRONG = 2
 
-_Levels = dict[str, str]
+Levels = dict[str, str]
 
 
 def _type_level(a: Event, b: Event) -> str | None:
@@ -103,7 +103,7 @@ def _fatality_level(a: Event, b: Event, rules: MergeRules) -> str:
 
 def match_events(
     a: Event, b: Event, *, actors: Mapping[str, Actor], rules: MergeRules = DEFAULT_RULES
-) -> _Levels | None:
+) -> Levels | None:
     """The level of each feature family (see _LEVELS) where two events tell one, else None."""
     if (a.status == "background") != (b.status == "background"):
         return None
@@ -136,25 +136,35 @@ def match_events(
     return {"type": kind, "actors": who, "place": place, "date": date, "fatalities": fatalities}
 
 
-def _weakest(a: _Levels, b: _Levels) -> _Levels:
+def weakest(a: Levels, b: Levels) -> Levels:
     return {f: max(a[f], b[f], key=_LEVELS[f].index) for f in _LEVELS}
 
 
 def _join(
-    event: Event, cluster: list[Event], *, actors: Mapping[str, Actor], rules: MergeRules
-) -> _Levels | None:
+    event: Event, cluster: Sequence[Event], *, actors: Mapping[str, Actor], rules: MergeRules
+) -> Levels | None:
     """Weakest levels between ``event`` and every member of a group; None if one does not match."""
-    joined: _Levels | None = None
+    joined: Levels | None = None
     for member in cluster:
         levels = match_events(member, event, actors=actors, rules=rules)
         if levels is None:
             return None
-        joined = levels if joined is None else _weakest(joined, levels)
+        joined = levels if joined is None else weakest(joined, levels)
     return joined
 
 
-def _score(levels: _Levels) -> int:
+def _score(levels: Levels) -> int:
     return sum(_WEIGHTS[f][_LEVELS[f].index(levels[f])] for f in _LEVELS)
+
+
+VisitKey = tuple[dt.date, str, int, str]
+
+
+def visit_key(event: Event, published: dt.date | None) -> VisitKey:
+    """Where an event comes in the merge's visiting order: its document's publication date
+    (``published``; unknown last), document id, first evidence offset (chars), event id."""
+    start = min((ev.start for ev in event.evidence), default=0)
+    return (published or dt.date.max, event.document_id, start, event.id)
 
 
 def _canonical(events: Sequence[Event], documents: Mapping[str, Document]) -> list[Event]:
@@ -163,11 +173,9 @@ def _canonical(events: Sequence[Event], documents: Mapping[str, Document]) -> li
     for event in sorted(events, key=lambda e: (e.id, repr(e))):
         unique.setdefault(event.id, event)
 
-    def key(event: Event) -> tuple[dt.date, str, int, str]:
+    def key(event: Event) -> VisitKey:
         document = documents.get(event.document_id)
-        published = document.published if document and document.published else dt.date.max
-        start = min((ev.start for ev in event.evidence), default=0)
-        return (published, event.document_id, start, event.id)
+        return visit_key(event, document.published if document else None)
 
     return sorted(unique.values(), key=key)
 
@@ -196,14 +204,15 @@ def _pick(
     )
 
 
-def _merged(
-    members: list[Event],
-    levels: _Levels | None,
+def merged_event(
+    members: Sequence[Event],
+    levels: Levels | None,
     *,
     groups: Mapping[str, str],
     actors: Mapping[str, Actor],
     rules: MergeRules,
 ) -> MergedEvent:
+    """The merged event of a group's ``members`` (in visiting order) linked at ``levels``."""
     dated = _pick(
         members,
         lambda e: (e.event_date, e.date_precision) if e.event_date else None,
@@ -235,9 +244,40 @@ def _merged(
     )
 
 
+def best_group(
+    event: Event,
+    candidates: Iterable[tuple[T, Sequence[Event]]],
+    *,
+    actors: Mapping[str, Actor],
+    rules: MergeRules,
+) -> tuple[T, Levels] | None:
+    """The candidate group (key, members) ``event`` joins: the best score, the first on a tie;
+    with the levels it joins at. None where it joins none."""
+    best: tuple[int, T, Levels] | None = None
+    for key, members in candidates:
+        joined = _join(event, members, actors=actors, rules=rules)
+        if joined is not None and (best is None or _score(joined) > best[0]):
+            best = (_score(joined), key, joined)
+    return None if best is None else (best[1], best[2])
+
+
+def link_levels(
+    members: Sequence[Event], *, actors: Mapping[str, Actor], rules: MergeRules
+) -> Levels | None:
+    """The weakest levels over every pair of a group's members (None for one member), as the
+    merge records them member by member; None also where a pair does not match."""
+    levels: Levels | None = None
+    for i, member in enumerate(members[1:], start=1):
+        joined = _join(member, members[:i], actors=actors, rules=rules)
+        if joined is None:
+            return None
+        levels = joined if levels is None else weakest(levels, joined)
+    return levels
+
+
 def _add(
     clusters: list[list[Event]],
-    links: list[_Levels | None],
+    links: list[Levels | None],
     event: Event,
     candidates: Iterable[int],
     *,
@@ -246,19 +286,15 @@ def _add(
 ) -> int:
     """Join ``event`` to the best-scoring candidate group (lowest index on a tie), or start one;
     the index of its group."""
-    best: tuple[int, int, _Levels] | None = None
-    for i in candidates:
-        joined = _join(event, clusters[i], actors=actors, rules=rules)
-        if joined is not None and (best is None or _score(joined) > best[0]):
-            best = (_score(joined), i, joined)
+    best = best_group(event, ((i, clusters[i]) for i in candidates), actors=actors, rules=rules)
     if best is None:
         clusters.append([event])
         links.append(None)
         return len(clusters) - 1
-    _, i, joined = best
+    i, joined = best
     clusters[i].append(event)
     previous = links[i]
-    links[i] = joined if previous is None else _weakest(previous, joined)
+    links[i] = joined if previous is None else weakest(previous, joined)
     return i
 
 
@@ -307,7 +343,7 @@ def _merge(
     if groups is None:
         groups = independent_sources(documents, rules=rules)
     clusters: list[list[Event]] = []
-    links: list[_Levels | None] = []
+    links: list[Levels | None] = []
     index = BlockIndex(rules)
     for event in _canonical(events, documents):
         candidates = index.candidates(event) if blocked else range(len(clusters))
@@ -317,6 +353,6 @@ def _merge(
             # matches every member, the first one included.
             index.add(i, event)
     return tuple(
-        _merged(members, levels, groups=groups, actors=actors, rules=rules)
+        merged_event(members, levels, groups=groups, actors=actors, rules=rules)
         for members, levels in zip(clusters, links, strict=True)
     )

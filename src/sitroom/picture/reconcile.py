@@ -76,11 +76,31 @@ def _doc_key(document: Document) -> tuple[dt.date, str]:
     return (document.published or dt.date.max, document.id)
 
 
-def _shingles(text: str, n: int) -> frozenset[str]:
+def shingles_of(text: str, rules: MergeRules) -> frozenset[str]:
+    """The text's word shingles (``rules.shingle_words`` words, case folded)."""
+    n = rules.shingle_words
     words = _WORD.findall(text.casefold())
     if len(words) < n:
         return frozenset({" ".join(words)}) if words else frozenset()
     return frozenset(" ".join(words[i : i + n]) for i in range(len(words) - n + 1))
+
+
+def text_key(text: str) -> str:
+    """A text up to case and punctuation: two texts with one key are copies."""
+    return " ".join(_WORD.findall(text.casefold()))
+
+
+def prefix_tokens(shingles: frozenset[str], rules: MergeRules) -> list[str]:
+    """The shingles a copy must share one of (prefix filtering, alphabetical order)."""
+    if not shingles:
+        return []
+    prefix = len(shingles) - math.ceil(rules.wire_jaccard * len(shingles)) + 1
+    return sorted(shingles)[:prefix]
+
+
+def copies(own: frozenset[str], theirs: frozenset[str], rules: MergeRules) -> bool:
+    """Whether two texts' shingles overlap by Jaccard ≥ ``rules.wire_jaccard``."""
+    return bool(own) and len(own & theirs) >= rules.wire_jaccard * len(own | theirs)
 
 
 def independent_sources(
@@ -108,27 +128,23 @@ def independent_sources(
             first, second = sorted((ra, rb), key=rank.__getitem__)
             parent[second] = first
 
-    shingles = {d.id: _shingles(d.text, rules.shingle_words) for d in docs}
+    shingles = {d.id: shingles_of(d.text, rules) for d in docs}
     same_text: dict[str, str] = {}
     # Prefix filtering: sets with Jaccard ≥ t share a token among their first
     # |s| - ceil(t·|s|) + 1 tokens in any fixed order, so only those need comparing.
     index: defaultdict[str, list[str]] = defaultdict(list)
     for d in docs:
-        text_key = " ".join(_WORD.findall(d.text.casefold()))
-        if text_key in same_text:
-            union(same_text[text_key], d.id)
-        same_text.setdefault(text_key, d.id)
+        key = text_key(d.text)
+        if key in same_text:
+            union(same_text[key], d.id)
+        same_text.setdefault(key, d.id)
         own = shingles[d.id]
-        if not own:
-            continue
-        prefix = len(own) - math.ceil(rules.wire_jaccard * len(own)) + 1
         candidates: set[str] = set()
-        for token in sorted(own)[:prefix]:
+        for token in prefix_tokens(own, rules):
             candidates.update(index[token])
             index[token].append(d.id)
         for other in candidates:
-            theirs = shingles[other]
-            if len(own & theirs) >= rules.wire_jaccard * len(own | theirs):
+            if copies(own, shingles[other], rules):
                 union(other, d.id)
     return {d.id: find(d.id) for d in docs}
 
@@ -439,6 +455,16 @@ def _runs_clash(a: _Run, b: _Run, actors: Mapping[str, Actor]) -> bool:
     return False
 
 
+def control_place_keys(claims: Sequence[ControlClaim]) -> list[str]:
+    """Each claim's place key ('geonameid:<id>' or 'name:<folded name>'); an unresolved name
+    takes the geonameid that every resolved claim of that name has."""
+    gid_by_name: defaultdict[str, set[int]] = defaultdict(set)
+    for claim in claims:
+        if claim.place.geonameid is not None:
+            gid_by_name[fold_name(claim.place.name)].add(claim.place.geonameid)
+    return [_place_key(claim.place, gid_by_name) for claim in claims]
+
+
 def control_timeline(
     claims: Sequence[ControlClaim],
     *,
@@ -453,13 +479,9 @@ def control_timeline(
     """
     groups = groups or {}
     actors = actors or {}
-    gid_by_name: defaultdict[str, set[int]] = defaultdict(set)
-    for claim in claims:
-        if claim.place.geonameid is not None:
-            gid_by_name[fold_name(claim.place.name)].add(claim.place.geonameid)
     by_place: defaultdict[str, list[ControlClaim]] = defaultdict(list)
-    for claim in claims:
-        by_place[_place_key(claim.place, gid_by_name)].append(claim)
+    for claim, key in zip(claims, control_place_keys(claims), strict=True):
+        by_place[key].append(claim)
     timelines = []
     for key in sorted(by_place):
         place_claims = by_place[key]
@@ -491,14 +513,20 @@ def control_timeline(
 # -- alliances -----------------------------------------------------------------------------
 
 
+def edge_key(relation: Relation) -> tuple[str, str, str]:
+    """(subject, predicate, object) of the edge a relation reports; a symmetric predicate
+    puts the smaller id first."""
+    subject, obj = relation.subject, relation.object
+    if relation.predicate in _SYMMETRIC and obj < subject:
+        subject, obj = obj, subject
+    return subject, relation.predicate, obj
+
+
 def alliance_graph(relations: Sequence[Relation]) -> tuple[AllianceEdge, ...]:
     """One edge per (subject, predicate, object), with the dates and documents that report it."""
     grouped: defaultdict[tuple[str, str, str], list[Relation]] = defaultdict(list)
     for relation in relations:
-        subject, obj = relation.subject, relation.object
-        if relation.predicate in _SYMMETRIC and obj < subject:
-            subject, obj = obj, subject
-        grouped[(subject, relation.predicate, obj)].append(relation)
+        grouped[edge_key(relation)].append(relation)
     edges = []
     for subject, predicate, obj in sorted(grouped):
         found = grouped[(subject, predicate, obj)]

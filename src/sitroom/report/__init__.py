@@ -33,13 +33,21 @@ _STATUS_STYLE = {
 
 
 @markup_off
-def render(picture: Picture, console: Console, *, quotes: bool = False, limit: int = 200) -> None:
+def render(
+    picture: Picture,
+    console: Console,
+    *,
+    quotes: bool = False,
+    limit: int = 200,
+    ledger: Ledger | None = None,
+) -> None:
     """Print the situation report for the whole picture (at most ``limit`` rows a section).
 
-    Events are shown merged across reports (``sitroom.picture.build_ledger``), one row each.
+    Events are shown merged across reports, one row each: ``ledger`` is the stored picture's
+    (``Store.ledger``), else it is built here (``sitroom.picture.build_ledger``).
     """
     names = {a.id: a.name for a in picture.actors}
-    ledger = build_ledger(picture)
+    ledger = ledger or build_ledger(picture)
     current = [e for e in ledger.events if e.status != "background"]
     history = [e for e in ledger.events if e.status == "background"]
     console.print(_summary(picture, ledger))

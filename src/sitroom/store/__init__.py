@@ -7,13 +7,15 @@ import logging
 import sqlite3
 import threading
 import time
-from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from sitroom.errors import StoreError
+from sitroom.picture import build_ledger
+from sitroom.picture.ledger import Ledger, MergedEvent
 from sitroom.records import (
     Actor,
     Analysis,
@@ -25,7 +27,7 @@ from sitroom.records import (
     Picture,
     Relation,
 )
-from sitroom.store import rows
+from sitroom.store import picture_queries, rows, stored_picture
 from sitroom.store.schema import MIGRATIONS, SCHEMA_VERSION, migrate, schema_version
 
 __all__ = ["DEFAULT_PATH", "MIGRATIONS", "SCHEMA_VERSION", "Store", "migrate"]
@@ -34,8 +36,6 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_PATH = "sitroom.db"
 _MEMORY = ":memory:"
-# Bound parameters per IN (...) list, well under SQLite's limit.
-_CHUNK = 500
 _EVENT_ORDER = "event_date IS NULL, event_date, id"
 _TABLES = ("documents", "mentions", "actors", "events", "relations", "control", "evidence")
 
@@ -199,7 +199,8 @@ class Store:
             )
             _insert_evidence(conn, "control_id", cursor.lastrowid, claim.evidence)
         latest = {a.id: a for a in analysis.actors}
-        _refresh_actors(conn, set(latest).union(also_refresh), added=latest)
+        changed, appeared = _refresh_actors(conn, set(latest).union(also_refresh), added=latest)
+        stored_picture.update(conn, doc.id, actors_changed=changed, actors_new=appeared)
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
@@ -307,15 +308,7 @@ class Store:
             where.append("id IN (SELECT event_id FROM event_actors WHERE actor_id = ?)")
             params.append(actor)
         if bbox is not None:
-            west, south, east, north = bbox
-            where.append("latitude BETWEEN ? AND ?")
-            params += [south, north]
-            if west <= east:
-                where.append("longitude BETWEEN ? AND ?")
-                params += [west, east]
-            else:
-                where.append("(longitude >= ? OR longitude <= ?)")
-                params += [west, east]
+            rows.add_bbox(where, params, bbox)
         sql = "SELECT * FROM events"
         if where:
             sql += " WHERE " + " AND ".join(where)
@@ -323,7 +316,7 @@ class Store:
         params += [limit, offset]
         with self._read() as conn:
             found = conn.execute(sql, params).fetchall()
-            evidence = _evidence_for(conn, "event_id", [r["id"] for r in found])
+            evidence = rows.evidence_for(conn, "event_id", [r["id"] for r in found])
         return [rows.event_from_row(r, evidence.get(r["id"], ())) for r in found]
 
     def event(self, event_id: str) -> Event | None:
@@ -332,7 +325,7 @@ class Store:
             row = conn.execute("SELECT * FROM events WHERE id = ?", (event_id,)).fetchone()
             if row is None:
                 return None
-            evidence = _evidence_for(conn, "event_id", [event_id])
+            evidence = rows.evidence_for(conn, "event_id", [event_id])
         return rows.event_from_row(row, evidence.get(event_id, ()))
 
     def sources(self, event_id: str) -> list[Document]:
@@ -367,22 +360,55 @@ class Store:
     def picture(self) -> Picture:
         """Everything stored, in an order that does not depend on the order of saving."""
         with self._read() as conn:
-            documents = conn.execute("SELECT * FROM documents ORDER BY ref, id").fetchall()
-            actors = conn.execute("SELECT * FROM actors ORDER BY id").fetchall()
-            mentions = conn.execute("SELECT * FROM mentions ORDER BY document_id, seq").fetchall()
-            events = conn.execute(f"SELECT * FROM events ORDER BY {_EVENT_ORDER}").fetchall()
-            evidence = _evidence_for(conn, "event_id", None)
-            relations = _relations(conn)
-            control = _control(conn, place=None)
-        return Picture(
-            documents=tuple(rows.document_from_row(r) for r in documents),
-            actors=tuple(rows.actor_from_row(r) for r in actors),
-            mentions=tuple(rows.mention_from_row(r) for r in mentions),
-            events=tuple(rows.event_from_row(r, evidence.get(r["id"], ())) for r in events),
-            relations=tuple(relations),
-            control=tuple(control),
-            main_events={r["id"]: r["main_event"] for r in documents},
-        )
+            return _picture(conn)
+
+    def ledger(self) -> Ledger:
+        """The stored cross-report picture (merged events, control, alliances, wire copies),
+        read as it is: nothing is merged on reading."""
+        with self._read() as conn:
+            self._check_picture(conn)
+            return picture_queries.stored_ledger(conn)
+
+    def picture_with_ledger(self) -> tuple[Picture, Ledger]:
+        """``picture()`` and ``ledger()`` read in one snapshot."""
+        with self._read() as conn:
+            self._check_picture(conn)
+            return _picture(conn), picture_queries.stored_ledger(conn)
+
+    def find_events(self, **filters: Any) -> picture_queries.EventPage:
+        """A page of stored merged events passing the filters of
+        ``picture_queries.find_events`` (indexed queries, keyset pagination)."""
+        with self._read() as conn:
+            self._check_picture(conn)
+            return picture_queries.find_events(conn, **filters)
+
+    def merged_event(self, merged_id: str) -> MergedEvent | None:
+        """The stored merged event with this id, or None."""
+        with self._read() as conn:
+            self._check_picture(conn)
+            return picture_queries.merged_event(conn, merged_id)
+
+    def picture_is_current(self) -> bool:
+        """Whether the stored picture was built by this sitroom's merge and reconcile rules."""
+        with self._read() as conn:
+            return picture_queries.is_current(conn)
+
+    def rebuild(self) -> int:
+        """Recompute the stored picture from every stored record (after the rules changed);
+        the number of merged events."""
+        with self._write() as conn:
+            picture = _picture(conn)
+            ledger = build_ledger(picture)
+            stored_picture.rebuild(conn, ledger, picture.documents)
+        return len(ledger.events)
+
+    def _check_picture(self, conn: sqlite3.Connection) -> None:
+        if not picture_queries.is_current(conn):
+            raise StoreError(
+                f"{self.path}: the stored picture was built by other rules "
+                f"({picture_queries.rules_version(conn) or 'none: an older schema'}); "
+                f"run `sitroom rebuild --db {self.path}` to rebuild it"
+            )
 
     def revision(self) -> tuple[int, int]:
         """A value that changes whenever anything is committed, by this store or another process.
@@ -397,6 +423,26 @@ class Store:
         """Row counts per table (documents, mentions, actors, events, relations, ...)."""
         with self._read() as conn:
             return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in _TABLES}
+
+
+def _picture(conn: sqlite3.Connection) -> Picture:
+    """Every stored record, in an order that does not depend on the order of saving."""
+    documents = conn.execute("SELECT * FROM documents ORDER BY ref, id").fetchall()
+    actors = conn.execute("SELECT * FROM actors ORDER BY id").fetchall()
+    mentions = conn.execute("SELECT * FROM mentions ORDER BY document_id, seq").fetchall()
+    events = conn.execute(f"SELECT * FROM events ORDER BY {_EVENT_ORDER}").fetchall()
+    evidence = rows.evidence_for(conn, "event_id", None)
+    relations = _relations(conn)
+    control = _control(conn, place=None)
+    return Picture(
+        documents=tuple(rows.document_from_row(r) for r in documents),
+        actors=tuple(rows.actor_from_row(r) for r in actors),
+        mentions=tuple(rows.mention_from_row(r) for r in mentions),
+        events=tuple(rows.event_from_row(r, evidence.get(r["id"], ())) for r in events),
+        relations=tuple(relations),
+        control=tuple(control),
+        main_events={r["id"]: r["main_event"] for r in documents},
+    )
 
 
 def _check_version(conn: sqlite3.Connection, *, path: str) -> None:
@@ -443,32 +489,12 @@ def _insert_evidence(
     )
 
 
-def _evidence_for(
-    conn: sqlite3.Connection, owner: str, owner_ids: Sequence[object] | None
-) -> dict[object, tuple[Evidence, ...]]:
-    """Evidence grouped by owner id, in stored order; all owners of that kind when ids is None."""
-    found: dict[object, list[Evidence]] = defaultdict(list)
-    if owner_ids is None:
-        batches: list[Sequence[object] | None] = [None]
-    else:
-        batches = [owner_ids[i : i + _CHUNK] for i in range(0, len(owner_ids), _CHUNK)]
-    for batch in batches:
-        if batch is None:
-            sql, params = f"SELECT * FROM evidence WHERE {owner} IS NOT NULL", []
-        else:
-            marks = ", ".join("?" for _ in batch)
-            sql, params = f"SELECT * FROM evidence WHERE {owner} IN ({marks})", list(batch)
-        for row in conn.execute(sql + f" ORDER BY {owner}, seq", params):
-            found[row[owner]].append(rows.evidence_from_row(row))
-    return {key: tuple(value) for key, value in found.items()}
-
-
 def _relations(conn: sqlite3.Connection) -> list[Relation]:
     found = conn.execute(
         "SELECT * FROM relations ORDER BY date IS NULL, date, subject, predicate, object, "
         "document_id, seq"
     ).fetchall()
-    evidence = _evidence_for(conn, "relation_id", None)
+    evidence = rows.evidence_for(conn, "relation_id", None)
     return [rows.relation_from_row(r, evidence.get(r["id"], ())) for r in found]
 
 
@@ -480,24 +506,28 @@ def _control(conn: sqlite3.Connection, *, place: str | None) -> list[ControlClai
         sql + " ORDER BY date IS NULL, date, location_name, controller, document_id, seq", params
     ).fetchall()
     ids = None if place is None else [r["id"] for r in found]
-    evidence = _evidence_for(conn, "control_id", ids)
+    evidence = rows.evidence_for(conn, "control_id", ids)
     return [rows.control_from_row(r, evidence.get(r["id"], ())) for r in found]
 
 
 def _refresh_actors(
     conn: sqlite3.Connection, actor_ids: Iterable[str], *, added: dict[str, Actor]
-) -> None:
-    """Recompute the canonical row of each actor from the versions its documents hold.
+) -> tuple[set[str], set[str]]:
+    """Recompute the canonical row of each actor from the versions its documents hold; the ids
+    whose name, kind or parent (what the merge reads of an actor) changed or went, and the ids
+    that came (no row before).
 
     A version just ``added`` that equals the stored canonical actor cannot change it (it adds no
     alias and, if it sorts first, gives the same fields), so a knowledge-base actor named in
     thousands of reports costs one lookup per save, not a scan of all its versions.
     """
+    changed: set[str] = set()
+    appeared: set[str] = set()
     for actor_id in sorted(set(actor_ids)):
-        if actor_id in added:
-            row = conn.execute("SELECT * FROM actors WHERE id = ?", (actor_id,)).fetchone()
-            if row is not None and rows.actor_from_row(row) == added[actor_id]:
-                continue
+        row = conn.execute("SELECT * FROM actors WHERE id = ?", (actor_id,)).fetchone()
+        before = None if row is None else rows.actor_from_row(row)
+        if actor_id in added and before == added[actor_id]:
+            continue
         versions = [
             rows.actor_from_row(r, actor_id=actor_id)
             for r in conn.execute(
@@ -507,11 +537,24 @@ def _refresh_actors(
         ]
         if not versions:
             conn.execute("DELETE FROM actors WHERE id = ?", (actor_id,))
+            if before is not None:
+                changed.add(actor_id)
             continue
+        after = rows.canonical_actor(versions)
+        if before is None:
+            appeared.add(actor_id)
+        elif _merge_fields(before) != _merge_fields(after):
+            changed.add(actor_id)
         conn.execute(
             "INSERT INTO actors (id, name, aliases, kind, country, parent) "
             "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name, "
             "aliases = excluded.aliases, kind = excluded.kind, country = excluded.country, "
             "parent = excluded.parent",
-            (actor_id, *rows.actor_row(rows.canonical_actor(versions))),
+            (actor_id, *rows.actor_row(after)),
         )
+    return changed, appeared
+
+
+def _merge_fields(actor: Actor) -> tuple[str, str, str | None]:
+    """What the merge and reconcile rules read of an actor (sitroom.picture.ledger.related)."""
+    return actor.name, actor.kind, actor.parent

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+from collections import defaultdict
 from collections.abc import Sequence
 
 from sitroom.errors import StoreError
@@ -41,7 +42,25 @@ RELATION_COLUMNS = ("document_id", "seq", "subject", "predicate", "object", "dat
 CONTROL_COLUMNS = (
     "document_id", "seq", *_LOCATION_COLUMNS, "controller", "status", "date", "date_precision",
 )  # fmt: skip
+# Bound parameters per IN (...) list, well under SQLite's limit.
+CHUNK = 500
 EVIDENCE_COLUMNS = ("seq", "document_id", "start", '"end"', "quote", '"trigger"')
+
+
+def add_bbox(
+    where: list[str], params: list[object], bbox: tuple[float, float, float, float]
+) -> None:
+    """Conditions on ``latitude`` and ``longitude`` columns for a box (west, south, east, north)
+    in degrees; west > east is a box across the antimeridian."""
+    west, south, east, north = bbox
+    where.append("latitude BETWEEN ? AND ?")
+    params += [south, north]
+    if west <= east:
+        where.append("longitude BETWEEN ? AND ?")
+        params += [west, east]
+    else:
+        where.append("(longitude >= ? OR longitude <= ?)")
+        params += [west, east]
 
 
 def insert_sql(table: str, columns: Sequence[str]) -> str:
@@ -293,3 +312,23 @@ def evidence_from_row(row: sqlite3.Row) -> Evidence:
         quote=row["quote"],
         trigger=row["trigger"],
     )
+
+
+def evidence_for(
+    conn: sqlite3.Connection, owner: str, owner_ids: Sequence[object] | None
+) -> dict[object, tuple[Evidence, ...]]:
+    """Evidence grouped by owner id, in stored order; all owners of that kind when ids is None."""
+    found: dict[object, list[Evidence]] = defaultdict(list)
+    if owner_ids is None:
+        batches: list[Sequence[object] | None] = [None]
+    else:
+        batches = [owner_ids[i : i + CHUNK] for i in range(0, len(owner_ids), CHUNK)]
+    for batch in batches:
+        if batch is None:
+            sql, params = f"SELECT * FROM evidence WHERE {owner} IS NOT NULL", []
+        else:
+            marks = ", ".join("?" for _ in batch)
+            sql, params = f"SELECT * FROM evidence WHERE {owner} IN ({marks})", list(batch)
+        for row in conn.execute(sql + f" ORDER BY {owner}, seq", params):
+            found[row[owner]].append(evidence_from_row(row))
+    return {key: tuple(value) for key, value in found.items()}

@@ -241,7 +241,150 @@ _V4 = """
 ALTER TABLE evidence ADD COLUMN "trigger" INTEGER;
 """
 
-MIGRATIONS: tuple[tuple[int, str], ...] = ((1, _V1), (2, _V2), (3, _V3), (4, _V4))
+# Version 5: the cross-report picture, stored and kept up to date by each save (see
+# sitroom.store.picture): wire-copy groups and the shingles that find them, merged events with
+# their members, field claims and blocking keys, control timelines and alliance edges. A database
+# upgraded from version 4 holds reports but no picture: meta has no 'picture_rules' for it, and
+# readers ask for `sitroom rebuild`. Records are JSON (sitroom.picture.codec) beside the columns
+# that queries filter and order on.
+_V5 = """
+CREATE TABLE picture_sources (
+    document_id TEXT PRIMARY KEY,
+    group_id TEXT NOT NULL,
+    published TEXT,
+    text_key TEXT NOT NULL
+);
+CREATE INDEX picture_sources_group ON picture_sources (group_id);
+CREATE INDEX picture_sources_text ON picture_sources (text_key);
+
+CREATE TABLE picture_shingles (
+    token TEXT NOT NULL,
+    document_id TEXT NOT NULL
+);
+CREATE INDEX picture_shingles_token ON picture_shingles (token);
+CREATE INDEX picture_shingles_document ON picture_shingles (document_id);
+
+CREATE TABLE picture_events (
+    id TEXT PRIMARY KEY,
+    first_published TEXT NOT NULL,
+    first_document TEXT NOT NULL,
+    first_start INTEGER NOT NULL,
+    first_event TEXT NOT NULL,
+    status TEXT NOT NULL,
+    event_date TEXT,
+    event_type TEXT,
+    sub_event_type TEXT,
+    plover_type TEXT NOT NULL,
+    country TEXT,
+    latitude REAL,
+    longitude REAL,
+    sources INTEGER NOT NULL,
+    verdict TEXT NOT NULL,
+    sort_key TEXT NOT NULL,
+    first_member TEXT NOT NULL,
+    record TEXT NOT NULL
+);
+CREATE INDEX picture_events_visit
+    ON picture_events (first_published, first_document, first_start, first_event);
+-- sort_key orders by date, undated last, then id: the API's keyset pagination.
+CREATE UNIQUE INDEX picture_events_sort ON picture_events (sort_key);
+CREATE INDEX picture_events_date ON picture_events (event_date, sort_key);
+CREATE INDEX picture_events_type ON picture_events (event_type, sort_key);
+CREATE INDEX picture_events_sub_type ON picture_events (sub_event_type, sort_key);
+CREATE INDEX picture_events_plover ON picture_events (plover_type, sort_key);
+CREATE INDEX picture_events_country ON picture_events (country, sort_key);
+CREATE INDEX picture_events_status ON picture_events (status, sort_key);
+CREATE INDEX picture_events_verdict ON picture_events (verdict, sort_key);
+CREATE INDEX picture_events_lat_lon ON picture_events (latitude, longitude);
+
+CREATE TABLE picture_members (
+    event_id TEXT PRIMARY KEY,
+    merged_id TEXT NOT NULL,
+    published TEXT NOT NULL,
+    document_id TEXT NOT NULL,
+    start INTEGER NOT NULL
+);
+CREATE INDEX picture_members_merged ON picture_members (merged_id);
+CREATE INDEX picture_members_document ON picture_members (document_id);
+CREATE INDEX picture_members_visit
+    ON picture_members (published, document_id, start, event_id);
+
+CREATE TABLE picture_event_actors (
+    merged_id TEXT NOT NULL,
+    actor_id TEXT NOT NULL,
+    PRIMARY KEY (actor_id, merged_id)
+);
+CREATE INDEX picture_event_actors_merged ON picture_event_actors (merged_id);
+
+CREATE TABLE picture_claims (
+    merged_id TEXT NOT NULL,
+    field TEXT NOT NULL,
+    verdict TEXT NOT NULL,
+    PRIMARY KEY (merged_id, field)
+);
+CREATE INDEX picture_claims_verdict ON picture_claims (verdict, field);
+
+CREATE TABLE picture_blocks (
+    key INTEGER NOT NULL,
+    merged_id TEXT NOT NULL
+);
+CREATE INDEX picture_blocks_key ON picture_blocks (key);
+CREATE INDEX picture_blocks_merged ON picture_blocks (merged_id);
+
+-- Every stored event's blocking keys as a group's first member: the events a changed group
+-- can reach (sitroom.store.merge_update).
+CREATE TABLE picture_member_keys (
+    key INTEGER NOT NULL,
+    event_id TEXT NOT NULL
+);
+CREATE INDEX picture_member_keys_key ON picture_member_keys (key);
+CREATE INDEX picture_member_keys_event ON picture_member_keys (event_id);
+
+CREATE TABLE picture_control_keys (
+    control_id INTEGER PRIMARY KEY,
+    document_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    geonameid INTEGER,
+    place_key TEXT NOT NULL
+);
+CREATE INDEX picture_control_keys_name ON picture_control_keys (name);
+CREATE INDEX picture_control_keys_gid ON picture_control_keys (geonameid);
+CREATE INDEX picture_control_keys_place ON picture_control_keys (place_key);
+CREATE INDEX picture_control_keys_document ON picture_control_keys (document_id);
+
+CREATE TABLE picture_control (
+    place_key TEXT PRIMARY KEY,
+    record TEXT NOT NULL
+);
+
+CREATE TABLE picture_alliances (
+    subject TEXT NOT NULL,
+    predicate TEXT NOT NULL,
+    object TEXT NOT NULL,
+    record TEXT NOT NULL,
+    PRIMARY KEY (subject, predicate, object)
+);
+
+CREATE TABLE picture_alliance_documents (
+    document_id TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    predicate TEXT NOT NULL,
+    object TEXT NOT NULL,
+    PRIMARY KEY (document_id, subject, predicate, object)
+);
+
+CREATE INDEX relations_edge ON relations (subject, predicate, object);
+CREATE INDEX control_controller ON control (controller);
+CREATE INDEX actors_parent ON actors (parent);
+"""
+
+MIGRATIONS: tuple[tuple[int, str], ...] = (
+    (1, _V1),
+    (2, _V2),
+    (3, _V3),
+    (4, _V4),
+    (5, _V5),
+)
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 _META = "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from sitroom.errors import ConfigError, FetchError, InputError
 from sitroom.ingest import read_bytes, read_inputs
-from sitroom.picture import build_ledger
 from sitroom.records import Analysis, Document
 from sitroom.store import Store
 from sitroom.watch import state
@@ -305,7 +304,7 @@ class Watcher:
         for mention in picture.mentions:
             if mention.place is not None and mention.place.geonameid is not None:
                 place_names.setdefault(mention.place.geonameid, set()).add(mention.text)
-        ledger = build_ledger(picture)
+        ledger = self.store.ledger()
         current = snapshot(ledger, names, place_names=place_names)
         found = [] if first else diff(state.last_snapshot(self.store), current)
         logged = state.save_poll(

@@ -26,7 +26,7 @@ from sitroom.web.changes import install_change_routes
 from sitroom.web.errors import ApiError, BodyLimit, error_responses, install_error_handlers
 from sitroom.web.hosts import LOOPBACK_NAMES, HostCheck
 from sitroom.web.uploads import read_upload
-from sitroom.web.view import VERDICT_ORDER, EventFilter, View, ViewCache
+from sitroom.web.view import VERDICT_ORDER, EventFilter, View, ViewCache, find_events
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +96,8 @@ def event_filter(
 
 
 Filters = Annotated[EventFilter, Depends(event_filter)]
+# The ``next`` of a page of /api/events: where the following page starts.
+Cursor = Annotated[str | None, Query(max_length=200)]
 
 
 # The body of POST /api/reports: one report in any format `sitroom analyze` reads, as a file
@@ -187,16 +189,18 @@ def create_app(
         wanted: Filters,
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
         offset: Annotated[int, Query(ge=0)] = 0,
+        after: Cursor = None,
     ) -> dict[str, Any]:
-        """Merged events matching every filter given, by date (undated last) then id."""
+        """Merged events matching every filter given, by date (undated last) then id; ``after``
+        takes the ``next`` of the page before (keyset pagination)."""
         current = view()
-        found = current.events(wanted)
-        page = found[offset : offset + limit]
+        page = find_events(store, wanted, after=after, limit=limit, offset=offset)
         return {
-            "total": len(found),
+            "total": page.total,
             "limit": limit,
             "offset": offset,
-            "items": [current.event_summary(e) for e in page],
+            "next": page.next,
+            "items": [current.event_summary(e) for e in page.events],
         }
 
     @app.get(
@@ -209,11 +213,12 @@ def create_app(
         wanted: Filters,
         limit: Annotated[int, Query(ge=1, le=MAX_GEOJSON)] = MAX_GEOJSON,
         offset: Annotated[int, Query(ge=0)] = 0,
+        after: Cursor = None,
     ) -> JSONResponse:
         """The events with coordinates as a GeoJSON FeatureCollection."""
         current = view()
-        found = current.events(wanted)[offset : offset + limit]
-        return JSONResponse(current.geojson(found), media_type="application/geo+json")
+        page = find_events(store, wanted, after=after, limit=limit, offset=offset)
+        return JSONResponse(current.geojson(list(page.events)), media_type="application/geo+json")
 
     @app.get("/api/events/{event_id}", tags=["events"], responses=error_responses(404))
     def event(event_id: str) -> dict[str, Any]:

@@ -1,0 +1,265 @@
+"""The stored merge brought up to date by re-deciding only the events a change can reach.
+
+The merge (``sitroom.picture.merge``) visits events in publication order; each joins the best
+candidate group formed before it, or starts one. When a report comes in, its events are decided
+at their place in that order. An event decided later can only decide otherwise if a group it
+could join changed before it; it could join a group only if it matches the group's first
+member. So whenever a group changes (an event joins or leaves it), the events after that point
+that match its first member, before or after the change, are decided again, and so on: events
+found through an index of every stored event's blocking keys (``picture_member_keys``), the
+rest left as they are. The result is the merge of all events from scratch; the work is the
+events near the report in type, place and date, not the size of the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import heapq
+import sqlite3
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+
+from sitroom.ids import content_id
+from sitroom.picture.blocking import BlockIndex, Key
+from sitroom.picture.codec import decode
+from sitroom.picture.ledger import MergedEvent, MergeRules
+from sitroom.picture.merge import VisitKey, best_group, match_events, visit_key
+from sitroom.records import Actor, Event
+from sitroom.store import picture_queries as q
+
+
+@dataclass(slots=True)
+class Group:
+    """A group while merging: ``handle`` is its stored id (or its first event's, if new)."""
+
+    handle: str
+    members: dict[str, tuple[VisitKey, Event]] = field(default_factory=dict)
+
+    def first(self) -> tuple[VisitKey, Event] | None:
+        """The earliest member, which the group's blocking keys and id come from."""
+        return min(self.members.values(), key=lambda m: m[0], default=None)
+
+    def before(self, key: VisitKey) -> list[Event]:
+        """The members visited before ``key``, in visiting order: the group as it was then."""
+        return [e for k, e in sorted(self.members.values(), key=lambda m: m[0]) if k < key]
+
+    def ordered(self) -> list[tuple[VisitKey, Event]]:
+        """Members in visiting order."""
+        return sorted(self.members.values(), key=lambda m: m[0])
+
+
+class MergeUpdate:
+    """One update of the stored merge inside the caller's transaction."""
+
+    def __init__(
+        self, conn: sqlite3.Connection, rules: MergeRules, actors: Mapping[str, Actor]
+    ) -> None:
+        self._conn = conn
+        self._rules = rules
+        self._actors = actors
+        self._index = BlockIndex(rules)
+        self.groups: dict[str, Group] = {}  # handle -> group, every group looked at
+        self.touched: set[str] = set()  # handles of groups whose members changed
+        self._of_event: dict[str, str] = {}  # event id -> handle, for events looked at
+        self._by_key: defaultdict[int, set[str]] = defaultdict(set)  # key -> handles (looked at)
+        self._keys_of: dict[str, list[int]] = {}  # handle -> its keys in _by_key
+        self._queue: list[tuple[VisitKey, str]] = []
+        self._pending: dict[str, Event | None] = {}  # event id -> event (None: it was deleted)
+        self._fresh: set[str] = set()  # ids of events stored by this save
+        self._rewrite: set[str] = set()  # ids of events whose group's claims change anyway
+        self._reach_from: set[str] = set()  # ids of events whose matches change anyway
+        self._published: dict[str, dt.date | None] = {}
+
+    def run(self, new: Iterable[Event], gone: Iterable[tuple[VisitKey, str]]) -> None:
+        """Decide the saved events (``new``) and take deleted ones (``gone``: key, id) out."""
+        for event in new:
+            self._fresh.add(event.id)
+            self._push(self.visit(event), event.id, event)
+        for key, event_id in gone:
+            if event_id not in self._fresh:
+                self._push(key, event_id, None)
+        while self._queue:
+            key, event_id = heapq.heappop(self._queue)
+            if event_id in self._pending:  # else decided already under another key
+                self._decide(key, event_id, self._pending.pop(event_id))
+
+    def again_from(self, start: VisitKey) -> None:
+        """Decide every stored event from ``start`` on again (an actor's merge fields changed)."""
+        found = self._conn.execute(
+            f"SELECT {q.VISIT_COLUMNS} FROM picture_members WHERE {q.VISIT} >= (?, ?, ?, ?)",
+            q.visit_row(start),
+        ).fetchall()
+        events = {e.id: e for e in q.events_by_id(self._conn, [r[3] for r in found])}
+        for row in found:
+            if row[3] in events and row[3] not in self._pending:
+                self._push(q.visit_of_row(row), row[3], events[row[3]])
+                self._rewrite.add(row[3])
+
+    def named(self, actor_ids: Collection[str], *, skip_document: str) -> None:
+        """Decide again the stored events of other documents that name actors the store did
+        not know before, and reach from each: knowing an actor (its parent, its kind) only makes
+        more pairs related (``sitroom.picture.ledger.related``), so the events whose decision it
+        can change match one of those events now."""
+        if not actor_ids:
+            return
+        found = [
+            r
+            for r in q.in_chunks(
+                self._conn,
+                f"SELECT {q.VISIT_COLUMNS} FROM picture_members WHERE event_id IN "
+                "(SELECT event_id FROM event_actors WHERE actor_id IN",
+                actor_ids,
+                close=")",
+            )
+            if r[2] != skip_document
+        ]
+        events = {e.id: e for e in q.events_by_id(self._conn, [r[3] for r in found])}
+        for row in found:
+            if row[3] in events and row[3] not in self._pending:
+                self._push(q.visit_of_row(row), row[3], events[row[3]])
+                self._rewrite.add(row[3])
+                self._reach_from.add(row[3])
+
+    def visit(self, event: Event) -> VisitKey:
+        """The event's place in the visiting order."""
+        if event.document_id not in self._published:
+            self._published[event.document_id] = q.published_of(self._conn, event.document_id)
+        return visit_key(event, self._published[event.document_id])
+
+    # -- deciding ----------------------------------------------------------------------------
+
+    def _push(self, key: VisitKey, event_id: str, event: Event | None) -> None:
+        self._pending[event_id] = event
+        heapq.heappush(self._queue, (key, event_id))
+
+    def _decide(self, key: VisitKey, event_id: str, event: Event | None) -> None:
+        old = self._group_of(event_id)
+        chosen: str | None = None
+        if event is not None:
+            candidates = self._candidates(event, key)
+            best = best_group(
+                event,
+                ((g.handle, g.before(key)) for g in candidates),
+                actors=self._actors,
+                rules=self._rules,
+            )
+            chosen = best[0] if best is not None else event.id
+        if event is not None and event_id in self._reach_from:
+            self._reach(event, key)
+        if chosen == old and event_id not in self._fresh:
+            if old is not None and event_id in self._rewrite:
+                self.touched.add(old)  # same members, but what the claims read of them moved
+            return  # decided as before: nothing after it changes but what it matches
+        changed = {h for h in (old, chosen) if h is not None}
+        firsts = {h: self.groups[h].first() for h in changed if h in self.groups}
+        if old is not None:
+            del self.groups[old].members[event_id]
+        if event is not None and chosen is not None:
+            group = self.groups.setdefault(chosen, Group(chosen))
+            group.members[event_id] = (key, event)
+            self._of_event[event_id] = chosen
+        else:
+            self._of_event.pop(event_id, None)
+        for handle in changed:
+            self.touched.add(handle)
+            self._register(handle)
+            seeds = [firsts.get(handle), self.groups[handle].first()]
+            for seed in {s[1].id: s[1] for s in seeds if s is not None}.values():
+                self._reach(seed, key)
+
+    def _candidates(self, event: Event, key: VisitKey) -> list[Group]:
+        """Groups formed before ``key`` whose first member's keys ``event`` looks up."""
+        probes = [key_id(k) for k in self._index.probe_keys(event)]
+        stored = q.in_chunks(
+            self._conn, "SELECT DISTINCT merged_id FROM picture_blocks WHERE key IN", probes
+        )
+        unknown = [r[0] for r in stored if r[0] not in self.groups]
+        firsts = q.in_chunks(
+            self._conn, "SELECT id, first_member FROM picture_events WHERE id IN", unknown
+        )
+        for merged_id, first in firsts:
+            # Joining a group needs matching its first member: read the rest only then.
+            member = decode(Event, first)
+            if match_events(member, event, actors=self._actors, rules=self._rules) is not None:
+                self._load(merged_id)
+        handles: set[str] = set()
+        for probe in probes:
+            handles |= self._by_key.get(probe, set())
+        found = [self.groups[h] for h in handles if self.groups[h].before(key)]
+        return sorted(found, key=lambda g: g.ordered()[0][0])
+
+    def _reach(self, seed: Event, after: VisitKey) -> None:
+        """Queue the events after ``after`` that match ``seed`` (a group's first member)."""
+        probes = [key_id(k) for k in self._index.probe_keys(seed)]
+        rows = q.in_chunks(
+            self._conn,
+            f"SELECT DISTINCT {q.VISIT_COLUMNS} FROM picture_members WHERE event_id IN "
+            "(SELECT event_id FROM picture_member_keys WHERE key IN",
+            probes,
+            close=")",
+        )
+        later = [r for r in rows if r[3] not in self._pending and q.visit_of_row(r) > after]
+        for event in q.events_by_id(self._conn, [r[3] for r in later]):
+            if match_events(seed, event, actors=self._actors, rules=self._rules) is not None:
+                self._push(self.visit(event), event.id, event)
+
+    # -- groups --------------------------------------------------------------------------------
+
+    def _group_of(self, event_id: str) -> str | None:
+        if event_id in self._of_event:
+            return self._of_event[event_id]
+        row = self._conn.execute(
+            "SELECT merged_id FROM picture_members WHERE event_id = ?", (event_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        if row[0] not in self.groups:
+            self._load(row[0])
+        return self._of_event.get(event_id)
+
+    def _load(self, merged_id: str) -> None:
+        row = self._conn.execute(
+            "SELECT record FROM picture_events WHERE id = ?", (merged_id,)
+        ).fetchone()
+        group = self.groups.setdefault(merged_id, Group(merged_id))
+        if row is not None:
+            for member in decode(MergedEvent, row[0]).members:
+                if member.id in self._of_event:
+                    continue  # decided again in this update: it is where that put it
+                group.members[member.id] = (self.visit(member), member)
+                self._of_event[member.id] = merged_id
+        self._register(merged_id)
+
+    def _register(self, handle: str) -> None:
+        """Index a group under its current first member's keys (none when it is empty)."""
+        for key in self._keys_of.pop(handle, []):
+            self._by_key[key].discard(handle)
+        first = self.groups[handle].first()
+        if first is None:
+            return
+        keys = sorted({key_id(k) for k in self._index.group_keys(first[1])})
+        for key in keys:
+            self._by_key[key].add(handle)
+        self._keys_of[handle] = keys
+
+    def final_ids(self) -> dict[str, str | None]:
+        """Handle -> the id its group is stored under (its first member's), None if empty."""
+        result: dict[str, str | None] = {}
+        for handle in self.touched:
+            first = self.groups[handle].first()
+            result[handle] = None if first is None else content_id("merged-event", first[1].id)
+        return result
+
+
+def key_id(key: Key) -> int:
+    """A blocking key as the 64-bit number the tables store. Two keys sharing a number only
+    make an extra candidate, which the full match then turns down."""
+    digest = hashlib.blake2b(repr(key).encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def member_key_rows(index: BlockIndex, events: Collection[Event]) -> list[tuple[int, str]]:
+    """(key, event id) for each blocking key each event would register a group under."""
+    return [(k, e.id) for e in events for k in sorted({key_id(x) for x in index.group_keys(e)})]

@@ -1,0 +1,309 @@
+"""Queries over the stored picture's tables (schema version 5): the rules version that built
+it, reading it back, and the record loaders and lookups ``stored_picture`` updates it with."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+from sitroom.picture.codec import decode
+from sitroom.picture.ledger import (
+    RULES_VERSION,
+    AllianceEdge,
+    ControlTimeline,
+    Ledger,
+    MergedEvent,
+)
+from sitroom.picture.merge import VisitKey
+from sitroom.records import Actor, ControlClaim, Document, Event, Relation
+from sitroom.store import rows
+
+RULES_KEY = "picture_rules"
+VISIT_COLUMNS = "published, document_id, start, event_id"
+VISIT = f"({VISIT_COLUMNS})"
+
+# -- the rules version -----------------------------------------------------------------------
+
+
+def rules_version(conn: sqlite3.Connection) -> str | None:
+    """The rules version that built the stored picture; None where none was built."""
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (RULES_KEY,)).fetchone()
+    return None if row is None else str(row[0])
+
+
+def is_current(conn: sqlite3.Connection) -> bool:
+    """Whether the stored picture was built by this sitroom's rules (an empty store's is)."""
+    if rules_version(conn) == RULES_VERSION:
+        return True
+    return conn.execute("SELECT 1 FROM documents LIMIT 1").fetchone() is None
+
+
+def set_rules(conn: sqlite3.Connection) -> None:
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (RULES_KEY, RULES_VERSION),
+    )
+
+
+# -- lazy lookups ----------------------------------------------------------------------------
+
+
+V = TypeVar("V")
+
+
+class _Lookup(Mapping[str, V]):
+    """A table read one key at a time, as the rules ask for it (``table.key`` -> row)."""
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        table: str,
+        key: str,
+        convert: Callable[[sqlite3.Row], V],
+    ) -> None:
+        self._conn = conn
+        self._from = f"FROM {table}"
+        self._key = key
+        self._convert = convert
+        self._cache: dict[str, V | None] = {}
+
+    def __getitem__(self, key: str) -> V:
+        if key not in self._cache:
+            sql = f"SELECT * {self._from} WHERE {self._key} = ?"
+            row = self._conn.execute(sql, (key,)).fetchone()
+            self._cache[key] = None if row is None else self._convert(row)
+        found = self._cache[key]
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return (r[0] for r in self._conn.execute(f"SELECT {self._key} {self._from}"))
+
+    def __len__(self) -> int:
+        return int(self._conn.execute(f"SELECT count(*) {self._from}").fetchone()[0])
+
+
+def actors_lookup(conn: sqlite3.Connection) -> Mapping[str, Actor]:
+    """Canonical actors by id."""
+    return _Lookup(conn, "actors", "id", rows.actor_from_row)
+
+
+def groups_lookup(conn: sqlite3.Connection) -> Mapping[str, str]:
+    """Document id -> wire-copy group."""
+    return _Lookup(conn, "picture_sources", "document_id", lambda r: str(r["group_id"]))
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+
+def merged_events(
+    conn: sqlite3.Connection, where: str = "", params: Sequence[object] = ()
+) -> Iterator[MergedEvent]:
+    """Stored merged events by date (undated last), then id, one at a time."""
+    sql = "SELECT record FROM picture_events"
+    if where:
+        sql += f" WHERE {where}"
+    for row in conn.execute(sql + " ORDER BY sort_key", params):
+        yield decode(MergedEvent, row[0])
+
+
+def control_timelines(conn: sqlite3.Connection) -> Iterator[ControlTimeline]:
+    """Stored control timelines by place key."""
+    for row in conn.execute("SELECT record FROM picture_control ORDER BY place_key"):
+        yield decode(ControlTimeline, row[0])
+
+
+def alliance_edges(conn: sqlite3.Connection) -> Iterator[AllianceEdge]:
+    """Stored alliance edges by subject, predicate, object."""
+    for row in conn.execute(
+        "SELECT record FROM picture_alliances ORDER BY subject, predicate, object"
+    ):
+        yield decode(AllianceEdge, row[0])
+
+
+def sort_key(event: MergedEvent) -> str:
+    """The key merged events are listed in: by date, undated last, then id (an API cursor)."""
+    day = event.event_date.isoformat() if event.event_date is not None else ""
+    return f"{0 if day else 1}|{day}|{event.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class EventPage:
+    """One page of merged events, the number matching in all, and the cursor after the page."""
+
+    events: tuple[MergedEvent, ...]
+    total: int
+    next: str | None  # pass as ``after`` for the next page; None after the last one
+
+
+def find_events(
+    conn: sqlite3.Connection,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    kind: str | None = None,
+    actor: str | None = None,
+    country: str | None = None,
+    status: str | None = None,
+    verdict: str | None = None,
+    bbox: tuple[float, float, float, float] | None = None,
+    after: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> EventPage:
+    """Stored merged events passing every filter given, as indexed queries.
+
+    ``kind`` matches the ACLED type, sub-event type or PLOVER type; ``actor`` any actor a source
+    names; ``bbox`` is (west, south, east, north) in degrees (west > east: across the
+    antimeridian); ``after`` is the ``next`` of the page before (keyset pagination).
+    """
+    where: list[str] = []
+    params: list[object] = []
+    for column, value in (("status", status), ("verdict", verdict), ("country", country)):
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
+    if start is not None:
+        where.append("event_date >= ?")
+        params.append(start.isoformat())
+    if end is not None:
+        where.append("event_date <= ?")
+        params.append(end.isoformat())
+    if kind is not None:
+        where.append("(event_type = ? OR sub_event_type = ? OR plover_type = ?)")
+        params += [kind, kind, kind]
+    if actor is not None:
+        where.append("id IN (SELECT merged_id FROM picture_event_actors WHERE actor_id = ?)")
+        params.append(actor)
+    if bbox is not None:
+        rows.add_bbox(where, params, bbox)
+    filters = " AND ".join(where) or "1"
+    total = conn.execute(f"SELECT count(*) FROM picture_events WHERE {filters}", params)
+    count = int(total.fetchone()[0])
+    if after is not None:
+        filters += " AND sort_key > ?"
+        params.append(after)
+    found = conn.execute(
+        f"SELECT sort_key, record FROM picture_events WHERE {filters} "
+        "ORDER BY sort_key LIMIT ? OFFSET ?",
+        [*params, limit, offset],
+    ).fetchall()
+    events = tuple(decode(MergedEvent, r[1]) for r in found)
+    more = (
+        len(found) == limit
+        and conn.execute(
+            f"SELECT 1 FROM picture_events WHERE {filters} AND sort_key > ? LIMIT 1",
+            [*params, found[-1][0]],
+        ).fetchone()
+    )
+    return EventPage(events, count, found[-1][0] if more else None)
+
+
+def merged_event(conn: sqlite3.Connection, merged_id: str) -> MergedEvent | None:
+    """The stored merged event with this id, or None."""
+    row = conn.execute("SELECT record FROM picture_events WHERE id = ?", (merged_id,)).fetchone()
+    return None if row is None else decode(MergedEvent, row[0])
+
+
+def source_groups(conn: sqlite3.Connection) -> dict[str, str]:
+    """Document id -> wire-copy group id."""
+    return dict(conn.execute("SELECT document_id, group_id FROM picture_sources").fetchall())
+
+
+def stored_ledger(conn: sqlite3.Connection) -> Ledger:
+    """The stored picture as a Ledger (held in memory whole)."""
+    return Ledger(
+        events=tuple(merged_events(conn)),
+        control=tuple(control_timelines(conn)),
+        alliances=tuple(alliance_edges(conn)),
+        source_groups=source_groups(conn),
+    )
+
+
+# -- helpers -----------------------------------------------------------------------------------
+
+
+def visit_of_row(row: Sequence[object]) -> VisitKey:
+    published, document_id, start, event_id = row
+    return (dt.date.fromisoformat(str(published)), str(document_id), int(str(start)), str(event_id))
+
+
+def visit_row(key: VisitKey) -> tuple[str, str, int, str]:
+    return (key[0].isoformat(), key[1], key[2], key[3])
+
+
+def in_chunks(
+    conn: sqlite3.Connection, sql: str, values: Iterable[object], *, close: str = ""
+) -> Rows:
+    """Run ``sql (?, ...)`` over the values in chunks; the rows of all chunks."""
+    items = sorted(set(values), key=repr)
+    found: list[sqlite3.Row] = []
+    for i in range(0, len(items), rows.CHUNK):
+        batch = items[i : i + rows.CHUNK]
+        marks = ", ".join("?" for _ in batch)
+        found += conn.execute(f"{sql} ({marks}){close}", batch).fetchall()
+    return Rows(found)
+
+
+class Rows(list[sqlite3.Row]):
+    """Rows, with ``fetchall`` like a cursor's."""
+
+    def fetchall(self) -> list[sqlite3.Row]:
+        return list(self)
+
+
+def document(conn: sqlite3.Connection, document_id: str) -> Document | None:
+    row = conn.execute("SELECT * FROM documents WHERE id = ?", (document_id,)).fetchone()
+    return None if row is None else rows.document_from_row(row)
+
+
+def published_of(conn: sqlite3.Connection, document_id: str) -> dt.date | None:
+    row = conn.execute("SELECT published FROM documents WHERE id = ?", (document_id,)).fetchone()
+    return None if row is None else rows.from_iso(row[0])
+
+
+def events_where(conn: sqlite3.Connection, sql: str, params: Sequence[object]) -> list[Event]:
+    found = conn.execute(sql, params).fetchall()
+    evidence = rows.evidence_for(conn, "event_id", [r["id"] for r in found])
+    return [rows.event_from_row(r, evidence.get(r["id"], ())) for r in found]
+
+
+def events_by_id(conn: sqlite3.Connection, ids: Sequence[str]) -> list[Event]:
+    found = in_chunks(conn, "SELECT * FROM events WHERE id IN", ids)
+    evidence = rows.evidence_for(conn, "event_id", [r["id"] for r in found])
+    return [rows.event_from_row(r, evidence.get(r["id"], ())) for r in found]
+
+
+def control_claims(
+    conn: sqlite3.Connection,
+    where: str | None,
+    params: Sequence[object] = (),
+    *,
+    ids: Sequence[int] | None = None,
+) -> list[tuple[int, ControlClaim]]:
+    if ids is not None:
+        found = list(in_chunks(conn, "SELECT * FROM control WHERE id IN", ids))
+    else:
+        sql = "SELECT * FROM control" + (f" WHERE {where}" if where else "")
+        found = conn.execute(sql, params).fetchall()
+    evidence = rows.evidence_for(conn, "control_id", [r["id"] for r in found])
+    return [(r["id"], rows.control_from_row(r, evidence.get(r["id"], ()))) for r in found]
+
+
+def control_document(conn: sqlite3.Connection, control_id: int) -> str:
+    row = conn.execute("SELECT document_id FROM control WHERE id = ?", (control_id,)).fetchone()
+    return "" if row is None else str(row[0])
+
+
+def relations_where(
+    conn: sqlite3.Connection, where: str | None, params: Sequence[object] = ()
+) -> list[tuple[str, Relation]]:
+    sql = "SELECT * FROM relations" + (f" WHERE {where}" if where else "")
+    found = conn.execute(sql, params).fetchall()
+    evidence = rows.evidence_for(conn, "relation_id", [r["id"] for r in found])
+    return [(r["document_id"], rows.relation_from_row(r, evidence.get(r["id"], ()))) for r in found]

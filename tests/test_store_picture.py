@@ -1,0 +1,284 @@
+"""Tests for sitroom.store.stored_picture: the picture kept in tables equals a rebuild from scratch,
+whatever order reports arrive in, and readers are told to rebuild a picture of other rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import factories
+from factories import doc
+from sitroom.errors import StoreError
+from sitroom.picture import build_ledger
+from sitroom.picture.codec import decode, encode
+from sitroom.picture.ledger import MergedEvent
+from sitroom.records import Actor, Analysis, ControlClaim, Document, Evidence, Location, Relation
+from sitroom.store import Store
+from sitroom.store.schema import MIGRATIONS, migrate
+from sitroom.web.view import EventFilter, find_events, matches
+
+_LONG = (
+    "Shelling hit the northern districts overnight and residents fled towards the border "
+    "crossing, where aid groups said they had counted several hundred families by morning. "
+)
+DOCS = [
+    doc("Report 0: fighting went on in the region, officials said.", dt.date(2024, 12, 1)),
+    doc("Report 1: an air strike hit the market, witnesses said.", dt.date(2024, 12, 3)),
+    doc("Report 2: the army took the town after a week of clashes.", dt.date(2024, 12, 3)),
+    doc("Report 3: rebels said they held the bridge.", None),
+    doc("REPORT 0 -- fighting went on in the region; officials said", dt.date(2024, 11, 30)),
+    doc(_LONG + "Report 5 ends here.", dt.date(2024, 12, 2)),
+    doc(_LONG + "Report 6 ends here today.", dt.date(2024, 12, 1)),
+    doc("Report 7: nothing new.", dt.date(2024, 12, 9)),
+]
+# Versions of one actor id differ between reports: the canonical one is the first by document id,
+# so which report arrives can change an actor's parent or kind, and with it the merge.
+ACTOR_VERSIONS = [
+    Actor("SYR", "Syria", kind="state"),
+    Actor("SYR-MIL", "Syrian army", kind="state_forces", parent="SYR"),
+    Actor("SYR-MIL", "Syrian army", kind="state_forces"),
+    Actor("HTS", "HTS", kind="armed_group"),
+    Actor("HTS", "HTS", kind="militia", parent="SYR"),
+    Actor("UNK-AG", "Unidentified armed group", kind="armed_group"),
+]
+KINDS = [
+    ("Battles", "Armed clash", "FIGHT"),
+    ("Explosions/Remote violence", "Air/drone strike", "AERIAL"),
+    (None, None, "FIGHT"),
+]
+PLACES = [
+    Location("Anadan", 1, 36.29, 37.04, "SY", "Aleppo", 1),
+    Location("Aleppo", 2, 36.20, 37.15, "SY", "Aleppo", 1),
+    Location("Anadan", None, None, None, "SY", None, 1),
+    Location("Idlib", 3, 35.93, 36.63, "SY", "Idlib", 3),
+    Location("Syria", None, 35.0, 38.0, "SY", None, 3, True),
+    None,
+]
+ACTOR_IDS = [None, "SYR", "SYR-MIL", "HTS", "UNK-AG"]
+
+
+def _day(draw: st.DrawFn) -> dt.date | None:
+    if draw(st.integers(0, 4)) == 0:
+        return None
+    return dt.date(2024, 12, 1) + dt.timedelta(days=draw(st.integers(-4, 4)))
+
+
+@st.composite
+def analyses(draw: st.DrawFn, document: Document) -> Analysis:
+    events = []
+    for i in range(draw(st.integers(0, 4))):
+        day = _day(draw)
+        events.append(
+            factories.event(
+                document,
+                kind=draw(st.sampled_from(KINDS)),
+                quote=f"event {i}",
+                start=10 * i,
+                status=draw(st.sampled_from(["reported", "reported", "claimed", "background"])),
+                event_date=day,
+                date_precision=draw(st.sampled_from(["day", "day", "month"])) if day else "unknown",
+                location=draw(st.sampled_from(PLACES)),
+                actor1=draw(st.sampled_from(ACTOR_IDS)),
+                actor2=draw(st.sampled_from(ACTOR_IDS)),
+                fatalities=draw(st.sampled_from([None, 3, 4, 40])),
+            )
+        )
+    evidence = (Evidence(document.id, 0, 6, "Report"),)
+    control = [
+        ControlClaim(
+            place=draw(st.sampled_from([p for p in PLACES if p is not None])),
+            controller=draw(st.sampled_from(["SYR-MIL", "HTS", "SYR"])),
+            status=draw(st.sampled_from(["captured", "held", "lost", "advancing"])),
+            date=_day(draw),
+            date_precision="day",
+            evidence=evidence,
+        )
+        for _ in range(draw(st.integers(0, 2)))
+    ]
+    relations = [
+        Relation(
+            subject=draw(st.sampled_from(["SYR", "HTS", "SYR-MIL"])),
+            predicate=draw(st.sampled_from(["allied_with", "opposes"])),
+            object=draw(st.sampled_from(["SYR", "HTS", "UNK-AG"])),
+            date=_day(draw),
+            evidence=evidence,
+        )
+        for _ in range(draw(st.integers(0, 2)))
+    ]
+    actors = draw(st.lists(st.sampled_from(ACTOR_VERSIONS), max_size=3))
+    unique = {a.id: a for a in actors}
+    return Analysis(
+        document=document,
+        actors=tuple(unique.values()),
+        events=tuple(events),
+        relations=tuple(relations),
+        control=tuple(control),
+    )
+
+
+@st.composite
+def arrivals(draw: st.DrawFn) -> list[Analysis]:
+    chosen = draw(st.lists(st.sampled_from(DOCS), min_size=1, max_size=len(DOCS), unique=True))
+    return [draw(analyses(d)) for d in chosen]
+
+
+def _assert_current(store: Store) -> None:
+    assert store.ledger() == build_ledger(store.picture())
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(arrivals(), st.randoms(use_true_random=False), st.data())
+def test_any_order_of_arrival_gives_the_picture_a_rebuild_gives(
+    found: list[Analysis], rnd: Any, data: st.DataObject
+) -> None:
+    rnd.shuffle(found)
+    with Store.open(":memory:") as store:
+        for analysis in found:
+            store.save(analysis)
+        _assert_current(store)
+        # Re-analysing a report (other events, claims, actors) updates the picture too.
+        again = data.draw(st.sampled_from(found))
+        store.replace(data.draw(analyses(again.document)))
+        _assert_current(store)
+        expected = store.ledger()
+        store.rebuild()
+        assert store.ledger() == expected
+
+
+def test_a_merged_event_round_trips_through_its_stored_form() -> None:
+    first, second = DOCS[0], DOCS[1]
+    kind = KINDS[0]
+    day = dt.date(2024, 12, 1)
+    events = [
+        factories.event(d, kind=kind, quote="clash", event_date=day, date_precision="day",
+                        location=PLACES[0], actor1="HTS", fatalities=n)
+        for d, n in ((first, 3), (second, 4))
+    ]  # fmt: skip
+    with Store.open(":memory:") as store:
+        for d, e in zip((first, second), events, strict=True):
+            store.save(Analysis(document=d, events=(e,)))
+        (merged,) = store.ledger().events
+    assert len(merged.members) == 2 and merged.fatality_range is not None
+    assert decode(MergedEvent, encode(merged)) == merged
+
+
+def test_a_database_of_schema_4_asks_for_a_rebuild_and_gets_one(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrate(conn, path=str(path), migrations=MIGRATIONS[:4])
+    conn.close()
+    with Store.open(path) as store:
+        # Written before the picture was stored: a report, then an upgrade with no picture.
+        store.save(Analysis(document=DOCS[0]))
+        conn = store._conn  # the test plays an older sitroom
+        conn.execute("DELETE FROM meta WHERE key = 'picture_rules'")
+        assert not store.picture_is_current()
+        with pytest.raises(StoreError, match="sitroom rebuild"):
+            store.ledger()
+        store.save(Analysis(document=DOCS[1]))  # stored; the picture waits for the rebuild
+        store.rebuild()
+        assert store.picture_is_current()
+        _assert_current(store)
+
+
+def test_an_earlier_copy_without_events_renames_the_source_of_stored_claims() -> None:
+    original, copy = DOCS[0], DOCS[4]  # the copy was published a day before
+    day = dt.date(2024, 12, 1)
+    event = factories.event(original, kind=KINDS[0], quote="fighting", event_date=day,
+                            date_precision="day", location=PLACES[0])  # fmt: skip
+    with Store.open(":memory:") as store:
+        store.save(Analysis(document=original, events=(event,)))
+        store.save(Analysis(document=copy))
+        (merged,) = store.ledger().events
+        assert {v.source_group for c in merged.claims for v in c.values} == {copy.id}
+        _assert_current(store)
+
+
+def test_claims_on_a_name_follow_the_geonameid_a_later_report_resolves_it_to() -> None:
+    bare, resolved = PLACES[2], PLACES[0]  # "Anadan" unresolved, then Anadan (geonameid 1)
+    other_name = Location("Anadan town", 1, 36.29, 37.04, "SY", "Aleppo", 1)
+
+    def held(document: Document, place: Location, controller: str) -> Analysis:
+        claim = ControlClaim(place, controller, "held", dt.date(2024, 12, 1), "day",
+                             (Evidence(document.id, 0, 6, "Report"),))  # fmt: skip
+        return Analysis(document=document, control=(claim,))
+
+    with Store.open(":memory:") as store:
+        for document, place, controller in (
+            (DOCS[1], bare, "HTS"),
+            (DOCS[2], resolved, "SYR-MIL"),
+            (DOCS[3], other_name, "HTS"),
+        ):
+            store.save(held(document, place, controller))
+            _assert_current(store)
+        (timeline,) = store.ledger().control
+        assert timeline.key == "geonameid:1" and len(timeline.entries) == 2
+
+
+FILTER_VALUES: dict[str, list[Any]] = {
+    "start": [dt.date(2024, 11, 30), dt.date(2024, 12, 2)],
+    "end": [dt.date(2024, 12, 1), dt.date(2024, 12, 4)],
+    "type": ["Battles", "Air/drone strike", "FIGHT", "AERIAL"],
+    "actor": ["HTS", "SYR", "UNK-AG"],
+    "country": ["sy", "TR"],
+    "status": ["reported", "background"],
+    "verdict": ["corroborated", "single-source", "contradicted"],
+    # The second box crosses the antimeridian's way: east of 37.1° or west of 36.7°.
+    "bbox": [(37.0, 36.0, 38.0, 37.0), (37.1, 30.0, 36.7, 40.0), (36.0, 35.0, 37.1, 36.5)],
+}
+
+
+@st.composite
+def filters(draw: st.DrawFn) -> EventFilter:
+    """One or two filters set, so that what they keep is seldom nothing."""
+    names = draw(st.lists(st.sampled_from(sorted(FILTER_VALUES)), min_size=1, max_size=2))
+    return EventFilter(**{n: draw(st.sampled_from(FILTER_VALUES[n])) for n in names})
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(arrivals(), filters(), st.integers(1, 4))
+def test_indexed_event_queries_page_through_what_the_filters_mean(
+    found: list[Analysis], wanted: EventFilter, size: int
+) -> None:
+    with Store.open(":memory:") as store:
+        for analysis in found:
+            store.save(analysis)
+        expected = [e for e in store.ledger().events if matches(e, wanted)]
+        pages: list[MergedEvent] = []
+        after = None
+        for _ in range(len(expected) // size + 2):  # a cursor that does not move fails, not hangs
+            page = find_events(store, wanted, after=after, limit=size, offset=0)
+            assert page.total == len(expected)
+            pages += page.events
+            if page.next is None:
+                break
+            after = page.next
+        assert pages == expected
+        by_offset = find_events(store, wanted, after=None, limit=size, offset=size)
+        assert list(by_offset.events) == expected[size : 2 * size]
+
+
+def test_the_command_line_asks_for_a_rebuild_and_rebuild_answers_it(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from sitroom.cli import app
+
+    db = tmp_path / "stale.db"
+    with Store.open(db) as store:
+        store.save(Analysis(document=DOCS[0]))
+        with store.state(write=True) as conn:  # as a database of schema 4 upgraded would be
+            conn.execute("DELETE FROM meta WHERE key = 'picture_rules'")
+    runner = CliRunner()
+    refused = runner.invoke(app, ["report", "--db", str(db)])
+    assert refused.exit_code != 0 and "sitroom rebuild" in refused.output
+    rebuilt = runner.invoke(app, ["rebuild", "--db", str(db)])
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert runner.invoke(app, ["report", "--db", str(db)]).exit_code == 0
+    missing = runner.invoke(app, ["rebuild", "--db", str(tmp_path / "none.db")])
+    assert missing.exit_code != 0 and "no such database" in missing.output
