@@ -284,6 +284,26 @@ def test_actors_with_no_overlap_still_contradict() -> None:
     assert claims["actor1"] == "contradicted"
 
 
+def test_an_unidentified_party_or_another_sub_event_does_not_contradict_a_named_actor() -> None:
+    groups = independent_sources(DOCS)
+    actors = {
+        "UAG-SY": Actor("UAG-SY", "Unidentified Armed Group (Syria)", kind="armed_group"),
+        "SYR-MIL": Actor("SYR-MIL", "Military Forces of Syria", kind="state_forces"),
+    }
+    russian = event(AFP, kind=AIRSTRIKE, actor1="RUS-MIL", assoc_actor_1=("RUS-GOV",))
+    # The pair of test_actors_with_no_overlap_still_contradict, the Syrian side unnamed.
+    named = event(REUTERS, kind=AIRSTRIKE, actor1="SYR-MIL", assoc_actor_1=("IRN-MIL",))
+    unnamed = replace(named, actor1="UAG-SY")
+    for first, verdict in ((named, "contradicted"), (unnamed, "single-source")):
+        claims = field_claims([first, russian], groups=groups, actors=actors)
+        assert {c.field: c.verdict for c in claims}["actor1"] == verdict
+    # A clash and the capture it ended in may name different sides.
+    clash = event(REUTERS, kind=CLASH, actor1="SYR-MIL")
+    capture = event(AFP, kind=CAPTURE, actor1="HTS")
+    claims = field_claims([clash, capture], groups=groups)
+    assert {c.field: c.verdict for c in claims}["actor1"] != "contradicted"
+
+
 def test_a_background_event_does_not_contradict_a_current_one() -> None:
     old = event(HISTORY, status="background", event_date=dt.date(2015, 6, 1), actor1="SYR-MIL")
     merged = merge_events([event(REUTERS), old, event(AFP)], documents=DOCS)

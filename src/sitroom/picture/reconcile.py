@@ -232,13 +232,27 @@ def _side(event: Event, name: str) -> set[str]:
     return {x for x in (main, *assoc) if x is not None}
 
 
-def _read_with_confidence(name: str, event: Event) -> bool:
+# ACLED's name for a party a report does not identify ("Unidentified Armed Group (Syria)"): it
+# says nobody in particular acted, so it cannot contradict a named party.
+_UNIDENTIFIED = "Unidentified "
+
+
+def _read_with_confidence(name: str, event: Event, actors: Mapping[str, Actor]) -> bool:
     """Whether a member's value of a field was read from the text firmly enough to contradict."""
     if name == "event_date":
         return event.date_precision in _READ_PRECISIONS
     if name == "fatalities":
         return event.fatalities_text is None or not is_vague(event.fatalities_text)
+    if name in ("actor1", "actor2"):
+        party = actors.get(getattr(event, name) or "")
+        return party is None or not party.name.startswith(_UNIDENTIFIED)
     return True
+
+
+def _inferred(event: Event) -> bool:
+    """Whether the event's place was inferred from the report (not named where it is told): a
+    place the merge may use, but no proof that two tellings are one incident."""
+    return event.location is not None and event.location.inferred
 
 
 def _confident_pair(
@@ -247,13 +261,18 @@ def _confident_pair(
     """Whether two members surely tell one incident, judged without the contested field.
 
     A contradiction is only as sure as the merge behind it: the two must be of one event type
-    and positively linked by at least two of place (same or near, named), day (both read, in
-    the window) and actors (overlapping), not counting the field they disagree on.
+    and sub-event type and positively linked by at least two of place (same or near, named by
+    both), day (both read, in the window) and actors (overlapping), not counting the field they
+    disagree on.
     """
-    if a.event_type != b.event_type or a.plover_type != b.plover_type:
-        return False
+    if (a.event_type, a.sub_event_type, a.plover_type) != (
+        b.event_type,
+        b.sub_event_type,
+        b.plover_type,
+    ):
+        return False  # a clash and the capture it ended in may name different sides
     links = 0
-    if name != "location":
+    if name != "location" and not _inferred(a) and not _inferred(b):
         place = place_match(a.location, b.location, max_km=rules.max_km)
         links += place in ("same", "near")
     if name != "event_date":
@@ -313,8 +332,8 @@ def field_claims(
                 agreed.update((i, j))
             elif (
                 not _agree(name, e1, e2, actors=actors, rules=rules)
-                and _read_with_confidence(name, e1)
-                and _read_with_confidence(name, e2)
+                and _read_with_confidence(name, e1, actors)
+                and _read_with_confidence(name, e2, actors)
                 and _confident_pair(name, e1, e2, actors=actors, rules=rules)
             ):
                 contradicted = True
