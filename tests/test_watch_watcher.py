@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from sitroom.cli_watch import stop_on_signal
 from sitroom.errors import ConfigError
 from sitroom.records import Analysis, Document
 from sitroom.store import Store
@@ -104,3 +105,23 @@ def test_sigterm_stops_a_running_watch(tmp_path: Path) -> None:
         if process.poll() is None:
             process.kill()
             process.wait(5)
+
+
+def test_a_signal_landing_while_the_main_thread_enters_the_wait_still_stops_it() -> None:
+    # The race behind a watch that ignored SIGTERM: the handler ran while the main thread held
+    # the stop event's lock on its way into stop.wait, and setting the event there deadlocked.
+    stop = threading.Event()
+    announced: list[bool] = []
+    handler = stop_on_signal(stop, lambda: announced.append(True))
+    done = threading.Event()
+
+    def main_thread_entering_wait() -> None:
+        with stop._cond:  # what Event.wait holds before it sleeps
+            handler(signal.SIGTERM, None)
+        done.set()
+
+    threading.Thread(target=main_thread_entering_wait, daemon=True).start()
+    assert done.wait(5), "the handler waited for the lock its own thread holds"
+    assert stop.wait(5) and announced == [True]
+    with pytest.raises(KeyboardInterrupt):  # a second signal stops at once
+        handler(signal.SIGTERM, None)

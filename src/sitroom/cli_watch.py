@@ -9,7 +9,7 @@ import datetime as dt
 import json
 import signal
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -99,12 +99,7 @@ def watch(
         max_chars=cfg.max_chars,
     )  # fmt: skip
 
-    def on_signal(signum: int, _frame: object) -> None:
-        if stop.is_set():
-            raise KeyboardInterrupt  # a second Ctrl-C: stop now
-        err.print("stopping after the report in hand…")
-        stop.set()
-
+    on_signal = stop_on_signal(stop, lambda: err.print("stopping after the report in hand…"))
     previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
     failed = False
     try:
@@ -259,3 +254,22 @@ def sources_remove(name: str, db: _DB = Path("sitroom.db")) -> None:
     except SitroomError as e:
         raise _fail(e) from e
     err.print(f"no longer following {shown(name)}")
+
+
+def stop_on_signal(
+    stop: threading.Event, announce: Callable[[], None]
+) -> Callable[[int, object], None]:
+    """A SIGINT/SIGTERM handler that sets ``stop`` (a second signal stops at once).
+
+    ``stop`` is set from another thread: the handler runs in the main thread, which may hold the
+    event's lock (entering ``stop.wait``) when the signal lands, and setting it there would wait
+    for that lock forever.
+    """
+
+    def on_signal(signum: int, _frame: object) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt  # a second Ctrl-C: stop now
+        announce()
+        threading.Thread(target=stop.set, name="sitroom-stop").start()
+
+    return on_signal
