@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from sitroom.errors import InputError
 from sitroom.ids import document_id
-from sitroom.ingest import read_inputs
+from sitroom.ingest import jsonl, read_inputs
 from sitroom.ingest import readers as ingest
 from sitroom.ingest.published import parse_published
 from sitroom.records import Document
@@ -661,24 +661,27 @@ def test_the_parts_of_a_jsonl_file_read_as_the_whole_file(
     path = tmp_path / "archive.jsonl"
     path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + "\n".join(lines).encode("utf-8"))
     whole = [_outcome(i) for i in ingest.read_input(path, max_chars=8)]
-    parts = ingest.jsonl_parts(path, lines=size, max_chars=8)
+    parts = jsonl.jsonl_parts(path, lines=size, max_chars=8)
     if parts is None:  # one run, or nothing to share: the file is read whole
         return
     assert len(parts) > 1
     assert [p.first_line for p in parts] == sorted({p.first_line for p in parts})
     assert sum(p.end - p.start for p in parts) == path.stat().st_size
-    in_parts = [_outcome(i) for p in parts for i in ingest.read_jsonl_part(p, max_chars=8)]
+    in_parts = [_outcome(i) for p in parts for i in jsonl.read_jsonl_part(p, max_chars=8)]
     assert in_parts == whole
 
 
 def test_a_file_with_no_records_is_not_cut_into_parts(tmp_path: Path) -> None:
     blank = tmp_path / "blank.jsonl"
     blank.write_text("\n\n  \n\n", encoding="utf-8")
-    assert ingest.jsonl_parts(blank, lines=1) is None
+    assert jsonl.jsonl_parts(blank, lines=1) is None
     binary = tmp_path / "binary.jsonl"
     binary.write_bytes(b'{"text": "a"}\n\x00\n{"text": "b"}\n')
-    assert ingest.jsonl_parts(binary, lines=1) is None
-    assert ingest.jsonl_parts(tmp_path / "missing.jsonl", lines=1) is None
+    assert jsonl.jsonl_parts(binary, lines=1) is None
+    assert jsonl.jsonl_parts(tmp_path / "missing.jsonl", lines=1) is None
+    marked = tmp_path / "marked.jsonl"  # a byte-order mark on blank lines holds no record either
+    marked.write_bytes(b"\xef\xbb\xbf\n\n  \n")
+    assert jsonl.jsonl_parts(marked, lines=1) is None
 
 
 def test_list_inputs_names_what_read_inputs_reads(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from sitroom import ray_engine
 from sitroom.api import analyze
 from sitroom.config import load_config
 from sitroom.errors import ConfigError, InputError
-from sitroom.ingest.readers import JsonlPart
+from sitroom.ingest.jsonl import JsonlPart
 from sitroom.records import Document
 from sitroom.store import Store
 

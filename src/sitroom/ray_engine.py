@@ -26,13 +26,8 @@ from typing import TYPE_CHECKING, Any
 
 from sitroom.config import Config
 from sitroom.errors import ConfigError, InputError
-from sitroom.ingest.readers import (
-    JsonlPart,
-    jsonl_parts,
-    list_inputs,
-    read_input,
-    read_jsonl_part,
-)
+from sitroom.ingest.jsonl import JsonlPart, jsonl_parts, read_jsonl_part
+from sitroom.ingest.readers import list_inputs, read_input
 from sitroom.records import Analysis, Document
 
 if TYPE_CHECKING:

@@ -7,19 +7,25 @@ a batch. Sizes: ``max_chars`` counts characters of report text; file sizes are i
 from __future__ import annotations
 
 import io
-import json
 import logging
 import os
 import re
 import stat
 import unicodedata
-from collections.abc import Generator, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, BinaryIO
 
 from sitroom.errors import InputError
 from sitroom.ids import document_id
+from sitroom.ingest.fields import (
+    SNIFF_BYTES,
+    check_length,
+    clean_field,
+    clean_url,
+    normalise_text,
+    not_a_date,
+)
+from sitroom.ingest.jsonl import jsonl_stream, read_jsonl
 from sitroom.ingest.published import parse_published
 from sitroom.records import Document
 
@@ -32,16 +38,11 @@ _KINDS = frozenset(SUFFIXES.values())
 # UTF-8 needs at most 4 bytes a character, so a file larger than this many bytes per allowed
 # character cannot hold an acceptable report and is rejected without being read.
 _BYTES_PER_CHAR = 4
-# JSON may escape every character as \uXXXX (6 bytes, 12 for a surrogate pair) and a line carries
-# other fields besides the text, so a JSONL line gets a wider allowance before it is read.
-_JSON_BYTES_PER_CHAR = 12
-_JSON_LINE_OVERHEAD = 1 << 16
 # Markup usually outweighs article text many times over; page size alone says little.
 _HTML_MARKUP_ALLOWANCE = 8 << 20
 # trafilatura's run time grows faster than linearly with element count (about 6 s for 20,000
 # paragraphs on one core); a real news page has a few thousand elements.
 MAX_HTML_ELEMENTS = 30_000
-_SNIFF_BYTES = 8192
 # Above this share of control bytes (other than tab, newlines, form feed) a file is not text.
 _MAX_CONTROL_SHARE = 0.05
 # A cp1252/latin-1 text has accented letters inside mostly-ASCII words; random bytes do not.
@@ -59,12 +60,6 @@ _BINARY_MAGIC = (
     (b"GIF8", "a GIF image"),
     (b"\xd0\xcf\x11\xe0", "an old Microsoft Office document"),
 )
-
-# Vertical tab and form feed separate lines or pages: keep the break, not the character.
-_LINE_BREAKS = re.compile(r"\r\n?|[\x0b\x0c\x85\u2028\u2029]")
-# Control characters, lone surrogates (from JSON escapes; they cannot be encoded to UTF-8) and
-# stray byte-order marks carry no text and would break offsets or hashing downstream.
-_DROP = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufeff]")
 
 _FRONT_MATTER_FENCE = re.compile(r"---[ \t]*")
 _FRONT_MATTER_END = re.compile(r"(?:---|\.\.\.)[ \t]*")
@@ -125,13 +120,6 @@ def list_inputs(
 def read_input(path: Path, *, max_chars: int = 1_000_000) -> Iterator[Document | InputError]:
     """Documents from one report file that ``list_inputs`` gave."""
     return _read_file(path, SUFFIXES[path.suffix.lower()], max_chars)
-
-
-def normalise_text(text: str) -> str:
-    """Text as later stages index it: \\n line breaks, no control chars, NFC, no outer space."""
-    text = _LINE_BREAKS.sub("\n", text)
-    text = _DROP.sub("", text)
-    return unicodedata.normalize("NFC", text).strip()
 
 
 # -- folders and files ---------------------------------------------------------------------
@@ -222,7 +210,7 @@ def read_bytes(
     if kind not in _KINDS:
         raise ValueError(f"unknown report kind {kind!r}; expected one of {sorted(_KINDS)}")
     if kind == "jsonl":
-        yield from _jsonl_stream(io.BytesIO(data), source, max_chars)
+        yield from jsonl_stream(io.BytesIO(data), source, max_chars)
         return
     try:
         yield _bounded_document(data, kind, source, max_chars, size=f"{len(data):,}")
@@ -256,7 +244,7 @@ def _read_file(path: Path, kind: str, max_chars: int) -> Iterator[Document | Inp
         if not stat.S_ISREG(info.st_mode):
             raise InputError("not a regular file", source=source)
         if kind == "jsonl":
-            yield from _read_jsonl(path, source, max_chars)
+            yield from read_jsonl(path, source, max_chars)
             return
         limit = _byte_limit(kind, max_chars)
         if info.st_size > limit:
@@ -286,8 +274,8 @@ def _text_document(data: bytes, source: str, max_chars: int) -> Document:
     body = body.strip()
     if not body:
         raise InputError("empty file (no report text)", source=source)
-    _check_length(body, source, max_chars)
-    problem = _not_a_date(meta.get("published"))
+    check_length(body, source, max_chars)
+    problem = not_a_date(meta.get("published"))
     if problem:
         raise InputError(f"front matter: {problem}", source=source)
     return Document(
@@ -296,17 +284,9 @@ def _text_document(data: bytes, source: str, max_chars: int) -> Document:
         text=body,
         title=meta.get("title"),
         source=meta.get("source"),
-        url=_clean_url(meta.get("url"), source),
+        url=clean_url(meta.get("url"), source),
         published=parse_published(meta.get("published")),
     )
-
-
-def _not_a_date(value: str | None) -> str | None:
-    """Why a publication date the report's own metadata gives cannot be used, or None. Such a
-    date is an error, not an empty date: relative dates in the text are resolved against it."""
-    if value and value.strip() and parse_published(value) is None:
-        return f"publication date {value.strip()!r} is not a date (write it as YYYY-MM-DD)"
-    return None
 
 
 def _decode(data: bytes, source: str) -> str:
@@ -342,8 +322,8 @@ def _check_not_binary(data: bytes, source: str) -> None:
     if nul >= 0:
         raise InputError(f"binary file (NUL byte at offset {nul})", source=source)
     if data:
-        controls = sum(1 for byte in data[:_SNIFF_BYTES] if byte in _CONTROL_BYTES)
-        share = controls / min(len(data), _SNIFF_BYTES)
+        controls = sum(1 for byte in data[:SNIFF_BYTES] if byte in _CONTROL_BYTES)
+        share = controls / min(len(data), SNIFF_BYTES)
         if share > _MAX_CONTROL_SHARE:
             raise InputError(f"binary file ({share:.0%} control bytes)", source=source)
 
@@ -409,7 +389,7 @@ def _html_document(data: bytes, source: str, max_chars: int) -> Document:
     import trafilatura
     from trafilatura.utils import load_html
 
-    nul = data.find(b"\x00", 0, _SNIFF_BYTES)
+    nul = data.find(b"\x00", 0, SNIFF_BYTES)
     if nul >= 0:
         raise InputError(f"binary file (NUL byte at offset {nul})", source=source)
     try:
@@ -441,232 +421,13 @@ def _html_document(data: bytes, source: str, max_chars: int) -> Document:
     text = normalise_text(getattr(result, "text", None) or "")
     if not text:
         raise InputError("no extractable article text", source=source)
-    _check_length(text, source, max_chars)
+    check_length(text, source, max_chars)
     return Document(
         id=document_id(text),
         ref=source,
         text=text,
-        title=_clean_field(getattr(result, "title", None)),
-        source=_clean_field(getattr(result, "sitename", None)),
-        url=_clean_url(_clean_field(getattr(result, "url", None)), source),
+        title=clean_field(getattr(result, "title", None)),
+        source=clean_field(getattr(result, "sitename", None)),
+        url=clean_url(clean_field(getattr(result, "url", None)), source),
         published=parse_published(getattr(result, "date", None)),
     )
-
-
-# -- JSONL ---------------------------------------------------------------------------------
-
-
-def _read_jsonl(path: Path, source: str, max_chars: int) -> Iterator[Document | InputError]:
-    with path.open("rb") as stream:
-        yield from _jsonl_stream(stream, source, max_chars)
-
-
-def _jsonl_stream(stream: BinaryIO, source: str, max_chars: int) -> Iterator[Document | InputError]:
-    head = stream.read(_SNIFF_BYTES)
-    nul = head.find(b"\x00")
-    if nul >= 0:
-        yield InputError(f"binary file (NUL byte at offset {nul})", source=source)
-        return
-    stream.seek(0)
-    seen = yield from _jsonl_records(_lines(stream, _jsonl_limit(max_chars)), source, max_chars)
-    if not seen:
-        yield InputError("empty file (no reports)", source=source)
-
-
-@dataclass(frozen=True, slots=True)
-class JsonlPart:
-    """A run of whole lines of a JSONL file: bytes [start, end), the first line ``first_line``."""
-
-    path: Path
-    start: int
-    end: int
-    first_line: int
-
-
-def jsonl_parts(path: Path, *, lines: int, max_chars: int = 1_000_000) -> list[JsonlPart] | None:
-    """A large JSONL file cut into runs of ``lines`` lines, so that readers on several machines
-    share it; None where it is read whole (one run; binary, empty or unreadable, which
-    ``read_input`` then names). Reading every part gives what ``read_input`` gives."""
-    parts: list[JsonlPart] = []
-    seen = False
-    try:
-        with path.open("rb") as stream:
-            if b"\x00" in stream.read(_SNIFF_BYTES):
-                return None
-            stream.seek(0)
-            start, first = 0, 1
-            for number, line, overlong in _lines(stream, _jsonl_limit(max_chars)):
-                seen = seen or overlong or bool(line.strip())
-                if number - first + 1 == lines:
-                    parts.append(JsonlPart(path, start, stream.tell(), first))
-                    start, first = stream.tell(), number + 1
-            if stream.tell() > start:
-                parts.append(JsonlPart(path, start, stream.tell(), first))
-    except OSError:
-        return None
-    return parts if seen and len(parts) > 1 else None
-
-
-def read_jsonl_part(
-    part: JsonlPart, *, max_chars: int = 1_000_000
-) -> Iterator[Document | InputError]:
-    """The reports of one part of a JSONL file (``jsonl_parts``), errors named by file and line."""
-    source = str(part.path)
-    try:
-        with part.path.open("rb") as stream:
-            stream.seek(part.start)
-            numbered = _lines(stream, _jsonl_limit(max_chars), first=part.first_line)
-            yield from _jsonl_records(_within(stream, part.end, numbered), source, max_chars)
-    except OSError as e:
-        yield InputError(f"cannot read: {e.strerror or e}", source=source)
-
-
-def _within(
-    stream: BinaryIO, end: int, numbered: Iterator[tuple[int, bytes, bool]]
-) -> Iterator[tuple[int, bytes, bool]]:
-    """The lines read from ``stream`` that end by byte ``end`` (a part ends at a line's end)."""
-    for item in numbered:
-        if stream.tell() > end:
-            return
-        yield item
-
-
-def _jsonl_limit(max_chars: int) -> int:
-    return max_chars * _JSON_BYTES_PER_CHAR + _JSON_LINE_OVERHEAD
-
-
-def _jsonl_records(
-    numbered: Iterator[tuple[int, bytes, bool]], source: str, max_chars: int
-) -> Generator[Document | InputError, None, bool]:
-    """Reports from numbered lines; returns whether any line held a record (or was overlong)."""
-    limit = _jsonl_limit(max_chars)
-    seen = False
-    for number, line, overlong in numbered:
-        if overlong:
-            seen = True
-            yield InputError(
-                f"line is over {limit:,} bytes, too long for the limit of {max_chars:,} characters",
-                source=source,
-                line=number,
-            )
-            continue
-        if number == 1 and line.startswith(b"\xef\xbb\xbf"):
-            line = line[3:]
-        # Blank lines (a trailing newline, spacing between records) are not records.
-        if not line.strip():
-            continue
-        seen = True
-        try:
-            yield _jsonl_document(line, source, number, max_chars)
-        except InputError as e:
-            yield e
-    return seen
-
-
-def _lines(stream: BinaryIO, limit: int, *, first: int = 1) -> Iterator[tuple[int, bytes, bool]]:
-    """(line number, bytes, overlong) for each line; an overlong line is skipped, never held."""
-    number = first - 1
-    while line := stream.readline(limit + 1):
-        number += 1
-        if len(line) <= limit:
-            yield number, line, False
-            continue
-        while not line.endswith(b"\n"):
-            line = stream.readline(1 << 20)
-            if not line:
-                break
-        yield number, b"", True
-
-
-def _jsonl_document(line: bytes, source: str, number: int, max_chars: int) -> Document:
-    def fail(message: str) -> InputError:
-        return InputError(message, source=source, line=number)
-
-    try:
-        raw = line.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise fail(f"not UTF-8 text (byte 0x{line[e.start]:02x} at offset {e.start})") from e
-    try:
-        # strict=False: raw tabs inside strings are common in hand-made files and harmless.
-        record: Any = json.loads(raw, strict=False)
-    except (json.JSONDecodeError, RecursionError) as e:
-        if isinstance(e, json.JSONDecodeError):
-            raise fail(f"bad JSON: {e.msg} (column {e.colno})") from e
-        raise fail("bad JSON: nested too deeply") from e
-    if not isinstance(record, dict):
-        raise fail(f"not a JSON object (got {_json_type(record)})")
-    ref = record.get("id")
-    if ref is None:
-        raise fail("missing 'id'")
-    # Integer ids are common in datasets; they are read as their decimal text.
-    if isinstance(ref, int) and not isinstance(ref, bool):
-        ref = str(ref)
-    if not isinstance(ref, str):
-        raise fail(f"'id' must be a string, not {_json_type(ref)}")
-    ref = normalise_text(ref)
-    if not ref:
-        raise fail("empty 'id'")
-    text = record.get("text")
-    if text is None:
-        raise fail("missing 'text'")
-    if not isinstance(text, str):
-        raise fail(f"'text' must be a string, not {_json_type(text)}")
-    text = normalise_text(text)
-    if not text:
-        raise fail("empty 'text'")
-    if len(text) > max_chars:
-        raise fail(f"report is {len(text):,} characters, over the limit of {max_chars:,}")
-    optional: dict[str, str | None] = {}
-    for key in ("title", "source", "url", "published"):
-        value = record.get(key)
-        if value is not None and not isinstance(value, str):
-            raise fail(f"{key!r} must be a string or null, not {_json_type(value)}")
-        optional[key] = _clean_field(value)
-    problem = _not_a_date(optional["published"])
-    if problem:
-        raise fail(f"'published': {problem}")
-    published = parse_published(optional["published"])
-    return Document(
-        id=document_id(text),
-        ref=ref,
-        text=text,
-        title=optional["title"],
-        source=optional["source"],
-        url=_clean_url(optional["url"], f"{source}:{number}"),
-        published=published,
-    )
-
-
-def _json_type(value: object) -> str:
-    names = {dict: "object", list: "array", str: "string", bool: "boolean", float: "number"}
-    if value is None:
-        return "null"
-    return names.get(type(value), "number" if isinstance(value, int) else type(value).__name__)
-
-
-# -- shared helpers ------------------------------------------------------------------------
-
-
-def _check_length(text: str, source: str, max_chars: int) -> None:
-    if len(text) > max_chars:
-        raise InputError(
-            f"report is {len(text):,} characters, over the limit of {max_chars:,}", source=source
-        )
-
-
-def _clean_field(value: str | None) -> str | None:
-    """A metadata string on one line, or None when nothing is left."""
-    if not value:
-        return None
-    cleaned = " ".join(normalise_text(value).split())
-    return cleaned or None
-
-
-def _clean_url(value: str | None, source: str) -> str | None:
-    # Only web links are kept: a javascript: or data: URL would be live markup in any web view.
-    if value is None:
-        return None
-    if re.match(r"https?://", value, re.IGNORECASE):
-        return value
-    logger.debug("%s: url %r dropped (not http or https)", source, value)
-    return None

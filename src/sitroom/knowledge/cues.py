@@ -24,6 +24,7 @@ INCIDENT_CUES = (
     "habitual_modifiers",
     "habitual_adverbs",
     "past_auxiliaries",
+    "ongoing_auxiliaries",
     "collective_nouns",
     "accusation_verbs",
     "agent_nouns",

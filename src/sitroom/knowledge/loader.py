@@ -49,6 +49,7 @@ def _schema(version: int | None = 1, required: Iterable[str] = (), **keys: str) 
 # syntax.yaml's keys: label sets (lists), each named for its use, which the file comments.
 _SYNTAX_KEYS = """
 clause_heads
+verb_noun_deps
 governed_clause_deps
 own_clause_deps
 subject_deps

@@ -1,0 +1,199 @@
+"""Whether an event mention tells an incident that happened: not a heading, a habit, a wave of
+attacks, a bomber rather than a bombing, or a word in another sense ("withdrew from ECOWAS").
+The incident grouping (``extract.incidents``) drops the mentions these rules reject.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+from sitroom.extract.events import Candidate
+from sitroom.extract.facts import DocFacts
+from sitroom.knowledge import loader
+
+CURRENT = frozenset({"reported", "claimed"})
+# Longest first line (words) read as a headline.
+_HEADLINE_WORDS = 20
+# Longest line (tokens) read as a heading rather than a sentence.
+_HEADING_TOKENS = 8
+# Links by which an event noun hangs from the verb that tells it (data/syntax.yaml).
+_TO_VERB = loader.labels("syntax.yaml", "verb_noun_deps")
+
+
+def tells_incident(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
+    """Whether the trigger tells an incident that happened, not a heading, a habit, a wave of
+    attacks or a person ("suicide bombers were holding hostages")."""
+    return not (
+        _heading(anchor, facts)
+        or _habitual(anchor, facts, cues)
+        or _generic_noun(anchor, facts, cues)
+        or _agent_only(anchor, facts, cues)
+    )
+
+
+def first_line(token: Token) -> bool:
+    """Whether the token lies in the report's headline: a first line of its own that is not a
+    sentence ("Roadside IED kills Russian general in Syria")."""
+    text = token.doc.text
+    end = text.find("\n")
+    if end < 0 or token.idx >= end:
+        return False
+    line = text[:end].strip()
+    return bool(line) and line[-1] not in ".!?\"'”" and len(line.split()) <= _HEADLINE_WORDS
+
+
+def _heading(anchor: Token, facts: DocFacts) -> bool:
+    """A short line without a verb after the title ("Car bombs", "Collapsed ceasefire") names a
+    topic of the text below it."""
+    sent = anchor.sent
+    if first_line(anchor) or len(sent) > _HEADING_TOKENS:
+        return False
+    return not any(t.pos_ in ("VERB", "AUX") for t in sent)
+
+
+def _habitual(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
+    """An act told in the simple present outside the title ("fighters who *fight* to control
+    villages"), as going on ("has been fighting an insurgency") or as happening often ("was
+    frequently broken by shelling")."""
+    verb = _governing_verb(anchor)
+    if verb is None or first_line(verb) or _quoted(verb):
+        return False
+    if any(c.dep_ == "advmod" and c.lower_ in cues["habitual_adverbs"] for c in verb.children):
+        return True  # "the truce was *frequently* broken by shelling"
+    if verb.tag_ in ("VBZ", "VBP") and not any(c.dep_ in ("aux", "auxpass") for c in verb.children):
+        return verb.lemma_ not in ("be", "have", "say")
+    auxes = [c.lower_ for c in verb.children if c.dep_ == "aux"]
+    return (
+        verb.tag_ == "VBG"
+        and "been" in auxes
+        and any(a in cues["ongoing_auxiliaries"] for a in auxes)
+    )
+
+
+def _governing_verb(anchor: Token) -> Token | None:
+    """The anchor if a verb, else the verb its noun phrase hangs from ("have been using IEDs")."""
+    token = anchor
+    for _ in range(5):
+        if token.pos_ in ("VERB", "AUX"):
+            return token
+        if token.dep_ not in _TO_VERB:
+            return None
+        if token.head.i == token.i:
+            return None
+        token = token.head
+    return None
+
+
+def _quoted(token: Token) -> bool:
+    """Whether the token lies in a quotation: what a speaker says in the present is not a habit
+    the writer reports."""
+    text = token.sent.text
+    before = text[: token.idx - token.sent.start_char]
+    return sum(before.count(q) for q in ('"', "“", "”")) % 2 == 1
+
+
+def _generic_noun(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
+    """An event noun that names a kind of act: "a wave of kidnappings", "several recent
+    attacks", "accused of killing and looting", or a bare plural (English's generic form) told
+    neither as one past occasion nor with anything in its sentence (a day, a toll, a town) that
+    makes it one occurrence."""
+    if anchor.pos_ not in ("NOUN", "PROPN") and anchor.tag_ != "VBG":
+        return False
+    children = list(anchor.children)
+    if any(c.dep_ == "amod" and c.lower_ in cues["habitual_modifiers"] for c in children):
+        return True
+    token = anchor
+    while token.dep_ == "conj" and token.head.i != token.i:
+        token = token.head
+    if token.dep_ in ("pobj", "pcomp") and token.head.lower_ == "of":
+        holder = token.head.head
+        if (
+            holder.lemma_.lower() in cues["collective_nouns"]
+            or holder.lower_ in cues["collective_nouns"]
+        ):
+            return True
+        if holder.lemma_.lower() in cues["accusation_verbs"]:
+            return True
+    if first_line(anchor) or anchor.tag_ not in ("NNS", "NNPS"):
+        return False  # a bare singular is one act ("came under attack", "taken hostage")
+    determined = any(c.dep_ in ("det", "poss", "nummod") for c in children)
+    if determined or _episodic(anchor, cues):
+        return False
+    return not _specific(anchor.sent, facts)
+
+
+def _episodic(anchor: Token, cues: dict[str, frozenset[str]]) -> bool:
+    """Whether the verb that tells an event noun tells one past occasion: the simple past
+    ("fired stun grenades"), the past perfect or the past passive ("had taken hostages"), but
+    not the present perfect, which sums up ("has ramped up attacks")."""
+    verb = _governing_verb(anchor)
+    if verb is None:
+        return False
+    if verb.tag_ == "VBD":
+        return True
+    auxes = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
+    return (
+        verb.tag_ == "VBN"
+        and bool(auxes & cues["past_auxiliaries"])
+        and not auxes & cues["ongoing_auxiliaries"]
+    )
+
+
+def _specific(sent: Span, facts: DocFacts) -> bool:
+    """Whether a sentence names what makes an act one occurrence: a time, a toll or a town."""
+    if any(sent.start <= c.start < sent.end for c in facts.casualties):
+        return True
+    if any(sent.start <= d.start < sent.end and d.date is not None for d in facts.dates):
+        return True
+    return any(
+        h.mention.place is not None and h.mention.place.feature == "city"
+        for h in facts.places_in(sent.start, sent.end)
+    )
+
+
+def _agent_only(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
+    """A trigger that names a person who acts ("bomber") tells an act only as the subject of an
+    act's word ("suicide bombers *attacked* the camp", "a bomber *blew* himself up")."""
+    agents = cues["agent_nouns"]
+    if anchor.lemma_.lower() not in agents and anchor.lower_ not in agents:
+        return False
+    token = anchor
+    while token.dep_ in ("conj", "appos") and token.head.i != token.i:
+        token = token.head
+    head = token.head
+    if head.i != token.i and head.lemma_.lower() in cues["agent_act_verbs"]:
+        return False
+    return head.i == token.i or not _is_cue(head, facts)
+
+
+def other_sense(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
+    """A territorial act's word in another sense: what is taken or left is no place ("withdrew
+    from ECOWAS", "seized critical data"). An act with no object ("the rebels withdrew") or
+    whose object is a place, a place's word or a held thing ("seized the base") is territorial."""
+    event = cand.event
+    if (event.sub_event_type or "").lower() not in cues["territory_sub_events"]:
+        return False
+    if event.status not in CURRENT:
+        return False
+    anchor = facts.doc[cand.trigger]
+    objects = [c for c in anchor.children if c.dep_ in ("dobj", "nsubjpass")]
+    objects += [g for p in anchor.children if p.dep_ == "prep" for g in p.children]
+    for obj in list(objects):  # "took control of/over X"
+        objects += [g for p in obj.children if p.dep_ == "prep" for g in p.children]
+    dated = {i for d in facts.dates for i in range(d.start, d.end)}  # "in late January"
+    objects = [o for o in objects if o.dep_ != "prep" and o.i not in dated]
+    return bool(objects) and not any(_a_place(o, facts, cues) for o in objects)
+
+
+def _a_place(token: Token, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
+    """Whether a word names a place: the gazetteer's, a place's word ("the city", "the base"),
+    or a name that is no actor's (a village the gazetteer lacks)."""
+    if facts.place_index[token.i] is not None:
+        return True
+    if token.lemma_.lower() in cues["territory_nouns"] | cues["held_objects"]:
+        return True
+    return token.pos_ == "PROPN" and facts.actor_index[token.i] is None
+
+
+def _is_cue(token: Token, facts: DocFacts) -> bool:
+    return any(c.start <= token.i < c.end and c.role != "context" for c in facts.cues)
