@@ -22,7 +22,7 @@ from sitroom.store import Store
 from sitroom.watch import state
 from sitroom.watch.fetch import Fetcher
 from sitroom.watch.sources import parse_watch_config
-from sitroom.watch.watcher import PollResult, Watcher
+from sitroom.watch.watcher import PollResult, Watcher, wait_for_stop
 
 T0 = dt.datetime(2024, 12, 6, 12, 0, tzinfo=dt.UTC)
 
@@ -105,6 +105,33 @@ def test_sigterm_stops_a_running_watch(tmp_path: Path) -> None:
         if process.poll() is None:
             process.kill()
             process.wait(5)
+
+
+def test_a_signal_delivered_to_another_thread_still_stops_the_wait() -> None:
+    # CI saw SIGTERM ignored: the kernel may hand a process's signal to any thread that does not
+    # block it (a BLAS worker), and the main thread, asleep in one long Event.wait, never ran
+    # the handler. Here the signal goes to a helper thread on purpose.
+    stop = threading.Event()
+    handler = stop_on_signal(stop, lambda: None)
+    previous = signal.signal(signal.SIGUSR1, lambda s, f: None if stop.is_set() else handler(s, f))
+    rescue = threading.Event()
+
+    def signal_from_another_thread() -> None:
+        time.sleep(0.2)
+        signal.pthread_kill(threading.get_ident(), signal.SIGUSR1)
+        if not rescue.wait(10):
+            stop.set()  # keep a failing test from hanging; the assertion below still fails
+
+    helper = threading.Thread(target=signal_from_another_thread, daemon=True)
+    try:
+        started = time.monotonic()
+        helper.start()
+        assert wait_for_stop(stop, 3600)
+        assert time.monotonic() - started < 5
+    finally:
+        rescue.set()
+        helper.join(5)
+        signal.signal(signal.SIGUSR1, previous)
 
 
 def test_a_signal_landing_while_the_main_thread_enters_the_wait_still_stops_it() -> None:

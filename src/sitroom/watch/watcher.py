@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 import logging
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,24 @@ from sitroom.watch.state import Change
 from sitroom.watch.urls import canonical_url
 
 log = logging.getLogger(__name__)
+
+# The longest a wait sleeps without returning to Python code. A SIGTERM the kernel delivers to
+# another thread (a BLAS worker, say) only marks the Python handler as due; the main thread runs
+# it when it next executes Python code, which a single long Event.wait would put off for minutes.
+WAIT_SLICE_S = 0.5
+
+
+def wait_for_stop(stop: threading.Event, seconds: float) -> bool:
+    """Wait up to ``seconds`` for ``stop``, in slices so pending signal handlers run; True when
+    ``stop`` is set."""
+    deadline = time.monotonic() + seconds
+    while not stop.is_set():
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return False
+        stop.wait(min(left, WAIT_SLICE_S))
+    return True
+
 
 # The per-document pipeline, injected: documents in, their analyses out (nothing stored).
 Analyse = Callable[[Sequence[Document]], Sequence[Analysis]]
@@ -153,7 +172,7 @@ class Watcher:
         """Poll until ``stop`` is set, sleeping until the next source is due."""
         while not stop.is_set():
             on_poll(self.poll(stop=stop))
-            stop.wait(self._seconds_to_next(longest_wait_s))
+            wait_for_stop(stop, self._seconds_to_next(longest_wait_s))
 
     def _seconds_to_next(self, longest: float) -> float:
         states = state.source_states(self.store)
