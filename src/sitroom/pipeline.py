@@ -188,12 +188,23 @@ def main_mention(analysis: Analysis) -> Event | None:
     """The event that types a short text (a CASE 2021 snippet, a PLOVER record): its main
     incident when that is a current ACLED incident, else its strongest mention. A generic
     snippet ("attacks on convoys have risen") tells no incident but still has a type; a word in
-    another sense (a flood that "hits") is no mention, so such a text still gives none."""
+    another sense (a flood that "hits") is no mention, so such a text still gives none. Where
+    the strongest mention is a telling of the main incident, it types the text: grouping decides
+    which incident a text tells, not how a snippet of it is typed."""
     main = next((e for e in analysis.events if e.id == analysis.main_event), None)
+    mentions = analysis.event_mentions
+    strongest = next((e for e in mentions if e.id == analysis.strongest_mention), None)
     if main is not None and main.event_type is not None and main.status in CURRENT:
+        if strongest is not None and strongest.event_type and _tells_of(strongest, main):
+            return strongest  # the incident's own strongest telling types the text
         return main
-    strongest = (e for e in analysis.event_mentions if e.id == analysis.strongest_mention)
-    return next(strongest, main)
+    return strongest or main
+
+
+def _tells_of(mention: Event, incident: Event) -> bool:
+    """Whether a mention is one of the incident's tellings (its quotes are the incident's)."""
+    quotes = set(incident.evidence)
+    return bool(mention.evidence) and all(q in quotes for q in mention.evidence)
 
 
 def _place_hits(doc: Doc, document_id: str, resources: Resources) -> list[PlaceHit]:

@@ -28,6 +28,8 @@ def tells_incident(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[str
         or _habitual(anchor, facts, cues)
         or _generic_noun(anchor, facts, cues)
         or _agent_only(anchor, facts, cues)
+        or _prospective(anchor, cues)
+        or _infinitive(anchor, facts, cues)
     )
 
 
@@ -48,7 +50,20 @@ def _heading(anchor: Token, facts: DocFacts) -> bool:
     sent = anchor.sent
     if first_line(anchor) or len(sent) > _HEADING_TOKENS:
         return False
+    if _own_line(sent):
+        return True  # "Collapsed ceasefire": a participle does not make a heading a sentence
     return not any(t.pos_ in ("VERB", "AUX") for t in sent)
+
+
+def _own_line(sent: Span) -> bool:
+    """Whether a sentence is a whole line between other lines of the text, ending with no
+    sentence mark (a text of one line is no heading)."""
+    text = sent.doc.text
+    line = sent.text.strip()
+    start = sent.start_char + sent.text.index(line[:1]) if line else sent.start_char
+    before = text[:start].rstrip(" \t")
+    after = text[start + len(line) :].lstrip(" \t")
+    return before.endswith("\n") and after.startswith("\n") and bool(line) and line[-1].isalnum()
 
 
 def _habitual(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
@@ -112,14 +127,57 @@ def _generic_noun(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[str]
             or holder.lower_ in cues["collective_nouns"]
         ):
             return True
-        if holder.lemma_.lower() in cues["accusation_verbs"]:
+        if _charged(holder, cues):
             return True
-    if first_line(anchor) or anchor.tag_ not in ("NNS", "NNPS"):
-        return False  # a bare singular is one act ("came under attack", "taken hostage")
+    # A bare plural or a bare mass noun of doing ("fighting has forced a million to flee") is
+    # English's generic form; a bare singular is one act ("came under attack", "taken hostage").
+    gerund = anchor.tag_ == "VBG" or (anchor.tag_ == "NN" and anchor.lower_.endswith("ing"))
+    mass = gerund and anchor.dep_ in ("nsubj", "nsubjpass")
+    if first_line(anchor) or not (anchor.tag_ in ("NNS", "NNPS") or mass):
+        return False
     determined = any(c.dep_ in ("det", "poss", "nummod") for c in children)
     if determined or _episodic(anchor, cues):
         return False
     return not _specific(anchor.sent, facts)
+
+
+def _charged(holder: Token, cues: dict[str, frozenset[str]]) -> bool:
+    """Whether the word an act's "of" hangs from accuses or charges: "accused of killing", "a
+    count of destroying records", "accuses the group of looting" (the act is the charge's, told
+    as a kind of deed, not one incident)."""
+    words = cues["accusation_verbs"]
+    if holder.lemma_.lower() in words or holder.lower_ in words:
+        return True
+    return holder.dep_ == "dobj" and holder.head.lemma_.lower() in words
+
+
+def _prospective(anchor: Token, cues: dict[str, frozenset[str]]) -> bool:
+    """Whether the act is what someone faces or risks ("faces up to 20 years in *jail*"): a
+    penalty or danger ahead, not an incident."""
+    token = anchor
+    for _ in range(6):
+        if token.head.i == token.i:
+            return False
+        token = token.head
+        if token.pos_ in ("VERB", "AUX"):
+            return token.lemma_.lower() in cues["prospect_verbs"]
+    return False
+
+
+def _infinitive(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
+    """An act told in the infinitive is an aim, not a deed ("took advantage of the chaos *to
+    recruit*"), unless the verb it completes says it was done ("managed to seize"), is an act
+    whose mission it tells ("deployed *to push back* the rebels") or is a past deed that news
+    tells with its mission ("the army moved in *to take control*")."""
+    token = anchor
+    while token.dep_ == "conj" and token.head.i != token.i:
+        token = token.head  # "to recruit and expand"
+    if token.tag_ != "VB" or not any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children):
+        return False
+    head = token.head
+    if head.tag_ == "VBD" or head.lemma_.lower() in cues["implicative_verbs"]:
+        return False
+    return not _is_cue(head, facts)
 
 
 def _episodic(anchor: Token, cues: dict[str, frozenset[str]]) -> bool:

@@ -27,6 +27,8 @@ INCIDENT_CUES = (
     "ongoing_auxiliaries",
     "collective_nouns",
     "accusation_verbs",
+    "prospect_verbs",
+    "implicative_verbs",
     "agent_nouns",
     "agent_act_verbs",
     "outcome_sub_events",
