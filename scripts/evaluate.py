@@ -1,7 +1,7 @@
 """Score sitroom on the public gold sets in ../shared/data and check the pinned quality floors.
 
     python scripts/evaluate.py [DATASET ...] [--path FILE] [--limit N] [--half HALF]
-                               [--errors {some,all}] [--incidents]
+                               [--errors {some,all}] [--mentions]
 
 DATASET is one of case2021, geoparsing, trnews, plover, wikievents, fnc1, incidents (all by
 default). Each set is split once into a tune and a check half by a hash of each item's id
@@ -11,11 +11,11 @@ per-field table, notes and typical errors of one of them (``--half``: all by def
 ``--errors all`` lists every error instead of a few of each kind, unclipped: for error analysis,
 read the tune half's (``--half tune --errors all``) and only the figures of the check half.
 
-``--incidents`` scores the experimental grouping of mentions into incidents (``incidents = true``
-in sitroom.toml), for comparison with the default.
+``--mentions`` scores each event mention as an event of its own, without grouping mentions into
+incidents (``incidents = false`` in sitroom.toml), for comparison with the default.
 
 Every report (whole set, tune half, check half) is checked against quality_floors.toml, unless
-``--path``, ``--limit`` or ``--incidents`` is given; exit status 1 when a figure is below its
+``--path``, ``--limit`` or ``--mentions`` is given; exit status 1 when a figure is below its
 floor or above its ``max_`` ceiling.
 """
 
@@ -51,15 +51,15 @@ def main() -> int:
         help="a few errors of each kind (default), or every one, unclipped",
     )
     parser.add_argument(
-        "--incidents",
+        "--mentions",
         action="store_true",
-        help="group mentions into incidents (experimental; floors are not checked)",
+        help="each mention an event, not grouped into incidents (floors are not checked)",
     )
     args = parser.parse_args()
     unknown = set(args.datasets) - set(DATASETS)
     if unknown:
         parser.error(f"unknown dataset(s) {sorted(unknown)}; choose from {', '.join(DATASETS)}")
-    resources = resources_for(Config(incidents=args.incidents))
+    resources = resources_for(Config(incidents=not args.mentions))
     floors = load_floors()
     every = args.errors == "all"
     failures: list[str] = []
@@ -69,7 +69,7 @@ def main() -> int:
         )
         columns = [reports[ALL], *(reports[h] for h in HALVES)]
         print(render(reports[args.half], columns=columns, width=None if every else 120))
-        if args.limit is None and args.path is None and not args.incidents:
+        if args.limit is None and args.path is None and not args.mentions:
             for report in columns:
                 failures += check_floors(report, floors)
     for failure in failures:

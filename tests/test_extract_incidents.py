@@ -408,7 +408,7 @@ def test_leaving_what_is_no_place_is_no_territorial_incident(
     assert left.event.sub_event_type == LEFT[1]
 
 
-# -- end to end, with the grouping on (sitroom.toml: incidents = true) -----------------------
+# -- end to end: the grouping is on by default (sitroom.toml: incidents = false turns it off) --
 
 REPORT = (
     "A car bomb exploded at a market in Kirkuk on Monday, killing three people. Police said the "
@@ -419,12 +419,18 @@ REPORT = (
 
 @pytest.fixture
 def grouping(resources: Resources) -> Resources:
-    return dataclasses.replace(resources, incidents=True)
+    assert resources.incidents  # the default
+    return resources
+
+
+@pytest.fixture
+def mentions(resources: Resources) -> Resources:
+    return dataclasses.replace(resources, incidents=False)
 
 
 @pytest.mark.slow
 def test_one_bombing_told_three_times_is_one_incident(
-    resources: Resources, grouping: Resources
+    grouping: Resources, mentions: Resources
 ) -> None:
     document = Document("d", "d", REPORT, published=dt.date(2024, 5, 7))
     analysis = next(analyze_docs([document], resources=grouping))
@@ -433,8 +439,8 @@ def test_one_bombing_told_three_times_is_one_incident(
     assert [q.quote.split()[1] for q in bombing.evidence] == ["car", "said", "blast"]
     assert bombing.id == analysis.main_event
     assert len(analysis.event_mentions) == 3  # each telling, with its own quote
-    # Off (the default), every mention is an event of its own.
-    plain = next(analyze_docs([document], resources=resources))
+    # Off, every mention is an event of its own.
+    plain = next(analyze_docs([document], resources=mentions))
     assert len([e for e in plain.events if e.event_type]) == 3
 
 

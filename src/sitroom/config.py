@@ -34,7 +34,7 @@ class Config:
         default=()
     )  # extra actor YAML files, same schema as shipped
     follow_symlinks: bool = False  # read links in input folders that lead out of them
-    incidents: bool = False  # group each report's event mentions into incidents (experimental)
+    incidents: bool = True  # group each report's event mentions into incidents
     # [data] table: a data file's name -> user files that extend it (or one that replaces it).
     data: tuple[DataOverride, ...] = ()
 
@@ -56,7 +56,7 @@ DESCRIPTIONS: dict[str, str] = {
     "follow_symlinks": "read symbolic links in input folders that lead out of them "
     "(off: such links are refused and named)",
     "incidents": "group each report's event mentions into the incidents they tell (one event "
-    "per incident, every quote as evidence); experimental, off by default: see docs/accuracy.md",
+    "per incident, every quote as evidence); false keeps every mention an event of its own",
     "data": "user files that extend a shipped data file (lists appended, mappings merged), "
     "or stand in for it with replace = true; keys are the file names in sitroom/data",
 }

@@ -51,9 +51,8 @@ class Resources:
     relation_cues: RelationCues
     # The user's data files (``Config.overrides``), for the stages that read data as they go.
     overrides: tuple[DataOverride, ...] = ()
-    # Group each document's event mentions into incidents (``Config.incidents``; off by default
-    # until it holds the incidents set's recall: docs/accuracy.md).
-    incidents: bool = False
+    # Group each document's event mentions into incidents (``Config.incidents``).
+    incidents: bool = True
 
     def is_name(self, words: str) -> bool:
         """Whether capitalised words are a known name: an actor's alias, a country or demonym, a

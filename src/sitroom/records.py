@@ -23,6 +23,9 @@ ACTOR_KINDS = (
 )
 EVENT_STATUSES = ("reported", "claimed", "denied", "planned", "background")
 DATE_PRECISIONS = ("day", "week", "month", "year", "unknown")
+# The note an event carries when its date is the day its report named before it, not one its
+# own sentence gives: the merge may use such a date, but it proves no two tellings one incident.
+DATE_TOLD_BEFORE = "told before (none in the sentence)"
 MENTION_KINDS = ("actor", "place", "date", "quantity")
 RELATION_PREDICATES = ("supports", "opposes", "allied_with", "part_of")
 CONTROL_STATUSES = ("captured", "held", "contested", "advancing", "lost")

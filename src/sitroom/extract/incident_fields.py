@@ -12,6 +12,7 @@ from sitroom.extract.events import Candidate
 from sitroom.extract.facts import DocFacts
 from sitroom.knowledge import loader
 from sitroom.knowledge.actors import ActorKB
+from sitroom.records import DATE_TOLD_BEFORE
 
 
 def complete(candidates: list[Candidate], facts: DocFacts, *, kb: ActorKB) -> list[Candidate]:
@@ -35,7 +36,7 @@ def dated_by_context(candidates: list[Candidate], facts: DocFacts) -> list[Candi
         if (event.date_precision == "week" or undated) and event.event_type is not None:
             told = fields.context_date(facts, sent)
             if told is not None:
-                note = f"date from '{told.text}', told before (none in the sentence)"
+                note = f"date from '{told.text}', {DATE_TOLD_BEFORE}"
                 event = replace(
                     event,
                     event_date=told.date,

@@ -29,7 +29,7 @@ def tells_incident(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[str
         or _generic_noun(anchor, facts, cues)
         or _agent_only(anchor, facts, cues)
         or _prospective(anchor, cues)
-        or _infinitive(anchor, facts, cues)
+        or _infinitive(anchor, cues)
     )
 
 
@@ -89,8 +89,8 @@ def _governing_verb(anchor: Token) -> Token | None:
     """The anchor if a verb, else the verb its noun phrase hangs from ("have been using IEDs")."""
     token = anchor
     for _ in range(5):
-        if token.pos_ in ("VERB", "AUX"):
-            return token
+        if token.pos_ in ("VERB", "AUX") and token.dep_ != "prep":
+            return token  # a participle used as a preposition ("following") tells no tense
         if token.dep_ not in _TO_VERB:
             return None
         if token.head.i == token.i:
@@ -122,11 +122,11 @@ def _generic_noun(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[str]
         token = token.head
     if token.dep_ in ("pobj", "pcomp") and token.head.lower_ == "of":
         holder = token.head.head
-        if (
-            holder.lemma_.lower() in cues["collective_nouns"]
-            or holder.lower_ in cues["collective_nouns"]
-        ):
-            return True
+        collective = cues["collective_nouns"]
+        if holder.lemma_.lower() in collective or holder.lower_ in collective:
+            # ... unless told as one past occasion with its own toll ("a series of airstrikes
+            # conducted by Russian jets, resulting in at least 25 fatalities"): ACLED codes it.
+            return not (_episodic(holder, cues) and _tolled(anchor.sent, facts))
         if _charged(holder, cues):
             return True
     # A bare plural or a bare mass noun of doing ("fighting has forced a million to flee") is
@@ -164,20 +164,18 @@ def _prospective(anchor: Token, cues: dict[str, frozenset[str]]) -> bool:
     return False
 
 
-def _infinitive(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
+def _infinitive(anchor: Token, cues: dict[str, frozenset[str]]) -> bool:
     """An act told in the infinitive is an aim, not a deed ("took advantage of the chaos *to
-    recruit*"), unless the verb it completes says it was done ("managed to seize"), is an act
-    whose mission it tells ("deployed *to push back* the rebels") or is a past deed that news
-    tells with its mission ("the army moved in *to take control*")."""
+    recruit*", "troops deployed alongside the SDF *to fight* IS"), unless the verb it completes
+    says it was done ("managed to seize") or is a past deed that news tells with its mission
+    ("the army moved in *to take control*")."""
     token = anchor
     while token.dep_ == "conj" and token.head.i != token.i:
         token = token.head  # "to recruit and expand"
     if token.tag_ != "VB" or not any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children):
         return False
     head = token.head
-    if head.tag_ == "VBD" or head.lemma_.lower() in cues["implicative_verbs"]:
-        return False
-    return not _is_cue(head, facts)
+    return head.tag_ != "VBD" and head.lemma_.lower() not in cues["implicative_verbs"]
 
 
 def _episodic(anchor: Token, cues: dict[str, frozenset[str]]) -> bool:
@@ -197,9 +195,13 @@ def _episodic(anchor: Token, cues: dict[str, frozenset[str]]) -> bool:
     )
 
 
+def _tolled(sent: Span, facts: DocFacts) -> bool:
+    return any(sent.start <= c.start < sent.end for c in facts.casualties)
+
+
 def _specific(sent: Span, facts: DocFacts) -> bool:
     """Whether a sentence names what makes an act one occurrence: a time, a toll or a town."""
-    if any(sent.start <= c.start < sent.end for c in facts.casualties):
+    if _tolled(sent, facts):
         return True
     if any(sent.start <= d.start < sent.end and d.date is not None for d in facts.dates):
         return True
@@ -240,7 +242,29 @@ def other_sense(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]
         objects += [g for p in obj.children if p.dep_ == "prep" for g in p.children]
     dated = {i for d in facts.dates for i in range(d.start, d.end)}  # "in late January"
     objects = [o for o in objects if o.dep_ != "prep" and o.i not in dated]
+    if anchor.dep_ == "relcl":  # "Aleppo, which rebels had swept into": the pronoun's antecedent
+        objects = [anchor.head if o.tag_ in ("WDT", "WP") else o for o in objects]
     return bool(objects) and not any(_a_place(o, facts, cues) for o in objects)
+
+
+def summed(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
+    """A territorial act over a counted plural of places, told in the present perfect ("the
+    rebels *have captured* fifteen towns and villages since the weekend"), sums many captures:
+    ACLED codes each town taken, not the sum. One day's deed ("by nightfall they had overrun a
+    dozen villages") is told in another tense."""
+    if (cand.event.sub_event_type or "").lower() not in cues["territory_sub_events"]:
+        return False
+    anchor = facts.doc[cand.trigger]
+    auxes = {c.lower_ for c in anchor.children if c.dep_ == "aux"}
+    if not auxes & cues["ongoing_auxiliaries"]:
+        return False
+    objects = [c for c in anchor.children if c.dep_ in ("dobj", "nsubjpass")]
+    return any(
+        o.tag_ == "NNS"
+        and o.lemma_.lower() in cues["territory_nouns"]
+        and any(c.dep_ == "nummod" for c in o.children)
+        for o in objects
+    )
 
 
 def _a_place(token: Token, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:

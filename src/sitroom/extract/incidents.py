@@ -18,7 +18,13 @@ from spacy.tokens import Token
 
 from sitroom.extract.events import Candidate
 from sitroom.extract.facts import DocFacts
-from sitroom.extract.incident_filters import CURRENT, first_line, other_sense, tells_incident
+from sitroom.extract.incident_filters import (
+    CURRENT,
+    first_line,
+    other_sense,
+    summed,
+    tells_incident,
+)
 from sitroom.geometry import haversine_km
 from sitroom.knowledge.actors import ActorKB
 from sitroom.knowledge.cues import CueLexicon
@@ -60,7 +66,11 @@ def group_incidents(
         _mention(c, facts, cues)
         for c in candidates
         if c.event.event_type is None
-        or (tells_incident(facts.doc[c.trigger], facts, cues) and not other_sense(c, facts, cues))
+        or (
+            tells_incident(facts.doc[c.trigger], facts, cues)
+            and not other_sense(c, facts, cues)
+            and not summed(c, facts, cues)
+        )
     ]
     groups: list[list[_Mention]] = []
     for mention in mentions:
@@ -88,7 +98,9 @@ def _mention(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) 
         # "a probe in Paris into the explosion", "a victim died in 1977 of injuries suffered
         # during the attack": a re-mention's sentence tells its own place and day only in the
         # event noun's own phrase ("the attack in Kalat", "Tuesday's attack").
-        if not _names_place(anchor, facts):
+        # A re-mention that is its clause's subject is placed by its verb ("these
+        # reinforcements arrived through Iraq", "the blast hit a market in Kirkuk").
+        if not _names_place(anchor, facts) and anchor.dep_ != "nsubj":
             place = None
         if told is not None and not _names_date(anchor, facts):
             told, text = None, None
@@ -172,6 +184,8 @@ def _in_conflict(
             return True  # "on Monday" and "on Tuesday", without a publication date
         if mention.place and other.place and _far_apart(mention.place, other.place):
             return True
+        if _two_towns_taken(mention, other, cues):
+            return True
     named = _named_actors(facts)
     a1 = mention.cand.event.actor1
     if a1 in named:
@@ -180,6 +194,19 @@ def _in_conflict(
         if rivals and a1 not in sides:
             return True
     return False
+
+
+def _two_towns_taken(a: _Mention, b: _Mention, cues: dict[str, frozenset[str]]) -> bool:
+    """Whether two territorial acts take two different towns ("completed their capture of
+    Aleppo, and took the town of Tal Rifaat"): ACLED codes each town's change of hands, however
+    near the towns lie."""
+    territory = cues["territory_sub_events"]
+    if _sub_event(a) not in territory or _sub_event(b) not in territory:
+        return False
+    if a.place is None or b.place is None:
+        return False
+    towns = (a.place.geo_precision or 3) == 1 and (b.place.geo_precision or 3) == 1
+    return towns and a.place.name != b.place.name
 
 
 def _tells_details(mention: _Mention) -> bool:
@@ -380,7 +407,8 @@ def _actors(
     """The perpetrator: a named party any mention gives (a group or force before a person),
     else a generic one, else (for violence) ACLED's unidentified armed group of the incident's
     country; never a victim or a bystander, nor a party a mention names only as a guess ("it
-    was not clear whether Syrian or Russian jets carried out the raid")."""
+    was not clear whether Syrian or Russian jets carried out the raid"). The target is read
+    from the mentions of that perpetrator's act."""
     kinds = {m.actor.id: m.actor.kind for m in facts.actors}
     named = _named_actors(facts)
     events = [m.cand.event for m in group]
@@ -406,7 +434,10 @@ def _actors(
         country = next((e.location.country for e in events if e.location), None) or facts.country
         unknown = kb.generic("armed group", country=country)
         actor1 = unknown.id if unknown is not None else None
-    others = [e.actor2 for e in events] + [e.actor1 for e in events if not perpetrator(e.actor1)]
+    # The target, from the mentions that tell this perpetrator's act (or name none): a mention
+    # whose own perpetrator is another party tells that party's pair, not this incident's.
+    ours = [e for e in events if e.actor1 in (actor1, None) or not perpetrator(e.actor1)]
+    others = [e.actor2 for e in ours] + [e.actor1 for e in events if not perpetrator(e.actor1)]
     actor2 = next((a for a in others if a is not None and a != actor1), None)
     return actor1, actor2
 
@@ -417,9 +448,10 @@ def _uncertain(anchor: Token, cues: dict[str, frozenset[str]]) -> bool:
 
 
 def _place(group: list[_Mention]) -> Location | None:
-    """The most specific place a mention names (a town before a region before a country); the
-    first told among equals."""
-    named = [m.place for m in group if m.place is not None]
+    """The most specific place a mention names (a town before a region before a country); among
+    equals the body's before the headline's (a headline compresses: "Renewed violence in Syria:
+    militias join Assad"), then the first told."""
+    named = [(m.place, first_line(m.anchor)) for m in group if m.place is not None]
     if not named:
         return None
-    return min(named, key=lambda p: p.geo_precision or 3)
+    return min(named, key=lambda p: (p[0].geo_precision or 3, p[1]))[0]

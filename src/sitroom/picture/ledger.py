@@ -38,7 +38,7 @@ DEFAULT_RULES = MergeRules()
 # Which merge and reconcile rules built a stored picture (sitroom.store keeps it beside the
 # picture): raise the number whenever a change to this package would build a different picture
 # from the same stored events, so that stored pictures ask for `sitroom rebuild`.
-RULES_VERSION = f"2 {DEFAULT_RULES!r}"
+RULES_VERSION = f"3 {DEFAULT_RULES!r}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,6 +35,7 @@ from sitroom.picture.ledger import (
 )
 from sitroom.records import (
     DATE_PRECISIONS,
+    DATE_TOLD_BEFORE,
     Actor,
     ControlClaim,
     Document,
@@ -255,6 +256,12 @@ def _inferred(event: Event) -> bool:
     return event.location is not None and event.location.inferred
 
 
+def _date_told_before(event: Event) -> bool:
+    """Whether the event's day is one its report named before it, not one its own sentence
+    gives (``records.DATE_TOLD_BEFORE``): like an inferred place, no proof of one incident."""
+    return DATE_TOLD_BEFORE in event.notes
+
+
 def _confident_pair(
     name: str, a: Event, b: Event, *, actors: Mapping[str, Actor], rules: MergeRules
 ) -> bool:
@@ -263,7 +270,7 @@ def _confident_pair(
     A contradiction is only as sure as the merge behind it: the two must be of one event type
     and sub-event type and positively linked by at least two of place (same or near, named by
     both), day (both read, in the window) and actors (overlapping), not counting the field they
-    disagree on.
+    disagree on. A place inferred or a day told before the member's sentence links nothing.
     """
     if (a.event_type, a.sub_event_type, a.plover_type) != (
         b.event_type,
@@ -275,7 +282,7 @@ def _confident_pair(
     if name != "location" and not _inferred(a) and not _inferred(b):
         place = place_match(a.location, b.location, max_km=rules.max_km)
         links += place in ("same", "near")
-    if name != "event_date":
+    if name != "event_date" and not _date_told_before(a) and not _date_told_before(b):
         gap = date_gap(a.event_date, a.date_precision, b.event_date, b.date_precision)
         links += (
             a.date_precision == b.date_precision == "day"
