@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sitroom.records import Actor, Evidence, Location, Picture
+from sitroom.records import Actor, Event, Evidence, Location
 
 
 def iso(date: dt.date | None) -> str | None:
@@ -58,17 +59,30 @@ def date_key(date: dt.date | None) -> tuple[int, str]:
     return (1, "") if date is None else (0, date.isoformat())
 
 
-def actors_by_id(picture: Picture) -> dict[str, Actor]:
-    """The picture's actors keyed by id."""
-    return {actor.id: actor for actor in picture.actors}
+def named_actors(events: Iterable[Event]) -> set[str]:
+    """Every actor id the events name: both sides, their associates and who claims them."""
+    return {
+        a
+        for e in events
+        for a in (e.actor1, e.actor2, *e.assoc_actor_1, *e.assoc_actor_2, e.claimed_by)
+        if a
+    }
 
 
-def actor_name(actor_id: str | None, actors: dict[str, Actor]) -> str | None:
+def actor_name(actor_id: str | None, actors: Mapping[str, Actor]) -> str | None:
     """An actor's display name; an id with no actor record stands for itself."""
     if actor_id is None:
         return None
     actor = actors.get(actor_id)
     return actor.name if actor is not None else actor_id
+
+
+def indented(value: object, level: int) -> str:
+    """``value`` as ``json.dumps(indent=2)`` writes it where it sits ``level`` levels deep in a
+    larger document (its first line not indented: the caller places it)."""
+    text = json.dumps(value, ensure_ascii=False, indent=2, allow_nan=False)
+    # Strings in JSON hold no raw newline, so every newline starts a line to indent.
+    return text.replace("\n", "\n" + "  " * level)
 
 
 def unique(items: Iterable[str]) -> list[str]:
