@@ -1,5 +1,5 @@
-"""Tests for sitroom.store.picture_read: exports read from the database a batch at a time write
-the bytes they write from the whole picture in memory, whatever the batch size."""
+"""Tests for sitroom.store.picture_read: exports and the report read from the database a batch
+at a time write the bytes they write from the whole picture in memory, whatever the batch size."""
 
 from __future__ import annotations
 
@@ -10,14 +10,16 @@ import sqlite3
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_store_picture import DOCS, arrivals
+from rich.console import Console
 
 from sitroom.errors import StoreError
 from sitroom.export import EXPORT_FORMATS, export
 from sitroom.export.source import MemoryReader, PictureReader
 from sitroom.records import Analysis, Mention, Place
+from sitroom.report import render
 from sitroom.store import Store
 from sitroom.store.picture_read import StoredReader, keyset, runs, stored_reader
+from test_store_picture import DOCS, arrivals
 
 # Every format, with each of its options that changes what is read.
 CASES = [(fmt, {}) for fmt in EXPORT_FORMATS] + [
@@ -48,7 +50,7 @@ def _written(reader: PictureReader, fmt: str, options: dict[str, object]) -> str
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(arrivals(), st.integers(1, 3))
-def test_every_export_read_in_batches_writes_what_the_whole_picture_writes(
+def test_every_export_and_the_report_read_in_batches_write_what_the_whole_picture_does(
     reports: list[Analysis], size: int
 ) -> None:
     with Store.open(":memory:") as store:
@@ -58,6 +60,15 @@ def test_every_export_read_in_batches_writes_what_the_whole_picture_writes(
         for fmt, options in CASES:
             with stored_reader(store, size=size) as reader:
                 assert _written(reader, fmt, options) == _written(whole, fmt, options), fmt
+        for limit in (1, 2, 200):
+            with stored_reader(store, size=size) as reader:
+                assert _report(reader, limit) == _report(whole, limit), limit
+
+
+def _report(reader: PictureReader, limit: int) -> str:
+    console = Console(file=io.StringIO(), width=160, record=True)
+    render(reader, console, limit=limit, quotes=True)
+    return console.export_text()
 
 
 def test_keyset_pages_through_ties_on_the_first_key() -> None:

@@ -184,9 +184,12 @@ def analyze(
             f"{len(result.errors)} skipped → {shown(db)}"
         )
         if report:
-            with Store.open(db, read_only=True) as store, _reader_may_leave():
-                picture, ledger = store.picture_with_ledger()
-                render(picture, console, quotes=quotes, ledger=ledger)
+            with (
+                Store.open(db, read_only=True) as store,
+                _reader_may_leave(),
+                stored_reader(store) as reader,
+            ):
+                render(reader, console, quotes=quotes)
     except SitroomError as e:
         raise _fail(e) from e
     if result.errors:
@@ -200,9 +203,12 @@ def report_command(
 ) -> None:
     """Print the situation report for everything stored in --db."""
     try:
-        with Store.open(db, read_only=True) as store, _reader_may_leave():
-            picture, ledger = store.picture_with_ledger()
-            render(picture, Console(), quotes=quotes, ledger=ledger)
+        with (
+            Store.open(db, read_only=True) as store,
+            _reader_may_leave(),
+            stored_reader(store) as reader,
+        ):
+            render(reader, Console(), quotes=quotes)
     except SitroomError as e:
         raise _fail(e) from e
 

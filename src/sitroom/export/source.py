@@ -45,7 +45,8 @@ class PictureReader(Protocol):
         ...
 
     def control_runs(self) -> Iterator[list[ControlClaim]]:
-        """Control claims in runs of one place name, the runs by name."""
+        """Control claims in runs of one place name, the runs by name; within a run by date
+        (undated last), controller, document and place in it (a Picture's own order)."""
         ...
 
     def linked_actor_ids(self) -> Iterator[str]:
@@ -129,6 +130,7 @@ class MemoryReader:
         return _runs(sorted(self.picture.relations, key=edge), edge)
 
     def control_runs(self) -> Iterator[list[ControlClaim]]:
+        # sorted() is stable: a run keeps the picture's order (Store.picture gives the one above)
         def name(c: ControlClaim) -> str:
             return c.place.name
 

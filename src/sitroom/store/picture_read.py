@@ -126,9 +126,15 @@ class StoredReader:
             yield [rows.relation_from_row(r, evidence.get(r["id"], ())) for r in run]
 
     def control_runs(self) -> Iterator[list[ControlClaim]]:
-        """Control claims in runs of one place name, the runs by name."""
+        """Control claims in runs of one place name, the runs by name; within a run by date
+        (undated last), controller, document and place in it, as ``Store.control`` lists them."""
         batches = keyset(self._conn, "control", ("location_name", "id"), size=self._size)
         for run in runs(batches, lambda r: r["location_name"]):
+            run.sort(
+                key=lambda r: (
+                    r["date"] is None, r["date"] or "", r["controller"], r["document_id"], r["seq"]
+                )
+            )  # fmt: skip
             evidence = rows.evidence_for(self._conn, "control_id", [r["id"] for r in run])
             yield [rows.control_from_row(r, evidence.get(r["id"], ())) for r in run]
 
