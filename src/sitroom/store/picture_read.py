@@ -13,14 +13,14 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sitroom.errors import StoreError
 from sitroom.picture.codec import decode
 from sitroom.picture.ledger import AllianceEdge, ControlTimeline, MergedEvent
 from sitroom.records import Actor, ControlClaim, Document, Event, Mention, Relation
 from sitroom.store import rows
-from sitroom.store.picture_queries import in_chunks, is_current, rules_version
+from sitroom.store.picture_queries import event_conditions, in_chunks, is_current, rules_version
 
 if TYPE_CHECKING:
     from sitroom.store import Store
@@ -178,6 +178,10 @@ class StoredReader:
         for batch in keyset(self._conn, "picture_alliances", keys, size=self._size):
             yield [decode(AllianceEdge, r["record"]) for r in batch]
 
+    def overview(self, **filters: Any) -> dict[str, Any]:
+        """``event_overview`` of the merged events passing ``filters``."""
+        return event_overview(self._conn, **filters)
+
     def source_groups_of(self, document_ids: Collection[str]) -> Mapping[str, str]:
         """Document id -> wire-copy group, for the documents among ``document_ids``."""
         found = in_chunks(
@@ -200,3 +204,55 @@ def stored_reader(store: Store, *, size: int = BATCH) -> Iterator[StoredReader]:
                 f"run `sitroom rebuild --db {store.path}` to rebuild it"
             )
         yield StoredReader(conn, size=size)
+
+
+def event_overview(conn: sqlite3.Connection, **filters: Any) -> dict[str, Any]:
+    """What the page draws besides the events themselves, for the merged events passing
+    ``filters`` (those of ``picture_queries.find_events``), as aggregate queries: how many
+    there are, have coordinates, have each verdict; events per day, type and status; the types
+    and actors named (for the filter menus); per country, the events with coordinates (not
+    background) and the box around them (degrees)."""
+    where, params = event_conditions(**filters)
+
+    def select(columns: str, extra: str = "", tail: str = "") -> list[sqlite3.Row]:
+        condition = f"{where} AND {extra}" if extra else where
+        sql = f"SELECT {columns} FROM picture_events WHERE {condition} {tail}"
+        return conn.execute(sql, params).fetchall()
+
+    located = "latitude IS NOT NULL AND longitude IS NOT NULL"
+    total = select("count(*)")[0][0]
+    with_place = select("count(*)", located)[0][0]
+    verdicts = select("verdict, count(*)", tail="GROUP BY verdict")
+    days = select(
+        "event_date, event_type, status, count(*)",
+        "event_date IS NOT NULL",
+        "GROUP BY event_date, event_type, status ORDER BY event_date, event_type, status",
+    )
+    types = {
+        column: [
+            r[0]
+            for r in select(f"DISTINCT {column}", f"{column} IS NOT NULL", f"ORDER BY {column}")
+        ]
+        for column in ("event_type", "sub_event_type", "plover_type")
+    }
+    actors = conn.execute(
+        "SELECT DISTINCT actor_id FROM picture_event_actors WHERE merged_id IN "
+        f"(SELECT id FROM picture_events WHERE {where}) ORDER BY actor_id",
+        params,
+    ).fetchall()
+    countries = select(
+        "country, count(*), min(longitude), min(latitude), max(longitude), max(latitude)",
+        f"{located} AND status != 'background'",
+        "GROUP BY country ORDER BY count(*) DESC, country",
+    )
+    return {
+        "total": total,
+        "located": with_place,
+        "verdicts": {r[0]: r[1] for r in verdicts if r[0] is not None},
+        "days": [{"date": r[0], "event_type": r[1], "status": r[2], "events": r[3]} for r in days],
+        "types": types,
+        "actors": [r[0] for r in actors],
+        "countries": [
+            {"country": r[0], "events": r[1], "bbox": [r[2], r[3], r[4], r[5]]} for r in countries
+        ],
+    }
