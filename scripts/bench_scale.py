@@ -31,6 +31,7 @@ blocking) instead of the blocked one, for the ledger build only.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import dataclasses
 import datetime as dt
@@ -41,6 +42,7 @@ import math
 import pstats
 import random
 import resource
+import shutil
 import statistics
 import string
 import subprocess
@@ -229,9 +231,11 @@ def measure(
     *,
     reference: bool,
     profiles: Path | None = None,
+    keep: bool = False,
 ) -> dict:
     """Build a database of n reports and time the readers on it (in this process);
-    ``profiles``: a folder for the cProfile statistics of each report added."""
+    ``profiles``: a folder for the cProfile statistics of each report added; ``keep``: also
+    keep a copy of the database before the adds."""
     db = folder / f"scale-{n}.db"
     _fill(db, (variant(base, k) for k in range(n)))
     start = time.perf_counter()
@@ -256,6 +260,8 @@ def measure(
         with Store.open(db) as store:
             store.rebuild()
         result["rebuild_s"] = time.perf_counter() - start
+        if keep:  # as it is before the adds, to time them again (say, another commit's code)
+            shutil.copyfile(db, db.with_name(f"scale-{n}-before-adding.db"))
         # Reports k = n .. n + ADDED - 1 come in one at a time, the picture updated by each save.
         times = []
         with Store.open(db) as store:
@@ -308,6 +314,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         help="write the cProfile statistics of each report added (slower) into this folder",
     )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        help="build the databases in this folder and keep them (with a copy of each as it was "
+        "before the reports were added one at a time)",
+    )
     parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one is None:
@@ -323,12 +335,23 @@ def main(argv: Sequence[str] | None = None) -> None:
         return
     if args.one is not None:  # one size in a fresh process, so that peak memory is its own
         measured = measure(
-            args.one, base, args.folder, reference=args.reference, profiles=args.profile
+            args.one,
+            base,
+            args.folder,
+            reference=args.reference,
+            profiles=args.profile,
+            keep=args.keep is not None,
         )
         print(json.dumps(measured))
         return
     rows = []
-    with tempfile.TemporaryDirectory(prefix="sitroom-scale-") as folder:
+    if args.keep is not None:
+        args.keep.mkdir(parents=True, exist_ok=True)
+    with (
+        contextlib.nullcontext(str(args.keep.resolve()))
+        if args.keep is not None
+        else tempfile.TemporaryDirectory(prefix="sitroom-scale-")
+    ) as folder:
         for n in (int(x) for x in args.sizes.split(",")):
             command = [sys.executable, __file__, "--one", str(n), "--folder", folder]
             command += ["--stories", str(args.stories)] + (
@@ -336,6 +359,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             )
             if args.profile is not None:
                 command += ["--profile", str(args.profile.resolve())]
+            if args.keep is not None:
+                command += ["--keep", folder]
             found = subprocess.run(command, check=True, capture_output=True, text=True)
             row = json.loads(found.stdout.splitlines()[-1])
             rows.append(row)
