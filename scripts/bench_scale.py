@@ -1,9 +1,10 @@
 """How reading the picture grows with the number of stored reports.
 
 Builds SQLite databases of N reports and prints, per N: the time to load the stored picture, to
-build the ledger (merge and reconcile), of `sitroom report` and `sitroom export --format json`
-on the command line, of storing one more report, of `sitroom analyze` given a report already
-stored, and peak memory; then the log-log slope of the ledger build against N.
+build the ledger (merge and reconcile), of `sitroom report` and `sitroom export` in each format
+on the command line (with each command's peak memory), of storing one more report, of `sitroom
+analyze` given a report already stored, and peak memory; then the log-log slope of the ledger
+build against N. ``--profile DIR`` writes where each added report's save spent its time.
 
 The reports: the 89 VOA stories in ../shared/data/voa are analysed once (spaCy, cached in a
 template database under the system's temp folder). Report k of a database is story k mod 89
@@ -30,13 +31,18 @@ blocking) instead of the blocked one, for the ledger build only.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import cProfile
 import dataclasses
 import datetime as dt
 import hashlib
+import io
 import json
 import math
+import pstats
 import random
 import resource
+import shutil
 import statistics
 import string
 import subprocess
@@ -62,6 +68,8 @@ DAYS_PER_ROUND = 3
 SITROOM = str(Path(sys.executable).with_name("sitroom"))
 # Reports added one at a time, each timed, to a database of N.
 ADDED = 20
+# The export formats timed (each a `sitroom export` of its own).
+EXPORTS = ("json", "acled-csv", "geojson", "plover-jsonl", "graphml")
 
 
 def templates(stories: Path) -> list[Analysis]:
@@ -208,8 +216,26 @@ def _fill(db: Path, analyses: Iterable[Analysis]) -> None:
             store.save(analysis)
 
 
-def measure(n: int, base: Sequence[Analysis], folder: Path, *, reference: bool) -> dict:
-    """Build a database of n reports and time the readers on it (in this process)."""
+def _write_profile(profile: cProfile.Profile, path: Path, seconds: float) -> None:
+    """The functions one save spent its time in, by cumulative time."""
+    text = io.StringIO()
+    pstats.Stats(profile, stream=text).sort_stats("cumulative").print_stats(40)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"{seconds:.3f} s (under cProfile)\n{text.getvalue()}", encoding="utf-8")
+
+
+def measure(
+    n: int,
+    base: Sequence[Analysis],
+    folder: Path,
+    *,
+    reference: bool,
+    profiles: Path | None = None,
+    keep: bool = False,
+) -> dict:
+    """Build a database of n reports and time the readers on it (in this process);
+    ``profiles``: a folder for the cProfile statistics of each report added; ``keep``: also
+    keep a copy of the database before the adds."""
     db = folder / f"scale-{n}.db"
     _fill(db, (variant(base, k) for k in range(n)))
     start = time.perf_counter()
@@ -234,19 +260,29 @@ def measure(n: int, base: Sequence[Analysis], folder: Path, *, reference: bool) 
         with Store.open(db) as store:
             store.rebuild()
         result["rebuild_s"] = time.perf_counter() - start
+        if keep:  # as it is before the adds, to time them again (say, another commit's code)
+            shutil.copyfile(db, db.with_name(f"scale-{n}-before-adding.db"))
         # Reports k = n .. n + ADDED - 1 come in one at a time, the picture updated by each save.
         times = []
         with Store.open(db) as store:
             for k in range(n, n + ADDED):
+                analysis = variant(base, k)
+                profile = cProfile.Profile() if profiles is not None else None
                 start = time.perf_counter()
-                store.save(variant(base, k))
+                if profile is not None:
+                    profile.enable()
+                store.save(analysis)
+                if profile is not None:
+                    profile.disable()
                 times.append(time.perf_counter() - start)
+                if profile is not None and profiles is not None:
+                    _write_profile(profile, profiles / f"add-{n}-{k}.txt", times[-1])
         result["add_one_median_s"] = statistics.median(times)
         result["add_one_max_s"] = max(times)
         stored = folder / "stored.txt"
         stored.write_text(base[0].document.text, encoding="utf-8")
         result["report_s"], result["report_mb"] = _timed([SITROOM, "report", "--db", str(db)])
-        for fmt in ("json", "acled-csv", "geojson"):
+        for fmt in EXPORTS:
             wall, peak = _timed([SITROOM, "export", "--format", fmt, "--db", str(db)])
             result[f"export_{fmt}_s"], result[f"export_{fmt}_mb"] = wall, peak
         result["readd_s"], _ = _timed([SITROOM, "analyze", str(stored), "--db", str(db)])
@@ -272,7 +308,18 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--stories", type=Path, default=DEFAULT_STORIES)
     parser.add_argument("--sizes", default="100,500,2000,5000")
     parser.add_argument("--reference", action="store_true", help="the exhaustive merge")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        help="write the cProfile statistics of each report added (slower) into this folder",
+    )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        help="build the databases in this folder and keep them (with a copy of each as it was "
+        "before the reports were added one at a time)",
+    )
     parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one is None:
@@ -287,15 +334,33 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.one == 0:
         return
     if args.one is not None:  # one size in a fresh process, so that peak memory is its own
-        print(json.dumps(measure(args.one, base, args.folder, reference=args.reference)))
+        measured = measure(
+            args.one,
+            base,
+            args.folder,
+            reference=args.reference,
+            profiles=args.profile,
+            keep=args.keep is not None,
+        )
+        print(json.dumps(measured))
         return
     rows = []
-    with tempfile.TemporaryDirectory(prefix="sitroom-scale-") as folder:
+    if args.keep is not None:
+        args.keep.mkdir(parents=True, exist_ok=True)
+    with (
+        contextlib.nullcontext(str(args.keep.resolve()))
+        if args.keep is not None
+        else tempfile.TemporaryDirectory(prefix="sitroom-scale-")
+    ) as folder:
         for n in (int(x) for x in args.sizes.split(",")):
             command = [sys.executable, __file__, "--one", str(n), "--folder", folder]
             command += ["--stories", str(args.stories)] + (
                 ["--reference"] if args.reference else []
             )
+            if args.profile is not None:
+                command += ["--profile", str(args.profile.resolve())]
+            if args.keep is not None:
+                command += ["--keep", folder]
             found = subprocess.run(command, check=True, capture_output=True, text=True)
             row = json.loads(found.stdout.splitlines()[-1])
             rows.append(row)

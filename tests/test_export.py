@@ -14,6 +14,8 @@ from typing import Any
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sitroom import records
 from sitroom.errors import ExportError
@@ -24,6 +26,7 @@ from sitroom.export import (
     export,
     picture_to_dict,
 )
+from sitroom.export._common import indented
 from sitroom.export.acled import disorder_type, interaction_code, neutralise_cell
 from sitroom.picture import build_ledger, ledger
 from sitroom.records import (
@@ -601,3 +604,29 @@ def test_json_is_written_record_by_record_as_one_dump_would(picture: Picture, em
         picture = Picture()
     whole = json.dumps(picture_to_dict(picture), ensure_ascii=False, indent=2, allow_nan=False)
     assert render(picture, "json") == whole + "\n"
+
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=500)
+@given(JSON_VALUES, st.integers(0, 3))
+def test_the_fast_indenter_writes_what_json_dumps_writes(value: Any, level: int) -> None:
+    expected = json.dumps(value, ensure_ascii=False, indent=2, allow_nan=False)
+    assert indented(value, level) == expected.replace("\n", "\n" + "  " * level)
+
+
+@pytest.mark.parametrize("value", [float("nan"), [float("inf")], {"x": float("-inf")}])
+def test_the_fast_indenter_refuses_what_json_refuses(value: Any) -> None:
+    with pytest.raises(ValueError):
+        json.dumps(value, allow_nan=False)
+    with pytest.raises(ValueError):
+        indented(value, 1)

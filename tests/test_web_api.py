@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -165,6 +166,37 @@ def test_actors_relations_control_and_documents(client: TestClient) -> None:
     assert one["text"] and one["title"] == documents[0]["title"]
 
 
+@pytest.mark.parametrize("params", [{}, {"type": "Battles"}, {"status": "background"}])
+def test_the_overview_counts_what_the_events_list_holds(
+    client: TestClient, params: dict[str, str]
+) -> None:
+    """The page's counts, histogram, menus and first view come from /api/overview: each is
+    what the events themselves give (here read whole from /api/events)."""
+    items = events(client, limit=1000, **params)["items"]
+    found = client.get("/api/overview", params=params).json()
+    assert found["total"] == len(items) > 0
+    placed = [e for e in items if e["location"] and e["location"]["latitude"] is not None]
+    assert found["located"] == len(placed)
+    assert found["verdicts"] == dict(Counter(e["verdict"] for e in items))
+    days = Counter(
+        (e["event_date"], e["event_type"], e["status"]) for e in items if e["event_date"]
+    )
+    assert {(d["date"], d["event_type"], d["status"]): d["events"] for d in found["days"]} == days
+    for field in ("event_type", "sub_event_type", "plover_type"):
+        assert found["types"][field] == sorted({e[field] for e in items if e[field]})
+    named = {a for e in items for a in (e["actor1"], e["actor2"]) if a}
+    assert named <= set(found["actors"])
+    current = [e for e in placed if e["status"] != "background"]
+    by_country = Counter(e["location"]["country"] for e in current)
+    assert [(c["country"], c["events"]) for c in found["countries"]] == sorted(
+        by_country.items(), key=lambda x: (-x[1], x[0] or "")
+    )
+    for country in found["countries"]:
+        here = [e["location"] for e in current if e["location"]["country"] == country["country"]]
+        lons, lats = [p["longitude"] for p in here], [p["latitude"] for p in here]
+        assert country["bbox"] == [min(lons), min(lats), max(lons), max(lats)]
+
+
 def test_openapi_describes_every_endpoint(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     assert {
@@ -172,6 +204,7 @@ def test_openapi_describes_every_endpoint(client: TestClient) -> None:
         "/api/events",
         "/api/events/{event_id}",
         "/api/events.geojson",
+        "/api/overview",
         "/api/actors",
         "/api/relations",
         "/api/control",

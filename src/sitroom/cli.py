@@ -29,6 +29,7 @@ from sitroom.records import Analysis, Picture
 from sitroom.report import render
 from sitroom.report.ledger import Names, render_comparison
 from sitroom.store import Store
+from sitroom.store.picture_read import stored_reader
 
 app = typer.Typer(
     help="sitroom: conflict news reports in, one source-checked situation picture out.",
@@ -183,9 +184,12 @@ def analyze(
             f"{len(result.errors)} skipped → {shown(db)}"
         )
         if report:
-            with Store.open(db, read_only=True) as store, _reader_may_leave():
-                picture, ledger = store.picture_with_ledger()
-                render(picture, console, quotes=quotes, ledger=ledger)
+            with (
+                Store.open(db, read_only=True) as store,
+                _reader_may_leave(),
+                stored_reader(store) as reader,
+            ):
+                render(reader, console, quotes=quotes)
     except SitroomError as e:
         raise _fail(e) from e
     if result.errors:
@@ -199,9 +203,12 @@ def report_command(
 ) -> None:
     """Print the situation report for everything stored in --db."""
     try:
-        with Store.open(db, read_only=True) as store, _reader_may_leave():
-            picture, ledger = store.picture_with_ledger()
-            render(picture, Console(), quotes=quotes, ledger=ledger)
+        with (
+            Store.open(db, read_only=True) as store,
+            _reader_may_leave(),
+            stored_reader(store) as reader,
+        ):
+            render(reader, Console(), quotes=quotes)
     except SitroomError as e:
         raise _fail(e) from e
 
@@ -249,26 +256,29 @@ def export_command(
     try:
         if fmt in ("acled-csv", "plover-jsonl"):  # the exports that read data files
             options["overrides"] = load_config(config).overrides()
+        # Read as it is written, a batch at a time: memory stays flat however large the store.
         with Store.open(db, read_only=True) as store:
-            picture, options["ledger"] = store.picture_with_ledger()
-            if fmt != "json":  # the one export that reads the cross-report picture
-                del options["ledger"]
-        if out is None:
-            with _reader_may_leave():
-                export(picture, fmt, sys.stdout, **options)
-        else:
-            tmp = out.with_name(out.name + ".part")
-            try:
-                with tmp.open("w", encoding="utf-8", newline="") as handle:
-                    export(picture, fmt, handle, **options)
-                tmp.replace(out)
-            except OSError as e:
-                raise SitroomError(f"{out}: cannot write: {e}") from e
-            finally:
-                tmp.unlink(missing_ok=True)
-            err.print(f"wrote {shown(fmt)} to {shown(out)}")
+            if out is None:
+                with _reader_may_leave(), stored_reader(store) as reader:
+                    export(reader, fmt, sys.stdout, **options)
+            else:
+                _export_to(store, fmt, out, options)
     except SitroomError as e:
         raise _fail(e) from e
+
+
+def _export_to(store: Store, fmt: str, out: Path, options: dict[str, object]) -> None:
+    """Export into ``out`` whole or not at all (written aside, then moved in place)."""
+    tmp = out.with_name(out.name + ".part")
+    try:
+        with tmp.open("w", encoding="utf-8", newline="") as handle, stored_reader(store) as reader:
+            export(reader, fmt, handle, **options)
+        tmp.replace(out)
+    except OSError as e:
+        raise SitroomError(f"{out}: cannot write: {e}") from e
+    finally:
+        tmp.unlink(missing_ok=True)
+    err.print(f"wrote {shown(fmt)} to {shown(out)}")
 
 
 @app.command("config")

@@ -11,6 +11,7 @@ from sitroom.export.geojson import picture_to_geojson, write_geojson
 from sitroom.export.graphml import alliance_graph, write_graphml
 from sitroom.export.json_export import SCHEMA_VERSION, event_to_dict, picture_to_dict, write_json
 from sitroom.export.plover import write_plover_jsonl
+from sitroom.export.source import PictureReader
 from sitroom.records import Picture
 
 __all__ = [
@@ -49,13 +50,14 @@ EXPORT_OPTIONS: dict[str, frozenset[str]] = {
 }
 
 
-def export(picture: Picture, fmt: str, out: TextIO, **options: object) -> None:
-    """Write the picture to ``out`` in format ``fmt`` (a key of ``EXPORT_FORMATS``) with the
-    format's ``options`` (``EXPORT_OPTIONS``: ``inter="numeric"`` for ACLED's numeric codes,
-    ``names="0.5"`` for PLOVER 0.5's field names, ``isolated=False`` to leave unlinked actors
-    out of the graph; ``overrides=config.overrides()`` for the user's data files, which the ACLED
-    and PLOVER exports read; ``ledger=store.ledger()`` for the JSON export of a stored picture,
-    which is then read, not rebuilt)."""
+def export(picture: Picture | PictureReader, fmt: str, out: TextIO, **options: object) -> None:
+    """Write the picture (a Picture in memory, or a reader such as the stored picture's,
+    ``sitroom.store.picture_read.stored_reader``) to ``out`` in format ``fmt`` (a key of
+    ``EXPORT_FORMATS``), record by record, with the format's ``options`` (``EXPORT_OPTIONS``:
+    ``inter="numeric"`` for ACLED's numeric codes, ``names="0.5"`` for PLOVER 0.5's field
+    names, ``isolated=False`` to leave unlinked actors out of the graph;
+    ``overrides=config.overrides()`` for the user's data files, which the ACLED and PLOVER
+    exports read; ``ledger=`` a Picture's ledger already built, for the JSON export)."""
     writer = EXPORT_FORMATS.get(fmt)
     if writer is None:
         known = ", ".join(EXPORT_FORMATS)

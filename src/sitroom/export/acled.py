@@ -24,10 +24,12 @@ import datetime as dt
 import functools
 import logging
 import unicodedata
+from collections.abc import Mapping
 from typing import Any, TextIO
 
 from sitroom.errors import ExportError
-from sitroom.export._common import actor_name, actors_by_id, date_key, unique
+from sitroom.export._common import actor_name, named_actors, unique
+from sitroom.export.source import PictureReader, reader_of
 from sitroom.knowledge import loader
 from sitroom.knowledge.loader import Overrides
 from sitroom.records import Actor, Document, Event, Picture
@@ -255,14 +257,14 @@ def is_acled_row(event: Event) -> bool:
     return event.event_type is not None and event.status != "background"
 
 
-def _actor(actor_id: str | None, actors: dict[str, Actor]) -> Actor | None:
+def _actor(actor_id: str | None, actors: Mapping[str, Actor]) -> Actor | None:
     if actor_id is None:
         return None
     # An id without a record still gets a column value; its kind is unknown.
     return actors.get(actor_id) or Actor(id=actor_id, name=actor_id)
 
 
-def _tags(event: Event, actors: dict[str, Actor]) -> str:
+def _tags(event: Event, actors: Mapping[str, Actor]) -> str:
     tags = []
     if event.status != "reported":
         tags.append(f"status={event.status}")
@@ -327,7 +329,7 @@ def _published(documents: list[Document]) -> int | str:
 
 
 def _first_actor(
-    event: Event, actors: dict[str, Actor], country: str
+    event: Event, actors: Mapping[str, Actor], country: str
 ) -> tuple[Actor | None, int | None, Actor | None, tuple[str, ...], tuple[str, ...]]:
     """(actor1, its inter code, actor2, assoc of 1, assoc of 2): where the report names no
     actor1, ACLED's unnamed actor of the event type, else actor2 moved up (never an interaction
@@ -346,8 +348,8 @@ def _first_actor(
 def acled_row(
     event: Event,
     *,
-    actors: dict[str, Actor],
-    documents: dict[str, Document],
+    actors: Mapping[str, Actor],
+    documents: Mapping[str, Document],
     number: int = 1,
     inter: str = "text",
     overrides: Overrides = (),
@@ -426,34 +428,42 @@ def _inter(code: int | None, numeric: bool) -> int | str:
 
 
 def write_acled_csv(
-    picture: Picture, out: TextIO, *, inter: str = "text", overrides: Overrides = ()
+    picture: Picture | PictureReader,
+    out: TextIO,
+    *,
+    inter: str = "text",
+    overrides: Overrides = (),
 ) -> None:
-    """Write ACLED-layout CSV rows, ordered by event date (undated last), then id; ``inter``
-    "numeric" writes ACLED's older numeric inter and interaction codes."""
+    """Write ACLED-layout CSV rows, ordered by event date (undated last), then id, one batch
+    of events at a time; ``inter`` "numeric" writes ACLED's older numeric inter and
+    interaction codes."""
     if inter not in INTER_FORMATS:
         raise ExportError(f"inter must be one of {', '.join(INTER_FORMATS)}, not {inter!r}")
-    actors = actors_by_id(picture)
-    documents = {d.id: d for d in picture.documents}
-    events = sorted(
-        (e for e in picture.events if is_acled_row(e)),
-        key=lambda e: (date_key(e.event_date), e.id),
-    )
+    reader = reader_of(picture)
     # "\n" line ends: the caller's text stream decides the platform's own.
     writer = csv.DictWriter(out, fieldnames=ACLED_COLUMNS + SITROOM_COLUMNS, lineterminator="\n")
     writer.writeheader()
     numbers: dict[str, int] = {}
-    for event in events:
-        prefix = iso3(event.location.country if event.location else None)
-        numbers[prefix] = numbers.get(prefix, 0) + 1
-        row = acled_row(
-            event,
-            actors=actors,
-            documents=documents,
-            number=numbers[prefix],
-            inter=inter,
-            overrides=overrides,
+    for batch in reader.events(by_date=True):
+        events = [e for e in batch if is_acled_row(e)]
+        actors = reader.actors_of(named_actors(events))
+        documents = reader.documents_of(
+            {d for e in events for d in (e.document_id, *(v.document_id for v in e.evidence))}
         )
-        writer.writerow({column: neutralise_cell(column, value) for column, value in row.items()})
+        for event in events:
+            prefix = iso3(event.location.country if event.location else None)
+            numbers[prefix] = numbers.get(prefix, 0) + 1
+            row = acled_row(
+                event,
+                actors=actors,
+                documents=documents,
+                number=numbers[prefix],
+                inter=inter,
+                overrides=overrides,
+            )
+            writer.writerow(
+                {column: neutralise_cell(column, value) for column, value in row.items()}
+            )
 
 
 # A spreadsheet reads a cell starting with one of these as a formula (OWASP, CSV injection).

@@ -6,17 +6,18 @@ coordinates out of range) are left out; control claims are not exported here.
 
 from __future__ import annotations
 
-import json
 import logging
+from collections.abc import Iterator, Mapping
 from typing import Any, TextIO
 
-from sitroom.export._common import actor_name, actors_by_id, finite, iso, unique
+from sitroom.export._common import actor_name, finite, indented, iso, named_actors, unique
+from sitroom.export.source import PictureReader, reader_of
 from sitroom.records import Actor, Event, Picture
 
 log = logging.getLogger(__name__)
 
 
-def event_feature(event: Event, *, actors: dict[str, Actor]) -> dict[str, Any] | None:
+def event_feature(event: Event, *, actors: Mapping[str, Actor]) -> dict[str, Any] | None:
     """One event as a GeoJSON Point feature, or None where it has no usable coordinates."""
     location = event.location
     if location is None:
@@ -50,18 +51,26 @@ def event_feature(event: Event, *, actors: dict[str, Actor]) -> dict[str, Any] |
     }
 
 
-def picture_to_geojson(picture: Picture) -> dict[str, Any]:
+def _features(reader: PictureReader) -> Iterator[dict[str, Any]]:
+    for batch in reader.events():
+        actors = reader.actors_of(named_actors(batch))
+        for event in batch:
+            feature = event_feature(event, actors=actors)
+            if feature is not None:
+                yield feature
+
+
+def picture_to_geojson(picture: Picture | PictureReader) -> dict[str, Any]:
     """The picture's located events as a FeatureCollection (plain data), ordered by id."""
-    actors = actors_by_id(picture)
-    features = []
-    for event in sorted(picture.events, key=lambda e: e.id):
-        feature = event_feature(event, actors=actors)
-        if feature is not None:
-            features.append(feature)
-    return {"type": "FeatureCollection", "features": features}
+    return {"type": "FeatureCollection", "features": list(_features(reader_of(picture)))}
 
 
-def write_geojson(picture: Picture, out: TextIO) -> None:
-    """Write the located events as an indented GeoJSON FeatureCollection."""
-    json.dump(picture_to_geojson(picture), out, ensure_ascii=False, indent=2, allow_nan=False)
-    out.write("\n")
+def write_geojson(picture: Picture | PictureReader, out: TextIO) -> None:
+    """Write the located events as an indented GeoJSON FeatureCollection, one feature at a
+    time (the text of ``json.dump(picture_to_geojson(picture), indent=2)``)."""
+    out.write('{\n  "type": "FeatureCollection",\n  "features": [')
+    empty = True
+    for feature in _features(reader_of(picture)):
+        out.write(("\n    " if empty else ",\n    ") + indented(feature, 2))
+        empty = False
+    out.write("]\n}\n" if empty else "\n  ]\n}\n")

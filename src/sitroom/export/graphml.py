@@ -9,11 +9,16 @@ Actors that no relation touches are still nodes, so the graph shows every known 
 
 from __future__ import annotations
 
+import heapq
+import io
+import itertools
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 
-from sitroom.export._common import actors_by_id, date_key, iso, unique
+from sitroom.export._common import date_key, iso, unique
+from sitroom.export.source import PictureReader, batched, flat, reader_of
 from sitroom.records import Picture, Relation
 
 GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
@@ -37,6 +42,8 @@ EDGE_KEYS = (
 )
 # How list values are joined into one GraphML string.
 SEPARATORS = {"documents": " ", "evidence": " | "}
+# Nodes whose actors are looked up at once.
+BATCH = 500
 
 # Characters XML 1.0 cannot carry at all, even escaped; quotes from scraped pages may hold them.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -69,33 +76,43 @@ def _edge(key: tuple[str, str, str], relations: list[Relation]) -> dict[str, Any
     }
 
 
-def alliance_graph(picture: Picture, *, isolated: bool = True) -> dict[str, Any]:
-    """The alliance graph as plain data: ``nodes`` (actors; without ``isolated``, only those a
-    relation links) and ``edges`` (aggregated relations)."""
-    groups: dict[tuple[str, str, str], list[Relation]] = {}
-    for relation in picture.relations:
-        groups.setdefault((relation.subject, relation.predicate, relation.object), []).append(
-            relation
-        )
-    # Sorted within a group too, so the quotes' order does not depend on the input's.
-    edges = [_edge(key, sorted(groups[key], key=_relation_key)) for key in sorted(groups)]
-    actors = actors_by_id(picture)
-    # A relation may name an actor the picture has no record for; it still needs a node.
-    linked = {e["source"] for e in edges} | {e["target"] for e in edges}
-    node_ids = sorted(set(actors) | linked if isolated else linked)
-    nodes = []
-    for node_id in node_ids:
-        actor = actors.get(node_id)
-        nodes.append(
-            {
+def _edges(reader: PictureReader) -> Iterator[dict[str, Any]]:
+    for run in reader.relation_runs():
+        first = run[0]
+        # Sorted within a group too, so the quotes' order does not depend on the input's.
+        yield _edge((first.subject, first.predicate, first.object), sorted(run, key=_relation_key))
+
+
+def _node_ids(reader: PictureReader, *, isolated: bool) -> Iterator[str]:
+    """Actor ids in order, once each: every actor with ``isolated``, and every id a relation
+    names (a relation may name an actor the picture has no record for; it still needs a
+    node)."""
+    linked = reader.linked_actor_ids()
+    if not isolated:
+        return linked
+    known = (a.id for a in flat(reader.actors()))
+    return (key for key, _ in itertools.groupby(heapq.merge(known, linked)))
+
+
+def _nodes(reader: PictureReader, *, isolated: bool) -> Iterator[dict[str, Any]]:
+    for batch in batched(_node_ids(reader, isolated=isolated), BATCH):
+        actors = reader.actors_of(batch)
+        for node_id in batch:
+            actor = actors.get(node_id)
+            yield {
                 "id": node_id,
                 "label": actor.name if actor else node_id,
                 "name": actor.name if actor else node_id,
                 "kind": actor.kind if actor else "unknown",
                 "country": actor.country if actor else None,
             }
-        )
-    return {"nodes": nodes, "edges": edges}
+
+
+def alliance_graph(picture: Picture | PictureReader, *, isolated: bool = True) -> dict[str, Any]:
+    """The alliance graph as plain data: ``nodes`` (actors; without ``isolated``, only those a
+    relation links) and ``edges`` (aggregated relations)."""
+    reader = reader_of(picture)
+    return {"nodes": list(_nodes(reader, isolated=isolated)), "edges": list(_edges(reader))}
 
 
 def _key(name: str, owner: str) -> str:
@@ -110,33 +127,65 @@ def _data(parent: ET.Element, key: str, value: object) -> None:
     ET.SubElement(parent, "data", {"key": key}).text = _xml_text(value)
 
 
-def graph_to_graphml(graph: dict[str, Any]) -> str:
-    """GraphML text for an ``alliance_graph`` result; evidence quotes are joined by ' | '."""
+def _head() -> ET.Element:
+    """The document's root with its keys; its graph element is the last child."""
     # xmlns as a plain attribute keeps ElementTree's global namespace registry untouched.
     root = ET.Element("graphml", {"xmlns": GRAPHML_NS})
     for key_id, owner, kind in (*NODE_KEYS, *EDGE_KEYS):
         # A key id is unique in the file, so the edges' label is "e_label"; both are named label.
         attrs = {"id": _key(key_id, owner), "for": owner, "attr.name": key_id, "attr.type": kind}
         ET.SubElement(root, "key", attrs)
-    element = ET.SubElement(root, "graph", {"id": "alliances", "edgedefault": "directed"})
-    for node in graph["nodes"]:
-        node_el = ET.SubElement(element, "node", {"id": _xml_text(node["id"])})
-        for key_id, owner, _ in NODE_KEYS:
-            _data(node_el, _key(key_id, owner), node.get(key_id))
-    for number, edge in enumerate(graph["edges"]):
-        attrs = {
-            "id": f"e{number}",
-            "source": _xml_text(edge["source"]),
-            "target": _xml_text(edge["target"]),
-        }
-        edge_el = ET.SubElement(element, "edge", attrs)
-        for key_id, owner, _ in EDGE_KEYS:
-            _data(edge_el, _key(key_id, owner), edge.get(key_id))
+    ET.SubElement(root, "graph", {"id": "alliances", "edgedefault": "directed"})
+    return root
+
+
+def _node_element(node: dict[str, Any]) -> ET.Element:
+    element = ET.Element("node", {"id": _xml_text(node["id"])})
+    for key_id, owner, _ in NODE_KEYS:
+        _data(element, _key(key_id, owner), node.get(key_id))
+    return element
+
+
+def _edge_element(number: int, edge: dict[str, Any]) -> ET.Element:
+    attrs = {
+        "id": f"e{number}",
+        "source": _xml_text(edge["source"]),
+        "target": _xml_text(edge["target"]),
+    }
+    element = ET.Element("edge", attrs)
+    for key_id, owner, _ in EDGE_KEYS:
+        _data(element, _key(key_id, owner), edge.get(key_id))
+    return element
+
+
+def _write(out: TextIO, nodes: Iterable[dict[str, Any]], edges: Iterable[dict[str, Any]]) -> None:
+    """The text ``ET.indent`` and ``ET.tostring`` give the whole tree, one element at a time:
+    the graph's children sit two levels deep."""
+    root = _head()
     ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    # Ends in the graph element, empty ('<graph ... />'), then '\n</graphml>'.
+    head = ET.tostring(root, encoding="unicode").removesuffix(" />\n</graphml>")
+    out.write('<?xml version="1.0" encoding="UTF-8"?>\n' + head)
+    children = itertools.chain(
+        (_node_element(n) for n in nodes), itertools.starmap(_edge_element, enumerate(edges))
+    )
+    empty = True
+    for element in children:
+        ET.indent(element, level=2)
+        out.write((">" if empty else "") + "\n    " + ET.tostring(element, encoding="unicode"))
+        empty = False
+    out.write(" />\n</graphml>\n" if empty else "\n  </graph>\n</graphml>\n")
 
 
-def write_graphml(picture: Picture, out: TextIO, *, isolated: bool = True) -> None:
-    """Write the alliance graph as GraphML (UTF-8 declared; the stream must encode UTF-8);
-    ``isolated=False`` leaves out actors no relation links."""
-    out.write(graph_to_graphml(alliance_graph(picture, isolated=isolated)))
+def graph_to_graphml(graph: dict[str, Any]) -> str:
+    """GraphML text for an ``alliance_graph`` result; evidence quotes are joined by ' | '."""
+    text = io.StringIO()
+    _write(text, graph["nodes"], graph["edges"])
+    return text.getvalue()
+
+
+def write_graphml(picture: Picture | PictureReader, out: TextIO, *, isolated: bool = True) -> None:
+    """Write the alliance graph as GraphML (UTF-8 declared; the stream must encode UTF-8), one
+    node or edge at a time; ``isolated=False`` leaves out actors no relation links."""
+    reader = reader_of(picture)
+    _write(out, _nodes(reader, isolated=isolated), _edges(reader))

@@ -3,7 +3,9 @@
 Its shape is pinned by ``schema/sitroom-export.schema.json``; bump ``SCHEMA_VERSION`` when a
 field changes meaning or goes away (adding a section or field does not need a bump). Besides the
 per-report records it holds the ledger across reports (merged events, their claims, control
-timelines, alliances), computed from those records at export time (see ``sitroom.picture``).
+timelines, alliances): a database's is read as stored, a Picture's in memory is built from its
+records (``sitroom.picture``). Every section is written record by record from a
+``sitroom.export.source.PictureReader``, so a stored picture is exported in bounded memory.
 """
 
 from __future__ import annotations
@@ -13,8 +15,15 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TextIO
 
 from sitroom import __version__
-from sitroom.export._common import date_key, evidence_list, finite, iso, location_to_dict
-from sitroom.picture import build_ledger
+from sitroom.export._common import (
+    date_key,
+    evidence_list,
+    finite,
+    indented,
+    iso,
+    location_to_dict,
+)
+from sitroom.export.source import PictureReader, flat, reader_of
 from sitroom.picture.ledger import (
     AllianceEdge,
     ControlEntry,
@@ -122,45 +131,51 @@ def control_to_dict(claim: ControlClaim) -> dict[str, Any]:
     }
 
 
-def _documents(picture: Picture) -> Iterator[dict[str, Any]]:
-    docs = sorted(picture.documents, key=lambda d: d.id)
-    return (document_to_dict(d, picture.main_events.get(d.id)) for d in docs)
+def _documents(reader: PictureReader) -> Iterator[dict[str, Any]]:
+    for document, main_event in flat(reader.documents()):
+        yield document_to_dict(document, main_event)
 
 
-def _actors(picture: Picture) -> Iterator[dict[str, Any]]:
-    return (actor_to_dict(a) for a in sorted(picture.actors, key=lambda a: a.id))
+def _actors(reader: PictureReader) -> Iterator[dict[str, Any]]:
+    return (actor_to_dict(a) for a in flat(reader.actors()))
 
 
-def _mentions(picture: Picture) -> Iterator[dict[str, Any]]:
-    def key(m: Mention) -> tuple[str, int, int, str, str]:
-        return (m.document_id, m.start, m.end, m.kind, m.text)
-
-    return (mention_to_dict(m) for m in sorted(picture.mentions, key=key))
+def _mention_key(m: Mention) -> tuple[str, int, int, str, str]:
+    return (m.document_id, m.start, m.end, m.kind, m.text)
 
 
-def _events(picture: Picture) -> Iterator[dict[str, Any]]:
-    return (event_to_dict(e) for e in sorted(picture.events, key=lambda e: e.id))
+def _mentions(reader: PictureReader) -> Iterator[dict[str, Any]]:
+    for run in reader.mention_runs():
+        yield from (mention_to_dict(m) for m in sorted(run, key=_mention_key))
 
 
-def _relations(picture: Picture) -> Iterator[dict[str, Any]]:
-    def key(r: Relation) -> tuple[str, str, str, tuple[int, str], str]:
-        first = r.evidence[0] if r.evidence else None
-        return (r.subject, r.predicate, r.object, date_key(r.date), repr(first))
-
-    return (relation_to_dict(r) for r in sorted(picture.relations, key=key))
+def _events(reader: PictureReader) -> Iterator[dict[str, Any]]:
+    return (event_to_dict(e) for e in flat(reader.events()))
 
 
-def _control(picture: Picture) -> Iterator[dict[str, Any]]:
-    def key(c: ControlClaim) -> tuple[str, str, str, tuple[int, str], str, str]:
-        first = c.evidence[0] if c.evidence else None
-        geonameid = "" if c.place.geonameid is None else f"{c.place.geonameid:012d}"
-        return (c.place.name, geonameid, c.controller, date_key(c.date), c.status, repr(first))
+def _relation_key(r: Relation) -> tuple[str, str, str, tuple[int, str], str]:
+    first = r.evidence[0] if r.evidence else None
+    return (r.subject, r.predicate, r.object, date_key(r.date), repr(first))
 
-    return (control_to_dict(c) for c in sorted(picture.control, key=key))
+
+def _relations(reader: PictureReader) -> Iterator[dict[str, Any]]:
+    for run in reader.relation_runs():
+        yield from (relation_to_dict(r) for r in sorted(run, key=_relation_key))
+
+
+def _control_key(c: ControlClaim) -> tuple[str, str, str, tuple[int, str], str, str]:
+    first = c.evidence[0] if c.evidence else None
+    geonameid = "" if c.place.geonameid is None else f"{c.place.geonameid:012d}"
+    return (c.place.name, geonameid, c.controller, date_key(c.date), c.status, repr(first))
+
+
+def _control(reader: PictureReader) -> Iterator[dict[str, Any]]:
+    for run in reader.control_runs():
+        yield from (control_to_dict(c) for c in sorted(run, key=_control_key))
 
 
 # To add a section, append (name, builder) here or to LEDGER_SECTIONS and extend the schema.
-SECTIONS: tuple[tuple[str, Callable[[Picture], Iterator[dict[str, Any]]]], ...] = (
+SECTIONS: tuple[tuple[str, Callable[[PictureReader], Iterator[dict[str, Any]]]], ...] = (
     ("documents", _documents),
     ("actors", _actors),
     ("mentions", _mentions),
@@ -302,29 +317,34 @@ def alliance_to_dict(edge: AllianceEdge) -> dict[str, Any]:
     }
 
 
-def _merged_events(ledger: Ledger) -> Iterator[dict[str, Any]]:
-    return (merged_event_to_dict(e, ledger.source_groups) for e in ledger.events)
+def _merged_events(reader: PictureReader) -> Iterator[dict[str, Any]]:
+    for batch in reader.merged_events():
+        groups = reader.source_groups_of({d for e in batch for d in e.document_ids})
+        yield from (merged_event_to_dict(e, groups) for e in batch)
 
 
-def _claims(ledger: Ledger) -> Iterator[dict[str, Any]]:
-    for event in ledger.events:
+def _claims(reader: PictureReader) -> Iterator[dict[str, Any]]:
+    for event in flat(reader.merged_events()):
         for claim in event.claims:
             yield field_claim_to_dict(event, claim)
-    for timeline in ledger.control:
-        for index in range(len(timeline.entries)):
-            yield control_claim_to_dict(timeline, index, ledger.source_groups)
+    for batch in reader.control_timelines():
+        documents = {ev.document_id for t in batch for e in t.entries for ev in e.evidence}
+        groups = reader.source_groups_of(documents)
+        for timeline in batch:
+            for index in range(len(timeline.entries)):
+                yield control_claim_to_dict(timeline, index, groups)
 
 
-def _control_timeline(ledger: Ledger) -> Iterator[dict[str, Any]]:
-    return (timeline_to_dict(t) for t in ledger.control)
+def _control_timeline(reader: PictureReader) -> Iterator[dict[str, Any]]:
+    return (timeline_to_dict(t) for t in flat(reader.control_timelines()))
 
 
-def _alliances(ledger: Ledger) -> Iterator[dict[str, Any]]:
-    return (alliance_to_dict(e) for e in ledger.alliances)
+def _alliances(reader: PictureReader) -> Iterator[dict[str, Any]]:
+    return (alliance_to_dict(e) for e in flat(reader.alliances()))
 
 
-# Sections computed from the ledger (sitroom.picture.build_ledger), which is built once per export.
-LEDGER_SECTIONS: tuple[tuple[str, Callable[[Ledger], Iterator[dict[str, Any]]]], ...] = (
+# Sections of the ledger across reports: stored (sitroom.store) or built from a Picture in memory.
+LEDGER_SECTIONS: tuple[tuple[str, Callable[[PictureReader], Iterator[dict[str, Any]]]], ...] = (
     ("merged_events", _merged_events),
     ("claims", _claims),
     ("control_timeline", _control_timeline),
@@ -332,13 +352,15 @@ LEDGER_SECTIONS: tuple[tuple[str, Callable[[Ledger], Iterator[dict[str, Any]]]],
 )
 
 
-def picture_to_dict(picture: Picture, *, ledger: Ledger | None = None) -> dict[str, Any]:
+def picture_to_dict(
+    picture: Picture | PictureReader, *, ledger: Ledger | None = None
+) -> dict[str, Any]:
     """The whole picture as JSON-ready plain data, every list in a stable order.
 
     ``ledger`` is the picture's ledger where the caller has built it already.
     """
     data: dict[str, Any] = _head()
-    for name, records in _sections(picture, ledger):
+    for name, records in _sections(reader_of(picture, ledger)):
         data[name] = list(records)
     return data
 
@@ -347,31 +369,27 @@ def _head() -> dict[str, Any]:
     return {"schema_version": SCHEMA_VERSION, "generator": f"sitroom {__version__}"}
 
 
-def _sections(
-    picture: Picture, ledger: Ledger | None
-) -> Iterator[tuple[str, Iterator[dict[str, Any]]]]:
-    for name, build in SECTIONS:
-        yield name, build(picture)
-    ledger = ledger or build_ledger(picture)
-    for name, build_from_ledger in LEDGER_SECTIONS:
-        yield name, build_from_ledger(ledger)
+def _sections(reader: PictureReader) -> Iterator[tuple[str, Iterator[dict[str, Any]]]]:
+    for name, build in (*SECTIONS, *LEDGER_SECTIONS):
+        yield name, build(reader)
 
 
 def _dumps(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2, allow_nan=False)
 
 
-def write_json(picture: Picture, out: TextIO, *, ledger: Ledger | None = None) -> None:
+def write_json(
+    picture: Picture | PictureReader, out: TextIO, *, ledger: Ledger | None = None
+) -> None:
     """Write the picture as one indented UTF-8 JSON object, one record at a time: the text is
     ``json.dump(picture_to_dict(picture), indent=2)``'s, but only one record is held as data.
-    ``ledger``: the stored picture's (``Store.ledger``); else it is built here."""
+    ``ledger``: a Picture's ledger where the caller has built it; else it is built here."""
     out.write(_dumps(_head())[:-2])  # without the closing "\n}"
-    for name, records in _sections(picture, ledger):
+    for name, records in _sections(reader_of(picture, ledger)):
         out.write(f",\n  {_dumps(name)}: [")
         empty = True
         for record in records:
-            # Strings in JSON hold no raw newline, so every newline starts a line to indent.
-            out.write(("\n    " if empty else ",\n    ") + _dumps(record).replace("\n", "\n    "))
+            out.write(("\n    " if empty else ",\n    ") + indented(record, 2))
             empty = False
         out.write("]" if empty else "\n  ]")
     out.write("\n}\n")

@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Mapping
 from typing import Any, TextIO
 
 from sitroom.errors import ExportError
-from sitroom.export._common import actor_name, actors_by_id, finite, iso
+from sitroom.export._common import actor_name, finite, iso, named_actors
 from sitroom.export.acled import iso3
+from sitroom.export.source import PictureReader, reader_of
 from sitroom.knowledge import loader
 from sitroom.knowledge.loader import Overrides
 from sitroom.records import Actor, Document, Event, Picture
@@ -72,7 +74,7 @@ def contexts(event_type: str, sub_event_type: str | None, overrides: Overrides =
     return list(dict.fromkeys(found))
 
 
-def _entity(actor_id: str, actors: dict[str, Actor]) -> dict[str, Any]:
+def _entity(actor_id: str, actors: Mapping[str, Actor]) -> dict[str, Any]:
     actor = actors.get(actor_id)
     country = actor.country if actor else None
     return {
@@ -90,8 +92,8 @@ def _text(event: Event) -> str:
 def plover_record(
     event: Event,
     *,
-    actors: dict[str, Actor],
-    documents: dict[str, Document] | None = None,
+    actors: Mapping[str, Actor],
+    documents: Mapping[str, Document] | None = None,
     overrides: Overrides = (),
 ) -> dict[str, Any]:
     """One event as a record in the current PLOVER manual's fields."""
@@ -127,7 +129,7 @@ def plover_record(
 
 
 def plover_05_record(
-    event: Event, *, actors: dict[str, Actor], overrides: Overrides = ()
+    event: Event, *, actors: Mapping[str, Actor], overrides: Overrides = ()
 ) -> dict[str, Any]:
     """One event as a record in PLOVER 0.5's fields and names, as its gold files have them."""
     location = event.location
@@ -161,18 +163,26 @@ def plover_05_record(
 
 
 def write_plover_jsonl(
-    picture: Picture, out: TextIO, *, names: str = "current", overrides: Overrides = ()
+    picture: Picture | PictureReader,
+    out: TextIO,
+    *,
+    names: str = "current",
+    overrides: Overrides = (),
 ) -> None:
-    """Write one compact PLOVER JSON object a line, events ordered by id; ``names`` "0.5" writes
-    PLOVER 0.5's fields and names."""
+    """Write one compact PLOVER JSON object a line, events ordered by id, a batch of events at
+    a time; ``names`` "0.5" writes PLOVER 0.5's fields and names."""
     if names not in NAME_SETS:
         raise ExportError(f"names must be one of {', '.join(NAME_SETS)}, not {names!r}")
-    actors = actors_by_id(picture)
-    documents = {d.id: d for d in picture.documents}
-    for event in sorted(picture.events, key=lambda e: e.id):
-        if names == "current":
-            record = plover_record(event, actors=actors, documents=documents, overrides=overrides)
-        else:
-            record = plover_05_record(event, actors=actors, overrides=overrides)
-        out.write(json.dumps(record, ensure_ascii=False, allow_nan=False))
-        out.write("\n")
+    reader = reader_of(picture)
+    for batch in reader.events():
+        actors = reader.actors_of(named_actors(batch))
+        documents = reader.documents_of({e.document_id for e in batch})
+        for event in batch:
+            if names == "current":
+                record = plover_record(
+                    event, actors=actors, documents=documents, overrides=overrides
+                )
+            else:
+                record = plover_05_record(event, actors=actors, overrides=overrides)
+            out.write(json.dumps(record, ensure_ascii=False, allow_nan=False))
+            out.write("\n")

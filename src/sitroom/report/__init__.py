@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 
 from rich.console import Console, Group, JustifyMethod, RenderableType
 from rich.padding import Padding
@@ -17,10 +17,10 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from sitroom.picture import build_ledger
+from sitroom.export.source import PictureReader, flat, reader_of
 from sitroom.picture.ledger import Ledger, MergedEvent
-from sitroom.records import Actor, Picture
-from sitroom.report.ledger import Names, clip, render_ledger, unique, when
+from sitroom.records import Actor, ControlClaim, Document, Picture
+from sitroom.report.ledger import LedgerDigest, Names, clip, render_digest, unique, when
 from sitroom.report.plain import markup_off
 
 _STATUS_STYLE = {
@@ -34,7 +34,7 @@ _STATUS_STYLE = {
 
 @markup_off
 def render(
-    picture: Picture,
+    picture: Picture | PictureReader,
     console: Console,
     *,
     quotes: bool = False,
@@ -43,49 +43,196 @@ def render(
 ) -> None:
     """Print the situation report for the whole picture (at most ``limit`` rows a section).
 
-    Events are shown merged across reports, one row each: ``ledger`` is the stored picture's
-    (``Store.ledger``), else it is built here (``sitroom.picture.build_ledger``).
+    ``picture`` is a Picture in memory, its ledger ``ledger`` or else built here
+    (``sitroom.picture.build_ledger``), or a reader such as the stored picture's
+    (``sitroom.store.picture_read.stored_reader``), read in one pass a listing, keeping the
+    counts and the rows shown: events are shown merged across reports, one row each.
     """
-    names = {a.id: a.name for a in picture.actors}
-    ledger = ledger or build_ledger(picture)
-    current = [e for e in ledger.events if e.status != "background"]
-    history = [e for e in ledger.events if e.status == "background"]
-    console.print(_summary(picture, ledger))
+    reader = reader_of(picture, ledger)
+    actors = list(flat(reader.actors()))
+    names = {a.id: a.name for a in actors}
+    documents = _DocumentNames(reader)
+    records = _Records.of(reader)
+    merged = _Merged.of(reader, limit=limit)
+    console.print(_summary(records, merged, len(actors)))
     width = console.width
     console.print(
-        _events_table(picture, ledger, current, names, quotes=quotes, limit=limit, width=width)
+        _events_table(reader, merged.current, documents, names, quotes=quotes, width=width)
     )
-    if history:
-        table = _events_table(
-            picture, ledger, history, names, quotes=quotes, limit=limit, width=width
-        )
+    if merged.history.count:
+        table = _events_table(reader, merged.history, documents, names, quotes=quotes, width=width)
         table.title = "Background the reports recall"
         console.print(table)
-    console.print(_actors_table(picture, names))
-    console.print(_control_table(picture, names))
-    render_ledger(ledger, console, Names.of(names, picture.documents), limit=limit)
+    console.print(_actors_table(actors, records, names))
+    console.print(_control_table(records.control, documents, names))
+    render_digest(
+        merged.digest,
+        console,
+        Names(names, documents),
+        control=list(flat(reader.control_timelines())),
+        alliances=flat(reader.alliances()),
+    )
 
 
-def _summary(picture: Picture, ledger: Ledger) -> Panel:
-    current = [e for e in picture.events if e.status != "background"]
-    killed = sum(e.fatalities or 0 for e in current if e.event_type)
-    merged = [e for e in ledger.events if e.status != "background"]
-    merged_killed = sum(e.fatalities or 0 for e in merged if e.event_type)
-    groups = ledger.source_groups
-    several = sum(len({groups.get(d, d) for d in e.document_ids}) > 1 for e in ledger.events)
-    clashes = sum(c.verdict == "contradicted" for e in ledger.events for c in e.claims)
-    dates = sorted(e.event_date for e in current if e.event_date)
-    span = f"{dates[0]} – {dates[-1]}" if dates else "no dated events"
+class _DocumentNames(Mapping[str, str]):
+    """Document id -> outlet, else ref; read as asked for and kept (only what is shown)."""
+
+    def __init__(self, reader: PictureReader) -> None:
+        self._reader = reader
+        self._known: dict[str, str] = {}
+
+    def __getitem__(self, document_id: str) -> str:
+        if document_id not in self._known:
+            found = self._reader.documents_of({document_id}).get(document_id)
+            if found is None:
+                raise KeyError(document_id)
+            self._known[document_id] = found.source or found.ref
+        return self._known[document_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._known)  # the names looked up so far
+
+    def __len__(self) -> int:
+        return len(self._known)
+
+
+@dataclass(slots=True)
+class _Records:
+    """What the report shows of the per-report records, read in one pass a listing."""
+
+    documents: int = 0
+    events: int = 0
+    background: int = 0
+    killed: int = 0  # over report events with an ACLED type, background left out
+    first: dt.date | None = None  # the span of the dated events, background left out
+    last: dt.date | None = None
+    active: set[str] = field(default_factory=set)  # actors some event or relation names
+    relations: int = 0
+    backers: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    opponents: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    parts: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    control: list[ControlClaim] = field(default_factory=list)  # by place, date, status
+
+    @classmethod
+    def of(cls, reader: PictureReader) -> _Records:
+        found = cls()
+        found.documents = sum(len(batch) for batch in reader.documents())
+        for event in flat(reader.events()):
+            found.events += 1
+            found.active.update(
+                x
+                for x in (event.actor1, event.actor2, *event.assoc_actor_1, *event.assoc_actor_2)
+                if x
+            )
+            if event.status == "background":
+                found.background += 1
+                continue
+            if event.event_type:
+                found.killed += event.fatalities or 0
+            if event.event_date:
+                found.first = min(found.first or event.event_date, event.event_date)
+                found.last = max(found.last or event.event_date, event.event_date)
+        for relation in flat(reader.relation_runs()):
+            found.relations += 1
+            found.relate(relation.subject, relation.predicate, relation.object)
+        for run in reader.control_runs():
+            found.control += sorted(run, key=lambda c: (c.date or dt.date.min, c.status))
+        return found
+
+    def relate(self, subject: str, predicate: str, obj: str) -> None:
+        """Count a relation into the backers, parts and opponents (actor ids)."""
+        if predicate in ("supports", "allied_with"):
+            self.backers[obj].add(subject)
+            if predicate == "allied_with":
+                self.backers[subject].add(obj)
+        elif predicate == "opposes":
+            self.opponents[subject].add(obj)
+        elif predicate == "part_of":
+            self.parts[subject].add(obj)
+        else:
+            return
+        self.active.add(subject if predicate != "supports" else obj)
+        if predicate == "allied_with":
+            self.active.add(obj)
+
+
+@dataclass(slots=True)
+class _Top:
+    """The first ``limit`` items by key (ties in the order added) and how many were added."""
+
+    limit: int
+    count: int = 0
+    _items: list[tuple[tuple[object, ...], int, MergedEvent]] = field(default_factory=list)
+
+    def add(self, key: tuple[object, ...], item: MergedEvent) -> None:
+        self._items.append((key, self.count, item))
+        self.count += 1
+        if len(self._items) >= 2 * self.limit + 64:
+            self._trim()
+
+    def _trim(self) -> None:
+        self._items.sort(key=lambda x: x[:2])
+        del self._items[self.limit :]
+
+    def items(self) -> list[MergedEvent]:
+        """The first ``limit`` items, in order."""
+        self._trim()
+        return [x[2] for x in self._items]
+
+
+@dataclass(slots=True)
+class _Merged:
+    """What the report shows of the merged events, read in one pass."""
+
+    digest: LedgerDigest
+    current: _Top
+    history: _Top  # background the reports recall
+    several: int = 0  # events told by two or more independent sources
+    killed: int = 0  # best figures, background left out
+
+    @classmethod
+    def of(cls, reader: PictureReader, *, limit: int) -> _Merged:
+        found = cls(LedgerDigest(limit=limit), _Top(limit), _Top(limit))
+        for batch in reader.merged_events():
+            groups = reader.source_groups_of({d for e in batch for d in e.document_ids})
+            firsts = reader.documents_of({e.document_ids[0] for e in batch if e.document_ids})
+            for event in batch:
+                found.add(event, groups, firsts)
+        return found
+
+    def add(
+        self, event: MergedEvent, groups: Mapping[str, str], firsts: Mapping[str, Document]
+    ) -> None:
+        self.digest.add(event, groups)
+        self.several += len({groups.get(d, d) for d in event.document_ids}) > 1
+        first = firsts.get(event.document_ids[0]) if event.document_ids else None
+        key = (
+            event.event_date is None,
+            event.event_date or dt.date.min,
+            (first.source or first.ref) if first else "",
+            _first_start(event),
+        )
+        if event.status == "background":
+            self.history.add(key, event)
+            return
+        if event.event_type:
+            self.killed += event.fatalities or 0
+        self.current.add(key, event)
+
+
+def _summary(records: _Records, merged: _Merged, actors: int) -> Panel:
+    clashes = merged.digest.contradicted_count
+    span = f"{records.first} – {records.last}" if records.first else "no dated events"
     text = Text.assemble(
-        (f"{len(picture.documents)} reports", "bold"),
+        (f"{records.documents} reports", "bold"),
         " · ",
-        f"{len(picture.events)} events ({len(picture.events) - len(current)} background) · ",
-        f"{len(picture.actors)} actors · {len(picture.relations)} relations · ",
-        f"{len(picture.control)} control claims\n",
-        f"Merged: {len(ledger.events)} events, {several} told by two or more independent "
-        f"sources · {clashes} contradicted field{'' if clashes == 1 else 's'}\n",
-        f"Period: {span} · fatalities reported (sum over report events, before merging): {killed}"
-        f" · after merging (best figure per event): {merged_killed}",
+        f"{records.events} events ({records.background} background) · ",
+        f"{actors} actors · {records.relations} relations · ",
+        f"{len(records.control)} control claims\n",
+        f"Merged: {merged.digest.events} events, {merged.several} told by two or more "
+        f"independent sources · {clashes} contradicted field{'' if clashes == 1 else 's'}\n",
+        f"Period: {span} · fatalities reported (sum over report events, before merging): "
+        f"{records.killed} · after merging (best figure per event): {merged.killed}",
     )
     return Panel(text, title="sitroom situation report", expand=False)
 
@@ -150,32 +297,24 @@ _NARROW = (
 
 
 def _events_table(
-    picture: Picture,
-    ledger: Ledger,
-    events: list[MergedEvent],
+    reader: PictureReader,
+    top: _Top,
+    refs: Mapping[str, str],
     names: dict[str, str],
     *,
     quotes: bool,
-    limit: int,
     width: int = 200,
 ) -> Table:
-    """One row a merged event: seven columns from ``NARROW`` columns up, four below; with
-    ``quotes`` each row has its quote under it, across the table's width."""
-    refs = {d.id: d.source or d.ref for d in picture.documents}
-    ordered = sorted(
-        events,
-        key=lambda e: (
-            e.event_date is None,
-            e.event_date or dt.date.min,
-            refs.get(e.document_ids[0], ""),
-            _first_start(e),
-        ),
-    )
+    """One row a merged event (the first ``top.limit`` by date, first report and place in
+    it): seven columns from ``NARROW`` columns up, four below; with ``quotes`` each row has its
+    quote under it, across the table's width."""
+    shown = top.items()
+    groups = reader.source_groups_of({d for e in shown for d in e.document_ids})
     narrow = width < NARROW
     columns = _NARROW if narrow else _WIDE
     rows = []
-    for event in ordered[:limit]:
-        cells = _event_cells(event, refs, ledger.source_groups, names, narrow=narrow)
+    for event in shown:
+        cells = _event_cells(event, refs, groups, names, narrow=narrow)
         quote = next((m.evidence[0].quote for m in event.members if m.evidence), "")
         rows.append((cells, quote if quotes else ""))
     if quotes:
@@ -192,8 +331,8 @@ def _events_table(
             )
         for cells, _ in rows:
             table.add_row(*cells)
-    if len(ordered) > limit:
-        table.caption = f"{len(ordered) - limit} more events not shown; export for all"
+    if top.count > len(shown):
+        table.caption = f"{top.count - len(shown)} more events not shown; export for all"
     return table
 
 
@@ -232,7 +371,7 @@ def _break_at_slash(kind: str, width: int = 19) -> str:
 
 def _event_cells(
     event: MergedEvent,
-    refs: dict[str, str],
+    refs: Mapping[str, str],
     groups: Mapping[str, str],
     names: dict[str, str],
     *,
@@ -270,50 +409,31 @@ def _event_cells(
     return [date.replace("week of ", "week of\n"), what, f"{who}\n→ {whom}", status]
 
 
-def _actors_table(picture: Picture, names: dict[str, str]) -> Table:
-    backers: dict[str, set[str]] = defaultdict(set)
-    opponents: dict[str, set[str]] = defaultdict(set)
-    parts: dict[str, set[str]] = defaultdict(set)
-    for rel in picture.relations:
-        if rel.predicate in ("supports", "allied_with"):
-            backers[rel.object].add(names.get(rel.subject, rel.subject))
-            if rel.predicate == "allied_with":
-                backers[rel.subject].add(names.get(rel.object, rel.object))
-        elif rel.predicate == "opposes":
-            opponents[rel.subject].add(names.get(rel.object, rel.object))
-        elif rel.predicate == "part_of":
-            parts[rel.subject].add(names.get(rel.object, rel.object))
-    active = {
-        x
-        for e in picture.events
-        for x in (e.actor1, e.actor2, *e.assoc_actor_1, *e.assoc_actor_2)
-        if x
-    }
-    active |= set(backers) | set(opponents) | set(parts)
+def _actors_table(actors: Iterable[Actor], records: _Records, names: dict[str, str]) -> Table:
+    def named(ids: Iterable[str]) -> str:
+        return ", ".join(sorted({names.get(x, x) for x in ids}))
+
     table = Table(title="Actors and who backs whom", expand=True)
     for column in ("Actor", "Kind", "Backed by", "Part of", "Opposes"):
         table.add_column(column, overflow="fold")
-    actors: list[Actor] = sorted(
-        (a for a in picture.actors if a.id in active), key=lambda a: a.name
-    )
-    for actor in actors:
+    for actor in sorted((a for a in actors if a.id in records.active), key=lambda a: a.name):
         table.add_row(
             actor.name,
             actor.kind,
-            ", ".join(sorted(backers[actor.id])),
-            ", ".join(sorted(parts[actor.id])),
-            ", ".join(sorted(opponents[actor.id])),
+            named(records.backers[actor.id]),
+            named(records.parts[actor.id]),
+            named(records.opponents[actor.id]),
         )
     return table
 
 
-def _control_table(picture: Picture, names: dict[str, str]) -> Table:
-    refs = {d.id: d.source or d.ref for d in picture.documents}
+def _control_table(
+    claims: Iterable[ControlClaim], refs: Mapping[str, str], names: dict[str, str]
+) -> Table:
     table = Table(title="Who holds what", expand=True)
     for column in ("Place", "Date", "Controller", "Status", "Source"):
         table.add_column(column, overflow="fold")
-    ordered = sorted(picture.control, key=lambda c: (c.place.name, c.date or dt.date.min, c.status))
-    for claim in ordered:
+    for claim in claims:
         sources = ", ".join(
             sorted({refs.get(e.document_id, e.document_id) for e in claim.evidence})
         )

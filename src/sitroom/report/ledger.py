@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
 from sitroom.picture.ledger import (
+    AllianceEdge,
     Comparison,
     ControlConflict,
     ControlEntry,
@@ -136,32 +137,86 @@ def _heading(console: Console, title: str) -> None:
 # -- sections of the situation report ------------------------------------------------------
 
 
+@dataclass(slots=True)
+class LedgerDigest:
+    """What the ledger's sections show of the merged events, gathered in one pass over them
+    (``add``, in the ledger's order): counts, and the first ``limit`` rows of each section."""
+
+    limit: int = 200
+    events: int = 0
+    corroborated: list[tuple[MergedEvent, FieldClaim]] = field(default_factory=list)
+    corroborated_count: int = 0
+    contradicted: list[tuple[MergedEvent, FieldClaim]] = field(default_factory=list)
+    contradicted_count: int = 0
+    # Single-source events of the period first, then background the reports recall.
+    single: list[MergedEvent] = field(default_factory=list)
+    single_background: list[MergedEvent] = field(default_factory=list)
+    single_count: int = 0
+    single_fields: int = 0
+
+    def add(self, event: MergedEvent, groups: Mapping[str, str]) -> None:
+        """Count one merged event in; ``groups``: its documents' wire-copy groups."""
+        self.events += 1
+        for claim in event.claims:
+            if claim.verdict == "corroborated":
+                self.corroborated_count += 1
+                if len(self.corroborated) < self.limit:
+                    self.corroborated.append((event, claim))
+            elif claim.verdict == "contradicted":
+                self.contradicted_count += 1
+                if len(self.contradicted) < self.limit:
+                    self.contradicted.append((event, claim))
+            elif claim.verdict == "single-source":
+                self.single_fields += 1
+        if len({groups.get(d, d) for d in event.document_ids}) == 1:
+            self.single_count += 1
+            shown = self.single_background if event.status == "background" else self.single
+            if len(shown) < SINGLE_SOURCE_SHOWN:
+                shown.append(event)
+
+    @classmethod
+    def of(cls, ledger: Ledger, *, limit: int = 200) -> LedgerDigest:
+        """The digest of a ledger in memory."""
+        digest = cls(limit=limit)
+        for event in ledger.events:
+            digest.add(event, ledger.source_groups)
+        return digest
+
+
 @markup_off
 def render_ledger(ledger: Ledger, console: Console, names: Names, *, limit: int = 200) -> None:
     """Print the sections Corroborated, Contradicted, Single-source, Control by place, Backers."""
-    _corroborated(ledger.events, console, names, limit=limit)
-    _contradicted(ledger, console, names, limit=limit)
-    _single_source(ledger, console, names)
-    console.print(control_table(ledger.control, names))
-    console.print(backers_table(ledger, names))
+    digest = LedgerDigest.of(ledger, limit=limit)
+    render_digest(digest, console, names, control=ledger.control, alliances=ledger.alliances)
 
 
-def _corroborated(
-    events: Sequence[MergedEvent], console: Console, names: Names, *, limit: int
+@markup_off
+def render_digest(
+    digest: LedgerDigest,
+    console: Console,
+    names: Names,
+    *,
+    control: Sequence[ControlTimeline],
+    alliances: Iterable[AllianceEdge],
 ) -> None:
-    lines = [
-        _corroborated_line(event, claim, names)
-        for event in events
-        for claim in event.claims
-        if claim.verdict == "corroborated"
-    ]
+    """``render_ledger`` from a digest of the merged events and the control timelines and
+    alliance edges (printed whole)."""
+    _corroborated(digest, console, names)
+    _contradicted(digest, control, console, names)
+    _single_source(digest, console, names)
+    console.print(control_table(control, names))
+    console.print(backers_table(alliances, names))
+
+
+def _corroborated(digest: LedgerDigest, console: Console, names: Names) -> None:
     _heading(console, "Corroborated")
-    if not lines:
+    if not digest.corroborated:
         console.print(_line("No field is told alike by two independent sources.", "dim"))
-    for line in lines[:limit]:
-        console.print(line)
-    if len(lines) > limit:
-        console.print(_line(f"{len(lines) - limit} more corroborated fields not shown", "dim"))
+    for event, claim in digest.corroborated:
+        console.print(_corroborated_line(event, claim, names))
+    more = digest.corroborated_count - len(digest.corroborated)
+    if more > 0:
+        console.print(_line(f"{more} more corroborated fields not shown", "dim"))
 
 
 def _values(claim: FieldClaim, names: Names) -> str:
@@ -180,28 +235,30 @@ def _corroborated_line(event: MergedEvent, claim: FieldClaim, names: Names) -> T
     return line
 
 
-def _contradicted(ledger: Ledger, console: Console, names: Names, *, limit: int) -> None:
+def _contradicted(
+    digest: LedgerDigest, control: Sequence[ControlTimeline], console: Console, names: Names
+) -> None:
+    limit = digest.limit
     tables = [
         side_by_side(
             f"{event_label(event, names)} — {_FIELD_NAMES.get(c.field, c.field)}",
             _by_value(c, names),
         )
-        for event in ledger.events
-        for c in event.claims
-        if c.verdict == "contradicted"
+        for event, c in digest.contradicted
     ]
+    conflicts = [(t, c) for t in control for c in t.conflicts]
     tables += [
         side_by_side(f"Control of {timeline.place.name}", _by_entry(conflict, names))
-        for timeline in ledger.control
-        for conflict in timeline.conflicts
+        for timeline, conflict in conflicts[: max(limit - len(tables), 0)]
     ]
+    total = digest.contradicted_count + len(conflicts)
     _heading(console, "Contradicted")
-    if not tables:
+    if not total:
         console.print(_line("No two independent sources contradict each other.", "dim"))
     for table in tables[:limit]:
         console.print(table)
-    if len(tables) > limit:
-        console.print(_line(f"{len(tables) - limit} more contradictions not shown", "dim"))
+    if total > limit:
+        console.print(_line(f"{total - limit} more contradictions not shown", "dim"))
 
 
 def _by_value(claim: FieldClaim, names: Names) -> dict[str, list[Text]]:
@@ -245,26 +302,21 @@ def side_by_side(title: str, columns: Mapping[str, Sequence[Text]]) -> Table:
     return table
 
 
-def _single_source(ledger: Ledger, console: Console, names: Names) -> None:
-    groups = ledger.source_groups
-    single = [e for e in ledger.events if len({groups.get(d, d) for d in e.document_ids}) == 1]
-    # The events of the period first; background the reports recall after them.
-    single.sort(key=lambda e: e.status == "background")
-    fields = sum(c.verdict == "single-source" for e in ledger.events for c in e.claims)
+def _single_source(digest: LedgerDigest, console: Console, names: Names) -> None:
     _heading(console, "Single-source")
     console.print(
         _line(
-            f"{len(single)} of {len(ledger.events)} events rest on one source "
-            f"({fields} fields told by one source only)"
+            f"{digest.single_count} of {digest.events} events rest on one source "
+            f"({digest.single_fields} fields told by one source only)"
         )
     )
-    for event in single[:SINGLE_SOURCE_SHOWN]:
+    for event in [*digest.single, *digest.single_background][:SINGLE_SOURCE_SHOWN]:
         sources = ", ".join(unique(names.document(d) for d in event.document_ids))
         line = _line(f"  {event_label(event, names)} ")
         line.append(f"({sources})", style="dim")
         console.print(line)
-    if len(single) > SINGLE_SOURCE_SHOWN:
-        console.print(_line(f"  … and {len(single) - SINGLE_SOURCE_SHOWN} more", "dim"))
+    if digest.single_count > SINGLE_SOURCE_SHOWN:
+        console.print(_line(f"  … and {digest.single_count - SINGLE_SOURCE_SHOWN} more", "dim"))
 
 
 def _dates(since: dt.date | None, until: dt.date | None) -> str:
@@ -304,12 +356,12 @@ def control_table(timelines: Sequence[ControlTimeline], names: Names) -> Table:
     return table
 
 
-def backers_table(ledger: Ledger, names: Names) -> Table:
+def backers_table(alliances: Iterable[AllianceEdge], names: Names) -> Table:
     """Alliance edges across reports with the dates they were first and last reported."""
     table = Table(title="Backers", expand=True)
     for column in ("Who", "Relation", "Whom", "First seen", "Last seen", "Sources"):
         table.add_column(column, overflow="fold")
-    for edge in ledger.alliances:
+    for edge in alliances:
         table.add_row(
             names.actor(edge.subject),
             edge.predicate.replace("_", " "),

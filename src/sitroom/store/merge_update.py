@@ -13,6 +13,7 @@ events near the report in type, place and date, not the size of the database.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
 import heapq
@@ -71,6 +72,16 @@ class MergeUpdate:
         self._rewrite: set[str] = set()  # ids of events whose group's claims change anyway
         self._reach_from: set[str] = set()  # ids of events whose matches change anyway
         self._published: dict[str, dt.date | None] = {}
+        # The stored tables do not change while the update decides (it writes afterwards), so
+        # what it reads of them is read once: a chain of re-decisions keeps asking for the
+        # same keys, events and groups.
+        self._members_by_key: dict[int, list[tuple[VisitKey, str]]] = {}
+        self._groups_by_key: dict[int, set[str]] = {}
+        self._first_members: dict[str, Event] = {}
+        self._stored: dict[str, Event] = {}  # stored events by id
+        # seed -> the stored events under its keys (visiting positions, ids: in that order)
+        self._under: dict[Event, tuple[list[VisitKey], list[str]]] = {}
+        self._matches: dict[Event, dict[str, bool]] = {}  # seed -> event id -> whether it matches
 
     def run(self, new: Iterable[Event], gone: Iterable[tuple[VisitKey, str]]) -> None:
         """Decide the saved events (``new``) and take deleted ones (``gone``: key, id) out."""
@@ -172,16 +183,18 @@ class MergeUpdate:
     def _candidates(self, event: Event, key: VisitKey) -> list[Group]:
         """Groups formed before ``key`` whose first member's keys ``event`` looks up."""
         probes = [key_id(k) for k in self._index.probe_keys(event)]
-        stored = q.in_chunks(
-            self._conn, "SELECT DISTINCT merged_id FROM picture_blocks WHERE key IN", probes
-        )
-        unknown = [r[0] for r in stored if r[0] not in self.groups]
-        firsts = q.in_chunks(
-            self._conn, "SELECT id, first_member FROM picture_events WHERE id IN", unknown
-        )
-        for merged_id, first in firsts:
+        stored = self._groups_under(probes)
+        unknown = sorted(m for m in stored if m not in self.groups)
+        missing = [m for m in unknown if m not in self._first_members]
+        for merged_id, first in q.in_chunks(
+            self._conn, "SELECT id, first_member FROM picture_events WHERE id IN", missing
+        ):
+            self._first_members[merged_id] = decode(Event, first)
+        for merged_id in unknown:
             # Joining a group needs matching its first member: read the rest only then.
-            member = decode(Event, first)
+            member = self._first_members.get(merged_id)
+            if member is None:
+                continue
             if match_events(member, event, actors=self._actors, rules=self._rules) is not None:
                 self._load(merged_id)
         handles: set[str] = set()
@@ -192,18 +205,52 @@ class MergeUpdate:
 
     def _reach(self, seed: Event, after: VisitKey) -> None:
         """Queue the events after ``after`` that match ``seed`` (a group's first member)."""
-        probes = [key_id(k) for k in self._index.probe_keys(seed)]
-        rows = q.in_chunks(
-            self._conn,
-            f"SELECT DISTINCT {q.VISIT_COLUMNS} FROM picture_members WHERE event_id IN "
-            "(SELECT event_id FROM picture_member_keys WHERE key IN",
-            probes,
-            close=")",
-        )
-        later = [r for r in rows if r[3] not in self._pending and q.visit_of_row(r) > after]
-        for event in q.events_by_id(self._conn, [r[3] for r in later]):
-            if match_events(seed, event, actors=self._actors, rules=self._rules) is not None:
+        if seed not in self._under:
+            probes = [key_id(k) for k in self._index.probe_keys(seed)]
+            found = sorted((v, i) for i, v in self._members_under(probes).items())
+            self._under[seed] = ([v for v, _ in found], [i for _, i in found])
+            self._matches[seed] = {}
+        visits, ids = self._under[seed]
+        later = [i for i in ids[bisect.bisect_right(visits, after) :] if i not in self._pending]
+        missing = [i for i in later if i not in self._stored]
+        self._stored.update((e.id, e) for e in q.events_by_id(self._conn, missing))
+        matches = self._matches[seed]
+        for event_id in later:
+            event = self._stored.get(event_id)
+            if event is None:
+                continue
+            if event_id not in matches:
+                found_match = match_events(seed, event, actors=self._actors, rules=self._rules)
+                matches[event_id] = found_match is not None
+            if matches[event_id]:
                 self._push(self.visit(event), event.id, event)
+
+    def _groups_under(self, probes: list[int]) -> set[str]:
+        """The stored groups registered under any of the blocking keys (read once a key)."""
+        missing = [p for p in probes if p not in self._groups_by_key]
+        for probe in missing:
+            self._groups_by_key[probe] = set()
+        for key, merged_id in q.in_chunks(
+            self._conn, "SELECT key, merged_id FROM picture_blocks WHERE key IN", missing
+        ):
+            self._groups_by_key[key].add(merged_id)
+        return set().union(*(self._groups_by_key[p] for p in probes))
+
+    def _members_under(self, probes: list[int]) -> dict[str, VisitKey]:
+        """Stored event id -> its visiting position, for the events under any of the blocking
+        keys (read once a key)."""
+        missing = [p for p in probes if p not in self._members_by_key]
+        for probe in missing:
+            self._members_by_key[probe] = []
+        for row in q.in_chunks(
+            self._conn,
+            "SELECT k.key, m.published, m.document_id, m.start, m.event_id "
+            "FROM picture_member_keys k JOIN picture_members m ON m.event_id = k.event_id "
+            "WHERE k.key IN",
+            missing,
+        ):
+            self._members_by_key[row[0]].append((q.visit_of_row(row[1:]), row[4]))
+        return {event_id: visit for p in probes for visit, event_id in self._members_by_key[p]}
 
     # -- groups --------------------------------------------------------------------------------
 

@@ -162,6 +162,44 @@ def find_events(
     names; ``bbox`` is (west, south, east, north) in degrees (west > east: across the
     antimeridian); ``after`` is the ``next`` of the page before (keyset pagination).
     """
+    filters, params = event_conditions(
+        start=start, end=end, kind=kind, actor=actor, country=country, status=status,
+        verdict=verdict, bbox=bbox,
+    )  # fmt: skip
+    total = conn.execute(f"SELECT count(*) FROM picture_events WHERE {filters}", params)
+    count = int(total.fetchone()[0])
+    if after is not None:
+        filters += " AND sort_key > ?"
+        params.append(after)
+    found = conn.execute(
+        f"SELECT sort_key, record FROM picture_events WHERE {filters} "
+        "ORDER BY sort_key LIMIT ? OFFSET ?",
+        [*params, limit, offset],
+    ).fetchall()
+    events = tuple(decode(MergedEvent, r[1]) for r in found)
+    more = (
+        len(found) == limit
+        and conn.execute(
+            f"SELECT 1 FROM picture_events WHERE {filters} AND sort_key > ? LIMIT 1",
+            [*params, found[-1][0]],
+        ).fetchone()
+    )
+    return EventPage(events, count, found[-1][0] if more else None)
+
+
+def event_conditions(
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    kind: str | None = None,
+    actor: str | None = None,
+    country: str | None = None,
+    status: str | None = None,
+    verdict: str | None = None,
+    bbox: tuple[float, float, float, float] | None = None,
+) -> tuple[str, list[object]]:
+    """The WHERE condition on ``picture_events`` (and its parameters) for ``find_events``'s
+    filters; "1" where none is set."""
     where: list[str] = []
     params: list[object] = []
     for column, value in (("status", status), ("verdict", verdict), ("country", country)):
@@ -182,26 +220,7 @@ def find_events(
         params.append(actor)
     if bbox is not None:
         rows.add_bbox(where, params, bbox)
-    filters = " AND ".join(where) or "1"
-    total = conn.execute(f"SELECT count(*) FROM picture_events WHERE {filters}", params)
-    count = int(total.fetchone()[0])
-    if after is not None:
-        filters += " AND sort_key > ?"
-        params.append(after)
-    found = conn.execute(
-        f"SELECT sort_key, record FROM picture_events WHERE {filters} "
-        "ORDER BY sort_key LIMIT ? OFFSET ?",
-        [*params, limit, offset],
-    ).fetchall()
-    events = tuple(decode(MergedEvent, r[1]) for r in found)
-    more = (
-        len(found) == limit
-        and conn.execute(
-            f"SELECT 1 FROM picture_events WHERE {filters} AND sort_key > ? LIMIT 1",
-            [*params, found[-1][0]],
-        ).fetchone()
-    )
-    return EventPage(events, count, found[-1][0] if more else None)
+    return " AND ".join(where) or "1 = 1", params
 
 
 def merged_event(conn: sqlite3.Connection, merged_id: str) -> MergedEvent | None:

@@ -26,7 +26,14 @@ from sitroom.web.changes import install_change_routes
 from sitroom.web.errors import ApiError, BodyLimit, error_responses, install_error_handlers
 from sitroom.web.hosts import LOOPBACK_NAMES, HostCheck
 from sitroom.web.uploads import read_upload
-from sitroom.web.view import VERDICT_ORDER, EventFilter, View, ViewCache, find_events
+from sitroom.web.view import (
+    VERDICT_ORDER,
+    EventFilter,
+    View,
+    ViewCache,
+    event_overview,
+    find_events,
+)
 
 log = logging.getLogger(__name__)
 
@@ -202,6 +209,14 @@ def create_app(
             "next": page.next,
             "items": [current.event_summary(e) for e in page.events],
         }
+
+    @app.get("/api/overview", tags=["events"])
+    def overview(wanted: Filters) -> dict[str, Any]:
+        """What the page draws besides the events, for the merged events matching every filter
+        given, as aggregate queries: how many there are (with coordinates, by verdict), events
+        per day, type and status, the types and actors they name, and per country how many
+        have coordinates (background left out) and the box around them."""
+        return event_overview(store, wanted)
 
     @app.get(
         "/api/events.geojson",

@@ -28,6 +28,7 @@ from sitroom.picture.ledger import Ledger, MergedEvent, fold_name, overall_verdi
 from sitroom.records import Document, Event, Picture
 from sitroom.store import Store
 from sitroom.store.picture_queries import EventPage
+from sitroom.store.picture_read import stored_reader
 from sitroom.web.errors import ApiError
 
 log = logging.getLogger(__name__)
@@ -95,23 +96,32 @@ def matches(event: MergedEvent, wanted: EventFilter) -> bool:
     return wanted.bbox is None or _in_bbox(event, wanted.bbox)
 
 
+def _query(wanted: EventFilter) -> dict[str, Any]:
+    """The filter as the keyword arguments of ``picture_queries.find_events``."""
+    return {
+        "start": wanted.start,
+        "end": wanted.end,
+        "kind": wanted.type,
+        "actor": wanted.actor,
+        "country": wanted.country.upper() if wanted.country is not None else None,
+        "status": wanted.status,
+        "verdict": wanted.verdict,
+        "bbox": wanted.bbox,
+    }
+
+
 def find_events(
     store: Store, wanted: EventFilter, *, after: str | None, limit: int, offset: int
 ) -> EventPage:
     """The stored merged events passing the filter, one page, as indexed queries."""
-    return store.find_events(
-        start=wanted.start,
-        end=wanted.end,
-        kind=wanted.type,
-        actor=wanted.actor,
-        country=wanted.country.upper() if wanted.country is not None else None,
-        status=wanted.status,
-        verdict=wanted.verdict,
-        bbox=wanted.bbox,
-        after=after,
-        limit=limit,
-        offset=offset,
-    )
+    return store.find_events(**_query(wanted), after=after, limit=limit, offset=offset)
+
+
+def event_overview(store: Store, wanted: EventFilter) -> dict[str, Any]:
+    """Counts, events per day and type, the types and actors named and where the events are,
+    for the stored merged events passing the filter (``picture_read.event_overview``)."""
+    with stored_reader(store) as reader:
+        return reader.overview(**_query(wanted))
 
 
 class View:

@@ -38,13 +38,22 @@ export const api = {
   event: (id) => getJson(`api/events/${encodeURIComponent(id)}`),
   document: (id) => getJson(`api/documents/${encodeURIComponent(id)}`),
 
-  /** Every merged event passing the filters, all pages. */
-  async events(filters) {
+  /** Counts, events per day and type, the types and actors named and where the events are,
+   * for the merged events passing the filters (aggregates: no event is sent). */
+  overview: (filters) => getJson("api/overview", filters),
+
+  /** One page of the merged events passing the filters; `after` continues from a page's `next`. */
+  eventsPage: (filters, after) => getJson("api/events", { ...filters, limit: PAGE_LIMIT, after }),
+
+  /** The merged events passing the filters, page after page by key, at most `cap` of them. */
+  async events(filters, cap = Infinity) {
     const items = [];
-    for (let offset = 0; ; offset += PAGE_LIMIT) {
-      const page = await getJson("api/events", { ...filters, limit: PAGE_LIMIT, offset });
+    let after = null;
+    do {
+      const page = await getJson("api/events", { ...filters, limit: PAGE_LIMIT, after });
       items.push(...page.items);
-      if (page.items.length === 0 || items.length >= page.total) return items;
-    }
+      after = page.next;
+    } while (after && items.length < cap);
+    return items.slice(0, cap);
   },
 };

@@ -1,8 +1,11 @@
 // The sitroom page: loads the picture from the JSON API and keeps the filters, the timeline,
 // the events list, the map and the event panel in step. No build step: plain ES modules.
+// It never loads every event: the map asks for the events in its bounds and date window, the
+// list for a page of those in the date window, the timeline and the menus for counts
+// (/api/overview); each filter is a query the server answers from its indexes.
 
 import { api } from "./api.js";
-import { badge, dayNumber, eventTitle, fuzzyDate, h, placeName, setChildren } from "./dom.js";
+import { badge, eventTitle, fuzzyDate, h, placeName, setChildren } from "./dom.js";
 import { EventMap } from "./map.js";
 import { renderPanel } from "./panel.js";
 import { renderControl } from "./control.js";
@@ -14,18 +17,25 @@ import { followChanges } from "./changes.js";
 const $ = (testid) => document.querySelector(`[data-testid="${testid}"]`);
 const SERVER_FILTERS = ["type", "actor", "status", "verdict"];
 
+// Most markers the map asks for at once (zoom in for the rest).
+const MAP_CAP = 5000;
+
 const state = {
   actors: new Map(), // id -> actor
   docs: new Map(), // id -> document (without text)
   relations: [],
   control: [],
-  all: [], // every merged event, unfiltered
-  base: [], // events passing the server-side filters (all but the dates)
-  shown: [], // base, within the date range
+  overall: null, // /api/overview of every merged event, unfiltered
+  days: [], // events per day and type passing the server-side filters (the histogram)
+  listed: [], // the list: events passing every filter and the dates, the pages loaded so far
+  listTotal: 0, // how many pass them in all
+  listNext: null, // the cursor of the list's next page
+  mapped: [], // events passing every filter and the dates, in the map's bounds
   filters: { start: "", end: "", type: "", actor: "", status: "", verdict: "" },
-  fetched: null, // the server-side filters `base` was fetched with
+  fetched: null, // the server-side filters `days` was fetched with
   selected: null,
   request: 0,
+  mapRequest: 0,
   fresh: new Set(), // merged event ids a change announced while the page was open
 };
 
@@ -45,14 +55,6 @@ function drawView(testid, draw) {
     console.error(err);
     $(testid).replaceChildren(h("p", { class: "empty" }, `Could not draw this view: ${err.message}`));
   }
-}
-
-function inDateRange(event, { start, end }) {
-  // As the API: a date bound drops undated events.
-  if (!start && !end) return true;
-  if (!event.event_date) return false;
-  const day = dayNumber(event.event_date);
-  return (!start || day >= dayNumber(start)) && (!end || day <= dayNumber(end));
 }
 
 function listItem(event) {
@@ -81,51 +83,99 @@ function listItem(event) {
 
 function renderList() {
   const list = $("event-list");
-  if (!state.shown.length) {
+  if (!state.listed.length) {
     setChildren(list, h("li", { class: "empty" }, "No event matches these filters."));
     return;
   }
   // Newest first, undated last: the reader comes for what happened lately.
-  const dated = state.shown.filter((e) => e.event_date).reverse();
-  setChildren(list, [...dated, ...state.shown.filter((e) => !e.event_date)].map(listItem));
+  const dated = state.listed.filter((e) => e.event_date).reverse();
+  const items = [...dated, ...state.listed.filter((e) => !e.event_date)].map(listItem);
+  if (state.listNext) {
+    const more = h("button", { type: "button", class: "more", "data-testid": "list-more" },
+      `Show more (${state.listTotal - state.listed.length} not loaded)`);
+    more.addEventListener("click", loadMore);
+    items.push(h("li", { class: "more-row" }, more));
+  }
+  setChildren(list, items);
+}
+
+async function loadMore() {
+  const page = await api.eventsPage(datedFilters(), state.listNext);
+  state.listed.push(...page.items);
+  state.listNext = page.next;
+  renderList();
 }
 
 function renderCount(onMap) {
-  const total = state.all.length;
-  const n = state.shown.length;
+  const total = state.overall.total;
+  const n = state.listTotal;
   $("event-count").textContent = n === total ? `${n} events` : `${n} of ${total} events`;
-  $("event-count").title = `${onMap} of them on the map (the rest have no known place)`;
+  $("event-count").title = `${onMap} of them on the map in view (the rest have no known place or lie outside it)`;
 }
 
-/** Re-read the form, fetch from the API when a server-side filter changed, redraw. */
+function serverFilters() {
+  return Object.fromEntries(SERVER_FILTERS.map((k) => [k, state.filters[k]]));
+}
+
+function datedFilters() {
+  return { ...serverFilters(), start: state.filters.start, end: state.filters.end };
+}
+
+/** The events the map's view holds: in its bounds, passing every filter and the dates. */
+function mapEvents() {
+  return api.events({ ...datedFilters(), bbox: state.map.bbox() }, MAP_CAP);
+}
+
+/** Re-read the form, ask the API for the list, the map's view and (when a server-side filter
+ * changed) the histogram's counts, redraw. */
 async function applyFilters() {
   const form = $("filters");
   for (const key of Object.keys(state.filters)) state.filters[key] = form.elements[key].value;
-  const wanted = Object.fromEntries(SERVER_FILTERS.map((k) => [k, state.filters[k]]));
-  const key = JSON.stringify(wanted);
-  if (key !== state.fetched) {
-    const request = ++state.request;
-    document.body.classList.add("loading");
-    try {
-      const events = SERVER_FILTERS.some((k) => wanted[k]) ? await api.events(wanted) : state.all;
-      if (request !== state.request) return; // a newer change is on its way
-      state.base = events;
+  const key = JSON.stringify(serverFilters());
+  const request = ++state.request;
+  state.mapRequest += 1; // a pan under way is answered here
+  document.body.classList.add("loading");
+  try {
+    const [overview, page, mapped] = await Promise.all([
+      key !== state.fetched ? api.overview(serverFilters()) : null,
+      api.eventsPage(datedFilters()),
+      mapEvents(),
+    ]);
+    if (request !== state.request) return; // a newer change is on its way
+    if (overview) {
+      state.days = overview.days;
       state.fetched = key;
-      showError("");
-    } catch (err) {
-      showError(`Could not load events: ${err.message}`);
-      return;
-    } finally {
-      if (request === state.request) document.body.classList.remove("loading");
     }
+    state.listed = page.items;
+    state.listTotal = page.total;
+    state.listNext = page.next;
+    state.mapped = mapped;
+    showError("");
+  } catch (err) {
+    showError(`Could not load events: ${err.message}`);
+    return;
+  } finally {
+    if (request === state.request) document.body.classList.remove("loading");
   }
-  // Dates are filtered here: the histogram needs the events outside the range to draw them.
-  state.shown = state.base.filter((e) => inDateRange(e, state.filters));
-  const onMap = state.map.show(state.shown);
-  timeline.render(state.base, state.filters.start, state.filters.end);
+  const onMap = state.map.show(state.mapped);
+  timeline.render(state.days, state.filters.start, state.filters.end);
   renderList();
   renderCount(onMap);
   document.body.dataset.ready = "1";
+}
+
+/** The map moved: ask for the events of its new view. */
+async function refreshMap() {
+  const request = ++state.mapRequest;
+  try {
+    const mapped = await mapEvents();
+    if (request !== state.mapRequest) return;
+    state.mapped = mapped;
+    renderCount(state.map.show(mapped));
+    if (state.selected) state.map.highlight(state.selected);
+  } catch (err) {
+    showError(`Could not load events: ${err.message}`);
+  }
 }
 
 function setDates(start, end) {
@@ -189,21 +239,15 @@ function showView(name) {
 }
 
 function fillOptions() {
-  const acled = new Set();
-  const sub = new Set();
-  const plover = new Set();
-  const involved = new Set();
-  for (const e of state.all) {
-    if (e.event_type) acled.add(e.event_type);
-    if (e.sub_event_type) sub.add(e.sub_event_type);
-    if (e.plover_type) plover.add(e.plover_type);
-    for (const id of [e.actor1, e.actor2]) if (id) involved.add(id);
-  }
+  const { types, actors: named } = state.overall;
   const typeSelect = $("filter-type");
-  for (const [label, values] of [["ACLED event type", acled], ["ACLED sub-event type", sub], ["PLOVER", plover]]) {
-    typeSelect.append(h("optgroup", { label }, [...values].sort().map((v) => h("option", { value: v }, v))));
+  for (const [label, values] of [
+    ["ACLED event type", types.event_type], ["ACLED sub-event type", types.sub_event_type], ["PLOVER", types.plover_type],
+  ]) {
+    typeSelect.append(h("optgroup", { label }, values.map((v) => h("option", { value: v }, v))));
   }
-  // Actors named in some event first; the API also matches associated actors, so offer all.
+  // Actors some event names first (what the actor filter finds); then every other actor.
+  const involved = new Set(named);
   const actors = [...state.actors.values()].sort((a, b) => a.name.localeCompare(b.name));
   $("filter-actor").append(
     h("optgroup", { label: "In events" }, actors.filter((a) => involved.has(a.id)).map((a) => h("option", { value: a.id }, a.name))),
@@ -212,15 +256,13 @@ function fillOptions() {
 }
 
 function renderStats(health) {
-  const located = state.all.filter((e) => e.location && e.location.latitude != null).length;
-  const contradicted = state.all.filter((e) => e.verdict === "contradicted").length;
-  const corroborated = state.all.filter((e) => e.verdict === "corroborated").length;
+  const { total, located, verdicts } = state.overall;
   setChildren($("stats"),
     h("span", {}, h("b", {}, String(health.documents)), " reports"),
-    h("span", {}, h("b", {}, String(state.all.length)), " merged events"),
+    h("span", {}, h("b", {}, String(total)), " merged events"),
     h("span", {}, h("b", {}, String(located)), " on the map"),
-    h("span", { class: "stat-ok" }, h("b", {}, String(corroborated)), " corroborated"),
-    h("span", { class: "stat-bad" }, h("b", {}, String(contradicted)), " contradicted"),
+    h("span", { class: "stat-ok" }, h("b", {}, String(verdicts.corroborated || 0)), " corroborated"),
+    h("span", { class: "stat-bad" }, h("b", {}, String(verdicts.contradicted || 0)), " contradicted"),
     h("span", {}, h("b", {}, String(state.actors.size)), " actors"));
 }
 
@@ -241,8 +283,8 @@ async function main() {
   let health;
   try {
     const base = state.map.loadBase();
-    const [h0, actors, relations, control, docs, events] = await Promise.all([
-      api.health(), api.actors(), api.relations(), api.control(), api.documents(), api.events({}),
+    const [h0, actors, relations, control, docs, overall] = await Promise.all([
+      api.health(), api.actors(), api.relations(), api.control(), api.documents(), api.overview({}),
     ]);
     await base;
     health = h0;
@@ -250,14 +292,14 @@ async function main() {
     state.docs = new Map(docs.map((d) => [d.id, d]));
     state.relations = relations;
     state.control = control;
-    state.all = events;
+    state.overall = overall;
   } catch (err) {
     showError(`Could not load the picture: ${err.message}`);
     return;
   }
   renderStats(health);
   fillOptions();
-  const domain = dayDomain(state.all);
+  const domain = dayDomain(state.overall.days);
   timeline.setDomain(domain);
   if (domain) {
     for (const name of ["start", "end"]) {
@@ -267,8 +309,13 @@ async function main() {
   }
   drawView("control-view", () => renderControl($("control-view"), state.control, { actorName, docs: state.docs }));
   drawView("graph-view", renderGraphView);
-  state.map.fit(state.all);
+  state.map.fit(state.overall.countries);
   await applyFilters();
+  let moving = null;
+  state.map.onMove(() => {
+    clearTimeout(moving);
+    moving = setTimeout(refreshMap, 150);
+  });
   const fromHash = () => new URLSearchParams(location.hash.slice(1)).get("event");
   window.addEventListener("hashchange", () => fromHash() && fromHash() !== state.selected && select(fromHash()));
   if (fromHash()) select(fromHash());
@@ -281,22 +328,32 @@ async function onChange(change) {
   if (change.kind === "new-event") state.fresh.add(change.key);
   for (let attempt = 0; attempt < 5; attempt++) {
     try {
-      const [h0, actors, control, docs, events] = await Promise.all([
-        api.health(), api.actors(), api.control(), api.documents(), api.events({}),
+      const [h0, actors, control, docs, overall] = await Promise.all([
+        api.health(), api.actors(), api.control(), api.documents(), api.overview({}),
       ]);
       state.actors = new Map(actors.map((a) => [a.id, a]));
       state.docs = new Map(docs.map((d) => [d.id, d]));
       state.control = control;
-      state.all = events;
-      state.fetched = null; // fetch the filtered events again too
+      state.overall = overall;
+      state.fetched = null; // fetch the histogram's counts again too
       renderStats(h0);
       await applyFilters();
       drawView("control-view", () => renderControl($("control-view"), state.control, { actorName, docs: state.docs }));
-      if (change.kind !== "new-event" || events.some((e) => e.id === change.key)) return;
+      if (change.kind !== "new-event" || (await stored(change.key))) return;
     } catch (err) {
       showError(`Could not load the picture: ${err.message}`);
     }
     await new Promise((done) => setTimeout(done, 1000));
+  }
+}
+
+/** Whether the server has this merged event yet. */
+async function stored(id) {
+  try {
+    await api.event(id);
+    return true;
+  } catch {
+    return false;
   }
 }
 

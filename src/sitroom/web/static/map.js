@@ -178,17 +178,31 @@ export class EventMap {
   }
 
   /** Fit the view (once, at start) to the country most events happen in: a summit in Moscow
-   * or a statement from Washington should not zoom the war out to a world map. */
-  fit(events) {
-    const located = events.filter((e) => e.location && e.location.latitude != null && e.status !== "background");
-    const perCountry = new Map();
-    for (const e of located) perCountry.set(e.location.country, (perCountry.get(e.location.country) || 0) + 1);
-    const [main] = [...perCountry].sort((a, b) => b[1] - a[1])[0] || [];
-    const inMain = located.filter((e) => e.location.country === main);
-    const points = (inMain.length ? inMain : located).map((e) => [e.location.latitude, e.location.longitude]);
-    if (!points.length) return;
-    this.home = L.latLngBounds(points).pad(0.15); // room for cluster rings and labels
+   * or a statement from Washington should not zoom the war out to a world map. `countries`:
+   * /api/overview's, the country with most located events first, each with its box. */
+  fit(countries) {
+    const [main] = countries;
+    if (!main) return;
+    const [west, south, east, north] = main.bbox;
+    this.home = L.latLngBounds([south, west], [north, east]).pad(0.15); // room for rings, labels
     this.map.fitBounds(this.home, { maxZoom: 9, animate: false });
+  }
+
+  /** The box the map shows, as the API's bbox ("west,south,east,north", degrees). */
+  bbox() {
+    const b = this.map.getBounds();
+    const south = Math.max(b.getSouth(), -90);
+    const north = Math.min(b.getNorth(), 90);
+    if (b.getEast() - b.getWest() >= 360) return `-180,${south},180,${north}`;
+    // Past the antimeridian the map counts on (190°); the API wants -180..180, west > east
+    // for a box across it.
+    const wrap = (lon) => ((((lon + 180) % 360) + 360) % 360) - 180;
+    return `${wrap(b.getWest())},${south},${wrap(b.getEast())},${north}`;
+  }
+
+  /** Call `moved` after the user pans or zooms (once the movement stops). */
+  onMove(moved) {
+    this.map.on("moveend", moved);
   }
 
   /** Ring the event's place; a ring outside the cluster group stays visible at any zoom,

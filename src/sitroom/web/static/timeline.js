@@ -1,5 +1,7 @@
 // The timeline: events per day as stacked bars (by event type) with a brush to pick a date range.
 // Its day axis is fixed at start from every event, so filtering changes the bars, not the axis.
+// It draws the server's counts (/api/overview `days`: date, event_type, status, events), never
+// the events themselves.
 
 import { dayNumber, isoDay, s } from "./dom.js";
 import { typeColour } from "./palette.js";
@@ -7,11 +9,9 @@ import { typeColour } from "./palette.js";
 const MAX_SPAN_DAYS = 180; // background events reach back years; keep the recent war in view
 const PAD = { left: 34, right: 12, top: 10, bottom: 22 };
 
-/** The first and last day (day numbers) the axis shows, from the events' dates. */
-export function dayDomain(events) {
-  const days = events
-    .filter((e) => e.event_date && e.status !== "background" && e.date_precision !== "year")
-    .map((e) => dayNumber(e.event_date));
+/** The first and last day (day numbers) the axis shows, from the days events happened on. */
+export function dayDomain(counts) {
+  const days = counts.filter((c) => c.status !== "background").map((c) => dayNumber(c.date));
   if (!days.length) return null;
   const last = Math.max(...days);
   const first = Math.max(Math.min(...days), last - MAX_SPAN_DAYS);
@@ -51,9 +51,10 @@ export class Timeline {
     return Math.min(Math.max(day, first), last);
   }
 
-  /** Draw bars for `events` (already filtered except by date), shading outside [start, end]. */
-  render(events, start, end) {
-    this.last = [events, start, end];
+  /** Draw bars for the day `counts` (of the events passing every filter but the dates),
+   * shading outside [start, end]. */
+  render(counts, start, end) {
+    this.last = [counts, start, end];
     const svg = this.svg;
     svg.replaceChildren();
     if (!this.domain) {
@@ -65,16 +66,15 @@ export class Timeline {
     svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
     const perDay = new Map();
     let outside = 0;
-    for (const e of events) {
-      if (!e.event_date) continue;
-      const day = dayNumber(e.event_date);
+    for (const c of counts) {
+      const day = dayNumber(c.date);
       if (day < first || day > last) {
-        outside += 1;
+        outside += c.events;
         continue;
       }
       const colours = perDay.get(day) || new Map();
-      const colour = typeColour(e.event_type);
-      colours.set(colour, (colours.get(colour) || 0) + 1);
+      const colour = typeColour(c.event_type);
+      colours.set(colour, (colours.get(colour) || 0) + c.events);
       perDay.set(day, colours);
     }
     const total = (colours) => [...colours.values()].reduce((a, b) => a + b, 0);

@@ -1,0 +1,258 @@
+"""Reading the stored records and picture a bounded batch at a time, for the exports and the
+report: every listing is a run of keyset queries (``(k1, k2) > (?, ?) ORDER BY k1, k2 LIMIT n``
+on unique, non-null keys), so a reader holds one batch of rows however large the database is.
+
+Plain SQL (row values, ``?`` placeholders) that SQLite and PostgreSQL both take. Text keys are
+ordered as the database compares them: byte order under SQLite's default collation, which is
+Python's order of ``str`` (UTF-8 keeps the order of code points); a PostgreSQL database must use
+the "C" collation for the same order.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from sitroom.errors import StoreError
+from sitroom.picture.codec import decode
+from sitroom.picture.ledger import AllianceEdge, ControlTimeline, MergedEvent
+from sitroom.records import Actor, ControlClaim, Document, Event, Mention, Relation
+from sitroom.store import rows
+from sitroom.store.picture_queries import event_conditions, in_chunks, is_current, rules_version
+
+if TYPE_CHECKING:
+    from sitroom.store import Store
+
+# Rows fetched per keyset query.
+BATCH = 500
+
+T = TypeVar("T")
+K = TypeVar("K")
+
+
+def keyset(
+    conn: sqlite3.Connection,
+    table: str,
+    keys: Sequence[str],
+    *,
+    columns: str = "*",
+    where: str = "",
+    params: Sequence[object] = (),
+    size: int = BATCH,
+) -> Iterator[list[sqlite3.Row]]:
+    """The rows of ``table`` passing ``where``, ordered by ``keys`` (unique and never null
+    together), ``size`` rows a batch: each batch is one query starting after the last key."""
+    order = ", ".join(keys)
+    after = f"({order}) > ({', '.join('?' for _ in keys)})"
+    last: tuple[object, ...] | None = None
+    while True:
+        conditions = [c for c in (where, after if last is not None else "") if c]
+        sql = f"SELECT {columns} FROM {table}"
+        if conditions:
+            sql += " WHERE " + " AND ".join(f"({c})" for c in conditions)
+        sql += f" ORDER BY {order} LIMIT ?"
+        found = conn.execute(sql, [*params, *(last or ()), size]).fetchall()
+        if found:
+            yield found
+        if len(found) < size:
+            return
+        last = tuple(found[-1][k.strip('"')] for k in keys)
+
+
+def runs(items: Iterator[list[T]], key: Callable[[T], K]) -> Iterator[list[T]]:
+    """Batches of items ordered by ``key`` regrouped into runs of equal keys (a run may span
+    batches; only one run is held)."""
+    run: list[T] = []
+    for batch in items:
+        for item in batch:
+            if run and key(run[-1]) != key(item):
+                yield run
+                run = []
+            run.append(item)
+    if run:
+        yield run
+
+
+class StoredReader:
+    """The stored records and picture of one read transaction, read in bounded batches.
+
+    The listings come in batches (lists) in the order each method names; lookups by id read
+    only the rows asked for.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, *, size: int = BATCH) -> None:
+        self._conn = conn
+        self._size = size
+
+    # -- per-report records ----------------------------------------------------------------
+
+    def documents(self) -> Iterator[list[tuple[Document, str | None]]]:
+        """Documents with their main event's id, by id."""
+        for batch in keyset(self._conn, "documents", ("id",), size=self._size):
+            yield [(rows.document_from_row(r), r["main_event"]) for r in batch]
+
+    def actors(self) -> Iterator[list[Actor]]:
+        """Canonical actors by id."""
+        for batch in keyset(self._conn, "actors", ("id",), size=self._size):
+            yield [rows.actor_from_row(r) for r in batch]
+
+    def mention_runs(self) -> Iterator[list[Mention]]:
+        """Each document's mentions (in the order saved), documents by id."""
+        batches = keyset(self._conn, "mentions", ("document_id", "id"), size=self._size)
+        for run in runs(batches, lambda r: r["document_id"]):
+            yield [rows.mention_from_row(r) for r in run]
+
+    def events(self, *, by_date: bool = False) -> Iterator[list[Event]]:
+        """Events by id; ``by_date``: by date (undated last), then id."""
+        if not by_date:
+            yield from self._events(keys=("id",))
+            return
+        yield from self._events(keys=("event_date", "id"), where="event_date IS NOT NULL")
+        yield from self._events(keys=("id",), where="event_date IS NULL")
+
+    def _events(self, *, keys: Sequence[str], where: str = "") -> Iterator[list[Event]]:
+        for batch in keyset(self._conn, "events", keys, where=where, size=self._size):
+            evidence = rows.evidence_for(self._conn, "event_id", [r["id"] for r in batch])
+            yield [rows.event_from_row(r, evidence.get(r["id"], ())) for r in batch]
+
+    def relation_runs(self) -> Iterator[list[Relation]]:
+        """Relations in runs of one (subject, predicate, object), the runs in that order."""
+        keys = ("subject", "predicate", "object", "id")
+        batches = keyset(self._conn, "relations", keys, size=self._size)
+        for run in runs(batches, lambda r: (r["subject"], r["predicate"], r["object"])):
+            evidence = rows.evidence_for(self._conn, "relation_id", [r["id"] for r in run])
+            yield [rows.relation_from_row(r, evidence.get(r["id"], ())) for r in run]
+
+    def control_runs(self) -> Iterator[list[ControlClaim]]:
+        """Control claims in runs of one place name, the runs by name; within a run by date
+        (undated last), controller, document and place in it, as ``Store.control`` lists them."""
+        batches = keyset(self._conn, "control", ("location_name", "id"), size=self._size)
+        for run in runs(batches, lambda r: r["location_name"]):
+            run.sort(
+                key=lambda r: (
+                    r["date"] is None, r["date"] or "", r["controller"], r["document_id"], r["seq"]
+                )
+            )  # fmt: skip
+            evidence = rows.evidence_for(self._conn, "control_id", [r["id"] for r in run])
+            yield [rows.control_from_row(r, evidence.get(r["id"], ())) for r in run]
+
+    def linked_actor_ids(self) -> Iterator[str]:
+        """Every actor id a relation names (subject or object), sorted, once each."""
+        sql = (
+            "SELECT id FROM (SELECT subject AS id FROM relations UNION "
+            "SELECT object AS id FROM relations) AS linked"
+        )
+        for batch in keyset(self._conn, f"({sql}) AS ids", ("id",), size=self._size):
+            yield from (r["id"] for r in batch)
+
+    def documents_of(self, ids: Collection[str]) -> dict[str, Document]:
+        """The stored documents among ``ids``, by id."""
+        found = in_chunks(self._conn, "SELECT * FROM documents WHERE id IN", ids)
+        return {r["id"]: rows.document_from_row(r) for r in found}
+
+    def actors_of(self, ids: Collection[str]) -> dict[str, Actor]:
+        """The canonical actors among ``ids``, by id."""
+        found = in_chunks(self._conn, "SELECT * FROM actors WHERE id IN", ids)
+        return {r["id"]: rows.actor_from_row(r) for r in found}
+
+    # -- the picture across reports ----------------------------------------------------------
+
+    def merged_events(self) -> Iterator[list[MergedEvent]]:
+        """Merged events by date (undated last), then id (``picture_events.sort_key``)."""
+        for batch in keyset(
+            self._conn, "picture_events", ("sort_key",), columns="sort_key, record",
+            size=self._size,
+        ):  # fmt: skip
+            yield [decode(MergedEvent, r["record"]) for r in batch]
+
+    def control_timelines(self) -> Iterator[list[ControlTimeline]]:
+        """Control timelines by place key."""
+        for batch in keyset(self._conn, "picture_control", ("place_key",), size=self._size):
+            yield [decode(ControlTimeline, r["record"]) for r in batch]
+
+    def alliances(self) -> Iterator[list[AllianceEdge]]:
+        """Alliance edges by subject, predicate, object."""
+        keys = ("subject", "predicate", "object")
+        for batch in keyset(self._conn, "picture_alliances", keys, size=self._size):
+            yield [decode(AllianceEdge, r["record"]) for r in batch]
+
+    def overview(self, **filters: Any) -> dict[str, Any]:
+        """``event_overview`` of the merged events passing ``filters``."""
+        return event_overview(self._conn, **filters)
+
+    def source_groups_of(self, document_ids: Collection[str]) -> Mapping[str, str]:
+        """Document id -> wire-copy group, for the documents among ``document_ids``."""
+        found = in_chunks(
+            self._conn, "SELECT document_id, group_id FROM picture_sources WHERE document_id IN",
+            document_ids,
+        )  # fmt: skip
+        return {r[0]: r[1] for r in found}
+
+
+@contextmanager
+def stored_reader(store: Store, *, size: int = BATCH) -> Iterator[StoredReader]:
+    """A reader over one read transaction of ``store`` (one snapshot for the whole read).
+
+    Refuses a picture built by other rules, as ``Store.ledger`` does."""
+    with store.state() as conn:
+        if not is_current(conn):
+            built = rules_version(conn) or "none: an older schema"
+            raise StoreError(
+                f"{store.path}: the stored picture was built by other rules ({built}); "
+                f"run `sitroom rebuild --db {store.path}` to rebuild it"
+            )
+        yield StoredReader(conn, size=size)
+
+
+def event_overview(conn: sqlite3.Connection, **filters: Any) -> dict[str, Any]:
+    """What the page draws besides the events themselves, for the merged events passing
+    ``filters`` (those of ``picture_queries.find_events``), as aggregate queries: how many
+    there are, have coordinates, have each verdict; events per day, type and status; the types
+    and actors named (for the filter menus); per country, the events with coordinates (not
+    background) and the box around them (degrees)."""
+    where, params = event_conditions(**filters)
+
+    def select(columns: str, extra: str = "", tail: str = "") -> list[sqlite3.Row]:
+        condition = f"{where} AND {extra}" if extra else where
+        sql = f"SELECT {columns} FROM picture_events WHERE {condition} {tail}"
+        return conn.execute(sql, params).fetchall()
+
+    located = "latitude IS NOT NULL AND longitude IS NOT NULL"
+    total = select("count(*)")[0][0]
+    with_place = select("count(*)", located)[0][0]
+    verdicts = select("verdict, count(*)", tail="GROUP BY verdict")
+    days = select(
+        "event_date, event_type, status, count(*)",
+        "event_date IS NOT NULL",
+        "GROUP BY event_date, event_type, status ORDER BY event_date, event_type, status",
+    )
+    types = {
+        column: [
+            r[0]
+            for r in select(f"DISTINCT {column}", f"{column} IS NOT NULL", f"ORDER BY {column}")
+        ]
+        for column in ("event_type", "sub_event_type", "plover_type")
+    }
+    actors = conn.execute(
+        "SELECT DISTINCT actor_id FROM picture_event_actors WHERE merged_id IN "
+        f"(SELECT id FROM picture_events WHERE {where}) ORDER BY actor_id",
+        params,
+    ).fetchall()
+    countries = select(
+        "country, count(*), min(longitude), min(latitude), max(longitude), max(latitude)",
+        f"{located} AND status != 'background'",
+        "GROUP BY country ORDER BY count(*) DESC, country",
+    )
+    return {
+        "total": total,
+        "located": with_place,
+        "verdicts": {r[0]: r[1] for r in verdicts if r[0] is not None},
+        "days": [{"date": r[0], "event_type": r[1], "status": r[2], "events": r[3]} for r in days],
+        "types": types,
+        "actors": [r[0] for r in actors],
+        "countries": [
+            {"country": r[0], "events": r[1], "bbox": [r[2], r[3], r[4], r[5]]} for r in countries
+        ],
+    }
