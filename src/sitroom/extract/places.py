@@ -31,7 +31,10 @@ class PlaceContext:
 
 
 def precision_for(place: Place, *, near: bool) -> int:
-    """ACLED geo-precision: 1 the town itself, 2 near a town, 3 only a region or country."""
+    """ACLED geo-precision: 1 the town itself, 2 near a town or in a part of a region (a US
+    county), 3 only a region or country."""
+    if place.feature == "admin2":
+        return 2
     if place.feature != "city":
         return 3
     return 2 if near else 1
