@@ -89,10 +89,17 @@ def test_predict_both_scores_the_places_a_picture_stores(resources: Resources) -
     text = "Syrian troops entered Saraqib, near Idlib, the New York Times reported."
     every, stored = predict_both([{"id": "x", "text": text}], resources=resources)
     assert {m.text for m in every[0]} >= {"Syrian", "Saraqib", "Idlib", "New York"}
-    # the stored mentions are those the pipeline keeps: no adjective, no name inside a name
-    assert [m.text for m in stored[0]] == ["Saraqib", "Idlib"]
+    # the stored mentions are those the pipeline keeps: the places, and beside them the
+    # adjective and the name inside a name as place modifiers, which no event is located at
+    assert [m.text for m in stored[0]] == ["Syrian", "Saraqib", "Idlib", "New York"]
     analysis = analyse_text(text, resources)
     assert [m.text for m in analysis.mentions if m.kind == "place"] == ["Saraqib", "Idlib"]
+    modifiers = [m for m in analysis.mentions if m.kind == "place_modifier"]
+    assert [(m.text, m.place and m.place.country) for m in modifiers] == [
+        ("Syrian", "SY"),
+        ("New York", "US"),
+    ]
+    assert all(e.location is None or e.location.name != "New York" for e in analysis.events)
 
 
 def analyse_text(text: str, resources: Resources) -> Analysis:

@@ -10,7 +10,7 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
@@ -25,7 +25,7 @@ from sitroom.extract.facts import CasualtyHit, DateHit, DocFacts, PlaceHit
 from sitroom.extract.fatalities import find_casualties
 from sitroom.extract.incident_fields import complete
 from sitroom.extract.incidents import CURRENT, group_incidents
-from sitroom.extract.places import PlaceContext, find_places
+from sitroom.extract.places import read_places
 from sitroom.extract.relations import RelationCues, extract_relations
 from sitroom.knowledge import loader
 from sitroom.knowledge.actors import ActorKB
@@ -109,7 +109,9 @@ def analyze_docs(
 
 def analyze_doc(doc: Doc, document: Document, *, resources: Resources) -> Analysis:
     """Extract everything from one parsed document."""
-    places, actor_mentions, country = places_and_actors(doc, document.id, resources=resources)
+    places, actor_mentions, country, modifiers = places_and_actors(
+        doc, document.id, resources=resources
+    )
     facts = DocFacts(
         doc=doc,
         document=document,
@@ -133,7 +135,7 @@ def analyze_doc(doc: Doc, document: Document, *, resources: Resources) -> Analys
         facts,
         kb=resources.kb,
     )
-    mentions = _mentions(facts)
+    mentions = _mentions(facts, modifiers)
     actors = _actors_used(facts, [*candidates, *incidents], relations, control, kb=resources.kb)
     return Analysis(
         document=document,
@@ -150,10 +152,12 @@ def analyze_doc(doc: Doc, document: Document, *, resources: Resources) -> Analys
 
 def places_and_actors(
     doc: Doc, document_id: str, *, resources: Resources
-) -> tuple[list[PlaceHit], list[ActorMention], str | None]:
+) -> tuple[list[PlaceHit], list[ActorMention], str | None, list[Mention]]:
     """The place mentions a picture stores (none inside an actor's name), the actor mentions,
-    and the country the places name most."""
-    places = _place_hits(doc, document_id, resources)
+    the country the places name most, and the place modifiers a picture stores beside them
+    (adjectives of place and names inside other names, kind 'place_modifier': no event is
+    located at one)."""
+    places, modifiers = _place_hits(doc, document_id, resources)
     country = _main_country(places)
     actor_mentions = find_actors(
         doc,
@@ -162,8 +166,20 @@ def places_and_actors(
         country=country,
         places=[(p.start, p.end) for p in places],
     )
-    places = [p for p in places if not _inside_name(p, actor_mentions)]
-    return places, actor_mentions, country
+    kept = []
+    for p in places:
+        if _inside_name(p, actor_mentions):
+            modifiers.append(replace(p.mention, kind="place_modifier"))
+        else:
+            kept.append(p)
+    modifiers.sort(key=lambda m: (m.start, m.end))
+    return kept, actor_mentions, country, modifiers
+
+
+def stored_places(doc: Doc, document_id: str, *, resources: Resources) -> list[Mention]:
+    """The place mentions and place modifiers a picture stores and exports, in text order."""
+    hits, _, _, modifiers = places_and_actors(doc, document_id, resources=resources)
+    return sorted([h.mention for h in hits] + modifiers, key=lambda m: (m.start, m.end))
 
 
 def main_event(candidates: list[Candidate]) -> str | None:
@@ -196,20 +212,22 @@ def main_mention(analysis: Analysis) -> Event | None:
     return next(strongest, main)
 
 
-def _place_hits(doc: Doc, document_id: str, resources: Resources) -> list[PlaceHit]:
-    hits = []
-    for mention in find_places(
+def _place_hits(
+    doc: Doc, document_id: str, resources: Resources
+) -> tuple[list[PlaceHit], list[Mention]]:
+    read = read_places(
         doc,
         document_id=document_id,
         gazetteer=resources.gazetteer,
-        context=PlaceContext(),
         demonyms=resources.kb.demonym_country,
         overrides=resources.overrides,
-    ):
+    )
+    hits = []
+    for mention in read.names:
         span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
         if span is not None:
             hits.append(PlaceHit(span.start, span.end, mention))
-    return hits
+    return hits, read.modifiers
 
 
 def _main_country(places: list[PlaceHit]) -> str | None:
@@ -287,10 +305,11 @@ def _casualty_hits(doc: Doc, overrides: tuple[DataOverride, ...]) -> list[Casual
     return hits
 
 
-def _mentions(facts: DocFacts) -> tuple[Mention, ...]:
+def _mentions(facts: DocFacts, modifiers: list[Mention]) -> tuple[Mention, ...]:
     doc, document_id = facts.doc, facts.document.id
     out: list[Mention] = [a.to_mention(doc, document_id) for a in facts.actors]
     out += [p.mention for p in facts.places]
+    out += modifiers
     for d in facts.dates:
         span = doc[d.start : d.end]
         out.append(

@@ -23,7 +23,9 @@ ACTOR_KINDS = (
 )
 EVENT_STATUSES = ("reported", "claimed", "denied", "planned", "background")
 DATE_PRECISIONS = ("day", "week", "month", "year", "unknown")
-MENTION_KINDS = ("actor", "place", "date", "quantity")
+# place_modifier: an adjective of place ('Syrian') or a place name inside another name ('Kentucky'
+# State Police): it tells what a report concerns, and no event is located at it.
+MENTION_KINDS = ("actor", "place", "place_modifier", "date", "quantity")
 RELATION_PREDICATES = ("supports", "opposes", "allied_with", "part_of")
 CONTROL_STATUSES = ("captured", "held", "contested", "advancing", "lost")
 
