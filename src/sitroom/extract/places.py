@@ -75,16 +75,15 @@ def find_places(
     if every_toponym:
         return [_mention(f, place, document_id, "place") for f, place in read]
     return [
-        _mention(f, _locatable(place), document_id, "place")
-        for f, place in read
-        if f.kind == "name"
+        _mention(f, locatable(place), document_id, "place") for f, place in read if f.kind == "name"
     ]
 
 
 @dataclass(frozen=True, slots=True)
 class PlaceMentions:
-    """A document's place mentions, from one reading: ``names`` of places an event can be
-    located at (kind 'place', as ``find_places`` returns them), and ``modifiers`` (kind
+    """A document's place mentions, from one reading: ``names`` of places (kind 'place', as
+    ``find_places`` returns them but with continents, seas and regions spanning countries
+    resolved: ``locatable`` says where an event may be located), and ``modifiers`` (kind
     'place_modifier'): adjectives of place ('Syrian') and names inside other names ('Kentucky'
     State Police), resolved where they can be, which tell what a report concerns, not where."""
 
@@ -99,7 +98,7 @@ def read_places(
     no country hint, the packaged ranker)."""
     read = _read(doc, gazetteer, None, demonyms, overrides, "packaged")
     return PlaceMentions(
-        [_mention(f, _locatable(p), document_id, "place") for f, p in read if f.kind == "name"],
+        [_mention(f, p, document_id, "place") for f, p in read if f.kind == "name"],
         [_mention(f, p, document_id, "place_modifier") for f, p in read if f.kind != "name"],
     )
 
@@ -127,8 +126,9 @@ def _read(
     return list(zip(found, resolved, strict=True))
 
 
-def _locatable(place: Place | None) -> Place | None:
-    """A name's reading where an event can be located at it: no continent, sea or region."""
+def locatable(place: Place | None) -> Place | None:
+    """A name's reading where an event can be located at it: no continent, sea or region
+    spanning countries (None)."""
     return None if place is not None and place.feature == "region" else place
 
 
