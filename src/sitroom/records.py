@@ -26,7 +26,9 @@ DATE_PRECISIONS = ("day", "week", "month", "year", "unknown")
 # The note an event carries when its date is the day its report named before it, not one its
 # own sentence gives: the merge may use such a date, but it proves no two tellings one incident.
 DATE_TOLD_BEFORE = "told before (none in the sentence)"
-MENTION_KINDS = ("actor", "place", "date", "quantity")
+# place_modifier: an adjective of place ('Syrian') or a place name inside another name ('Kentucky'
+# State Police): it tells what a report concerns, and no event is located at it.
+MENTION_KINDS = ("actor", "place", "place_modifier", "date", "quantity")
 RELATION_PREDICATES = ("supports", "opposes", "allied_with", "part_of")
 CONTROL_STATUSES = ("captured", "held", "contested", "advancing", "lost")
 
@@ -59,8 +61,9 @@ class Document:
 
 @dataclass(frozen=True, slots=True)
 class Place:
-    """A gazetteer entry. ``feature`` is 'country', 'admin1', 'city' or 'region' (a continent,
-    sea or region spanning countries, whose ``country`` is ''); lat/lon in degrees."""
+    """A gazetteer entry. ``feature`` is 'country', 'admin1', 'admin2' (a US county), 'city' or
+    'region' (a continent, sea or region spanning countries, whose ``country`` is ''); lat/lon in
+    degrees."""
 
     geonameid: int | None
     name: str

@@ -176,9 +176,10 @@ def _named(analysis: Analysis, actors: Mapping[str, Actor]) -> set[str]:
         actor = actors.get(mention.actor_id or "")
         if actor is not None and actor.kind not in _GENERIC_KINDS and not unidentified(actor):
             found.add(actor.id)
-        place = mention.place
-        if place is not None and place.geonameid is not None and place.feature != "country":
-            found.add(f"{place.name} ({place.geonameid})")
+        place = mention.place if mention.kind == "place" else None  # not a place modifier
+        if place is None or place.geonameid is None or place.feature in ("country", "region"):
+            continue
+        found.add(f"{place.name} ({place.geonameid})")
     return found
 
 

@@ -19,7 +19,7 @@ from sitroom.extract.places import Demonyms, find_places
 from sitroom.geometry import haversine_km
 from sitroom.knowledge.gazetteer import Gazetteer
 from sitroom.nlp import NameTest, parse
-from sitroom.pipeline import Resources, places_and_actors
+from sitroom.pipeline import Resources, stored_places
 from sitroom.records import Mention
 
 if TYPE_CHECKING:
@@ -145,8 +145,8 @@ def predict_both(
     records: Sequence[dict[str, Any]], *, resources: Resources
 ) -> tuple[list[list[Mention]], list[list[Mention]]]:
     """Per article, from one parse: every toponym ``find_places`` finds (the gold sets' notion
-    of a toponym), and the place mentions the pipeline stores in a picture and exports (names of
-    places only, no region resolved, none inside an actor's name)."""
+    of a toponym), and the place mentions and place modifiers the pipeline stores in a picture
+    and exports (no region resolved where a name is the place, as no event is located there)."""
     every: list[list[Mention]] = []
     stored: list[list[Mention]] = []
     texts = ((str(r["text"]), r) for r in records)
@@ -161,8 +161,7 @@ def predict_both(
                 every_toponym=True,
             )
         )
-        hits, _, _ = places_and_actors(doc, doc_id, resources=resources)
-        stored.append([h.mention for h in hits])
+        stored.append(stored_places(doc, doc_id, resources=resources))
     return every, stored
 
 

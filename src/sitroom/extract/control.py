@@ -85,9 +85,9 @@ def _add(claims: dict[tuple[int, str, str], ControlClaim], told: _Told, facts: D
     place = told.hit.mention.place
     if told.controller is None or place is None or told.when is None:
         return
-    if place.feature in ("country", "admin1"):
-        # a country or province is not a front-line place: "captured towns in Hama province"
-        # says nothing of who holds Hama
+    if place.feature in ("country", "admin1", "admin2"):
+        # a country, province or county is not a front-line place: "captured towns in Hama
+        # province" says nothing of who holds Hama
         return
     evidence = facts.sentence_evidence(told.token.sent)
     location = location_of(place, precision=1)

@@ -8,7 +8,7 @@ from dataclasses import replace
 from spacy.tokens import Span, Token
 
 from sitroom.extract.facts import DocFacts, PlaceHit
-from sitroom.extract.places import location_of
+from sitroom.extract.places import location_of, precision_for
 from sitroom.knowledge import loader
 from sitroom.knowledge.cues import CueMatch
 from sitroom.records import Location
@@ -79,8 +79,7 @@ def locate(
     before = facts.doc[max(sent.start, best.start - 3) : best.start]
     near_words = loader.words("place_rules.yaml", "near_words", facts.overrides)
     near = any(t.lower_ in near_words for t in before)
-    precision = 3 if place.feature in ("country", "admin1") else (2 if near else 1)
-    return location_of(place, precision=precision)
+    return location_of(place, precision=precision_for(place, near=near))
 
 
 def in_other_adverbial(token: Token, anchor: Token) -> bool:

@@ -23,6 +23,10 @@ from sitroom.knowledge.gazetteer import Gazetteer, fold
 from sitroom.knowledge.loader import Overrides
 from sitroom.records import Place
 
+# Gazetteer features (Place.feature, not words) of places at a point inside a first-level region:
+# a town, a US county. The document's other such places support them by distance and region.
+POINT_FEATURES = frozenset({"city", "admin2"})
+
 
 @dataclass(frozen=True, slots=True)
 class Rules:
@@ -147,7 +151,7 @@ class _Geography:
                 continue
             if p.feature == "admin1":
                 by_region[name][(p.country, p.name)] += 1
-            elif p.feature == "city":
+            elif p.feature in POINT_FEATURES:
                 anchors[name].append(p)
         return cls(by_country, by_region, anchors)
 
@@ -186,7 +190,7 @@ def _table(
                 score += rules.context_bonus
             if hint is not None and place.country == hint:
                 score += rules.hint_bonus
-            if place.feature == "city":
+            if place.feature in POINT_FEATURES:
                 if place.admin1 is not None and regions[(place.country, place.admin1)] > 0:
                     score += rules.region_bonus
                 if any(distance_km(a, place) <= rules.near_km for a in anchors):

@@ -31,7 +31,10 @@ class PlaceContext:
 
 
 def precision_for(place: Place, *, near: bool) -> int:
-    """ACLED geo-precision: 1 the town itself, 2 near a town, 3 only a region or country."""
+    """ACLED geo-precision: 1 the town itself, 2 near a town or in a part of a region (a US
+    county), 3 only a region or country."""
+    if place.feature == "admin2":
+        return 2
     if place.feature != "city":
         return 3
     return 2 if near else 1
@@ -68,6 +71,47 @@ def find_places(
     (``Config.overrides()``), for place_rules.yaml. Readings are ranked by ``ranker``: the
     packaged learned model by default, the hand-set rules where it is None or unusable.
     """
+    read = _read(doc, gazetteer, context, demonyms, overrides, ranker)
+    if every_toponym:
+        return [_mention(f, place, document_id, "place") for f, place in read]
+    return [
+        _mention(f, locatable(place), document_id, "place") for f, place in read if f.kind == "name"
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceMentions:
+    """A document's place mentions, from one reading: ``names`` of places (kind 'place', as
+    ``find_places`` returns them but with continents, seas and regions spanning countries
+    resolved: ``locatable`` says where an event may be located), and ``modifiers`` (kind
+    'place_modifier'): adjectives of place ('Syrian') and names inside other names ('Kentucky'
+    State Police), resolved where they can be, which tell what a report concerns, not where."""
+
+    names: list[Mention]
+    modifiers: list[Mention]
+
+
+def read_places(
+    doc: Doc, *, document_id: str, gazetteer: Gazetteer, demonyms: Demonyms, overrides: Overrides
+) -> PlaceMentions:
+    """``find_places``' names and the document's place modifiers, from one reading (chars;
+    no country hint, the packaged ranker)."""
+    read = _read(doc, gazetteer, None, demonyms, overrides, "packaged")
+    return PlaceMentions(
+        [_mention(f, p, document_id, "place") for f, p in read if f.kind == "name"],
+        [_mention(f, p, document_id, "place_modifier") for f, p in read if f.kind != "name"],
+    )
+
+
+def _read(
+    doc: Doc,
+    gazetteer: Gazetteer,
+    context: PlaceContext | None,
+    demonyms: Demonyms | None,
+    overrides: Overrides,
+    ranker: PlaceRanker | Literal["packaged"] | None,
+) -> list[tuple[Toponym, Place | None]]:
+    """Every toponym of the document with its reading (None: unresolved)."""
     rules = resolution_rules(overrides)
     context = context or PlaceContext()
     hint = context.country.upper() if context.country else None
@@ -79,24 +123,24 @@ def find_places(
         resolved = ranker.resolve(slots, gazetteer=gazetteer, hint=hint, overrides=overrides)
     else:
         resolved = resolve_by_rules(slots, gazetteer=gazetteer, rules=rules, hint=hint)
-    mentions = []
-    for f, place in zip(found, resolved, strict=True):
-        if not every_toponym:
-            if f.kind != "name":
-                continue
-            if place is not None and place.feature == "region":
-                place = None
-        mentions.append(
-            Mention(
-                document_id=document_id,
-                start=f.span.start_char,
-                end=f.span.end_char,
-                text=f.span.text,
-                kind="place",
-                place=place,
-            )
-        )
-    return mentions
+    return list(zip(found, resolved, strict=True))
+
+
+def locatable(place: Place | None) -> Place | None:
+    """A name's reading where an event can be located at it: no continent, sea or region
+    spanning countries (None)."""
+    return None if place is not None and place.feature == "region" else place
+
+
+def _mention(f: Toponym, place: Place | None, document_id: str, kind: str) -> Mention:
+    return Mention(
+        document_id=document_id,
+        start=f.span.start_char,
+        end=f.span.end_char,
+        text=f.span.text,
+        kind=kind,
+        place=place,
+    )
 
 
 # -- resolution ----------------------------------------------------------------------------

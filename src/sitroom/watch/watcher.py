@@ -321,6 +321,8 @@ class Watcher:
         names = {a.id: a.name for a in picture.actors}
         place_names: dict[int, set[str]] = {}
         for mention in picture.mentions:
+            if mention.kind != "place":
+                continue  # a place modifier ('Syrian') is no name of its place
             if mention.place is not None and mention.place.geonameid is not None:
                 place_names.setdefault(mention.place.geonameid, set()).add(mention.text)
         ledger = self.store.ledger()

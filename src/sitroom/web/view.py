@@ -140,7 +140,8 @@ class View:
         # report used for a gazetteer entry finds its timeline.
         self._place_names: dict[str, set[str]] = {}
         for m in picture.mentions:
-            if m.place is not None and m.place.geonameid is not None:
+            # a place modifier ('Syrian') is no spelling of its place's name
+            if m.kind == "place" and m.place is not None and m.place.geonameid is not None:
                 key = f"geonameid:{m.place.geonameid}"
                 self._place_names.setdefault(fold_name(m.text), set()).add(key)
 
