@@ -1,9 +1,10 @@
 """How reading the picture grows with the number of stored reports.
 
-Builds SQLite databases of N reports and prints, per N: the time to load the stored picture, to
-build the ledger (merge and reconcile), of `sitroom report` and `sitroom export --format json`
-on the command line, of storing one more report, of `sitroom analyze` given a report already
-stored, and peak memory; then the log-log slope of the ledger build against N.
+Builds databases of N reports (SQLite files, or PostgreSQL with ``--db``) and prints, per N:
+the time to load the stored picture, to build the ledger (merge and reconcile), of `sitroom
+report` and `sitroom export --format json` on the command line, of storing one more report, of
+`sitroom analyze` given a report already stored, and peak memory; then the log-log slope of the
+ledger build against N.
 
 The reports: the 89 VOA stories in ../shared/data/voa are analysed once (spaCy, cached in a
 template database under the system's temp folder). Report k of a database is story k mod 89
@@ -21,10 +22,13 @@ time, each save updating the stored picture (``add_one_median_s``, ``add_one_max
 and the exports then read it. ``load_s`` and ``ledger_s`` still time what every read cost before
 (loading every record and building the ledger from them).
 
-    python scripts/bench_scale.py [--sizes 100,500,2000,5000] [--reference]
+    python scripts/bench_scale.py [--sizes 100,500,2000,5000] [--reference] [--db URL]
 
 ``--reference`` times the exhaustive merge (every event against every group, as before
-blocking) instead of the blocked one, for the ledger build only.
+blocking) instead of the blocked one, for the ledger build only. ``--db postgresql://...``
+builds the databases in that PostgreSQL database instead, one schema per N (``bench_scale_N``,
+dropped first if it exists; ``pip install 'sitroom[postgres]'``), and the commands read them
+there.
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from urllib.parse import quote
 
 import sitroom
 import sitroom.picture
@@ -198,19 +203,39 @@ def _timed(command: list[str]) -> tuple[float, float]:
     return float(wall), int(peak_kb) / 1024
 
 
-def _fill(db: Path, analyses: Iterable[Analysis]) -> None:
+def _fill(db: str, analyses: Iterable[Analysis]) -> None:
     """Store reports without keeping the picture up to date (it is rebuilt once afterwards):
     with no rules version recorded, saves leave the stored picture to ``sitroom rebuild``."""
     with Store.open(db) as store:
         with store.state(write=True) as conn:
-            conn.execute("INSERT OR REPLACE INTO meta VALUES ('picture_rules', 'bench: none')")
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES ('picture_rules', 'bench: none') "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+            )
         for analysis in analyses:
             store.save(analysis)
 
 
-def measure(n: int, base: Sequence[Analysis], folder: Path, *, reference: bool) -> dict:
+def database(n: int, folder: Path, server: str | None) -> str:
+    """A new, empty database for n reports: an SQLite file in ``folder``, or a schema of its
+    own in the PostgreSQL database ``server`` (a URL)."""
+    if server is None:
+        return str(folder / f"scale-{n}.db")
+    import psycopg
+
+    schema = f"bench_scale_{n}"
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        conn.execute(f"CREATE SCHEMA {schema}")
+    glue = "&" if "?" in server else "?"
+    return f"{server}{glue}options={quote(f'-csearch_path={schema}')}"
+
+
+def measure(
+    n: int, base: Sequence[Analysis], folder: Path, *, reference: bool, server: str | None
+) -> dict:
     """Build a database of n reports and time the readers on it (in this process)."""
-    db = folder / f"scale-{n}.db"
+    db = database(n, folder, server)
     _fill(db, (variant(base, k) for k in range(n)))
     start = time.perf_counter()
     with Store.open(db, read_only=True) as store:
@@ -245,13 +270,13 @@ def measure(n: int, base: Sequence[Analysis], folder: Path, *, reference: bool) 
         result["add_one_max_s"] = max(times)
         stored = folder / "stored.txt"
         stored.write_text(base[0].document.text, encoding="utf-8")
-        result["report_s"], result["report_mb"] = _timed([SITROOM, "report", "--db", str(db)])
+        result["report_s"], result["report_mb"] = _timed([SITROOM, "report", "--db", db])
         for fmt in ("json", "acled-csv", "geojson"):
-            wall, peak = _timed([SITROOM, "export", "--format", fmt, "--db", str(db)])
+            wall, peak = _timed([SITROOM, "export", "--format", fmt, "--db", db])
             result[f"export_{fmt}_s"], result[f"export_{fmt}_mb"] = wall, peak
-        result["readd_s"], _ = _timed([SITROOM, "analyze", str(stored), "--db", str(db)])
+        result["readd_s"], _ = _timed([SITROOM, "analyze", str(stored), "--db", db])
         result["readd_no_report_s"], _ = _timed(
-            [SITROOM, "analyze", str(stored), "--db", str(db), "--no-report"]
+            [SITROOM, "analyze", str(stored), "--db", db, "--no-report"]
         )
     result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return result
@@ -272,6 +297,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--stories", type=Path, default=DEFAULT_STORIES)
     parser.add_argument("--sizes", default="100,500,2000,5000")
     parser.add_argument("--reference", action="store_true", help="the exhaustive merge")
+    parser.add_argument(
+        "--db", help="a postgresql:// URL: build the databases there (default: SQLite files)"
+    )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -287,7 +315,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.one == 0:
         return
     if args.one is not None:  # one size in a fresh process, so that peak memory is its own
-        print(json.dumps(measure(args.one, base, args.folder, reference=args.reference)))
+        found = measure(args.one, base, args.folder, reference=args.reference, server=args.db)
+        print(json.dumps(found))
         return
     rows = []
     with tempfile.TemporaryDirectory(prefix="sitroom-scale-") as folder:
@@ -296,6 +325,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             command += ["--stories", str(args.stories)] + (
                 ["--reference"] if args.reference else []
             )
+            command += ["--db", args.db] if args.db else []
             found = subprocess.run(command, check=True, capture_output=True, text=True)
             row = json.loads(found.stdout.splitlines()[-1])
             rows.append(row)
