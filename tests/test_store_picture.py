@@ -325,21 +325,23 @@ def test_indexed_event_queries_page_through_what_the_filters_mean(
     query()
 
 
-def test_the_command_line_asks_for_a_rebuild_and_rebuild_answers_it(tmp_path: Path) -> None:
+def test_the_command_line_asks_for_a_rebuild_and_rebuild_answers_it(
+    db_target: str, tmp_path: Path
+) -> None:
     from typer.testing import CliRunner
 
     from sitroom.cli import app
 
-    db = tmp_path / "stale.db"
+    db = db_target  # on each backend; the report reads it from SITROOM_DB, as --db's default
     with Store.open(db) as store:
         store.save(Analysis(document=DOCS[0]))
         with store.state(write=True) as conn:  # as a database of schema 4 upgraded would be
             conn.execute("DELETE FROM meta WHERE key = 'picture_rules'")
     runner = CliRunner()
-    refused = runner.invoke(app, ["report", "--db", str(db)])
+    refused = runner.invoke(app, ["report"], env={"SITROOM_DB": db})
     assert refused.exit_code != 0 and "sitroom rebuild" in refused.output
-    rebuilt = runner.invoke(app, ["rebuild", "--db", str(db)])
+    rebuilt = runner.invoke(app, ["rebuild", "--db", db])
     assert rebuilt.exit_code == 0, rebuilt.output
-    assert runner.invoke(app, ["report", "--db", str(db)]).exit_code == 0
+    assert runner.invoke(app, ["report"], env={"SITROOM_DB": db}).exit_code == 0
     missing = runner.invoke(app, ["rebuild", "--db", str(tmp_path / "none.db")])
     assert missing.exit_code != 0 and "no such database" in missing.output
