@@ -275,6 +275,16 @@ def test_writers_in_several_processes_neither_lose_nor_duplicate_a_report(
         _assert_current(store)
 
 
+def test_an_offset_past_every_event_is_an_empty_page(db_target: str) -> None:
+    # Finding (the API's schema test): an offset of 2**70 overflowed SQLite's integers (500).
+    event = factories.event(DOCS[0], kind=KINDS[0], quote="clash", location=PLACES[0])
+    with Store.open(db_target) as store:
+        store.save(Analysis(document=DOCS[0], events=(event,)))
+        page = store.find_events(offset=2**70, limit=10)
+        assert page.events == () and page.total == 1 and page.next is None
+        assert len(store.find_events(offset=0, limit=10).events) == 1
+
+
 FILTER_VALUES: dict[str, list[Any]] = {
     "start": [dt.date(2024, 11, 30), dt.date(2024, 12, 2)],
     "end": [dt.date(2024, 12, 1), dt.date(2024, 12, 4)],

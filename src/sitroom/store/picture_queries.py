@@ -185,6 +185,9 @@ def find_events(
     filters = " AND ".join(where) or "1 = 1"
     total = conn.execute(f"SELECT count(*) FROM picture_events WHERE {filters}", params)
     count = int(total.fetchone()[0])
+    # Past the last match every page is empty; the bound keeps any offset within the database's
+    # integers (an API client may send 2**70).
+    offset = min(offset, count)
     if after is not None:
         filters += " AND sort_key > ?"
         params.append(after)
