@@ -202,7 +202,8 @@ class PgConnection:
 
     def execute(self, sql: str, parameters: Any = ()) -> PgCursor:
         text, returning = translate(sql)
-        cursor = self._conn.execute(text, parameters if parameters else None)
+        # Never None: psycopg would then send the text as it is, a doubled % included.
+        cursor = self._conn.execute(text, parameters)
         lastrowid = None
         if returning:
             row = cursor.fetchone()
