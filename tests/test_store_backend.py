@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 import pytest
@@ -9,6 +10,8 @@ import pytest
 from conftest import NewDatabase
 from sitroom.store import Store
 from sitroom.store.backend import PgConnection, redacted, schema_statement, translate
+from sitroom.watch import state
+from sitroom.watch.sources import Source
 
 
 def test_placeholders_outside_quotes_become_psycopg_s_and_percent_is_doubled() -> None:
@@ -75,3 +78,25 @@ def test_rows_read_by_position_and_by_name(new_database: NewDatabase) -> None:
     with Store.open(new_database()) as store, store.state() as conn:
         row = conn.execute("SELECT 1 AS one, 'two' AS two").fetchone()
         assert (row[0], row["two"], tuple(row)) == (1, "two", (1, "two"))
+
+
+def test_watch_state_on_each_backend(store: Store) -> None:
+    # sitroom.watch keeps its state in the store with SQL of its own: an upsert whose CASE
+    # reads a bound boolean, INSERT OR IGNORE, rowcount and lastrowid.
+    now = dt.datetime(2024, 12, 6, 12, 0, tzinfo=dt.UTC)
+    state.add_source(store, Source("wire", "rss", "https://e.x/feed"), now=now)
+    assert [s.name for s in state.stored_sources(store)] == ["wire"]
+    for error in ("timeout", "refused"):
+        state.record_poll(store, "wire", now=now, next_poll=now, errors=[("https://e.x", error)])
+    failing = state.source_states(store)["wire"]
+    assert (failing.failures, failing.last_error) == (2, "refused")
+    state.record_poll(store, "wire", now=now, next_poll=now)
+    assert state.source_states(store)["wire"].failures == 0
+    for _ in range(2):
+        state.mark_seen(store, "https://e.x/1", source="wire", document_id=None, now=now)
+    assert state.seen_urls(store, ["https://e.x/1", "https://e.x/2"]) == {"https://e.x/1"}
+    saved = state.save_poll(store, now=now, document_ids=[], snapshot={}, changes=[
+        state.Change("new-event", "e1", "one", {}), state.Change("new-event", "e2", "two", {}),
+    ])  # fmt: skip
+    assert [c.id for c in saved] == [1, 2]
+    assert state.remove_source(store, "wire") and not state.remove_source(store, "wire")
