@@ -7,7 +7,7 @@ DB ?= sitroom.db
 .PHONY: setup setup-dev demo test lint typecheck bench bench-scale eval train-geo clean
 
 ## What running sitroom needs (requirements.lock); `make test` adds the tools
-## (requirements-dev.lock: pyproject's [dev], [web-tests] and [ray] extras).
+## (requirements-dev.lock: pyproject's [dev], [web-tests], [ray] and [postgres] extras).
 setup: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml requirements.lock
@@ -40,9 +40,10 @@ typecheck: setup-dev
 bench: setup
 	$(BIN)/python scripts/benchmark.py
 
-## Ledger, report and export times at 100 to 5,000 stored reports (docs/scaling.md).
+## Ledger, report and export times at 100 to 5,000 stored reports (docs/scaling.md);
+## BENCH_DB=postgresql://... measures them on PostgreSQL.
 bench-scale: setup
-	$(BIN)/python scripts/bench_scale.py $(if $(SIZES),--sizes $(SIZES))
+	$(BIN)/python scripts/bench_scale.py $(if $(SIZES),--sizes $(SIZES)) $(if $(BENCH_DB),--db $(BENCH_DB))
 
 ## Score the pipeline on the gold sets in ../shared/data and check the pinned floors.
 eval: setup

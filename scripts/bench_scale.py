@@ -1,10 +1,11 @@
 """How reading the picture grows with the number of stored reports.
 
-Builds SQLite databases of N reports and prints, per N: the time to load the stored picture, to
-build the ledger (merge and reconcile), of `sitroom report` and `sitroom export` in each format
-on the command line (with each command's peak memory), of storing one more report, of `sitroom
-analyze` given a report already stored, and peak memory; then the log-log slope of the ledger
-build against N. ``--profile DIR`` writes where each added report's save spent its time.
+Builds databases of N reports (SQLite files, or PostgreSQL with ``--db``) and prints, per N:
+the time to load the stored picture, to build the ledger (merge and reconcile), of `sitroom
+report` and `sitroom export` in each format on the command line (with each command's peak
+memory), of storing one more report, of `sitroom analyze` given a report already stored, and
+peak memory; then the log-log slope of the ledger build against N. ``--profile DIR`` writes where
+each added report's save spent its time.
 
 The reports: the 89 VOA stories in ../shared/data/voa are analysed once (spaCy, cached in a
 template database under the system's temp folder). Report k of a database is story k mod 89
@@ -22,10 +23,13 @@ time, each save updating the stored picture (``add_one_median_s``, ``add_one_max
 and the exports then read it. ``load_s`` and ``ledger_s`` still time what every read cost before
 (loading every record and building the ledger from them).
 
-    python scripts/bench_scale.py [--sizes 100,500,2000,5000] [--reference]
+    python scripts/bench_scale.py [--sizes 100,500,2000,5000] [--reference] [--db URL]
 
 ``--reference`` times the exhaustive merge (every event against every group, as before
-blocking) instead of the blocked one, for the ledger build only.
+blocking) instead of the blocked one, for the ledger build only. ``--db postgresql://...``
+builds the databases in that PostgreSQL database instead, one schema per N (``bench_scale_N``,
+dropped first if it exists; ``pip install 'sitroom[postgres]'``), and the commands read them
+there.
 """
 
 from __future__ import annotations
@@ -52,6 +56,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from urllib.parse import quote
 
 import sitroom
 import sitroom.picture
@@ -206,12 +211,15 @@ def _timed(command: list[str]) -> tuple[float, float]:
     return float(wall), int(peak_kb) / 1024
 
 
-def _fill(db: Path, analyses: Iterable[Analysis]) -> None:
+def _fill(db: str, analyses: Iterable[Analysis]) -> None:
     """Store reports without keeping the picture up to date (it is rebuilt once afterwards):
     with no rules version recorded, saves leave the stored picture to ``sitroom rebuild``."""
     with Store.open(db) as store:
         with store.state(write=True) as conn:
-            conn.execute("INSERT OR REPLACE INTO meta VALUES ('picture_rules', 'bench: none')")
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES ('picture_rules', 'bench: none') "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+            )
         for analysis in analyses:
             store.save(analysis)
 
@@ -224,19 +232,36 @@ def _write_profile(profile: cProfile.Profile, path: Path, seconds: float) -> Non
     path.write_text(f"{seconds:.3f} s (under cProfile)\n{text.getvalue()}", encoding="utf-8")
 
 
+def database(n: int, folder: Path, server: str | None) -> str:
+    """A new, empty database for n reports: an SQLite file in ``folder``, or a schema of its
+    own in the PostgreSQL database ``server`` (a URL)."""
+    if server is None:
+        return str(folder / f"scale-{n}.db")
+    import psycopg
+
+    schema = f"bench_scale_{n}"
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        conn.execute(f"CREATE SCHEMA {schema}")
+    glue = "&" if "?" in server else "?"
+    return f"{server}{glue}options={quote(f'-csearch_path={schema}')}"
+
+
 def measure(
     n: int,
     base: Sequence[Analysis],
     folder: Path,
     *,
     reference: bool,
+    server: str | None = None,
     profiles: Path | None = None,
     keep: bool = False,
 ) -> dict:
     """Build a database of n reports and time the readers on it (in this process);
-    ``profiles``: a folder for the cProfile statistics of each report added; ``keep``: also
-    keep a copy of the database before the adds."""
-    db = folder / f"scale-{n}.db"
+    ``server``: a PostgreSQL URL to build it in; ``profiles``: a folder for the cProfile
+    statistics of each report added; ``keep``: also keep a copy of an SQLite database before
+    the adds."""
+    db = database(n, folder, server)
     _fill(db, (variant(base, k) for k in range(n)))
     start = time.perf_counter()
     with Store.open(db, read_only=True) as store:
@@ -260,8 +285,8 @@ def measure(
         with Store.open(db) as store:
             store.rebuild()
         result["rebuild_s"] = time.perf_counter() - start
-        if keep:  # as it is before the adds, to time them again (say, another commit's code)
-            shutil.copyfile(db, db.with_name(f"scale-{n}-before-adding.db"))
+        if keep and server is None:  # as it is before the adds, to time them again
+            shutil.copyfile(db, Path(db).with_name(f"scale-{n}-before-adding.db"))
         # Reports k = n .. n + ADDED - 1 come in one at a time, the picture updated by each save.
         times = []
         with Store.open(db) as store:
@@ -281,13 +306,13 @@ def measure(
         result["add_one_max_s"] = max(times)
         stored = folder / "stored.txt"
         stored.write_text(base[0].document.text, encoding="utf-8")
-        result["report_s"], result["report_mb"] = _timed([SITROOM, "report", "--db", str(db)])
+        result["report_s"], result["report_mb"] = _timed([SITROOM, "report", "--db", db])
         for fmt in EXPORTS:
-            wall, peak = _timed([SITROOM, "export", "--format", fmt, "--db", str(db)])
+            wall, peak = _timed([SITROOM, "export", "--format", fmt, "--db", db])
             result[f"export_{fmt}_s"], result[f"export_{fmt}_mb"] = wall, peak
-        result["readd_s"], _ = _timed([SITROOM, "analyze", str(stored), "--db", str(db)])
+        result["readd_s"], _ = _timed([SITROOM, "analyze", str(stored), "--db", db])
         result["readd_no_report_s"], _ = _timed(
-            [SITROOM, "analyze", str(stored), "--db", str(db), "--no-report"]
+            [SITROOM, "analyze", str(stored), "--db", db, "--no-report"]
         )
     result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return result
@@ -312,6 +337,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--profile",
         type=Path,
         help="write the cProfile statistics of each report added (slower) into this folder",
+    )
+    parser.add_argument(
+        "--db", help="a postgresql:// URL: build the databases there (default: SQLite files)"
     )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument(
@@ -339,6 +367,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             base,
             args.folder,
             reference=args.reference,
+            server=args.db,
             profiles=args.profile,
             keep=args.keep is not None,
         )
@@ -361,6 +390,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                 command += ["--profile", str(args.profile.resolve())]
             if args.keep is not None:
                 command += ["--keep", folder]
+            command += ["--db", args.db] if args.db else []
             found = subprocess.run(command, check=True, capture_output=True, text=True)
             row = json.loads(found.stdout.splitlines()[-1])
             rows.append(row)

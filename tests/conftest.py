@@ -1,13 +1,17 @@
-"""Shared fixtures: the loaded pipeline (once per session) and a small folder of reports."""
+"""Shared fixtures: the loaded pipeline (once per session), a small folder of reports, and the
+databases the store's tests run on: SQLite and PostgreSQL (a server started for the session)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Protocol
 
 import pytest
 
+import postgres_server
 from sitroom.api import document_from_text, resources_for
 from sitroom.config import Config
 from sitroom.nlp import parse_one
@@ -63,3 +67,64 @@ def reports_dir(tmp_path: Path) -> Path:
     for name, text in REPORTS.items():
         (folder / name).write_text(text, encoding="utf-8")
     return folder
+
+
+# -- databases -------------------------------------------------------------------------------
+
+BACKENDS = ("sqlite", "postgresql")
+
+
+class NewDatabase(Protocol):
+    """Makes a new, empty database on the test's backend: an SQLite file name (or ``:memory:``
+    unless ``shared``: opened by more than one connection) or a PostgreSQL URL."""
+
+    def __call__(self, *, shared: bool = False) -> str: ...
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[postgres_server.PostgresServer]:
+    """A PostgreSQL server for the session (tests/postgres_server.py). Skips where none can be
+    had, unless SITROOM_REQUIRE_POSTGRES=1 (set by .ci/run), where that is a failure."""
+    server = postgres_server.start()
+    if isinstance(server, str):
+        message = f"PostgreSQL tests need a server: {server}"
+        if os.environ.get("SITROOM_REQUIRE_POSTGRES") == "1":
+            pytest.fail(message + " (SITROOM_REQUIRE_POSTGRES=1)", pytrace=False)
+        pytest.skip(message)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """Each database backend in turn."""
+    return str(request.param)
+
+
+@pytest.fixture
+def new_database(
+    backend: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> NewDatabase:
+    """Make new, empty databases on the test's backend: SQLite files (or ``:memory:``), or
+    schemas of the session's PostgreSQL server."""
+    if backend == "sqlite":
+
+        def sqlite(*, shared: bool = False) -> str:
+            return str(tmp_path_factory.mktemp("db") / "sitroom.db") if shared else ":memory:"
+
+        return sqlite
+    server: postgres_server.PostgresServer = request.getfixturevalue("postgres")
+
+    def postgresql(*, shared: bool = False) -> str:
+        return server.fresh()
+
+    return postgresql
+
+
+@pytest.fixture
+def db_target(new_database: NewDatabase) -> str:
+    """A new, empty database on each backend in turn, that more than one connection may open:
+    an SQLite file name or a PostgreSQL URL."""
+    return new_database(shared=True)

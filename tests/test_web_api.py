@@ -13,9 +13,12 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from conftest import BACKENDS
+from postgres_server import PostgresServer
 from sitroom.api import analyze
 from sitroom.config import Config
 from sitroom.pipeline import Resources
+from sitroom.store.backend import is_url
 from sitroom.web import create_app
 from sitroom.web.hosts import served_names
 
@@ -41,28 +44,53 @@ NEW_REPORT = (
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory, resources: Resources) -> Path:
-    """A database built from the four reports (resources: the session's loaded pipeline)."""
+def reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder holding the four reports."""
     folder = tmp_path_factory.mktemp("web")
     for name in REPORTS:
         shutil.copy(EXAMPLES / name, folder / name)
-    path = folder / "web.db"
-    result = analyze([folder], db=path, config=Config())
+    return folder
+
+
+def _analysed(reports: Path, target: str) -> str:
+    result = analyze([reports], db=target, config=Config())
     assert len(result.analyses) == len(REPORTS) and not result.errors
-    return path
+    return target
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def db(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    reports: Path,
+    resources: Resources,
+) -> str:
+    """A database built from the four reports, on each backend in turn (resources: the
+    session's loaded pipeline)."""
+    if request.param == "sqlite":
+        return _analysed(reports, str(tmp_path_factory.mktemp("web") / "web.db"))
+    server: PostgresServer = request.getfixturevalue("postgres")
+    return _analysed(reports, server.fresh())
 
 
 @pytest.fixture(scope="module")
-def client(db: Path) -> Iterator[TestClient]:
+def client(db: str) -> Iterator[TestClient]:
     with TestClient(create_app(db), base_url=LOCAL) as c:
         yield c
 
 
 @pytest.fixture
-def writable(db: Path, tmp_path: Path) -> Iterator[tuple[TestClient, FastAPI]]:
-    """A server with a token over a copy of the database (writes do not leak between tests)."""
-    copy = tmp_path / "copy.db"
-    shutil.copy(db, copy)
+def writable(
+    db: str, reports: Path, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[tuple[TestClient, FastAPI]]:
+    """A server with a token over a copy of the database (writes do not leak between tests):
+    the file copied, or on PostgreSQL the reports analysed again into a new schema."""
+    if is_url(db):
+        server: PostgresServer = request.getfixturevalue("postgres")
+        copy = _analysed(reports, server.fresh())
+    else:
+        copy = str(tmp_path / "copy.db")
+        shutil.copy(db, copy)
     app = create_app(copy, token=TOKEN, max_body_bytes=50_000)
     with TestClient(app, base_url=LOCAL) as c:
         yield c, app
@@ -379,7 +407,7 @@ def test_loopback_names_are_answered(client: TestClient, host: str) -> None:
     assert client.get("/api/health", headers={"Host": host}).status_code == 200
 
 
-def test_allowed_host_names_and_the_bind_name_are_answered(db: Path) -> None:
+def test_allowed_host_names_and_the_bind_name_are_answered(db: str) -> None:
     names = served_names("sitroom.lan", ["10.0.0.5"])
     assert names == {"localhost", "127.0.0.1", "::1", "sitroom.lan", "10.0.0.5"}
     assert served_names("0.0.0.0") == {"localhost", "127.0.0.1", "::1"}

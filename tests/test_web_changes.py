@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -26,8 +25,8 @@ def log(store: Store, at: dt.datetime, *summaries: str) -> list[state.Change]:
     return state.save_poll(store, now=at, document_ids=["doc1"], snapshot={}, changes=changes)
 
 
-def test_changes_since_a_time_and_after_an_id(tmp_path: Path) -> None:
-    db = tmp_path / "c.db"
+def test_changes_since_a_time_and_after_an_id(db_target: str) -> None:
+    db = db_target  # on each backend: ids come from the database (lastrowid)
     with Store.open(db) as store:
         log(store, AT, "first", "second")
         log(store, AT + dt.timedelta(hours=1), "third")
@@ -46,8 +45,8 @@ def test_changes_since_a_time_and_after_an_id(tmp_path: Path) -> None:
         assert "/api/changes" in client.get("/openapi.json").json()["paths"]
 
 
-def test_the_stream_sends_each_change_once_with_its_id(tmp_path: Path) -> None:
-    db = tmp_path / "s.db"
+def test_the_stream_sends_each_change_once_with_its_id(db_target: str) -> None:
+    db = db_target
     store = Store.open(db)
     log(store, AT, "old news")
     app = FastAPI()

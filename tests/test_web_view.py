@@ -1,11 +1,11 @@
-"""Tests for sitroom.web.view: the cached picture, rebuilt aside so that no reader waits."""
+"""Tests for sitroom.web.view: the cached picture, rebuilt aside so that no reader waits (on
+SQLite and PostgreSQL: another process's write moves the store's revision on both)."""
 
 from __future__ import annotations
 
 import threading
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 
@@ -16,7 +16,7 @@ from sitroom.web.errors import ApiError
 from sitroom.web.view import ViewCache
 
 
-def _save(path: Path, name: str) -> None:
+def _save(path: str, name: str) -> None:
     with Store.open(path) as writer:
         writer.save(Analysis(Document(name, name, f"text of {name}")))
 
@@ -38,10 +38,10 @@ def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
 
 
 def test_readers_keep_the_last_picture_while_a_new_one_is_built(
-    tmp_path: Path, gate: threading.Event
+    db_target: str, gate: threading.Event
 ) -> None:
     # Finding: after one POST to a big database every reader waited ~115 s for the rebuild.
-    path = tmp_path / "v.db"
+    path = db_target  # on each backend
     _save(path, "a")
     with Store.open(path) as store:
         cache = ViewCache(store)
@@ -59,8 +59,8 @@ def test_readers_keep_the_last_picture_while_a_new_one_is_built(
         assert set(cache.get().documents) == {"a", "b"}
 
 
-def test_the_writer_s_refresh_shows_its_report_at_once(tmp_path: Path) -> None:
-    path = tmp_path / "v.db"
+def test_the_writer_s_refresh_shows_its_report_at_once(db_target: str) -> None:
+    path = db_target  # on each backend
     _save(path, "a")
     with Store.open(path) as store:
         cache = ViewCache(store)
@@ -71,9 +71,9 @@ def test_the_writer_s_refresh_shows_its_report_at_once(tmp_path: Path) -> None:
 
 
 def test_before_the_first_picture_a_reader_waits_a_bounded_time(
-    tmp_path: Path, gate: threading.Event
+    db_target: str, gate: threading.Event
 ) -> None:
-    path = tmp_path / "v.db"
+    path = db_target  # on each backend
     _save(path, "a")
     with Store.open(path) as store:
         cache = ViewCache(store, wait_s=0.2)

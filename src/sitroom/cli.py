@@ -28,7 +28,8 @@ from sitroom.picture import compare_reports, find_document, picture_from_analyse
 from sitroom.records import Analysis, Picture
 from sitroom.report import render
 from sitroom.report.ledger import Names, render_comparison
-from sitroom.store import Store
+from sitroom.store import DB_HELP, DEFAULT_PATH, Store
+from sitroom.store.backend import is_url, redacted
 from sitroom.store.picture_read import stored_reader
 
 app = typer.Typer(
@@ -43,7 +44,7 @@ err = Console(stderr=True)
 # Exit codes: 0 all good, 1 error, 2 usage (typer), 3 some inputs were skipped.
 EXIT_SKIPPED = 3
 
-DbOption = Annotated[Path, typer.Option("--db", help="SQLite database file.")]
+DbOption = Annotated[str, typer.Option("--db", envvar="SITROOM_DB", help=DB_HELP)]
 ConfigOption = Annotated[
     Path | None, typer.Option("--config", help="TOML file overriding defaults.")
 ]
@@ -124,7 +125,7 @@ def analyze(
         # error that refuses the whole batch.
         typer.Argument(help="Report files (.txt, .html, .jsonl) or folders.", readable=False),
     ],
-    db: DbOption = Path("sitroom.db"),
+    db: DbOption = DEFAULT_PATH,
     config: ConfigOption = None,
     follow_symlinks: Annotated[
         bool | None,
@@ -181,7 +182,7 @@ def analyze(
         err.print(
             f"{result.analysed} reports analysed, "
             f"{len(result.already_stored)} already stored, "
-            f"{len(result.errors)} skipped → {shown(db)}"
+            f"{len(result.errors)} skipped → {shown(redacted(db))}"
         )
         if report:
             with (
@@ -198,7 +199,7 @@ def analyze(
 
 @app.command("report")
 def report_command(
-    db: DbOption = Path("sitroom.db"),
+    db: DbOption = DEFAULT_PATH,
     quotes: Annotated[bool, typer.Option(help="Show each event's quote.")] = False,
 ) -> None:
     """Print the situation report for everything stored in --db."""
@@ -214,15 +215,15 @@ def report_command(
 
 
 @app.command()
-def rebuild(db: DbOption = Path("sitroom.db")) -> None:
+def rebuild(db: DbOption = DEFAULT_PATH) -> None:
     """Recompute the stored cross-report picture (merged events, claims, control, alliances)
     from the stored reports: once after an upgrade that changed the merge or reconcile rules."""
     try:
-        if not db.is_file():
+        if not is_url(db) and not Path(db).is_file():
             raise StoreError(f"{db}: no such database")
         with Store.open(db) as store, err.status("Rebuilding the picture", spinner="dots"):
             merged = store.rebuild()
-        err.print(f"picture rebuilt: {merged} merged events → {shown(db)}")
+        err.print(f"picture rebuilt: {merged} merged events → {shown(redacted(db))}")
     except SitroomError as e:
         raise _fail(e) from e
 
@@ -232,7 +233,7 @@ def export_command(
     fmt: Annotated[
         str, typer.Option("--format", "-f", help=f"One of: {', '.join(EXPORT_FORMATS)}.")
     ] = "json",
-    db: DbOption = Path("sitroom.db"),
+    db: DbOption = DEFAULT_PATH,
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Output file (default: stdout).")
     ] = None,
@@ -334,8 +335,13 @@ def compare(
     ],
     second: Annotated[str, typer.Argument(help="Report B, likewise.")],
     db: Annotated[
-        Path | None,
-        typer.Option("--db", help="Look both reports up in this database instead of files."),
+        str | None,
+        typer.Option(
+            "--db",
+            envvar="SITROOM_DB",
+            help="Look both reports up in this database (an SQLite file or a postgresql:// URL) "
+            "instead of files. Also read from SITROOM_DB.",
+        ),
     ] = None,
     config: ConfigOption = None,
 ) -> None:
@@ -363,7 +369,7 @@ def compare(
 
 @app.command()
 def serve(
-    db: DbOption = Path("sitroom.db"),
+    db: DbOption = DEFAULT_PATH,
     host: Annotated[str, typer.Option(help="Interface to bind; localhost unless told.")] = (
         "127.0.0.1"
     ),
@@ -412,7 +418,7 @@ def serve(
             + " (add more with --allow-host)."
         )
     mode = "reports accepted with the token" if token else "read-only"
-    err.print(f"serving {shown(db)} on http://{host}:{port}/ ({mode}); Ctrl-C stops")
+    err.print(f"serving {shown(redacted(db))} on http://{host}:{port}/ ({mode}); Ctrl-C stops")
     uvicorn.run(web, host=host, port=port, log_level="warning")
 
 

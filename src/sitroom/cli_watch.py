@@ -19,7 +19,8 @@ from rich.console import Console
 from sitroom.config import Config, load_config
 from sitroom.errors import SitroomError
 from sitroom.records import Analysis, Document
-from sitroom.store import Store
+from sitroom.store import DB_HELP, DEFAULT_PATH, Store
+from sitroom.store.backend import redacted
 from sitroom.watch import state
 from sitroom.watch.alerts import Alerter
 from sitroom.watch.fetch import Fetcher
@@ -32,7 +33,7 @@ sources_app = typer.Typer(
     rich_markup_mode=None,
 )
 
-_DB = Annotated[Path, typer.Option("--db", help="SQLite database file.")]
+_DB = Annotated[str, typer.Option("--db", envvar="SITROOM_DB", help=DB_HELP)]
 _MARKS = {
     "new-event": "+",
     "fatalities-revised": "#",
@@ -71,7 +72,7 @@ def watch(
         Path | None,
         typer.Argument(help="Watch file (TOML): sources, fetch policy, alert rules."),
     ] = None,
-    db: _DB = Path("sitroom.db"),
+    db: _DB = DEFAULT_PATH,
     once: Annotated[bool, typer.Option(help="Poll every source once, then exit.")] = False,
     config: Annotated[
         Path | None, typer.Option("--config", help="TOML file overriding sitroom's defaults.")
@@ -107,7 +108,7 @@ def watch(
         if not followed:
             raise SitroomError("no sources: list some in a watch file or add them with "
                                "sitroom sources add")  # fmt: skip
-        err.print(f"watching {_count(len(followed), 'source')} into {shown(db)}" +
+        err.print(f"watching {_count(len(followed), 'source')} into {shown(redacted(db))}" +
                   ("" if once else "; Ctrl-C stops"))  # fmt: skip
         if once:
             result = watcher.poll(everything=True, stop=stop)
@@ -158,7 +159,7 @@ def _count(n: int, one: str, many: str | None = None) -> str:
 
 
 def changes(
-    db: _DB = Path("sitroom.db"),
+    db: _DB = DEFAULT_PATH,
     since: Annotated[
         str | None, typer.Option(help="Only changes found at or after this ISO time.")
     ] = None,
@@ -201,7 +202,7 @@ def sources_add(
     language: Annotated[str | None, typer.Option(help="Language code (en).")] = None,
     country: Annotated[str | None, typer.Option(help="Country code (SY).")] = None,
     interval: Annotated[int, typer.Option(min=1, help="Seconds between polls.")] = 900,
-    db: _DB = Path("sitroom.db"),
+    db: _DB = DEFAULT_PATH,
 ) -> None:
     """Follow a new source."""
     from sitroom.cli import _fail, err, shown
@@ -219,7 +220,7 @@ def sources_add(
 
 
 @sources_app.command("list")
-def sources_list(db: _DB = Path("sitroom.db")) -> None:
+def sources_list(db: _DB = DEFAULT_PATH) -> None:
     """The sources added with sitroom sources add, and how their last poll went."""
     from sitroom.cli import _fail, _reader_may_leave
 
@@ -243,7 +244,7 @@ def sources_list(db: _DB = Path("sitroom.db")) -> None:
 
 
 @sources_app.command("remove")
-def sources_remove(name: str, db: _DB = Path("sitroom.db")) -> None:
+def sources_remove(name: str, db: _DB = DEFAULT_PATH) -> None:
     """Stop following a source (what it brought stays stored)."""
     from sitroom.cli import _fail, err, shown
 

@@ -1,4 +1,5 @@
-"""The embedded SQLite store: one file holding every analysed document and what came out of it."""
+"""The store: every analysed document and what came out of it, in an embedded SQLite file (the
+default) or a PostgreSQL database shared by a team (``postgresql://`` URL; ``store.backend``)."""
 
 from __future__ import annotations
 
@@ -27,14 +28,20 @@ from sitroom.records import (
     Picture,
     Relation,
 )
-from sitroom.store import picture_queries, rows, stored_picture
+from sitroom.store import backend, picture_queries, rows, stored_picture
+from sitroom.store.backend import Connection
 from sitroom.store.schema import MIGRATIONS, SCHEMA_VERSION, migrate, schema_version
 
-__all__ = ["DEFAULT_PATH", "MIGRATIONS", "SCHEMA_VERSION", "Store", "migrate"]
+__all__ = ["DB_HELP", "DEFAULT_PATH", "MIGRATIONS", "SCHEMA_VERSION", "Store", "migrate"]
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_PATH = "sitroom.db"
+# What --db takes, for the commands' help.
+DB_HELP = (
+    "Database: an SQLite file, or a PostgreSQL database as a postgresql://user@host/name URL "
+    "(pip install 'sitroom[postgres]'). Also read from SITROOM_DB."
+)
 _MEMORY = ":memory:"
 _EVENT_ORDER = "event_date IS NULL, event_date, id"
 _TABLES = ("documents", "mentions", "actors", "events", "relations", "control", "evidence")
@@ -60,23 +67,28 @@ def _write_ahead_log(conn: sqlite3.Connection, *, timeout: float) -> None:
 class Store:
     """A sitroom database; open it with ``Store.open(path)``. Safe to share between threads."""
 
-    def __init__(self, conn: sqlite3.Connection, *, path: str, read_only: bool) -> None:
+    def __init__(self, conn: Connection, *, path: str, read_only: bool) -> None:
         self._conn = conn
         self._lock = threading.RLock()
-        self.path = path
+        self.path = path  # what was opened: a file name, ":memory:" or a postgresql:// URL
+        self.name = backend.redacted(path)  # the same for messages (no password)
         self.read_only = read_only
 
     @classmethod
     def open(
         cls, path: Path | str = DEFAULT_PATH, *, read_only: bool = False, timeout: float = 5.0
     ) -> Store:
-        """Open (creating or upgrading unless ``read_only``) the database at ``path``.
+        """Open (creating or upgrading unless ``read_only``) the database at ``path``: an SQLite
+        file, ``:memory:``, or a PostgreSQL database given as a ``postgresql://`` URL (its
+        current schema, the first of ``search_path``, holds the tables).
 
         ``timeout`` is how long (seconds) to wait for another writer's lock.
         """
         name = str(path)
+        if backend.is_url(name):
+            return cls._open_postgres(name, read_only=read_only, timeout=timeout)
         memory = name == _MEMORY
-        conn: sqlite3.Connection | None = None
+        conn: Connection | None = None
         try:
             if read_only and not memory:
                 if not Path(name).is_file():
@@ -111,6 +123,26 @@ class Store:
             raise StoreError(f"{name}: cannot open the database: {e}") from e
         return cls(conn, path=name, read_only=read_only)
 
+    @classmethod
+    def _open_postgres(cls, url: str, *, read_only: bool, timeout: float) -> Store:
+        shown = backend.redacted(url)
+        conn: Connection | None = None
+        try:
+            conn = backend.connect_postgres(url, read_only=read_only, timeout=timeout)
+            if read_only:
+                _check_version(conn, path=shown)
+            else:
+                migrate(conn, path=shown)
+        except StoreError:
+            if conn is not None:
+                conn.close()
+            raise
+        except backend.database_errors() as e:
+            if conn is not None:
+                conn.close()
+            raise StoreError(f"{shown}: cannot open the database: {e}") from e
+        return cls(conn, path=url, read_only=read_only)
+
     def close(self) -> None:
         """Close the connection; the store cannot be used afterwards."""
         with self._lock:
@@ -129,7 +161,7 @@ class Store:
 
     def __repr__(self) -> str:
         mode = ", read_only=True" if self.read_only else ""
-        return f"Store({self.path!r}{mode})"
+        return f"Store({self.name!r}{mode})"
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -159,7 +191,7 @@ class Store:
             self._insert(conn, analysis, also_refresh=old_actors)
 
     def _insert(
-        self, conn: sqlite3.Connection, analysis: Analysis, *, also_refresh: Iterable[str] = ()
+        self, conn: Connection, analysis: Analysis, *, also_refresh: Iterable[str] = ()
     ) -> None:
         doc = analysis.document
         conn.execute(
@@ -203,17 +235,18 @@ class Store:
         stored_picture.update(conn, doc.id, actors_changed=changed, actors_new=appeared)
 
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
+    def _write(self) -> Iterator[Connection]:
         """One write transaction: committed whole, or rolled back whole on any exception."""
         if self.read_only:
-            raise StoreError(f"{self.path}: opened read-only")
-        # IMMEDIATE takes the write lock now, so the existence check in save() and the
-        # inserts after it see the same database.
-        with self._transaction("BEGIN IMMEDIATE", "write") as conn:
+            raise StoreError(f"{self.name}: opened read-only")
+        # The write lock is taken now (SQLite: BEGIN IMMEDIATE; PostgreSQL: an advisory lock),
+        # so the existence check in save() and the inserts after it see the same database and
+        # writers in other processes wait their turn.
+        with self._transaction(write=True) as conn:
             yield conn
 
     @contextmanager
-    def state(self, *, write: bool = False) -> Iterator[sqlite3.Connection]:
+    def state(self, *, write: bool = False) -> Iterator[Connection]:
         """One transaction over the tables another stage keeps its state in (``watch_*``)."""
         with self._write() if write else self._read() as conn:
             yield conn
@@ -221,25 +254,26 @@ class Store:
     # -- reading ---------------------------------------------------------------------------
 
     @contextmanager
-    def _read(self) -> Iterator[sqlite3.Connection]:
+    def _read(self) -> Iterator[Connection]:
         """One read transaction, so a multi-query read sees one snapshot."""
-        with self._transaction("BEGIN", "read") as conn:
+        with self._transaction(write=False) as conn:
             yield conn
 
     @contextmanager
-    def _transaction(self, begin: str, what: str) -> Iterator[sqlite3.Connection]:
-        """Run the block between ``begin`` and COMMIT; roll back on any exception."""
+    def _transaction(self, *, write: bool) -> Iterator[Connection]:
+        """Run the block in one transaction, committed at its end; roll back on any exception."""
         with self._lock:
             conn = self._conn
             try:
-                conn.execute(begin)
+                backend.begin(conn, write=write)
                 yield conn
                 conn.execute("COMMIT")
             except BaseException as e:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
-                if isinstance(e, sqlite3.Error):
-                    raise StoreError(f"{self.path}: {what} failed: {e}") from e
+                if isinstance(e, backend.database_errors()):
+                    what = "write" if write else "read"
+                    raise StoreError(f"{self.name}: {what} failed: {e}") from e
                 raise
 
     def has_document(self, document_id: str) -> bool:
@@ -402,22 +436,19 @@ class Store:
             stored_picture.rebuild(conn, ledger, picture.documents)
         return len(ledger.events)
 
-    def _check_picture(self, conn: sqlite3.Connection) -> None:
+    def _check_picture(self, conn: Connection) -> None:
         if not picture_queries.is_current(conn):
             raise StoreError(
-                f"{self.path}: the stored picture was built by other rules "
+                f"{self.name}: the stored picture was built by other rules "
                 f"({picture_queries.rules_version(conn) or 'none: an older schema'}); "
-                f"run `sitroom rebuild --db {self.path}` to rebuild it"
+                f"run `sitroom rebuild --db {self.name}` to rebuild it"
             )
 
-    def revision(self) -> tuple[int, int]:
-        """A value that changes whenever anything is committed, by this store or another process.
-
-        SQLite's data_version moves on commits by other connections, total_changes on this one's.
-        """
+    def revision(self) -> tuple[int, ...]:
+        """A value that changes whenever anything is committed, by this store or another process
+        (``backend.revision``)."""
         with self._lock:
-            version = self._conn.execute("PRAGMA data_version").fetchone()[0]
-            return int(version), self._conn.total_changes
+            return backend.revision(self._conn)
 
     def stats(self) -> dict[str, int]:
         """Row counts per table (documents, mentions, actors, events, relations, ...)."""
@@ -425,7 +456,7 @@ class Store:
             return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in _TABLES}
 
 
-def _picture(conn: sqlite3.Connection) -> Picture:
+def _picture(conn: Connection) -> Picture:
     """Every stored record, in an order that does not depend on the order of saving."""
     documents = conn.execute("SELECT * FROM documents ORDER BY ref, id").fetchall()
     actors = conn.execute("SELECT * FROM actors ORDER BY id").fetchall()
@@ -445,7 +476,7 @@ def _picture(conn: sqlite3.Connection) -> Picture:
     )
 
 
-def _check_version(conn: sqlite3.Connection, *, path: str) -> None:
+def _check_version(conn: Connection, *, path: str) -> None:
     """Refuse a read-only database that is empty or not at this sitroom's schema version."""
     version = schema_version(conn, path=path)
     if version == 0:
@@ -474,13 +505,13 @@ def _check_analysis(analysis: Analysis) -> None:
         )
 
 
-def _has_document(conn: sqlite3.Connection, document_id: str) -> bool:
+def _has_document(conn: Connection, document_id: str) -> bool:
     row = conn.execute("SELECT 1 FROM documents WHERE id = ?", (document_id,)).fetchone()
     return row is not None
 
 
 def _insert_evidence(
-    conn: sqlite3.Connection, owner: str, owner_id: object, evidence: Sequence[Evidence]
+    conn: Connection, owner: str, owner_id: object, evidence: Sequence[Evidence]
 ) -> None:
     conn.executemany(
         f"INSERT INTO evidence ({owner}, {', '.join(rows.EVIDENCE_COLUMNS)}) "
@@ -489,7 +520,7 @@ def _insert_evidence(
     )
 
 
-def _relations(conn: sqlite3.Connection) -> list[Relation]:
+def _relations(conn: Connection) -> list[Relation]:
     found = conn.execute(
         "SELECT * FROM relations ORDER BY date IS NULL, date, subject, predicate, object, "
         "document_id, seq"
@@ -498,7 +529,7 @@ def _relations(conn: sqlite3.Connection) -> list[Relation]:
     return [rows.relation_from_row(r, evidence.get(r["id"], ())) for r in found]
 
 
-def _control(conn: sqlite3.Connection, *, place: str | None) -> list[ControlClaim]:
+def _control(conn: Connection, *, place: str | None) -> list[ControlClaim]:
     sql, params = "SELECT * FROM control", []
     if place is not None:
         sql, params = sql + " WHERE location_name = ?", [place]
@@ -511,7 +542,7 @@ def _control(conn: sqlite3.Connection, *, place: str | None) -> list[ControlClai
 
 
 def _refresh_actors(
-    conn: sqlite3.Connection, actor_ids: Iterable[str], *, added: dict[str, Actor]
+    conn: Connection, actor_ids: Iterable[str], *, added: dict[str, Actor]
 ) -> tuple[set[str], set[str]]:
     """Recompute the canonical row of each actor from the versions its documents hold; the ids
     whose name, kind or parent (what the merge reads of an actor) changed or went, and the ids

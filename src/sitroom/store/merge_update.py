@@ -17,7 +17,6 @@ import bisect
 import datetime as dt
 import hashlib
 import heapq
-import sqlite3
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from sitroom.picture.ledger import MergedEvent, MergeRules
 from sitroom.picture.merge import VisitKey, best_group, match_events, visit_key
 from sitroom.records import Actor, Event
 from sitroom.store import picture_queries as q
+from sitroom.store.backend import Connection
 
 
 @dataclass(slots=True)
@@ -54,9 +54,7 @@ class Group:
 class MergeUpdate:
     """One update of the stored merge inside the caller's transaction."""
 
-    def __init__(
-        self, conn: sqlite3.Connection, rules: MergeRules, actors: Mapping[str, Actor]
-    ) -> None:
+    def __init__(self, conn: Connection, rules: MergeRules, actors: Mapping[str, Actor]) -> None:
         self._conn = conn
         self._rules = rules
         self._actors = actors

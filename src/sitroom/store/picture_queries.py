@@ -4,7 +4,6 @@ it, reading it back, and the record loaders and lookups ``stored_picture`` updat
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -20,6 +19,7 @@ from sitroom.picture.ledger import (
 from sitroom.picture.merge import VisitKey
 from sitroom.records import Actor, ControlClaim, Document, Event, Relation
 from sitroom.store import rows
+from sitroom.store.backend import Connection, Row
 
 RULES_KEY = "picture_rules"
 VISIT_COLUMNS = "published, document_id, start, event_id"
@@ -28,20 +28,20 @@ VISIT = f"({VISIT_COLUMNS})"
 # -- the rules version -----------------------------------------------------------------------
 
 
-def rules_version(conn: sqlite3.Connection) -> str | None:
+def rules_version(conn: Connection) -> str | None:
     """The rules version that built the stored picture; None where none was built."""
     row = conn.execute("SELECT value FROM meta WHERE key = ?", (RULES_KEY,)).fetchone()
     return None if row is None else str(row[0])
 
 
-def is_current(conn: sqlite3.Connection) -> bool:
+def is_current(conn: Connection) -> bool:
     """Whether the stored picture was built by this sitroom's rules (an empty store's is)."""
     if rules_version(conn) == RULES_VERSION:
         return True
     return conn.execute("SELECT 1 FROM documents LIMIT 1").fetchone() is None
 
 
-def set_rules(conn: sqlite3.Connection) -> None:
+def set_rules(conn: Connection) -> None:
     conn.execute(
         "INSERT INTO meta (key, value) VALUES (?, ?) "
         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -60,10 +60,10 @@ class _Lookup(Mapping[str, V]):
 
     def __init__(
         self,
-        conn: sqlite3.Connection,
+        conn: Connection,
         table: str,
         key: str,
-        convert: Callable[[sqlite3.Row], V],
+        convert: Callable[[Row], V],
     ) -> None:
         self._conn = conn
         self._from = f"FROM {table}"
@@ -88,12 +88,12 @@ class _Lookup(Mapping[str, V]):
         return int(self._conn.execute(f"SELECT count(*) {self._from}").fetchone()[0])
 
 
-def actors_lookup(conn: sqlite3.Connection) -> Mapping[str, Actor]:
+def actors_lookup(conn: Connection) -> Mapping[str, Actor]:
     """Canonical actors by id."""
     return _Lookup(conn, "actors", "id", rows.actor_from_row)
 
 
-def groups_lookup(conn: sqlite3.Connection) -> Mapping[str, str]:
+def groups_lookup(conn: Connection) -> Mapping[str, str]:
     """Document id -> wire-copy group."""
     return _Lookup(conn, "picture_sources", "document_id", lambda r: str(r["group_id"]))
 
@@ -102,7 +102,7 @@ def groups_lookup(conn: sqlite3.Connection) -> Mapping[str, str]:
 
 
 def merged_events(
-    conn: sqlite3.Connection, where: str = "", params: Sequence[object] = ()
+    conn: Connection, where: str = "", params: Sequence[object] = ()
 ) -> Iterator[MergedEvent]:
     """Stored merged events by date (undated last), then id, one at a time."""
     sql = "SELECT record FROM picture_events"
@@ -112,13 +112,13 @@ def merged_events(
         yield decode(MergedEvent, row[0])
 
 
-def control_timelines(conn: sqlite3.Connection) -> Iterator[ControlTimeline]:
+def control_timelines(conn: Connection) -> Iterator[ControlTimeline]:
     """Stored control timelines by place key."""
     for row in conn.execute("SELECT record FROM picture_control ORDER BY place_key"):
         yield decode(ControlTimeline, row[0])
 
 
-def alliance_edges(conn: sqlite3.Connection) -> Iterator[AllianceEdge]:
+def alliance_edges(conn: Connection) -> Iterator[AllianceEdge]:
     """Stored alliance edges by subject, predicate, object."""
     for row in conn.execute(
         "SELECT record FROM picture_alliances ORDER BY subject, predicate, object"
@@ -142,7 +142,7 @@ class EventPage:
 
 
 def find_events(
-    conn: sqlite3.Connection,
+    conn: Connection,
     *,
     start: dt.date | None = None,
     end: dt.date | None = None,
@@ -168,6 +168,9 @@ def find_events(
     )  # fmt: skip
     total = conn.execute(f"SELECT count(*) FROM picture_events WHERE {filters}", params)
     count = int(total.fetchone()[0])
+    # Past the last match every page is empty; the bound keeps any offset within the database's
+    # integers (an API client may send 2**70).
+    offset = min(offset, count)
     if after is not None:
         filters += " AND sort_key > ?"
         params.append(after)
@@ -223,18 +226,18 @@ def event_conditions(
     return " AND ".join(where) or "1 = 1", params
 
 
-def merged_event(conn: sqlite3.Connection, merged_id: str) -> MergedEvent | None:
+def merged_event(conn: Connection, merged_id: str) -> MergedEvent | None:
     """The stored merged event with this id, or None."""
     row = conn.execute("SELECT record FROM picture_events WHERE id = ?", (merged_id,)).fetchone()
     return None if row is None else decode(MergedEvent, row[0])
 
 
-def source_groups(conn: sqlite3.Connection) -> dict[str, str]:
+def source_groups(conn: Connection) -> dict[str, str]:
     """Document id -> wire-copy group id."""
     return dict(conn.execute("SELECT document_id, group_id FROM picture_sources").fetchall())
 
 
-def stored_ledger(conn: sqlite3.Connection) -> Ledger:
+def stored_ledger(conn: Connection) -> Ledger:
     """The stored picture as a Ledger (held in memory whole)."""
     return Ledger(
         events=tuple(merged_events(conn)),
@@ -256,12 +259,10 @@ def visit_row(key: VisitKey) -> tuple[str, str, int, str]:
     return (key[0].isoformat(), key[1], key[2], key[3])
 
 
-def in_chunks(
-    conn: sqlite3.Connection, sql: str, values: Iterable[object], *, close: str = ""
-) -> Rows:
+def in_chunks(conn: Connection, sql: str, values: Iterable[object], *, close: str = "") -> Rows:
     """Run ``sql (?, ...)`` over the values in chunks; the rows of all chunks."""
     items = sorted(set(values), key=repr)
-    found: list[sqlite3.Row] = []
+    found: list[Row] = []
     for i in range(0, len(items), rows.CHUNK):
         batch = items[i : i + rows.CHUNK]
         marks = ", ".join("?" for _ in batch)
@@ -269,37 +270,37 @@ def in_chunks(
     return Rows(found)
 
 
-class Rows(list[sqlite3.Row]):
+class Rows(list[Row]):
     """Rows, with ``fetchall`` like a cursor's."""
 
-    def fetchall(self) -> list[sqlite3.Row]:
+    def fetchall(self) -> list[Row]:
         return list(self)
 
 
-def document(conn: sqlite3.Connection, document_id: str) -> Document | None:
+def document(conn: Connection, document_id: str) -> Document | None:
     row = conn.execute("SELECT * FROM documents WHERE id = ?", (document_id,)).fetchone()
     return None if row is None else rows.document_from_row(row)
 
 
-def published_of(conn: sqlite3.Connection, document_id: str) -> dt.date | None:
+def published_of(conn: Connection, document_id: str) -> dt.date | None:
     row = conn.execute("SELECT published FROM documents WHERE id = ?", (document_id,)).fetchone()
     return None if row is None else rows.from_iso(row[0])
 
 
-def events_where(conn: sqlite3.Connection, sql: str, params: Sequence[object]) -> list[Event]:
+def events_where(conn: Connection, sql: str, params: Sequence[object]) -> list[Event]:
     found = conn.execute(sql, params).fetchall()
     evidence = rows.evidence_for(conn, "event_id", [r["id"] for r in found])
     return [rows.event_from_row(r, evidence.get(r["id"], ())) for r in found]
 
 
-def events_by_id(conn: sqlite3.Connection, ids: Sequence[str]) -> list[Event]:
+def events_by_id(conn: Connection, ids: Sequence[str]) -> list[Event]:
     found = in_chunks(conn, "SELECT * FROM events WHERE id IN", ids)
     evidence = rows.evidence_for(conn, "event_id", [r["id"] for r in found])
     return [rows.event_from_row(r, evidence.get(r["id"], ())) for r in found]
 
 
 def control_claims(
-    conn: sqlite3.Connection,
+    conn: Connection,
     where: str | None,
     params: Sequence[object] = (),
     *,
@@ -314,13 +315,13 @@ def control_claims(
     return [(r["id"], rows.control_from_row(r, evidence.get(r["id"], ()))) for r in found]
 
 
-def control_document(conn: sqlite3.Connection, control_id: int) -> str:
+def control_document(conn: Connection, control_id: int) -> str:
     row = conn.execute("SELECT document_id FROM control WHERE id = ?", (control_id,)).fetchone()
     return "" if row is None else str(row[0])
 
 
 def relations_where(
-    conn: sqlite3.Connection, where: str | None, params: Sequence[object] = ()
+    conn: Connection, where: str | None, params: Sequence[object] = ()
 ) -> list[tuple[str, Relation]]:
     sql = "SELECT * FROM relations" + (f" WHERE {where}" if where else "")
     found = conn.execute(sql, params).fetchall()

@@ -10,7 +10,6 @@ the "C" collation for the same order.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -20,6 +19,7 @@ from sitroom.picture.codec import decode
 from sitroom.picture.ledger import AllianceEdge, ControlTimeline, MergedEvent
 from sitroom.records import Actor, ControlClaim, Document, Event, Mention, Relation
 from sitroom.store import rows
+from sitroom.store.backend import Connection, Row
 from sitroom.store.picture_queries import event_conditions, in_chunks, is_current, rules_version
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ K = TypeVar("K")
 
 
 def keyset(
-    conn: sqlite3.Connection,
+    conn: Connection,
     table: str,
     keys: Sequence[str],
     *,
@@ -41,7 +41,7 @@ def keyset(
     where: str = "",
     params: Sequence[object] = (),
     size: int = BATCH,
-) -> Iterator[list[sqlite3.Row]]:
+) -> Iterator[list[Row]]:
     """The rows of ``table`` passing ``where``, ordered by ``keys`` (unique and never null
     together), ``size`` rows a batch: each batch is one query starting after the last key."""
     order = ", ".join(keys)
@@ -82,7 +82,7 @@ class StoredReader:
     only the rows asked for.
     """
 
-    def __init__(self, conn: sqlite3.Connection, *, size: int = BATCH) -> None:
+    def __init__(self, conn: Connection, *, size: int = BATCH) -> None:
         self._conn = conn
         self._size = size
 
@@ -206,7 +206,7 @@ def stored_reader(store: Store, *, size: int = BATCH) -> Iterator[StoredReader]:
         yield StoredReader(conn, size=size)
 
 
-def event_overview(conn: sqlite3.Connection, **filters: Any) -> dict[str, Any]:
+def event_overview(conn: Connection, **filters: Any) -> dict[str, Any]:
     """What the page draws besides the events themselves, for the merged events passing
     ``filters`` (those of ``picture_queries.find_events``), as aggregate queries: how many
     there are, have coordinates, have each verdict; events per day, type and status; the types
@@ -214,7 +214,7 @@ def event_overview(conn: sqlite3.Connection, **filters: Any) -> dict[str, Any]:
     background) and the box around them (degrees)."""
     where, params = event_conditions(**filters)
 
-    def select(columns: str, extra: str = "", tail: str = "") -> list[sqlite3.Row]:
+    def select(columns: str, extra: str = "", tail: str = "") -> list[Row]:
         condition = f"{where} AND {extra}" if extra else where
         sql = f"SELECT {columns} FROM picture_events WHERE {condition} {tail}"
         return conn.execute(sql, params).fetchall()

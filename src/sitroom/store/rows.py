@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -20,6 +19,7 @@ from sitroom.records import (
     Place,
     Relation,
 )
+from sitroom.store.backend import Connection, Row
 
 DOCUMENT_COLUMNS = ("id", "ref", "text", "title", "source", "url", "published", "main_event")
 MENTION_COLUMNS = (
@@ -99,7 +99,7 @@ def document_row(document: Document, main_event: str | None) -> tuple[object, ..
     return (d.id, d.ref, d.text, d.title, d.source, d.url, iso(d.published), main_event)
 
 
-def document_from_row(row: sqlite3.Row) -> Document:
+def document_from_row(row: Row) -> Document:
     """A Document from a documents row."""
     return Document(
         id=row["id"],
@@ -124,7 +124,7 @@ def mention_row(mention: Mention, seq: int) -> tuple[object, ...]:
     return (m.document_id, seq, m.start, m.end, m.text, m.kind, m.actor_id, m.value, *place)
 
 
-def mention_from_row(row: sqlite3.Row) -> Mention:
+def mention_from_row(row: Row) -> Mention:
     """A Mention from a mentions row."""
     place = None
     if row["place_name"] is not None:
@@ -156,7 +156,7 @@ def actor_row(actor: Actor) -> tuple[object, ...]:
     return (a.name, to_json(a.aliases), a.kind, a.country, a.parent)
 
 
-def actor_from_row(row: sqlite3.Row, *, actor_id: str | None = None) -> Actor:
+def actor_from_row(row: Row, *, actor_id: str | None = None) -> Actor:
     """An Actor from an actors or document_actors row."""
     return Actor(
         id=actor_id if actor_id is not None else row["id"],
@@ -195,7 +195,7 @@ def _location_values(location: Location | None) -> tuple[object, ...]:
     )  # fmt: skip
 
 
-def _location_from_row(row: sqlite3.Row) -> Location | None:
+def _location_from_row(row: Row) -> Location | None:
     if row["location_name"] is None:
         return None
     return Location(
@@ -230,7 +230,7 @@ def event_actor_rows(event: Event) -> set[tuple[str, str, str]]:
     return rows
 
 
-def event_from_row(row: sqlite3.Row, evidence: tuple[Evidence, ...]) -> Event:
+def event_from_row(row: Row, evidence: tuple[Evidence, ...]) -> Event:
     """An Event from an events row and its evidence."""
     return Event(
         id=row["id"],
@@ -262,7 +262,7 @@ def relation_row(relation: Relation, document_id: str, seq: int) -> tuple[object
     return (document_id, seq, r.subject, r.predicate, r.object, iso(r.date))
 
 
-def relation_from_row(row: sqlite3.Row, evidence: tuple[Evidence, ...]) -> Relation:
+def relation_from_row(row: Row, evidence: tuple[Evidence, ...]) -> Relation:
     """A Relation from a relations row and its evidence."""
     return Relation(
         subject=row["subject"],
@@ -282,7 +282,7 @@ def control_row(claim: ControlClaim, document_id: str, seq: int) -> tuple[object
     )  # fmt: skip
 
 
-def control_from_row(row: sqlite3.Row, evidence: tuple[Evidence, ...]) -> ControlClaim:
+def control_from_row(row: Row, evidence: tuple[Evidence, ...]) -> ControlClaim:
     """A ControlClaim from a control row and its evidence."""
     place = _location_from_row(row)
     if place is None:  # location_name is NOT NULL in the schema, so only corruption gets here
@@ -303,7 +303,7 @@ def evidence_row(evidence: Evidence, seq: int) -> tuple[object, ...]:
     return (seq, ev.document_id, ev.start, ev.end, ev.quote, ev.trigger)
 
 
-def evidence_from_row(row: sqlite3.Row) -> Evidence:
+def evidence_from_row(row: Row) -> Evidence:
     """An Evidence from an evidence row."""
     return Evidence(
         document_id=row["document_id"],
@@ -315,7 +315,7 @@ def evidence_from_row(row: sqlite3.Row) -> Evidence:
 
 
 def evidence_for(
-    conn: sqlite3.Connection, owner: str, owner_ids: Sequence[object] | None
+    conn: Connection, owner: str, owner_ids: Sequence[object] | None
 ) -> dict[object, tuple[Evidence, ...]]:
     """Evidence grouped by owner id, in stored order; all owners of that kind when ids is None."""
     found: dict[object, list[Evidence]] = defaultdict(list)

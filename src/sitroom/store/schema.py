@@ -1,10 +1,14 @@
-"""The store's SQLite schema and its migrations, applied in order by ``migrate``."""
+"""The store's schema and its migrations, applied in order by ``migrate``: one description for
+both backends, written in SQLite's dialect and translated for PostgreSQL statement by statement
+(``sitroom.store.backend.schema_statement``)."""
 
 from __future__ import annotations
 
 import sqlite3
 
 from sitroom.errors import StoreError
+from sitroom.store import backend
+from sitroom.store.backend import Connection
 
 # Version 1: the first schema. Dates are ISO text; tuples of actor ids are JSON text; evidence
 # is a child table with one owner column per owning table, so it cascades and is indexed by
@@ -390,9 +394,9 @@ SCHEMA_VERSION = MIGRATIONS[-1][0]
 _META = "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
 
 
-def schema_version(conn: sqlite3.Connection, *, path: str) -> int:
+def schema_version(conn: Connection, *, path: str) -> int:
     """The database's schema version; 0 for an empty database."""
-    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    tables = backend.tables(conn)
     if not tables:
         return 0
     if "meta" not in tables:
@@ -407,14 +411,15 @@ def schema_version(conn: sqlite3.Connection, *, path: str) -> int:
 
 
 def migrate(
-    conn: sqlite3.Connection,
+    conn: Connection,
     *,
     path: str,
     migrations: tuple[tuple[int, str], ...] = MIGRATIONS,
 ) -> int:
     """Upgrade the database to the newest schema, one version at a time; return that version.
 
-    ``conn`` must be in autocommit mode (``isolation_level=None``); each step is one transaction.
+    ``conn`` must be in autocommit mode (``isolation_level=None``); each step is one transaction
+    (PostgreSQL's DDL is transactional too).
     """
     target = migrations[-1][0]
     current = schema_version(conn, path=path)
@@ -425,7 +430,7 @@ def migrate(
         # executescript would COMMIT on its own; running statements one by one keeps each
         # step inside a single transaction that rolls back whole on failure.
         try:
-            conn.execute("BEGIN IMMEDIATE")
+            backend.begin(conn, write=True)
             # Read again under the write lock: another process opening the same new database
             # may have applied this step since the version was read above.
             current = schema_version(conn, path=path)
@@ -434,19 +439,19 @@ def migrate(
                 conn.execute("COMMIT")
                 continue
             if current == 0:
-                conn.execute(_META)
+                conn.execute(backend.schema_statement(conn, _META))
             for statement in _statements(script):
-                conn.execute(statement)
+                conn.execute(backend.schema_statement(conn, statement))
             conn.execute(
                 "INSERT INTO meta (key, value) VALUES ('schema_version', ?) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 (str(version),),
             )
             conn.execute("COMMIT")
-        except (sqlite3.Error, StoreError) as e:
+        except Exception as e:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
-            if isinstance(e, StoreError):
+            if not isinstance(e, backend.database_errors()):
                 raise
             raise StoreError(f"{path}: migration to schema version {version} failed: {e}") from e
         current = version

@@ -24,7 +24,6 @@ that for any order of arrival).
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -63,6 +62,7 @@ from sitroom.picture.reconcile import (
 from sitroom.records import Actor, ControlClaim, Document, Event, Relation
 from sitroom.store import picture_queries as q
 from sitroom.store import rows
+from sitroom.store.backend import Connection
 from sitroom.store.merge_update import MergeUpdate, key_id, member_key_rows
 
 _TABLES = (
@@ -95,7 +95,7 @@ class _Group:
 
 
 def update(
-    conn: sqlite3.Connection,
+    conn: Connection,
     document_id: str,
     *,
     actors_changed: Collection[str] = (),
@@ -132,7 +132,7 @@ def update(
     updater.alliances(document_id)
 
 
-def _with_parts(conn: sqlite3.Connection, actor_ids: Collection[str]) -> set[str]:
+def _with_parts(conn: Connection, actor_ids: Collection[str]) -> set[str]:
     """The actors and every actor part of one of them (by ``parent``, transitively)."""
     family = set(actor_ids)
     frontier = set(actor_ids)
@@ -143,9 +143,7 @@ def _with_parts(conn: sqlite3.Connection, actor_ids: Collection[str]) -> set[str
     return family
 
 
-def rebuild(
-    conn: sqlite3.Connection, picture_ledger: Ledger, documents: Iterable[Document]
-) -> None:
+def rebuild(conn: Connection, picture_ledger: Ledger, documents: Iterable[Document]) -> None:
     """Replace the stored picture with ``picture_ledger``, built from every stored record."""
     for table in _TABLES:
         conn.execute(f"DELETE FROM {table}")
@@ -172,7 +170,7 @@ def rebuild(
 class _Updater:
     """The steps of ``update``, over one connection inside one transaction."""
 
-    def __init__(self, conn: sqlite3.Connection, rules: MergeRules) -> None:
+    def __init__(self, conn: Connection, rules: MergeRules) -> None:
         self._conn = conn
         self._rules = rules
         self._index = BlockIndex(rules)
