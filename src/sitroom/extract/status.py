@@ -47,6 +47,8 @@ def act_status(
     words = " ".join(t.lower_ for t in sent)
     if not recent and any(f" {p} " in f" {words} " for p in cues.get("background_phrases", ())):
         return "background", None
+    if not recent and _opening_clause(anchor, cues):
+        return "background", None
     claim_verbs = cues.get("claim_verbs", frozenset())
     denials = cues.get("denied", frozenset())
     claimant = _claimant(anchor, sent, facts, claim_verbs)
@@ -65,6 +67,19 @@ def act_status(
     if claimant is not None:
         return ("claimed" if claimant.kind in _PARTY_KINDS else "reported"), claimant.id
     return "reported", None
+
+
+def _opening_clause(anchor: Token, cues: dict[str, frozenset[str]]) -> bool:
+    """Whether the act lies in a clause that opens the period the sentence tells of ("France
+    has been on high alert *since* the Islamic State launched a series of attacks"): an earlier
+    incident recalled, not the news."""
+    marks = cues.get("period_marks", frozenset())
+    for token in [anchor, *anchor.ancestors]:
+        if any(c.dep_ == "mark" and c.lower_ in marks for c in token.children):
+            return True
+        if token.dep_ == "ROOT":
+            break
+    return False
 
 
 def opens_period(
