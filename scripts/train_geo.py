@@ -50,7 +50,8 @@ from sitroom.extract.place_rules import resolution_rules, resolve_by_rules, rule
 from sitroom.extract.places import name_slots
 from sitroom.extract.toponyms import country_vote, recognise
 from sitroom.geometry import haversine_km
-from sitroom.knowledge.gazetteer import Gazetteer, fold
+from sitroom.knowledge.folding import fold
+from sitroom.knowledge.gazetteer import Gazetteer
 from sitroom.nlp import parse
 from sitroom.pipeline import Resources
 from sitroom.records import Place

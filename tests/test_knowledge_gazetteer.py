@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from sitroom.knowledge import gazetteer as gz
-from sitroom.knowledge.gazetteer import Gazetteer, fold, light_fold
+from sitroom.knowledge.folding import fold, light_fold
+from sitroom.knowledge.gazetteer import Gazetteer
 from sitroom.records import Place
 
 LEBANON = Place(None, "Lebanon", 33.8, 35.8, "LB", feature="country", population=6_800_000)

@@ -19,7 +19,8 @@ from sitroom.extract.relations import RelationCues
 from sitroom.knowledge import loader
 from sitroom.knowledge.actors import ActorKB
 from sitroom.knowledge.cues import CueLexicon
-from sitroom.knowledge.gazetteer import cache_path, country_points, fold
+from sitroom.knowledge.folding import fold
+from sitroom.knowledge.gazetteer import cache_path, country_points
 from sitroom.nlp import recase_headlines
 from sitroom.pipeline import load_resources
 

@@ -16,7 +16,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sitroom.geometry import distance_km, haversine_km
-from sitroom.knowledge.gazetteer import Gazetteer, fold
+from sitroom.knowledge.folding import fold
+from sitroom.knowledge.gazetteer import Gazetteer
 from sitroom.records import Place
 
 FEATURES_VERSION = 3

@@ -19,7 +19,8 @@ from sitroom.extract.place_features import NameSlot
 from sitroom.extract.toponyms import country_vote
 from sitroom.geometry import distance_km
 from sitroom.knowledge import loader
-from sitroom.knowledge.gazetteer import Gazetteer, fold
+from sitroom.knowledge.folding import fold
+from sitroom.knowledge.gazetteer import Gazetteer
 from sitroom.knowledge.loader import Overrides
 from sitroom.records import Place
 

@@ -15,7 +15,8 @@ from sitroom.extract.place_features import NameSlot
 from sitroom.extract.place_ranker import PlaceRanker, default_ranker
 from sitroom.extract.place_rules import Rules, resolution_rules, resolve_by_rules
 from sitroom.extract.toponyms import Demonyms, Toponym, recognise
-from sitroom.knowledge.gazetteer import Gazetteer, fold
+from sitroom.knowledge.folding import fold
+from sitroom.knowledge.gazetteer import Gazetteer
 from sitroom.knowledge.loader import Overrides
 from sitroom.records import Location, Mention, Place
 

@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING
 
 from sitroom.errors import GazetteerError
 from sitroom.knowledge import loader
-from sitroom.knowledge.gazetteer import Gazetteer, fold, light_fold
+from sitroom.knowledge.folding import fold, light_fold
+from sitroom.knowledge.gazetteer import Gazetteer
 from sitroom.knowledge.loader import Overrides
 from sitroom.records import Place
 

@@ -241,7 +241,7 @@ SCHEMAS: dict[str, Schema] = {
 # reader, which checks the model's format and features version and falls back when they differ.
 MODELS = frozenset({"place_ranker.json"})
 # Files that hold for the whole process rather than per call: the folding rules key every name
-# the gazetteer stores and every lookup into it (the module function ``gazetteer.fold``); the
+# the gazetteer stores and every lookup into it (the module function ``folding.fold``); the
 # dependency labels are the parser's scheme, which the rules read as module constants
 # (``labels``). A user's file for them takes effect from ``install`` on (``load_resources`` calls
 # it with the config's files), for every analysis in the process.
