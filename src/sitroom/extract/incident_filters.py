@@ -236,7 +236,7 @@ def other_sense(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]
     if event.status not in CURRENT:
         return False
     anchor = facts.doc[cand.trigger]
-    objects = [c for c in anchor.children if c.dep_ in ("dobj", "nsubjpass")]
+    objects = taken(anchor)
     objects += [g for p in anchor.children if p.dep_ == "prep" for g in p.children]
     for obj in list(objects):  # "took control of/over X"
         objects += [g for p in obj.children if p.dep_ == "prep" for g in p.children]
@@ -258,13 +258,17 @@ def summed(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) ->
     auxes = {c.lower_ for c in anchor.children if c.dep_ == "aux"}
     if not auxes & cues["ongoing_auxiliaries"]:
         return False
-    objects = [c for c in anchor.children if c.dep_ in ("dobj", "nsubjpass")]
     return any(
         o.tag_ == "NNS"
         and o.lemma_.lower() in cues["territory_nouns"]
         and any(c.dep_ == "nummod" for c in o.children)
-        for o in objects
+        for o in taken(anchor)
     )
+
+
+def taken(anchor: Token) -> list[Token]:
+    """What an act takes or leaves: its object, or its passive subject ("the base was seized")."""
+    return [c for c in anchor.children if c.dep_ in ("dobj", "nsubjpass")]
 
 
 def _a_place(token: Token, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:

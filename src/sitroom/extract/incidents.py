@@ -23,6 +23,7 @@ from sitroom.extract.incident_filters import (
     first_line,
     other_sense,
     summed,
+    taken,
     tells_incident,
 )
 from sitroom.geometry import haversine_km
@@ -388,7 +389,7 @@ def _main(group: list[_Mention], facts: DocFacts, cues: dict[str, frozenset[str]
 def _takes_place(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
     """Whether what the act takes is a place: a named one or a word like "city" ("seized the
     city", "took control of Hama"), not "checkpoints" or "positions"."""
-    objects = [c for c in anchor.children if c.dep_ in ("dobj", "nsubjpass")]
+    objects = taken(anchor)
     for obj in list(objects):  # "took control of/over X"
         objects += [g for p in obj.children if p.dep_ == "prep" for g in p.children]
     return any(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sitroom.picture.codec import decode
 from sitroom.picture.ledger import (
@@ -144,38 +144,24 @@ class EventPage:
 def find_events(
     conn: Connection,
     *,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-    kind: str | None = None,
-    actor: str | None = None,
-    country: str | None = None,
-    status: str | None = None,
-    verdict: str | None = None,
-    bbox: tuple[float, float, float, float] | None = None,
     after: str | None = None,
     limit: int = 100,
     offset: int = 0,
+    **filters: Any,
 ) -> EventPage:
-    """Stored merged events passing every filter given, as indexed queries.
-
-    ``kind`` matches the ACLED type, sub-event type or PLOVER type; ``actor`` any actor a source
-    names; ``bbox`` is (west, south, east, north) in degrees (west > east: across the
-    antimeridian); ``after`` is the ``next`` of the page before (keyset pagination).
-    """
-    filters, params = event_conditions(
-        start=start, end=end, kind=kind, actor=actor, country=country, status=status,
-        verdict=verdict, bbox=bbox,
-    )  # fmt: skip
-    total = conn.execute(f"SELECT count(*) FROM picture_events WHERE {filters}", params)
+    """Stored merged events passing every filter given (those of ``event_conditions``), as
+    indexed queries; ``after`` is the ``next`` of the page before (keyset pagination)."""
+    where, params = event_conditions(**filters)
+    total = conn.execute(f"SELECT count(*) FROM picture_events WHERE {where}", params)
     count = int(total.fetchone()[0])
     # Past the last match every page is empty; the bound keeps any offset within the database's
     # integers (an API client may send 2**70).
     offset = min(offset, count)
     if after is not None:
-        filters += " AND sort_key > ?"
+        where += " AND sort_key > ?"
         params.append(after)
     found = conn.execute(
-        f"SELECT sort_key, record FROM picture_events WHERE {filters} "
+        f"SELECT sort_key, record FROM picture_events WHERE {where} "
         "ORDER BY sort_key LIMIT ? OFFSET ?",
         [*params, limit, offset],
     ).fetchall()
@@ -183,7 +169,7 @@ def find_events(
     more = (
         len(found) == limit
         and conn.execute(
-            f"SELECT 1 FROM picture_events WHERE {filters} AND sort_key > ? LIMIT 1",
+            f"SELECT 1 FROM picture_events WHERE {where} AND sort_key > ? LIMIT 1",
             [*params, found[-1][0]],
         ).fetchone()
     )
@@ -201,8 +187,10 @@ def event_conditions(
     verdict: str | None = None,
     bbox: tuple[float, float, float, float] | None = None,
 ) -> tuple[str, list[object]]:
-    """The WHERE condition on ``picture_events`` (and its parameters) for ``find_events``'s
-    filters; "1" where none is set."""
+    """The WHERE condition on ``picture_events`` (and its parameters) for the filters given;
+    "1 = 1" where none is set. ``kind`` matches the ACLED type, sub-event type or PLOVER type;
+    ``actor`` any actor a source names; ``bbox`` is (west, south, east, north) in degrees (west >
+    east: across the antimeridian)."""
     where: list[str] = []
     params: list[object] = []
     for column, value in (("status", status), ("verdict", verdict), ("country", country)):
