@@ -103,8 +103,8 @@ def _mention(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) 
         # reinforcements arrived through Iraq", "the blast hit a market in Kirkuk").
         if not _names_place(anchor, facts) and anchor.dep_ != "nsubj":
             place = None
-        if told is not None and not _names_date(anchor, facts):
-            told, text = None, None
+        if not _names_date(anchor, facts):
+            told, text = None, None  # a year or a weekday of the sentence is the verb's too
     return _Mention(cand, anchor, told, event.date_precision, text, place)
 
 
