@@ -15,9 +15,6 @@ from sitroom.errors import KnowledgeBaseError
 from sitroom.knowledge import loader
 
 ROLES = ("trigger", "secondary", "context")
-# Concepts the extraction code names itself (an advance's verbs for control claims, diplomacy's
-# words for PLOVER's mode): a lexicon must define each.
-CODE_CONCEPTS = ("advance", "diplomacy")
 # The word lists under ``incident_cues`` that sitroom.extract.incidents reads.
 INCIDENT_CUES = (
     "remention_dets",
@@ -239,7 +236,6 @@ class CueLexicon:
                 f"{source}: frames name unknown concepts {sorted(unknown_frames)}"
             )
         ruled = self.armed_patient_concepts | self.remote_concepts | self.onward_concepts
-        ruled |= set(CODE_CONCEPTS)
         if ruled - concepts:
             raise KnowledgeBaseError(
                 f"{source}: rules name unknown concepts {sorted(ruled - concepts)}"
