@@ -153,7 +153,7 @@ def _sentence_events(
             present[cue.concept] = max(present.get(cue.concept, 0.0), factor)
         present.update(_scene(facts, sent, clause))
         if not sentence_concepts & lexicon.remote_concepts:
-            present.update(_armed_patient(facts, group, lexicon))
+            present.update(_armed_parties(facts, group, lexicon))
         # A type must be named by one of this clause's own triggers, not only coloured by
         # context words or by a trigger that anchors a clause of its own.
         anchored = {c.concept for c in group}
@@ -234,16 +234,20 @@ def _scene(facts: DocFacts, sent: Span, clause: set[int]) -> dict[str, float]:
     return {"scene_country": 1.0}
 
 
-def _armed_patient(facts: DocFacts, group: list[CueMatch], lexicon: CueLexicon) -> dict[str, float]:
-    """A pseudo-concept for an attack on an armed actor (by its kind in the knowledge base):
-    ACLED codes fighting between armed parties a battle, whoever struck first."""
+def _armed_parties(facts: DocFacts, group: list[CueMatch], lexicon: CueLexicon) -> dict[str, float]:
+    """Pseudo-concepts for an attack by an armed actor ("gunmen attacked a village": it is
+    political violence though nothing else says so) and on one (ACLED codes fighting between
+    armed parties a battle, whoever struck first), by the actors' kinds in the knowledge base."""
+    found: dict[str, float] = {}
     for cue in group:
         if cue.concept not in lexicon.armed_patient_concepts:
             continue
-        _, patients = arguments(facts.doc[cue.start : cue.end].root, facts, lexicon)
+        agents, patients = arguments(facts.doc[cue.start : cue.end].root, facts, lexicon)
+        if any(m.actor.kind in _ARMED_KINDS for m in agents):
+            found["armed_agent"] = 1.0
         if any(m.actor.kind in _ARMED_KINDS for m in patients):
-            return {"armed_patient": 1.0}
-    return {}
+            found["armed_patient"] = 1.0
+    return found
 
 
 def _one_per_type(candidates: list[Candidate]) -> list[Candidate]:
