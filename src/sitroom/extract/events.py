@@ -129,7 +129,7 @@ def _sentence_events(
     facts: DocFacts, sent: Span, n: int, cues: list[CueMatch], lexicon: CueLexicon
 ) -> list[Candidate]:
     doc = facts.doc
-    cues = [c for c in cues if not _in_modifier(facts, c) and not _in_name(facts, c)]
+    cues = [c for c in cues if not _in_modifier(facts, c, lexicon) and not _in_name(facts, c)]
     triggers = [c for c in cues if c.role == "trigger"]
     if not triggers:
         triggers = [c for c in cues if c.role == "secondary"]
@@ -188,10 +188,11 @@ def _governing_first(candidates: list[Candidate], anchors: list[Token]) -> list[
     return out
 
 
-def _in_modifier(facts: DocFacts, cue: CueMatch) -> bool:
+def _in_modifier(facts: DocFacts, cue: CueMatch, lexicon: CueLexicon) -> bool:
     """A cue word inside a hyphenated modifier ("Iran-backed", "rebel-held"), a participle
     used as an adjective ("destroyed homes") or a noun naming a kind of party ("invasion
-    forces", "combat troops") names a state, not an act."""
+    forces", "combat troops") or of thing ("the detention center", "an arrest warrant") names a
+    state, not an act."""
     if cue.role == "context":
         return False
     doc = facts.doc
@@ -203,7 +204,10 @@ def _in_modifier(facts: DocFacts, cue: CueMatch) -> bool:
         single
         and token.dep_ == "compound"
         and token.pos_ == "NOUN"
-        and facts.actor_index[token.head.i] is not None
+        and (
+            facts.actor_index[token.head.i] is not None
+            or token.head.lower_ in lexicon.thing_nouns
+        )
     )
     return hyphenated or participle or kind
 
