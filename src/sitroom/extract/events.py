@@ -205,8 +205,7 @@ def _in_modifier(facts: DocFacts, cue: CueMatch, lexicon: CueLexicon) -> bool:
         and token.dep_ == "compound"
         and token.pos_ == "NOUN"
         and (
-            facts.actor_index[token.head.i] is not None
-            or token.head.lower_ in lexicon.thing_nouns
+            facts.actor_index[token.head.i] is not None or token.head.lower_ in lexicon.thing_nouns
         )
     )
     return hyphenated or participle or kind
