@@ -247,6 +247,41 @@ def other_sense(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]
     return bool(objects) and not any(_a_place(o, facts, cues) for o in objects)
 
 
+def not_forces(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
+    """A mobilisation's word in another sense: what is sent, deployed or amassed is no force
+    ("dispatched coffins from Quetta railway station", "amassed 12.89 million followers"). What
+    is moved is the verb's object, its passive subject, a noun's "of" phrase, or, with none of
+    these, the verb's subject ("troops deployed to the border"); a force is an armed party the
+    knowledge base knows or a word of the concept's own context ("reinforcements", "units")."""
+    anchor = facts.doc[cand.trigger]
+    mobilize = cues["mobilize_concepts"]
+    if not any(c.start <= anchor.i < c.end and c.concept in mobilize for c in facts.cues):
+        return False
+    moved = taken(anchor)
+    if anchor.pos_ in ("NOUN", "PROPN"):
+        moved += [
+            g for p in anchor.children if p.dep_ == "prep" and p.lower_ == "of" for g in p.children
+        ]
+    elif not moved:
+        moved = [c for c in anchor.children if c.dep_ == "nsubj"]
+    if not moved:
+        return False
+    forces = {
+        i
+        for c in facts.cues
+        if c.concept in mobilize and c.role == "context"
+        for i in range(c.start, c.end)
+    }
+    for thing in moved:
+        for token in thing.subtree:
+            mention = facts.actor_index[token.i]
+            if token.i in forces or (
+                mention is not None and mention.actor.kind in cues["armed_kinds"]
+            ):
+                return False
+    return True
+
+
 def summed(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
     """A territorial act over a counted plural of places, told in the present perfect ("the
     rebels *have captured* fifteen towns and villages since the weekend"), sums many captures:

@@ -21,6 +21,7 @@ from sitroom.extract.facts import DocFacts
 from sitroom.extract.incident_filters import (
     CURRENT,
     first_line,
+    not_forces,
     other_sense,
     summed,
     taken,
@@ -71,6 +72,7 @@ def group_incidents(
             tells_incident(facts.doc[c.trigger], facts, cues)
             and not other_sense(c, facts, cues)
             and not summed(c, facts, cues)
+            and not not_forces(c, facts, cues)
         )
     ]
     groups: list[list[_Mention]] = []

@@ -38,6 +38,8 @@ INCIDENT_CUES = (
     "elsewhere_words",
     "uncertain_words",
     "not_perpetrator_kinds",
+    "mobilize_concepts",
+    "armed_kinds",
 )
 _ROLE_KEYS = {"triggers": "trigger", "secondary": "secondary", "context": "context"}
 
