@@ -153,7 +153,7 @@ def test_every_endpoint_answers_what_the_picture_in_memory_answers(
 
 def test_a_documents_cursor_that_is_none_of_ours_is_refused(served: Any) -> None:
     client, _ = served([])
-    for cursor in ("nonsense", "[1, 2]", '{"ref": "a"}', '["a"]'):
+    for cursor in ("nonsense", "null", "3", "[1, 2]", '{"ref": "a"}', '["a"]', '["a", "\\u0000"]'):
         response = client.get("/api/documents", params={"after": cursor})
         assert response.status_code == 422, (cursor, response.text)
         assert response.json()["error"]["code"] == "invalid_input"

@@ -234,12 +234,14 @@ def document_cursor(document: Document) -> str:
 
 def document_after(cursor: str) -> tuple[str, str]:
     """The (ref, id) a documents cursor holds; a 422 error if it is none of ours."""
+    refused = ApiError(422, "after must be the next of a page of documents")
     try:
         ref, document_id = json.loads(cursor)
-    except ValueError:
-        raise ApiError(422, "after must be the next of a page of documents") from None
-    if not isinstance(ref, str) or not isinstance(document_id, str):
-        raise ApiError(422, "after must be the next of a page of documents")
+    except (ValueError, TypeError):  # not JSON; not a pair
+        raise refused from None
+    # (no stored ref or id holds NUL, which PostgreSQL's text cannot)
+    if not isinstance(ref, str) or not isinstance(document_id, str) or "\x00" in ref + document_id:
+        raise refused
     return ref, document_id
 
 
