@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sitroom.errors import StoreError
+from sitroom.export.source import RecordCounts
 from sitroom.picture.codec import decode
 from sitroom.picture.ledger import AllianceEdge, ControlTimeline, MergedEvent
 from sitroom.records import Actor, ControlClaim, Document, Event, Mention, Relation
@@ -126,6 +127,30 @@ class StoredReader:
         for batch in keyset(self._conn, "events", keys, where=where, size=self._size):
             evidence = rows.evidence_for(self._conn, "event_id", [r["id"] for r in batch])
             yield [rows.event_from_row(r, evidence.get(r["id"], ())) for r in batch]
+
+    def record_counts(self) -> RecordCounts:
+        """``count_records`` of the stored documents and events, as aggregate queries."""
+        documents = self._conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+        current = "status != 'background'"
+        events, background, killed, first, last = self._conn.execute(
+            "SELECT count(*), "
+            "coalesce(sum(CASE WHEN status = 'background' THEN 1 ELSE 0 END), 0), "
+            f"coalesce(sum(CASE WHEN {current} AND event_type != '' THEN fatalities END), 0), "
+            f"min(CASE WHEN {current} THEN event_date END), "
+            f"max(CASE WHEN {current} THEN event_date END) FROM events"
+        ).fetchone()
+        actors = self._conn.execute(
+            "SELECT DISTINCT actor_id FROM event_actors WHERE actor_id != ''"
+        ).fetchall()
+        return RecordCounts(
+            documents=int(documents),
+            events=int(events),
+            background=int(background),
+            killed=int(killed),
+            first=rows.from_iso(first),
+            last=rows.from_iso(last),
+            actors=frozenset(r[0] for r in actors),
+        )
 
     def relation_runs(self) -> Iterator[list[Relation]]:
         """Relations in runs of one (subject, predicate, object), the runs in that order."""
