@@ -48,6 +48,20 @@ def test_an_act_going_on_tells_no_incident(lexicon: CueLexicon) -> None:
     assert not _told(going_on, 3, lexicon)
 
 
+def test_a_speaker_s_simple_present_tells_no_incident(lexicon: CueLexicon) -> None:
+    # '"Israel attacks the Muslims in Jerusalem," Erdogan said': a charge, not one act.
+    quoted = """
+        "       PUNCT:``  punct 2
+        Israel  PROPN:NNP nsubj 2
+        attacks VERB:VBZ  ccomp 6 attack
+        Muslims PROPN:NNPS dobj 2 Muslims
+        ,       PUNCT:,   punct 2
+        "       PUNCT:''  punct 2
+        said    VERB:VBD  ROOT  6 say
+    """
+    assert not _told(quoted, 2, lexicon)
+
+
 def test_an_act_told_as_frequent_tells_no_incident(lexicon: CueLexicon) -> None:
     frequently = """
         The        DET:DT   det       1

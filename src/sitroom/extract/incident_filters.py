@@ -68,10 +68,10 @@ def _own_line(sent: Span) -> bool:
 
 def _habitual(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
     """An act told in the simple present outside the title ("fighters who *fight* to control
-    villages"), as going on ("has been fighting an insurgency") or as happening often ("was
-    frequently broken by shelling")."""
+    villages"; a speaker's too: "Israel *attacks* the Muslims in Jerusalem"), as going on ("has
+    been fighting an insurgency") or as happening often ("was frequently broken by shelling")."""
     verb = _governing_verb(anchor)
-    if verb is None or first_line(verb) or _quoted(verb):
+    if verb is None or first_line(verb):
         return False
     if any(c.dep_ == "advmod" and c.lower_ in cues["habitual_adverbs"] for c in verb.children):
         return True  # "the truce was *frequently* broken by shelling"
@@ -97,14 +97,6 @@ def _governing_verb(anchor: Token) -> Token | None:
             return None
         token = token.head
     return None
-
-
-def _quoted(token: Token) -> bool:
-    """Whether the token lies in a quotation: what a speaker says in the present is not a habit
-    the writer reports."""
-    text = token.sent.text
-    before = text[: token.idx - token.sent.start_char]
-    return sum(before.count(q) for q in ('"', "“", "”")) % 2 == 1
 
 
 def _generic_noun(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
