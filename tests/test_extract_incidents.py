@@ -449,6 +449,25 @@ def test_sending_what_is_no_force_is_no_mobilisation(lexicon: CueLexicon, kb: Ac
     assert len(group_incidents(cands, told, lexicon=lexicon, kb=kb)) == 1
 
 
+JOINED = """
+    Militias NOUN:NNS  nsubj 1 militia
+    joined   VERB:VBD  ROOT  1 join
+    {what}   PROPN:NNP dobj  1
+"""
+CHANGED = ("Strategic developments", "Change to group/activity", "MOBILIZE")
+
+
+def test_joining_no_side_is_no_change_of_group(lexicon: CueLexicon, kb: ActorKB) -> None:
+    talks = JOINED.format(what="talks")
+    cands, _ = _candidates(talks, lexicon, [(0, 1, CHANGED, {})])
+    assert group_incidents(cands, facts(tree(talks)), lexicon=lexicon, kb=kb) == []
+    # "Militias joined Assad": a party the knowledge base knows.
+    assad = JOINED.format(what="Assad")
+    cands, _ = _candidates(assad, lexicon, [(0, 1, CHANGED, {})])
+    told = facts(tree(assad), actors={(2, 3): actor("PER-BASHAR-AL-ASSAD", kind="person")})
+    assert len(group_incidents(cands, told, lexicon=lexicon, kb=kb)) == 1
+
+
 WITHDREW = """
     Mali     PROPN:NNP nsubj 1
     withdrew VERB:VBD  ROOT  1 withdraw
