@@ -180,7 +180,12 @@ def test_an_aim_in_the_infinitive_tells_no_incident(lexicon: CueLexicon) -> None
         seize VERB:VB  advcl 2
         Hama  PROPN:NNP dobj 4
     """
-    assert _told(moved, 4, lexicon)  # a past deed told with its mission
+    # A past move told with the place it took; "recruited fighters to fight" is the aim.
+    parsed = tree(moved)
+    seize = CueMatch(4, 5, "capture", "trigger", "seize")
+    assert tells_incident(parsed[4], facts(parsed, cues=[seize]), lexicon.incident_cues)
+    fight = CueMatch(4, 5, "clash", "trigger", "fight")
+    assert not tells_incident(parsed[4], facts(parsed, cues=[fight]), lexicon.incident_cues)
 
 
 def test_a_bare_gerund_that_sums_up_tells_no_incident(lexicon: CueLexicon) -> None:

@@ -29,7 +29,7 @@ def tells_incident(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[str
         or _generic_noun(anchor, facts, cues)
         or _agent_only(anchor, facts, cues)
         or _prospective(anchor, cues)
-        or _infinitive(anchor, cues)
+        or _infinitive(anchor, facts, cues)
     )
 
 
@@ -156,18 +156,24 @@ def _prospective(anchor: Token, cues: dict[str, frozenset[str]]) -> bool:
     return False
 
 
-def _infinitive(anchor: Token, cues: dict[str, frozenset[str]]) -> bool:
+def _infinitive(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
     """An act told in the infinitive is an aim, not a deed ("took advantage of the chaos *to
-    recruit*", "troops deployed alongside the SDF *to fight* IS"), unless the verb it completes
-    says it was done ("managed to seize") or is a past deed that news tells with its mission
-    ("the army moved in *to take control*")."""
+    recruit*", "recruited thousands of foreign fighters *to fight* beside Syrian troops"),
+    unless the verb it completes says it was done ("managed to seize") or is a past move that
+    news tells with the place it took ("the army moved in *to take control*": a territorial
+    act, `mission_concepts`)."""
     token = anchor
     while token.dep_ == "conj" and token.head.i != token.i:
         token = token.head  # "to recruit and expand"
     if token.tag_ != "VB" or not any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children):
         return False
     head = token.head
-    return head.tag_ != "VBD" and head.lemma_.lower() not in cues["implicative_verbs"]
+    if head.lemma_.lower() in cues["implicative_verbs"]:
+        return False
+    mission = any(
+        c.start <= anchor.i < c.end and c.concept in cues["mission_concepts"] for c in facts.cues
+    )
+    return not (head.tag_ == "VBD" and mission)
 
 
 def _episodic(anchor: Token, cues: dict[str, frozenset[str]]) -> bool:
