@@ -1023,3 +1023,12 @@ def test_an_incident_with_no_date_takes_the_day_told_before(analyse: Analyse) ->
 def test_police_telling_arrests_in_the_passive_made_them(analyse: Analyse) -> None:
     event = only_event(analyse("Syrian police said ten people were arrested in Aleppo on Monday."))
     assert (event.sub_event_type, event.actor1, event.claimed_by) == ("Arrests", "POL-SY", "POL-SY")
+
+
+def test_an_act_word_inside_an_outlet_s_name_is_no_act(analyse: Analyse) -> None:
+    # "dispatch" is a cue of sending forces; "the Northern Dispatch" is a newspaper.
+    told = "A university student in the city told the Northern Dispatch in a voice message."
+    assert [e for e in analyse(told).events if e.event_type] == []
+    assert [e.sub_event_type for e in analyse("The army dispatched troops to Hama.").events] == [
+        "Change to group/activity"
+    ]

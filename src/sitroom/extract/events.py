@@ -20,6 +20,7 @@ from sitroom.extract.responsibility import claimed_incidents
 from sitroom.extract.status import act_status, governed_by, opens_period
 from sitroom.ids import content_id
 from sitroom.knowledge.cues import CueLexicon, CueMatch, EventType
+from sitroom.knowledge import loader
 from sitroom.records import Event
 
 # Below this score a clause's cues are too weak to call an event.
@@ -27,6 +28,8 @@ MIN_SCORE = 2.8
 # Actor kinds that bear arms: an attack on one of them is a battle. Kinds are the code's own
 # vocabulary (records.ACTOR_KINDS, which the actor file is checked against), not English words.
 _ARMED_KINDS = frozenset({"state_forces", "armed_group", "militia"})
+_ORG_LABELS = loader.labels("syntax.yaml", "organisation_labels")
+_PROPER_TAGS = loader.labels("syntax.yaml", "proper_noun_tags")
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,15 +215,18 @@ def _in_modifier(facts: DocFacts, cue: CueMatch, lexicon: CueLexicon) -> bool:
 
 
 def _in_name(facts: DocFacts, cue: CueMatch) -> bool:
-    """A cue word inside an actor's name ("Government of National *Accord*") names no act."""
+    """A cue word inside an actor's name ("Government of National *Accord*") or another
+    organisation's that the model names ("told the Northern *Dispatch*") names no act."""
     if cue.role == "context":  # "Russian jets" is a name and says how they struck
         return False
     mention = facts.actor_index[cue.start]
-    return (
-        mention is not None
-        and mention.how == "name"
-        and mention.end - mention.start > cue.end - cue.start
-    )
+    if mention is not None and mention.how == "name":
+        return mention.end - mention.start > cue.end - cue.start
+    token = facts.doc[cue.start]
+    if token.ent_type_ not in _ORG_LABELS or token.tag_ not in _PROPER_TAGS:
+        return False
+    name = next(e for e in facts.doc.ents if e.start <= token.i < e.end)
+    return sum(t.tag_ in _PROPER_TAGS for t in name) > 1
 
 
 def _scene(facts: DocFacts, sent: Span, clause: set[int]) -> dict[str, float]:

@@ -87,6 +87,8 @@ pronoun_tags
 hyphen_modifier_tags
 not_place_labels
 name_labels
+organisation_labels
+proper_noun_tags
 new_actor_labels
 hyphens
 """
