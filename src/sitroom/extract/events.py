@@ -19,8 +19,8 @@ from sitroom.extract.genericity import circumstance, trend
 from sitroom.extract.responsibility import claimed_incidents
 from sitroom.extract.status import act_status, governed_by, opens_period
 from sitroom.ids import content_id
-from sitroom.knowledge.cues import CueLexicon, CueMatch, EventType
 from sitroom.knowledge import loader
+from sitroom.knowledge.cues import CueLexicon, CueMatch, EventType
 from sitroom.records import Event
 
 # Below this score a clause's cues are too weak to call an event.
