@@ -8,7 +8,14 @@ import pytest
 import spacy
 from spacy.tokens import Doc, Span
 
-from sitroom.extract.actors import ActorMention, HeadNouns, actor_at, find_actors
+from factories import tree
+from sitroom.extract.actors import (
+    ActorMention,
+    HeadNouns,
+    actor_at,
+    described_parties,
+    find_actors,
+)
 from sitroom.records import Actor, Analysis
 
 Analyse = Callable[..., Analysis]  # the conftest fixture: text -> Analysis
@@ -127,6 +134,34 @@ def test_head_nouns_by_kind() -> None:
     heads = HeadNouns.load()
     doc = BLANK("jets officials police civilians bananas")
     assert [heads.kind_of(t) for t in doc] == ["forces", "state", "police", "civilians", None]
+
+
+def test_a_description_stands_for_the_one_group_the_document_calls_so() -> None:
+    doc = tree("""
+        HTS      PROPN:NNP compound 1
+        rebels   NOUN:NNS  nsubj    2 rebel
+        died     VERB:VBD  ROOT     2 die
+        .        PUNCT:.   punct    2
+        Rebels   NOUN:NNS  nsubj    9 rebel
+        linked   VERB:VBN  acl      4 link
+        with     ADP:IN    prep     5
+        ISIS     PROPN:NNP pobj     6
+        then     ADV:RB    advmod   9
+        attacked VERB:VBD  ROOT     9 attack
+    """)
+    rebels = Actor("REBELS-SY", "Rebels", kind="armed_group", country="SY")
+    isis = Actor("ISIS", "Islamic State", kind="armed_group")
+    kb = FakeKB()
+    hts_rebels = ActorMention(0, 2, HTS, "name")  # "HTS rebels": the name takes the description
+    linked = [ActorMention(4, 5, rebels, "generic"), ActorMention(7, 8, isis, "name")]
+    assert described_parties([hts_rebels], doc, kb=kb, country="SY") == {"REBELS-SY": "HTS"}
+    # "rebels linked with ISIS": the name hangs from the description by a preposition.
+    assert described_parties(linked, doc, kb=kb, country="SY") == {"REBELS-SY": "ISIS"}
+    # A document that calls two groups so leaves the description to neither.
+    assert described_parties([hts_rebels, *linked], doc, kb=kb, country="SY") == {}
+    # A state's forces are no description of an armed group.
+    army = Actor("MIL-SY", "Army", kind="state_forces")
+    assert described_parties([ActorMention(0, 2, army, "name")], doc, kb=kb, country="SY") == {}
 
 
 # -- with the model ------------------------------------------------------------------------

@@ -7,9 +7,15 @@ import datetime as dt
 import pytest
 
 from factories import event, facts, place, tree
+from sitroom.extract.actors import ActorMention
 from sitroom.extract.events import Candidate
-from sitroom.extract.facts import DateHit
-from sitroom.extract.incident_fields import dated_by_context, unnamed_parties
+from sitroom.extract.facts import CasualtyHit, DateHit
+from sitroom.extract.incident_fields import (
+    dated_by_context,
+    described_by_document,
+    named_victims,
+    unnamed_parties,
+)
 from sitroom.extract.places import location_of
 from sitroom.knowledge.actors import ActorKB
 from sitroom.knowledge.cues import CueLexicon
@@ -68,3 +74,42 @@ def test_an_incident_with_no_actor_has_acled_s_unnamed_party(kb: ActorKB) -> Non
     names = [kb.get(c.event.actor1).name if c.event.actor1 else None for c in out]  # type: ignore[union-attr]
     # A protest keeps none: a shared "Protesters (Syria)" would read as agreement in the merge.
     assert names == ["Unidentified Armed Group (Syria)", None, None, None]
+
+
+def test_an_incident_s_description_takes_the_group_the_document_names(kb: ActorKB) -> None:
+    doc = tree("""
+        Taliban  PROPN:NNP compound 1
+        militants NOUN:NNS nsubj    2 militant
+        died     VERB:VBD  ROOT     2 die
+        .        PUNCT:.   punct    2
+        Militants NOUN:NNS nsubj    5 militant
+        attacked VERB:VBD  ROOT     5 attack
+    """)
+    f = facts(doc, country="AF")
+    taliban, unnamed = kb.get("TALIBAN"), kb.generic("militants", country="AF")
+    assert taliban is not None and unnamed is not None
+    f.actors = [ActorMention(0, 2, taliban, "name"), ActorMention(4, 5, unnamed, "generic")]
+    told = {"quote": doc[4:6].text, "start": doc[4].idx}
+    attack = candidate(1, event_type="Battles", actor1=unnamed.id, **told)
+    planned = candidate(1, event_type="Battles", actor1=unnamed.id, status="planned", **told)
+    # A stand-in for a perpetrator the incident's own text does not describe stays unnamed.
+    untold = candidate(0, event_type="Battles", actor1=unnamed.id, quote="Taliban")
+    [named, kept, unnamed_kept] = described_by_document([attack, planned, untold], f, kb=kb)
+    assert named.event.actor1 == "TALIBAN"
+    assert (kept, unnamed_kept) == (planned, untold)
+
+
+def test_an_incident_s_target_is_the_victims_its_toll_names(kb: ActorKB) -> None:
+    f = facts(PARSED, country="PK")
+    told = "Rebels attacked Tuesday ."
+    f.casualties = [CasualtyHit(0, 1, "13", 13, "killed", 0, 10, "people")]
+    bombing = candidate(0, event_type="Explosions/Remote violence", quote=told)
+    clash = candidate(0, event_type="Battles", quote=told)
+    abduction = candidate(4, event_type="Violence against civilians", quote="x", start=30)
+    out = named_victims([bombing, clash, abduction], f, kb=kb)
+    # The toll's "13 people" are civilians: the bombing's target, but no side of a battle;
+    # violence against civilians is against civilians, whatever its toll.
+    assert [c.event.actor2 for c in out] == ["CIV-PK", None, "CIV-PK"]
+    f.casualties = [CasualtyHit(0, 1, "13", 13, "killed", 0, 10, "soldiers")]
+    [fought] = named_victims([clash], f, kb=kb)
+    assert fought.event.actor2 == "MIL-PK"

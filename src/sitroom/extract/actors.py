@@ -17,6 +17,8 @@ from sitroom.records import Actor, Mention
 
 # Actor kinds (sitroom.records' vocabulary, not words of a language) whose backer is a state.
 _STATE_KINDS = frozenset({"state", "state_forces", "police"})
+# Kinds of the non-state armed parties a description ("militants", "rebels") may stand for.
+_ARMED_KINDS = frozenset({"armed_group", "militia"})
 # Entity labels, parts of speech and dependencies the rules read (data/syntax.yaml).
 _NAME_LABELS = loader.labels("syntax.yaml", "name_labels")
 _NEW_ACTOR_LABELS = loader.labels("syntax.yaml", "new_actor_labels")
@@ -26,6 +28,8 @@ _NOUN_MODIFIER_DEPS = loader.labels("syntax.yaml", "noun_modifier_deps")
 _DEMONYM_MODIFIER_DEPS = loader.labels("syntax.yaml", "demonym_modifier_deps")
 _ACTING_DEPS = loader.labels("syntax.yaml", "acting_deps")
 _HYPHENS = loader.labels("syntax.yaml", "hyphens")
+_PHRASE_OBJECT_DEPS = loader.labels("syntax.yaml", "phrase_object_deps")
+_NOUN_CLAUSE_DEPS = loader.labels("syntax.yaml", "noun_clause_deps")
 
 
 class ActorKnowledge(Protocol):
@@ -179,6 +183,51 @@ def find_actors(
     return found
 
 
+def described_parties(
+    found: Iterable[ActorMention], doc: Doc, *, kb: ActorKnowledge, country: str | None
+) -> dict[str, str]:
+    """Descriptions of an armed party (the generic actor "militants", "attackers" stand for) ->
+    the one named group the document itself calls so ("Seven *Taliban militants* were killed",
+    "militants linked with the banned BLA"); a description it gives two groups is left out."""
+    found = list(found)
+    named: dict[str, set[str]] = {}
+    for mention in found:
+        if mention.how != "name" or mention.actor.kind not in _ARMED_KINDS:
+            continue
+        described = _described_as(mention, found, doc, kb=kb, country=country)
+        if described is not None:
+            named.setdefault(described, set()).add(mention.actor.id)
+    return {generic: next(iter(groups)) for generic, groups in named.items() if len(groups) == 1}
+
+
+def _described_as(
+    mention: ActorMention,
+    found: list[ActorMention],
+    doc: Doc,
+    *,
+    kb: ActorKnowledge,
+    country: str | None,
+) -> str | None:
+    """The id of the generic actor a named group's mention describes it as: its own last word
+    ("Taliban *militants*") or the description its name hangs from by a preposition ("militants
+    [linked] with the BLA")."""
+    last = doc[mention.end - 1]
+    if mention.end - mention.start > 1:
+        generic = kb.generic(last.text, country=country)
+        if generic is not None and generic.kind in _ARMED_KINDS:
+            return generic.id
+    root = doc[mention.start : mention.end].root
+    if root.dep_ not in _PHRASE_OBJECT_DEPS:
+        return None
+    holder = root.head.head  # the word the preposition hangs from
+    if holder.dep_ in _NOUN_CLAUSE_DEPS and holder.tag_ == "VBN":
+        holder = holder.head  # "militants *linked* with the BLA"
+    described = next((m for m in found if m.start <= holder.i < m.end), None)
+    if described is None or described.how != "generic":
+        return None
+    return described.actor.id if described.actor.kind in _ARMED_KINDS else None
+
+
 def _backer_country(name: Token, kb: ActorKnowledge) -> str | None:
     """The country named before "-backed" ("Iran-backed"), if it is one."""
     return kb.country_by_name(name.text) or kb.demonym_country(name.text)
@@ -222,7 +271,7 @@ def _resolve_entity(
     if iso2 is not None:
         head_end, kind = _head_phrase(doc, ent.end, heads)
         if kind is not None:
-            add(ent.start, head_end, _by_kind(kb, iso2, kind), "demonym")
+            add(ent.start, head_end, by_kind(kb, iso2, kind), "demonym")
         elif ent.label_ == "GPE" and _acts(ent, heads):
             add(ent.start, ent.end, kb.state(iso2), "country")
         elif ent.label_ == "NORP" and _modifies_noun(ent):
@@ -260,7 +309,8 @@ def _head_phrase(doc: Doc, after: int, heads: HeadNouns) -> tuple[int, str | Non
     return after, None
 
 
-def _by_kind(kb: ActorKnowledge, iso2: str, kind: str) -> Actor | None:
+def by_kind(kb: ActorKnowledge, iso2: str, kind: str) -> Actor | None:
+    """The country's actor of a head-noun kind (``HeadNouns``: forces, state, police, civilians)."""
     return {
         "forces": kb.forces,
         "state": kb.state,

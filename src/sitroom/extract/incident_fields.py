@@ -1,6 +1,8 @@
 """Fields the stored events take from the whole document, after any grouping into incidents
 (which must not read what no mention of an incident tells): the day the report named before an
-incident told without one, and ACLED's unnamed perpetrator where the report names no actor.
+incident told without one, ACLED's unnamed perpetrator where the report names no actor, the
+named group a description stands for where the report calls one group so, and the target the
+incident's own toll names ("killed 13 people": civilians).
 """
 
 from __future__ import annotations
@@ -8,17 +10,22 @@ from __future__ import annotations
 from dataclasses import replace
 
 from sitroom.extract import event_fields as fields
+from sitroom.extract.actors import HeadNouns, by_kind, described_parties
 from sitroom.extract.events import Candidate
 from sitroom.extract.facts import DocFacts
 from sitroom.knowledge import loader
 from sitroom.knowledge.actors import ActorKB
-from sitroom.records import DATE_TOLD_BEFORE
+from sitroom.records import DATE_TOLD_BEFORE, Event
+
+_CURRENT = frozenset({"reported", "claimed"})  # statuses (records.EVENT_STATUSES) of a current act
 
 
 def complete(candidates: list[Candidate], facts: DocFacts, *, kb: ActorKB) -> list[Candidate]:
     """The stored events with a day and an actor1 read from the document where their own
     mentions give none."""
-    return unnamed_parties(dated_by_context(candidates, facts), facts, kb=kb)
+    dated = dated_by_context(candidates, facts)
+    parties = described_by_document(unnamed_parties(dated, facts, kb=kb), facts, kb=kb)
+    return named_victims(parties, facts, kb=kb)
 
 
 def dated_by_context(candidates: list[Candidate], facts: DocFacts) -> list[Candidate]:
@@ -59,12 +66,97 @@ def unnamed_parties(
     for cand in candidates:
         event = cand.event
         term = parties.get(event.event_type or "")
-        if event.actor1 is None and term and event.status in ("reported", "claimed"):
+        if event.actor1 is None and term and event.status in _CURRENT:
             country = event.location.country if event.location else facts.country
             party = kb.generic(str(term), country=country)
             if party is not None and party.id != event.actor2:
                 note = f"actor1: {party.name} (the report names none)"
-                event = replace(event, actor1=party.id, notes=f"{event.notes}; {note}")
-                cand = replace(cand, event=event)
+                cand = _amended(cand, replace(event, actor1=party.id), note)
         out.append(cand)
     return out
+
+
+def described_by_document(
+    candidates: list[Candidate], facts: DocFacts, *, kb: ActorKB
+) -> list[Candidate]:
+    """Incidents whose party is a description their own evidence uses ("the militants") take
+    the one group the document calls so ("Seven Taliban militants were killed", "militants
+    linked with the BLA": ``actors.described_parties``). A stand-in the report never uses for
+    the incident ("No group said it had carried out the bombing") stays unnamed."""
+    groups = described_parties(facts.actors, facts.doc, kb=kb, country=facts.country)
+    if not groups:
+        return candidates
+    out = []
+    for cand in candidates:
+        event = cand.event
+        told = _descriptions(cand, facts)
+        actor1 = (
+            groups.get(event.actor1 or "", event.actor1) if event.actor1 in told else event.actor1
+        )
+        actor2 = (
+            groups.get(event.actor2 or "", event.actor2) if event.actor2 in told else event.actor2
+        )
+        changed = (actor1, actor2) != (event.actor1, event.actor2)
+        if changed and event.status in _CURRENT and actor1 != actor2:
+            note = "parties: the group the report calls by their description"
+            cand = _amended(cand, replace(event, actor1=actor1, actor2=actor2), note)
+        out.append(cand)
+    return out
+
+
+def _descriptions(cand: Candidate, facts: DocFacts) -> set[str]:
+    """The generic actors a description in the incident's evidence stands for."""
+    return {
+        m.actor.id
+        for m in facts.actors
+        if m.how == "generic" and _in_evidence(cand, facts.doc[m.start].idx)
+    }
+
+
+def named_victims(candidates: list[Candidate], facts: DocFacts, *, kb: ActorKB) -> list[Candidate]:
+    """Current incidents with no actor2 take the party their own toll names ("killed 13
+    *people*": civilians; "killed 23 *soldiers*": the forces) in the incident's country, where
+    their event type has such a target (argument_cues.yaml ``toll_targets``: a battle is fought
+    by armed parties, never against civilians), else the target ACLED codes by event type
+    (``unnamed_targets``: civilians for violence against civilians)."""
+    heads = HeadNouns.load(facts.overrides)
+    cues = loader.load("argument_cues.yaml", facts.overrides)
+    by_type, by_toll = cues["unnamed_targets"], cues["toll_targets"]
+    out = []
+    for cand in candidates:
+        event = cand.event
+        country = event.location.country if event.location else facts.country
+        if event.actor2 is None and event.status in _CURRENT and country:
+            kinds = [str(k) for k in by_toll.get(event.event_type or "", ())]
+            kind = _victims_kind(cand, facts, heads, kinds) or by_type.get(event.event_type or "")
+            victim = by_kind(kb, country, str(kind)) if kind else None
+            if victim is not None and victim.id != event.actor1:
+                note = f"actor2: {victim.name} (the victims the report tells)"
+                cand = _amended(cand, replace(event, actor2=victim.id), note)
+        out.append(cand)
+    return out
+
+
+def _victims_kind(
+    cand: Candidate, facts: DocFacts, heads: HeadNouns, kinds: list[str]
+) -> str | None:
+    """The kind of party (``HeadNouns``, one of ``kinds``) the first toll told in the incident's
+    evidence names as its victims: "13 *people* killed" civilians, "23 *soldiers*" forces."""
+    for hit in facts.casualties:
+        if hit.victims is None or not _in_evidence(cand, hit.start_char):
+            continue
+        word = hit.victims.lower()
+        for kind in kinds:
+            if word in getattr(heads, kind):
+                return kind
+    return None
+
+
+def _in_evidence(cand: Candidate, char: int) -> bool:
+    """Whether the text's char offset lies in a quote of the incident."""
+    return any(ev.start <= char < ev.end for ev in cand.event.evidence)
+
+
+def _amended(cand: Candidate, event: Event, note: str) -> Candidate:
+    """The candidate with its event changed to ``event``, and a note saying why."""
+    return replace(cand, event=replace(event, notes=f"{cand.event.notes}; {note}"))

@@ -223,6 +223,8 @@ SCHEMAS: dict[str, Schema] = {
         blamed_on_preps=_LISTS,  # "blamed the attack on the rebels": the object acted
         undergoing_verbs=_LISTS,  # "troops died in the attack": the subject is acted on
         unnamed_parties=_MAP,  # ACLED event type -> the generic party where none is named
+        toll_targets=_MAP,  # ACLED event type -> kinds of victims a toll names as target
+        unnamed_targets=_MAP,  # ACLED event type -> the kind of target where none is named
     ),
     "control_cues.yaml": _schema(
         held_words=_LISTS,  # "rebel-held", "held by": words that name who holds a place
