@@ -222,6 +222,7 @@ SCHEMAS: dict[str, Schema] = {
         blame_verbs=_LISTS,  # "blamed the rebels for the attack": the object acted
         blamed_on_preps=_LISTS,  # "blamed the attack on the rebels": the object acted
         undergoing_verbs=_LISTS,  # "troops died in the attack": the subject is acted on
+        undergoing_preps=_LISTS,  # "came under attack": the subject is acted on
         unnamed_parties=_MAP,  # ACLED event type -> the generic party where none is named
         toll_targets=_MAP,  # ACLED event type -> kinds of victims a toll names as target
         unnamed_targets=_MAP,  # ACLED event type -> the kind of target where none is named
