@@ -14,11 +14,12 @@ from sitroom.extract.incident_fields import (
     dated_by_context,
     described_by_document,
     named_victims,
+    tolls_told_after,
     unnamed_parties,
 )
 from sitroom.extract.places import location_of
 from sitroom.knowledge.actors import ActorKB
-from sitroom.knowledge.cues import CueLexicon
+from sitroom.knowledge.cues import CueLexicon, CueMatch
 
 PARSED = tree("""
     Rebels   NOUN:NNS  nsubj 1 rebel
@@ -113,3 +114,37 @@ def test_an_incident_s_target_is_the_victims_its_toll_names(kb: ActorKB) -> None
     f.casualties = [CasualtyHit(0, 1, "13", 13, "killed", 0, 10, "soldiers")]
     [fought] = named_victims([clash], f, kb=kb)
     assert fought.event.actor2 == "MIL-PK"
+
+
+def test_an_incident_without_a_toll_takes_the_tolls_told_right_after_it() -> None:
+    doc = tree("""
+        Rebels   NOUN:NNS  nsubj 1 rebel
+        attacked VERB:VBD  ROOT  1 attack
+        .        PUNCT:.   punct 1
+        Ten      NUM:CD    nsubjpass 4 ten
+        died     VERB:VBD  ROOT  4 die
+        .        PUNCT:.   punct 4
+        Five     NUM:CD    nsubjpass 7 five
+        died     VERB:VBD  ROOT  7 die
+        .        PUNCT:.   punct 7
+        Rebels   NOUN:NNS  nsubj 10 rebel
+        shelled  VERB:VBD  ROOT  10 shell
+        .        PUNCT:.   punct 10
+        Two      NUM:CD    nsubjpass 13 two
+        died     VERB:VBD  ROOT  13 die
+    """)
+    f = facts(doc, cues=[CueMatch(10, 11, "SHELL", "trigger", "shelled")])
+
+    def toll(start: int, number: int) -> CasualtyHit:
+        return CasualtyHit(start, start + 2, str(number), number, "killed", doc[start].idx, 0)
+
+    f.casualties = [toll(3, 10), toll(6, 5), toll(12, 2)]
+    attack = candidate(0, event_type="Battles", quote="Rebels attacked .")
+    [told] = tolls_told_after([attack], f)
+    # Both sentences of tolls after the attack add up (the dead of every side); the sentence
+    # that tells the shelling ends the run.
+    assert (told.event.fatalities, told.event.fatalities_text) == (15, "10 + 5")
+    # An incident with a toll of its own, or a verbal act, keeps what it has.
+    tolled = candidate(0, event_type="Battles", quote="Rebels attacked .", fatalities=3)
+    verbal = candidate(0, quote="Rebels attacked .")
+    assert tolls_told_after([tolled, verbal], f) == [tolled, verbal]

@@ -7,17 +7,22 @@ incident's own toll names ("killed 13 people": civilians).
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import replace
+
+from spacy.tokens import Span
 
 from sitroom.extract import event_fields as fields
 from sitroom.extract.actors import HeadNouns, by_kind, described_parties
 from sitroom.extract.events import Candidate
-from sitroom.extract.facts import DocFacts
+from sitroom.extract.facts import CasualtyHit, DocFacts
 from sitroom.knowledge import loader
 from sitroom.knowledge.actors import ActorKB
 from sitroom.records import DATE_TOLD_BEFORE, Event
 
 _CURRENT = frozenset({"reported", "claimed"})  # statuses (records.EVENT_STATUSES) of a current act
+# ACLED's event types of political violence (the codes' own labels, not English words).
+_VIOLENT = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
 
 
 def complete(candidates: list[Candidate], facts: DocFacts, *, kb: ActorKB) -> list[Candidate]:
@@ -25,7 +30,7 @@ def complete(candidates: list[Candidate], facts: DocFacts, *, kb: ActorKB) -> li
     mentions give none."""
     dated = dated_by_context(candidates, facts)
     parties = described_by_document(unnamed_parties(dated, facts, kb=kb), facts, kb=kb)
-    return named_victims(parties, facts, kb=kb)
+    return tolls_told_after(named_victims(parties, facts, kb=kb), facts)
 
 
 def dated_by_context(candidates: list[Candidate], facts: DocFacts) -> list[Candidate]:
@@ -150,6 +155,51 @@ def _victims_kind(
             if word in getattr(heads, kind):
                 return kind
     return None
+
+
+def tolls_told_after(candidates: list[Candidate], facts: DocFacts) -> list[Candidate]:
+    """Violent incidents with no toll of their own take the tolls of the sentences right after
+    their first quote so followed that tell a toll and no act ("...attacked Camp Shorabak.
+    They killed 23 Afghan soldiers. Twenty insurgents were killed."): ACLED sums the dead of
+    every side. A later quote's run is not added: it re-tells the toll."""
+    sentences = list(facts.doc.sents)
+    starts = [s.start_char for s in sentences]
+
+    def sentence_of(char: int) -> int:
+        return bisect_right(starts, char) - 1
+
+    acts = {sentence_of(facts.doc[c.start].idx) for c in facts.cues if c.role == "trigger"}
+    out = []
+    for cand in candidates:
+        event = cand.event
+        if event.fatalities is None and event.event_type in _VIOLENT and event.status in _CURRENT:
+            told = {sentence_of(ev.start) for ev in event.evidence}
+            runs = (_toll_run(n + 1, sentences, facts, acts | told) for n in sorted(told))
+            tolls = next((run for run in runs if run), [])
+            if tolls:
+                text = " + ".join(h.number_text for h in tolls)
+                total = sum(h.number for h in tolls)
+                note = f"fatalities: {text}, told after it"
+                cand = _amended(cand, replace(event, fatalities=total, fatalities_text=text), note)
+        out.append(cand)
+    return out
+
+
+def _toll_run(
+    first: int, sentences: list[Span], facts: DocFacts, taken: set[int]
+) -> list[CasualtyHit]:
+    """The killed tolls of the sentences from ``first`` on, while each tells one and is not
+    ``taken`` (a sentence that tells an act, or a quote of the incident)."""
+    tolls: list[CasualtyHit] = []
+    for n in range(first, len(sentences)):
+        sent = sentences[n]
+        killed = [
+            h for h in facts.casualties if sent.start <= h.start < sent.end and h.kind == "killed"
+        ]
+        if n in taken or not killed:
+            break
+        tolls += killed
+    return tolls
 
 
 def _in_evidence(cand: Candidate, char: int) -> bool:

@@ -156,6 +156,7 @@ SCHEMAS: dict[str, Schema] = {
         determiners=_LISTS,
         victims=_MAP,
         non_victims=_LISTS,
+        question_words=_LISTS,  # "how many were killed": a question, not a figure
         function_words=_LISTS,
         zero_cues=_MAP,
         left_verbs=_LISTS,  # "left 5 dead": verbs before a figure and a state word
