@@ -8,7 +8,7 @@ import pytest
 import spacy
 from spacy.tokens import Doc, Span
 
-from factories import tree
+from factories import parse, tree
 from sitroom.extract.actors import (
     ActorMention,
     HeadNouns,
@@ -162,6 +162,21 @@ def test_a_description_stands_for_the_one_group_the_document_calls_so() -> None:
     # A state's forces are no description of an armed group.
     army = Actor("MIL-SY", "Army", kind="state_forces")
     assert described_parties([ActorMention(0, 2, army, "name")], doc, kb=kb, country="SY") == {}
+
+
+@pytest.mark.parametrize(("noun", "is_actor"), [("village", False), ("army", True)])
+def test_the_name_a_place_noun_s_of_names_is_a_place(noun: str, is_actor: bool) -> None:
+    # "attacked the village of Jangebe": Jangebe is the village, whatever it reads as;
+    # "attacked the army of Jangebe" names a party.
+    doc = parse(
+        ["Rebels", "attacked", "the", noun, "of", "Jangebe"],
+        [1, 1, 3, 1, 3, 4],
+        ["nsubj", "ROOT", "det", "dobj", "prep", "pobj"],
+        pos=["NOUN", "VERB", "DET", "NOUN", "ADP", "PROPN"],
+        ents=["O", "O", "O", "O", "O", "B-PERSON"],
+    )
+    found = find_actors(doc, kb=FakeKB(), heads=HeadNouns.load(), country="SY")
+    assert [m.actor.name for m in found] == (["Rebels", "Jangebe"] if is_actor else ["Rebels"])
 
 
 # -- with the model ------------------------------------------------------------------------

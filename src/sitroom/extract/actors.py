@@ -81,6 +81,7 @@ class HeadNouns:
     civilians: frozenset[str]
     given_nouns: frozenset[str]
     locative_preps: frozenset[str]
+    place_nouns: frozenset[str]
     stance_prefixes: frozenset[str]
     group_pronouns: frozenset[str]
     not_parties: frozenset[str] = frozenset()
@@ -134,11 +135,12 @@ def find_actors(
     for ent in doc.ents:
         if ent.label_ == ACTOR_LABEL and ent.ent_id_:
             actor = kb.get(ent.ent_id_)
-            if actor is not None:
+            if actor is not None and not (actor.kind == "person" and _named_place(ent, heads)):
                 add(ent.start, ent.end, actor, "name")
     for ent in doc.ents:
         if ent.label_ in _NAME_LABELS and not any(taken[ent.start : ent.end]):
             is_place = any(i in place_tokens for i in range(ent.start, ent.end))
+            is_place = is_place or _named_place(ent, heads)
             _resolve_entity(ent, kb=kb, heads=heads, add=add, is_place=is_place)
     for token in doc:
         if taken[token.i] or token.pos_ not in _ACTOR_WORD_POS:
@@ -226,6 +228,20 @@ def _described_as(
     if described is None or described.how != "generic":
         return None
     return described.actor.id if described.actor.kind in _ARMED_KINDS else None
+
+
+def _named_place(ent: Span, heads: HeadNouns) -> bool:
+    """Whether a name is the place a place noun's "of" names ("the village of Jangebe", "the
+    towns of Bocaranga and Bazoum"), however like a person's or a group's name it reads."""
+    root = ent.root
+    while root.dep_ == "conj" and root.head.i != root.i:
+        root = root.head
+    of = root.head
+    return (
+        root.dep_ in _PHRASE_OBJECT_DEPS
+        and of.lower_ == "of"
+        and of.head.lemma_.lower() in heads.place_nouns
+    )
 
 
 def _backer_country(name: Token, kb: ActorKnowledge) -> str | None:

@@ -104,6 +104,7 @@ SCHEMAS: dict[str, Schema] = {
         not_parties=_LISTS,
         given_nouns=_LISTS,  # "support from Russia": "from" names the giver, not a place
         locative_preps=_LISTS,  # "in Syria": a country there is a place, not an actor
+        place_nouns=_LISTS,  # "the town of Bazoum": the name is a place, not an actor
         stance_prefixes=_LISTS,  # "anti-government": a stance, not the government
         group_pronouns=_LISTS,  # "its fighters": a named group's own members
     ),
