@@ -14,6 +14,7 @@ from sitroom.extract.incident_fields import (
     dated_by_context,
     described_by_document,
     named_victims,
+    self_acting,
     tolls_told_after,
     unnamed_parties,
 )
@@ -148,3 +149,15 @@ def test_an_incident_without_a_toll_takes_the_tolls_told_right_after_it() -> Non
     tolled = candidate(0, event_type="Battles", quote="Rebels attacked .", fatalities=3)
     verbal = candidate(0, quote="Rebels attacked .")
     assert tolls_told_after([tolled, verbal], f) == [tolled, verbal]
+
+
+def test_a_party_deployed_is_the_actor_of_its_deployment() -> None:
+    f = facts(PARSED)
+    change = ("Strategic developments", "Change to group/activity", "MOBILIZE")
+    deployed = candidate(1, kind=change, actor2="MIL-FR")
+    arrested = candidate(1, kind=("Strategic developments", "Arrests", "ARREST"), actor2="CIV-FR")
+    [mover, kept] = self_acting([deployed, arrested], f)
+    # "French soldiers were deployed": the soldiers changed their activity; "12 people were
+    # arrested": the people are the target of someone else's act.
+    assert (mover.event.actor1, mover.event.actor2) == ("MIL-FR", None)
+    assert kept == arrested

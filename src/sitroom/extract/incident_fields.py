@@ -28,7 +28,7 @@ _VIOLENT = frozenset({"Battles", "Explosions/Remote violence", "Violence against
 def complete(candidates: list[Candidate], facts: DocFacts, *, kb: ActorKB) -> list[Candidate]:
     """The stored events with a day and an actor1 read from the document where their own
     mentions give none."""
-    dated = dated_by_context(candidates, facts)
+    dated = self_acting(dated_by_context(candidates, facts), facts)
     parties = described_by_document(unnamed_parties(dated, facts, kb=kb), facts, kb=kb)
     return tolls_told_after(named_victims(parties, facts, kb=kb), facts)
 
@@ -56,6 +56,22 @@ def dated_by_context(candidates: list[Candidate], facts: DocFacts) -> list[Candi
                     notes=f"{event.notes}; {note}",
                 )
                 cand = replace(cand, event=event)
+        out.append(cand)
+    return out
+
+
+def self_acting(candidates: list[Candidate], facts: DocFacts) -> list[Candidate]:
+    """Incidents of a sub-event type whose one party is the one that changes (argument_cues.yaml
+    ``self_acting_sub_events``) told of a party with no actor ("French soldiers were deployed")
+    have that party as actor1."""
+    movers = loader.words("argument_cues.yaml", "self_acting_sub_events", facts.overrides)
+    out = []
+    for cand in candidates:
+        event = cand.event
+        sub_event = (event.sub_event_type or "").lower()
+        if event.actor1 is None and event.actor2 is not None and sub_event in movers:
+            note = "actor1: the party whose activity changes"
+            cand = _amended(cand, replace(event, actor1=event.actor2, actor2=None), note)
         out.append(cand)
     return out
 
