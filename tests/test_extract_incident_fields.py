@@ -76,6 +76,10 @@ def test_an_incident_with_no_actor_has_acled_s_unnamed_party(kb: ActorKB) -> Non
     names = [kb.get(c.event.actor1).name if c.event.actor1 else None for c in out]  # type: ignore[union-attr]
     # A protest keeps none: a shared "Protesters (Syria)" would read as agreement in the merge.
     assert names == ["Unidentified Armed Group (Syria)", None, None, None]
+    # An arrest is the police's.
+    arrests = ("Strategic developments", "Arrests", "ARREST")
+    [arrest] = unnamed_parties([candidate(1, kind=arrests, location=hama)], f, kb=kb)
+    assert arrest.event.actor1 == "POL-SY"
 
 
 def test_an_incident_s_description_takes_the_group_the_document_names(kb: ActorKB) -> None:

@@ -80,16 +80,22 @@ def unnamed_parties(
     candidates: list[Candidate], facts: DocFacts, *, kb: ActorKB
 ) -> list[Candidate]:
     """Current incidents with no actor1 take the party ACLED codes where a report names none,
-    by event type (argument_cues.yaml ``unnamed_parties``): "Unidentified Armed Group (Nigeria)"
-    for violence, in the incident's country."""
-    parties = loader.load("argument_cues.yaml", facts.overrides)["unnamed_parties"]
+    in the incident's country: by sub-event type (argument_cues.yaml ``unnamed_agents``: the
+    police make an arrest), else by event type (``unnamed_parties``): "Unidentified Armed Group
+    (Nigeria)" for violence."""
+    cues = loader.load("argument_cues.yaml", facts.overrides)
+    parties, agents = cues["unnamed_parties"], cues["unnamed_agents"]
     out = []
     for cand in candidates:
         event = cand.event
         term = parties.get(event.event_type or "")
-        if event.actor1 is None and term and event.status in _CURRENT:
+        kind = agents.get((event.sub_event_type or "").lower())
+        if event.actor1 is None and (term or kind) and event.status in _CURRENT:
             country = event.location.country if event.location else facts.country
-            party = kb.generic(str(term), country=country)
+            if kind:
+                party = by_kind(kb, country, str(kind)) if country else None
+            else:
+                party = kb.generic(str(term), country=country)
             if party is not None and party.id != event.actor2:
                 note = f"actor1: {party.name} (the report names none)"
                 cand = _amended(cand, replace(event, actor1=party.id), note)

@@ -227,6 +227,7 @@ SCHEMAS: dict[str, Schema] = {
         undergoing_preps=_LISTS,  # "came under attack": the subject is acted on
         unnamed_parties=_MAP,  # ACLED event type -> the generic party where none is named
         toll_targets=_MAP,  # ACLED event type -> kinds of victims a toll names as target
+        unnamed_agents=_MAP,  # ACLED sub-event type -> the kind of actor1 where none is named
         self_acting_sub_events=_LISTS,  # "troops were deployed": the troops are actor1
         unnamed_targets=_MAP,  # ACLED event type -> the kind of target where none is named
     ),
