@@ -14,6 +14,7 @@ from sitroom.extract.incident_fields import (
     dated_by_context,
     described_by_document,
     named_victims,
+    placed_in_town,
     self_acting,
     tolls_told_after,
     unnamed_parties,
@@ -165,3 +166,23 @@ def test_a_party_deployed_is_the_actor_of_its_deployment() -> None:
     # arrested": the people are the target of someone else's act.
     assert (mover.event.actor1, mover.event.actor2) == ("MIL-FR", None)
     assert kept == arrested
+
+
+def test_an_incident_at_a_region_takes_the_one_town_its_quotes_name_in_it() -> None:
+    aleppo = place("Aleppo", 170063)
+    syria = place("Syria", 163843, feature="country")
+    f = facts(PARSED, places={(0, 1): aleppo})
+    told = "Rebels attacked Tuesday ."
+    at_country = location_of(syria, precision=3)
+    vague = candidate(0, event_type="Battles", quote=told, location=at_country)
+    [placed] = placed_in_town([vague], f)
+    assert placed.event.location is not None and placed.event.location.name == "Aleppo"
+    # A quote that names no town, or names a town in another country, leaves the country.
+    shells = candidate(1, event_type="Battles", quote="Shells fell", start=26, location=at_country)
+    abroad = candidate(
+        0,
+        event_type="Battles",
+        quote=told,
+        location=location_of(place("Turkey", 298795, feature="country", country="TR"), precision=3),
+    )
+    assert placed_in_town([shells, abroad], f) == [shells, abroad]

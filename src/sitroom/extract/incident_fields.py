@@ -16,6 +16,7 @@ from sitroom.extract import event_fields as fields
 from sitroom.extract.actors import HeadNouns, by_kind, described_parties
 from sitroom.extract.events import Candidate
 from sitroom.extract.facts import CasualtyHit, DocFacts
+from sitroom.extract.places import location_of
 from sitroom.knowledge import loader
 from sitroom.knowledge.actors import ActorKB
 from sitroom.records import DATE_TOLD_BEFORE, Event
@@ -30,7 +31,7 @@ def complete(candidates: list[Candidate], facts: DocFacts, *, kb: ActorKB) -> li
     mentions give none."""
     dated = self_acting(dated_by_context(candidates, facts), facts)
     parties = described_by_document(unnamed_parties(dated, facts, kb=kb), facts, kb=kb)
-    return tolls_told_after(named_victims(parties, facts, kb=kb), facts)
+    return placed_in_town(tolls_told_after(named_victims(parties, facts, kb=kb), facts), facts)
 
 
 def dated_by_context(candidates: list[Candidate], facts: DocFacts) -> list[Candidate]:
@@ -222,6 +223,34 @@ def _toll_run(
             break
         tolls += killed
     return tolls
+
+
+def placed_in_town(candidates: list[Candidate], facts: DocFacts) -> list[Candidate]:
+    """Current incidents placed at a region or a country (their own or inferred) take the one
+    town their quotes name inside it ("militants stormed a hotel in the central town of
+    Beledweyne" told with "security forces in Somalia"): ACLED codes the most specific place the
+    report ties to the incident."""
+    out = []
+    for cand in candidates:
+        event = cand.event
+        where = event.location
+        if event.status in _CURRENT and where is not None and (where.geo_precision or 3) >= 3:
+            towns = {
+                h.mention.place.geonameid: h.mention.place
+                for h in facts.places
+                if h.mention.place is not None
+                and h.mention.place.feature == "city"
+                and _in_evidence(cand, h.mention.start)
+                and h.mention.place.country == where.country
+                and (where.admin1 is None or h.mention.place.admin1 == where.admin1)
+            }
+            if len(towns) == 1:
+                [town] = towns.values()
+                note = f"place: {town.name}, the one town its quotes name in {where.name}"
+                located = location_of(town, precision=1)
+                cand = _amended(cand, replace(event, location=located), note)
+        out.append(cand)
+    return out
 
 
 def _in_evidence(cand: Candidate, char: int) -> bool:
