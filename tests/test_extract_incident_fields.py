@@ -120,6 +120,10 @@ def test_an_incident_s_target_is_the_victims_its_toll_names(kb: ActorKB) -> None
     f.casualties = [CasualtyHit(0, 1, "13", 13, "killed", 0, 10, "soldiers")]
     [fought] = named_victims([clash], f, kb=kb)
     assert fought.event.actor2 == "MIL-PK"
+    # A toll told in the sentence right after the incident names its victims too.
+    f.casualties = [CasualtyHit(4, 5, "13", 13, "killed", 26, 32, "soldiers")]
+    [after] = named_victims([clash], f, kb=kb)
+    assert after.event.actor2 == "MIL-PK"
 
 
 def test_an_incident_without_a_toll_takes_the_tolls_told_right_after_it() -> None:

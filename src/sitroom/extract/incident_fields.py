@@ -10,8 +10,6 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import replace
 
-from spacy.tokens import Span
-
 from sitroom.extract import event_fields as fields
 from sitroom.extract.actors import HeadNouns, by_kind, described_parties
 from sitroom.extract.events import Candidate
@@ -169,11 +167,11 @@ def _victims_kind(
     cand: Candidate, facts: DocFacts, heads: HeadNouns, kinds: list[str]
 ) -> str | None:
     """The kind of party (``HeadNouns``, one of ``kinds``) the first toll told in the incident's
-    evidence names as its victims: "13 *people* killed" civilians, "23 *soldiers*" forces."""
-    for hit in facts.casualties:
-        if hit.victims is None or not _in_evidence(cand, hit.start_char):
-            continue
-        word = hit.victims.lower()
+    evidence, else in the tolls told right after it, names as its victims: "13 *people* killed"
+    civilians, "23 *soldiers*" forces."""
+    told = [h for h in facts.casualties if _in_evidence(cand, h.start_char)]
+    for hit in (*told, *_tolls_after(cand, facts)):
+        word = (hit.victims or "").lower()
         for kind in kinds:
             if word in getattr(heads, kind):
                 return kind
@@ -185,20 +183,11 @@ def tolls_told_after(candidates: list[Candidate], facts: DocFacts) -> list[Candi
     their first quote so followed that tell a toll and no act ("...attacked Camp Shorabak.
     They killed 23 Afghan soldiers. Twenty insurgents were killed."): ACLED sums the dead of
     every side. A later quote's run is not added: it re-tells the toll."""
-    sentences = list(facts.doc.sents)
-    starts = [s.start_char for s in sentences]
-
-    def sentence_of(char: int) -> int:
-        return bisect_right(starts, char) - 1
-
-    acts = {sentence_of(facts.doc[c.start].idx) for c in facts.cues if c.role == "trigger"}
     out = []
     for cand in candidates:
         event = cand.event
         if event.fatalities is None and event.event_type in _VIOLENT and event.status in _CURRENT:
-            told = {sentence_of(ev.start) for ev in event.evidence}
-            runs = (_toll_run(n + 1, sentences, facts, acts | told) for n in sorted(told))
-            tolls = next((run for run in runs if run), [])
+            tolls = _tolls_after(cand, facts)
             if tolls:
                 text = " + ".join(h.number_text for h in tolls)
                 total = sum(h.number for h in tolls)
@@ -208,21 +197,32 @@ def tolls_told_after(candidates: list[Candidate], facts: DocFacts) -> list[Candi
     return out
 
 
-def _toll_run(
-    first: int, sentences: list[Span], facts: DocFacts, taken: set[int]
-) -> list[CasualtyHit]:
-    """The killed tolls of the sentences from ``first`` on, while each tells one and is not
-    ``taken`` (a sentence that tells an act, or a quote of the incident)."""
-    tolls: list[CasualtyHit] = []
-    for n in range(first, len(sentences)):
-        sent = sentences[n]
-        killed = [
-            h for h in facts.casualties if sent.start <= h.start < sent.end and h.kind == "killed"
-        ]
-        if n in taken or not killed:
-            break
-        tolls += killed
-    return tolls
+def _tolls_after(cand: Candidate, facts: DocFacts) -> list[CasualtyHit]:
+    """The killed tolls of the sentences right after the incident's first quote so followed,
+    while each tells one and neither an act (a trigger cue) nor a quote of the incident."""
+    sentences = list(facts.doc.sents)
+    starts = [s.start_char for s in sentences]
+
+    def sentence_of(char: int) -> int:
+        return bisect_right(starts, char) - 1
+
+    told = {sentence_of(ev.start) for ev in cand.event.evidence}
+    taken = told | {sentence_of(facts.doc[c.start].idx) for c in facts.cues if c.role == "trigger"}
+    for n in sorted(told):
+        tolls: list[CasualtyHit] = []
+        for after in range(n + 1, len(sentences)):
+            sent = sentences[after]
+            killed = [
+                h
+                for h in facts.casualties
+                if sent.start <= h.start < sent.end and h.kind == "killed"
+            ]
+            if after in taken or not killed:
+                break
+            tolls += killed
+        if tolls:
+            return tolls
+    return []
 
 
 def placed_in_town(candidates: list[Candidate], facts: DocFacts) -> list[Candidate]:
