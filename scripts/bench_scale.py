@@ -23,7 +23,16 @@ time, each save updating the stored picture (``add_one_median_s``, ``add_one_max
 and the exports then read it. ``load_s`` and ``ledger_s`` still time what every read cost before
 (loading every record and building the ledger from them).
 
+The API step (``api_latency``) starts ``sitroom serve`` on the database (loopback, a free port)
+and has 8 client threads (httpx) send each kind of request in turn, REQUESTS of a kind after a
+warm-up of WARMUP, and prints each kind's p50, p95 and slowest (ms) and the load average: the
+events list without filters and with a date window, a type, a country, a box, and a walk page
+by page (``after``); the overview, one event, the documents (first page and a walk), one
+document, actors, relations, control and health. ``--api-only`` (with ``--keep DIR`` holding the
+databases of an earlier run, or ``--db`` where its schemas are) runs only that step.
+
     python scripts/bench_scale.py [--sizes 100,500,2000,5000] [--reference] [--db URL]
+        [--keep DIR] [--api-only]
 
 ``--reference`` times the exhaustive merge (every event against every group, as before
 blocking) instead of the blocked one, for the ledger build only. ``--db postgresql://...``
@@ -35,28 +44,36 @@ there.
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import contextlib
 import cProfile
 import dataclasses
 import datetime as dt
 import hashlib
 import io
+import itertools
 import json
 import math
+import os
 import pstats
 import random
 import resource
 import shutil
+import socket
 import statistics
 import string
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
+
+import httpx
 
 import sitroom
 import sitroom.picture
@@ -75,6 +92,10 @@ SITROOM = str(Path(sys.executable).with_name("sitroom"))
 ADDED = 20
 # The export formats timed (each a `sitroom export` of its own).
 EXPORTS = ("json", "acled-csv", "geojson", "plover-jsonl", "graphml")
+# The API step: concurrent clients, and requests of each kind timed after a warm-up.
+CLIENTS = 8
+REQUESTS = 200
+WARMUP = 16
 
 
 def templates(stories: Path) -> list[Analysis]:
@@ -232,19 +253,176 @@ def _write_profile(profile: cProfile.Profile, path: Path, seconds: float) -> Non
     path.write_text(f"{seconds:.3f} s (under cProfile)\n{text.getvalue()}", encoding="utf-8")
 
 
-def database(n: int, folder: Path, server: str | None) -> str:
-    """A new, empty database for n reports: an SQLite file in ``folder``, or a schema of its
-    own in the PostgreSQL database ``server`` (a URL)."""
+def database(n: int, folder: Path, server: str | None, *, new: bool = True) -> str:
+    """The database for n reports: an SQLite file in ``folder``, or a schema of its own in the
+    PostgreSQL database ``server`` (a URL); ``new``: made empty first."""
     if server is None:
         return str(folder / f"scale-{n}.db")
-    import psycopg
-
     schema = f"bench_scale_{n}"
-    with psycopg.connect(server, autocommit=True) as conn:
-        conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
-        conn.execute(f"CREATE SCHEMA {schema}")
+    if new:
+        import psycopg
+
+        with psycopg.connect(server, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+            conn.execute(f"CREATE SCHEMA {schema}")
     glue = "&" if "?" in server else "?"
     return f"{server}{glue}options={quote(f'-csearch_path={schema}')}"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextlib.contextmanager
+def _served(db: str) -> Iterator[str]:
+    """``sitroom serve`` on the database, on loopback at a free port: its base URL."""
+    port = _free_port()
+    server = subprocess.Popen(
+        [SITROOM, "serve", "--db", db, "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 300
+        while True:
+            try:
+                if httpx.get(f"{base}/api/health", timeout=30).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"sitroom serve did not start on {db}")
+            time.sleep(0.2)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(30)
+
+
+def _requests(client: httpx.Client) -> dict[str, Any]:
+    """Each kind of request timed: a callable (client -> path and query) per kind, the filters
+    taken from the database's own overview (its busiest country and type, a week in the middle
+    of its dates)."""
+    overview = client.get("/api/overview").raise_for_status().json()
+    days = sorted({d["date"] for d in overview["days"]})
+    middle = dt.date.fromisoformat(days[len(days) // 2])
+    week = {"start": str(middle), "end": str(middle + dt.timedelta(days=6))}
+    counts: dict[str, int] = defaultdict(int)
+    for d in overview["days"]:
+        counts[d["event_type"] or ""] += d["events"]
+    kind = max((k for k in counts if k), key=lambda k: counts[k])
+    country = overview["countries"][0]
+    west, south, east, north = country["bbox"]
+    # a quarter of the busiest country's box, around its middle
+    lon, lat = (west + east) / 2, (south + north) / 2
+    box = [lon - (east - west) / 4, lat - (north - south) / 4]
+    box += [lon + (east - west) / 4, lat + (north - south) / 4]
+    events = client.get("/api/events", params={"limit": 1000, **week}).raise_for_status().json()
+    event_ids = [e["id"] for e in events["items"]]
+    documents = client.get("/api/documents", params={"limit": 1000}).raise_for_status().json()
+    document_ids = [d["id"] for d in documents["items"]]
+
+    def fixed(path: str, **params: object) -> Any:
+        return lambda _: (path, params)
+
+    def walk(path: str, limit: int) -> Any:
+        """Page after page of ``path`` by key, each client on its own walk, from the start
+        again after the last page."""
+        cursors: dict[int, str | None] = defaultdict(lambda: None)
+
+        def next_page(client_id: int) -> tuple[str, dict[str, object]]:
+            after = cursors[client_id]
+            return path, {"limit": limit, **({"after": after} if after else {})}
+
+        next_page.cursors = cursors  # type: ignore[attr-defined]
+        return next_page
+
+    def one(path: str, ids: Sequence[str]) -> Any:
+        picks = itertools.cycle(random.Random(0).sample(ids, len(ids)))
+        lock = threading.Lock()
+
+        def pick(_: int) -> tuple[str, dict[str, object]]:
+            with lock:
+                return f"{path}/{next(picks)}", {}
+
+        return pick
+
+    return {
+        "events": fixed("/api/events"),
+        "events_dates": fixed("/api/events", **week),
+        "events_type": fixed("/api/events", type=kind),
+        "events_country": fixed("/api/events", country=country["country"]),
+        "events_bbox": fixed("/api/events", bbox=",".join(f"{x:.4f}" for x in box)),
+        "events_walk": walk("/api/events", 100),
+        "overview": fixed("/api/overview"),
+        "event": one("/api/events", event_ids),
+        "documents": fixed("/api/documents"),
+        "documents_walk": walk("/api/documents", 100),
+        "document": one("/api/documents", document_ids),
+        "actors": fixed("/api/actors"),
+        "relations": fixed("/api/relations"),
+        "control": fixed("/api/control"),
+        "health": fixed("/api/health"),
+    }
+
+
+def _percentile(values: Sequence[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, math.ceil(share * len(ordered)) - 1)]
+
+
+def _send(sessions: Sequence[httpx.Client], request: Any, total: int) -> list[float]:
+    """Send ``total`` requests made by ``request`` from every session at once (a thread
+    each); the seconds each took."""
+    times: list[float] = []
+    lock = threading.Lock()
+    counter = itertools.count()
+
+    def client(client_id: int) -> None:
+        http = sessions[client_id]
+        while next(counter) < total:
+            path, params = request(client_id)
+            start = time.perf_counter()
+            response = http.get(path, params=params)
+            spent = time.perf_counter() - start
+            response.raise_for_status()
+            if hasattr(request, "cursors"):  # a walk goes on from the page's next
+                request.cursors[client_id] = response.json()["next"]
+            with lock:
+                times.append(spent)
+
+    with concurrent.futures.ThreadPoolExecutor(len(sessions)) as pool:
+        for done in [pool.submit(client, i) for i in range(len(sessions))]:
+            done.result()
+    return times
+
+
+def api_latency(
+    db: str, *, clients: int = CLIENTS, requests: int = REQUESTS, warmup: int = WARMUP
+) -> dict[str, Any]:
+    """p50, p95 and the slowest (ms) of each kind of request, ``requests`` of a kind sent by
+    ``clients`` threads at once after ``warmup`` of them, to ``sitroom serve`` on the database;
+    and the load average (1 min) before and after."""
+    result: dict[str, Any] = {"load_before": os.getloadavg()[0]}
+    with _served(db) as base:
+        with httpx.Client(base_url=base, timeout=120) as setup:
+            kinds = _requests(setup)
+        sessions = [httpx.Client(base_url=base, timeout=120) for _ in range(clients)]
+        try:
+            for name, request in kinds.items():
+                _send(sessions, request, warmup)
+                times = _send(sessions, request, requests)
+                result[f"api_{name}_p50_ms"] = 1000 * _percentile(times, 0.50)
+                result[f"api_{name}_p95_ms"] = 1000 * _percentile(times, 0.95)
+                result[f"api_{name}_max_ms"] = 1000 * max(times)
+        finally:
+            for session in sessions:
+                session.close()
+    result["load_after"] = os.getloadavg()[0]
+    return result
 
 
 def measure(
@@ -314,6 +492,7 @@ def measure(
         result["readd_no_report_s"], _ = _timed(
             [SITROOM, "analyze", str(stored), "--db", db, "--no-report"]
         )
+        result.update(api_latency(db))
     result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return result
 
@@ -349,8 +528,17 @@ def main(argv: Sequence[str] | None = None) -> None:
         "before the reports were added one at a time)",
     )
     parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--api-only",
+        action="store_true",
+        help="only time the API, on the databases an earlier run left (--keep DIR, or --db)",
+    )
     args = parser.parse_args(argv)
-    if args.one is None:
+    if args.one is not None and args.api_only:
+        db = database(args.one, args.folder, args.db, new=False)
+        print(json.dumps({"n": args.one, **api_latency(db)}))
+        return
+    if args.one is None and not args.api_only:
         # The templates are analysed (spaCy) in a process of their own, and this one stays
         # small: a child's peak memory counts from its parent's size at fork.
         subprocess.run(
@@ -390,6 +578,8 @@ def main(argv: Sequence[str] | None = None) -> None:
                 command += ["--profile", str(args.profile.resolve())]
             if args.keep is not None:
                 command += ["--keep", folder]
+            if args.api_only:
+                command += ["--api-only"]
             command += ["--db", args.db] if args.db else []
             found = subprocess.run(command, check=True, capture_output=True, text=True)
             row = json.loads(found.stdout.splitlines()[-1])
@@ -400,7 +590,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                 ),
                 flush=True,
             )
-    if len(rows) > 1:
+    if len(rows) > 1 and not args.api_only:
         fitted = slope([(r["n"], r["ledger_s"]) for r in rows])
         print(f"log-log slope of the ledger build: {fitted:.2f}")
 

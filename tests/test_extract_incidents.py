@@ -13,7 +13,7 @@ from sitroom.extract.events import Candidate
 from sitroom.extract.facts import DateHit, DocFacts
 from sitroom.extract.incidents import group_incidents, tells_incident
 from sitroom.knowledge.actors import ActorKB
-from sitroom.knowledge.cues import CueLexicon
+from sitroom.knowledge.cues import CueLexicon, CueMatch
 from sitroom.pipeline import Resources, analyze_docs
 from sitroom.records import Document, Location
 
@@ -46,6 +46,20 @@ def test_an_act_going_on_tells_no_incident(lexicon: CueLexicon) -> None:
         convoys   NOUN:NNS dobj  3 convoy
     """
     assert not _told(going_on, 3, lexicon)
+
+
+def test_a_speaker_s_simple_present_tells_no_incident(lexicon: CueLexicon) -> None:
+    # '"Israel attacks the Muslims in Jerusalem," Erdogan said': a charge, not one act.
+    quoted = """
+        "       PUNCT:``  punct 2
+        Israel  PROPN:NNP nsubj 2
+        attacks VERB:VBZ  ccomp 6 attack
+        Muslims PROPN:NNPS dobj 2 Muslims
+        ,       PUNCT:,   punct 2
+        "       PUNCT:''  punct 2
+        said    VERB:VBD  ROOT  6 say
+    """
+    assert not _told(quoted, 2, lexicon)
 
 
 def test_an_act_told_as_frequent_tells_no_incident(lexicon: CueLexicon) -> None:
@@ -383,6 +397,55 @@ def test_a_re_mention_is_dated_only_by_its_own_phrase(lexicon: CueLexicon, kb: A
             (1, 6, IED, {"event_date": wednesday, "date_precision": "day"}),
         ],
     )
+    assert len(group_incidents(cands, told, lexicon=lexicon, kb=kb)) == 1
+
+
+def test_a_year_in_a_re_mention_sentence_dates_its_verb_not_the_act(
+    lexicon: CueLexicon, kb: ActorKB
+) -> None:
+    # "A bomb hit Kabul in 1974. The blast shook Herat in 1977": the second sentence's year is
+    # its verb's ("a victim died in 1977 of injuries suffered during the attack"); the blast is
+    # the bomb told again, though neither year is a day either mention is dated to.
+    dates = [DateHit(3, 4, "1974", dt.date(1974, 1, 1), "year", False)]
+    dates.append(DateHit(8, 9, "1977", dt.date(1977, 1, 1), "year", False))
+    parsed = tree(TWO.format(det="The"))
+    told = facts(parsed, dates=dates)
+    cands, _ = _candidates(
+        TWO.format(det="The"),
+        lexicon,
+        [
+            (0, 1, IED, {"event_date": dt.date(1974, 1, 1), "date_precision": "year"}),
+            (1, 6, IED, {"event_date": dt.date(1977, 1, 1), "date_precision": "year"}),
+        ],
+    )
+    assert len(group_incidents(cands, told, lexicon=lexicon, kb=kb)) == 1
+
+
+SENT = """
+    Authorities NOUN:NNS nsubj 1 authority
+    dispatched  VERB:VBD ROOT  1 dispatch
+    {what}      NOUN:NNS dobj  1
+"""
+DEPLOYED = ("Strategic developments", "Change to group/activity", "MOBILIZE")
+
+
+def test_sending_what_is_no_force_is_no_mobilisation(lexicon: CueLexicon, kb: ActorKB) -> None:
+    sent = CueMatch(1, 2, "mobilize", "trigger", "dispatch")
+    coffins = SENT.format(what="coffins")
+    cands, _ = _candidates(coffins, lexicon, [(0, 1, DEPLOYED, {})])
+    told = facts(tree(coffins), cues=[sent])
+    assert group_incidents(cands, told, lexicon=lexicon, kb=kb) == []
+    # "Authorities dispatched reinforcements": a word of the concept's own context.
+    more = SENT.format(what="reinforcements")
+    cands, _ = _candidates(more, lexicon, [(0, 1, DEPLOYED, {})])
+    context = CueMatch(2, 3, "mobilize", "context", "reinforcements")
+    told = facts(tree(more), cues=[sent, context])
+    assert len(group_incidents(cands, told, lexicon=lexicon, kb=kb)) == 1
+    # "Authorities dispatched soldiers": an armed party the knowledge base knows.
+    soldiers = SENT.format(what="soldiers")
+    cands, _ = _candidates(soldiers, lexicon, [(0, 1, DEPLOYED, {})])
+    army = {(2, 3): actor("MIL-PK", kind="state_forces")}
+    told = facts(tree(soldiers), cues=[sent], actors=army)
     assert len(group_incidents(cands, told, lexicon=lexicon, kb=kb)) == 1
 
 

@@ -8,8 +8,10 @@ keeps to the orders named here writes the same bytes from either.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Protocol, TypeVar
 
@@ -19,6 +21,41 @@ from sitroom.picture.ledger import AllianceEdge, ControlTimeline, Ledger, Merged
 from sitroom.records import Actor, ControlClaim, Document, Event, Mention, Picture, Relation
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class RecordCounts:
+    """What the report counts of the per-report records (``PictureReader.record_counts``)."""
+
+    documents: int
+    events: int
+    background: int  # events with status background
+    killed: int  # fatalities over the events with an ACLED type, background left out
+    first: dt.date | None  # the span of the dated events, background left out
+    last: dt.date | None
+    actors: frozenset[str]  # every actor some event names (actor1, actor2, associated)
+
+
+def count_records(documents: int, events: Iterable[Event]) -> RecordCounts:
+    """The counts of ``documents`` documents and these events (the meaning of
+    ``PictureReader.record_counts``)."""
+    total = background = killed = 0
+    first: dt.date | None = None
+    last: dt.date | None = None
+    actors: set[str] = set()
+    for event in events:
+        total += 1
+        named = (event.actor1, event.actor2, *event.assoc_actor_1, *event.assoc_actor_2)
+        actors.update(x for x in named if x)
+        if event.status == "background":
+            background += 1
+            continue
+        if event.event_type:
+            killed += event.fatalities or 0
+        if event.event_date:
+            first = min(first or event.event_date, event.event_date)
+            last = max(last or event.event_date, event.event_date)
+    return RecordCounts(documents, total, background, killed, first, last, frozenset(actors))
 
 
 class PictureReader(Protocol):
@@ -38,6 +75,11 @@ class PictureReader(Protocol):
 
     def events(self, *, by_date: bool = False) -> Iterator[list[Event]]:
         """Events by id; ``by_date``: by date (undated last), then id."""
+        ...
+
+    def record_counts(self) -> RecordCounts:
+        """How many documents and events there are, and what the report sums over the events
+        (``count_records``), without reading each event."""
         ...
 
     def relation_runs(self) -> Iterator[list[Relation]]:
@@ -122,6 +164,9 @@ class MemoryReader:
             yield sorted(self.picture.events, key=lambda e: (date_key(e.event_date), e.id))
         else:
             yield sorted(self.picture.events, key=lambda e: e.id)
+
+    def record_counts(self) -> RecordCounts:
+        return count_records(len(self.picture.documents), self.picture.events)
 
     def relation_runs(self) -> Iterator[list[Relation]]:
         def edge(r: Relation) -> tuple[str, str, str]:

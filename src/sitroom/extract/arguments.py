@@ -49,7 +49,10 @@ def arguments(
     verb = anchor
     owner = _owned(anchor, overrides)
     if owner is not None:
-        # "X claimed responsibility for the attack", "blamed the attack on X": X did it.
+        # "X claimed responsibility for the attack", "blamed the attack on X": X did it; what a
+        # verb's act was done to stays its object ("took credit for attacking *a convoy*").
+        if anchor.pos_ in _VERBAL:
+            _verb_arguments(anchor, [], patient_tokens, patient_preps, overrides=overrides)
         return _mentions([*agent_tokens, *owner], patient_tokens, facts)
     if anchor.pos_ in _NOMINAL:
         _noun_arguments(anchor, agent_preps, patient_preps, agent_tokens, patient_tokens, overrides)

@@ -129,7 +129,7 @@ def _sentence_events(
     facts: DocFacts, sent: Span, n: int, cues: list[CueMatch], lexicon: CueLexicon
 ) -> list[Candidate]:
     doc = facts.doc
-    cues = [c for c in cues if not _in_modifier(facts, c) and not _in_name(facts, c)]
+    cues = [c for c in cues if not _in_modifier(facts, c, lexicon) and not _in_name(facts, c)]
     triggers = [c for c in cues if c.role == "trigger"]
     if not triggers:
         triggers = [c for c in cues if c.role == "secondary"]
@@ -153,7 +153,7 @@ def _sentence_events(
             present[cue.concept] = max(present.get(cue.concept, 0.0), factor)
         present.update(_scene(facts, sent, clause))
         if not sentence_concepts & lexicon.remote_concepts:
-            present.update(_armed_patient(facts, group, lexicon))
+            present.update(_armed_parties(facts, group, lexicon))
         # A type must be named by one of this clause's own triggers, not only coloured by
         # context words or by a trigger that anchors a clause of its own.
         anchored = {c.concept for c in group}
@@ -188,10 +188,11 @@ def _governing_first(candidates: list[Candidate], anchors: list[Token]) -> list[
     return out
 
 
-def _in_modifier(facts: DocFacts, cue: CueMatch) -> bool:
+def _in_modifier(facts: DocFacts, cue: CueMatch, lexicon: CueLexicon) -> bool:
     """A cue word inside a hyphenated modifier ("Iran-backed", "rebel-held"), a participle
     used as an adjective ("destroyed homes") or a noun naming a kind of party ("invasion
-    forces", "combat troops") names a state, not an act."""
+    forces", "combat troops") or of thing ("the detention center", "an arrest warrant") names a
+    state, not an act."""
     if cue.role == "context":
         return False
     doc = facts.doc
@@ -203,7 +204,9 @@ def _in_modifier(facts: DocFacts, cue: CueMatch) -> bool:
         single
         and token.dep_ == "compound"
         and token.pos_ == "NOUN"
-        and facts.actor_index[token.head.i] is not None
+        and (
+            facts.actor_index[token.head.i] is not None or token.head.lower_ in lexicon.thing_nouns
+        )
     )
     return hyphenated or participle or kind
 
@@ -234,16 +237,20 @@ def _scene(facts: DocFacts, sent: Span, clause: set[int]) -> dict[str, float]:
     return {"scene_country": 1.0}
 
 
-def _armed_patient(facts: DocFacts, group: list[CueMatch], lexicon: CueLexicon) -> dict[str, float]:
-    """A pseudo-concept for an attack on an armed actor (by its kind in the knowledge base):
-    ACLED codes fighting between armed parties a battle, whoever struck first."""
+def _armed_parties(facts: DocFacts, group: list[CueMatch], lexicon: CueLexicon) -> dict[str, float]:
+    """Pseudo-concepts for an attack by an armed actor ("gunmen attacked a village": it is
+    political violence though nothing else says so) and on one (ACLED codes fighting between
+    armed parties a battle, whoever struck first), by the actors' kinds in the knowledge base."""
+    found: dict[str, float] = {}
     for cue in group:
         if cue.concept not in lexicon.armed_patient_concepts:
             continue
-        _, patients = arguments(facts.doc[cue.start : cue.end].root, facts, lexicon)
+        agents, patients = arguments(facts.doc[cue.start : cue.end].root, facts, lexicon)
+        if any(m.actor.kind in _ARMED_KINDS for m in agents):
+            found["armed_agent"] = 1.0
         if any(m.actor.kind in _ARMED_KINDS for m in patients):
-            return {"armed_patient": 1.0}
-    return {}
+            found["armed_patient"] = 1.0
+    return found
 
 
 def _one_per_type(candidates: list[Candidate]) -> list[Candidate]:

@@ -68,10 +68,10 @@ def _own_line(sent: Span) -> bool:
 
 def _habitual(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
     """An act told in the simple present outside the title ("fighters who *fight* to control
-    villages"), as going on ("has been fighting an insurgency") or as happening often ("was
-    frequently broken by shelling")."""
+    villages"; a speaker's too: "Israel *attacks* the Muslims in Jerusalem"), as going on ("has
+    been fighting an insurgency") or as happening often ("was frequently broken by shelling")."""
     verb = _governing_verb(anchor)
-    if verb is None or first_line(verb) or _quoted(verb):
+    if verb is None or first_line(verb):
         return False
     if any(c.dep_ == "advmod" and c.lower_ in cues["habitual_adverbs"] for c in verb.children):
         return True  # "the truce was *frequently* broken by shelling"
@@ -97,14 +97,6 @@ def _governing_verb(anchor: Token) -> Token | None:
             return None
         token = token.head
     return None
-
-
-def _quoted(token: Token) -> bool:
-    """Whether the token lies in a quotation: what a speaker says in the present is not a habit
-    the writer reports."""
-    text = token.sent.text
-    before = text[: token.idx - token.sent.start_char]
-    return sum(before.count(q) for q in ('"', "“", "”")) % 2 == 1
 
 
 def _generic_noun(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
@@ -245,6 +237,41 @@ def other_sense(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]
     if anchor.dep_ == "relcl":  # "Aleppo, which rebels had swept into": the pronoun's antecedent
         objects = [anchor.head if o.tag_ in ("WDT", "WP") else o for o in objects]
     return bool(objects) and not any(_a_place(o, facts, cues) for o in objects)
+
+
+def not_forces(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
+    """A mobilisation's word in another sense: what is sent, deployed or amassed is no force
+    ("dispatched coffins from Quetta railway station", "amassed 12.89 million followers"). What
+    is moved is the verb's object, its passive subject, a noun's "of" phrase, or, with none of
+    these, the verb's subject ("troops deployed to the border"); a force is an armed party the
+    knowledge base knows or a word of the concept's own context ("reinforcements", "units")."""
+    anchor = facts.doc[cand.trigger]
+    mobilize = cues["mobilize_concepts"]
+    if not any(c.start <= anchor.i < c.end and c.concept in mobilize for c in facts.cues):
+        return False
+    moved = taken(anchor)
+    if anchor.pos_ in ("NOUN", "PROPN"):
+        moved += [
+            g for p in anchor.children if p.dep_ == "prep" and p.lower_ == "of" for g in p.children
+        ]
+    elif not moved:
+        moved = [c for c in anchor.children if c.dep_ == "nsubj"]
+    if not moved:
+        return False
+    forces = {
+        i
+        for c in facts.cues
+        if c.concept in mobilize and c.role == "context"
+        for i in range(c.start, c.end)
+    }
+    for thing in moved:
+        for token in thing.subtree:
+            mention = facts.actor_index[token.i]
+            if token.i in forces or (
+                mention is not None and mention.actor.kind in cues["armed_kinds"]
+            ):
+                return False
+    return True
 
 
 def summed(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:

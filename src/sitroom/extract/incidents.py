@@ -21,6 +21,7 @@ from sitroom.extract.facts import DocFacts
 from sitroom.extract.incident_filters import (
     CURRENT,
     first_line,
+    not_forces,
     other_sense,
     summed,
     taken,
@@ -71,6 +72,7 @@ def group_incidents(
             tells_incident(facts.doc[c.trigger], facts, cues)
             and not other_sense(c, facts, cues)
             and not summed(c, facts, cues)
+            and not not_forces(c, facts, cues)
         )
     ]
     groups: list[list[_Mention]] = []
@@ -103,8 +105,8 @@ def _mention(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) 
         # reinforcements arrived through Iraq", "the blast hit a market in Kirkuk").
         if not _names_place(anchor, facts) and anchor.dep_ != "nsubj":
             place = None
-        if told is not None and not _names_date(anchor, facts):
-            told, text = None, None
+        if not _names_date(anchor, facts):
+            told, text = None, None  # a year or a weekday of the sentence is the verb's too
     return _Mention(cand, anchor, told, event.date_precision, text, place)
 
 

@@ -38,6 +38,8 @@ INCIDENT_CUES = (
     "elsewhere_words",
     "uncertain_words",
     "not_perpetrator_kinds",
+    "mobilize_concepts",
+    "armed_kinds",
 )
 _ROLE_KEYS = {"triggers": "trigger", "secondary": "secondary", "context": "context"}
 
@@ -208,6 +210,7 @@ class CueLexicon:
             self.negating_dets = _words(data.get("negating_dets"))
             self.conditional_marks = _words(data.get("conditional_marks"))
             self.anaphoric_dets = _words(data.get("anaphoric_dets"))
+            self.thing_nouns = _words(data.get("thing_nouns"))
             self.armed_patient_concepts = _words(data.get("armed_patient_concepts"))
             self.remote_concepts = _words(data.get("remote_concepts"))
             self.onward_concepts = _words(data.get("onward_concepts"))

@@ -127,6 +127,7 @@ SCHEMAS: dict[str, Schema] = {
         negating_dets=_LISTS,  # "no clashes": determiners that negate an event noun
         conditional_marks=_LISTS,  # "if asked": subordinators of a condition, not an act
         anaphoric_dets=_LISTS,  # "these reinforcements": an act told just before
+        thing_nouns=_LISTS,  # "the detention center": a thing named by an act's word
         armed_patient_concepts=_LISTS,  # attack concepts that are a battle on an armed party
         remote_concepts=_LISTS,  # weapons that make any attack remote violence
         onward_concepts=_LISTS,  # "advanced on Hama": acts whose places lie ahead

@@ -115,23 +115,16 @@ class _Records:
 
     @classmethod
     def of(cls, reader: PictureReader) -> _Records:
-        found = cls()
-        found.documents = sum(len(batch) for batch in reader.documents())
-        for event in flat(reader.events()):
-            found.events += 1
-            found.active.update(
-                x
-                for x in (event.actor1, event.actor2, *event.assoc_actor_1, *event.assoc_actor_2)
-                if x
-            )
-            if event.status == "background":
-                found.background += 1
-                continue
-            if event.event_type:
-                found.killed += event.fatalities or 0
-            if event.event_date:
-                found.first = min(found.first or event.event_date, event.event_date)
-                found.last = max(found.last or event.event_date, event.event_date)
+        counts = reader.record_counts()
+        found = cls(
+            documents=counts.documents,
+            events=counts.events,
+            background=counts.background,
+            killed=counts.killed,
+            first=counts.first,
+            last=counts.last,
+            active=set(counts.actors),
+        )
         for relation in flat(reader.relation_runs()):
             found.relations += 1
             found.relate(relation.subject, relation.predicate, relation.object)

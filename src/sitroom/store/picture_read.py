@@ -15,18 +15,29 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sitroom.errors import StoreError
+from sitroom.export.source import RecordCounts
 from sitroom.picture.codec import decode
 from sitroom.picture.ledger import AllianceEdge, ControlTimeline, MergedEvent
 from sitroom.records import Actor, ControlClaim, Document, Event, Mention, Relation
 from sitroom.store import rows
 from sitroom.store.backend import Connection, Row
-from sitroom.store.picture_queries import event_conditions, in_chunks, is_current, rules_version
+from sitroom.store.picture_queries import (
+    EventPage,
+    event_conditions,
+    find_events,
+    in_chunks,
+    is_current,
+    merged_event,
+    rules_version,
+)
 
 if TYPE_CHECKING:
     from sitroom.store import Store
 
 # Rows fetched per keyset query.
 BATCH = 500
+# A document's columns but its text, for listings (a Document with empty text).
+_LISTED = "id, ref, '' AS text, title, source, url, published, main_event"
 
 T = TypeVar("T")
 K = TypeVar("K")
@@ -117,6 +128,30 @@ class StoredReader:
             evidence = rows.evidence_for(self._conn, "event_id", [r["id"] for r in batch])
             yield [rows.event_from_row(r, evidence.get(r["id"], ())) for r in batch]
 
+    def record_counts(self) -> RecordCounts:
+        """``count_records`` of the stored documents and events, as aggregate queries."""
+        documents = self._conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+        current = "status != 'background'"
+        events, background, killed, first, last = self._conn.execute(
+            "SELECT count(*), "
+            "coalesce(sum(CASE WHEN status = 'background' THEN 1 ELSE 0 END), 0), "
+            f"coalesce(sum(CASE WHEN {current} AND event_type != '' THEN fatalities END), 0), "
+            f"min(CASE WHEN {current} THEN event_date END), "
+            f"max(CASE WHEN {current} THEN event_date END) FROM events"
+        ).fetchone()
+        actors = self._conn.execute(
+            "SELECT DISTINCT actor_id FROM event_actors WHERE actor_id != ''"
+        ).fetchall()
+        return RecordCounts(
+            documents=int(documents),
+            events=int(events),
+            background=int(background),
+            killed=int(killed),
+            first=rows.from_iso(first),
+            last=rows.from_iso(last),
+            actors=frozenset(r[0] for r in actors),
+        )
+
     def relation_runs(self) -> Iterator[list[Relation]]:
         """Relations in runs of one (subject, predicate, object), the runs in that order."""
         keys = ("subject", "predicate", "object", "id")
@@ -189,6 +224,63 @@ class StoredReader:
             document_ids,
         )  # fmt: skip
         return {r[0]: r[1] for r in found}
+
+    # -- lookups the HTTP API answers from (one request, one read transaction) --------------
+
+    def counts(self) -> tuple[int, int]:
+        """How many documents and merged events are stored."""
+        documents = self._conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+        merged = self._conn.execute("SELECT count(*) FROM picture_events").fetchone()[0]
+        return int(documents), int(merged)
+
+    def find_events(self, **query: Any) -> EventPage:
+        """A page of the merged events passing the filters (``picture_queries.find_events``)."""
+        return find_events(self._conn, **query)
+
+    def merged_event(self, merged_id: str) -> MergedEvent | None:
+        """The merged event with this id (by its primary key), or None."""
+        return merged_event(self._conn, merged_id)
+
+    def document_entries(self, ids: Collection[str]) -> dict[str, tuple[Document, str | None]]:
+        """The stored documents among ``ids`` (without their text) with their main event's
+        id, by id."""
+        found = in_chunks(self._conn, f"SELECT {_LISTED} FROM documents WHERE id IN", ids)
+        return {r["id"]: (rows.document_from_row(r), r["main_event"]) for r in found}
+
+    def document_page(
+        self, *, after: tuple[str, str] | None, limit: int
+    ) -> list[tuple[Document, str | None]]:
+        """Up to ``limit`` documents (without their text) with their main event's id, by ref
+        and id, those after the (ref, id) ``after``: one keyset query on the ref index."""
+        sql = f"SELECT {_LISTED} FROM documents"
+        params: list[object] = []
+        if after is not None:
+            # "ref >= ?" bounds the scan of the ref index; the rest skips the rows up to ``after``
+            sql += " WHERE ref >= ? AND (ref > ? OR id > ?)"
+            params += [after[0], after[0], after[1]]
+        found = self._conn.execute(f"{sql} ORDER BY ref, id LIMIT ?", [*params, limit])
+        return [(rows.document_from_row(r), r["main_event"]) for r in found.fetchall()]
+
+    def document_text(self, document_id: str) -> str | None:
+        """A stored document's text, or None."""
+        row = self._conn.execute(
+            "SELECT text FROM documents WHERE id = ?", (document_id,)
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def place_spellings(self, geonameids: Collection[int]) -> dict[int, set[str]]:
+        """Every text a report used for each gazetteer entry among ``geonameids`` (its place
+        mentions), by geonameid."""
+        found = in_chunks(
+            self._conn,
+            "SELECT DISTINCT place_geonameid, text FROM mentions WHERE kind = 'place' "
+            "AND place_name IS NOT NULL AND place_geonameid IN",
+            geonameids,
+        )
+        spellings: dict[int, set[str]] = {}
+        for gid, text in found:
+            spellings.setdefault(int(gid), set()).add(text)
+        return spellings
 
 
 @contextmanager

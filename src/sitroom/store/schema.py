@@ -382,12 +382,19 @@ CREATE INDEX control_controller ON control (controller);
 CREATE INDEX actors_parent ON actors (parent);
 """
 
+# Version 6: place mentions by gazetteer entry, so the server finds the names reports use for a
+# place (GET /api/control?place=) by an indexed query instead of reading every mention.
+_V6 = """
+CREATE INDEX mentions_place ON mentions (place_geonameid);
+"""
+
 MIGRATIONS: tuple[tuple[int, str], ...] = (
     (1, _V1),
     (2, _V2),
     (3, _V3),
     (4, _V4),
     (5, _V5),
+    (6, _V6),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

@@ -6,13 +6,14 @@ import datetime as dt
 import hmac
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from importlib import resources as package_files
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Query, Request
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
@@ -21,25 +22,20 @@ from sitroom.config import Config, load_config
 from sitroom.export.json_export import document_to_dict
 from sitroom.records import EVENT_STATUSES
 from sitroom.store import Store
+from sitroom.store.picture_read import stored_reader
 from sitroom.web.apidocs import docs_page
 from sitroom.web.changes import install_change_routes
 from sitroom.web.errors import ApiError, BodyLimit, error_responses, install_error_handlers
 from sitroom.web.hosts import LOOPBACK_NAMES, HostCheck
 from sitroom.web.uploads import read_upload
-from sitroom.web.view import (
-    VERDICT_ORDER,
-    EventFilter,
-    View,
-    ViewCache,
-    event_overview,
-    find_events,
-)
+from sitroom.web.view import VERDICT_ORDER, EventFilter, StoredView, event_overview
 
 log = logging.getLogger(__name__)
 
 STATIC_DIR = Path(str(package_files.files("sitroom") / "web" / "static"))
 DEFAULT_MAX_BODY = 2_000_000  # bytes
 MAX_PAGE = 1000
+MAX_DOCUMENTS = 1000
 MAX_GEOJSON = 5000
 
 # The page shows report text; this policy keeps any markup that slips into it from running.
@@ -103,8 +99,20 @@ def event_filter(
 
 
 Filters = Annotated[EventFilter, Depends(event_filter)]
+# What the reading endpoints answer: a JSON object (the OpenAPI schema says no more).
+Answer = dict[str, Any]
+
+
+def _json(body: Answer) -> Response:
+    """A JSON answer built of plain dicts, lists, text and numbers, encoded as it is: FastAPI's
+    own path first copies every value (``jsonable_encoder``), a large share of the time."""
+    return JSONResponse(body)
+
+
 # The ``next`` of a page of /api/events: where the following page starts.
 Cursor = Annotated[str | None, Query(max_length=200)]
+# The ``next`` of a page of /api/documents (it holds a ref, which may be long).
+DocumentCursor = Annotated[str | None, Query(max_length=5000)]
 
 
 # The body of POST /api/reports: one report in any format `sitroom analyze` reads, as a file
@@ -153,7 +161,6 @@ def create_app(
     Requests are answered only for a ``Host`` in ``allowed_hosts`` (see ``sitroom.web.hosts``).
     """
     store = Store.open(db)
-    cache = ViewCache(store)
     write_lock = threading.Lock()
     app = FastAPI(
         title="sitroom",
@@ -176,47 +183,57 @@ def create_app(
             response.headers["Content-Security-Policy"] = _PAGE_POLICY
         return response
 
-    def view() -> View:
-        return cache.get()
+    # One item by its key: a JSON object, or 404.
+    by_key: dict[str, Any] = {"response_model": Answer, "responses": error_responses(404)}
+
+    @contextmanager
+    def stored() -> Iterator[StoredView]:
+        """The stored picture as one request reads it: one read transaction (one snapshot)."""
+        with stored_reader(store) as reader:
+            yield StoredView(reader)
 
     @app.get("/api/health", tags=["meta"])
     def health() -> dict[str, Any]:
         """Whether the server is up, what it holds and whether it accepts reports."""
-        current = view()
+        with stored() as current:
+            documents, events = current.counts()
         return {
             "status": "ok",
             "version": __version__,
-            "documents": len(current.documents),
-            "events": len(current.ledger.events),
+            "documents": documents,
+            "events": events,
             "writable": token is not None,
         }
 
-    @app.get("/api/events", tags=["events"])
+    @app.get("/api/events", tags=["events"], response_model=Answer)
     def events(
         wanted: Filters,
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
         offset: Annotated[int, Query(ge=0)] = 0,
         after: Cursor = None,
-    ) -> dict[str, Any]:
+    ) -> Response:
         """Merged events matching every filter given, by date (undated last) then id; ``after``
         takes the ``next`` of the page before (keyset pagination)."""
-        current = view()
-        page = find_events(store, wanted, after=after, limit=limit, offset=offset)
-        return {
-            "total": page.total,
-            "limit": limit,
-            "offset": offset,
-            "next": page.next,
-            "items": [current.event_summary(e) for e in page.events],
-        }
+        with stored() as current:
+            page = current.find_events(wanted, after=after, limit=limit, offset=offset)
+            items = current.event_summaries(page.events)
+        return _json(
+            {
+                "total": page.total,
+                "limit": limit,
+                "offset": offset,
+                "next": page.next,
+                "items": items,
+            }
+        )
 
-    @app.get("/api/overview", tags=["events"])
-    def overview(wanted: Filters) -> dict[str, Any]:
+    @app.get("/api/overview", tags=["events"], response_model=Answer)
+    def overview(wanted: Filters) -> Response:
         """What the page draws besides the events, for the merged events matching every filter
         given, as aggregate queries: how many there are (with coordinates, by verdict), events
         per day, type and status, the types and actors they name, and per country how many
         have coordinates (background left out) and the box around them."""
-        return event_overview(store, wanted)
+        return _json(event_overview(store, wanted))
 
     @app.get(
         "/api/events.geojson",
@@ -231,45 +248,57 @@ def create_app(
         after: Cursor = None,
     ) -> JSONResponse:
         """The events with coordinates as a GeoJSON FeatureCollection."""
-        current = view()
-        page = find_events(store, wanted, after=after, limit=limit, offset=offset)
-        return JSONResponse(current.geojson(list(page.events)), media_type="application/geo+json")
+        with stored() as current:
+            page = current.find_events(wanted, after=after, limit=limit, offset=offset)
+            collection = current.geojson(page.events)
+        return JSONResponse(collection, media_type="application/geo+json")
 
-    @app.get("/api/events/{event_id}", tags=["events"], responses=error_responses(404))
-    def event(event_id: str) -> dict[str, Any]:
+    @app.get("/api/events/{event_id}", tags=["events"], **by_key)
+    def event(event_id: str) -> Response:
         """One merged event: its fields, every field's claims and every source's report."""
-        found = view().event_detail(event_id)
+        with stored() as current:
+            found = current.event_detail(event_id)
         if found is None:
             raise ApiError(404, f"no event with id {event_id!r}")
-        return found
+        return _json(found)
 
-    @app.get("/api/actors", tags=["actors"])
-    def actors() -> dict[str, Any]:
+    @app.get("/api/actors", tags=["actors"], response_model=Answer)
+    def actors() -> Response:
         """Every actor the reports name, resolved to canonical entries."""
-        return {"items": view().actors()}
+        with stored() as current:
+            return _json({"items": current.actors()})
 
-    @app.get("/api/relations", tags=["actors"])
-    def relations() -> dict[str, Any]:
+    @app.get("/api/relations", tags=["actors"], response_model=Answer)
+    def relations() -> Response:
         """The alliance graph: supports, opposes, allied-with and part-of edges, dated."""
-        return {"items": view().relations()}
+        with stored() as current:
+            return _json({"items": current.relations()})
 
-    @app.get("/api/control", tags=["control"])
-    def control(place: Text = None) -> dict[str, Any]:
+    @app.get("/api/control", tags=["control"], response_model=Answer)
+    def control(place: Text = None) -> Response:
         """Who was reported to hold each place over time, with contradictions."""
-        return {"items": view().control(place)}
+        with stored() as current:
+            return _json({"items": current.control(place)})
 
-    @app.get("/api/documents", tags=["documents"])
-    def documents() -> dict[str, Any]:
-        """The stored reports (metadata only)."""
-        return {"items": view().document_list()}
+    @app.get("/api/documents", tags=["documents"], response_model=Answer)
+    def documents(
+        limit: Annotated[int, Query(ge=1, le=MAX_DOCUMENTS)] = MAX_DOCUMENTS,
+        after: DocumentCursor = None,
+    ) -> Response:
+        """The stored reports (metadata only) by ref, then id, a page at a time; ``after``
+        takes the ``next`` of the page before (keyset pagination)."""
+        with stored() as current:
+            page = current.document_page(after=after, limit=limit)
+        return _json({"items": page.items, "next": page.next})
 
-    @app.get("/api/documents/{document_id}", tags=["documents"], responses=error_responses(404))
-    def document(document_id: str) -> dict[str, Any]:
+    @app.get("/api/documents/{document_id}", tags=["documents"], **by_key)
+    def document(document_id: str) -> Response:
         """One stored report with its text."""
-        found = view().document_detail(document_id)
+        with stored() as current:
+            found = current.document_detail(document_id)
         if found is None:
             raise ApiError(404, f"no document with id {document_id!r}")
-        return found
+        return _json(found)
 
     @app.post(
         "/api/reports",
@@ -297,12 +326,10 @@ def create_app(
             # Imported on the first write: serving the picture needs neither spaCy nor the model.
             from sitroom.api import analyze
 
+            # The stored picture is updated in each report's own transaction: the next read
+            # shows the report.
             with write_lock:
-                result = analyze(documents=upload.documents, db=store.path, config=cfg)
-            # The writer waits for the new picture, so its next read shows the report; other
-            # readers keep the last one meanwhile.
-            cache.refresh()
-            return result
+                return analyze(documents=upload.documents, db=store.path, config=cfg)
 
         result = await run_in_threadpool(run)
         skipped = [{"ref": e.source, "reason": str(e)} for e in (*upload.errors, *result.errors)]

@@ -33,7 +33,17 @@ export const api = {
   health: () => getJson("api/health"),
   actors: async () => (await getJson("api/actors")).items,
   relations: async () => (await getJson("api/relations")).items,
-  documents: async () => (await getJson("api/documents")).items,
+  /** Every report (without its text), page after page by key. */
+  async documents() {
+    const items = [];
+    let after = null;
+    do {
+      const page = await getJson("api/documents", { after });
+      items.push(...page.items);
+      after = page.next;
+    } while (after);
+    return items;
+  },
   control: async () => (await getJson("api/control")).items,
   event: (id) => getJson(`api/events/${encodeURIComponent(id)}`),
   document: (id) => getJson(`api/documents/${encodeURIComponent(id)}`),
