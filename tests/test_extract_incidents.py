@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -421,32 +422,49 @@ def test_a_year_in_a_re_mention_sentence_dates_its_verb_not_the_act(
     assert len(group_incidents(cands, told, lexicon=lexicon, kb=kb)) == 1
 
 
+CHANGED = ("Strategic developments", "Change to group/activity", "MOBILIZE")
+
+
+def _one_act(
+    table: str, lexicon: CueLexicon, kb: ActorKB, kind: tuple[str, str, str], **told: Any
+) -> list[Candidate]:
+    """The incidents of a one-sentence parse whose token 1 tells an act of ``kind``."""
+    cands, _ = _candidates(table, lexicon, [(0, 1, kind, {})])
+    return group_incidents(cands, facts(tree(table), **told), lexicon=lexicon, kb=kb)
+
+
 SENT = """
     Authorities NOUN:NNS nsubj 1 authority
     dispatched  VERB:VBD ROOT  1 dispatch
     {what}      NOUN:NNS dobj  1
 """
-DEPLOYED = ("Strategic developments", "Change to group/activity", "MOBILIZE")
 
 
 def test_sending_what_is_no_force_is_no_mobilisation(lexicon: CueLexicon, kb: ActorKB) -> None:
     sent = CueMatch(1, 2, "mobilize", "trigger", "dispatch")
-    coffins = SENT.format(what="coffins")
-    cands, _ = _candidates(coffins, lexicon, [(0, 1, DEPLOYED, {})])
-    told = facts(tree(coffins), cues=[sent])
-    assert group_incidents(cands, told, lexicon=lexicon, kb=kb) == []
+    assert _one_act(SENT.format(what="coffins"), lexicon, kb, CHANGED, cues=[sent]) == []
     # "Authorities dispatched reinforcements": a word of the concept's own context.
-    more = SENT.format(what="reinforcements")
-    cands, _ = _candidates(more, lexicon, [(0, 1, DEPLOYED, {})])
     context = CueMatch(2, 3, "mobilize", "context", "reinforcements")
-    told = facts(tree(more), cues=[sent, context])
-    assert len(group_incidents(cands, told, lexicon=lexicon, kb=kb)) == 1
+    more = SENT.format(what="reinforcements")
+    assert len(_one_act(more, lexicon, kb, CHANGED, cues=[sent, context])) == 1
     # "Authorities dispatched soldiers": an armed party the knowledge base knows.
-    soldiers = SENT.format(what="soldiers")
-    cands, _ = _candidates(soldiers, lexicon, [(0, 1, DEPLOYED, {})])
     army = {(2, 3): actor("MIL-PK", kind="state_forces")}
-    told = facts(tree(soldiers), cues=[sent], actors=army)
-    assert len(group_incidents(cands, told, lexicon=lexicon, kb=kb)) == 1
+    soldiers = SENT.format(what="soldiers")
+    assert len(_one_act(soldiers, lexicon, kb, CHANGED, cues=[sent], actors=army)) == 1
+
+
+JOINED = """
+    Militias NOUN:NNS  nsubj 1 militia
+    joined   VERB:VBD  ROOT  1 join
+    {what}   PROPN:NNP dobj  1
+"""
+
+
+def test_joining_no_side_is_no_change_of_group(lexicon: CueLexicon, kb: ActorKB) -> None:
+    assert _one_act(JOINED.format(what="talks"), lexicon, kb, CHANGED) == []
+    # "Militias joined Assad": a party the knowledge base knows.
+    assad = {(2, 3): actor("PER-BASHAR-AL-ASSAD", kind="person")}
+    assert len(_one_act(JOINED.format(what="Assad"), lexicon, kb, CHANGED, actors=assad)) == 1
 
 
 WITHDREW = """

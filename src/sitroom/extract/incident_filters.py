@@ -239,6 +239,16 @@ def other_sense(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]
     return bool(objects) and not any(_a_place(o, facts, cues) for o in objects)
 
 
+def no_side(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
+    """Joining that names no side joined: "many joined believing ...", "joined the talks" tell
+    no change of a group; "Iran-backed militias join Assad" does (its object is a party)."""
+    anchor = facts.doc[cand.trigger]
+    if anchor.lemma_.lower() not in cues["side_verbs"]:
+        return False
+    sides = [c for c in anchor.children if c.dep_ == "dobj"]
+    return not any(facts.actor_index[t.i] is not None for s in sides for t in s.subtree)
+
+
 def not_forces(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
     """A mobilisation's word in another sense: what is sent, deployed or amassed is no force
     ("dispatched coffins from Quetta railway station", "amassed 12.89 million followers"). What

@@ -21,6 +21,7 @@ from sitroom.extract.facts import DocFacts
 from sitroom.extract.incident_filters import (
     CURRENT,
     first_line,
+    no_side,
     not_forces,
     other_sense,
     summed,
@@ -73,6 +74,7 @@ def group_incidents(
             and not other_sense(c, facts, cues)
             and not summed(c, facts, cues)
             and not not_forces(c, facts, cues)
+            and not no_side(c, facts, cues)
         )
     ]
     groups: list[list[_Mention]] = []

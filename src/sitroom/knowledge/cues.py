@@ -39,6 +39,7 @@ INCIDENT_CUES = (
     "uncertain_words",
     "not_perpetrator_kinds",
     "mobilize_concepts",
+    "side_verbs",
     "armed_kinds",
 )
 _ROLE_KEYS = {"triggers": "trigger", "secondary": "secondary", "context": "context"}
