@@ -8,7 +8,14 @@ import pytest
 import spacy
 from spacy.tokens import Doc, Span
 
-from sitroom.extract.actors import ActorMention, HeadNouns, actor_at, find_actors
+from factories import parse, tree
+from sitroom.extract.actors import (
+    ActorMention,
+    HeadNouns,
+    actor_at,
+    described_parties,
+    find_actors,
+)
 from sitroom.records import Actor, Analysis
 
 Analyse = Callable[..., Analysis]  # the conftest fixture: text -> Analysis
@@ -127,6 +134,49 @@ def test_head_nouns_by_kind() -> None:
     heads = HeadNouns.load()
     doc = BLANK("jets officials police civilians bananas")
     assert [heads.kind_of(t) for t in doc] == ["forces", "state", "police", "civilians", None]
+
+
+def test_a_description_stands_for_the_one_group_the_document_calls_so() -> None:
+    doc = tree("""
+        HTS      PROPN:NNP compound 1
+        rebels   NOUN:NNS  nsubj    2 rebel
+        died     VERB:VBD  ROOT     2 die
+        .        PUNCT:.   punct    2
+        Rebels   NOUN:NNS  nsubj    9 rebel
+        linked   VERB:VBN  acl      4 link
+        with     ADP:IN    prep     5
+        ISIS     PROPN:NNP pobj     6
+        then     ADV:RB    advmod   9
+        attacked VERB:VBD  ROOT     9 attack
+    """)
+    rebels = Actor("REBELS-SY", "Rebels", kind="armed_group", country="SY")
+    isis = Actor("ISIS", "Islamic State", kind="armed_group")
+    kb = FakeKB()
+    hts_rebels = ActorMention(0, 2, HTS, "name")  # "HTS rebels": the name takes the description
+    linked = [ActorMention(4, 5, rebels, "generic"), ActorMention(7, 8, isis, "name")]
+    assert described_parties([hts_rebels], doc, kb=kb, country="SY") == {"REBELS-SY": "HTS"}
+    # "rebels linked with ISIS": the name hangs from the description by a preposition.
+    assert described_parties(linked, doc, kb=kb, country="SY") == {"REBELS-SY": "ISIS"}
+    # A document that calls two groups so leaves the description to neither.
+    assert described_parties([hts_rebels, *linked], doc, kb=kb, country="SY") == {}
+    # A state's forces are no description of an armed group.
+    army = Actor("MIL-SY", "Army", kind="state_forces")
+    assert described_parties([ActorMention(0, 2, army, "name")], doc, kb=kb, country="SY") == {}
+
+
+@pytest.mark.parametrize(("noun", "is_actor"), [("village", False), ("army", True)])
+def test_the_name_a_place_noun_s_of_names_is_a_place(noun: str, is_actor: bool) -> None:
+    # "attacked the village of Jangebe": Jangebe is the village, whatever it reads as;
+    # "attacked the army of Jangebe" names a party.
+    doc = parse(
+        ["Rebels", "attacked", "the", noun, "of", "Jangebe"],
+        [1, 1, 3, 1, 3, 4],
+        ["nsubj", "ROOT", "det", "dobj", "prep", "pobj"],
+        pos=["NOUN", "VERB", "DET", "NOUN", "ADP", "PROPN"],
+        ents=["O", "O", "O", "O", "O", "B-PERSON"],
+    )
+    found = find_actors(doc, kb=FakeKB(), heads=HeadNouns.load(), country="SY")
+    assert [m.actor.name for m in found] == (["Rebels", "Jangebe"] if is_actor else ["Rebels"])
 
 
 # -- with the model ------------------------------------------------------------------------

@@ -315,3 +315,17 @@ def test_who_died_in_an_attack_suffered_it(lexicon: CueLexicon) -> None:
     """)
     agents, patients = arguments(died[4], facts(died, actors={(0, 1): ARMY}), lexicon)
     assert agents == [] and [m.actor.id for m in patients] == ["MIL-SY"]
+
+
+@pytest.mark.parametrize(("prep", "suffers"), [("under", True), ("with", False)])
+def test_what_came_under_attack_suffered_it(lexicon: CueLexicon, prep: str, suffers: bool) -> None:
+    # "soldiers came under attack" suffer it; "soldiers came with an attack" made it.
+    came = tree(f"""
+        Soldiers NOUN:NNS nsubj 1 soldier
+        came     VERB:VBD ROOT  1 come
+        {prep}   ADP:IN   prep  1
+        attack   NOUN:NN  pobj  2
+    """)
+    agents, patients = arguments(came[3], facts(came, actors={(0, 1): ARMY}), lexicon)
+    assert [m.actor.id for m in (patients if suffers else agents)] == ["MIL-SY"]
+    assert (agents if suffers else patients) == []

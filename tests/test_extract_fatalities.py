@@ -127,6 +127,7 @@ def test_finds_casualty(
         "No one claimed responsibility.",
         "Prices rose by 25 percent.",
         "In 2014 killed was a word on every front page.",
+        "The ministry did not say how many of its soldiers had been killed.",  # asked, not told
         "",
     ],
 )

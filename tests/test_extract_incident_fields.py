@@ -7,12 +7,21 @@ import datetime as dt
 import pytest
 
 from factories import event, facts, place, tree
+from sitroom.extract.actors import ActorMention
 from sitroom.extract.events import Candidate
-from sitroom.extract.facts import DateHit
-from sitroom.extract.incident_fields import dated_by_context, unnamed_parties
+from sitroom.extract.facts import CasualtyHit, DateHit
+from sitroom.extract.incident_fields import (
+    dated_by_context,
+    described_by_document,
+    named_victims,
+    placed_in_town,
+    self_acting,
+    tolls_told_after,
+    unnamed_parties,
+)
 from sitroom.extract.places import location_of
 from sitroom.knowledge.actors import ActorKB
-from sitroom.knowledge.cues import CueLexicon
+from sitroom.knowledge.cues import CueLexicon, CueMatch
 
 PARSED = tree("""
     Rebels   NOUN:NNS  nsubj 1 rebel
@@ -68,3 +77,116 @@ def test_an_incident_with_no_actor_has_acled_s_unnamed_party(kb: ActorKB) -> Non
     names = [kb.get(c.event.actor1).name if c.event.actor1 else None for c in out]  # type: ignore[union-attr]
     # A protest keeps none: a shared "Protesters (Syria)" would read as agreement in the merge.
     assert names == ["Unidentified Armed Group (Syria)", None, None, None]
+    # An arrest is the police's.
+    arrests = ("Strategic developments", "Arrests", "ARREST")
+    [arrest] = unnamed_parties([candidate(1, kind=arrests, location=hama)], f, kb=kb)
+    assert arrest.event.actor1 == "POL-SY"
+
+
+def test_an_incident_s_description_takes_the_group_the_document_names(kb: ActorKB) -> None:
+    doc = tree("""
+        Taliban  PROPN:NNP compound 1
+        militants NOUN:NNS nsubj    2 militant
+        died     VERB:VBD  ROOT     2 die
+        .        PUNCT:.   punct    2
+        Militants NOUN:NNS nsubj    5 militant
+        attacked VERB:VBD  ROOT     5 attack
+    """)
+    f = facts(doc, country="AF")
+    taliban, unnamed = kb.get("TALIBAN"), kb.generic("militants", country="AF")
+    assert taliban is not None and unnamed is not None
+    f.actors = [ActorMention(0, 2, taliban, "name"), ActorMention(4, 5, unnamed, "generic")]
+    told = {"quote": doc[4:6].text, "start": doc[4].idx}
+    attack = candidate(1, event_type="Battles", actor1=unnamed.id, **told)
+    planned = candidate(1, event_type="Battles", actor1=unnamed.id, status="planned", **told)
+    # A stand-in for a perpetrator the incident's own text does not describe stays unnamed.
+    untold = candidate(0, event_type="Battles", actor1=unnamed.id, quote="Taliban")
+    [named, kept, unnamed_kept] = described_by_document([attack, planned, untold], f, kb=kb)
+    assert named.event.actor1 == "TALIBAN"
+    assert (kept, unnamed_kept) == (planned, untold)
+
+
+def test_an_incident_s_target_is_the_victims_its_toll_names(kb: ActorKB) -> None:
+    f = facts(PARSED, country="PK")
+    told = "Rebels attacked Tuesday ."
+    f.casualties = [CasualtyHit(0, 1, "13", 13, "killed", 0, 10, "people")]
+    bombing = candidate(0, event_type="Explosions/Remote violence", quote=told)
+    clash = candidate(0, event_type="Battles", quote=told)
+    abduction = candidate(4, event_type="Violence against civilians", quote="x", start=30)
+    out = named_victims([bombing, clash, abduction], f, kb=kb)
+    # The toll's "13 people" are civilians: the bombing's target, but no side of a battle;
+    # violence against civilians is against civilians, whatever its toll.
+    assert [c.event.actor2 for c in out] == ["CIV-PK", None, "CIV-PK"]
+    f.casualties = [CasualtyHit(0, 1, "13", 13, "killed", 0, 10, "soldiers")]
+    [fought] = named_victims([clash], f, kb=kb)
+    assert fought.event.actor2 == "MIL-PK"
+    # A toll told in the sentence right after the incident names its victims too.
+    f.casualties = [CasualtyHit(4, 5, "13", 13, "killed", 26, 32, "soldiers")]
+    [after] = named_victims([clash], f, kb=kb)
+    assert after.event.actor2 == "MIL-PK"
+
+
+def test_an_incident_without_a_toll_takes_the_tolls_told_right_after_it() -> None:
+    doc = tree("""
+        Rebels   NOUN:NNS  nsubj 1 rebel
+        attacked VERB:VBD  ROOT  1 attack
+        .        PUNCT:.   punct 1
+        Ten      NUM:CD    nsubjpass 4 ten
+        died     VERB:VBD  ROOT  4 die
+        .        PUNCT:.   punct 4
+        Five     NUM:CD    nsubjpass 7 five
+        died     VERB:VBD  ROOT  7 die
+        .        PUNCT:.   punct 7
+        Rebels   NOUN:NNS  nsubj 10 rebel
+        shelled  VERB:VBD  ROOT  10 shell
+        .        PUNCT:.   punct 10
+        Two      NUM:CD    nsubjpass 13 two
+        died     VERB:VBD  ROOT  13 die
+    """)
+    f = facts(doc, cues=[CueMatch(10, 11, "SHELL", "trigger", "shelled")])
+
+    def toll(start: int, number: int) -> CasualtyHit:
+        return CasualtyHit(start, start + 2, str(number), number, "killed", doc[start].idx, 0)
+
+    f.casualties = [toll(3, 10), toll(6, 5), toll(12, 2)]
+    attack = candidate(0, event_type="Battles", quote="Rebels attacked .")
+    [told] = tolls_told_after([attack], f)
+    # Both sentences of tolls after the attack add up (the dead of every side); the sentence
+    # that tells the shelling ends the run.
+    assert (told.event.fatalities, told.event.fatalities_text) == (15, "10 + 5")
+    # An incident with a toll of its own, or a verbal act, keeps what it has.
+    tolled = candidate(0, event_type="Battles", quote="Rebels attacked .", fatalities=3)
+    verbal = candidate(0, quote="Rebels attacked .")
+    assert tolls_told_after([tolled, verbal], f) == [tolled, verbal]
+
+
+def test_a_party_deployed_is_the_actor_of_its_deployment() -> None:
+    f = facts(PARSED)
+    change = ("Strategic developments", "Change to group/activity", "MOBILIZE")
+    deployed = candidate(1, kind=change, actor2="MIL-FR")
+    arrested = candidate(1, kind=("Strategic developments", "Arrests", "ARREST"), actor2="CIV-FR")
+    [mover, kept] = self_acting([deployed, arrested], f)
+    # "French soldiers were deployed": the soldiers changed their activity; "12 people were
+    # arrested": the people are the target of someone else's act.
+    assert (mover.event.actor1, mover.event.actor2) == ("MIL-FR", None)
+    assert kept == arrested
+
+
+def test_an_incident_at_a_region_takes_the_one_town_its_quotes_name_in_it() -> None:
+    aleppo = place("Aleppo", 170063)
+    syria = place("Syria", 163843, feature="country")
+    f = facts(PARSED, places={(0, 1): aleppo})
+    told = "Rebels attacked Tuesday ."
+    at_country = location_of(syria, precision=3)
+    vague = candidate(0, event_type="Battles", quote=told, location=at_country)
+    [placed] = placed_in_town([vague], f)
+    assert placed.event.location is not None and placed.event.location.name == "Aleppo"
+    # A quote that names no town, or names a town in another country, leaves the country.
+    shells = candidate(1, event_type="Battles", quote="Shells fell", start=26, location=at_country)
+    abroad = candidate(
+        0,
+        event_type="Battles",
+        quote=told,
+        location=location_of(place("Turkey", 298795, feature="country", country="TR"), precision=3),
+    )
+    assert placed_in_town([shells, abroad], f) == [shells, abroad]

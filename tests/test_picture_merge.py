@@ -152,6 +152,17 @@ def test_disjoint_actors_do_not_merge_but_a_force_matches_its_state() -> None:
     assert hit is not None and hit["actors"] == "overlap"
 
 
+def test_shared_victims_are_no_shared_party() -> None:
+    civilians = {"CIV-SY": Actor("CIV-SY", "Civilians (Syria)", kind="civilians")}
+    a = event(REUTERS, actor1="SYR-MIL", actor2="CIV-SY")
+    b = event(AFP, actor1="HTS", actor2="CIV-SY")
+    # Two parties striking civilians of one country are two parties, not one agreeing pair.
+    assert match_events(a, b, actors=civilians) is None
+    unnamed = event(AFP, actor1=None, actor2="CIV-SY")
+    hit = match_events(a, unnamed, actors=civilians)
+    assert hit is not None and hit["actors"] == "one-missing"
+
+
 def test_type_must_agree() -> None:
     assert match_events(event(REUTERS), event(AFP, kind=AIRSTRIKE), actors={}) is None
     plover_only = event(AFP, kind=(None, None, "FIGHT"))

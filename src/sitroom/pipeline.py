@@ -315,6 +315,7 @@ def _casualty_hits(doc: Doc, overrides: tuple[DataOverride, ...]) -> list[Casual
                     c.kind,
                     base + c.start,
                     base + c.end,
+                    c.victims,
                 )
             )
     return hits

@@ -17,6 +17,8 @@ from sitroom.records import Actor, Mention
 
 # Actor kinds (sitroom.records' vocabulary, not words of a language) whose backer is a state.
 _STATE_KINDS = frozenset({"state", "state_forces", "police"})
+# Kinds of the non-state armed parties a description ("militants", "rebels") may stand for.
+_ARMED_KINDS = frozenset({"armed_group", "militia"})
 # Entity labels, parts of speech and dependencies the rules read (data/syntax.yaml).
 _NAME_LABELS = loader.labels("syntax.yaml", "name_labels")
 _NEW_ACTOR_LABELS = loader.labels("syntax.yaml", "new_actor_labels")
@@ -26,6 +28,8 @@ _NOUN_MODIFIER_DEPS = loader.labels("syntax.yaml", "noun_modifier_deps")
 _DEMONYM_MODIFIER_DEPS = loader.labels("syntax.yaml", "demonym_modifier_deps")
 _ACTING_DEPS = loader.labels("syntax.yaml", "acting_deps")
 _HYPHENS = loader.labels("syntax.yaml", "hyphens")
+_PHRASE_OBJECT_DEPS = loader.labels("syntax.yaml", "phrase_object_deps")
+_NOUN_CLAUSE_DEPS = loader.labels("syntax.yaml", "noun_clause_deps")
 
 
 class ActorKnowledge(Protocol):
@@ -77,6 +81,7 @@ class HeadNouns:
     civilians: frozenset[str]
     given_nouns: frozenset[str]
     locative_preps: frozenset[str]
+    place_nouns: frozenset[str]
     stance_prefixes: frozenset[str]
     group_pronouns: frozenset[str]
     not_parties: frozenset[str] = frozenset()
@@ -130,11 +135,12 @@ def find_actors(
     for ent in doc.ents:
         if ent.label_ == ACTOR_LABEL and ent.ent_id_:
             actor = kb.get(ent.ent_id_)
-            if actor is not None:
+            if actor is not None and not (actor.kind == "person" and _named_place(ent, heads)):
                 add(ent.start, ent.end, actor, "name")
     for ent in doc.ents:
         if ent.label_ in _NAME_LABELS and not any(taken[ent.start : ent.end]):
             is_place = any(i in place_tokens for i in range(ent.start, ent.end))
+            is_place = is_place or _named_place(ent, heads)
             _resolve_entity(ent, kb=kb, heads=heads, add=add, is_place=is_place)
     for token in doc:
         if taken[token.i] or token.pos_ not in _ACTOR_WORD_POS:
@@ -177,6 +183,65 @@ def find_actors(
                 break
     found.sort(key=lambda m: m.start)
     return found
+
+
+def described_parties(
+    found: Iterable[ActorMention], doc: Doc, *, kb: ActorKnowledge, country: str | None
+) -> dict[str, str]:
+    """Descriptions of an armed party (the generic actor "militants", "attackers" stand for) ->
+    the one named group the document itself calls so ("Seven *Taliban militants* were killed",
+    "militants linked with the banned BLA"); a description it gives two groups is left out."""
+    found = list(found)
+    named: dict[str, set[str]] = {}
+    for mention in found:
+        if mention.how != "name" or mention.actor.kind not in _ARMED_KINDS:
+            continue
+        described = _described_as(mention, found, doc, kb=kb, country=country)
+        if described is not None:
+            named.setdefault(described, set()).add(mention.actor.id)
+    return {generic: next(iter(groups)) for generic, groups in named.items() if len(groups) == 1}
+
+
+def _described_as(
+    mention: ActorMention,
+    found: list[ActorMention],
+    doc: Doc,
+    *,
+    kb: ActorKnowledge,
+    country: str | None,
+) -> str | None:
+    """The id of the generic actor a named group's mention describes it as: its own last word
+    ("Taliban *militants*") or the description its name hangs from by a preposition ("militants
+    [linked] with the BLA")."""
+    last = doc[mention.end - 1]
+    if mention.end - mention.start > 1:
+        generic = kb.generic(last.text, country=country)
+        if generic is not None and generic.kind in _ARMED_KINDS:
+            return generic.id
+    root = doc[mention.start : mention.end].root
+    if root.dep_ not in _PHRASE_OBJECT_DEPS:
+        return None
+    holder = root.head.head  # the word the preposition hangs from
+    if holder.dep_ in _NOUN_CLAUSE_DEPS and holder.tag_ == "VBN":
+        holder = holder.head  # "militants *linked* with the BLA"
+    described = next((m for m in found if m.start <= holder.i < m.end), None)
+    if described is None or described.how != "generic":
+        return None
+    return described.actor.id if described.actor.kind in _ARMED_KINDS else None
+
+
+def _named_place(ent: Span, heads: HeadNouns) -> bool:
+    """Whether a name is the place a place noun's "of" names ("the village of Jangebe", "the
+    towns of Bocaranga and Bazoum"), however like a person's or a group's name it reads."""
+    root = ent.root
+    while root.dep_ == "conj" and root.head.i != root.i:
+        root = root.head
+    of = root.head
+    return (
+        root.dep_ in _PHRASE_OBJECT_DEPS
+        and of.lower_ == "of"
+        and of.head.lemma_.lower() in heads.place_nouns
+    )
 
 
 def _backer_country(name: Token, kb: ActorKnowledge) -> str | None:
@@ -222,7 +287,7 @@ def _resolve_entity(
     if iso2 is not None:
         head_end, kind = _head_phrase(doc, ent.end, heads)
         if kind is not None:
-            add(ent.start, head_end, _by_kind(kb, iso2, kind), "demonym")
+            add(ent.start, head_end, by_kind(kb, iso2, kind), "demonym")
         elif ent.label_ == "GPE" and _acts(ent, heads):
             add(ent.start, ent.end, kb.state(iso2), "country")
         elif ent.label_ == "NORP" and _modifies_noun(ent):
@@ -260,7 +325,8 @@ def _head_phrase(doc: Doc, after: int, heads: HeadNouns) -> tuple[int, str | Non
     return after, None
 
 
-def _by_kind(kb: ActorKnowledge, iso2: str, kind: str) -> Actor | None:
+def by_kind(kb: ActorKnowledge, iso2: str, kind: str) -> Actor | None:
+    """The country's actor of a head-noun kind (``HeadNouns``: forces, state, police, civilians)."""
     return {
         "forces": kb.forces,
         "state": kb.state,

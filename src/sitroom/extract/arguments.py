@@ -114,9 +114,11 @@ def _owned(anchor: Token, overrides: Overrides) -> list[Token] | None:
 
 def _undergoes(anchor: Token, verb: Token, overrides: Overrides) -> bool:
     """Whether the subject of the verb an event noun's phrase hangs from suffers the act:
-    "troops *died* in the attack"."""
-    return anchor.head.dep_ == "prep" and verb.lemma_.lower() in _cues(
-        "undergoing_verbs", overrides
+    "troops *died* in the attack", "the train came *under* attack"."""
+    prep = anchor.head
+    return prep.dep_ == "prep" and (
+        verb.lemma_.lower() in _cues("undergoing_verbs", overrides)
+        or prep.lower_ in _cues("undergoing_preps", overrides)
     )
 
 

@@ -47,6 +47,7 @@ class CasualtyHit:
     kind: str
     start_char: int
     end_char: int
+    victims: str | None = None  # head of the victims' noun phrase: "civilians", "soldiers"
 
 
 @dataclass(slots=True)

@@ -63,6 +63,7 @@ class _Lexicon:
     plural: frozenset[str]
     singular: tuple[str, ...]
     non_victims: frozenset[str]
+    question_words: tuple[str, ...]
     function_words: tuple[str, ...]
     zero: Mapping[str, str]  # zero phrase -> kind
     left_verbs: tuple[str, ...]
@@ -110,6 +111,7 @@ def _lexicon(overrides: Overrides = ()) -> _Lexicon:
             plural=frozenset(words(victims["plural"], "victims.plural")),
             singular=words(victims["singular"], "victims.singular"),
             non_victims=frozenset(words(data["non_victims"], "non_victims")),
+            question_words=words(data["question_words"], "question_words"),
             function_words=words(data["function_words"], "function_words"),
             zero=zero,
             left_verbs=words(data["left_verbs"], "left_verbs"),
@@ -213,7 +215,11 @@ def _head(words: str | None, lex: _Lexicon) -> str | None:
 
 
 def _bad_figure(text: str, start: int, q: str, following: str | None, lex: _Lexicon) -> bool:
-    """True when a figure reads as a date, year, age, label or measure, not a head count."""
+    """True when a figure reads as a date, year, age, label or measure, not a head count, or
+    is asked for ("how many")."""
+    asked = re.search(r"([A-Za-z]+)\s*$", text[max(0, start - 12) : start])
+    if asked is not None and asked.group(1).lower() in lex.question_words:
+        return True
     if q[:1].isdigit():
         before = text[max(0, start - 12) : start]
         if _MONTH_BEFORE.search(before) or _MARKER_BEFORE.search(before):

@@ -1,24 +1,35 @@
 """Fields the stored events take from the whole document, after any grouping into incidents
 (which must not read what no mention of an incident tells): the day the report named before an
-incident told without one, and ACLED's unnamed perpetrator where the report names no actor.
+incident told without one, ACLED's unnamed perpetrator where the report names no actor, the
+named group a description stands for where the report calls one group so, and the target the
+incident's own toll names ("killed 13 people": civilians).
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import replace
 
 from sitroom.extract import event_fields as fields
+from sitroom.extract.actors import HeadNouns, by_kind, described_parties
 from sitroom.extract.events import Candidate
-from sitroom.extract.facts import DocFacts
+from sitroom.extract.facts import CasualtyHit, DocFacts
+from sitroom.extract.places import location_of
 from sitroom.knowledge import loader
 from sitroom.knowledge.actors import ActorKB
-from sitroom.records import DATE_TOLD_BEFORE
+from sitroom.records import DATE_TOLD_BEFORE, Event
+
+_CURRENT = frozenset({"reported", "claimed"})  # statuses (records.EVENT_STATUSES) of a current act
+# ACLED's event types of political violence (the codes' own labels, not English words).
+_VIOLENT = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
 
 
 def complete(candidates: list[Candidate], facts: DocFacts, *, kb: ActorKB) -> list[Candidate]:
     """The stored events with a day and an actor1 read from the document where their own
     mentions give none."""
-    return unnamed_parties(dated_by_context(candidates, facts), facts, kb=kb)
+    dated = self_acting(dated_by_context(candidates, facts), facts)
+    parties = described_by_document(unnamed_parties(dated, facts, kb=kb), facts, kb=kb)
+    return placed_in_town(tolls_told_after(named_victims(parties, facts, kb=kb), facts), facts)
 
 
 def dated_by_context(candidates: list[Candidate], facts: DocFacts) -> list[Candidate]:
@@ -48,23 +59,205 @@ def dated_by_context(candidates: list[Candidate], facts: DocFacts) -> list[Candi
     return out
 
 
+def self_acting(candidates: list[Candidate], facts: DocFacts) -> list[Candidate]:
+    """Incidents of a sub-event type whose one party is the one that changes (argument_cues.yaml
+    ``self_acting_sub_events``) told of a party with no actor ("French soldiers were deployed")
+    have that party as actor1."""
+    movers = loader.words("argument_cues.yaml", "self_acting_sub_events", facts.overrides)
+    out = []
+    for cand in candidates:
+        event = cand.event
+        sub_event = (event.sub_event_type or "").lower()
+        if event.actor1 is None and event.actor2 is not None and sub_event in movers:
+            note = "actor1: the party whose activity changes"
+            cand = _amended(cand, replace(event, actor1=event.actor2, actor2=None), note)
+        out.append(cand)
+    return out
+
+
 def unnamed_parties(
     candidates: list[Candidate], facts: DocFacts, *, kb: ActorKB
 ) -> list[Candidate]:
     """Current incidents with no actor1 take the party ACLED codes where a report names none,
-    by event type (argument_cues.yaml ``unnamed_parties``): "Unidentified Armed Group (Nigeria)"
-    for violence, in the incident's country."""
-    parties = loader.load("argument_cues.yaml", facts.overrides)["unnamed_parties"]
+    in the incident's country: by sub-event type (argument_cues.yaml ``unnamed_agents``: the
+    police make an arrest), else by event type (``unnamed_parties``): "Unidentified Armed Group
+    (Nigeria)" for violence."""
+    cues = loader.load("argument_cues.yaml", facts.overrides)
+    parties, agents = cues["unnamed_parties"], cues["unnamed_agents"]
     out = []
     for cand in candidates:
         event = cand.event
         term = parties.get(event.event_type or "")
-        if event.actor1 is None and term and event.status in ("reported", "claimed"):
+        kind = agents.get((event.sub_event_type or "").lower())
+        if event.actor1 is None and (term or kind) and event.status in _CURRENT:
             country = event.location.country if event.location else facts.country
-            party = kb.generic(str(term), country=country)
+            if kind:
+                party = by_kind(kb, country, str(kind)) if country else None
+            else:
+                party = kb.generic(str(term), country=country)
             if party is not None and party.id != event.actor2:
                 note = f"actor1: {party.name} (the report names none)"
-                event = replace(event, actor1=party.id, notes=f"{event.notes}; {note}")
-                cand = replace(cand, event=event)
+                cand = _amended(cand, replace(event, actor1=party.id), note)
         out.append(cand)
     return out
+
+
+def described_by_document(
+    candidates: list[Candidate], facts: DocFacts, *, kb: ActorKB
+) -> list[Candidate]:
+    """Incidents whose party is a description their own evidence uses ("the militants") take
+    the one group the document calls so ("Seven Taliban militants were killed", "militants
+    linked with the BLA": ``actors.described_parties``). A stand-in the report never uses for
+    the incident ("No group said it had carried out the bombing") stays unnamed."""
+    groups = described_parties(facts.actors, facts.doc, kb=kb, country=facts.country)
+    if not groups:
+        return candidates
+    out = []
+    for cand in candidates:
+        event = cand.event
+        told = _descriptions(cand, facts)
+        actor1 = (
+            groups.get(event.actor1 or "", event.actor1) if event.actor1 in told else event.actor1
+        )
+        actor2 = (
+            groups.get(event.actor2 or "", event.actor2) if event.actor2 in told else event.actor2
+        )
+        changed = (actor1, actor2) != (event.actor1, event.actor2)
+        if changed and event.status in _CURRENT and actor1 != actor2:
+            note = "parties: the group the report calls by their description"
+            cand = _amended(cand, replace(event, actor1=actor1, actor2=actor2), note)
+        out.append(cand)
+    return out
+
+
+def _descriptions(cand: Candidate, facts: DocFacts) -> set[str]:
+    """The generic actors a description in the incident's evidence stands for."""
+    return {
+        m.actor.id
+        for m in facts.actors
+        if m.how == "generic" and _in_evidence(cand, facts.doc[m.start].idx)
+    }
+
+
+def named_victims(candidates: list[Candidate], facts: DocFacts, *, kb: ActorKB) -> list[Candidate]:
+    """Current incidents with no actor2 take the party their own toll names ("killed 13
+    *people*": civilians; "killed 23 *soldiers*": the forces) in the incident's country, where
+    their event type has such a target (argument_cues.yaml ``toll_targets``: a battle is fought
+    by armed parties, never against civilians), else the target ACLED codes by event type
+    (``unnamed_targets``: civilians for violence against civilians)."""
+    heads = HeadNouns.load(facts.overrides)
+    cues = loader.load("argument_cues.yaml", facts.overrides)
+    by_type, by_toll = cues["unnamed_targets"], cues["toll_targets"]
+    out = []
+    for cand in candidates:
+        event = cand.event
+        country = event.location.country if event.location else facts.country
+        if event.actor2 is None and event.status in _CURRENT and country:
+            kinds = [str(k) for k in by_toll.get(event.event_type or "", ())]
+            kind = _victims_kind(cand, facts, heads, kinds) or by_type.get(event.event_type or "")
+            victim = by_kind(kb, country, str(kind)) if kind else None
+            if victim is not None and victim.id != event.actor1:
+                note = f"actor2: {victim.name} (the victims the report tells)"
+                cand = _amended(cand, replace(event, actor2=victim.id), note)
+        out.append(cand)
+    return out
+
+
+def _victims_kind(
+    cand: Candidate, facts: DocFacts, heads: HeadNouns, kinds: list[str]
+) -> str | None:
+    """The kind of party (``HeadNouns``, one of ``kinds``) the first toll told in the incident's
+    evidence, else in the tolls told right after it, names as its victims: "13 *people* killed"
+    civilians, "23 *soldiers*" forces."""
+    told = [h for h in facts.casualties if _in_evidence(cand, h.start_char)]
+    for hit in (*told, *_tolls_after(cand, facts)):
+        word = (hit.victims or "").lower()
+        for kind in kinds:
+            if word in getattr(heads, kind):
+                return kind
+    return None
+
+
+def tolls_told_after(candidates: list[Candidate], facts: DocFacts) -> list[Candidate]:
+    """Violent incidents with no toll of their own take the tolls of the sentences right after
+    their first quote so followed that tell a toll and no act ("...attacked Camp Shorabak.
+    They killed 23 Afghan soldiers. Twenty insurgents were killed."): ACLED sums the dead of
+    every side. A later quote's run is not added: it re-tells the toll."""
+    out = []
+    for cand in candidates:
+        event = cand.event
+        if event.fatalities is None and event.event_type in _VIOLENT and event.status in _CURRENT:
+            tolls = _tolls_after(cand, facts)
+            if tolls:
+                text = " + ".join(h.number_text for h in tolls)
+                total = sum(h.number for h in tolls)
+                note = f"fatalities: {text}, told after it"
+                cand = _amended(cand, replace(event, fatalities=total, fatalities_text=text), note)
+        out.append(cand)
+    return out
+
+
+def _tolls_after(cand: Candidate, facts: DocFacts) -> list[CasualtyHit]:
+    """The killed tolls of the sentences right after the incident's first quote so followed,
+    while each tells one and neither an act (a trigger cue) nor a quote of the incident."""
+    sentences = list(facts.doc.sents)
+    starts = [s.start_char for s in sentences]
+
+    def sentence_of(char: int) -> int:
+        return bisect_right(starts, char) - 1
+
+    told = {sentence_of(ev.start) for ev in cand.event.evidence}
+    taken = told | {sentence_of(facts.doc[c.start].idx) for c in facts.cues if c.role == "trigger"}
+    for n in sorted(told):
+        tolls: list[CasualtyHit] = []
+        for after in range(n + 1, len(sentences)):
+            sent = sentences[after]
+            killed = [
+                h
+                for h in facts.casualties
+                if sent.start <= h.start < sent.end and h.kind == "killed"
+            ]
+            if after in taken or not killed:
+                break
+            tolls += killed
+        if tolls:
+            return tolls
+    return []
+
+
+def placed_in_town(candidates: list[Candidate], facts: DocFacts) -> list[Candidate]:
+    """Current incidents placed at a region or a country (their own or inferred) take the one
+    town their quotes name inside it ("militants stormed a hotel in the central town of
+    Beledweyne" told with "security forces in Somalia"): ACLED codes the most specific place the
+    report ties to the incident."""
+    out = []
+    for cand in candidates:
+        event = cand.event
+        where = event.location
+        if event.status in _CURRENT and where is not None and (where.geo_precision or 3) >= 3:
+            towns = {
+                h.mention.place.geonameid: h.mention.place
+                for h in facts.places
+                if h.mention.place is not None
+                and h.mention.place.feature == "city"
+                and _in_evidence(cand, h.mention.start)
+                and h.mention.place.country == where.country
+                and (where.admin1 is None or h.mention.place.admin1 == where.admin1)
+            }
+            if len(towns) == 1:
+                [town] = towns.values()
+                note = f"place: {town.name}, the one town its quotes name in {where.name}"
+                located = location_of(town, precision=1)
+                cand = _amended(cand, replace(event, location=located), note)
+        out.append(cand)
+    return out
+
+
+def _in_evidence(cand: Candidate, char: int) -> bool:
+    """Whether the text's char offset lies in a quote of the incident."""
+    return any(ev.start <= char < ev.end for ev in cand.event.evidence)
+
+
+def _amended(cand: Candidate, event: Event, note: str) -> Candidate:
+    """The candidate with its event changed to ``event``, and a note saying why."""
+    return replace(cand, event=replace(event, notes=f"{cand.event.notes}; {note}"))

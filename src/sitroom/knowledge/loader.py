@@ -106,6 +106,7 @@ SCHEMAS: dict[str, Schema] = {
         not_parties=_LISTS,
         given_nouns=_LISTS,  # "support from Russia": "from" names the giver, not a place
         locative_preps=_LISTS,  # "in Syria": a country there is a place, not an actor
+        place_nouns=_LISTS,  # "the town of Bazoum": the name is a place, not an actor
         stance_prefixes=_LISTS,  # "anti-government": a stance, not the government
         group_pronouns=_LISTS,  # "its fighters": a named group's own members
     ),
@@ -159,6 +160,7 @@ SCHEMAS: dict[str, Schema] = {
         determiners=_LISTS,
         victims=_MAP,
         non_victims=_LISTS,
+        question_words=_LISTS,  # "how many were killed": a question, not a figure
         function_words=_LISTS,
         zero_cues=_MAP,
         left_verbs=_LISTS,  # "left 5 dead": verbs before a figure and a state word
@@ -225,7 +227,12 @@ SCHEMAS: dict[str, Schema] = {
         blame_verbs=_LISTS,  # "blamed the rebels for the attack": the object acted
         blamed_on_preps=_LISTS,  # "blamed the attack on the rebels": the object acted
         undergoing_verbs=_LISTS,  # "troops died in the attack": the subject is acted on
+        undergoing_preps=_LISTS,  # "came under attack": the subject is acted on
         unnamed_parties=_MAP,  # ACLED event type -> the generic party where none is named
+        toll_targets=_MAP,  # ACLED event type -> kinds of victims a toll names as target
+        unnamed_agents=_MAP,  # ACLED sub-event type -> the kind of actor1 where none is named
+        self_acting_sub_events=_LISTS,  # "troops were deployed": the troops are actor1
+        unnamed_targets=_MAP,  # ACLED event type -> the kind of target where none is named
     ),
     "control_cues.yaml": _schema(
         held_words=_LISTS,  # "rebel-held", "held by": words that name who holds a place

@@ -74,8 +74,14 @@ def _actor_set(event: Event) -> set[str]:
     return {a for a in ids if a is not None}
 
 
+def _parties(event: Event, actors: Mapping[str, Actor]) -> set[str]:
+    return {x for x in _actor_set(event) if x not in actors or actors[x].kind != "civilians"}
+
+
 def _actor_level(a: Event, b: Event, actors: Mapping[str, Actor]) -> str | None:
-    ours, theirs = _actor_set(a), _actor_set(b)
+    # Victims are no party that tells one event from another: two strikes on two towns both
+    # kill civilians of the country (records.ACTOR_KINDS' "civilians").
+    ours, theirs = _parties(a, actors), _parties(b, actors)
     if not ours or not theirs:
         return "one-missing"
     return "overlap" if any(related(x, y, actors) for x in ours for y in theirs) else None
