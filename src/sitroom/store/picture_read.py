@@ -18,6 +18,7 @@ from sitroom.errors import StoreError
 from sitroom.export.source import RecordCounts
 from sitroom.picture.codec import decode
 from sitroom.picture.ledger import AllianceEdge, ControlTimeline, MergedEvent
+from sitroom.picture.summary import EventSummary
 from sitroom.records import Actor, ControlClaim, Document, Event, Mention, Relation
 from sitroom.store import rows
 from sitroom.store.backend import Connection, Row
@@ -25,6 +26,7 @@ from sitroom.store.picture_queries import (
     EventPage,
     event_conditions,
     find_events,
+    find_summaries,
     in_chunks,
     is_current,
     merged_event,
@@ -233,9 +235,13 @@ class StoredReader:
         merged = self._conn.execute("SELECT count(*) FROM picture_events").fetchone()[0]
         return int(documents), int(merged)
 
-    def find_events(self, **query: Any) -> EventPage:
+    def find_events(self, **query: Any) -> EventPage[MergedEvent]:
         """A page of the merged events passing the filters (``picture_queries.find_events``)."""
         return find_events(self._conn, **query)
+
+    def find_summaries(self, **query: Any) -> EventPage[EventSummary]:
+        """The same page of the events' summaries (``picture_queries.find_summaries``)."""
+        return find_summaries(self._conn, **query)
 
     def merged_event(self, merged_id: str) -> MergedEvent | None:
         """The merged event with this id (by its primary key), or None."""

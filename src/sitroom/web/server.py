@@ -215,7 +215,7 @@ def create_app(
         """Merged events matching every filter given, by date (undated last) then id; ``after``
         takes the ``next`` of the page before (keyset pagination)."""
         with stored() as current:
-            page = current.find_events(wanted, after=after, limit=limit, offset=offset)
+            page = current.find_summaries(wanted, after=after, limit=limit, offset=offset)
             items = current.event_summaries(page.events)
         return _json(
             {
@@ -249,7 +249,7 @@ def create_app(
     ) -> JSONResponse:
         """The events with coordinates as a GeoJSON FeatureCollection."""
         with stored() as current:
-            page = current.find_events(wanted, after=after, limit=limit, offset=offset)
+            page = current.find_summaries(wanted, after=after, limit=limit, offset=offset)
             collection = current.geojson(page.events)
         return JSONResponse(collection, media_type="application/geo+json")
 
