@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+import json
 import logging
+import os
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -146,6 +148,39 @@ REPORT_BODY: dict[str, Any] = {
         "application/x-ndjson": {"schema": {"type": "string"}},
     },
 }
+
+
+# ``sitroom serve --workers N`` starts N processes, each building its own app from these
+# settings (JSON: db, max_body_bytes, config, allowed_hosts) and the token in SITROOM_TOKEN.
+SETTINGS_VARIABLE = "SITROOM_SERVE_SETTINGS"
+TOKEN_VARIABLE = "SITROOM_TOKEN"
+
+
+def worker_settings(
+    db: str | Path, *, max_body_bytes: int, config: Path | None, allowed_hosts: Iterable[str]
+) -> str:
+    """The settings ``app_from_environment`` reads, as the text of SITROOM_SERVE_SETTINGS."""
+    return json.dumps(
+        {
+            "db": str(db),
+            "max_body_bytes": max_body_bytes,
+            "config": None if config is None else str(config),
+            "allowed_hosts": sorted(allowed_hosts),
+        }
+    )
+
+
+def app_from_environment() -> FastAPI:
+    """The app a worker process of ``sitroom serve --workers N`` serves (uvicorn's factory)."""
+    settings = json.loads(os.environ[SETTINGS_VARIABLE])
+    config = settings["config"]
+    return create_app(
+        settings["db"],
+        token=os.environ.get(TOKEN_VARIABLE),
+        max_body_bytes=settings["max_body_bytes"],
+        config=load_config(None if config is None else Path(config)),
+        allowed_hosts=settings["allowed_hosts"],
+    )
 
 
 def create_app(
