@@ -388,13 +388,13 @@ def test_serve_warns_on_a_non_loopback_bind_and_checks_host_names(
 def test_serve_with_workers_hands_uvicorn_a_factory_that_builds_the_same_app(
     run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import uvicorn
     from fastapi.testclient import TestClient
 
+    from sitroom.web import server
     from sitroom.web.server import SETTINGS_VARIABLE, TOKEN_VARIABLE, app_from_environment
 
-    served: list[tuple[object, dict[str, object]]] = []
-    monkeypatch.setattr(uvicorn, "run", lambda web, **options: served.append((web, options)))
+    served: list[tuple[str, int, int]] = []
+    monkeypatch.setattr(server, "run_workers", lambda *where: served.append(where))
     for variable in (SETTINGS_VARIABLE, TOKEN_VARIABLE):  # restored after the test
         monkeypatch.setenv(variable, "")
     db = tmp_path / "s.db"
@@ -402,9 +402,7 @@ def test_serve_with_workers_hands_uvicorn_a_factory_that_builds_the_same_app(
     token = "a-token-of-sixteen-chars"
     result = run("serve", "--db", db, "--workers", "2", "--token", token, "--allow-host", "x.lan")
     assert result.exit_code == 0, result.output
-    ((target, options),) = served
-    assert target == "sitroom.web.server:app_from_environment"
-    assert options["factory"] is True and options["workers"] == 2
+    assert served == [("127.0.0.1", 8000, 2)]
     client = TestClient(app_from_environment(), base_url="http://x.lan")
     health = client.get("/api/health").json()
     assert health["writable"] is True and health["documents"] == 0

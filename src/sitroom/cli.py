@@ -407,7 +407,12 @@ def serve(
 
     from sitroom.web import create_app
     from sitroom.web.hosts import is_loopback, served_names
-    from sitroom.web.server import SETTINGS_VARIABLE, TOKEN_VARIABLE, worker_settings
+    from sitroom.web.server import (
+        SETTINGS_VARIABLE,
+        TOKEN_VARIABLE,
+        run_workers,
+        worker_settings,
+    )
 
     try:
         cfg = load_config(config)
@@ -443,14 +448,7 @@ def serve(
     )
     if token is not None:
         os.environ[TOKEN_VARIABLE] = token
-    uvicorn.run(
-        "sitroom.web.server:app_from_environment",
-        factory=True,
-        workers=workers,
-        host=host,
-        port=port,
-        log_level="warning",
-    )
+    run_workers(host, port, workers)
 
 
 def _register_watch() -> None:

@@ -7,6 +7,7 @@ import hmac
 import json
 import logging
 import os
+import socket
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -181,6 +182,35 @@ def app_from_environment() -> FastAPI:
         config=load_config(None if config is None else Path(config)),
         allowed_hosts=settings["allowed_hosts"],
     )
+
+
+def run_workers(host: str, port: int, workers: int) -> None:
+    """Serve ``app_from_environment`` from ``workers`` processes sharing one listening socket
+    (uvicorn's multiprocess supervisor), until stopped."""
+    from uvicorn import Config as ServerConfig
+    from uvicorn.supervisors import Multiprocess
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    # Made with its protocol named: accepted sockets inherit it, and asyncio turns Nagle's
+    # algorithm off (TCP_NODELAY) only on sockets that say IPPROTO_TCP. uvicorn's own listener
+    # (``uvicorn.run(workers=N)``) leaves it 0, and every answer after a connection's first
+    # then waited about 40 ms for the client's delayed ACK (uvicorn issue #3149).
+    listener = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind((host, port))
+    listener.set_inheritable(True)
+    served = ServerConfig(
+        "sitroom.web.server:app_from_environment",
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        log_level="warning",
+    )
+    try:
+        Multiprocess(served, sockets=[listener]).run()
+    finally:
+        listener.close()
 
 
 def create_app(
