@@ -197,6 +197,8 @@ def test_the_upgrade_to_schema_7_writes_the_summary_of_every_stored_merged_event
             )
         conn = store._conn  # the test plays a database stored by schema 6
         conn.execute("ALTER TABLE picture_events DROP COLUMN summary")
+        for index in ("picture_events_days", "picture_events_places"):
+            conn.execute(f"DROP INDEX {index}")
         conn.execute("UPDATE meta SET value = '6' WHERE key = 'schema_version'")
     with Store.open(db_target) as store:
         stored = store._conn.execute("SELECT record, summary FROM picture_events").fetchall()

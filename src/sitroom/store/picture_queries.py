@@ -210,6 +210,9 @@ def _find(
     return EventPage(events, count, found[-1][0] if more else None)
 
 
+EVERY_EVENT = "1 = 1"  # the condition of ``event_conditions`` with no filter set
+
+
 def event_conditions(
     *,
     start: dt.date | None = None,
@@ -245,7 +248,7 @@ def event_conditions(
         params.append(actor)
     if bbox is not None:
         rows.add_bbox(where, params, bbox)
-    return " AND ".join(where) or "1 = 1", params
+    return " AND ".join(where) or EVERY_EVENT, params
 
 
 def merged_event(conn: Connection, merged_id: str) -> MergedEvent | None:

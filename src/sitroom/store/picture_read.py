@@ -23,6 +23,7 @@ from sitroom.records import Actor, ControlClaim, Document, Event, Mention, Relat
 from sitroom.store import rows
 from sitroom.store.backend import Connection, Row
 from sitroom.store.picture_queries import (
+    EVERY_EVENT,
     EventPage,
     event_conditions,
     find_events,
@@ -333,11 +334,16 @@ def event_overview(conn: Connection, **filters: Any) -> dict[str, Any]:
         ]
         for column in ("event_type", "sub_event_type", "plover_type")
     }
-    actors = conn.execute(
-        "SELECT DISTINCT actor_id FROM picture_event_actors WHERE merged_id IN "
-        f"(SELECT id FROM picture_events WHERE {where}) ORDER BY actor_id",
-        params,
-    ).fetchall()
+    if where == EVERY_EVENT:  # every actor of a stored merged event: the primary key's index
+        actors = conn.execute(
+            "SELECT DISTINCT actor_id FROM picture_event_actors ORDER BY actor_id"
+        ).fetchall()
+    else:
+        actors = conn.execute(
+            "SELECT DISTINCT actor_id FROM picture_event_actors WHERE merged_id IN "
+            f"(SELECT id FROM picture_events WHERE {where}) ORDER BY actor_id",
+            params,
+        ).fetchall()
     countries = select(
         "country, count(*), min(longitude), min(latitude), max(longitude), max(latitude)",
         f"{located} AND status != 'background'",

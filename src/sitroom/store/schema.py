@@ -391,9 +391,13 @@ CREATE INDEX mentions_place ON mentions (place_geonameid);
 
 # Version 7: each merged event's listing summary (``sitroom.picture.summary``) beside its whole
 # record, so a page of /api/events decodes only what it sends. The step fills it for the merged
-# events already stored (``_fill_summaries``), in the same transaction.
+# events already stored (``_fill_summaries``), in the same transaction. Two covering indexes
+# answer /api/overview's events per day, type and status and its located events per country
+# from the index alone, not a lookup of each row.
 _V7 = """
 ALTER TABLE picture_events ADD COLUMN summary TEXT NOT NULL DEFAULT '';
+CREATE INDEX picture_events_days ON picture_events (event_date, event_type, status);
+CREATE INDEX picture_events_places ON picture_events (country, status, latitude, longitude);
 """
 
 MIGRATIONS: tuple[tuple[int, str], ...] = (
