@@ -29,10 +29,11 @@ warm-up of WARMUP, and prints each kind's p50, p95 and slowest (ms) and the load
 events list without filters and with a date window, a type, a country, a box, and a walk page
 by page (``after``); the overview, one event, the documents (first page and a walk), one
 document, actors, relations, control and health. ``--api-only`` (with ``--keep DIR`` holding the
-databases of an earlier run, or ``--db`` where its schemas are) runs only that step.
+databases of an earlier run, or ``--db`` where its schemas are) runs only that step;
+``--serve-workers N`` serves it with ``sitroom serve --workers N``.
 
     python scripts/bench_scale.py [--sizes 100,500,2000,5000] [--reference] [--db URL]
-        [--keep DIR] [--api-only]
+        [--keep DIR] [--api-only] [--serve-workers N]
 
 ``--reference`` times the exhaustive merge (every event against every group, as before
 blocking) instead of the blocked one, for the ledger build only. ``--db postgresql://...``
@@ -276,11 +277,13 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def _served(db: str) -> Iterator[str]:
-    """``sitroom serve`` on the database, on loopback at a free port: its base URL."""
+def _served(db: str, workers: int = 1) -> Iterator[str]:
+    """``sitroom serve`` on the database, on loopback at a free port (``workers`` processes):
+    its base URL."""
     port = _free_port()
+    command = [SITROOM, "serve", "--db", db, "--host", "127.0.0.1", "--port", str(port)]
     server = subprocess.Popen(
-        [SITROOM, "serve", "--db", db, "--host", "127.0.0.1", "--port", str(port)],
+        [*command, "--workers", str(workers)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -401,13 +404,18 @@ def _send(sessions: Sequence[httpx.Client], request: Any, total: int) -> list[fl
 
 
 def api_latency(
-    db: str, *, clients: int = CLIENTS, requests: int = REQUESTS, warmup: int = WARMUP
+    db: str,
+    *,
+    clients: int = CLIENTS,
+    requests: int = REQUESTS,
+    warmup: int = WARMUP,
+    workers: int = 1,
 ) -> dict[str, Any]:
     """p50, p95 and the slowest (ms) of each kind of request, ``requests`` of a kind sent by
-    ``clients`` threads at once after ``warmup`` of them, to ``sitroom serve`` on the database;
-    and the load average (1 min) before and after."""
-    result: dict[str, Any] = {"load_before": os.getloadavg()[0]}
-    with _served(db) as base:
+    ``clients`` threads at once after ``warmup`` of them, to ``sitroom serve`` on the database
+    (``workers`` processes); and the load average (1 min) before and after."""
+    result: dict[str, Any] = {"api_workers": workers, "load_before": os.getloadavg()[0]}
+    with _served(db, workers) as base:
         with httpx.Client(base_url=base, timeout=120) as setup:
             kinds = _requests(setup)
         sessions = [httpx.Client(base_url=base, timeout=120) for _ in range(clients)]
@@ -434,6 +442,7 @@ def measure(
     server: str | None = None,
     profiles: Path | None = None,
     keep: bool = False,
+    workers: int = 1,
 ) -> dict:
     """Build a database of n reports and time the readers on it (in this process);
     ``server``: a PostgreSQL URL to build it in; ``profiles``: a folder for the cProfile
@@ -492,7 +501,7 @@ def measure(
         result["readd_no_report_s"], _ = _timed(
             [SITROOM, "analyze", str(stored), "--db", db, "--no-report"]
         )
-        result.update(api_latency(db))
+        result.update(api_latency(db, workers=workers))
     result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return result
 
@@ -533,10 +542,16 @@ def main(argv: Sequence[str] | None = None) -> None:
         action="store_true",
         help="only time the API, on the databases an earlier run left (--keep DIR, or --db)",
     )
+    parser.add_argument(
+        "--serve-workers",
+        type=int,
+        default=1,
+        help="the API step's server processes (sitroom serve --workers)",
+    )
     args = parser.parse_args(argv)
     if args.one is not None and args.api_only:
         db = database(args.one, args.folder, args.db, new=False)
-        print(json.dumps({"n": args.one, **api_latency(db)}))
+        print(json.dumps({"n": args.one, **api_latency(db, workers=args.serve_workers)}))
         return
     if args.one is None and not args.api_only:
         # The templates are analysed (spaCy) in a process of their own, and this one stays
@@ -558,6 +573,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             server=args.db,
             profiles=args.profile,
             keep=args.keep is not None,
+            workers=args.serve_workers,
         )
         print(json.dumps(measured))
         return
@@ -580,6 +596,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                 command += ["--keep", folder]
             if args.api_only:
                 command += ["--api-only"]
+            command += ["--serve-workers", str(args.serve_workers)]
             command += ["--db", args.db] if args.db else []
             found = subprocess.run(command, check=True, capture_output=True, text=True)
             row = json.loads(found.stdout.splitlines()[-1])

@@ -385,6 +385,32 @@ def test_serve_warns_on_a_non_loopback_bind_and_checks_host_names(
     assert len(served) == 2
 
 
+def test_serve_with_workers_hands_uvicorn_a_factory_that_builds_the_same_app(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from sitroom.web import server
+    from sitroom.web.server import SETTINGS_VARIABLE, TOKEN_VARIABLE, app_from_environment
+
+    served: list[tuple[str, int, int]] = []
+    monkeypatch.setattr(server, "run_workers", lambda *where: served.append(where))
+    for variable in (SETTINGS_VARIABLE, TOKEN_VARIABLE):  # restored after the test
+        monkeypatch.setenv(variable, "")
+    db = tmp_path / "s.db"
+    Store.open(db).close()
+    token = "a-token-of-sixteen-chars"
+    result = run("serve", "--db", db, "--workers", "2", "--token", token, "--allow-host", "x.lan")
+    assert result.exit_code == 0, result.output
+    assert served == [("127.0.0.1", 8000, 2)]
+    client = TestClient(app_from_environment(), base_url="http://x.lan")
+    health = client.get("/api/health").json()
+    assert health["writable"] is True and health["documents"] == 0
+    refused = client.post("/api/reports", headers={"Authorization": "Bearer wrong-token-123456"})
+    assert refused.status_code == 401
+    assert TestClient(app_from_environment(), base_url="http://y.lan").get("/").status_code == 400
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -392,10 +418,11 @@ def _free_port() -> int:
 
 
 @pytest.mark.slow
-def test_installed_command_serves_the_api_on_localhost(analysed: Path) -> None:
+@pytest.mark.parametrize("workers", [1, 2])
+def test_installed_command_serves_the_api_on_localhost(analysed: Path, workers: int) -> None:
     port = _free_port()
     server = subprocess.Popen(
-        [SITROOM, "serve", "--db", analysed, "--port", str(port)],
+        [SITROOM, "serve", "--db", analysed, "--port", str(port), "--workers", str(workers)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

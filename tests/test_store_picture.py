@@ -20,6 +20,7 @@ from sitroom.errors import StoreError
 from sitroom.picture import build_ledger
 from sitroom.picture.codec import decode, encode
 from sitroom.picture.ledger import MergedEvent
+from sitroom.picture.summary import summarize
 from sitroom.records import Actor, Analysis, ControlClaim, Document, Evidence, Location, Relation
 from sitroom.store import Store
 from sitroom.store.schema import MIGRATIONS, migrate
@@ -179,6 +180,32 @@ def test_a_merged_event_round_trips_through_its_stored_form(db_target: str) -> N
         (merged,) = store.ledger().events
     assert len(merged.members) == 2 and merged.fatality_range is not None
     assert decode(MergedEvent, encode(merged)) == merged
+
+
+def test_the_upgrade_to_schema_7_writes_the_summary_of_every_stored_merged_event(
+    db_target: str,
+) -> None:
+    events = [
+        factories.event(d, kind=KINDS[i % 2], quote=f"clash {i}", event_date=dt.date(2024, 12, 1),
+                        date_precision="day", location=PLACES[0], actor1="HTS")
+        for i, d in enumerate(DOCS[:3])
+    ]  # fmt: skip
+    with Store.open(db_target) as store:
+        for e in events:
+            store.save(
+                Analysis(document=next(d for d in DOCS if d.id == e.document_id), events=(e,))
+            )
+        conn = store._conn  # the test plays a database stored by schema 6
+        conn.execute("ALTER TABLE picture_events DROP COLUMN summary")
+        for index in ("picture_events_days", "picture_events_places"):
+            conn.execute(f"DROP INDEX {index}")
+        conn.execute("UPDATE meta SET value = '6' WHERE key = 'schema_version'")
+    with Store.open(db_target) as store:
+        stored = store._conn.execute("SELECT record, summary FROM picture_events").fetchall()
+        merged = store.ledger().events
+    assert len(stored) == len(merged) == 2
+    assert {r[1] for r in stored} == {encode(summarize(e)) for e in merged}
+    assert all(decode(MergedEvent, r[0]) in merged for r in stored)
 
 
 def test_a_database_of_schema_4_asks_for_a_rebuild_and_gets_one(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ from postgres_server import PostgresServer
 from sitroom.api import analyze
 from sitroom.config import Config
 from sitroom.pipeline import Resources
+from sitroom.records import EVENT_STATUSES
 from sitroom.store.backend import is_url
 from sitroom.web import create_app
 from sitroom.web.hosts import served_names
@@ -223,6 +224,17 @@ def test_the_overview_counts_what_the_events_list_holds(
         here = [e["location"] for e in current if e["location"]["country"] == country["country"]]
         lons, lats = [p["longitude"] for p in here], [p["latitude"] for p in here]
         assert country["bbox"] == [min(lons), min(lats), max(lons), max(lats)]
+
+
+def test_the_overview_without_filters_lists_the_actors_every_status_lists(
+    client: TestClient,
+) -> None:
+    """Unfiltered, the actors come from their own table's index; filtered, through the events."""
+    every = client.get("/api/overview").json()["actors"]
+    by_status = [
+        client.get("/api/overview", params={"status": s}).json()["actors"] for s in EVENT_STATUSES
+    ]
+    assert every and every == sorted({a for found in by_status for a in found})
 
 
 def test_openapi_describes_every_endpoint(client: TestClient) -> None:

@@ -392,6 +392,14 @@ def serve(
             "--host value always are. Other names are refused, against DNS rebinding.",
         ),
     ] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Processes answering requests on the one port (each with its own connection "
+            "to --db); more than one lets concurrent clients use more cores.",
+        ),
+    ] = 1,
     config: ConfigOption = None,
 ) -> None:
     """Serve the HTTP API and the page (map, timeline, actors, sources) over --db."""
@@ -399,6 +407,12 @@ def serve(
 
     from sitroom.web import create_app
     from sitroom.web.hosts import is_loopback, served_names
+    from sitroom.web.server import (
+        SETTINGS_VARIABLE,
+        TOKEN_VARIABLE,
+        run_workers,
+        worker_settings,
+    )
 
     try:
         cfg = load_config(config)
@@ -418,8 +432,23 @@ def serve(
             + " (add more with --allow-host)."
         )
     mode = "reports accepted with the token" if token else "read-only"
-    err.print(f"serving {shown(redacted(db))} on http://{host}:{port}/ ({mode}); Ctrl-C stops")
-    uvicorn.run(web, host=host, port=port, log_level="warning")
+    err.print(
+        f"serving {shown(redacted(db))} on http://{host}:{port}/ ({mode}"
+        + (f", {workers} worker processes" if workers > 1 else "")
+        + "); Ctrl-C stops"
+    )
+    if workers == 1:
+        uvicorn.run(web, host=host, port=port, log_level="warning")
+        return
+    # The app above has checked the settings (and upgraded the database); each worker process
+    # builds its own from the same settings, passed through its environment.
+    web.state.store.close()
+    os.environ[SETTINGS_VARIABLE] = worker_settings(
+        db, max_body_bytes=max_body, config=config, allowed_hosts=names
+    )
+    if token is not None:
+        os.environ[TOKEN_VARIABLE] = token
+    run_workers(host, port, workers)
 
 
 def _register_watch() -> None:

@@ -33,6 +33,7 @@ from sitroom.picture.ledger import (
     MergedEvent,
     SourceValue,
 )
+from sitroom.picture.summary import EventSummary, summarize
 from sitroom.records import Actor, ControlClaim, Document, Event, Mention, Picture, Relation
 
 SCHEMA_VERSION = 1
@@ -242,10 +243,15 @@ def control_claim_to_dict(
 
 def merged_event_to_dict(event: MergedEvent, groups: Mapping[str, str]) -> dict[str, Any]:
     """One real-world event over its reports; ``sources`` counts independent source groups."""
+    return summary_to_dict(summarize(event), groups)
+
+
+def summary_to_dict(event: EventSummary, groups: Mapping[str, str]) -> dict[str, Any]:
+    """``merged_event_to_dict`` of the merged event a listing's summary is of."""
     span = event.fatality_range
     return {
         "id": event.id,
-        "members": [e.id for e in event.members],
+        "members": list(event.members),
         "document_ids": list(event.document_ids),
         "sources": len({groups.get(d, d) for d in event.document_ids}),
         "merged_on": list(event.merged_on),

@@ -4,11 +4,12 @@ it, reading it back, and the record loaders and lookups ``stored_picture`` updat
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
-from sitroom.picture.codec import decode
+from sitroom.picture.codec import decode, decoder
 from sitroom.picture.ledger import (
     RULES_VERSION,
     AllianceEdge,
@@ -17,6 +18,7 @@ from sitroom.picture.ledger import (
     MergedEvent,
 )
 from sitroom.picture.merge import VisitKey
+from sitroom.picture.summary import EventSummary
 from sitroom.records import Actor, ControlClaim, Document, Event, Relation
 from sitroom.store import rows
 from sitroom.store.backend import Connection, Row
@@ -132,11 +134,15 @@ def sort_key(event: MergedEvent) -> str:
     return f"{0 if day else 1}|{day}|{event.id}"
 
 
-@dataclass(frozen=True, slots=True)
-class EventPage:
-    """One page of merged events, the number matching in all, and the cursor after the page."""
+T = TypeVar("T")
 
-    events: tuple[MergedEvent, ...]
+
+@dataclass(frozen=True, slots=True)
+class EventPage(Generic[T]):
+    """One page of merged events (or their summaries), the number matching in all, and the
+    cursor after the page."""
+
+    events: tuple[T, ...]
     total: int
     next: str | None  # pass as ``after`` for the next page; None after the last one
 
@@ -148,9 +154,36 @@ def find_events(
     limit: int = 100,
     offset: int = 0,
     **filters: Any,
-) -> EventPage:
+) -> EventPage[MergedEvent]:
     """Stored merged events passing every filter given (those of ``event_conditions``), as
     indexed queries; ``after`` is the ``next`` of the page before (keyset pagination)."""
+    return _find(conn, "record", MergedEvent, after=after, limit=limit, offset=offset, **filters)
+
+
+def find_summaries(
+    conn: Connection,
+    *,
+    after: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+    **filters: Any,
+) -> EventPage[EventSummary]:
+    """``find_events``'s page of the events' stored summaries (``picture_events.summary``):
+    what a listing sends, without decoding the members and claims."""
+    return _find(conn, "summary", EventSummary, after=after, limit=limit, offset=offset, **filters)
+
+
+def _find(
+    conn: Connection,
+    column: str,
+    record_type: type[T],
+    /,
+    *,
+    after: str | None,
+    limit: int,
+    offset: int,
+    **filters: Any,
+) -> EventPage[T]:
     where, params = event_conditions(**filters)
     total = conn.execute(f"SELECT count(*) FROM picture_events WHERE {where}", params)
     count = int(total.fetchone()[0])
@@ -161,11 +194,12 @@ def find_events(
         where += " AND sort_key > ?"
         params.append(after)
     found = conn.execute(
-        f"SELECT sort_key, record FROM picture_events WHERE {where} "
+        f"SELECT sort_key, {column} FROM picture_events WHERE {where} "
         "ORDER BY sort_key LIMIT ? OFFSET ?",
         [*params, limit, offset],
     ).fetchall()
-    events = tuple(decode(MergedEvent, r[1]) for r in found)
+    read = decoder(record_type)
+    events = tuple(read(json.loads(r[1])) for r in found)
     more = (
         len(found) == limit
         and conn.execute(
@@ -174,6 +208,9 @@ def find_events(
         ).fetchone()
     )
     return EventPage(events, count, found[-1][0] if more else None)
+
+
+EVERY_EVENT = "1 = 1"  # the condition of ``event_conditions`` with no filter set
 
 
 def event_conditions(
@@ -211,7 +248,7 @@ def event_conditions(
         params.append(actor)
     if bbox is not None:
         rows.add_bbox(where, params, bbox)
-    return " AND ".join(where) or "1 = 1", params
+    return " AND ".join(where) or EVERY_EVENT, params
 
 
 def merged_event(conn: Connection, merged_id: str) -> MergedEvent | None:

@@ -18,13 +18,16 @@ from sitroom.errors import StoreError
 from sitroom.export.source import RecordCounts
 from sitroom.picture.codec import decode
 from sitroom.picture.ledger import AllianceEdge, ControlTimeline, MergedEvent
+from sitroom.picture.summary import EventSummary
 from sitroom.records import Actor, ControlClaim, Document, Event, Mention, Relation
 from sitroom.store import rows
 from sitroom.store.backend import Connection, Row
 from sitroom.store.picture_queries import (
+    EVERY_EVENT,
     EventPage,
     event_conditions,
     find_events,
+    find_summaries,
     in_chunks,
     is_current,
     merged_event,
@@ -233,9 +236,13 @@ class StoredReader:
         merged = self._conn.execute("SELECT count(*) FROM picture_events").fetchone()[0]
         return int(documents), int(merged)
 
-    def find_events(self, **query: Any) -> EventPage:
+    def find_events(self, **query: Any) -> EventPage[MergedEvent]:
         """A page of the merged events passing the filters (``picture_queries.find_events``)."""
         return find_events(self._conn, **query)
+
+    def find_summaries(self, **query: Any) -> EventPage[EventSummary]:
+        """The same page of the events' summaries (``picture_queries.find_summaries``)."""
+        return find_summaries(self._conn, **query)
 
     def merged_event(self, merged_id: str) -> MergedEvent | None:
         """The merged event with this id (by its primary key), or None."""
@@ -327,11 +334,16 @@ def event_overview(conn: Connection, **filters: Any) -> dict[str, Any]:
         ]
         for column in ("event_type", "sub_event_type", "plover_type")
     }
-    actors = conn.execute(
-        "SELECT DISTINCT actor_id FROM picture_event_actors WHERE merged_id IN "
-        f"(SELECT id FROM picture_events WHERE {where}) ORDER BY actor_id",
-        params,
-    ).fetchall()
+    if where == EVERY_EVENT:  # every actor of a stored merged event: the primary key's index
+        actors = conn.execute(
+            "SELECT DISTINCT actor_id FROM picture_event_actors ORDER BY actor_id"
+        ).fetchall()
+    else:
+        actors = conn.execute(
+            "SELECT DISTINCT actor_id FROM picture_event_actors WHERE merged_id IN "
+            f"(SELECT id FROM picture_events WHERE {where}) ORDER BY actor_id",
+            params,
+        ).fetchall()
     countries = select(
         "country, count(*), min(longitude), min(latitude), max(longitude), max(latitude)",
         f"{located} AND status != 'background'",

@@ -5,6 +5,7 @@ both backends, written in SQLite's dialect and translated for PostgreSQL stateme
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 
 from sitroom.errors import StoreError
 from sitroom.store import backend
@@ -388,6 +389,17 @@ _V6 = """
 CREATE INDEX mentions_place ON mentions (place_geonameid);
 """
 
+# Version 7: each merged event's listing summary (``sitroom.picture.summary``) beside its whole
+# record, so a page of /api/events decodes only what it sends. The step fills it for the merged
+# events already stored (``_fill_summaries``), in the same transaction. Two covering indexes
+# answer /api/overview's events per day, type and status and its located events per country
+# from the index alone, not a lookup of each row.
+_V7 = """
+ALTER TABLE picture_events ADD COLUMN summary TEXT NOT NULL DEFAULT '';
+CREATE INDEX picture_events_days ON picture_events (event_date, event_type, status);
+CREATE INDEX picture_events_places ON picture_events (country, status, latitude, longitude);
+"""
+
 MIGRATIONS: tuple[tuple[int, str], ...] = (
     (1, _V1),
     (2, _V2),
@@ -395,6 +407,7 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
     (4, _V4),
     (5, _V5),
     (6, _V6),
+    (7, _V7),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -449,6 +462,8 @@ def migrate(
                 conn.execute(backend.schema_statement(conn, _META))
             for statement in _statements(script):
                 conn.execute(backend.schema_statement(conn, statement))
+            if version in _FILLS:
+                _FILLS[version](conn)
             conn.execute(
                 "INSERT INTO meta (key, value) VALUES ('schema_version', ?) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -463,6 +478,30 @@ def migrate(
             raise StoreError(f"{path}: migration to schema version {version} failed: {e}") from e
         current = version
     return current
+
+
+def _fill_summaries(conn: Connection, *, batch: int = 500) -> None:
+    """Write the summary of every stored merged event (schema 7), ``batch`` records at a time."""
+    from sitroom.picture.codec import decode, encode
+    from sitroom.picture.ledger import MergedEvent
+    from sitroom.picture.summary import summarize
+
+    last = ""
+    while True:
+        found = conn.execute(
+            "SELECT id, record FROM picture_events WHERE id > ? ORDER BY id LIMIT ?", (last, batch)
+        ).fetchall()
+        if not found:
+            return
+        conn.executemany(
+            "UPDATE picture_events SET summary = ? WHERE id = ?",
+            [(encode(summarize(decode(MergedEvent, r[1]))), r[0]) for r in found],
+        )
+        last = found[-1][0]
+
+
+# Steps that fill what a version's statements added from the stored records, by version.
+_FILLS: dict[int, Callable[[Connection], None]] = {7: _fill_summaries}
 
 
 def _check_not_newer(current: int, target: int, *, path: str) -> None:

@@ -59,6 +59,7 @@ from sitroom.picture.reconcile import (
     shingles_of,
     text_key,
 )
+from sitroom.picture.summary import summarize
 from sitroom.records import Actor, ControlClaim, Document, Event, Relation
 from sitroom.store import picture_queries as q
 from sitroom.store import rows
@@ -392,22 +393,23 @@ class _Updater:
         conn.execute(
             "INSERT INTO picture_events (id, first_published, first_document, first_start, "
             "first_event, status, event_date, event_type, sub_event_type, plover_type, country, "
-            "latitude, longitude, sources, verdict, sort_key, first_member, record) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "latitude, longitude, sources, verdict, sort_key, first_member, record, summary) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (id) DO UPDATE SET status = excluded.status, "
             "event_date = excluded.event_date, event_type = excluded.event_type, "
             "sub_event_type = excluded.sub_event_type, plover_type = excluded.plover_type, "
             "country = excluded.country, latitude = excluded.latitude, "
             "longitude = excluded.longitude, sources = excluded.sources, "
             "verdict = excluded.verdict, sort_key = excluded.sort_key, "
-            "first_member = excluded.first_member, record = excluded.record",
+            "first_member = excluded.first_member, record = excluded.record, "
+            "summary = excluded.summary",
             (
                 merged.id, *q.visit_row(first), merged.status, rows.iso(merged.event_date),
                 merged.event_type, merged.sub_event_type, merged.plover_type,
                 location.country if location else None,
                 location.latitude if location else None, location.longitude if location else None,
                 sources, overall_verdict(merged), q.sort_key(merged),
-                encode(merged.members[0]), encode(merged),
+                encode(merged.members[0]), encode(merged), encode(summarize(merged)),
             ),
         )  # fmt: skip
         conn.executemany(

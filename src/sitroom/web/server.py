@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+import json
 import logging
+import os
+import socket
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -148,6 +151,68 @@ REPORT_BODY: dict[str, Any] = {
 }
 
 
+# ``sitroom serve --workers N`` starts N processes, each building its own app from these
+# settings (JSON: db, max_body_bytes, config, allowed_hosts) and the token in SITROOM_TOKEN.
+SETTINGS_VARIABLE = "SITROOM_SERVE_SETTINGS"
+TOKEN_VARIABLE = "SITROOM_TOKEN"
+
+
+def worker_settings(
+    db: str | Path, *, max_body_bytes: int, config: Path | None, allowed_hosts: Iterable[str]
+) -> str:
+    """The settings ``app_from_environment`` reads, as the text of SITROOM_SERVE_SETTINGS."""
+    return json.dumps(
+        {
+            "db": str(db),
+            "max_body_bytes": max_body_bytes,
+            "config": None if config is None else str(config),
+            "allowed_hosts": sorted(allowed_hosts),
+        }
+    )
+
+
+def app_from_environment() -> FastAPI:
+    """The app a worker process of ``sitroom serve --workers N`` serves (uvicorn's factory)."""
+    settings = json.loads(os.environ[SETTINGS_VARIABLE])
+    config = settings["config"]
+    return create_app(
+        settings["db"],
+        token=os.environ.get(TOKEN_VARIABLE),
+        max_body_bytes=settings["max_body_bytes"],
+        config=load_config(None if config is None else Path(config)),
+        allowed_hosts=settings["allowed_hosts"],
+    )
+
+
+def run_workers(host: str, port: int, workers: int) -> None:
+    """Serve ``app_from_environment`` from ``workers`` processes sharing one listening socket
+    (uvicorn's multiprocess supervisor), until stopped."""
+    from uvicorn import Config as ServerConfig
+    from uvicorn.supervisors import Multiprocess
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    # Made with its protocol named: accepted sockets inherit it, and asyncio turns Nagle's
+    # algorithm off (TCP_NODELAY) only on sockets that say IPPROTO_TCP. uvicorn's own listener
+    # (``uvicorn.run(workers=N)``) leaves it 0, and every answer after a connection's first
+    # then waited about 40 ms for the client's delayed ACK (uvicorn issue #3149).
+    listener = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind((host, port))
+    listener.set_inheritable(True)
+    served = ServerConfig(
+        "sitroom.web.server:app_from_environment",
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        log_level="warning",
+    )
+    try:
+        Multiprocess(served, sockets=[listener]).run()
+    finally:
+        listener.close()
+
+
 def create_app(
     db: str | Path,
     *,
@@ -215,7 +280,7 @@ def create_app(
         """Merged events matching every filter given, by date (undated last) then id; ``after``
         takes the ``next`` of the page before (keyset pagination)."""
         with stored() as current:
-            page = current.find_events(wanted, after=after, limit=limit, offset=offset)
+            page = current.find_summaries(wanted, after=after, limit=limit, offset=offset)
             items = current.event_summaries(page.events)
         return _json(
             {
@@ -249,7 +314,7 @@ def create_app(
     ) -> JSONResponse:
         """The events with coordinates as a GeoJSON FeatureCollection."""
         with stored() as current:
-            page = current.find_events(wanted, after=after, limit=limit, offset=offset)
+            page = current.find_summaries(wanted, after=after, limit=limit, offset=offset)
             collection = current.geojson(page.events)
         return JSONResponse(collection, media_type="application/geo+json")
 

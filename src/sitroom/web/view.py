@@ -19,13 +19,14 @@ from sitroom.export.json_export import (
     alliance_to_dict,
     document_to_dict,
     event_to_dict,
-    merged_event_to_dict,
     source_value_to_dict,
+    summary_to_dict,
     timeline_to_dict,
 )
 from sitroom.export.source import flat
 from sitroom.picture import build_ledger
 from sitroom.picture.ledger import ControlTimeline, Ledger, MergedEvent, fold_name, overall_verdict
+from sitroom.picture.summary import EventSummary, summarize
 from sitroom.records import Document, Event, Picture
 from sitroom.store import Store
 from sitroom.store.picture_queries import EventPage
@@ -111,7 +112,7 @@ def _query(wanted: EventFilter) -> dict[str, Any]:
 
 def find_events(
     store: Store, wanted: EventFilter, *, after: str | None, limit: int, offset: int
-) -> EventPage:
+) -> EventPage[MergedEvent]:
     """The stored merged events passing the filter, one page, as indexed queries."""
     with stored_reader(store) as reader:
         return StoredView(reader).find_events(wanted, after=after, limit=limit, offset=offset)
@@ -128,17 +129,16 @@ def event_overview(store: Store, wanted: EventFilter) -> dict[str, Any]:
 
 
 def event_summary(
-    event: MergedEvent, groups: Mapping[str, str], names: Mapping[str, str]
+    event: EventSummary, groups: Mapping[str, str], names: Mapping[str, str]
 ) -> dict[str, Any]:
     """The export's merged event, with its overall verdict, actor names and a quote;
     ``groups``: document id -> wire-copy group, ``names``: actor id -> name (at least those the
     event needs)."""
-    data = merged_event_to_dict(event, groups)
-    data["verdict"] = overall_verdict(event)
+    data = summary_to_dict(event, groups)
+    data["verdict"] = event.verdict
     data["actor1_name"] = names.get(event.actor1) if event.actor1 else None
     data["actor2_name"] = names.get(event.actor2) if event.actor2 else None
-    first = event.members[0].evidence if event.members else ()
-    data["quote"] = first[0].quote if first else None
+    data["quote"] = event.quote
     return data
 
 
@@ -150,7 +150,7 @@ def event_detail(
 ) -> dict[str, Any]:
     """The summary with every field's claim and every source's report (``documents``: id ->
     the document and its main event's id, for the members' documents)."""
-    data = event_summary(event, groups, names)
+    data = event_summary(summarize(event), groups, names)
     data["claims"] = [
         {
             "field": c.field,
@@ -171,7 +171,7 @@ def _document_summary(found: tuple[Document, str | None] | None) -> dict[str, An
 
 
 def geojson(
-    events: Iterable[MergedEvent], groups: Mapping[str, str], names: Mapping[str, str]
+    events: Iterable[EventSummary], groups: Mapping[str, str], names: Mapping[str, str]
 ) -> dict[str, Any]:
     """A FeatureCollection of the events that have coordinates."""
     features = []
@@ -191,7 +191,7 @@ def geojson(
                     "sub_event_type": e.sub_event_type,
                     "plover_type": e.plover_type,
                     "status": e.status,
-                    "verdict": overall_verdict(e),
+                    "verdict": e.verdict,
                     "fatalities": e.fatalities,
                     "sources": len({groups.get(d, d) for d in e.document_ids}),
                     "place": where.name,
@@ -270,18 +270,27 @@ class StoredView:
 
     def find_events(
         self, wanted: EventFilter, *, after: str | None, limit: int, offset: int
-    ) -> EventPage:
+    ) -> EventPage[MergedEvent]:
         """The merged events passing the filter, one page (``picture_queries.find_events``)."""
         return self._reader.find_events(**_query(wanted), after=after, limit=limit, offset=offset)
 
-    def _lookups(self, events: Sequence[MergedEvent]) -> tuple[Mapping[str, str], dict[str, str]]:
+    def find_summaries(
+        self, wanted: EventFilter, *, after: str | None, limit: int, offset: int
+    ) -> EventPage[EventSummary]:
+        """The same page as ``find_events``, of the events' stored summaries."""
+        query = _query(wanted)
+        return self._reader.find_summaries(**query, after=after, limit=limit, offset=offset)
+
+    def _lookups(
+        self, events: Sequence[MergedEvent | EventSummary]
+    ) -> tuple[Mapping[str, str], dict[str, str]]:
         """The wire-copy groups of the events' documents and the names of their actors."""
         groups = self._reader.source_groups_of({d for e in events for d in e.document_ids})
         ids = {a for e in events for a in (e.actor1, e.actor2) if a}
         names = {a.id: a.name for a in self._reader.actors_of(ids).values()}
         return groups, names
 
-    def event_summaries(self, events: Sequence[MergedEvent]) -> list[dict[str, Any]]:
+    def event_summaries(self, events: Sequence[EventSummary]) -> list[dict[str, Any]]:
         groups, names = self._lookups(events)
         return [event_summary(e, groups, names) for e in events]
 
@@ -294,7 +303,7 @@ class StoredView:
         documents = self._reader.document_entries({m.document_id for m in event.members})
         return event_detail(event, groups, names, documents)
 
-    def geojson(self, events: Sequence[MergedEvent]) -> dict[str, Any]:
+    def geojson(self, events: Sequence[EventSummary]) -> dict[str, Any]:
         groups, names = self._lookups(events)
         return geojson(events, groups, names)
 
@@ -365,7 +374,7 @@ class View:
         return len(self.documents), len(self.ledger.events)
 
     def event_summary(self, event: MergedEvent) -> dict[str, Any]:
-        return event_summary(event, self.ledger.source_groups, self.names)
+        return event_summary(summarize(event), self.ledger.source_groups, self.names)
 
     def event_detail(self, event_id: str) -> dict[str, Any] | None:
         event = self._events.get(event_id)
@@ -402,4 +411,5 @@ class View:
         return named_timelines(timelines, place, self._place_names.get(fold_name(place), set()))
 
     def geojson(self, events: Iterable[MergedEvent]) -> dict[str, Any]:
-        return geojson(events, self.ledger.source_groups, self.names)
+        summaries = (summarize(e) for e in events)
+        return geojson(summaries, self.ledger.source_groups, self.names)
