@@ -103,7 +103,11 @@ def build_nlp(model: str, *, actor_patterns: list[dict[str, object]] | None = No
             before="ner" if "ner" in nlp.pipe_names else None,
             config={"phrase_matcher_attr": "LOWER", "validate": False, "overwrite_ents": True},
         )
-        ruler.add_patterns([_as_phrase(p) for p in actor_patterns])  # type: ignore[attr-defined]
+        # Phrase patterns matched on LOWER need only the tokenizer: the ruler would otherwise run
+        # every component before it (tagger, parser, ...) over each of thousands of aliases.
+        others = [name for name in nlp.pipe_names if name != "sitroom_actors"]
+        with nlp.select_pipes(disable=others):
+            ruler.add_patterns([_as_phrase(p) for p in actor_patterns])  # type: ignore[attr-defined]
         log.debug("actor ruler: %d patterns", len(actor_patterns))
     return nlp
 
