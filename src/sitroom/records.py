@@ -21,6 +21,9 @@ ACTOR_KINDS = (
     "civilians",
     "unknown",
 )
+# Kinds that bear arms: an attack on one is a battle, an attack by one is political violence,
+# sending one is a deployment.
+ARMED_KINDS = frozenset({"state_forces", "armed_group", "militia"})
 EVENT_STATUSES = ("reported", "claimed", "denied", "planned", "background")
 DATE_PRECISIONS = ("day", "week", "month", "year", "unknown")
 # The note an event carries when its date is the day its report named before it, not one its

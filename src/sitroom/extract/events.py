@@ -21,13 +21,10 @@ from sitroom.extract.status import act_status, governed_by, opens_period
 from sitroom.ids import content_id
 from sitroom.knowledge import loader
 from sitroom.knowledge.cues import CueLexicon, CueMatch, EventType
-from sitroom.records import Event
+from sitroom.records import ARMED_KINDS, Event
 
 # Below this score a clause's cues are too weak to call an event.
 MIN_SCORE = 2.8
-# Actor kinds that bear arms: an attack on one of them is a battle. Kinds are the code's own
-# vocabulary (records.ACTOR_KINDS, which the actor file is checked against), not English words.
-_ARMED_KINDS = frozenset({"state_forces", "armed_group", "militia"})
 _ORG_LABELS = loader.labels("syntax.yaml", "organisation_labels")
 _PROPER_TAGS = loader.labels("syntax.yaml", "proper_noun_tags")
 
@@ -252,9 +249,9 @@ def _armed_parties(facts: DocFacts, group: list[CueMatch], lexicon: CueLexicon) 
         if cue.concept not in lexicon.armed_patient_concepts:
             continue
         agents, patients = arguments(facts.doc[cue.start : cue.end].root, facts, lexicon)
-        if any(m.actor.kind in _ARMED_KINDS for m in agents):
+        if any(m.actor.kind in ARMED_KINDS for m in agents):
             found["armed_agent"] = 1.0
-        if any(m.actor.kind in _ARMED_KINDS for m in patients):
+        if any(m.actor.kind in ARMED_KINDS for m in patients):
             found["armed_patient"] = 1.0
     return found
 

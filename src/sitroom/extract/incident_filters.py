@@ -10,6 +10,7 @@ from spacy.tokens import Span, Token
 from sitroom.extract.events import Candidate
 from sitroom.extract.facts import DocFacts
 from sitroom.knowledge import loader
+from sitroom.records import ARMED_KINDS
 
 CURRENT = frozenset({"reported", "claimed"})
 # Longest first line (words) read as a headline.
@@ -283,9 +284,7 @@ def not_forces(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]
     for thing in moved:
         for token in thing.subtree:
             mention = facts.actor_index[token.i]
-            if token.i in forces or (
-                mention is not None and mention.actor.kind in cues["armed_kinds"]
-            ):
+            if token.i in forces or (mention is not None and mention.actor.kind in ARMED_KINDS):
                 return False
     return True
 

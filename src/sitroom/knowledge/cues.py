@@ -41,7 +41,6 @@ INCIDENT_CUES = (
     "mobilize_concepts",
     "mission_concepts",
     "side_verbs",
-    "armed_kinds",
 )
 _ROLE_KEYS = {"triggers": "trigger", "secondary": "secondary", "context": "context"}
 
