@@ -312,6 +312,50 @@ def test_a_second_act_of_the_type_needs_a_link(lexicon: CueLexicon, kb: ActorKB)
     assert len(group_incidents(cands, told, lexicon=lexicon, kb=kb)) == 1
 
 
+def test_a_large_toll_told_again_is_the_same_incident(lexicon: CueLexicon, kb: ActorKB) -> None:
+    # "A bomb hit Kabul. A blast shook Herat.", each telling the same 25 dead: one incident,
+    # whatever the second is typed; a small toll told twice tells nothing (it recurs by chance).
+    dead = {"fatalities": 25}
+    cands, told = _candidates(
+        TWO.format(det="A"), lexicon, [(0, 1, IED, dead), (1, 6, CLASH, dead)]
+    )
+    assert len(group_incidents(cands, told, lexicon=lexicon, kb=kb)) == 1
+    two = {"fatalities": 2}
+    cands, told = _candidates(TWO.format(det="A"), lexicon, [(0, 1, IED, two), (1, 6, IED, two)])
+    assert len(group_incidents(cands, told, lexicon=lexicon, kb=kb)) == 2
+
+
+def test_another_in_a_clause_inside_the_phrase_opens_no_new_incident(
+    lexicon: CueLexicon, kb: ActorKB
+) -> None:
+    # "A bomb hit Kabul. She led a strike on them, wounding another five.": "another" belongs
+    # to the clause's own act, not to the strike; "the arrest of another five" would.
+    wounding = """
+        A        DET:DT    det    1
+        bomb     NOUN:NN   nsubj  2
+        hit      VERB:VBD  ROOT   2
+        Kabul    PROPN:NNP dobj   2
+        .        PUNCT:.   punct  2
+        She      PRON:PRP  nsubj  6
+        led      VERB:VBD  ROOT   6 lead
+        a        DET:DT    det    8
+        strike   NOUN:NN   dobj   6
+        ,        PUNCT:,   punct  8
+        wounding VERB:VBG  acl    8 wound
+        {det}    DET:DT    amod   12
+        five     NUM:CD    dobj   10
+        .        PUNCT:.   punct  6
+    """
+    kinds = [(0, 1, IED, {}), (1, 8, CLASH, {})]
+    cands, told = _candidates(wounding.format(det="another"), lexicon, kinds)
+    assert len(group_incidents(cands, told, lexicon=lexicon, kb=kb)) == 1
+    of_another = wounding.replace(
+        "wounding VERB:VBG  acl    8 wound", "of       ADP:IN    prep   8"
+    )
+    cands, told = _candidates(of_another.format(det="another"), lexicon, kinds)
+    assert len(group_incidents(cands, told, lexicon=lexicon, kb=kb)) == 2
+
+
 def test_a_neighboring_district_is_another_place(lexicon: CueLexicon, kb: ActorKB) -> None:
     # "A bomb hit Kabul. A blast shook neighboring Paghman district." (no gazetteer place)
     neighboring = """
@@ -549,3 +593,43 @@ def test_a_heading_line_tells_no_incident(grouping: Resources) -> None:
     quotes = [q.quote for e in analysis.events if e.event_type for q in e.evidence]
     assert not any("Collapsed ceasefire" in q for q in quotes)
     assert any("shelled" in q for q in quotes)
+
+
+ABDUCTED = ("Violence against civilians", "Abduction/forced disappearance", "ASSAULT")
+HOSTAGES = """
+    Gunmen   NOUN:NNS nsubj 1 gunman
+    {verb}   VERB:VBD ROOT  1 {lemma}
+    hostages NOUN:NNS dobj  1 hostage
+"""
+
+
+def test_captives_alone_tell_no_kidnapping(lexicon: CueLexicon, kb: ActorKB) -> None:
+    # "Gunmen held hostages": captives, a state; "Gunmen seized hostages": the act.
+    held = HOSTAGES.format(verb="held", lemma="hold")
+    cands, told = _candidates(held, lexicon, [(0, 2, ABDUCTED, {})])
+    assert group_incidents(cands, told, lexicon=lexicon, kb=kb) == []
+    seized = HOSTAGES.format(verb="seized", lemma="seize")
+    cands, told = _candidates(seized, lexicon, [(0, 2, ABDUCTED, {})])
+    assert len(group_incidents(cands, told, lexicon=lexicon, kb=kb)) == 1
+
+
+FOUGHT = """
+    Militants NOUN:NNS  nsubj 1 militant
+    fought    VERB:VBD  ROOT  1 fight
+    {prep}    ADP:IN    prep  1
+    {what}    PROPN:NNP pobj  2
+"""
+
+
+def test_fighting_for_a_party_is_allegiance_not_an_incident(
+    lexicon: CueLexicon, kb: ActorKB
+) -> None:
+    fight = CueMatch(1, 2, "clash", "trigger", "fight")
+    isis = {(3, 4): actor("IS", kind="armed_group")}
+    for_isis = FOUGHT.format(prep="for", what="ISIS")
+    assert _one_act(for_isis, lexicon, kb, CLASH, cues=[fight], actors=isis) == []
+    # "fought against ISIS" is a fight; "fought for Aleppo" names no party.
+    against = FOUGHT.format(prep="against", what="ISIS")
+    assert len(_one_act(against, lexicon, kb, CLASH, cues=[fight], actors=isis)) == 1
+    for_aleppo = FOUGHT.format(prep="for", what="Aleppo")
+    assert len(_one_act(for_aleppo, lexicon, kb, CLASH, cues=[fight])) == 1

@@ -150,3 +150,23 @@ def test_governed_by_a_word_on_the_way_to_the_root() -> None:
     parsed = tree(SAID.format(who="army"))
     assert governed_by(parsed[3], frozenset({"say"}))
     assert not governed_by(parsed[1], frozenset({"capture"}))
+
+
+APPROACH = """
+    Rebels   NOUN:NNS  nsubj  1 rebel
+    are      AUX:VBP   ROOT   1 be
+    2km      NOUN:NN   npadvmod 3
+    away     ADV:RB    advmod 1
+    from     ADP:IN    prep   3
+    {act}    {tag}     {dep}  4 {lemma}
+    Hama     PROPN:NNP dobj   5
+"""
+
+
+def test_an_act_a_party_is_near_to_is_not_done(lexicon: CueLexicon) -> None:
+    # "Rebels are 2km away from entering Hama": approached, not taken.
+    entering = APPROACH.format(act="entering", tag="VERB:VBG", dep="pcomp", lemma="enter")
+    assert status(entering, lexicon, 5)[0] == "planned"
+    # A noun there is a landmark ("within a week of the attack"), not an act come near to.
+    attack = APPROACH.format(act="attack", tag="NOUN:NN", dep="pobj", lemma="attack")
+    assert status(attack, lexicon, 5)[0] == "reported"

@@ -213,16 +213,53 @@ def _specific(sent: Span, facts: DocFacts) -> bool:
 def _agent_only(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
     """A trigger that names a person who acts ("bomber") tells an act only as the subject of an
     act's word ("suicide bombers *attacked* the camp", "a bomber *blew* himself up")."""
-    agents = cues["agent_nouns"]
-    if anchor.lemma_.lower() not in agents and anchor.lower_ not in agents:
+    return _person_only(anchor, facts, cues["agent_nouns"], cues["agent_act_verbs"])
+
+
+def patient_only(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
+    """A trigger that names a person an act is done to ("hostages") tells the act only where an
+    act's word governs it ("gunmen *seized* hostages", "were *taken* hostage", "attacked a train,
+    *taking* many hostages"); "several hostages believed to be held by the group", "John Cantlie,
+    also *held* hostage" tell captives. They may be the captives of an incident told with them
+    ("bombers were holding hostages in three places"), so such a mention joins incidents as any
+    other does; an incident told by such mentions alone is no kidnapping."""
+    return _person_only(anchor, facts, cues["patient_nouns"], cues["patient_act_verbs"])
+
+
+def _person_only(
+    anchor: Token, facts: DocFacts, nouns: frozenset[str], act_verbs: frozenset[str]
+) -> bool:
+    """Whether a trigger is one of ``nouns``, words for a person, that neither a verb of
+    ``act_verbs`` nor an act's cue governs."""
+    if anchor.lemma_.lower() not in nouns and anchor.lower_ not in nouns:
         return False
     token = anchor
     while token.dep_ in ("conj", "appos") and token.head.i != token.i:
         token = token.head
     head = token.head
-    if head.i != token.i and head.lemma_.lower() in cues["agent_act_verbs"]:
+    if head.i != token.i and head.lemma_.lower() in act_verbs:
         return False
     return head.i == token.i or not _is_cue(head, facts)
+
+
+def allegiance(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
+    """A fight whose preposition names the side fought on ("militants *fighting for* ISIS in
+    Syria"): it tells who belongs to a party, not an incident."""
+    anchor = facts.doc[cand.trigger]
+    fights = cues["allegiance_concepts"]
+    if not any(c.start <= anchor.i < c.end and c.concept in fights for c in facts.cues):
+        return False
+    preps = cues["allegiance_preps"]
+    sides = [
+        g
+        for p in anchor.children
+        if p.dep_ == "prep" and p.lower_ in preps
+        for g in p.children
+        if g.dep_ == "pobj"
+    ]
+    # the side's own words ("the Kurdish YPJ"), not a phrase inside ("for years in a war
+    # against Turkey")
+    return any(facts.actor_index[t.i] is not None for s in sides for t in s.subtree if t.i <= s.i)
 
 
 def other_sense(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
@@ -306,6 +343,30 @@ def summed(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) ->
         and any(c.dep_ == "nummod" for c in o.children)
         for o in taken(anchor)
     )
+
+
+def cumulative(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
+    """A violent act told in the present perfect over a period running to the report's time,
+    with a toll or a count of acts ("313 Kurds have been killed fighting to defend the area
+    since the siege began", "has carried out more than 100 airstrikes over the past month"):
+    a monitor's running figure over many incidents, not one of them."""
+    if cand.event.event_type is None or cand.event.sub_event_type is None:
+        return False
+    if (cand.event.sub_event_type or "").lower() in cues["territory_sub_events"]:
+        return False  # a summed territorial act is `summed`'s
+    anchor = facts.doc[cand.trigger]
+    sent = anchor.sent
+    perfect = cues["ongoing_auxiliaries"]
+    verbs = [t for t in [anchor, *anchor.ancestors] if t.pos_ in ("VERB", "AUX")]
+    if not any(c.dep_ == "aux" and c.lower_ in perfect for v in verbs for c in v.children):
+        return False
+    counted = any(c.dep_ == "nummod" for c in anchor.children) and anchor.tag_ == "NNS"
+    if not (_tolled(sent, facts) or counted):
+        return False
+    words = f" {' '.join(t.lower_ for t in sent)} "
+    if any(f" {p} " in words for p in cues["period_phrases"]):
+        return True
+    return any(t.lower_ in cues["period_words"] and t.dep_ in ("prep", "mark") for t in sent)
 
 
 def taken(anchor: Token) -> list[Token]:

@@ -20,15 +20,19 @@ from sitroom.extract.events import Candidate
 from sitroom.extract.facts import DocFacts
 from sitroom.extract.incident_filters import (
     CURRENT,
+    allegiance,
+    cumulative,
     first_line,
     no_side,
     not_forces,
     other_sense,
+    patient_only,
     summed,
     taken,
     tells_incident,
 )
 from sitroom.geometry import haversine_km
+from sitroom.knowledge import loader
 from sitroom.knowledge.actors import ActorKB
 from sitroom.knowledge.cues import CueLexicon
 from sitroom.records import Event, Location
@@ -45,6 +49,14 @@ _SAME_DAY_SLACK = 1
 # Precisions of a date that a mention's own sentence tells (not the publication week).
 _TOLD_PRECISIONS = frozenset({"day", "month"})
 _CLASH = "armed clash"  # ACLED's sub-event type, lowercased
+# Clauses inside a noun's phrase that tell acts of their own (data/syntax.yaml).
+_EMBEDDED_CLAUSE_DEPS = loader.labels("syntax.yaml", "embedded_clause_deps")
+# A toll this large told twice in one report tells one incident twice ("killing 25 and injuring
+# five" ... "a counter strike on his attackers killing 25 militants"); small tolls recur by chance.
+_TELLING_TOLL = 3
+# ... when told within this many sentences of the incident's last telling: a report's roundup
+# further on ("a car bomb killed eight in Sadr City") tells other incidents with tolls of their own.
+_TOLL_REACH = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +87,8 @@ def group_incidents(
             and not summed(c, facts, cues)
             and not not_forces(c, facts, cues)
             and not no_side(c, facts, cues)
+            and not allegiance(c, facts, cues)
+            and not cumulative(c, facts, cues)
         )
     ]
     groups: list[list[_Mention]] = []
@@ -84,6 +98,8 @@ def group_incidents(
             groups.append([mention])
         else:
             home.append(mention)
+    # Captives that no other mention tells taken are no kidnapping of their own.
+    groups = [g for g in groups if not all(patient_only(m.anchor, facts, cues) for m in g)]
     out = [_incident(group, facts, kb=kb, cues=cues) for group in groups]
     return sorted(out, key=lambda c: (c.sentence, c.trigger))
 
@@ -140,6 +156,8 @@ def _incident_for(
         if _opens_new(mention, cues):
             continue
         if _re_mention(mention.anchor, cues) or _vague(mention, facts):
+            return group
+        if _same_toll(mention, group):
             return group
         same_type = any(m.cand.event.sub_event_type == event.sub_event_type for m in group)
         if same_type and (not _tells_details(mention) or _linked(mention, group, facts)):
@@ -220,6 +238,17 @@ def _tells_details(mention: _Mention) -> bool:
     return bool(mention.place or mention.told_date or mention.cand.event.fatalities)
 
 
+def _same_toll(mention: _Mention, group: list[_Mention]) -> bool:
+    """Whether the mention tells the incident's own toll, one large enough not to recur by
+    chance, soon after it: the same dead, told again under another verb."""
+    toll = mention.cand.event.fatalities
+    if toll is None or toll < _TELLING_TOLL:
+        return False
+    if mention.cand.sentence - max(m.cand.sentence for m in group) > _TOLL_REACH:
+        return False
+    return any(m.cand.event.fatalities == toll for m in group)
+
+
 def _vague(mention: _Mention, facts: DocFacts) -> bool:
     """Whether a violent mention tells nothing of its own (no place, day, toll or named
     perpetrator: "it came under attack", "a witness heard gunfire"): it cannot be told apart
@@ -297,8 +326,8 @@ def _opens_new(mention: _Mention, cues: dict[str, frozenset[str]]) -> bool:
     words = cues["new_incident_words"]
     if any(c.lower_ in words for c in anchor.children):
         return True
-    # "the arrest of another five people"
-    if any(t.lower_ in cues["new_referent_words"] for t in anchor.subtree):
+    # "the arrest of another five people", not "a counter strike ... wounding another five"
+    if any(t.lower_ in cues["new_referent_words"] for t in _own_phrase(anchor)):
         return True
     if _re_mention(anchor, cues):
         return False  # "Earlier, an official said ... the site of that attack": it refers back
@@ -306,6 +335,16 @@ def _opens_new(mention: _Mention, cues: dict[str, frozenset[str]]) -> bool:
     subjects = [c.i for c in root.children if c.dep_ in ("nsubj", "nsubjpass", "expl")]
     opening = min(subjects, default=anchor.i)
     return any(t.lower_ in words for t in anchor.doc[anchor.sent.start : min(opening, anchor.i)])
+
+
+def _own_phrase(head: Token) -> list[Token]:
+    """The words of a noun's phrase, without the clauses inside it, which tell acts of their
+    own ("a strike on his attackers *killing 25 and wounding another five*")."""
+    words = [head]
+    for child in head.children:
+        if child.dep_ not in _EMBEDDED_CLAUSE_DEPS:
+            words.extend(_own_phrase(child))
+    return words
 
 
 def _re_mention(anchor: Token, cues: dict[str, frozenset[str]]) -> bool:

@@ -57,6 +57,8 @@ def act_status(
         denier = _claimant(anchor, sent, facts, claim_verbs | denials)
         return "denied", denier.id if denier else None
     planned = cues.get("planned", frozenset())
+    if _approached(anchor, cues):
+        return "planned", claimant.id if claimant else None
     for token in [anchor, *anchor.ancestors]:
         if any(c.dep_ == "aux" and c.lower_ in planned for c in token.children):
             return "planned", claimant.id if claimant else None
@@ -67,6 +69,23 @@ def act_status(
     if claimant is not None:
         return ("claimed" if claimant.kind in _PARTY_KINDS else "reported"), claimant.id
     return "reported", None
+
+
+def _approached(anchor: Token, cues: dict[str, frozenset[str]]) -> bool:
+    """Whether the act is one a party has come near to, not done: "less than 2km away from
+    *entering* Baghdad", "within 10km of *entering*", "on the verge of *capturing*", "close to
+    *seizing*". The act is a verb under a preposition (a noun there is a landmark in time or
+    place: "within a week of the attack"), and the preposition's phrase hangs from a word of
+    nearness."""
+    if anchor.pos_ != "VERB" or anchor.dep_ != "pcomp":
+        return False
+    near = cues.get("approach_words", frozenset())
+    for token in anchor.ancestors:
+        if token.lower_ in near:
+            return True
+        if token.dep_ == "ROOT" or token.pos_ == "VERB":
+            return False
+    return False
 
 
 def _opening_clause(anchor: Token, cues: dict[str, frozenset[str]]) -> bool:

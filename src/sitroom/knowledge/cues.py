@@ -41,6 +41,12 @@ INCIDENT_CUES = (
     "mobilize_concepts",
     "mission_concepts",
     "side_verbs",
+    "allegiance_preps",
+    "allegiance_concepts",
+    "patient_nouns",
+    "patient_act_verbs",
+    "period_words",
+    "period_phrases",
 )
 _ROLE_KEYS = {"triggers": "trigger", "secondary": "secondary", "context": "context"}
 
