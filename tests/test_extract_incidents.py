@@ -633,3 +633,28 @@ def test_fighting_for_a_party_is_allegiance_not_an_incident(
     assert len(_one_act(against, lexicon, kb, CLASH, cues=[fight], actors=isis)) == 1
     for_aleppo = FOUGHT.format(prep="for", what="Aleppo")
     assert len(_one_act(for_aleppo, lexicon, kb, CLASH, cues=[fight])) == 1
+
+
+BANNED = """
+    Authorities NOUN:NNS nsubj 1 authority
+    banned      VERB:VBD ROOT  1 ban
+    {what}      NOUN:NNS dobj  1
+"""
+
+
+def test_banning_what_is_no_group_is_no_change_of_group(lexicon: CueLexicon, kb: ActorKB) -> None:
+    ban = CueMatch(1, 2, "group_change", "trigger", "ban")
+    assert _one_act(BANNED.format(what="imports"), lexicon, kb, CHANGED, cues=[ban]) == []
+    # "Authorities banned the parties": a party the knowledge base knows.
+    party = {(2, 3): actor("POL-X", kind="political")}
+    parties = BANNED.format(what="parties")
+    assert len(_one_act(parties, lexicon, kb, CHANGED, cues=[ban], actors=party)) == 1
+    # "A curfew was imposed": a curfew changes no one in particular, and stays a change.
+    curfew = """
+        A       DET:DT   det       1
+        curfew  NOUN:NN  nsubjpass 3
+        was     AUX:VBD  auxpass   3 be
+        imposed VERB:VBN ROOT      3 impose
+    """
+    cue = CueMatch(1, 2, "group_change", "trigger", "curfew")
+    assert len(_one_act(curfew, lexicon, kb, CHANGED, cues=[cue])) == 1

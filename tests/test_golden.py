@@ -137,9 +137,12 @@ FACTS = [
         {"fatalities": 25, "date": "2024-12-02"},
         id="D1 Idlib toll, at least 25",
     ),
+    # Report 05 tells the crossing itself ("fighters from Iran-backed militias crossed into
+    # Syria"): a mobilisation PLOVER codes, at the crossing. (It used to be met by the UN's
+    # "aid convoys had been suspended" typed as a change of group, which it is not.)
     pytest.param(
         "05_idlib_strikes_monitor",
-        {"type": "Change to group/activity", "date": "2024-12-02"},
+        {"plover": "MOBILIZE", "date": "2024-12-02", "location": "Ālbū Kamāl"},
         id="E5 Iraqi militias cross (05)",
     ),
     pytest.param(

@@ -13,6 +13,8 @@ from sitroom.knowledge import loader
 from sitroom.records import ARMED_KINDS
 
 CURRENT = frozenset({"reported", "claimed"})
+# Kinds of party a group change is made to: armed, political, an organisation.
+_GROUP_KINDS = ARMED_KINDS | {"political", "organisation"}
 # Longest first line (words) read as a headline.
 _HEADLINE_WORDS = 20
 # Longest line (tokens) read as a heading rather than a sentence.
@@ -295,13 +297,37 @@ def no_side(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -
 
 def not_forces(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
     """A mobilisation's word in another sense: what is sent, deployed or amassed is no force
-    ("dispatched coffins from Quetta railway station", "amassed 12.89 million followers"). What
-    is moved is the verb's object, its passive subject, a noun's "of" phrase, or, with none of
-    these, the verb's subject ("troops deployed to the border"); a force is an armed party the
-    knowledge base knows or a word of the concept's own context ("reinforcements", "units")."""
+    ("dispatched coffins from Quetta railway station", "amassed 12.89 million followers"). A
+    force is an armed party the knowledge base knows or a word of the concept's own context
+    ("reinforcements", "units")."""
+    return _moves_none(cand, facts, cues["mobilize_concepts"], None, ARMED_KINDS)
+
+
+def not_a_group(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
+    """A group change's word in another sense: what is banned, suspended, formed, appointed or
+    relocated is no group ("banned the import of chicks", "the book was banned", "the bench
+    appointed to hear the case", "nationals who have relocated to Japan"). A group is a party
+    the knowledge base knows (armed, political or an organisation) or a word of the concept's
+    own context ("a new faction", "its leadership"); a curfew or a state of emergency changes
+    no one in particular and is left alone (`group_verbs` lists the words this reads)."""
+    return _moves_none(cand, facts, cues["group_concepts"], cues["group_verbs"], _GROUP_KINDS)
+
+
+def _moves_none(
+    cand: Candidate,
+    facts: DocFacts,
+    concepts: frozenset[str],
+    words: frozenset[str] | None,
+    kinds: frozenset[str],
+) -> bool:
+    """Whether an act of one of ``concepts`` (its word one of ``words``, where given) moves or
+    changes none of what it must: an actor of ``kinds`` or a word of the concept's context.
+    What it moves is the verb's object, its passive subject, a noun's "of" phrase, or, with
+    none of these, the verb's subject ("troops deployed to the border")."""
     anchor = facts.doc[cand.trigger]
-    mobilize = cues["mobilize_concepts"]
-    if not any(c.start <= anchor.i < c.end and c.concept in mobilize for c in facts.cues):
+    if not any(c.start <= anchor.i < c.end and c.concept in concepts for c in facts.cues):
+        return False
+    if words is not None and anchor.lemma_.lower() not in words and anchor.lower_ not in words:
         return False
     moved = taken(anchor)
     if anchor.pos_ in ("NOUN", "PROPN"):
@@ -310,18 +336,21 @@ def not_forces(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]
         ]
     elif not moved:
         moved = [c for c in anchor.children if c.dep_ == "nsubj"]
+    moved = [
+        anchor.head if m.tag_ in ("WDT", "WP") and anchor.dep_ == "relcl" else m for m in moved
+    ]
     if not moved:
         return False
-    forces = {
+    context = {
         i
         for c in facts.cues
-        if c.concept in mobilize and c.role == "context"
+        if c.concept in concepts and c.role == "context"
         for i in range(c.start, c.end)
     }
     for thing in moved:
         for token in thing.subtree:
             mention = facts.actor_index[token.i]
-            if token.i in forces or (mention is not None and mention.actor.kind in ARMED_KINDS):
+            if token.i in context or (mention is not None and mention.actor.kind in kinds):
                 return False
     return True
 

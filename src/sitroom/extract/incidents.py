@@ -24,6 +24,7 @@ from sitroom.extract.incident_filters import (
     cumulative,
     first_line,
     no_side,
+    not_a_group,
     not_forces,
     other_sense,
     patient_only,
@@ -86,6 +87,7 @@ def group_incidents(
             and not other_sense(c, facts, cues)
             and not summed(c, facts, cues)
             and not not_forces(c, facts, cues)
+            and not not_a_group(c, facts, cues)
             and not no_side(c, facts, cues)
             and not allegiance(c, facts, cues)
             and not cumulative(c, facts, cues)

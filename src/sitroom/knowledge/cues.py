@@ -47,6 +47,8 @@ INCIDENT_CUES = (
     "patient_act_verbs",
     "period_words",
     "period_phrases",
+    "group_concepts",
+    "group_verbs",
 )
 _ROLE_KEYS = {"triggers": "trigger", "secondary": "secondary", "context": "context"}
 
