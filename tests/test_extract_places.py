@@ -192,3 +192,23 @@ def test_a_qualifier_after_a_comma_or_in_and_a_seat_only_after_in() -> None:
         assert _qualifier(parsed[0:1], parsed[2:3], [province], rules) == (
             {("SY", "Idlib")} if link != "near" else set()
         )
+
+
+def test_a_seat_named_like_its_province_is_the_province_when_the_story_is_elsewhere_in_it() -> None:
+    """A bare "Quebec" is the city, Québec, whose province shares its name, unless the story's
+    other towns lie in that province but none near the city: then the province is meant."""
+    city = Place(6325494, "Québec", 46.81, -71.21, "CA", "Quebec", population=528_595)
+    montreal = Place(6077243, "Montreal", 45.51, -73.59, "CA", "Quebec", population=1_600_000)
+    levis = Place(6049430, "Lévis", 46.80, -71.18, "CA", "Quebec", population=126_396)
+    province = Place(None, "Quebec", 52.0, -72.0, "CA", "Quebec", feature="admin1")
+    gaz = Gazetteer.from_places([city, montreal, levis, province])
+
+    def quebec_in(text: str) -> Place | None:
+        words = {"Quebec": "GPE", "Montreal": "GPE", "Lévis": "GPE"}
+        found = find_places(make_doc(text, words), document_id="d", gazetteer=gaz)
+        return next(m.place for m in found if m.text == "Quebec")
+
+    assert quebec_in("Mayors met in Quebec") == city
+    assert quebec_in("Montreal mayors asked Quebec for a change") == province
+    # a town of the story beside the seat keeps the city
+    assert quebec_in("Montreal and Lévis mayors met in Quebec") == city
