@@ -212,3 +212,26 @@ def test_a_seat_named_like_its_province_is_the_province_when_the_story_is_elsewh
     assert quebec_in("Montreal mayors asked Quebec for a change") == province
     # a town of the story beside the seat keeps the city
     assert quebec_in("Montreal and Lévis mayors met in Quebec") == city
+
+
+def test_an_unknown_region_name_one_letter_off_is_read_as_the_region() -> None:
+    """Transliterations differ by a vowel: "Middle Shabelle" is Somalia's Middle Shebelle in a
+    story about Somalia; not where the story names no such country, nor for a short name."""
+    somalia = Place(51537, "Somalia", 6.0, 48.0, "SO", feature="country", population=10_000_000)
+    shebelle = Place(None, "Middle Shebelle", 3.0, 46.0, "SO", "Middle Shebelle", "admin1")
+    bay = Place(None, "Bay", 3.0, 43.5, "SO", "Bay", "admin1")
+    gaz = Gazetteer.from_places([somalia, shebelle, bay])
+
+    def read(text: str, ents: dict[str, str]) -> dict[str, Place | None]:
+        found = find_places(make_doc(text, ents), document_id="d", gazetteer=gaz)
+        return {m.text: m.place for m in found}
+
+    ents = {"Somalia": "GPE", "Bax": "LOC"}
+    doc = make_doc("Airstrikes in Somalia hit Middle Shabelle", ents)
+    doc.ents = [doc.char_span(14, 21, "GPE"), doc.char_span(26, 41, "LOC")]  # type: ignore[list-item]
+    found = {m.text: m.place for m in find_places(doc, document_id="d", gazetteer=gaz)}
+    assert found["Middle Shabelle"] == shebelle
+    doc = make_doc("Airstrikes hit Middle Shabelle", ents)
+    doc.ents = [doc.char_span(15, 30, "LOC")]  # type: ignore[list-item]
+    assert [m.place for m in find_places(doc, document_id="d", gazetteer=gaz)] == [None]
+    assert read("Airstrikes in Somalia hit Bax", ents)["Bax"] is None
