@@ -192,3 +192,46 @@ def test_a_qualifier_after_a_comma_or_in_and_a_seat_only_after_in() -> None:
         assert _qualifier(parsed[0:1], parsed[2:3], [province], rules) == (
             {("SY", "Idlib")} if link != "near" else set()
         )
+
+
+def test_a_seat_named_like_its_province_is_the_province_when_the_story_is_elsewhere_in_it() -> None:
+    """A bare "Quebec" is the city, Québec, whose province shares its name, unless the story's
+    other towns lie in that province but none near the city: then the province is meant."""
+    city = Place(6325494, "Québec", 46.81, -71.21, "CA", "Quebec", population=528_595)
+    montreal = Place(6077243, "Montreal", 45.51, -73.59, "CA", "Quebec", population=1_600_000)
+    levis = Place(6049430, "Lévis", 46.80, -71.18, "CA", "Quebec", population=126_396)
+    province = Place(None, "Quebec", 52.0, -72.0, "CA", "Quebec", feature="admin1")
+    gaz = Gazetteer.from_places([city, montreal, levis, province])
+
+    def quebec_in(text: str) -> Place | None:
+        words = {"Quebec": "GPE", "Montreal": "GPE", "Lévis": "GPE"}
+        found = find_places(make_doc(text, words), document_id="d", gazetteer=gaz)
+        return next(m.place for m in found if m.text == "Quebec")
+
+    assert quebec_in("Mayors met in Quebec") == city
+    assert quebec_in("Montreal mayors asked Quebec for a change") == province
+    # a town of the story beside the seat keeps the city
+    assert quebec_in("Montreal and Lévis mayors met in Quebec") == city
+
+
+def test_an_unknown_region_name_one_letter_off_is_read_as_the_region() -> None:
+    """Transliterations differ by a vowel: "Middle Shabelle" is Somalia's Middle Shebelle in a
+    story about Somalia; not where the story names no such country, nor for a short name."""
+    somalia = Place(51537, "Somalia", 6.0, 48.0, "SO", feature="country", population=10_000_000)
+    shebelle = Place(None, "Middle Shebelle", 3.0, 46.0, "SO", "Middle Shebelle", "admin1")
+    bay = Place(None, "Bay", 3.0, 43.5, "SO", "Bay", "admin1")
+    gaz = Gazetteer.from_places([somalia, shebelle, bay])
+
+    def read(text: str, ents: dict[str, str]) -> dict[str, Place | None]:
+        found = find_places(make_doc(text, ents), document_id="d", gazetteer=gaz)
+        return {m.text: m.place for m in found}
+
+    ents = {"Somalia": "GPE", "Bax": "LOC"}
+    doc = make_doc("Airstrikes in Somalia hit Middle Shabelle", ents)
+    doc.ents = [doc.char_span(14, 21, "GPE"), doc.char_span(26, 41, "LOC")]  # type: ignore[list-item]
+    found = {m.text: m.place for m in find_places(doc, document_id="d", gazetteer=gaz)}
+    assert found["Middle Shabelle"] == shebelle
+    doc = make_doc("Airstrikes hit Middle Shabelle", ents)
+    doc.ents = [doc.char_span(15, 30, "LOC")]  # type: ignore[list-item]
+    assert [m.place for m in find_places(doc, document_id="d", gazetteer=gaz)] == [None]
+    assert read("Airstrikes in Somalia hit Bax", ents)["Bax"] is None

@@ -80,8 +80,12 @@ def resolution_rules(overrides: Overrides = ()) -> Rules:
 def resolve_by_rules(
     slots: Sequence[NameSlot], *, gazetteer: Gazetteer, rules: Rules, hint: str | None = None
 ) -> list[Place | None]:
-    """One reading per slot, the best-scoring one, or None below ``min_resolve_score``."""
-    best = _best(_scored(slots, gazetteer, rules, hint), rules)
+    """One reading per slot, the best-scoring one, or None below ``min_resolve_score``; a
+    province's seat read as the province where the document's geography says so."""
+    picks, geography = _scored_picks(slots, gazetteer, rules, hint)
+    best = {
+        name: _province_over_seat(name, p, geography, gazetteer, rules) for name, p in picks.items()
+    }
     return [best[s.name] if s.candidates else None for s in slots]
 
 
@@ -99,12 +103,47 @@ def _scored(
     """Priors and the names that settle a country first, then re-scored by where the
     document's other names were placed. One name keeps one sense in a document: its
     occurrences pool their scores ("Edmonton, Queensland" ... "Edmonton")."""
+    return _second_pass(slots, gazetteer, rules, hint)[0]
+
+
+def _second_pass(
+    slots: Sequence[NameSlot], gazetteer: Gazetteer, rules: Rules, hint: str | None
+) -> tuple[dict[str, dict[Place, float]], _Geography]:
+    """The second pass's scores, and the geography of the first pass's picks they rest on."""
     names = [s.name for s in slots]
     priors = [[_prior(p, s, gazetteer, rules) for p in s.candidates] for s in slots]
     votes = [country_vote(s.candidates) for s in slots]
     first = _best(_table(slots, priors, rules, hint, _Geography.of(names, votes)), rules)
     picks = [first[s.name] if s.candidates else None for s in slots]
-    return _table(slots, priors, rules, hint, _Geography.of(names, picks, picks))
+    geography = _Geography.of(names, picks, picks)
+    return _table(slots, priors, rules, hint, geography), geography
+
+
+def _scored_picks(
+    slots: Sequence[NameSlot], gazetteer: Gazetteer, rules: Rules, hint: str | None
+) -> tuple[dict[str, Place | None], _Geography]:
+    table, geography = _second_pass(slots, gazetteer, rules, hint)
+    return _best(table, rules), geography
+
+
+def _province_over_seat(
+    name: str, pick: Place | None, geography: _Geography, gazetteer: Gazetteer, rules: Rules
+) -> Place | None:
+    """A bare name of both a town and the first-level region it is the seat of reads as the
+    town ("Idlib", "Homs": ``places.name_slots`` leaves the province out), unless the document's
+    other towns speak of the region and not of the town: one lies in that region and none
+    within ``near_km`` of the seat ("Montreal" ... "Quebec": the province, not Quebec City)."""
+    if pick is None or pick.feature != "city" or pick.admin1 is None:
+        return pick
+    if fold(pick.admin1) != fold(pick.name):
+        return pick
+    anchors = geography.others(name)[2]
+    if any(distance_km(a, pick) <= rules.near_km for a in anchors):
+        return pick
+    in_region = any(a.country == pick.country and a.admin1 == pick.admin1 for a in anchors)
+    if not in_region:
+        return pick
+    return gazetteer.admin1(pick.country, pick.admin1) or pick
 
 
 def _prior(place: Place, slot: NameSlot, gazetteer: Gazetteer, rules: Rules) -> float:

@@ -61,6 +61,7 @@ class Recognition:
     max_acronym: int
     min_alternate_length: int
     min_contained_population: int
+    min_variant_length: int
     locative_prepositions: frozenset[str]
     locative_verbs: frozenset[str]
     designators: dict[str, str]
@@ -87,6 +88,7 @@ def recognition_rules(overrides: Overrides = ()) -> Recognition:
             max_acronym=int(w["max_acronym"]),
             min_alternate_length=int(w["min_alternate_length"]),
             min_contained_population=int(w["min_contained_population"]),
+            min_variant_length=int(w["min_variant_length"]),
             locative_prepositions=frozenset(raw["locative_prepositions"]),
             locative_verbs=frozenset(raw["locative_verbs"]),
             designators={
@@ -190,7 +192,11 @@ def recognise(
     kept += [
         Toponym(t.span, t.kind, _supported(t, countries, rules, by_grammar=False)) for t in derived
     ]
-    return sorted((*strong, *adjectives, *kept), key=lambda t: t.span.start)
+    names = [
+        Toponym(t.span, t.kind, t.readings or _variant_region(t.span, gazetteer, countries, rules))
+        for t in (*strong, *kept)
+    ]
+    return sorted((*names, *adjectives), key=lambda t: t.span.start)
 
 
 def country_vote(readings: Sequence[Place]) -> str | None:
@@ -211,6 +217,40 @@ def _trim(span: Span, rules: Recognition) -> Span | None:
     while end > start and (doc[end - 1].is_punct or doc[end - 1].tag_ == "POS"):
         end -= 1
     return doc[start:end] if end > start else None
+
+
+def _variant_region(
+    span: Span, gazetteer: Gazetteer, countries: set[str], rules: Recognition
+) -> tuple[Place, ...]:
+    """A place entity the gazetteer does not know, read as the one first-level region of the
+    document's countries whose name it spells with one letter changed, added or dropped
+    ("Middle Shabelle" for Middle Shebelle, Somalia): transliterations vary by a vowel or a
+    doubled letter. Names shorter than ``min_variant_length`` letters are left alone."""
+    words = [t.lower_ for t in span]
+    if len(words) > 1 and words[-1] in rules.designators:
+        words = words[:-1]
+    name = fold(" ".join(words))
+    if len(name.replace(" ", "")) < rules.min_variant_length:
+        return ()
+    found = {
+        place
+        for country in sorted(countries)
+        for key, place in gazetteer.admin1_names(country)
+        if _one_edit(name, key)
+    }
+    return tuple(found) if len(found) == 1 else ()
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether two different strings differ by one substitution, insertion or deletion."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = next((k for k, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), len(a))
+    if len(a) == len(b):
+        return a[i + 1 :] == b[i + 1 :]
+    return a[i:] == b[i + 1 :]
 
 
 def _adjectival(span: Span, rules: Recognition) -> bool:

@@ -80,6 +80,7 @@ class Gazetteer:
         self._admin1s: dict[tuple[str, str], int] = state["admin1s"]
         self._capitals: frozenset[int] = state["capitals"]
         self._adjectives: dict[str, int] = state["adjectives"]
+        self._admin1s_by_country: dict[str, list[tuple[str, int]]] | None = None
 
     # -- construction -------------------------------------------------------------------
 
@@ -202,6 +203,16 @@ class Gazetteer:
         """The first-level region of a country with this (folded) name."""
         i = self._admin1s.get((iso2.upper(), fold(name)))
         return None if i is None else self._place(i)
+
+    def admin1_names(self, iso2: str) -> list[tuple[str, Place]]:
+        """Every (folded name, region) of a country's first-level regions, alternate names
+        included."""
+        if self._admin1s_by_country is None:
+            by_country: dict[str, list[tuple[str, int]]] = defaultdict(list)
+            for (country, key), i in self._admin1s.items():
+                by_country[country].append((key, i))
+            self._admin1s_by_country = dict(by_country)
+        return [(key, self._place(i)) for key, i in self._admin1s_by_country.get(iso2.upper(), ())]
 
     def region_of_adjective(self, word: str) -> Place | None:
         """The continent or region an adjective names: 'European' -> Europe, 'Kurdish' ->
