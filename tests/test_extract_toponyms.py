@@ -298,3 +298,14 @@ def test_an_unknown_name_the_document_calls_a_person_is_none() -> None:
         [("Aleppo Smith", "PERSON"), ("Aleppo", "GPE")],
     )
     assert found(doc) == {"Aleppo": ALEPPO}
+
+
+def test_a_designator_vouches_for_a_place_the_model_calls_a_person() -> None:
+    # "the central town of Beledweyne ... Beledweyne District Commissioner Omar": the words of a
+    # person's name are no place, unless a designator puts one in a place's slot.
+    spec = "the/DT town/NN of/IN Saraqib/NNP ,/, said/VBD Saraqib/NNP Commissioner/NNP Ali/NNP"
+    ents = [("Saraqib", "PERSON"), ("Saraqib Commissioner Ali", "PERSON")]
+    designated = {"of": ("prep", "town"), "Saraqib": ("pobj", "of")}
+    assert found(make_doc(spec, ents, designated)) == {"Saraqib": SARAQIB}
+    undesignated = {"of": ("prep", "man"), "Saraqib": ("pobj", "of")}
+    assert found(make_doc(spec.replace("town", "man"), ents, undesignated)) == {}

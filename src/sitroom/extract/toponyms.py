@@ -425,7 +425,10 @@ def _weak_readings(
     ('captured Saraqib', 'the town of Tal Rifaat') the grammar vouches for it: any town will do.
     """
     text = span.text
-    if light_fold(text) in rules.skip_words or (len(span) == 1 and span[0].lower_ in persons):
+    # A designator vouches for a place even where the model reads the word as a person's ("the
+    # central town of Beledweyne", tagged PERSON, as in "Beledweyne District Commissioner Omar").
+    personal = len(span) == 1 and span[0].lower_ in persons and not _designated_slot(span, rules)
+    if light_fold(text) in rules.skip_words or personal:
         return ()
     key = fold(text)
     acronym = _is_acronym(span, rules)
@@ -482,10 +485,20 @@ def _locative(span: Span, rules: Recognition) -> bool:
     head = root.head
     if root.dep_ == "pobj" and head.lower_ in rules.locative_prepositions:
         return True
-    designated = head.lower_ == "of" and head.head.lemma_.lower() in rules.designators
-    if root.dep_ == "pobj" and designated:
+    if _designated_slot(span, rules):
         return True  # "the town of Tal Rifaat", "the province of Idlib"
     return root.dep_ == "dobj" and head.lemma_.lower() in rules.locative_verbs
+
+
+def _designated_slot(span: Span, rules: Recognition) -> bool:
+    """Whether the name follows a designator: "the town of Tal Rifaat", "the province of Idlib"
+    (a conjunct shares its first's slot)."""
+    root = span.root
+    while root.dep_ == "conj" and root.head.i != root.i:
+        root = root.head
+    head = root.head
+    designated = head.lower_ == "of" and head.head.lemma_.lower() in rules.designators
+    return root.dep_ == "pobj" and designated
 
 
 def _embedded(
