@@ -22,6 +22,8 @@ POSITIVE = [
     ("At least 25 people were killed in the attack.", "At least 25 people were killed",
      "At least 25", 25, "killed", "people"),
     ("Militants raided the village, killing 11.", "killing 11", "11", 11, "killed", None),
+    ("Troops killed all six attackers.", "killed all six attackers", "six", 6, "killed",
+     "attackers"),
     ("The army killed at least 44 civilians on Friday.", "killed at least 44 civilians",
      "at least 44", 44, "killed", "civilians"),
     ("Over 300 of their fighters have been killed since March.",

@@ -60,6 +60,7 @@ class _Lexicon:
     auxiliaries: tuple[str, ...]
     adverbs: tuple[str, ...]
     determiners: tuple[str, ...]
+    count_openers: tuple[str, ...]
     plural: frozenset[str]
     singular: tuple[str, ...]
     non_victims: frozenset[str]
@@ -108,6 +109,7 @@ def _lexicon(overrides: Overrides = ()) -> _Lexicon:
             auxiliaries=words(data["auxiliaries"], "auxiliaries"),
             adverbs=words(data["adverbs"], "adverbs"),
             determiners=words(data["determiners"], "determiners"),
+            count_openers=words(data["count_openers"], "count_openers"),
             plural=frozenset(words(victims["plural"], "victims.plural")),
             singular=words(victims["singular"], "victims.singular"),
             non_victims=frozenset(words(data["non_victims"], "non_victims")),
@@ -168,7 +170,11 @@ def _patterns(overrides: Overrides = ()) -> _Patterns:
             rf"\s+(?P<cue>{alt(lex.after)})\b",
             flags,
         ),
-        before=re.compile(rf"\b(?P<cue>{alt(lex.before)})\s+(?P<q>{quantity}){victim_tail}", flags),
+        before=re.compile(
+            rf"\b(?P<cue>{alt(lex.before)})(?:\s+(?:{alt(lex.count_openers)}))?"
+            rf"\s+(?P<q>{quantity}){victim_tail}",
+            flags,
+        ),
         left=re.compile(
             rf"\b(?:{alt(lex.left_verbs)})\s+(?P<q>{quantity})"
             rf"(?P<np>(?:\s+[A-Za-z][\w'’-]*){{0,2}}?)\s+(?P<cue>{alt(lex.left_states)})\b",

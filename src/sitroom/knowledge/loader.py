@@ -158,6 +158,7 @@ SCHEMAS: dict[str, Schema] = {
         auxiliaries=_LISTS,
         adverbs=_LISTS,
         determiners=_LISTS,
+        count_openers=_LISTS,  # "killed *all* six": words between a cue and its count
         victims=_MAP,
         non_victims=_LISTS,
         question_words=_LISTS,  # "how many were killed": a question, not a figure
