@@ -1032,3 +1032,22 @@ def test_an_act_word_inside_an_outlet_s_name_is_no_act(analyse: Analyse) -> None
     assert [e.sub_event_type for e in analyse("The army dispatched troops to Hama.").events] == [
         "Change to group/activity"
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Robbers threw a grenade during a bank heist in Lagos on Friday.",
+        "Lawmakers waged a fierce battle over tariffs on Tuesday.",
+        "He lost his battle with cancer on Saturday.",
+        "Rebels are now less than 2km away from entering Aleppo.",
+        "Both hostages wore orange jumpsuits.",
+    ],
+)
+def test_crime_figures_of_speech_and_approaches_are_no_political_violence(
+    analyse: Analyse, text: str
+) -> None:
+    assert all(
+        e.event_type is None or e.status not in ("reported", "claimed")
+        for e in analyse(text).events
+    )

@@ -658,3 +658,37 @@ def test_banning_what_is_no_group_is_no_change_of_group(lexicon: CueLexicon, kb:
     """
     cue = CueMatch(1, 2, "group_change", "trigger", "curfew")
     assert len(_one_act(curfew, lexicon, kb, CHANGED, cues=[cue])) == 1
+
+
+def test_a_fight_of_people_who_bear_no_arms_is_a_figure_of_speech(
+    lexicon: CueLexicon, kb: ActorKB
+) -> None:
+    fight = CueMatch(1, 2, "clash", "trigger", "fight")
+    lawmakers = FOUGHT.format(prep="over", what="tariffs").replace("Militants", "Lawmakers")
+    lawmakers = lawmakers.replace("militant", "lawmaker")
+    assert _one_act(lawmakers, lexicon, kb, CLASH, cues=[fight]) == []
+    # an armed party in the sentence makes it a fight: "Lawmakers fought ISIS"
+    isis = {(3, 4): actor("IS", kind="armed_group")}
+    armed = lawmakers.replace("tariffs", "ISIS")
+    assert len(_one_act(armed, lexicon, kb, CLASH, cues=[fight], actors=isis)) == 1
+
+
+def test_a_modifier_or_an_opponent_makes_a_fight_a_figure_of_speech(
+    lexicon: CueLexicon, kb: ActorKB
+) -> None:
+    offensive = """
+        They      PRON:PRP  nsubj 1
+        launched  VERB:VBD  ROOT  1 launch
+        a         DET:DT    det   4
+        {adj}     ADJ:JJ    amod  4
+        offensive NOUN:NN   dobj  1
+        with      ADP:IN    prep  1
+        {foe}     NOUN:NN   pobj  5
+    """
+    kinds = [(0, 4, CLASH, {})]
+    political = offensive.format(adj="political", foe="troops")
+    assert group_incidents(*_candidates(political, lexicon, kinds), lexicon=lexicon, kb=kb) == []
+    cancer = offensive.format(adj="new", foe="cancer")
+    assert group_incidents(*_candidates(cancer, lexicon, kinds), lexicon=lexicon, kb=kb) == []
+    real = offensive.format(adj="new", foe="troops")
+    assert len(group_incidents(*_candidates(real, lexicon, kinds), lexicon=lexicon, kb=kb)) == 1

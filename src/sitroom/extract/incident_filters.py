@@ -244,11 +244,48 @@ def _person_only(
     return head.i == token.i or not _is_cue(head, facts)
 
 
+def figurative(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
+    """An act's noun that a modifier or its opponent makes a figure of speech: "launched a
+    political offensive against the budget", "a legal battle", "a verbal attack", "lost his
+    battle with cancer"."""
+    anchor = facts.doc[cand.trigger]
+    if anchor.pos_ != "NOUN":
+        return False
+    words = cues["figurative_modifiers"]
+    if any(c.dep_ in ("amod", "compound") and c.lower_ in words for c in anchor.children):
+        return True
+    foes = cues["figurative_opponents"]
+    # the noun's own phrase, or its verb's where the parser hangs it there ("lost his battle
+    # *with* cancer")
+    holders = [anchor, anchor.head] if anchor.dep_ == "dobj" else [anchor]
+    opponents = [g for h in holders for p in h.children if p.dep_ == "prep" for g in p.children]
+    return any(o.dep_ == "pobj" and o.lemma_.lower() in foes for o in opponents)
+
+
+def civil_fight(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
+    """A fight whose doers are people who do not bear arms by trade ("lawmakers waged a fierce
+    battle over tariffs", "the firms are locked in a legal battle"): a figure of speech, unless
+    an armed party takes part in its sentence."""
+    anchor = facts.doc[cand.trigger]
+    fights = cues["fight_concepts"]
+    if not any(c.start <= anchor.i < c.end and c.concept in fights for c in facts.cues):
+        return False
+    verb = anchor
+    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+        verb = verb.head
+    doers = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if not any(d.lemma_.lower() in cues["civil_doers"] for d in doers):
+        return False
+    sent = anchor.sent
+    armed = (facts.actor_index[t.i] for t in sent)
+    return not any(m is not None and m.actor.kind in ARMED_KINDS for m in armed)
+
+
 def allegiance(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
     """A fight whose preposition names the side fought on ("militants *fighting for* ISIS in
     Syria"): it tells who belongs to a party, not an incident."""
     anchor = facts.doc[cand.trigger]
-    fights = cues["allegiance_concepts"]
+    fights = cues["fight_concepts"]
     if not any(c.start <= anchor.i < c.end and c.concept in fights for c in facts.cues):
         return False
     preps = cues["allegiance_preps"]

@@ -21,7 +21,9 @@ from sitroom.extract.facts import DocFacts
 from sitroom.extract.incident_filters import (
     CURRENT,
     allegiance,
+    civil_fight,
     cumulative,
+    figurative,
     first_line,
     no_side,
     not_a_group,
@@ -90,6 +92,8 @@ def group_incidents(
             and not not_a_group(c, facts, cues)
             and not no_side(c, facts, cues)
             and not allegiance(c, facts, cues)
+            and not civil_fight(c, facts, cues)
+            and not figurative(c, facts, cues)
             and not cumulative(c, facts, cues)
         )
     ]
