@@ -1051,3 +1051,8 @@ def test_crime_figures_of_speech_and_approaches_are_no_political_violence(
         e.event_type is None or e.status not in ("reported", "claimed")
         for e in analyse(text).events
     )
+
+
+def test_retook_is_a_recapture_though_the_model_knows_no_lemma_for_it(analyse: Analyse) -> None:
+    events = analyse("Syrian troops retook Saraqib on Monday.").events
+    assert [e.sub_event_type for e in events] == ["Government regains territory"]

@@ -77,11 +77,17 @@ def _as_phrase(pattern: dict[str, object]) -> dict[str, object]:
     return pattern
 
 
-def build_nlp(model: str, *, actor_patterns: list[dict[str, object]] | None = None) -> Language:
+def build_nlp(
+    model: str,
+    *,
+    actor_patterns: list[dict[str, object]] | None = None,
+    overrides: Overrides = (),
+) -> Language:
     """Load ``model`` (an installed package; nothing is downloaded) and add the actor ruler.
 
     The ruler runs before the statistical NER so a known actor name ("Hayat Tahrir al-Sham")
-    is one ACTOR entity that the model cannot split or mislabel.
+    is one ACTOR entity that the model cannot split or mislabel. Past forms the model misreads
+    (word_forms.yaml; ``overrides``: the user's files) are tagged as past verbs.
     """
     try:
         nlp = spacy.load(model)
@@ -96,6 +102,22 @@ def build_nlp(model: str, *, actor_patterns: list[dict[str, object]] | None = No
         raise ConfigError(f"spaCy pipeline {model!r} is for {nlp.lang!r}; sitroom reads English")
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("sitroom_line_breaks", before="parser")
+    if "attribute_ruler" in nlp.pipe_names:
+        forms = _past_forms(overrides)
+        nlp.get_pipe("attribute_ruler").add_patterns(  # type: ignore[attr-defined]
+            [
+                {
+                    "patterns": [[{"LOWER": form}]],
+                    "attrs": {
+                        "TAG": "VBD",
+                        "POS": "VERB",
+                        "LEMMA": lemma,
+                        "MORPH": "Tense=Past|VerbForm=Fin",
+                    },
+                }
+                for form, lemma in forms.items()
+            ]
+        )
     if actor_patterns:
         ruler = nlp.add_pipe(
             "entity_ruler",
@@ -110,6 +132,15 @@ def build_nlp(model: str, *, actor_patterns: list[dict[str, object]] | None = No
             ruler.add_patterns([_as_phrase(p) for p in actor_patterns])  # type: ignore[attr-defined]
         log.debug("actor ruler: %d patterns", len(actor_patterns))
     return nlp
+
+
+def _past_forms(overrides: Overrides = ()) -> dict[str, str]:
+    """word_forms.yaml's past forms, lowercased: form -> lemma."""
+    raw = loader.load("word_forms.yaml", overrides)
+    try:
+        return {str(k).lower(): str(v).lower() for k, v in raw["past_forms"].items()}
+    except (KeyError, AttributeError) as e:
+        raise KnowledgeBaseError(f"{raw.source} is malformed: {e}") from e
 
 
 # -- parsing ------------------------------------------------------------------------------------

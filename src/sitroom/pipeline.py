@@ -77,7 +77,7 @@ def load_resources(config: Config) -> Resources:
     overrides = config.overrides()
     loader.install(overrides)
     kb = ActorKB.load(overrides=overrides)
-    nlp = build_nlp(config.model, actor_patterns=kb.patterns())
+    nlp = build_nlp(config.model, actor_patterns=kb.patterns(), overrides=overrides)
     return Resources(
         nlp=nlp,
         kb=kb,

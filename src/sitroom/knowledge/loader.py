@@ -204,6 +204,7 @@ SCHEMAS: dict[str, Schema] = {
         substitutions=_LISTS,
     ),
     "place_regions.yaml": _schema(continents=_MAP, regions=_LISTS),
+    "word_forms.yaml": _schema(past_forms=_MAP),
     "headline_case.yaml": _schema(
         min_words="number",
         min_capitalised="number",
