@@ -353,6 +353,18 @@ def _requests(client: httpx.Client) -> dict[str, Any]:
 
         return pick
 
+    # What the page asks since the answers are bounded (a server that knows ``bin``): the
+    # timeline's bars over its last 181 days, and one alliance edge with all of its quotes.
+    bounded: dict[str, Any] = {}
+    if "bin" in overview and overview["dates"]["last"]:
+        last = dt.date.fromisoformat(overview["dates"]["last"])
+        axis = {"days_start": str(last - dt.timedelta(days=180)), "days_end": str(last)}
+        bounded["overview_histogram"] = fixed("/api/overview", bin="day", **axis)
+        edges = client.get("/api/relations", params={"evidence": 0}).raise_for_status().json()
+        if edges["items"]:
+            busiest = max(edges["items"], key=lambda e: e["evidence_total"])
+            edge = {k: busiest[k] for k in ("subject", "predicate", "object")}
+            bounded["relation_edge"] = fixed("/api/relations", evidence=1000, **edge)
     return {
         "events": fixed("/api/events"),
         "events_dates": fixed("/api/events", **week),
@@ -361,6 +373,7 @@ def _requests(client: httpx.Client) -> dict[str, Any]:
         "events_bbox": fixed("/api/events", bbox=",".join(f"{x:.4f}" for x in box)),
         "events_walk": walk("/api/events", 100),
         "overview": fixed("/api/overview"),
+        **bounded,
         "event": one("/api/events", event_ids),
         "documents": fixed("/api/documents"),
         "documents_walk": walk("/api/documents", 100),

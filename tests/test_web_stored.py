@@ -31,8 +31,9 @@ from sitroom.records import (
     Relation,
 )
 from sitroom.store import Store
+from sitroom.store.picture_read import BINS, MAX_BINS, auto_bin, bin_count, bin_start, binned
 from sitroom.web import create_app
-from sitroom.web.view import View
+from sitroom.web.view import EdgeFilter, View
 
 LOCAL = "http://127.0.0.1"
 # Place mentions: the spellings reports use, some of a gazetteer entry the control claims of
@@ -125,7 +126,24 @@ def test_every_endpoint_answers_what_the_picture_in_memory_answers(
             assert get(client, f"/api/events/{event.id}") == as_json(meaning.event_detail(event.id))
         assert client.get("/api/events/no-such-event").status_code == 404
         assert get(client, "/api/actors") == {"items": as_json(meaning.actors())}
-        assert get(client, "/api/relations") == {"items": as_json(meaning.relations())}
+        edges = meaning.ledger.alliances
+        assert get(client, "/api/relations") == {"items": as_json(meaning.relations(EdgeFilter()))}
+        capped = EdgeFilter(evidence=size - 1)
+        expected = {"items": as_json(meaning.relations(capped))}
+        assert get(client, "/api/relations", evidence=size - 1) == expected
+        for edge in edges:  # one edge with all of its evidence; by its subject or object
+            one = EdgeFilter(edge.subject, edge.predicate, edge.object, evidence=1000)
+            asked = {"subject": edge.subject, "predicate": edge.predicate, "object": edge.object}
+            found = get(client, "/api/relations", **asked, evidence=1000)
+            assert found == {"items": as_json(meaning.relations(one))}
+            assert len(found["items"]) == 1
+            assert len(found["items"][0]["evidence"]) == found["items"][0]["evidence_total"]
+            by_subject = EdgeFilter(subject=edge.subject)
+            expected = {"items": as_json(meaning.relations(by_subject))}
+            assert get(client, "/api/relations", subject=edge.subject) == expected
+            by_object = EdgeFilter(object=edge.object)
+            expected = {"items": as_json(meaning.relations(by_object))}
+            assert get(client, "/api/relations", object=edge.object) == expected
         assert get(client, "/api/control") == {"items": as_json(meaning.control(None))}
         for place in PLACE_QUERIES:
             expected = as_json(meaning.control(place))
@@ -143,6 +161,9 @@ def test_every_endpoint_answers_what_the_picture_in_memory_answers(
             if after is None:
                 break
         assert pages == as_json(documents)
+        ids = [d["id"] for d in documents[::size]] + ["no-such-document"]
+        expected = {"items": as_json(meaning.documents_by_id(ids)), "next": None}
+        assert get(client, "/api/documents", id=ids) == expected
         for document in documents:
             one = get(client, f"/api/documents/{document['id']}")
             assert one == as_json(meaning.document_detail(document["id"]))
@@ -199,8 +220,46 @@ def test_no_request_reads_the_whole_picture(served: Any, monkeypatch: pytest.Mon
         "/api/health", "/api/events", "/api/events.geojson", "/api/overview",
         f"/api/events/{some}", "/api/actors", "/api/relations", "/api/control",
         "/api/control?place=Aleppo", "/api/documents", f"/api/documents/{document}",
+        "/api/relations?subject=HTS&evidence=1000", f"/api/documents?id={document}",
+        "/api/overview?bin=week&days_start=2024-11-01&days_end=2024-12-31",
     ):  # fmt: skip
         assert client.get(path).status_code in (200, 404), path
     store: Store = client.app.state.store  # type: ignore[attr-defined]
     store.save(found[3])
     assert get(client, "/api/health")["documents"] == 4
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.dates(dt.date(1900, 1, 1), dt.date(2100, 12, 31)),
+            st.sampled_from([None, "Battles", "Riots"]),
+            st.sampled_from(["reported", "background"]),
+            st.integers(1, 5),
+        ),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_the_overview_bins_hold_every_event_in_at_most_so_many_bins(
+    rows: list[tuple[dt.date, str | None, str, int]],
+) -> None:
+    """``auto`` takes the finest bin that cuts the span into at most MAX_BINS (years past
+    that); each bin's first day is the bin of every day it counts; no event is lost."""
+    first, last = min(r[0] for r in rows), max(r[0] for r in rows)
+    size = auto_bin(first, last)
+    finer = BINS[: BINS.index(size)]
+    assert all(bin_count(first, last, f) > MAX_BINS for f in finer)
+    assert size == "year" or bin_count(first, last, size) <= MAX_BINS
+    for each in BINS:
+        found = binned([(d.isoformat(), t, s, n) for d, t, s, n in rows], each)
+        assert len({b["date"] for b in found}) <= bin_count(first, last, each)
+        assert sum(b["events"] for b in found) == sum(r[3] for r in rows)
+        expected: dict[tuple[str, str | None, str], int] = {}
+        for d, t, s, n in rows:
+            key = (bin_start(d, each).isoformat(), t, s)
+            expected[key] = expected.get(key, 0) + n
+        assert {(b["date"], b["event_type"], b["status"]): b["events"] for b in found} == expected
+        starts = [dt.date.fromisoformat(b["date"]) for b in found]
+        assert starts == sorted(starts) and all(bin_start(d, each) == d for d in starts)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sitroom.export.json_export import (
@@ -25,7 +25,14 @@ from sitroom.export.json_export import (
 )
 from sitroom.export.source import flat
 from sitroom.picture import build_ledger
-from sitroom.picture.ledger import ControlTimeline, Ledger, MergedEvent, fold_name, overall_verdict
+from sitroom.picture.ledger import (
+    AllianceEdge,
+    ControlTimeline,
+    Ledger,
+    MergedEvent,
+    fold_name,
+    overall_verdict,
+)
 from sitroom.picture.summary import EventSummary, summarize
 from sitroom.records import Document, Event, Picture
 from sitroom.store import Store
@@ -118,11 +125,12 @@ def find_events(
         return StoredView(reader).find_events(wanted, after=after, limit=limit, offset=offset)
 
 
-def event_overview(store: Store, wanted: EventFilter) -> dict[str, Any]:
-    """Counts, events per day and type, the types and actors named and where the events are,
-    for the stored merged events passing the filter (``picture_read.event_overview``)."""
+def event_overview(store: Store, wanted: EventFilter, **binning: Any) -> dict[str, Any]:
+    """Counts, events per bin of days and type, the types and actors named and where the
+    events are, for the stored merged events passing the filter; ``binning``: ``bin``,
+    ``days_start``, ``days_end`` (``picture_read.event_overview``)."""
     with stored_reader(store) as reader:
-        return reader.overview(**_query(wanted))
+        return reader.overview(**_query(wanted), **binning)
 
 
 # -- the answers' shapes, shared by both views ------------------------------------------------
@@ -202,6 +210,34 @@ def geojson(
             }
         )
     return {"type": "FeatureCollection", "features": features}
+
+
+@dataclass(frozen=True, slots=True)
+class EdgeFilter:
+    """What ``GET /api/relations`` asks for: the edges of this subject, predicate and object
+    (None: any), each with at most ``evidence`` of its quotes and documents."""
+
+    subject: str | None = None
+    predicate: str | None = None
+    object: str | None = None
+    evidence: int = 3
+
+    def keeps(self, edge: AllianceEdge) -> bool:
+        wanted = (self.subject, self.predicate, self.object)
+        found = (edge.subject, edge.predicate, edge.object)
+        return all(w is None or w == f for w, f in zip(wanted, found, strict=True))
+
+
+def alliance_item(edge: AllianceEdge, evidence: int) -> dict[str, Any]:
+    """The export's alliance edge with its first ``evidence`` quotes and documents and how many
+    it has in all (``evidence_total``, ``documents_total``): an edge told by every report
+    would otherwise carry every report's quote."""
+    data = alliance_to_dict(
+        replace(edge, document_ids=edge.document_ids[:evidence], evidence=edge.evidence[:evidence])
+    )
+    data["documents_total"] = len(edge.document_ids)
+    data["evidence_total"] = len(edge.evidence)
+    return data
 
 
 def named_timelines(
@@ -310,8 +346,12 @@ class StoredView:
     def actors(self) -> list[dict[str, Any]]:
         return [actor_to_dict(a) for a in flat(self._reader.actors())]
 
-    def relations(self) -> list[dict[str, Any]]:
-        return [alliance_to_dict(e) for e in flat(self._reader.alliances())]
+    def relations(self, wanted: EdgeFilter) -> list[dict[str, Any]]:
+        """The alliance edges asked for, by subject, predicate, object (the primary key)."""
+        edges = self._reader.alliances(
+            subject=wanted.subject, predicate=wanted.predicate, object=wanted.object
+        )
+        return [alliance_item(e, wanted.evidence) for e in flat(edges)]
 
     def control(self, place: str | None) -> list[dict[str, Any]]:
         """Control timelines, all or those of one place: a name reports use for it, or its key."""
@@ -337,6 +377,12 @@ class StoredView:
             [document_to_dict(d, main) for d, main in found],
             document_cursor(found[-1][0]) if more else None,
         )
+
+    def documents_by_id(self, ids: Collection[str]) -> list[dict[str, Any]]:
+        """The stored documents among ``ids`` (without their text), by ref and id."""
+        found = self._reader.document_entries(set(ids))
+        ordered = sorted(found.values(), key=lambda entry: (entry[0].ref, entry[0].id))
+        return [document_to_dict(d, main) for d, main in ordered]
 
     def document_detail(self, document_id: str) -> dict[str, Any] | None:
         """A report's metadata and text, or None."""
@@ -398,11 +444,15 @@ class View:
         ordered = sorted(self.documents.values(), key=lambda d: (d.ref, d.id))
         return [document_to_dict(d, self.picture.main_events.get(d.id)) for d in ordered]
 
+    def documents_by_id(self, ids: Collection[str]) -> list[dict[str, Any]]:
+        wanted = set(ids)
+        return [d for d in self.document_list() if d["id"] in wanted]
+
     def actors(self) -> list[dict[str, Any]]:
         return [actor_to_dict(a) for a in self.picture.actors]
 
-    def relations(self) -> list[dict[str, Any]]:
-        return [alliance_to_dict(e) for e in self.ledger.alliances]
+    def relations(self, wanted: EdgeFilter) -> list[dict[str, Any]]:
+        return [alliance_item(e, wanted.evidence) for e in self.ledger.alliances if wanted.keeps(e)]
 
     def control(self, place: str | None) -> list[dict[str, Any]]:
         timelines = self.ledger.control
