@@ -350,10 +350,11 @@ def auto_bin(first: dt.date, last: dt.date) -> str:
 
 def binned(rows: Sequence[Row], size: str) -> list[dict[str, Any]]:
     """(date, type, status, count) rows by date, type and status summed into bins of
-    ``size``: each row's date is its bin's first day."""
+    ``size``: each row's date is its bin's first day. A row's date may be an ISO date's
+    first 7 or 4 characters (a month's or year's rows grouped by the database)."""
     bins: dict[tuple[str, str, str], int] = {}
     for day, event_type, status, count in rows:
-        start = bin_start(dt.date.fromisoformat(str(day)), size).isoformat()
+        start = bin_start(_first_day(str(day)), size).isoformat()
         key = (start, event_type, status)
         bins[key] = bins.get(key, 0) + int(count)
     # None (a PLOVER-only event's type) sorts first, as the database orders the day rows
@@ -389,25 +390,37 @@ def event_overview(
     total = select("count(*)")[0][0]
     with_place = select("count(*)", located)[0][0]
     verdicts = select("verdict, count(*)", tail="GROUP BY verdict")
-    first, last = select(
-        "min(event_date), max(event_date)", "event_date IS NOT NULL AND status != 'background'"
-    )[0]
+
+    def ends(extra: str, more: Sequence[object] = ()) -> tuple[str | None, str | None]:
+        """The first and last event_date passing the filters and ``extra`` (each one step
+        along the date index from an end, where min() and max() together scan it)."""
+        low = select("event_date", extra, "ORDER BY event_date ASC LIMIT 1", more)
+        high = select("event_date", extra, "ORDER BY event_date DESC LIMIT 1", more)
+        return (low[0][0] if low else None), (high[0][0] if high else None)
+
+    first, last = ends("event_date IS NOT NULL AND status != 'background'")
     window = ["event_date IS NOT NULL"]
     bounds: list[object] = []
     add_dates(window, bounds, days_start, days_end)
+    listed = " AND ".join(window)
+    size = bin
+    if size == "auto":
+        low, high = ends(listed, bounds)
+        size = auto_bin(_day(low), _day(high)) if low is not None and high is not None else "day"
+    # Months and years are grouped by the database (ISO dates' first 7 or 4 characters), so
+    # their rows are as few as the answer's; days and weeks come by day.
+    day = {"month": "substr(event_date, 1, 7)", "year": "substr(event_date, 1, 4)"}
+    column = day.get(size, "event_date")
     days = select(
-        "event_date, event_type, status, count(*)",
-        " AND ".join(window),
-        "GROUP BY event_date, event_type, status ORDER BY event_date, event_type, status",
+        f"{column}, event_type, status, count(*)",
+        listed,
+        f"GROUP BY {column}, event_type, status ORDER BY {column}, event_type, status",
         bounds,
     )
     outside = 0
     if bounds:
         dated = select("count(*)", "event_date IS NOT NULL")[0][0]
         outside = int(dated) - sum(int(r[3]) for r in days)
-    size = bin
-    if size == "auto":
-        size = auto_bin(_day(days[0][0]), _day(days[-1][0])) if days else "day"
     types = {
         column: [
             r[0]
@@ -448,3 +461,8 @@ def event_overview(
 
 def _day(value: object) -> dt.date:
     return dt.date.fromisoformat(str(value))
+
+
+def _first_day(text: str) -> dt.date:
+    """An ISO date, or the first day of a month (YYYY-MM) or year (YYYY)."""
+    return _day({4: f"{text}-01-01", 7: f"{text}-01"}.get(len(text), text))
