@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
 
 from sitroom.picture.codec import decode, decoder
@@ -126,6 +126,18 @@ def alliance_edges(conn: Connection) -> Iterator[AllianceEdge]:
         "SELECT record FROM picture_alliances ORDER BY subject, predicate, object"
     ):
         yield decode(AllianceEdge, row[0])
+
+
+# Quotes (and document ids) an alliance edge's stored listing keeps (picture_alliances.listing):
+# what /api/relations sends of each edge unless asked for more.
+LISTED_EVIDENCE = 3
+
+
+def edge_listing(edge: AllianceEdge, evidence: int = LISTED_EVIDENCE) -> AllianceEdge:
+    """The edge with its first ``evidence`` quotes and document ids only."""
+    return replace(
+        edge, document_ids=edge.document_ids[:evidence], evidence=edge.evidence[:evidence]
+    )
 
 
 def sort_key(event: MergedEvent) -> str:

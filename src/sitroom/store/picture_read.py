@@ -25,8 +25,10 @@ from sitroom.store import rows
 from sitroom.store.backend import Connection, Row
 from sitroom.store.picture_queries import (
     EVERY_EVENT,
+    LISTED_EVIDENCE,
     EventPage,
     add_dates,
+    edge_listing,
     event_conditions,
     find_events,
     find_summaries,
@@ -212,19 +214,38 @@ class StoredReader:
         for batch in keyset(self._conn, "picture_control", ("place_key",), size=self._size):
             yield [decode(ControlTimeline, r["record"]) for r in batch]
 
-    def alliances(self, **key: str | None) -> Iterator[list[AllianceEdge]]:
-        """Alliance edges by subject, predicate, object; ``key``: those with this ``subject``,
-        ``predicate`` or ``object`` (None: any), on the primary key."""
+    def alliances(self) -> Iterator[list[AllianceEdge]]:
+        """Alliance edges by subject, predicate, object."""
+        keys = ("subject", "predicate", "object")
+        for batch in keyset(self._conn, "picture_alliances", keys, size=self._size):
+            yield [decode(AllianceEdge, r["record"]) for r in batch]
+
+    def alliance_listings(
+        self, evidence: int, **key: str | None
+    ) -> Iterator[list[tuple[AllianceEdge, int, int]]]:
+        """Alliance edges by subject, predicate, object, each with its first ``evidence``
+        quotes and document ids, and how many documents and quotes it has in all; ``key``:
+        those with this ``subject``, ``predicate`` or ``object`` (None: any), on the primary
+        key. Up to LISTED_EVIDENCE quotes come from the stored listing, more from the record."""
         keys = ("subject", "predicate", "object")
         given = [(k, v) for k, v in key.items() if v is not None]
         if any(k not in keys for k, _ in given):
             raise ValueError(f"alliance edges are keyed by {keys}, not {sorted(key)}")
         where = " AND ".join(f"{k} = ?" for k, _ in given)
-        params = [v for _, v in given]
+        column = "listing" if evidence <= LISTED_EVIDENCE else "record"
         for batch in keyset(
-            self._conn, "picture_alliances", keys, where=where, params=params, size=self._size
-        ):
-            yield [decode(AllianceEdge, r["record"]) for r in batch]
+            self._conn, "picture_alliances", keys, where=where, params=[v for _, v in given],
+            columns=f"subject, predicate, object, {column}, documents_total, evidence_total",
+            size=self._size,
+        ):  # fmt: skip
+            yield [
+                (
+                    edge_listing(decode(AllianceEdge, r[column]), evidence),
+                    int(r["documents_total"]),
+                    int(r["evidence_total"]),
+                )
+                for r in batch
+            ]
 
     def overview(self, **filters: Any) -> dict[str, Any]:
         """``event_overview`` of the merged events passing ``filters``."""

@@ -556,10 +556,14 @@ class _Updater:
         """Store edges and which documents (id, relation) report each."""
         conn = self._conn
         conn.executemany(
-            "INSERT INTO picture_alliances (subject, predicate, object, record) "
-            "VALUES (?, ?, ?, ?)",
-            ((e.subject, e.predicate, e.object, encode(e)) for e in edges),
-        )
+            "INSERT INTO picture_alliances (subject, predicate, object, record, listing, "
+            "documents_total, evidence_total) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                (e.subject, e.predicate, e.object, encode(e), encode(q.edge_listing(e)),
+                 len(e.document_ids), len(e.evidence))
+                for e in edges
+            ),
+        )  # fmt: skip
         conn.executemany(
             "INSERT OR IGNORE INTO picture_alliance_documents (document_id, subject, predicate, "
             "object) VALUES (?, ?, ?, ?)",

@@ -25,6 +25,7 @@ from sitroom.config import Config, load_config
 from sitroom.export.json_export import document_to_dict
 from sitroom.records import EVENT_STATUSES, RELATION_PREDICATES
 from sitroom.store import Store
+from sitroom.store.picture_queries import LISTED_EVIDENCE
 from sitroom.store.picture_read import BINS, stored_reader
 from sitroom.web.apidocs import docs_page
 from sitroom.web.changes import install_change_routes
@@ -47,8 +48,6 @@ MAX_PAGE = 1000
 MAX_DOCUMENTS = 1000
 MAX_IDS = 100  # reports asked for by id at once (GET /api/documents?id=...)
 MAX_GEOJSON = 5000
-# Quotes (and documents) an alliance edge carries in /api/relations unless asked for more.
-RELATION_EVIDENCE = 3
 
 # The page shows report text; this policy keeps any markup that slips into it from running.
 # Map tiles from OpenStreetMap are an opt-in layer of the page; the base map is bundled.
@@ -371,7 +370,7 @@ def create_app(
         ] = None,
         evidence: Annotated[
             int, Query(ge=0, le=MAX_PAGE, description="Quotes and documents kept per edge.")
-        ] = RELATION_EVIDENCE,
+        ] = LISTED_EVIDENCE,
     ) -> Response:
         """The alliance graph: supports, opposes, allied-with and part-of edges, dated, each
         with its first ``evidence`` quotes and documents and how many it has in all; the

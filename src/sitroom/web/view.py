@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from sitroom.export.json_export import (
@@ -36,7 +36,7 @@ from sitroom.picture.ledger import (
 from sitroom.picture.summary import EventSummary, summarize
 from sitroom.records import Document, Event, Picture
 from sitroom.store import Store
-from sitroom.store.picture_queries import EventPage
+from sitroom.store.picture_queries import LISTED_EVIDENCE, EventPage, edge_listing
 from sitroom.store.picture_read import StoredReader, stored_reader
 from sitroom.web.errors import ApiError
 
@@ -220,7 +220,7 @@ class EdgeFilter:
     subject: str | None = None
     predicate: str | None = None
     object: str | None = None
-    evidence: int = 3
+    evidence: int = LISTED_EVIDENCE
 
     def keeps(self, edge: AllianceEdge) -> bool:
         wanted = (self.subject, self.predicate, self.object)
@@ -228,15 +228,13 @@ class EdgeFilter:
         return all(w is None or w == f for w, f in zip(wanted, found, strict=True))
 
 
-def alliance_item(edge: AllianceEdge, evidence: int) -> dict[str, Any]:
-    """The export's alliance edge with its first ``evidence`` quotes and documents and how many
-    it has in all (``evidence_total``, ``documents_total``): an edge told by every report
-    would otherwise carry every report's quote."""
-    data = alliance_to_dict(
-        replace(edge, document_ids=edge.document_ids[:evidence], evidence=edge.evidence[:evidence])
-    )
-    data["documents_total"] = len(edge.document_ids)
-    data["evidence_total"] = len(edge.evidence)
+def alliance_item(listed: AllianceEdge, documents: int, quotes: int) -> dict[str, Any]:
+    """The export's alliance edge as listed (its first quotes and documents:
+    ``edge_listing``) and how many it has in all (``documents_total``, ``evidence_total``): an
+    edge told by every report would otherwise carry every report's quote."""
+    data = alliance_to_dict(listed)
+    data["documents_total"] = documents
+    data["evidence_total"] = quotes
     return data
 
 
@@ -348,10 +346,11 @@ class StoredView:
 
     def relations(self, wanted: EdgeFilter) -> list[dict[str, Any]]:
         """The alliance edges asked for, by subject, predicate, object (the primary key)."""
-        edges = self._reader.alliances(
-            subject=wanted.subject, predicate=wanted.predicate, object=wanted.object
-        )
-        return [alliance_item(e, wanted.evidence) for e in flat(edges)]
+        edges = self._reader.alliance_listings(
+            wanted.evidence, subject=wanted.subject, predicate=wanted.predicate,
+            object=wanted.object,
+        )  # fmt: skip
+        return [alliance_item(*found) for found in flat(edges)]
 
     def control(self, place: str | None) -> list[dict[str, Any]]:
         """Control timelines, all or those of one place: a name reports use for it, or its key."""
@@ -452,7 +451,11 @@ class View:
         return [actor_to_dict(a) for a in self.picture.actors]
 
     def relations(self, wanted: EdgeFilter) -> list[dict[str, Any]]:
-        return [alliance_item(e, wanted.evidence) for e in self.ledger.alliances if wanted.keeps(e)]
+        return [
+            alliance_item(edge_listing(e, wanted.evidence), len(e.document_ids), len(e.evidence))
+            for e in self.ledger.alliances
+            if wanted.keeps(e)
+        ]
 
     def control(self, place: str | None) -> list[dict[str, Any]]:
         timelines = self.ledger.control
