@@ -497,6 +497,10 @@ def measure(
             raise SystemExit(f"--reuse: no database kept before the adds at {kept}")
         shutil.copyfile(kept, db)
         _progress(result, reused=str(kept))
+        start = time.perf_counter()
+        with Store.open(db):  # upgraded to this sitroom's schema, if kept by an older one
+            pass
+        _progress(result, upgrade_s=time.perf_counter() - start)
     else:
         start = time.perf_counter()
         _fill(db, (variant(base, k) for k in range(n)))

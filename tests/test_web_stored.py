@@ -33,7 +33,7 @@ from sitroom.records import (
 from sitroom.store import Store
 from sitroom.store.picture_read import BINS, MAX_BINS, auto_bin, bin_count, bin_start, binned
 from sitroom.web import create_app
-from sitroom.web.view import EdgeFilter, View
+from sitroom.web.view import EdgeFilter, EventFilter, View, event_overview
 
 LOCAL = "http://127.0.0.1"
 # Place mentions: the spellings reports use, some of a gazetteer entry the control claims of
@@ -225,8 +225,18 @@ def test_no_request_reads_the_whole_picture(served: Any, monkeypatch: pytest.Mon
     ):  # fmt: skip
         assert client.get(path).status_code in (200, 404), path
     store: Store = client.app.state.store  # type: ignore[attr-defined]
-    store.save(found[3])
+    overview = get(client, "/api/overview")
+    assert get(client, "/api/overview") == overview  # kept, and the same
+    later = found[3].events[0]
+    store.save(
+        dataclasses.replace(
+            found[3], events=(dataclasses.replace(later, event_date=dt.date(2024, 12, 20)),)
+        )
+    )
     assert get(client, "/api/health")["documents"] == 4
+    # the overview kept for the picture before is not the one after
+    assert get(client, "/api/overview") == as_json(event_overview(store, EventFilter()))
+    assert get(client, "/api/overview")["total"] == overview["total"] + 1
 
 
 @settings(max_examples=300, deadline=None)

@@ -51,6 +51,29 @@ def set_rules(conn: Connection) -> None:
     )
 
 
+# -- the picture's generation ------------------------------------------------------------------
+
+# Raised by every change of the stored picture (each report's update, a rebuild), in the same
+# transaction: an answer computed from the picture holds as long as the generation it was
+# computed at (the server keeps its overviews so; sitroom.web.server).
+GENERATION_KEY = "picture_generation"
+
+
+def generation(conn: Connection) -> int:
+    """The stored picture's generation (0 before any change)."""
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (GENERATION_KEY,)).fetchone()
+    return 0 if row is None else int(row[0])
+
+
+def next_generation(conn: Connection) -> None:
+    """Raise the generation (inside the transaction that changes the picture)."""
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (GENERATION_KEY, str(generation(conn) + 1)),
+    )
+
+
 # -- lazy lookups ----------------------------------------------------------------------------
 
 

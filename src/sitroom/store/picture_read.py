@@ -32,6 +32,7 @@ from sitroom.store.picture_queries import (
     event_conditions,
     find_events,
     find_summaries,
+    generation,
     in_chunks,
     is_current,
     merged_event,
@@ -246,6 +247,10 @@ class StoredReader:
                 )
                 for r in batch
             ]
+
+    def generation(self) -> int:
+        """The stored picture's generation (``picture_queries.generation``)."""
+        return generation(self._conn)
 
     def overview(self, **filters: Any) -> dict[str, Any]:
         """``event_overview`` of the merged events passing ``filters``."""

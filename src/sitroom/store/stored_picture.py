@@ -131,6 +131,7 @@ def update(
     updater.refresh_groups_of(changed_docs - {document_id}, skip=touched, groups=groups)
     updater.control(document_id, changed_docs, actors_changed | new, groups=groups, actors=actors)
     updater.alliances(document_id)
+    q.next_generation(conn)
 
 
 def _with_parts(conn: Connection, actor_ids: Collection[str]) -> set[str]:
@@ -166,6 +167,7 @@ def rebuild(conn: Connection, picture_ledger: Ledger, documents: Iterable[Docume
     relations = q.relations_where(conn, None)
     updater.write_alliances(relations, picture_ledger.alliances)
     q.set_rules(conn)
+    q.next_generation(conn)
 
 
 class _Updater:

@@ -36,8 +36,8 @@ from sitroom.web.view import (
     VERDICT_ORDER,
     EdgeFilter,
     EventFilter,
+    Overviews,
     StoredView,
-    event_overview,
 )
 
 log = logging.getLogger(__name__)
@@ -235,6 +235,7 @@ def create_app(
     """
     store = Store.open(db)
     write_lock = threading.Lock()
+    overviews = Overviews()  # by the picture's generation: any write shows in the next one
     app = FastAPI(
         title="sitroom",
         version=__version__,
@@ -323,7 +324,7 @@ def create_app(
         if days_start is not None and days_end is not None and days_start > days_end:
             raise ApiError(422, f"days_start ({days_start}) is after days_end ({days_end})")
         return _json(
-            event_overview(
+            overviews.answer(
                 store, wanted, bin=size or "auto", days_start=days_start, days_end=days_end
             )
         )
