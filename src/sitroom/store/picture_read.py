@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sitroom.errors import StoreError
@@ -92,6 +93,15 @@ def runs(items: Iterator[list[T]], key: Callable[[T], K]) -> Iterator[list[T]]:
             run.append(item)
     if run:
         yield run
+
+
+@dataclass(frozen=True, slots=True)
+class ListedEdge:
+    """An alliance edge with its first quotes and document ids only, and how many it has."""
+
+    edge: AllianceEdge
+    documents_total: int
+    evidence_total: int
 
 
 class StoredReader:
@@ -221,9 +231,7 @@ class StoredReader:
         for batch in keyset(self._conn, "picture_alliances", keys, size=self._size):
             yield [decode(AllianceEdge, r["record"]) for r in batch]
 
-    def alliance_listings(
-        self, evidence: int, **key: str | None
-    ) -> Iterator[list[tuple[AllianceEdge, int, int]]]:
+    def alliance_listings(self, evidence: int, **key: str | None) -> Iterator[list[ListedEdge]]:
         """Alliance edges by subject, predicate, object, each with its first ``evidence``
         quotes and document ids, and how many documents and quotes it has in all; ``key``:
         those with this ``subject``, ``predicate`` or ``object`` (None: any), on the primary
@@ -240,7 +248,7 @@ class StoredReader:
             size=self._size,
         ):  # fmt: skip
             yield [
-                (
+                ListedEdge(
                     edge_listing(decode(AllianceEdge, r[column]), evidence),
                     int(r["documents_total"]),
                     int(r["evidence_total"]),

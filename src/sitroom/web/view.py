@@ -380,7 +380,7 @@ class StoredView:
             wanted.evidence, subject=wanted.subject, predicate=wanted.predicate,
             object=wanted.object,
         )  # fmt: skip
-        return [alliance_item(*found) for found in flat(edges)]
+        return [alliance_item(e.edge, e.documents_total, e.evidence_total) for e in flat(edges)]
 
     def control(self, place: str | None) -> list[dict[str, Any]]:
         """Control timelines, all or those of one place: a name reports use for it, or its key."""
