@@ -178,6 +178,10 @@ def test_a_documents_cursor_that_is_none_of_ours_is_refused(served: Any) -> None
         response = client.get("/api/documents", params={"after": cursor})
         assert response.status_code == 422, (cursor, response.text)
         assert response.json()["error"]["code"] == "invalid_input"
+    many = client.get("/api/documents", params={"id": [f"d{i}" for i in range(101)]})
+    assert many.status_code == 422, many.text
+    assert "at most 100 ids" in many.json()["error"]["message"]
+    assert get(client, "/api/documents", id=["d1"]) == {"items": [], "next": None}
 
 
 def _report(i: int) -> Analysis:
