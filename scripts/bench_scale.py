@@ -309,7 +309,9 @@ def _requests(client: httpx.Client) -> dict[str, Any]:
     """Each kind of request timed: a callable (client -> path and query) per kind, the filters
     taken from the database's own overview (its busiest country and type, a week in the middle
     of its dates)."""
-    overview = client.get("/api/overview").raise_for_status().json()
+    # by day (a server that bins long spans coarser by default is asked for days; one that
+    # does not know bin ignores it)
+    overview = client.get("/api/overview", params={"bin": "day"}).raise_for_status().json()
     days = sorted({d["date"] for d in overview["days"]})
     middle = dt.date.fromisoformat(days[len(days) // 2])
     week = {"start": str(middle), "end": str(middle + dt.timedelta(days=6))}
@@ -353,6 +355,18 @@ def _requests(client: httpx.Client) -> dict[str, Any]:
 
         return pick
 
+    # What the page asks since the answers are bounded (a server that knows ``bin``): the
+    # timeline's bars over its last 181 days, and one alliance edge with all of its quotes.
+    bounded: dict[str, Any] = {}
+    if "bin" in overview and overview["dates"]["last"]:
+        last = dt.date.fromisoformat(overview["dates"]["last"])
+        axis = {"days_start": str(last - dt.timedelta(days=180)), "days_end": str(last)}
+        bounded["overview_histogram"] = fixed("/api/overview", bin="day", **axis)
+        edges = client.get("/api/relations", params={"evidence": 0}).raise_for_status().json()
+        if edges["items"]:
+            busiest = max(edges["items"], key=lambda e: e["evidence_total"])
+            edge = {k: busiest[k] for k in ("subject", "predicate", "object")}
+            bounded["relation_edge"] = fixed("/api/relations", evidence=1000, **edge)
     return {
         "events": fixed("/api/events"),
         "events_dates": fixed("/api/events", **week),
@@ -361,6 +375,7 @@ def _requests(client: httpx.Client) -> dict[str, Any]:
         "events_bbox": fixed("/api/events", bbox=",".join(f"{x:.4f}" for x in box)),
         "events_walk": walk("/api/events", 100),
         "overview": fixed("/api/overview"),
+        **bounded,
         "event": one("/api/events", event_ids),
         "documents": fixed("/api/documents"),
         "documents_walk": walk("/api/documents", 100),
@@ -433,6 +448,27 @@ def api_latency(
     return result
 
 
+def _progress(result: dict, **figures: Any) -> None:
+    """Record figures and say them on stderr at once (a long run shows how far it got)."""
+    result.update(figures)
+    said = "  ".join(
+        f"{k}={v:.2f}" if isinstance(v, float) else f"{k}={v}" for k, v in figures.items()
+    )
+    print(
+        f"[{time.strftime('%H:%M:%S')} load {os.getloadavg()[0]:.1f}] n={result['n']}  {said}",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
+def _stored_counts(db: str) -> dict[str, int]:
+    """The stored events and merged events, counted in SQL."""
+    with Store.open(db, read_only=True) as store, store.state() as conn:
+        events = conn.execute("SELECT count(*) FROM events").fetchone()[0]
+        merged = conn.execute("SELECT count(*) FROM picture_events").fetchone()[0]
+    return {"events": int(events), "merged": int(merged)}
+
+
 def measure(
     n: int,
     base: Sequence[Analysis],
@@ -443,37 +479,60 @@ def measure(
     profiles: Path | None = None,
     keep: bool = False,
     workers: int = 1,
+    large: bool = False,
+    reuse: bool = False,
 ) -> dict:
     """Build a database of n reports and time the readers on it (in this process);
     ``server``: a PostgreSQL URL to build it in; ``profiles``: a folder for the cProfile
     statistics of each report added; ``keep``: also keep a copy of an SQLite database before
-    the adds."""
-    db = database(n, folder, server)
-    _fill(db, (variant(base, k) for k in range(n)))
-    start = time.perf_counter()
-    with Store.open(db, read_only=True) as store:
-        picture = store.picture()
-    loaded = time.perf_counter() - start
-    if reference:
-        sitroom.picture.merge_events = merge_events_exhaustive  # type: ignore[assignment]
-    start = time.perf_counter()
-    ledger = build_ledger(picture)
-    built = time.perf_counter() - start
-    result = {
-        "n": n,
-        "events": len(picture.events),
-        "merged": len(ledger.events),
-        "load_s": loaded,
-        "ledger_s": built,
-    }
-    del picture, ledger
-    if not reference:
+    the adds; ``large``: leave out what holds every record in memory (loading the picture and
+    building the ledger from it, the figures of before the picture was stored) and the
+    re-analysis of a stored report; ``reuse``: start from the copy an earlier ``keep`` run
+    left (``scale-N-before-adding.db``), without filling and rebuilding."""
+    result: dict[str, Any] = {"n": n}
+    db = database(n, folder, server, new=not reuse)
+    kept = Path(db).with_name(f"scale-{n}-before-adding.db") if server is None else None
+    if reuse:
+        if kept is None or not kept.exists():
+            raise SystemExit(f"--reuse: no database kept before the adds at {kept}")
+        shutil.copyfile(kept, db)
+        _progress(result, reused=str(kept))
         start = time.perf_counter()
-        with Store.open(db) as store:
-            store.rebuild()
-        result["rebuild_s"] = time.perf_counter() - start
-        if keep and server is None:  # as it is before the adds, to time them again
-            shutil.copyfile(db, Path(db).with_name(f"scale-{n}-before-adding.db"))
+        with Store.open(db):  # upgraded to this sitroom's schema, if kept by an older one
+            pass
+        _progress(result, upgrade_s=time.perf_counter() - start)
+    else:
+        start = time.perf_counter()
+        _fill(db, (variant(base, k) for k in range(n)))
+        _progress(result, fill_s=time.perf_counter() - start)
+    if not large and not reuse:
+        start = time.perf_counter()
+        with Store.open(db, read_only=True) as store:
+            picture = store.picture()
+        loaded = time.perf_counter() - start
+        if reference:
+            sitroom.picture.merge_events = merge_events_exhaustive  # type: ignore[assignment]
+        start = time.perf_counter()
+        ledger = build_ledger(picture)
+        built = time.perf_counter() - start
+        _progress(
+            result,
+            events=len(picture.events),
+            merged=len(ledger.events),
+            load_s=loaded,
+            ledger_s=built,
+        )
+        del picture, ledger
+    if not reference:
+        if not reuse:
+            start = time.perf_counter()
+            with Store.open(db) as store:
+                store.rebuild()
+            _progress(result, rebuild_s=time.perf_counter() - start)
+            if keep and kept is not None:  # as it is before the adds, to time them again
+                shutil.copyfile(db, kept)
+        if "events" not in result:
+            _progress(result, **_stored_counts(db))
         # Reports k = n .. n + ADDED - 1 come in one at a time, the picture updated by each save.
         times = []
         with Store.open(db) as store:
@@ -489,18 +548,19 @@ def measure(
                 times.append(time.perf_counter() - start)
                 if profile is not None and profiles is not None:
                     _write_profile(profile, profiles / f"add-{n}-{k}.txt", times[-1])
-        result["add_one_median_s"] = statistics.median(times)
-        result["add_one_max_s"] = max(times)
-        stored = folder / "stored.txt"
-        stored.write_text(base[0].document.text, encoding="utf-8")
-        result["report_s"], result["report_mb"] = _timed([SITROOM, "report", "--db", db])
+        _progress(result, add_one_median_s=statistics.median(times), add_one_max_s=max(times))
+        wall, peak = _timed([SITROOM, "report", "--db", db])
+        _progress(result, report_s=wall, report_mb=peak)
         for fmt in EXPORTS:
             wall, peak = _timed([SITROOM, "export", "--format", fmt, "--db", db])
-            result[f"export_{fmt}_s"], result[f"export_{fmt}_mb"] = wall, peak
-        result["readd_s"], _ = _timed([SITROOM, "analyze", str(stored), "--db", db])
-        result["readd_no_report_s"], _ = _timed(
-            [SITROOM, "analyze", str(stored), "--db", db, "--no-report"]
-        )
+            _progress(result, **{f"export_{fmt}_s": wall, f"export_{fmt}_mb": peak})
+        if not large:
+            stored = folder / "stored.txt"
+            stored.write_text(base[0].document.text, encoding="utf-8")
+            result["readd_s"], _ = _timed([SITROOM, "analyze", str(stored), "--db", db])
+            result["readd_no_report_s"], _ = _timed(
+                [SITROOM, "analyze", str(stored), "--db", db, "--no-report"]
+            )
         result.update(api_latency(db, workers=workers))
     result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return result
@@ -548,7 +608,21 @@ def main(argv: Sequence[str] | None = None) -> None:
         default=1,
         help="the API step's server processes (sitroom serve --workers)",
     )
+    parser.add_argument(
+        "--large",
+        action="store_true",
+        help="leave out what holds every record in memory (load_s, ledger_s: tens of GB at "
+        "100,000 reports) and the re-analysis of a stored report",
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="with --keep DIR: start each size from the copy an earlier --keep run left before "
+        "its adds (scale-N-before-adding.db), without filling and rebuilding",
+    )
     args = parser.parse_args(argv)
+    if args.reuse and (args.keep is None or args.db):
+        parser.error("--reuse needs --keep DIR (SQLite)")
     if args.one is not None and args.api_only:
         db = database(args.one, args.folder, args.db, new=False)
         print(json.dumps({"n": args.one, **api_latency(db, workers=args.serve_workers)}))
@@ -574,6 +648,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             profiles=args.profile,
             keep=args.keep is not None,
             workers=args.serve_workers,
+            large=args.large,
+            reuse=args.reuse,
         )
         print(json.dumps(measured))
         return
@@ -596,9 +672,12 @@ def main(argv: Sequence[str] | None = None) -> None:
                 command += ["--keep", folder]
             if args.api_only:
                 command += ["--api-only"]
+            command += ["--large"] if args.large else []
+            command += ["--reuse"] if args.reuse else []
             command += ["--serve-workers", str(args.serve_workers)]
             command += ["--db", args.db] if args.db else []
-            found = subprocess.run(command, check=True, capture_output=True, text=True)
+            # stderr passes through: the size's progress as it goes
+            found = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True)
             row = json.loads(found.stdout.splitlines()[-1])
             rows.append(row)
             print(
@@ -607,7 +686,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                 ),
                 flush=True,
             )
-    if len(rows) > 1 and not args.api_only:
+    if len(rows) > 1 and not args.api_only and all("ledger_s" in r for r in rows):
         fitted = slope([(r["n"], r["ledger_s"]) for r in rows])
         print(f"log-log slope of the ledger build: {fitted:.2f}")
 

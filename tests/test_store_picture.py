@@ -23,6 +23,7 @@ from sitroom.picture.ledger import MergedEvent
 from sitroom.picture.summary import summarize
 from sitroom.records import Actor, Analysis, ControlClaim, Document, Evidence, Location, Relation
 from sitroom.store import Store
+from sitroom.store.picture_queries import LISTED_EVIDENCE, edge_listing
 from sitroom.store.schema import MIGRATIONS, migrate
 from sitroom.web.view import EventFilter, find_events, matches
 
@@ -195,7 +196,8 @@ def test_the_upgrade_to_schema_7_writes_the_summary_of_every_stored_merged_event
             store.save(
                 Analysis(document=next(d for d in DOCS if d.id == e.document_id), events=(e,))
             )
-        conn = store._conn  # the test plays a database stored by schema 6
+        _undo_schema_8(store._conn)  # the test plays a database stored by schema 6
+        conn = store._conn
         conn.execute("ALTER TABLE picture_events DROP COLUMN summary")
         for index in ("picture_events_days", "picture_events_places"):
             conn.execute(f"DROP INDEX {index}")
@@ -206,6 +208,39 @@ def test_the_upgrade_to_schema_7_writes_the_summary_of_every_stored_merged_event
     assert len(stored) == len(merged) == 2
     assert {r[1] for r in stored} == {encode(summarize(e)) for e in merged}
     assert all(decode(MergedEvent, r[0]) in merged for r in stored)
+
+
+def _undo_schema_8(conn: Any) -> None:
+    """Take a database back to schema 7 (as a sitroom of schema 7 left it)."""
+    for column in ("listing", "documents_total", "evidence_total"):
+        conn.execute(f"ALTER TABLE picture_alliances DROP COLUMN {column}")
+    conn.execute("DROP INDEX picture_events_box")
+    conn.execute("CREATE INDEX picture_events_lat_lon ON picture_events (latitude, longitude)")
+    conn.execute("UPDATE meta SET value = '7' WHERE key = 'schema_version'")
+
+
+def test_the_upgrade_to_schema_8_lists_every_stored_alliance_edge(db_target: str) -> None:
+    """The listing of each edge (its first quotes, how many in all) is written for the edges
+    stored before, as a save writes it."""
+    evidence = [Evidence(d.id, 0, 6, f"quote {i}") for i, d in enumerate(DOCS[:5])]
+    relations = [Relation("HTS", "opposes", "SYR", None, (ev,)) for ev in evidence]
+    with Store.open(db_target) as store:
+        for document, relation in zip(DOCS[:5], relations, strict=True):
+            store.save(Analysis(document=document, relations=(relation,)))
+        saved = store._conn.execute(
+            "SELECT listing, documents_total, evidence_total FROM picture_alliances"
+        ).fetchall()
+        _undo_schema_8(store._conn)
+    with Store.open(db_target) as store:
+        upgraded = store._conn.execute(
+            "SELECT listing, documents_total, evidence_total FROM picture_alliances"
+        ).fetchall()
+        edges = store.ledger().alliances
+    assert [tuple(r) for r in upgraded] == [tuple(r) for r in saved]
+    assert [tuple(r) for r in upgraded] == [
+        (encode(edge_listing(e)), len(e.document_ids), len(e.evidence)) for e in edges
+    ]
+    assert (upgraded[0][1], upgraded[0][2]) == (5, 5) and LISTED_EVIDENCE < 5
 
 
 def test_a_database_of_schema_4_asks_for_a_rebuild_and_gets_one(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 from collections import Counter
@@ -20,6 +21,7 @@ from sitroom.config import Config
 from sitroom.pipeline import Resources
 from sitroom.records import EVENT_STATUSES
 from sitroom.store.backend import is_url
+from sitroom.store.picture_read import BINS, MAX_BINS, bin_count, bin_start
 from sitroom.web import create_app
 from sitroom.web.hosts import served_names
 
@@ -202,7 +204,7 @@ def test_the_overview_counts_what_the_events_list_holds(
     """The page's counts, histogram, menus and first view come from /api/overview: each is
     what the events themselves give (here read whole from /api/events)."""
     items = events(client, limit=1000, **params)["items"]
-    found = client.get("/api/overview", params=params).json()
+    found = client.get("/api/overview", params={**params, "bin": "day"}).json()
     assert found["total"] == len(items) > 0
     placed = [e for e in items if e["location"] and e["location"]["latitude"] is not None]
     assert found["located"] == len(placed)
@@ -224,6 +226,45 @@ def test_the_overview_counts_what_the_events_list_holds(
         here = [e["location"] for e in current if e["location"]["country"] == country["country"]]
         lons, lats = [p["longitude"] for p in here], [p["latitude"] for p in here]
         assert country["bbox"] == [min(lons), min(lats), max(lons), max(lats)]
+
+
+@pytest.mark.parametrize("size", [*BINS, "auto"])
+def test_the_overview_counts_events_per_bin_within_the_days_asked_for(
+    client: TestClient, size: str
+) -> None:
+    """``days`` sums the dated events into bins (``auto``: the finest of at most MAX_BINS);
+    ``days_start`` and ``days_end`` keep the bins within them and count the rest."""
+    dated = [e for e in events(client, limit=1000)["items"] if e["event_date"]]
+    days = sorted(dt.date.fromisoformat(e["event_date"]) for e in dated)
+    found = client.get("/api/overview", params={"bin": size}).json()
+    chosen = found["bin"]
+    if size == "auto":
+        finer = BINS[: BINS.index(chosen)]
+        assert bin_count(days[0], days[-1], chosen) <= MAX_BINS
+        assert all(bin_count(days[0], days[-1], f) > MAX_BINS for f in finer)
+    else:
+        assert chosen == size
+    bins = Counter(
+        (bin_start(dt.date.fromisoformat(e["event_date"]), chosen).isoformat(), e["event_type"],
+         e["status"])
+        for e in dated
+    )  # fmt: skip
+    assert {(d["date"], d["event_type"], d["status"]): d["events"] for d in found["days"]} == bins
+    assert [d["date"] for d in found["days"]] == sorted(d["date"] for d in found["days"])
+    assert found["days_outside"] == 0
+    current = sorted(e["event_date"] for e in dated if e["status"] != "background")
+    assert found["dates"] == {"first": current[0], "last": current[-1]}
+    low, high = days[len(days) // 3], days[2 * len(days) // 3]
+    window = {"bin": size, "days_start": str(low), "days_end": str(high)}
+    inside = client.get("/api/overview", params=window).json()
+    within = [e for e in dated if str(low) <= e["event_date"] <= str(high)]
+    assert sum(d["events"] for d in inside["days"]) == len(within)
+    assert inside["days_outside"] == len(dated) - len(within)
+    assert inside["total"] == found["total"]  # the window narrows the bins only
+    refused = client.get("/api/overview", params={"days_start": str(high), "days_end": str(low)})
+    if low < high:
+        assert_error(refused, 422, "invalid_input")
+    assert_error(client.get("/api/overview", params={"bin": "fortnight"}), 422, "invalid_input")
 
 
 def test_the_overview_without_filters_lists_the_actors_every_status_lists(

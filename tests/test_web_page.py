@@ -27,7 +27,7 @@ from sitroom.api import analyze
 from sitroom.config import Config
 from sitroom.ids import document_id
 from sitroom.pipeline import Resources
-from sitroom.records import Analysis, ControlClaim, Document, Event, Evidence, Location
+from sitroom.records import Analysis, ControlClaim, Document, Event, Evidence, Location, Relation
 from sitroom.store import Store
 from sitroom.web import create_app
 from sitroom.web.local import HEADLESS_CHROMIUM_ARGS, serve_locally
@@ -411,3 +411,39 @@ def test_a_place_with_a_dated_and_an_undated_claim_keeps_the_page_whole(
         view = tab.get_by_test_id("control-view")
         expect(view.get_by_test_id("control-entry")).to_have_count(2)
         expect(view.get_by_test_id("control-entry").nth(1)).to_contain_text("undated")
+
+
+def test_an_edge_told_by_many_reports_sends_a_few_quotes_and_loads_the_rest(
+    browser: Browser, tmp_path: Path, watch: Watch
+) -> None:
+    """/api/relations sends each edge's first quotes with their count; opening the quotes
+    asks for that edge's evidence. The page asks only for the reports its views cite (by id),
+    never walks the list of every report."""
+    db = tmp_path / "edge.db"
+    told = 5
+    with Store.open(db) as store:
+        for i in range(told):
+            text = f"Report {i}: HTS fighters attacked government positions, a monitor said."
+            doc = Document(document_id(text), f"r{i}.txt", text, source=f"Wire {i}")
+            quote = Evidence(doc.id, 0, len(text), text)
+            store.save(
+                Analysis(doc, relations=(Relation("HTS", "opposes", "SYR", None, (quote,)),))
+            )
+    asked: list[str] = []
+    with serve_locally(create_app(db)) as url, opened(browser, url, watch) as tab:
+        tab.on("request", lambda r: asked.append(r.url))
+        tab.reload()
+        tab.wait_for_selector("body[data-ready]")
+        tab.get_by_role("tab", name="Actors").click()
+        relation = tab.get_by_test_id("relation")
+        expect(relation).to_have_count(1)
+        expect(relation).to_contain_text(f"and {told - 3} more reports")
+        quotes = relation.locator("details.quotes")
+        expect(quotes.locator("summary")).to_have_text(f"evidence ({told} quotes)")
+        expect(quotes.locator("blockquote")).to_have_count(3)
+        quotes.locator("summary").click()
+        expect(quotes.locator("blockquote")).to_have_count(told)
+        cited = quotes.locator("cite").all_inner_texts()
+        assert sorted(c.strip() for c in cited) == [f"— Wire {i}" for i in range(told)]
+    documents = [u for u in asked if urlsplit(u).path.endswith("/api/documents")]
+    assert documents and all("id=" in urlsplit(u).query for u in documents), documents

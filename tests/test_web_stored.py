@@ -31,8 +31,9 @@ from sitroom.records import (
     Relation,
 )
 from sitroom.store import Store
+from sitroom.store.picture_read import BINS, MAX_BINS, auto_bin, bin_count, bin_start, binned
 from sitroom.web import create_app
-from sitroom.web.view import View
+from sitroom.web.view import EdgeFilter, EventFilter, View, event_overview
 
 LOCAL = "http://127.0.0.1"
 # Place mentions: the spellings reports use, some of a gazetteer entry the control claims of
@@ -125,7 +126,24 @@ def test_every_endpoint_answers_what_the_picture_in_memory_answers(
             assert get(client, f"/api/events/{event.id}") == as_json(meaning.event_detail(event.id))
         assert client.get("/api/events/no-such-event").status_code == 404
         assert get(client, "/api/actors") == {"items": as_json(meaning.actors())}
-        assert get(client, "/api/relations") == {"items": as_json(meaning.relations())}
+        edges = meaning.ledger.alliances
+        assert get(client, "/api/relations") == {"items": as_json(meaning.relations(EdgeFilter()))}
+        capped = EdgeFilter(evidence=size - 1)
+        expected = {"items": as_json(meaning.relations(capped))}
+        assert get(client, "/api/relations", evidence=size - 1) == expected
+        for edge in edges:  # one edge with all of its evidence; by its subject or object
+            one = EdgeFilter(edge.subject, edge.predicate, edge.object, evidence=1000)
+            asked = {"subject": edge.subject, "predicate": edge.predicate, "object": edge.object}
+            found = get(client, "/api/relations", **asked, evidence=1000)
+            assert found == {"items": as_json(meaning.relations(one))}
+            assert len(found["items"]) == 1
+            assert len(found["items"][0]["evidence"]) == found["items"][0]["evidence_total"]
+            by_subject = EdgeFilter(subject=edge.subject)
+            expected = {"items": as_json(meaning.relations(by_subject))}
+            assert get(client, "/api/relations", subject=edge.subject) == expected
+            by_object = EdgeFilter(object=edge.object)
+            expected = {"items": as_json(meaning.relations(by_object))}
+            assert get(client, "/api/relations", object=edge.object) == expected
         assert get(client, "/api/control") == {"items": as_json(meaning.control(None))}
         for place in PLACE_QUERIES:
             expected = as_json(meaning.control(place))
@@ -143,6 +161,9 @@ def test_every_endpoint_answers_what_the_picture_in_memory_answers(
             if after is None:
                 break
         assert pages == as_json(documents)
+        ids = [d["id"] for d in documents[::size]] + ["no-such-document"]
+        expected = {"items": as_json(meaning.documents_by_id(ids)), "next": None}
+        assert get(client, "/api/documents", id=ids) == expected
         for document in documents:
             one = get(client, f"/api/documents/{document['id']}")
             assert one == as_json(meaning.document_detail(document["id"]))
@@ -157,6 +178,10 @@ def test_a_documents_cursor_that_is_none_of_ours_is_refused(served: Any) -> None
         response = client.get("/api/documents", params={"after": cursor})
         assert response.status_code == 422, (cursor, response.text)
         assert response.json()["error"]["code"] == "invalid_input"
+    many = client.get("/api/documents", params={"id": [f"d{i}" for i in range(101)]})
+    assert many.status_code == 422, many.text
+    assert "at most 100 ids" in many.json()["error"]["message"]
+    assert get(client, "/api/documents", id=["d1"]) == {"items": [], "next": None}
 
 
 def _report(i: int) -> Analysis:
@@ -199,8 +224,56 @@ def test_no_request_reads_the_whole_picture(served: Any, monkeypatch: pytest.Mon
         "/api/health", "/api/events", "/api/events.geojson", "/api/overview",
         f"/api/events/{some}", "/api/actors", "/api/relations", "/api/control",
         "/api/control?place=Aleppo", "/api/documents", f"/api/documents/{document}",
+        "/api/relations?subject=HTS&evidence=1000", f"/api/documents?id={document}",
+        "/api/overview?bin=week&days_start=2024-11-01&days_end=2024-12-31",
     ):  # fmt: skip
         assert client.get(path).status_code in (200, 404), path
     store: Store = client.app.state.store  # type: ignore[attr-defined]
-    store.save(found[3])
+    overview = get(client, "/api/overview")
+    assert get(client, "/api/overview") == overview  # kept, and the same
+    later = found[3].events[0]
+    store.save(
+        dataclasses.replace(
+            found[3], events=(dataclasses.replace(later, event_date=dt.date(2024, 12, 20)),)
+        )
+    )
     assert get(client, "/api/health")["documents"] == 4
+    # the overview kept for the picture before is not the one after
+    assert get(client, "/api/overview") == as_json(event_overview(store, EventFilter()))
+    assert get(client, "/api/overview")["total"] == overview["total"] + 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.dates(dt.date(1900, 1, 1), dt.date(2100, 12, 31)),
+            st.sampled_from([None, "Battles", "Riots"]),
+            st.sampled_from(["reported", "background"]),
+            st.integers(1, 5),
+        ),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_the_overview_bins_hold_every_event_in_at_most_so_many_bins(
+    rows: list[tuple[dt.date, str | None, str, int]],
+) -> None:
+    """``auto`` takes the finest bin that cuts the span into at most MAX_BINS (years past
+    that); each bin's first day is the bin of every day it counts; no event is lost."""
+    first, last = min(r[0] for r in rows), max(r[0] for r in rows)
+    size = auto_bin(first, last)
+    finer = BINS[: BINS.index(size)]
+    assert all(bin_count(first, last, f) > MAX_BINS for f in finer)
+    assert size == "year" or bin_count(first, last, size) <= MAX_BINS
+    for each in BINS:
+        found = binned([(d.isoformat(), t, s, n) for d, t, s, n in rows], each)
+        assert len({b["date"] for b in found}) <= bin_count(first, last, each)
+        assert sum(b["events"] for b in found) == sum(r[3] for r in rows)
+        expected: dict[tuple[str, str | None, str], int] = {}
+        for d, t, s, n in rows:
+            key = (bin_start(d, each).isoformat(), t, s)
+            expected[key] = expected.get(key, 0) + n
+        assert {(b["date"], b["event_type"], b["status"]): b["events"] for b in found} == expected
+        starts = [dt.date.fromisoformat(b["date"]) for b in found]
+        assert starts == sorted(starts) and all(bin_start(d, each) == d for d in starts)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
 
 from sitroom.picture.codec import decode, decoder
@@ -48,6 +48,29 @@ def set_rules(conn: Connection) -> None:
         "INSERT INTO meta (key, value) VALUES (?, ?) "
         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         (RULES_KEY, RULES_VERSION),
+    )
+
+
+# -- the picture's generation ------------------------------------------------------------------
+
+# Raised by every change of the stored picture (each report's update, a rebuild), in the same
+# transaction: an answer computed from the picture holds as long as the generation it was
+# computed at (the server keeps its overviews so; sitroom.web.server).
+GENERATION_KEY = "picture_generation"
+
+
+def generation(conn: Connection) -> int:
+    """The stored picture's generation (0 before any change)."""
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (GENERATION_KEY,)).fetchone()
+    return 0 if row is None else int(row[0])
+
+
+def next_generation(conn: Connection) -> None:
+    """Raise the generation (inside the transaction that changes the picture)."""
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (GENERATION_KEY, str(generation(conn) + 1)),
     )
 
 
@@ -128,6 +151,18 @@ def alliance_edges(conn: Connection) -> Iterator[AllianceEdge]:
         yield decode(AllianceEdge, row[0])
 
 
+# Quotes (and document ids) an alliance edge's stored listing keeps (picture_alliances.listing):
+# what /api/relations sends of each edge unless asked for more.
+LISTED_EVIDENCE = 3
+
+
+def edge_listing(edge: AllianceEdge, evidence: int = LISTED_EVIDENCE) -> AllianceEdge:
+    """The edge with its first ``evidence`` quotes and document ids only."""
+    return replace(
+        edge, document_ids=edge.document_ids[:evidence], evidence=edge.evidence[:evidence]
+    )
+
+
 def sort_key(event: MergedEvent) -> str:
     """The key merged events are listed in: by date, undated last, then id (an API cursor)."""
     day = event.event_date.isoformat() if event.event_date is not None else ""
@@ -193,9 +228,14 @@ def _find(
     if after is not None:
         where += " AND sort_key > ?"
         params.append(after)
+    # The page's keys first, from the filter's index alone where it holds sort_key (every
+    # filter's does); then only those rows are read. Sorting the matching rows themselves read
+    # every match whole (a box holding thousands of events: 14.5 ms against 0.8 ms at 10,020
+    # reports).
     found = conn.execute(
-        f"SELECT sort_key, {column} FROM picture_events WHERE {where} "
-        "ORDER BY sort_key LIMIT ? OFFSET ?",
+        f"SELECT sort_key, {column} FROM picture_events WHERE sort_key IN "
+        f"(SELECT sort_key FROM picture_events WHERE {where} ORDER BY sort_key LIMIT ? OFFSET ?) "
+        "ORDER BY sort_key",
         [*params, limit, offset],
     ).fetchall()
     read = decoder(record_type)
@@ -211,6 +251,18 @@ def _find(
 
 
 EVERY_EVENT = "1 = 1"  # the condition of ``event_conditions`` with no filter set
+
+
+def add_dates(
+    where: list[str], params: list[object], start: dt.date | None, end: dt.date | None
+) -> None:
+    """Conditions on ``event_date`` from ``start`` to ``end`` (inclusive; None: open)."""
+    if start is not None:
+        where.append("event_date >= ?")
+        params.append(start.isoformat())
+    if end is not None:
+        where.append("event_date <= ?")
+        params.append(end.isoformat())
 
 
 def event_conditions(
@@ -234,12 +286,7 @@ def event_conditions(
         if value is not None:
             where.append(f"{column} = ?")
             params.append(value)
-    if start is not None:
-        where.append("event_date >= ?")
-        params.append(start.isoformat())
-    if end is not None:
-        where.append("event_date <= ?")
-        params.append(end.isoformat())
+    add_dates(where, params, start, end)
     if kind is not None:
         where.append("(event_type = ? OR sub_event_type = ? OR plover_type = ?)")
         params += [kind, kind, kind]

@@ -10,8 +10,10 @@ the "C" collation for the same order.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sitroom.errors import StoreError
@@ -24,10 +26,14 @@ from sitroom.store import rows
 from sitroom.store.backend import Connection, Row
 from sitroom.store.picture_queries import (
     EVERY_EVENT,
+    LISTED_EVIDENCE,
     EventPage,
+    add_dates,
+    edge_listing,
     event_conditions,
     find_events,
     find_summaries,
+    generation,
     in_chunks,
     is_current,
     merged_event,
@@ -87,6 +93,15 @@ def runs(items: Iterator[list[T]], key: Callable[[T], K]) -> Iterator[list[T]]:
             run.append(item)
     if run:
         yield run
+
+
+@dataclass(frozen=True, slots=True)
+class ListedEdge:
+    """An alliance edge with its first quotes and document ids only, and how many it has."""
+
+    edge: AllianceEdge
+    documents_total: int
+    evidence_total: int
 
 
 class StoredReader:
@@ -216,6 +231,35 @@ class StoredReader:
         for batch in keyset(self._conn, "picture_alliances", keys, size=self._size):
             yield [decode(AllianceEdge, r["record"]) for r in batch]
 
+    def alliance_listings(self, evidence: int, **key: str | None) -> Iterator[list[ListedEdge]]:
+        """Alliance edges by subject, predicate, object, each with its first ``evidence``
+        quotes and document ids, and how many documents and quotes it has in all; ``key``:
+        those with this ``subject``, ``predicate`` or ``object`` (None: any), on the primary
+        key. Up to LISTED_EVIDENCE quotes come from the stored listing, more from the record."""
+        keys = ("subject", "predicate", "object")
+        given = [(k, v) for k, v in key.items() if v is not None]
+        if any(k not in keys for k, _ in given):
+            raise ValueError(f"alliance edges are keyed by {keys}, not {sorted(key)}")
+        where = " AND ".join(f"{k} = ?" for k, _ in given)
+        column = "listing" if evidence <= LISTED_EVIDENCE else "record"
+        for batch in keyset(
+            self._conn, "picture_alliances", keys, where=where, params=[v for _, v in given],
+            columns=f"subject, predicate, object, {column}, documents_total, evidence_total",
+            size=self._size,
+        ):  # fmt: skip
+            yield [
+                ListedEdge(
+                    edge_listing(decode(AllianceEdge, r[column]), evidence),
+                    int(r["documents_total"]),
+                    int(r["evidence_total"]),
+                )
+                for r in batch
+            ]
+
+    def generation(self) -> int:
+        """The stored picture's generation (``picture_queries.generation``)."""
+        return generation(self._conn)
+
     def overview(self, **filters: Any) -> dict[str, Any]:
         """``event_overview`` of the merged events passing ``filters``."""
         return event_overview(self._conn, **filters)
@@ -305,28 +349,112 @@ def stored_reader(store: Store, *, size: int = BATCH) -> Iterator[StoredReader]:
         yield StoredReader(conn, size=size)
 
 
-def event_overview(conn: Connection, **filters: Any) -> dict[str, Any]:
+# The bins of the overview's counts over time, finest first; ``auto`` takes the finest that
+# cuts the span of the listed days into at most MAX_BINS (a year and a day of days, about seven
+# years of weeks, thirty of months), so the answer does not grow with the span of the dates.
+BINS = ("day", "week", "month", "year")
+MAX_BINS = 366
+
+
+def bin_start(day: dt.date, size: str) -> dt.date:
+    """The first day of the bin of ``size`` holding ``day`` (a week starts on Monday)."""
+    if size == "week":
+        return day - dt.timedelta(days=day.weekday())
+    if size == "month":
+        return day.replace(day=1)
+    if size == "year":
+        return day.replace(month=1, day=1)
+    return day
+
+
+def bin_count(first: dt.date, last: dt.date, size: str) -> int:
+    """How many bins of ``size`` first..last spans."""
+    if size == "month":
+        return (last.year - first.year) * 12 + last.month - first.month + 1
+    if size == "year":
+        return last.year - first.year + 1
+    step = 7 if size == "week" else 1
+    return (bin_start(last, size) - bin_start(first, size)).days // step + 1
+
+
+def auto_bin(first: dt.date, last: dt.date) -> str:
+    """The finest bin that cuts first..last into at most MAX_BINS."""
+    return next((s for s in BINS if bin_count(first, last, s) <= MAX_BINS), BINS[-1])
+
+
+def binned(rows: Sequence[Row], size: str) -> list[dict[str, Any]]:
+    """(date, type, status, count) rows by date, type and status summed into bins of
+    ``size``: each row's date is its bin's first day. A row's date may be an ISO date's
+    first 7 or 4 characters (a month's or year's rows grouped by the database)."""
+    bins: dict[tuple[str, str, str], int] = {}
+    for day, event_type, status, count in rows:
+        start = bin_start(_first_day(str(day)), size).isoformat()
+        key = (start, event_type, status)
+        bins[key] = bins.get(key, 0) + int(count)
+    # None (a PLOVER-only event's type) sorts first, as the database orders the day rows
+    ordered = sorted(bins, key=lambda k: (k[0], k[1] is not None, k[1] or "", k[2]))
+    return [{"date": k[0], "event_type": k[1], "status": k[2], "events": bins[k]} for k in ordered]
+
+
+def event_overview(
+    conn: Connection,
+    *,
+    bin: str = "auto",
+    days_start: dt.date | None = None,
+    days_end: dt.date | None = None,
+    **filters: Any,
+) -> dict[str, Any]:
     """What the page draws besides the events themselves, for the merged events passing
     ``filters`` (those of ``picture_queries.find_events``), as aggregate queries: how many
-    there are, have coordinates, have each verdict; events per day, type and status; the types
-    and actors named (for the filter menus); per country, the events with coordinates (not
-    background) and the box around them (degrees)."""
+    there are, have coordinates, have each verdict; the first and last day of those not
+    background; events per bin of days (``bin``: one of BINS, or ``auto``), type and status,
+    the bins within ``days_start``..``days_end`` only (the dated events outside them counted
+    as ``days_outside``); the types and actors named (for the filter menus); per country, the
+    events with coordinates (not background) and the box around them (degrees)."""
     where, params = event_conditions(**filters)
 
-    def select(columns: str, extra: str = "", tail: str = "") -> list[Row]:
+    def select(
+        columns: str, extra: str = "", tail: str = "", more: Sequence[object] = ()
+    ) -> list[Row]:
         condition = f"{where} AND {extra}" if extra else where
         sql = f"SELECT {columns} FROM picture_events WHERE {condition} {tail}"
-        return conn.execute(sql, params).fetchall()
+        return conn.execute(sql, [*params, *more]).fetchall()
 
     located = "latitude IS NOT NULL AND longitude IS NOT NULL"
     total = select("count(*)")[0][0]
     with_place = select("count(*)", located)[0][0]
     verdicts = select("verdict, count(*)", tail="GROUP BY verdict")
+
+    def ends(extra: str, more: Sequence[object] = ()) -> tuple[str | None, str | None]:
+        """The first and last event_date passing the filters and ``extra`` (each one step
+        along the date index from an end, where min() and max() together scan it)."""
+        low = select("event_date", extra, "ORDER BY event_date ASC LIMIT 1", more)
+        high = select("event_date", extra, "ORDER BY event_date DESC LIMIT 1", more)
+        return (low[0][0] if low else None), (high[0][0] if high else None)
+
+    first, last = ends("event_date IS NOT NULL AND status != 'background'")
+    window = ["event_date IS NOT NULL"]
+    bounds: list[object] = []
+    add_dates(window, bounds, days_start, days_end)
+    listed = " AND ".join(window)
+    size = bin
+    if size == "auto":
+        low, high = ends(listed, bounds)
+        size = auto_bin(_day(low), _day(high)) if low is not None and high is not None else "day"
+    # Months and years are grouped by the database (ISO dates' first 7 or 4 characters), so
+    # their rows are as few as the answer's; days and weeks come by day.
+    day = {"month": "substr(event_date, 1, 7)", "year": "substr(event_date, 1, 4)"}
+    column = day.get(size, "event_date")
     days = select(
-        "event_date, event_type, status, count(*)",
-        "event_date IS NOT NULL",
-        "GROUP BY event_date, event_type, status ORDER BY event_date, event_type, status",
+        f"{column}, event_type, status, count(*)",
+        listed,
+        f"GROUP BY {column}, event_type, status ORDER BY {column}, event_type, status",
+        bounds,
     )
+    outside = 0
+    if bounds:
+        dated = select("count(*)", "event_date IS NOT NULL")[0][0]
+        outside = int(dated) - sum(int(r[3]) for r in days)
     types = {
         column: [
             r[0]
@@ -353,10 +481,22 @@ def event_overview(conn: Connection, **filters: Any) -> dict[str, Any]:
         "total": total,
         "located": with_place,
         "verdicts": {r[0]: r[1] for r in verdicts if r[0] is not None},
-        "days": [{"date": r[0], "event_type": r[1], "status": r[2], "events": r[3]} for r in days],
+        "dates": {"first": first, "last": last},
+        "bin": size,
+        "days": binned(days, size),
+        "days_outside": outside,
         "types": types,
         "actors": [r[0] for r in actors],
         "countries": [
             {"country": r[0], "events": r[1], "bbox": [r[2], r[3], r[4], r[5]]} for r in countries
         ],
     }
+
+
+def _day(value: object) -> dt.date:
+    return dt.date.fromisoformat(str(value))
+
+
+def _first_day(text: str) -> dt.date:
+    """An ISO date, or the first day of a month (YYYY-MM) or year (YYYY)."""
+    return _day({4: f"{text}-01-01", 7: f"{text}-01"}.get(len(text), text))

@@ -400,6 +400,24 @@ CREATE INDEX picture_events_days ON picture_events (event_date, event_type, stat
 CREATE INDEX picture_events_places ON picture_events (country, status, latitude, longitude);
 """
 
+# Version 8: the box filter of /api/events on a covering index. A box's events are those within
+# a latitude range whose longitude falls within the box: the index on (latitude, longitude)
+# finds them, but a page of them, ordered by sort_key, read every matching row (its summary
+# too) to sort them. With sort_key in the index the page's keys are found and sorted from the
+# index alone and only the page's rows are read (picture_queries.find_summaries).
+#
+# And each alliance edge's listing beside its whole record: the edge with its first few quotes
+# and document ids (picture_queries.edge_listing) and how many it has, so /api/relations reads
+# what it sends, not every report's quote of every edge. The step fills them for the edges
+# already stored (``_fill_alliance_listings``).
+_V8 = """
+DROP INDEX picture_events_lat_lon;
+CREATE INDEX picture_events_box ON picture_events (latitude, longitude, sort_key);
+ALTER TABLE picture_alliances ADD COLUMN listing TEXT NOT NULL DEFAULT '';
+ALTER TABLE picture_alliances ADD COLUMN documents_total INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE picture_alliances ADD COLUMN evidence_total INTEGER NOT NULL DEFAULT 0;
+"""
+
 MIGRATIONS: tuple[tuple[int, str], ...] = (
     (1, _V1),
     (2, _V2),
@@ -408,6 +426,7 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
     (5, _V5),
     (6, _V6),
     (7, _V7),
+    (8, _V8),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -500,8 +519,30 @@ def _fill_summaries(conn: Connection, *, batch: int = 500) -> None:
         last = found[-1][0]
 
 
+def _fill_alliance_listings(conn: Connection) -> None:
+    """Write the listing and totals of every stored alliance edge (schema 8)."""
+    from sitroom.picture.codec import decode, encode
+    from sitroom.picture.ledger import AllianceEdge
+    from sitroom.store.picture_queries import edge_listing
+
+    found = conn.execute("SELECT subject, predicate, object, record FROM picture_alliances")
+    edges = [decode(AllianceEdge, r[3]) for r in found.fetchall()]
+    conn.executemany(
+        "UPDATE picture_alliances SET listing = ?, documents_total = ?, evidence_total = ? "
+        "WHERE subject = ? AND predicate = ? AND object = ?",
+        [
+            (encode(edge_listing(e)), len(e.document_ids), len(e.evidence), e.subject,
+             e.predicate, e.object)
+            for e in edges
+        ],
+    )  # fmt: skip
+
+
 # Steps that fill what a version's statements added from the stored records, by version.
-_FILLS: dict[int, Callable[[Connection], None]] = {7: _fill_summaries}
+_FILLS: dict[int, Callable[[Connection], None]] = {
+    7: _fill_summaries,
+    8: _fill_alliance_listings,
+}
 
 
 def _check_not_newer(current: int, target: int, *, path: str) -> None:

@@ -131,6 +131,7 @@ def update(
     updater.refresh_groups_of(changed_docs - {document_id}, skip=touched, groups=groups)
     updater.control(document_id, changed_docs, actors_changed | new, groups=groups, actors=actors)
     updater.alliances(document_id)
+    q.next_generation(conn)
 
 
 def _with_parts(conn: Connection, actor_ids: Collection[str]) -> set[str]:
@@ -166,6 +167,7 @@ def rebuild(conn: Connection, picture_ledger: Ledger, documents: Iterable[Docume
     relations = q.relations_where(conn, None)
     updater.write_alliances(relations, picture_ledger.alliances)
     q.set_rules(conn)
+    q.next_generation(conn)
 
 
 class _Updater:
@@ -556,10 +558,14 @@ class _Updater:
         """Store edges and which documents (id, relation) report each."""
         conn = self._conn
         conn.executemany(
-            "INSERT INTO picture_alliances (subject, predicate, object, record) "
-            "VALUES (?, ?, ?, ?)",
-            ((e.subject, e.predicate, e.object, encode(e)) for e in edges),
-        )
+            "INSERT INTO picture_alliances (subject, predicate, object, record, listing, "
+            "documents_total, evidence_total) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                (e.subject, e.predicate, e.object, encode(e), encode(q.edge_listing(e)),
+                 len(e.document_ids), len(e.evidence))
+                for e in edges
+            ),
+        )  # fmt: skip
         conn.executemany(
             "INSERT OR IGNORE INTO picture_alliance_documents (document_id, subject, predicate, "
             "object) VALUES (?, ?, ?, ?)",

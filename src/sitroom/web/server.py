@@ -23,15 +23,22 @@ from starlette.concurrency import run_in_threadpool
 from sitroom import __version__
 from sitroom.config import Config, load_config
 from sitroom.export.json_export import document_to_dict
-from sitroom.records import EVENT_STATUSES
+from sitroom.records import EVENT_STATUSES, RELATION_PREDICATES
 from sitroom.store import Store
-from sitroom.store.picture_read import stored_reader
+from sitroom.store.picture_queries import LISTED_EVIDENCE
+from sitroom.store.picture_read import BINS, stored_reader
 from sitroom.web.apidocs import docs_page
 from sitroom.web.changes import install_change_routes
 from sitroom.web.errors import ApiError, BodyLimit, error_responses, install_error_handlers
 from sitroom.web.hosts import LOOPBACK_NAMES, HostCheck
 from sitroom.web.uploads import read_upload
-from sitroom.web.view import VERDICT_ORDER, EventFilter, StoredView, event_overview
+from sitroom.web.view import (
+    VERDICT_ORDER,
+    EdgeFilter,
+    EventFilter,
+    Overviews,
+    StoredView,
+)
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +46,7 @@ STATIC_DIR = Path(str(package_files.files("sitroom") / "web" / "static"))
 DEFAULT_MAX_BODY = 2_000_000  # bytes
 MAX_PAGE = 1000
 MAX_DOCUMENTS = 1000
+MAX_IDS = 100  # reports asked for by id at once (GET /api/documents?id=...)
 MAX_GEOJSON = 5000
 
 # The page shows report text; this policy keeps any markup that slips into it from running.
@@ -227,6 +235,7 @@ def create_app(
     """
     store = Store.open(db)
     write_lock = threading.Lock()
+    overviews = Overviews()  # by the picture's generation: any write shows in the next one
     app = FastAPI(
         title="sitroom",
         version=__version__,
@@ -293,12 +302,32 @@ def create_app(
         )
 
     @app.get("/api/overview", tags=["events"], response_model=Answer)
-    def overview(wanted: Filters) -> Response:
+    def overview(
+        wanted: Filters,
+        bin: Annotated[
+            str, Query(description=f"auto, {', '.join(BINS)}: the bins of `days`")
+        ] = "auto",
+        days_start: Annotated[
+            dt.date | None, Query(description="List only the bins of `days` from this date.")
+        ] = None,
+        days_end: Annotated[
+            dt.date | None, Query(description="List only the bins of `days` up to this date.")
+        ] = None,
+    ) -> Response:
         """What the page draws besides the events, for the merged events matching every filter
-        given, as aggregate queries: how many there are (with coordinates, by verdict), events
-        per day, type and status, the types and actors they name, and per country how many
-        have coordinates (background left out) and the box around them."""
-        return _json(event_overview(store, wanted))
+        given, as aggregate queries: how many there are (with coordinates, by verdict), the
+        first and last day of those not background, events per bin of days (a day, week,
+        month or year: ``auto`` takes the finest that cuts the span into at most 366), type
+        and status, the types and actors they name, and per country how many have
+        coordinates (background left out) and the box around them."""
+        size = _choice("bin", bin, ("auto", *BINS))
+        if days_start is not None and days_end is not None and days_start > days_end:
+            raise ApiError(422, f"days_start ({days_start}) is after days_end ({days_end})")
+        return _json(
+            overviews.answer(
+                store, wanted, bin=size or "auto", days_start=days_start, days_end=days_end
+            )
+        )
 
     @app.get(
         "/api/events.geojson",
@@ -334,10 +363,28 @@ def create_app(
             return _json({"items": current.actors()})
 
     @app.get("/api/relations", tags=["actors"], response_model=Answer)
-    def relations() -> Response:
-        """The alliance graph: supports, opposes, allied-with and part-of edges, dated."""
+    def relations(
+        subject: Annotated[str | None, Query(max_length=200, description="An actor id.")] = None,
+        predicate: Annotated[str | None, Query(description=", ".join(RELATION_PREDICATES))] = None,
+        object: Annotated[  # the public parameter name
+            str | None, Query(max_length=200, description="An actor id.")
+        ] = None,
+        evidence: Annotated[
+            int, Query(ge=0, le=MAX_PAGE, description="Quotes and documents kept per edge.")
+        ] = LISTED_EVIDENCE,
+    ) -> Response:
+        """The alliance graph: supports, opposes, allied-with and part-of edges, dated, each
+        with its first ``evidence`` quotes and documents and how many it has in all; the
+        filters pick edges by subject, predicate and object (one edge's evidence: all three,
+        and ``evidence`` up to 1,000)."""
+        wanted = EdgeFilter(
+            subject=subject,
+            predicate=_choice("predicate", predicate, RELATION_PREDICATES),
+            object=object,
+            evidence=evidence,
+        )
         with stored() as current:
-            return _json({"items": current.relations()})
+            return _json({"items": current.relations(wanted)})
 
     @app.get("/api/control", tags=["control"], response_model=Answer)
     def control(place: Text = None) -> Response:
@@ -349,9 +396,19 @@ def create_app(
     def documents(
         limit: Annotated[int, Query(ge=1, le=MAX_DOCUMENTS)] = MAX_DOCUMENTS,
         after: DocumentCursor = None,
+        id: Annotated[  # the public parameter name
+            list[str] | None,
+            Query(description=f"Only these reports (at most {MAX_IDS} ids).", max_length=200),
+        ] = None,
     ) -> Response:
         """The stored reports (metadata only) by ref, then id, a page at a time; ``after``
-        takes the ``next`` of the page before (keyset pagination)."""
+        takes the ``next`` of the page before (keyset pagination). ``id`` (repeated) asks for
+        those reports only, by their primary key (the ones stored, one page)."""
+        if id is not None:
+            if len(id) > MAX_IDS:
+                raise ApiError(422, f"at most {MAX_IDS} ids at once; got {len(id)}")
+            with stored() as current:
+                return _json({"items": current.documents_by_id(id), "next": None})
         with stored() as current:
             page = current.document_page(after=after, limit=limit)
         return _json({"items": page.items, "next": page.next})

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Collection, Iterable, Mapping, Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,11 +27,18 @@ from sitroom.export.json_export import (
 )
 from sitroom.export.source import flat
 from sitroom.picture import build_ledger
-from sitroom.picture.ledger import ControlTimeline, Ledger, MergedEvent, fold_name, overall_verdict
+from sitroom.picture.ledger import (
+    AllianceEdge,
+    ControlTimeline,
+    Ledger,
+    MergedEvent,
+    fold_name,
+    overall_verdict,
+)
 from sitroom.picture.summary import EventSummary, summarize
 from sitroom.records import Document, Event, Picture
 from sitroom.store import Store
-from sitroom.store.picture_queries import EventPage
+from sitroom.store.picture_queries import LISTED_EVIDENCE, EventPage, edge_listing
 from sitroom.store.picture_read import StoredReader, stored_reader
 from sitroom.web.errors import ApiError
 
@@ -118,11 +127,40 @@ def find_events(
         return StoredView(reader).find_events(wanted, after=after, limit=limit, offset=offset)
 
 
-def event_overview(store: Store, wanted: EventFilter) -> dict[str, Any]:
-    """Counts, events per day and type, the types and actors named and where the events are,
-    for the stored merged events passing the filter (``picture_read.event_overview``)."""
+def event_overview(store: Store, wanted: EventFilter, **binning: Any) -> dict[str, Any]:
+    """Counts, events per bin of days and type, the types and actors named and where the
+    events are, for the stored merged events passing the filter; ``binning``: ``bin``,
+    ``days_start``, ``days_end`` (``picture_read.event_overview``)."""
     with stored_reader(store) as reader:
-        return reader.overview(**_query(wanted))
+        return reader.overview(**_query(wanted), **binning)
+
+
+class Overviews:
+    """The overviews a server answered, by the stored picture's generation and the question:
+    an overview's aggregates read every merged event's index entries (0.17 s at 30,000
+    reports), and one computed from a picture holds until the picture changes, which raises
+    its generation in the same transaction. The last ``size`` questions are kept."""
+
+    def __init__(self, size: int = 64) -> None:
+        self._size = size
+        self._answers: OrderedDict[Hashable, dict[str, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def answer(self, store: Store, wanted: EventFilter, **binning: Any) -> dict[str, Any]:
+        """``event_overview``, read from the picture once per generation."""
+        with stored_reader(store) as reader:
+            key = (reader.generation(), wanted, tuple(sorted(binning.items())))
+            with self._lock:
+                found = self._answers.get(key)
+                if found is not None:
+                    self._answers.move_to_end(key)
+                    return found
+            found = reader.overview(**_query(wanted), **binning)
+        with self._lock:
+            self._answers[key] = found
+            while len(self._answers) > self._size:
+                self._answers.popitem(last=False)
+        return found
 
 
 # -- the answers' shapes, shared by both views ------------------------------------------------
@@ -202,6 +240,32 @@ def geojson(
             }
         )
     return {"type": "FeatureCollection", "features": features}
+
+
+@dataclass(frozen=True, slots=True)
+class EdgeFilter:
+    """What ``GET /api/relations`` asks for: the edges of this subject, predicate and object
+    (None: any), each with at most ``evidence`` of its quotes and documents."""
+
+    subject: str | None = None
+    predicate: str | None = None
+    object: str | None = None
+    evidence: int = LISTED_EVIDENCE
+
+    def keeps(self, edge: AllianceEdge) -> bool:
+        wanted = (self.subject, self.predicate, self.object)
+        found = (edge.subject, edge.predicate, edge.object)
+        return all(w is None or w == f for w, f in zip(wanted, found, strict=True))
+
+
+def alliance_item(listed: AllianceEdge, documents: int, quotes: int) -> dict[str, Any]:
+    """The export's alliance edge as listed (its first quotes and documents:
+    ``edge_listing``) and how many it has in all (``documents_total``, ``evidence_total``): an
+    edge told by every report would otherwise carry every report's quote."""
+    data = alliance_to_dict(listed)
+    data["documents_total"] = documents
+    data["evidence_total"] = quotes
+    return data
 
 
 def named_timelines(
@@ -310,8 +374,13 @@ class StoredView:
     def actors(self) -> list[dict[str, Any]]:
         return [actor_to_dict(a) for a in flat(self._reader.actors())]
 
-    def relations(self) -> list[dict[str, Any]]:
-        return [alliance_to_dict(e) for e in flat(self._reader.alliances())]
+    def relations(self, wanted: EdgeFilter) -> list[dict[str, Any]]:
+        """The alliance edges asked for, by subject, predicate, object (the primary key)."""
+        edges = self._reader.alliance_listings(
+            wanted.evidence, subject=wanted.subject, predicate=wanted.predicate,
+            object=wanted.object,
+        )  # fmt: skip
+        return [alliance_item(e.edge, e.documents_total, e.evidence_total) for e in flat(edges)]
 
     def control(self, place: str | None) -> list[dict[str, Any]]:
         """Control timelines, all or those of one place: a name reports use for it, or its key."""
@@ -337,6 +406,12 @@ class StoredView:
             [document_to_dict(d, main) for d, main in found],
             document_cursor(found[-1][0]) if more else None,
         )
+
+    def documents_by_id(self, ids: Collection[str]) -> list[dict[str, Any]]:
+        """The stored documents among ``ids`` (without their text), by ref and id."""
+        found = self._reader.document_entries(set(ids))
+        ordered = sorted(found.values(), key=lambda entry: (entry[0].ref, entry[0].id))
+        return [document_to_dict(d, main) for d, main in ordered]
 
     def document_detail(self, document_id: str) -> dict[str, Any] | None:
         """A report's metadata and text, or None."""
@@ -398,11 +473,19 @@ class View:
         ordered = sorted(self.documents.values(), key=lambda d: (d.ref, d.id))
         return [document_to_dict(d, self.picture.main_events.get(d.id)) for d in ordered]
 
+    def documents_by_id(self, ids: Collection[str]) -> list[dict[str, Any]]:
+        wanted = set(ids)
+        return [d for d in self.document_list() if d["id"] in wanted]
+
     def actors(self) -> list[dict[str, Any]]:
         return [actor_to_dict(a) for a in self.picture.actors]
 
-    def relations(self) -> list[dict[str, Any]]:
-        return [alliance_to_dict(e) for e in self.ledger.alliances]
+    def relations(self, wanted: EdgeFilter) -> list[dict[str, Any]]:
+        return [
+            alliance_item(edge_listing(e, wanted.evidence), len(e.document_ids), len(e.evidence))
+            for e in self.ledger.alliances
+            if wanted.keeps(e)
+        ]
 
     def control(self, place: str | None) -> list[dict[str, Any]]:
         timelines = self.ledger.control

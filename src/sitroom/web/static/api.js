@@ -2,13 +2,15 @@
 // under any prefix.
 
 const PAGE_LIMIT = 1000; // the API's largest page
+const IDS_AT_ONCE = 100; // the most reports GET /api/documents?id= gives at once
 
 export class ApiError extends Error {}
 
 async function getJson(path, params) {
   const url = new URL(path, document.baseURI);
   for (const [key, value] of Object.entries(params || {})) {
-    if (value !== null && value !== undefined && value !== "") url.searchParams.set(key, value);
+    if (Array.isArray(value)) for (const one of value) url.searchParams.append(key, one);
+    else if (value !== null && value !== undefined && value !== "") url.searchParams.set(key, value);
   }
   let response;
   try {
@@ -32,17 +34,19 @@ async function getJson(path, params) {
 export const api = {
   health: () => getJson("api/health"),
   actors: async () => (await getJson("api/actors")).items,
+  /** The alliance edges, each with its first few quotes and documents and how many in all. */
   relations: async () => (await getJson("api/relations")).items,
-  /** Every report (without its text), page after page by key. */
-  async documents() {
-    const items = [];
-    let after = null;
-    do {
-      const page = await getJson("api/documents", { after });
-      items.push(...page.items);
-      after = page.next;
-    } while (after);
-    return items;
+  /** One alliance edge with all of its quotes and documents (up to the API's largest page). */
+  relation: async ({ subject, predicate, object }) =>
+    (await getJson("api/relations", { subject, predicate, object, evidence: PAGE_LIMIT })).items[0],
+  /** The reports (without their text) with these ids, IDS_AT_ONCE a request. */
+  async documents(ids) {
+    const wanted = [...new Set(ids)];
+    const pages = [];
+    for (let i = 0; i < wanted.length; i += IDS_AT_ONCE) {
+      pages.push(getJson("api/documents", { id: wanted.slice(i, i + IDS_AT_ONCE) }));
+    }
+    return (await Promise.all(pages)).flatMap((page) => page.items);
   },
   control: async () => (await getJson("api/control")).items,
   event: (id) => getJson(`api/events/${encodeURIComponent(id)}`),

@@ -5,7 +5,7 @@
 // (/api/overview); each filter is a query the server answers from its indexes.
 
 import { api } from "./api.js";
-import { badge, eventTitle, fuzzyDate, h, placeName, setChildren } from "./dom.js";
+import { badge, eventTitle, fuzzyDate, h, isoDay, placeName, setChildren } from "./dom.js";
 import { EventMap } from "./map.js";
 import { renderPanel } from "./panel.js";
 import { renderControl } from "./control.js";
@@ -22,11 +22,12 @@ const MAP_CAP = 5000;
 
 const state = {
   actors: new Map(), // id -> actor
-  docs: new Map(), // id -> document (without text)
+  docs: new Map(), // id -> document (without text): those the control and actor views cite
   relations: [],
   control: [],
   overall: null, // /api/overview of every merged event, unfiltered
   days: [], // events per day and type passing the server-side filters (the histogram)
+  daysOutside: 0, // how many of those are dated outside the histogram's axis
   listed: [], // the list: events passing every filter and the dates, the pages loaded so far
   listTotal: 0, // how many pass them in all
   listNext: null, // the cursor of the list's next page
@@ -113,6 +114,23 @@ function renderCount(onMap) {
   $("event-count").title = `${onMap} of them on the map in view (the rest have no known place or lie outside it)`;
 }
 
+/** The histogram's counts: per day of the timeline's axis, the events outside it counted. */
+function histogramQuery() {
+  const domain = timeline.domain;
+  if (!domain) return serverFilters();
+  return { ...serverFilters(), bin: "day", days_start: isoDay(domain[0]), days_end: isoDay(domain[1]) };
+}
+
+/** The reports the control and actor views cite: only their outlets are shown. */
+function citedDocuments(control, relations) {
+  const ids = [];
+  for (const t of control) {
+    for (const e of t.entries) ids.push(...e.document_ids, ...e.evidence.map((ev) => ev.document_id));
+  }
+  for (const r of relations) ids.push(...r.document_ids, ...r.evidence.map((ev) => ev.document_id));
+  return api.documents(ids);
+}
+
 function serverFilters() {
   return Object.fromEntries(SERVER_FILTERS.map((k) => [k, state.filters[k]]));
 }
@@ -137,13 +155,14 @@ async function applyFilters() {
   document.body.classList.add("loading");
   try {
     const [overview, page, mapped] = await Promise.all([
-      key !== state.fetched ? api.overview(serverFilters()) : null,
+      key !== state.fetched ? api.overview(histogramQuery()) : null,
       api.eventsPage(datedFilters()),
       mapEvents(),
     ]);
     if (request !== state.request) return; // a newer change is on its way
     if (overview) {
       state.days = overview.days;
+      state.daysOutside = overview.days_outside;
       state.fetched = key;
     }
     state.listed = page.items;
@@ -158,7 +177,7 @@ async function applyFilters() {
     if (request === state.request) document.body.classList.remove("loading");
   }
   const onMap = state.map.show(state.mapped);
-  timeline.render(state.days, state.filters.start, state.filters.end);
+  timeline.render(state.days, state.filters.start, state.filters.end, state.daysOutside);
   renderList();
   renderCount(onMap);
   document.body.dataset.ready = "1";
@@ -226,8 +245,16 @@ function closePanel() {
 
 function renderGraphView() {
   renderGraph($("graph-view"), state.relations, state.actors, {
-    onActor: setActor, selected: state.filters.actor, docs: state.docs,
+    onActor: setActor, selected: state.filters.actor, docs: state.docs, evidence: edgeEvidence,
   });
+}
+
+/** One alliance edge's quotes, all of them, with the reports they cite. */
+async function edgeEvidence(edge) {
+  const whole = await api.relation(edge);
+  const missing = whole.evidence.map((ev) => ev.document_id).filter((id) => !state.docs.has(id));
+  for (const d of await api.documents(missing)) state.docs.set(d.id, d);
+  return whole.evidence;
 }
 
 function showView(name) {
@@ -283,9 +310,10 @@ async function main() {
   let health;
   try {
     const base = state.map.loadBase();
-    const [h0, actors, relations, control, docs, overall] = await Promise.all([
-      api.health(), api.actors(), api.relations(), api.control(), api.documents(), api.overview({}),
+    const [h0, actors, relations, control, overall] = await Promise.all([
+      api.health(), api.actors(), api.relations(), api.control(), api.overview({}),
     ]);
+    const docs = await citedDocuments(control, relations);
     await base;
     health = h0;
     state.actors = new Map(actors.map((a) => [a.id, a]));
@@ -299,7 +327,7 @@ async function main() {
   }
   renderStats(health);
   fillOptions();
-  const domain = dayDomain(state.overall.days);
+  const domain = dayDomain(state.overall.dates);
   timeline.setDomain(domain);
   if (domain) {
     for (const name of ["start", "end"]) {
@@ -328,9 +356,10 @@ async function onChange(change) {
   if (change.kind === "new-event") state.fresh.add(change.key);
   for (let attempt = 0; attempt < 5; attempt++) {
     try {
-      const [h0, actors, control, docs, overall] = await Promise.all([
-        api.health(), api.actors(), api.control(), api.documents(), api.overview({}),
+      const [h0, actors, control, overall] = await Promise.all([
+        api.health(), api.actors(), api.control(), api.overview({}),
       ]);
+      const docs = await citedDocuments(control, state.relations);
       state.actors = new Map(actors.map((a) => [a.id, a]));
       state.docs = new Map(docs.map((d) => [d.id, d]));
       state.control = control;

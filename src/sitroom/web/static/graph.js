@@ -96,7 +96,7 @@ function edgePath(a, b, ra, rb) {
 }
 
 /** Fill the graph view; clicking an actor calls onActor(id) to filter events by it. */
-export function renderGraph(view, relations, actors, { onActor, selected, docs }) {
+export function renderGraph(view, relations, actors, { onActor, selected, docs, evidence }) {
   if (!relations.length) {
     view.replaceChildren(h("p", { class: "empty" }, "No report says who backs or fights whom."));
     return;
@@ -146,16 +146,40 @@ export function renderGraph(view, relations, actors, { onActor, selected, docs }
       dot.style.background = kindColour(kind);
       return h("span", { class: "legend-item" }, dot, kind.replace("_", " "));
     }));
-  // The ledger gives relations no verdict; the outlets that report one are shown instead.
-  const outlets = (r) => [...new Set(r.document_ids.map((d) => (docs.get(d) || {}).source || d))].join(", ");
+  // The ledger gives relations no verdict; the outlets that report one are shown instead (of
+  // the first reports the API sends per edge, with how many there are in all).
+  const outlets = (r) => {
+    const named = [...new Set(r.document_ids.map((d) => (docs.get(d) || {}).source || d))].join(", ");
+    const more = r.documents_total - r.document_ids.length;
+    return more > 0 ? `${named} and ${more} more report${more === 1 ? "" : "s"}` : named;
+  };
+  const quote = (ev) => h("blockquote", { class: "quote" }, ev.quote,
+    h("cite", {}, ` — ${(docs.get(ev.document_id) || {}).source || ev.document_id}`));
+  // An edge comes with its first quotes; opening them asks for the rest.
+  const quotes = (r) => {
+    const box = h("details", { class: "quotes" },
+      h("summary", {}, `evidence (${r.evidence_total} quote${r.evidence_total === 1 ? "" : "s"})`),
+      r.evidence.map(quote));
+    if (r.evidence_total > r.evidence.length && evidence) {
+      box.addEventListener("toggle", async () => {
+        if (!box.open || box.dataset.whole) return;
+        box.dataset.whole = "1";
+        try {
+          const all = await evidence(r);
+          box.replaceChildren(box.firstChild, ...all.map(quote));
+        } catch (err) {
+          box.append(h("p", { class: "empty" }, `Could not load the rest: ${err.message}`));
+        }
+      });
+    }
+    return box;
+  };
   const rows = relations.map((r) => h("li", { class: "relation", "data-testid": "relation" },
     h("strong", {}, name(r.subject)), ` ${(EDGE_STYLE[r.predicate] || { label: r.predicate }).label} `,
     h("strong", {}, name(r.object)),
     h("span", { class: "muted" }, ` · ${shortDate(r.first_seen)}${r.last_seen && r.last_seen !== r.first_seen ? ` – ${shortDate(r.last_seen)}` : ""}`),
     h("span", { class: "muted" }, ` · ${outlets(r)}`),
-    h("details", { class: "quotes" }, h("summary", {}, "evidence"),
-      r.evidence.map((ev) => h("blockquote", { class: "quote" }, ev.quote,
-        h("cite", {}, ` — ${(docs.get(ev.document_id) || {}).source || ev.document_id}`))))));
+    quotes(r)));
   view.replaceChildren(
     h("p", { class: "view-intro" }, `${ids.length} actors, ${relations.length} relations. Click an actor to filter the events.`),
     legend, svg, h("ul", { class: "relations" }, rows));

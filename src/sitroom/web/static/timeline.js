@@ -1,7 +1,7 @@
 // The timeline: events per day as stacked bars (by event type) with a brush to pick a date range.
 // Its day axis is fixed at start from every event, so filtering changes the bars, not the axis.
-// It draws the server's counts (/api/overview `days`: date, event_type, status, events), never
-// the events themselves.
+// It draws the server's counts (/api/overview `days` with `bin=day` over the axis' days: date,
+// event_type, status, events, and `days_outside`), never the events themselves.
 
 import { dayNumber, isoDay, s } from "./dom.js";
 import { typeColour } from "./palette.js";
@@ -9,12 +9,12 @@ import { typeColour } from "./palette.js";
 const MAX_SPAN_DAYS = 180; // background events reach back years; keep the recent war in view
 const PAD = { left: 34, right: 12, top: 10, bottom: 22 };
 
-/** The first and last day (day numbers) the axis shows, from the days events happened on. */
-export function dayDomain(counts) {
-  const days = counts.filter((c) => c.status !== "background").map((c) => dayNumber(c.date));
-  if (!days.length) return null;
-  const last = Math.max(...days);
-  const first = Math.max(Math.min(...days), last - MAX_SPAN_DAYS);
+/** The first and last day (day numbers) the axis shows, from the first and last day of the
+ * events that are not background (/api/overview `dates`). */
+export function dayDomain(dates) {
+  if (!dates || !dates.first || !dates.last) return null;
+  const last = dayNumber(dates.last);
+  const first = Math.max(dayNumber(dates.first), last - MAX_SPAN_DAYS);
   return [first, last];
 }
 
@@ -52,9 +52,9 @@ export class Timeline {
   }
 
   /** Draw bars for the day `counts` (of the events passing every filter but the dates),
-   * shading outside [start, end]. */
-  render(counts, start, end) {
-    this.last = [counts, start, end];
+   * shading outside [start, end]; `beyond` more such events are dated outside the axis. */
+  render(counts, start, end, beyond = 0) {
+    this.last = [counts, start, end, beyond];
     const svg = this.svg;
     svg.replaceChildren();
     if (!this.domain) {
@@ -65,7 +65,7 @@ export class Timeline {
     const { width, height, first, last, step } = this.geometry();
     svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
     const perDay = new Map();
-    let outside = 0;
+    let outside = beyond;
     for (const c of counts) {
       const day = dayNumber(c.date);
       if (day < first || day > last) {
