@@ -68,6 +68,8 @@ ABSOLUTE = [
     ("December 2024", D(2024, 12, 1), "month"),
     ("late November", D(2024, 11, 1), "month"),
     ("mid-November", D(2024, 11, 1), "month"),
+    ("overnight Tuesday", D(2024, 11, 26), "day"),  # a part of a day keeps the day
+    ("in the early hours of Sunday", D(2024, 12, 1), "day"),
     ("in March", D(2024, 3, 1), "month"),
     ("in January", D(2024, 1, 1), "month"),  # past convention: the last January before
     ("on December 5", D(2024, 12, 5), "day"),  # a few days ahead keeps the publication year

@@ -48,10 +48,13 @@ _MONTH = "(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.
 _WEEKDAY = "(?P<weekday>" + "|".join(sorted(_WEEKDAYS, key=len, reverse=True)) + r")\.?"
 _PART_OF_DAY = r"(?:\s+(?:morning|afternoon|evening|night|overnight))?"
 # Leading words that do not move the period: prepositions, and parts of a period ("late
-# November", "early Sunday"), since a period keeps its first day whatever part is meant.
+# November", "early Sunday", "overnight Tuesday", "the early hours of Sunday", "the morning of
+# 5 December"), since a period keeps its first day whatever part is meant.
 _LEADING = re.compile(
     r"^(?:(?:on|in|at|by|during|from|since|until|till|as of|over|for|throughout|around|about|"
-    r"circa|of|within|early|late|(?:the )?(?:end|beginning|start|middle) of)\s+|mid-?)"
+    r"circa|of|within|early|late|overnight|(?:the )?(?:end|beginning|start|middle) of|"
+    r"(?:the )?(?:early|small|late|wee) hours of|(?:the )?(?:night|morning|evening|afternoon) of)"
+    r"\s+|mid-?)"
 )
 _UNITS = {"hour": 0, "day": 1, "week": 7, "fortnight": 14, "month": 31, "year": 365, "decade": 3650}
 
