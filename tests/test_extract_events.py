@@ -1056,3 +1056,10 @@ def test_crime_figures_of_speech_and_approaches_are_no_political_violence(
 def test_retook_is_a_recapture_though_the_model_knows_no_lemma_for_it(analyse: Analyse) -> None:
     events = analyse("Syrian troops retook Saraqib on Monday.").events
     assert [e.sub_event_type for e in events] == ["Government regains territory"]
+
+
+def test_an_armed_party_killing_armed_men_is_a_battle(analyse: Analyse) -> None:
+    events = analyse("Gunmen killed two soldiers in Herat on Friday.").events
+    assert [e.sub_event_type for e in events] == ["Armed clash"]
+    # Deaths told without the armed party that caused them name no battle.
+    assert analyse("Two soldiers were killed in Herat on Friday.").events == ()

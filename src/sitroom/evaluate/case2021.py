@@ -60,8 +60,13 @@ class Case2021Prediction:
 
 
 def acled_labels(resources: Resources) -> dict[str, str]:
-    """CASE 2021 label by ACLED sub-event type, from the lexicon's event types."""
-    return {t.acled[1]: label for label, t in resources.lexicon.types.items() if t.acled}
+    """CASE 2021 label by ACLED sub-event type, from the lexicon's event types: the first type
+    that codes a sub-event type names it (ARMED_KILLING codes armed clashes too)."""
+    labels: dict[str, str] = {}
+    for label, t in resources.lexicon.types.items():
+        if t.acled:
+            labels.setdefault(t.acled[1], label)
+    return labels
 
 
 def predict(
