@@ -1042,7 +1042,6 @@ def test_an_act_word_inside_an_outlet_s_name_is_no_act(analyse: Analyse) -> None
         "He lost his battle with cancer on Saturday.",
         "Rebels are now less than 2km away from entering Aleppo.",
         "Both hostages wore orange jumpsuits.",
-        "Kurdish fighters killed over 100 militants in Kobani over the past few weeks.",
     ],
 )
 def test_crime_figures_of_speech_and_approaches_are_no_political_violence(

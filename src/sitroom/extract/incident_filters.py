@@ -412,27 +412,26 @@ def summed(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) ->
 
 
 def cumulative(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
-    """A violent act told over a period running to the report's time, with a toll or a count
-    of acts: "has carried out more than 100 airstrikes over the past month", "killed over 100
-    militants over the past few weeks", and in the present perfect "since" ("313 Kurds have
-    been killed fighting to defend the area since the siege began"; in another tense "since"
-    may give a reason). A monitor's running figure over many incidents, not one of them."""
+    """A violent act told in the present perfect over a period running to the report's time,
+    with a toll or a count of acts ("313 Kurds have been killed fighting to defend the area
+    since the siege began", "has carried out more than 100 airstrikes over the past month"):
+    a monitor's running figure over many incidents, not one of them."""
     if cand.event.event_type is None or cand.event.sub_event_type is None:
         return False
     if (cand.event.sub_event_type or "").lower() in cues["territory_sub_events"]:
         return False  # a summed territorial act is `summed`'s
     anchor = facts.doc[cand.trigger]
     sent = anchor.sent
+    perfect = cues["ongoing_auxiliaries"]
+    verbs = [t for t in [anchor, *anchor.ancestors] if t.pos_ in ("VERB", "AUX")]
+    if not any(c.dep_ == "aux" and c.lower_ in perfect for v in verbs for c in v.children):
+        return False
     counted = any(c.dep_ == "nummod" for c in anchor.children) and anchor.tag_ == "NNS"
     if not (_tolled(sent, facts) or counted):
         return False
     words = f" {' '.join(t.lower_ for t in sent)} "
     if any(f" {p} " in words for p in cues["period_phrases"]):
         return True
-    perfect = cues["ongoing_auxiliaries"]
-    verbs = [t for t in [anchor, *anchor.ancestors] if t.pos_ in ("VERB", "AUX")]
-    if not any(c.dep_ == "aux" and c.lower_ in perfect for v in verbs for c in v.children):
-        return False
     return any(t.lower_ in cues["period_words"] and t.dep_ in ("prep", "mark") for t in sent)
 
 
