@@ -479,9 +479,7 @@ def _locative(span: Span, rules: Recognition) -> bool:
     """Whether the name is the object of a place preposition or verb ('in X', 'entered X') or
     follows a designator ('the town of X'); a conjunct shares its first's slot ('captured
     Saraqib and Maarat al-Numan')."""
-    root = span.root
-    while root.dep_ == "conj" and root.head.i != root.i:
-        root = root.head
+    root = _slot_root(span)
     head = root.head
     if root.dep_ == "pobj" and head.lower_ in rules.locative_prepositions:
         return True
@@ -493,12 +491,19 @@ def _locative(span: Span, rules: Recognition) -> bool:
 def _designated_slot(span: Span, rules: Recognition) -> bool:
     """Whether the name follows a designator: "the town of Tal Rifaat", "the province of Idlib"
     (a conjunct shares its first's slot)."""
-    root = span.root
-    while root.dep_ == "conj" and root.head.i != root.i:
-        root = root.head
+    root = _slot_root(span)
     head = root.head
     designated = head.lower_ == "of" and head.head.lemma_.lower() in rules.designators
     return root.dep_ == "pobj" and designated
+
+
+def _slot_root(span: Span) -> Token:
+    """The word whose slot a name fills: its root, or the first conjunct's ('captured Saraqib
+    and *Maarat al-Numan*')."""
+    root = span.root
+    while root.dep_ == "conj" and root.head.i != root.i:
+        root = root.head
+    return root
 
 
 def _embedded(
