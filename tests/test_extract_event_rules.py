@@ -62,10 +62,27 @@ def test_negated_by_not_by_no_or_by_the_governing_verb_s_not(lexicon: CueLexicon
         to        PART:TO   aux   5
         intervene VERB:VB   xcomp 3
     """)
+    not_in = tree("""
+        Germany       PROPN:NNP nsubj 3
+        is            AUX:VBZ   aux   3 be
+        not           PART:RB   neg   3
+        participating VERB:VBG  ROOT  3 participate
+        in            ADP:IN    prep  3
+        any           DET:DT    det   6
+        airstrikes    NOUN:NNS  pobj  4 airstrike
+    """)
+    in_ = tree("""
+        Germany       PROPN:NNP nsubj 1
+        participated  VERB:VBD  ROOT  1 participate
+        in            ADP:IN    prep  1
+        airstrikes    NOUN:NNS  pobj  2 airstrike
+    """)
     assert negated(not_attack[3], lexicon)
     assert negated(no_clashes[1], lexicon)
     assert negated(not_intend[5], lexicon)
     assert not negated(no_clashes[3], lexicon)  # "no" negates the noun, not the reporting
+    assert negated(not_in[6], lexicon)  # a noun by the "not" of the verb its phrase completes
+    assert not negated(in_[3], lexicon)
 
 
 def test_no_act_a_type_without_codes_a_condition_or_an_attempt(lexicon: CueLexicon) -> None:
@@ -86,7 +103,16 @@ def test_no_act_a_type_without_codes_a_condition_or_an_attempt(lexicon: CueLexic
         to      PART:TO  aux   3
         enter   VERB:VB  xcomp 1
     """)
+    if_truce = tree("""
+        if          SCONJ:IN  mark      4
+        a           DET:DT    det       2
+        ceasefire   NOUN:NN   nsubjpass 4
+        is          AUX:VBZ   auxpass   4 be
+        implemented VERB:VBN  advcl     5 implement
+        monitors    NOUN:NNS  ROOT      5 monitor
+    """)
     clash, flood = lexicon.types["ARMED_CLASH"], lexicon.types["NATURAL_DISASTER"]
+    assert no_act(if_truce[2], lexicon.types["AGREEMENT"], lexicon)  # a noun by its verb's "if"
     assert not no_act(attacked[1], clash, lexicon)
     assert no_act(attacked[1], flood, lexicon)  # typed only so as not to be an attack
     assert no_act(if_attack[2], clash, lexicon)

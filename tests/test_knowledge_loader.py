@@ -68,6 +68,7 @@ def test_where_names_file_and_line() -> None:
         ("version: 2\n", ":1: version 2 is not supported"),
         ("- a list\n", ": expected a mapping"),
         ("forces: [army\n", ": not valid YAML"),
+        ("version: 1\nforces:\n  - army\n  - on\n", ":4: a list item reads as the boolean True"),
     ],
 )
 def test_a_bad_user_file_is_named_with_its_line(tmp_path: Path, text: str, message: str) -> None:

@@ -72,11 +72,19 @@ def codes(
 def negated(anchor: Token, lexicon: CueLexicon) -> bool:
     """Whether the trigger is negated: "did *not* attack", "*no* clashes" (a determiner negates
     an event noun as "not" a verb), "does not intend to *intervene*" (an infinitive by its
-    governing verb's "not")."""
-    return any(
+    governing verb's "not"), "isn't participating *in* any airstrikes", "is not engaged *in*
+    combat" (a noun by the "not" of the verb its phrase completes)."""
+    if any(
         child.dep_ == "neg" or (child.dep_ == "det" and child.lower_ in lexicon.negating_dets)
         for child in anchor.children
-    ) or (anchor.dep_ == "xcomp" and any(c.dep_ == "neg" for c in anchor.head.children))
+    ):
+        return True
+    if anchor.dep_ == "xcomp":
+        return any(c.dep_ == "neg" for c in anchor.head.children)
+    if anchor.dep_ != "pobj" or anchor.pos_ not in ("NOUN", "PROPN"):
+        return False
+    verb = anchor.head.head
+    return verb.pos_ in ("VERB", "AUX", "ADJ") and any(c.dep_ == "neg" for c in verb.children)
 
 
 def no_act(anchor: Token, event_type: EventType, lexicon: CueLexicon) -> bool:
@@ -84,7 +92,15 @@ def no_act(anchor: Token, event_type: EventType, lexicon: CueLexicon) -> bool:
     a condition ("will provide advisers *if* asked") or a mere attempt ("tried to *enter*")."""
     if event_type.acled is None and event_type.plover is None:
         return True  # typed only so that it is not coded as an attack
-    if any(c.dep_ == "mark" and c.lower_ in lexicon.conditional_marks for c in anchor.children):
+    # "will provide advisers *if* asked"; a noun by its verb's: "*if* a ceasefire is implemented"
+    clause = [anchor]
+    if anchor.pos_ in ("NOUN", "PROPN") and anchor.dep_ in ("nsubj", "nsubjpass", "dobj"):
+        clause.append(anchor.head)
+    if any(
+        c.dep_ == "mark" and c.lower_ in lexicon.conditional_marks
+        for t in clause
+        for c in t.children
+    ):
         return True
     return attempt_only(anchor, lexicon)
 

@@ -19,6 +19,8 @@ _GROUP_KINDS = ARMED_KINDS | {"political", "organisation"}
 _HEADLINE_WORDS = 20
 # Longest line (tokens) read as a heading rather than a sentence.
 _HEADING_TOKENS = 8
+# Entity labels of names that are no place (data/syntax.yaml).
+_NOT_PLACE_ENTITIES = loader.labels("syntax.yaml", "not_place_labels")
 # Links by which an event noun hangs from the verb that tells it (data/syntax.yaml).
 _TO_VERB = loader.labels("syntax.yaml", "verb_noun_deps")
 
@@ -81,11 +83,10 @@ def _habitual(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[str]]) -
     if verb.tag_ in ("VBZ", "VBP") and not any(c.dep_ in ("aux", "auxpass") for c in verb.children):
         return verb.lemma_ not in ("be", "have", "say")
     auxes = [c.lower_ for c in verb.children if c.dep_ == "aux"]
-    return (
-        verb.tag_ == "VBG"
-        and "been" in auxes
-        and any(a in cues["ongoing_auxiliaries"] for a in auxes)
-    )
+    ongoing = any(a in cues["ongoing_auxiliaries"] for a in auxes)
+    if verb.lemma_ == "be" and verb.tag_ == "VBN" and ongoing:
+        return True  # a state that has lasted: "a town which *has been* under assault by ISIS"
+    return verb.tag_ == "VBG" and "been" in auxes and ongoing
 
 
 def _governing_verb(anchor: Token) -> Token | None:
@@ -267,8 +268,7 @@ def civil_fight(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]
     battle over tariffs", "the firms are locked in a legal battle"): a figure of speech, unless
     an armed party takes part in its sentence."""
     anchor = facts.doc[cand.trigger]
-    fights = cues["fight_concepts"]
-    if not any(c.start <= anchor.i < c.end and c.concept in fights for c in facts.cues):
+    if not _in_concepts(anchor, facts, cues["fight_concepts"]):
         return False
     verb = anchor
     while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
@@ -285,8 +285,7 @@ def allegiance(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]
     """A fight whose preposition names the side fought on ("militants *fighting for* ISIS in
     Syria"): it tells who belongs to a party, not an incident."""
     anchor = facts.doc[cand.trigger]
-    fights = cues["fight_concepts"]
-    if not any(c.start <= anchor.i < c.end and c.concept in fights for c in facts.cues):
+    if not _in_concepts(anchor, facts, cues["fight_concepts"]):
         return False
     preps = cues["allegiance_preps"]
     sides = [
@@ -329,7 +328,30 @@ def no_side(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -
     if anchor.lemma_.lower() not in cues["side_verbs"]:
         return False
     sides = [c for c in anchor.children if c.dep_ == "dobj"]
-    return not any(facts.actor_index[t.i] is not None for s in sides for t in s.subtree)
+    if not any(facts.actor_index[t.i] is not None for s in sides for t in s.subtree):
+        return True
+    return _one_person_joins(anchor, facts, cues)
+
+
+def _one_person_joins(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
+    """Whether who joins is a person, not a group: "he then joined the Islamic State", "the
+    mother had joined the policemen", "many who have joined the Islamic State" tell recruits;
+    ACLED codes a group's change of side ("Iran-backed militias join Assad")."""
+    joiners = [c for c in anchor.children if c.dep_ == "nsubj"]
+    if anchor.dep_ == "relcl":  # "many who have joined": the pronoun's antecedent
+        joiners = [anchor.head if j.tag_ in ("WDT", "WP") else j for j in joiners]
+    if not joiners:
+        return False  # "troops were sent to join": the subject is elsewhere
+    for joiner in joiners:
+        if joiner.lower_ in cues["person_pronouns"]:
+            continue
+        for token in joiner.subtree:
+            mention = facts.actor_index[token.i]
+            if mention is not None and mention.actor.kind in _GROUP_KINDS:
+                return False
+        if joiner.tag_ == "PRP":
+            return False  # "they joined": whoever they are
+    return True
 
 
 def not_forces(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
@@ -347,7 +369,14 @@ def not_a_group(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]
     the knowledge base knows (armed, political or an organisation) or a word of the concept's
     own context ("a new faction", "its leadership"); a curfew or a state of emergency changes
     no one in particular and is left alone (`group_verbs` lists the words this reads)."""
-    return _moves_none(cand, facts, cues["group_concepts"], cues["group_verbs"], _GROUP_KINDS)
+    return _moves_none(
+        cand,
+        facts,
+        cues["group_concepts"],
+        cues["group_verbs"],
+        _GROUP_KINDS,
+        noun_preps=cues["group_noun_preps"],
+    )
 
 
 def _moves_none(
@@ -356,20 +385,25 @@ def _moves_none(
     concepts: frozenset[str],
     words: frozenset[str] | None,
     kinds: frozenset[str],
+    *,
+    noun_preps: frozenset[str] | None = None,
 ) -> bool:
     """Whether an act of one of ``concepts`` (its word one of ``words``, where given) moves or
     changes none of what it must: an actor of ``kinds`` or a word of the concept's context.
-    What it moves is the verb's object, its passive subject, a noun's "of" phrase, or, with
-    none of these, the verb's subject ("troops deployed to the border")."""
+    What it moves is the verb's object, its passive subject, a noun's "of" phrase (or its
+    phrases of ``noun_preps``, where given: then a noun that names nothing moved moves none),
+    or, with none of these, the verb's subject ("troops deployed to the border")."""
     anchor = facts.doc[cand.trigger]
-    if not any(c.start <= anchor.i < c.end and c.concept in concepts for c in facts.cues):
+    if not _in_concepts(anchor, facts, concepts):
         return False
     if words is not None and anchor.lemma_.lower() not in words and anchor.lower_ not in words:
         return False
     moved = taken(anchor)
-    if anchor.pos_ in ("NOUN", "PROPN"):
+    noun = anchor.pos_ in ("NOUN", "PROPN")
+    if noun:
+        preps = noun_preps or frozenset({"of"})
         moved += [
-            g for p in anchor.children if p.dep_ == "prep" and p.lower_ == "of" for g in p.children
+            g for p in anchor.children if p.dep_ == "prep" and p.lower_ in preps for g in p.children
         ]
     elif not moved:
         moved = [c for c in anchor.children if c.dep_ == "nsubj"]
@@ -377,7 +411,7 @@ def _moves_none(
         anchor.head if m.tag_ in ("WDT", "WP") and anchor.dep_ == "relcl" else m for m in moved
     ]
     if not moved:
-        return False
+        return noun and noun_preps is not None
     context = {
         i
         for c in facts.cues
@@ -390,6 +424,77 @@ def _moves_none(
             if token.i in context or (mention is not None and mention.actor.kind in kinds):
                 return False
     return True
+
+
+def role(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
+    """A fight's participle that says who a party is ("the militia group *battling* ISIS in
+    Kobani", "Iraqi and Kurdish fighters *battling* the Islamic State group on the ground", "the
+    Kurdish resistance *fighting* the Islamic State"): a description, not an incident. A fight
+    told as one has a verb of its own ("Isis fighters were battling government forces in a key
+    town")."""
+    anchor = facts.doc[cand.trigger]
+    if anchor.tag_ != "VBG" or anchor.dep_ != "acl":
+        return False
+    return anchor.head.pos_ in ("NOUN", "PROPN") and _in_concepts(
+        anchor, facts, cues["fight_concepts"]
+    )
+
+
+def standing_accord(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
+    """An accord's noun that no verb of making governs names the accord, not its making: "the
+    proposed deal has the backing of India", "a Ukraine ceasefire deal", "the Schengen
+    Agreement", "an unconditional ceasefire is the first step" (`accord_verbs`: "signed an
+    agreement", "declared a ceasefire", "the truce took effect")."""
+    anchor = facts.doc[cand.trigger]
+    if anchor.pos_ not in ("NOUN", "PROPN"):
+        return False
+    if not _in_concepts(anchor, facts, cues["accord_concepts"], told=True):
+        return False
+    verb = _governing_verb(anchor)
+    return verb is None or verb.lemma_.lower() not in cues["accord_verbs"]
+
+
+def held(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
+    """A captivity noun that names a lasting state ("the eight Uyghurs *still* in Thai custody",
+    "had been in pretrial detention *since* September 30", "*remains* in jail"): people held,
+    not an arrest. Without such a word it may tell a recent one ("a suspect is in custody")."""
+    anchor = facts.doc[cand.trigger]
+    prep = anchor.head
+    if anchor.dep_ != "pobj" or prep.lower_ not in cues["held_preps"]:
+        return False
+    if not _in_concepts(anchor, facts, cues["held_concepts"], told=True):
+        return False
+    lasting = cues["lasting_words"]
+    holder = prep.head
+    if holder.lemma_.lower() in lasting:
+        return True
+    return any(c.lower_ in lasting for t in (prep, holder) for c in t.children)
+
+
+def recalled(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
+    """An event noun recalled as the start of what the news follows: "have escalated attacks
+    *since* the withdrawal", "in the *aftermath* of the fall of Mosul". The act is earlier than
+    the news; a report that tells it as news tells it elsewhere."""
+    anchor = facts.doc[cand.trigger]
+    if anchor.pos_ not in ("NOUN", "PROPN") or anchor.dep_ != "pobj":
+        return False
+    prep = anchor.head
+    if prep.lower_ in cues["recall_preps"]:
+        return True
+    return prep.lower_ == "of" and prep.head.lemma_.lower() in cues["recall_nouns"]
+
+
+def crowd_target(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
+    """A crowd's noun that names no protest, aimed at by an act of violence, is its target, not
+    a protest: "a strike *on* a gathering of ISIS leaders", "the assault *on* a Shi'ite
+    gathering" (fire "on peaceful protests" is force against protesters, a protest event)."""
+    anchor = facts.doc[cand.trigger]
+    if anchor.dep_ != "pobj" or anchor.head.lower_ not in cues["target_preps"]:
+        return False
+    if anchor.lemma_.lower() not in cues["neutral_crowds"]:
+        return False
+    act = anchor.head.head
+    return _in_concepts(act, facts, cues["violent_concepts"], told=True)
 
 
 def summed(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
@@ -447,8 +552,24 @@ def _a_place(token: Token, facts: DocFacts, cues: dict[str, frozenset[str]]) -> 
         return True
     if token.lemma_.lower() in cues["territory_nouns"] | cues["held_objects"]:
         return True
-    return token.pos_ == "PROPN" and facts.actor_index[token.i] is None
+    # ... not a person's ("Al-Baghdadi was taken to Al Qaim hospital")
+    return (
+        token.pos_ == "PROPN"
+        and facts.actor_index[token.i] is None
+        and token.ent_type_ not in _NOT_PLACE_ENTITIES
+    )
 
 
 def _is_cue(token: Token, facts: DocFacts) -> bool:
     return any(c.start <= token.i < c.end and c.role != "context" for c in facts.cues)
+
+
+def _in_concepts(
+    token: Token, facts: DocFacts, concepts: frozenset[str], *, told: bool = False
+) -> bool:
+    """Whether the token lies in a cue of one of ``concepts`` (with ``told``, one that tells
+    the act, not a word of its context: "hostage" is the context of a truce's "release")."""
+    return any(
+        c.start <= token.i < c.end and c.concept in concepts and not (told and c.role == "context")
+        for c in facts.cues
+    )

@@ -22,14 +22,19 @@ from sitroom.extract.incident_filters import (
     CURRENT,
     allegiance,
     civil_fight,
+    crowd_target,
     cumulative,
     figurative,
     first_line,
+    held,
     no_side,
     not_a_group,
     not_forces,
     other_sense,
     patient_only,
+    recalled,
+    role,
+    standing_accord,
     summed,
     taken,
     tells_incident,
@@ -62,6 +67,25 @@ _TELLING_TOLL = 3
 _TOLL_REACH = 3
 
 
+# Rules that find a mention telling no incident of its own (extract/incident_filters.py).
+_NO_INCIDENT = (
+    other_sense,
+    summed,
+    not_forces,
+    not_a_group,
+    no_side,
+    allegiance,
+    civil_fight,
+    figurative,
+    cumulative,
+    role,
+    standing_accord,
+    held,
+    recalled,
+    crowd_target,
+)
+
+
 @dataclass(frozen=True, slots=True)
 class _Mention:
     """One candidate with what grouping reads of it."""
@@ -86,15 +110,7 @@ def group_incidents(
         if c.event.event_type is None
         or (
             tells_incident(facts.doc[c.trigger], facts, cues)
-            and not other_sense(c, facts, cues)
-            and not summed(c, facts, cues)
-            and not not_forces(c, facts, cues)
-            and not not_a_group(c, facts, cues)
-            and not no_side(c, facts, cues)
-            and not allegiance(c, facts, cues)
-            and not civil_fight(c, facts, cues)
-            and not figurative(c, facts, cues)
-            and not cumulative(c, facts, cues)
+            and not any(rule(c, facts, cues) for rule in _NO_INCIDENT)
         )
     ]
     groups: list[list[_Mention]] = []

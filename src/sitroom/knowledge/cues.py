@@ -52,6 +52,18 @@ INCIDENT_CUES = (
     "period_phrases",
     "group_concepts",
     "group_verbs",
+    "group_noun_preps",
+    "person_pronouns",
+    "accord_concepts",
+    "accord_verbs",
+    "held_preps",
+    "held_concepts",
+    "lasting_words",
+    "recall_preps",
+    "recall_nouns",
+    "neutral_crowds",
+    "target_preps",
+    "violent_concepts",
 )
 _ROLE_KEYS = {"triggers": "trigger", "secondary": "secondary", "context": "context"}
 

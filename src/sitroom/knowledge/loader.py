@@ -462,6 +462,7 @@ def _parse(name: str, text: str, source: str) -> DataFile:
         expected = _KINDS[kind]
         if not isinstance(value, expected) or isinstance(value, bool):
             raise KnowledgeBaseError(f"{where}: {key} must be a {kind}, got {value!r:.60}")
+    _no_booleans_in_lists(data, (), lines, source)
     missing = sorted(schema.required - set(data))
     if missing:
         raise KnowledgeBaseError(f"{source}: missing key {missing[0]!r}")
@@ -471,6 +472,25 @@ def _parse(name: str, text: str, source: str) -> DataFile:
             f" (expected {schema.version})"
         )
     return DataFile(name, source, data, (text,), lines)
+
+
+def _no_booleans_in_lists(
+    value: Any, path: tuple[Any, ...], lines: dict[tuple[Any, ...], str], source: str
+) -> None:
+    """Refuse a list item YAML read as a boolean: the data files' lists hold words, and YAML
+    reads a bare on, off, yes, no, true or false as a boolean, so a word list holding "on"
+    would silently hold True."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _no_booleans_in_lists(item, (*path, key), lines, source)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            if isinstance(item, bool):
+                where = lines.get((*path, i), source)
+                raise KnowledgeBaseError(
+                    f"{where}: a list item reads as the boolean {item}: quote the word"
+                )
+            _no_booleans_in_lists(item, (*path, i), lines, source)
 
 
 def _record(node: yaml.Node, path: tuple[Any, ...], source: str, out: dict) -> None:
