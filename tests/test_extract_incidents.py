@@ -881,3 +881,81 @@ def test_a_person_taken_somewhere_is_no_place_taken(lexicon: CueLexicon, kb: Act
     assert len(group_incidents(cands, facts(parsed), lexicon=lexicon, kb=kb)) == 1
     parsed.ents = [Span(parsed, 0, 1, label="PERSON")]
     assert group_incidents(cands, facts(parsed), lexicon=lexicon, kb=kb) == []
+
+
+def test_signing_what_is_no_accord_is_no_agreement(lexicon: CueLexicon, kb: ActorKB) -> None:
+    signed = """
+        Letters NOUN:NNS  nsubjpass 2 letter
+        were    AUX:VBD   auxpass   2 be
+        signed  VERB:VBN  ROOT      2 sign
+    """
+    sign = CueMatch(2, 3, "agreement", "trigger", "signed")
+    cands, _ = _candidates(signed, lexicon, [(0, 2, AGREED, {})])
+    assert group_incidents(cands, facts(tree(signed), cues=[sign]), lexicon=lexicon, kb=kb) == []
+    # "Pacts were signed": the object is an accord's word
+    pacts = signed.replace(
+        "Letters NOUN:NNS  nsubjpass 2 letter", "Pacts   NOUN:NNS  nsubjpass 2 pact"
+    )
+    cues = [sign, CueMatch(0, 1, "agreement", "trigger", "pacts")]
+    cands, _ = _candidates(pacts, lexicon, [(0, 2, AGREED, {})])
+    assert len(group_incidents(cands, facts(tree(pacts), cues=cues), lexicon=lexicon, kb=kb)) == 1
+
+
+def test_fighting_for_years_tells_no_incident(lexicon: CueLexicon) -> None:
+    fought = """
+        They    PRON:PRP nsubj 2
+        have    AUX:VBP  aux   2 have
+        fought  VERB:VBN ROOT  2 fight
+        for     ADP:IN   prep  2
+        {span}  NOUN:NNS pobj  3
+    """
+    assert not _told(fought.format(span="years"), 2, lexicon)
+    assert _told(
+        fought.format(span="hours").replace("have    AUX:VBP  aux", "then    ADV:RB   advmod"),
+        2,
+        lexicon,
+    )
+
+
+def test_territory_taken_over_a_period_sums_many_captures(lexicon: CueLexicon, kb: ActorKB) -> None:
+    seized = """
+        ISIS     PROPN:NNP nsubj 2
+        has      AUX:VBZ   aux   2 have
+        seized   VERB:VBN  ROOT  2 seize
+        territory NOUN:NN  dobj  2
+        {when}
+    """
+    over = """
+        over     ADP:IN    prep  2
+        the      DET:DT    det   7
+        past     ADJ:JJ    amod  7
+        year     NOUN:NN   pobj  4
+    """
+    table = seized.format(when=over)
+    cands, told = _candidates(table, lexicon, [(0, 2, TAKEN, {})])
+    assert group_incidents(cands, told, lexicon=lexicon, kb=kb) == []
+    on_monday = """
+        on       ADP:IN    prep  2
+        Monday   PROPN:NNP pobj  4
+    """
+    table = seized.format(when=on_monday).replace(
+        "has      AUX:VBZ   aux   2 have", "then     ADV:RB    advmod 2"
+    )
+    cands, told = _candidates(table, lexicon, [(0, 2, TAKEN, {})])
+    assert len(group_incidents(cands, told, lexicon=lexicon, kb=kb)) == 1
+
+
+def test_a_recruit_is_a_person_recruiting_an_act(lexicon: CueLexicon) -> None:
+    person = """
+        He      PRON:PRP nsubj 1
+        was     AUX:VBD  ROOT  1 be
+        a       DET:DT   det   3
+        recruit NOUN:NN  attr  1
+    """
+    assert not _told(person, 3, lexicon)
+    act = """
+        Militants NOUN:NNS nsubj 1 militant
+        recruited VERB:VBD ROOT  1 recruit
+        fighters  NOUN:NNS dobj  1 fighter
+    """
+    assert _told(act, 1, lexicon)

@@ -86,7 +86,18 @@ def _habitual(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[str]]) -
     ongoing = any(a in cues["ongoing_auxiliaries"] for a in auxes)
     if verb.lemma_ == "be" and verb.tag_ == "VBN" and ongoing:
         return True  # a state that has lasted: "a town which *has been* under assault by ISIS"
+    if ongoing and _lasting(verb, cues):
+        return True  # "they *have fought* alongside men *for years*"
     return verb.tag_ == "VBG" and "been" in auxes and ongoing
+
+
+def _lasting(verb: Token, cues: dict[str, frozenset[str]]) -> bool:
+    """Whether a verb is told over a span of many units of time ("for years", "for months")."""
+    return any(
+        p.dep_ == "prep" and p.lower_ == "for" and g.lower_ in cues["duration_nouns"]
+        for p in verb.children
+        for g in p.children
+    )
 
 
 def _governing_verb(anchor: Token) -> Token | None:
@@ -234,6 +245,8 @@ def _person_only(
 ) -> bool:
     """Whether a trigger is one of ``nouns``, words for a person, that neither a verb of
     ``act_verbs`` nor an act's cue governs."""
+    if anchor.pos_ not in ("NOUN", "PROPN"):
+        return False  # "they recruit fighters": the verb is the act
     if anchor.lemma_.lower() not in nouns and anchor.lower_ not in nouns:
         return False
     token = anchor
@@ -454,6 +467,27 @@ def standing_accord(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[
     return verb is None or verb.lemma_.lower() not in cues["accord_verbs"]
 
 
+def no_accord(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
+    """A verb of an accord whose object is no accord nor a party: "each of the letters is
+    *signed* with a purple stamp", "the troops *handed over* some to airport workers" ("signed
+    eight pacts", "signed with the rebels", "agreed to a ceasefire" are accords)."""
+    anchor = facts.doc[cand.trigger]
+    if anchor.pos_ != "VERB" or not _in_concepts(anchor, facts, cues["accord_concepts"], told=True):
+        return False
+    objects = taken(anchor)
+    if not objects:
+        return False
+    accords = {
+        i
+        for c in facts.cues
+        if c.concept in cues["accord_concepts"] and c.role != "context" and c.start != anchor.i
+        for i in range(c.start, c.end)
+    }
+    return not any(
+        t.i in accords or facts.actor_index[t.i] is not None for o in objects for t in o.subtree
+    )
+
+
 def held(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
     """A captivity noun that names a lasting state ("the eight Uyghurs *still* in Thai custody",
     "had been in pretrial detention *since* September 30", "*remains* in jail"): people held,
@@ -498,21 +532,28 @@ def crowd_target(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str
 
 
 def summed(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
-    """A territorial act over a counted plural of places, told in the present perfect ("the
-    rebels *have captured* fifteen towns and villages since the weekend"), sums many captures:
-    ACLED codes each town taken, not the sum. One day's deed ("by nightfall they had overrun a
-    dozen villages") is told in another tense."""
+    """A territorial act over a counted plural of places, or over no named place in a period
+    running to the report's time, told in the present perfect ("the rebels *have captured*
+    fifteen towns and villages since the weekend", "the territory ISIS *has seized* over the
+    past year"), sums many captures: ACLED codes each town taken, not the sum. One day's deed
+    ("by nightfall they had overrun a dozen villages") is told in another tense."""
     if (cand.event.sub_event_type or "").lower() not in cues["territory_sub_events"]:
         return False
     anchor = facts.doc[cand.trigger]
     auxes = {c.lower_ for c in anchor.children if c.dep_ == "aux"}
     if not auxes & cues["ongoing_auxiliaries"]:
         return False
+    objects = taken(anchor)
+    named = any(facts.place_index[t.i] is not None for o in objects for t in o.subtree)
+    if not named and _over_a_period(anchor.sent, cues):
+        # "the vast territory that ISIS has seized over the past year" (a town held "since
+        # August 2016" was taken then: `status.opens_period`)
+        return True
     return any(
         o.tag_ == "NNS"
         and o.lemma_.lower() in cues["territory_nouns"]
         and any(c.dep_ == "nummod" for c in o.children)
-        for o in taken(anchor)
+        for o in objects
     )
 
 
@@ -534,6 +575,12 @@ def cumulative(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]
     counted = any(c.dep_ == "nummod" for c in anchor.children) and anchor.tag_ == "NNS"
     if not (_tolled(sent, facts) or counted):
         return False
+    return _over_a_period(sent, cues)
+
+
+def _over_a_period(sent: Span, cues: dict[str, frozenset[str]]) -> bool:
+    """Whether a sentence tells a period running to the report's time ("over the past month",
+    "since the offensive began")."""
     words = f" {' '.join(t.lower_ for t in sent)} "
     if any(f" {p} " in words for p in cues["period_phrases"]):
         return True

@@ -59,6 +59,7 @@ INCIDENT_CUES = (
     "held_preps",
     "held_concepts",
     "lasting_words",
+    "duration_nouns",
     "recall_preps",
     "recall_nouns",
     "neutral_crowds",
