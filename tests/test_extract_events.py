@@ -1042,6 +1042,9 @@ def test_an_act_word_inside_an_outlet_s_name_is_no_act(analyse: Analyse) -> None
         "He lost his battle with cancer on Saturday.",
         "Rebels are now less than 2km away from entering Aleppo.",
         "Both hostages wore orange jumpsuits.",
+        "Their houses and property were either destroyed or submerged by floods.",
+        "Germany isn't participating in any airstrikes against the Islamic State group.",
+        "No one should be detained at Guantanamo, Sepulveda added.",
     ],
 )
 def test_crime_figures_of_speech_and_approaches_are_no_political_violence(
@@ -1063,3 +1066,8 @@ def test_an_armed_party_killing_armed_men_is_a_battle(analyse: Analyse) -> None:
     assert [e.sub_event_type for e in events] == ["Armed clash"]
     # Deaths told without the armed party that caused them name no battle.
     assert analyse("Two soldiers were killed in Herat on Friday.").events == ()
+
+
+def test_a_disaster_s_damage_is_no_destruction_but_looting_is(analyse: Analyse) -> None:
+    looted = only_event(analyse("Rebels looted and burned shops in Bunia on Tuesday."))
+    assert looted.sub_event_type == "Looting/property destruction"

@@ -959,3 +959,26 @@ def test_a_recruit_is_a_person_recruiting_an_act(lexicon: CueLexicon) -> None:
         fighters  NOUN:NNS dobj  1 fighter
     """
     assert _told(act, 1, lexicon)
+
+
+def test_one_person_s_fight_or_a_loose_word_of_fighting_without_arms_is_a_figure(
+    lexicon: CueLexicon, kb: ActorKB
+) -> None:
+    fight = CueMatch(1, 2, "clash", "trigger", "fight")
+    he = FOUGHT.format(prep="against", what="charges").replace(
+        "Militants NOUN:NNS", "He        PRON:PRP"
+    )
+    assert _one_act(he, lexicon, kb, CLASH, cues=[fight]) == []
+    engaged = """
+        Teenagers NOUN:NNS  nsubj 1 teenager
+        engaged   VERB:VBD  ROOT  1 engage
+        with      ADP:IN    prep  1
+        {what}    NOUN:NNS  pobj  2
+    """
+    engage = CueMatch(1, 2, "clash", "trigger", "engage")
+    screens = engaged.format(what="screens")
+    assert _one_act(screens, lexicon, kb, CLASH, cues=[engage]) == []
+    # an armed party in the sentence makes it a fight: "Teenagers engaged with militants"
+    militants = engaged.format(what="militants")
+    armed = {(3, 4): actor("MILITANTS", kind="armed_group")}
+    assert len(_one_act(militants, lexicon, kb, CLASH, cues=[engage], actors=armed)) == 1

@@ -278,8 +278,10 @@ def figurative(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]
 
 def civil_fight(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
     """A fight whose doers are people who do not bear arms by trade ("lawmakers waged a fierce
-    battle over tariffs", "the firms are locked in a legal battle"): a figure of speech, unless
-    an armed party takes part in its sentence."""
+    battle over tariffs", "the firms are locked in a legal battle", "he's still fighting"), or
+    told by a loose word of fighting whoever its doers ("teenagers deeply engaged with screens",
+    "the struggle that we're engaged with"): a figure of speech, unless an armed party takes
+    part in its sentence."""
     anchor = facts.doc[cand.trigger]
     if not _in_concepts(anchor, facts, cues["fight_concepts"]):
         return False
@@ -287,11 +289,22 @@ def civil_fight(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]
     while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
         verb = verb.head
     doers = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
-    if not any(d.lemma_.lower() in cues["civil_doers"] for d in doers):
+    loose = anchor.lemma_.lower() in cues["loose_fight_words"]
+    if not loose and not any(_civil(d, facts, cues) for d in doers):
         return False
     sent = anchor.sent
-    armed = (facts.actor_index[t.i] for t in sent)
+    # a party named by a noun: a nationality's adjective ("many *Chinese* teenagers") is none
+    armed = (facts.actor_index[t.i] for t in sent if t.pos_ != "ADJ")
     return not any(m is not None and m.actor.kind in ARMED_KINDS for m in armed)
+
+
+def _civil(doer: Token, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
+    """Whether a fight's doer bears no arms by trade: a word of `civil_doers`, one person ("he's
+    still fighting", said of a man on trial), or a person the knowledge base knows."""
+    if doer.lemma_.lower() in cues["civil_doers"] or doer.lower_ in cues["person_pronouns"]:
+        return True
+    mention = facts.actor_index[doer.i]
+    return mention is not None and mention.actor.kind == "person"
 
 
 def allegiance(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:

@@ -60,6 +60,7 @@ INCIDENT_CUES = (
     "held_concepts",
     "lasting_words",
     "duration_nouns",
+    "loose_fight_words",
     "recall_preps",
     "recall_nouns",
     "neutral_crowds",
