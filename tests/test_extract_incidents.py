@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from spacy.tokens import Span
 
-from factories import actor, event, facts, place, tree
+from factories import actor, event, facts, parse, place, tree
 from sitroom.extract.events import Candidate
 from sitroom.extract.facts import DateHit, DocFacts
 from sitroom.extract.incidents import group_incidents, tells_incident
@@ -982,3 +982,52 @@ def test_one_person_s_fight_or_a_loose_word_of_fighting_without_arms_is_a_figure
     militants = engaged.format(what="militants")
     armed = {(3, 4): actor("MILITANTS", kind="armed_group")}
     assert len(_one_act(militants, lexicon, kb, CLASH, cues=[engage], actors=armed)) == 1
+
+
+def test_captives_told_after_an_attack_are_its_own_and_do_not_type_it(
+    lexicon: CueLexicon, kb: ActorKB
+) -> None:
+    table = """
+        Gunmen   NOUN:NNS nsubj 1 gunman
+        attacked VERB:VBD ROOT  1 attack
+        a        DET:DT   det   3
+        train    NOUN:NN  dobj  1
+        .        PUNCT:.  punct 1
+        They     PRON:PRP nsubj 6
+        held     VERB:VBD ROOT  6 hold
+        hostages NOUN:NNS dobj  6 hostage
+        .        PUNCT:.  punct 6
+    """
+    attack = ("Violence against civilians", "Attack", "ASSAULT")
+    cands, told = _candidates(table, lexicon, [(0, 1, attack, {}), (1, 7, ABDUCTED, {})])
+    (incident,) = group_incidents(cands, told, lexicon=lexicon, kb=kb)
+    assert incident.event.sub_event_type == "Attack"
+    assert len(incident.event.evidence) == 2
+
+
+def test_an_act_s_word_opening_a_hyphenated_modifier_tells_no_act(
+    lexicon: CueLexicon, kb: ActorKB
+) -> None:
+    hardened = """
+        They      PRON:PRP nsubj 1
+        are       AUX:VBP  ROOT  1 be
+        battle    NOUN:NN  npadvmod 4
+        -         PUNCT:HYPH punct 4
+        hardened  VERB:VBN amod  5 harden
+        fighters  NOUN:NNS attr  1 fighter
+    """
+    parsed = tree(hardened)
+    cands, _ = _candidates(hardened, lexicon, [(0, 2, CLASH, {})])
+    # written "battle-hardened": no space around the hyphen
+    joined = parse(
+        [t.text for t in parsed],
+        [t.head.i for t in parsed],
+        [t.dep_ for t in parsed],
+        pos=[t.pos_ for t in parsed],
+        tags=[t.tag_ for t in parsed],
+        lemmas=[t.lemma_ for t in parsed],
+        spaces=[True, True, False, False, True, False],
+    )
+    assert group_incidents(cands, facts(joined), lexicon=lexicon, kb=kb) == []
+    # "battle - hardened", spaced, is no compound
+    assert len(group_incidents(cands, facts(parsed), lexicon=lexicon, kb=kb)) == 1

@@ -19,6 +19,9 @@ _GROUP_KINDS = ARMED_KINDS | {"political", "organisation"}
 _HEADLINE_WORDS = 20
 # Longest line (tokens) read as a heading rather than a sentence.
 _HEADING_TOKENS = 8
+# A hyphen, and the tags of a modifier after one ("battle-*hardened*"; data/syntax.yaml).
+_HYPHENS = loader.labels("syntax.yaml", "hyphens")
+_MODIFIER_TAGS = loader.labels("syntax.yaml", "hyphen_modifier_tags")
 # Entity labels of names that are no place (data/syntax.yaml).
 _NOT_PLACE_ENTITIES = loader.labels("syntax.yaml", "not_place_labels")
 # Links by which an event noun hangs from the verb that tells it (data/syntax.yaml).
@@ -450,6 +453,21 @@ def _moves_none(
             if token.i in context or (mention is not None and mention.actor.kind in kinds):
                 return False
     return True
+
+
+def compound_modifier(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
+    """An act's word that opens a hyphenated modifier ("*battle*-hardened fighters", "*combat*-
+    ready troops"): it describes, it tells no act."""
+    anchor = facts.doc[cand.trigger]
+    if anchor.i + 2 >= len(anchor.doc):
+        return False
+    hyphen, word = anchor.doc[anchor.i + 1], anchor.doc[anchor.i + 2]
+    return (
+        hyphen.text in _HYPHENS
+        and not hyphen.whitespace_
+        and not anchor.whitespace_
+        and word.tag_ in _MODIFIER_TAGS
+    )
 
 
 def role(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:

@@ -22,6 +22,7 @@ from sitroom.extract.incident_filters import (
     CURRENT,
     allegiance,
     civil_fight,
+    compound_modifier,
     crowd_target,
     cumulative,
     figurative,
@@ -85,6 +86,7 @@ _NO_INCIDENT = (
     held,
     recalled,
     crowd_target,
+    compound_modifier,
 )
 
 
@@ -181,6 +183,8 @@ def _incident_for(
             continue
         if _re_mention(mention.anchor, cues) or _vague(mention, facts):
             return group
+        if patient_only(mention.anchor, facts, cues) and _fighting(main):
+            return group  # "bombers were holding hostages in three places": the attack's captives
         if _same_toll(mention, group):
             return group
         same_type = any(m.cand.event.sub_event_type == event.sub_event_type for m in group)
@@ -439,14 +443,15 @@ def _main(group: list[_Mention], facts: DocFacts, cues: dict[str, frozenset[str]
     territory type whose act takes no place yields to a clash the incident tells ("clashed with
     ISIL and took five positions" is a clash; "having seized the city" is a capture). A later
     mention that tells nothing of its own ("it came under attack") re-tells the incident and
-    does not type it."""
+    does not type it, nor do captives told after it ("were holding hostages")."""
     clash = any(_sub_event(m) == _CLASH for m in group)
     last = max(m.cand.event_type.rank for m in group)
 
     def rank(n: int, m: _Mention) -> int:
         territory = _sub_event(m) in cues["territory_sub_events"]
         yields = clash and territory and not _takes_place(m.anchor, facts, cues)
-        if yields or (n > 0 and _vague(m, facts)):
+        captives = n > 0 and patient_only(m.anchor, facts, cues)  # they join, they do not type
+        if yields or captives or (n > 0 and _vague(m, facts)):
             return last + 1
         return m.cand.event_type.rank
 
