@@ -84,6 +84,7 @@ class HeadNouns:
     place_nouns: frozenset[str]
     stance_prefixes: frozenset[str]
     group_pronouns: frozenset[str]
+    leading_words: frozenset[str]
     not_parties: frozenset[str] = frozenset()
 
     @classmethod
@@ -308,7 +309,9 @@ def _head_phrase(doc: Doc, after: int, heads: HeadNouns) -> tuple[int, str | Non
     each demonym is its own mention, of the kind the shared head gives.
     """
     i = after
-    # Skip a coordinated demonym and adjectives: "Russian and Syrian jets", "Iranian military".
+    # Skip a coordinated demonym and adjectives: "Russian and Syrian jets", "Iranian military";
+    # a noun compounded into the head ("a US *air* strike") and a leading participle after a
+    # hyphen ("the US-*led* attack": the country leads it).
     while i < len(doc) and i < after + 4:
         token = doc[i]
         kind = heads.kind_of(token)
@@ -319,7 +322,11 @@ def _head_phrase(doc: Doc, after: int, heads: HeadNouns) -> tuple[int, str | Non
             if end < len(doc) and heads.kind_of(doc[end]) == kind and doc[end].pos_ == "NOUN":
                 end += 1
             return end, kind
-        if token.pos_ not in _DEMONYM_GAP_POS and token.ent_type_ != "NORP":
+        compounded = token.dep_ == "compound" and token.head.i > token.i
+        leading = token.lower_ in heads.leading_words and doc[i - 1].text in _HYPHENS
+        if not (compounded or leading) and (
+            token.pos_ not in _DEMONYM_GAP_POS and token.ent_type_ != "NORP"
+        ):
             break
         i += 1
     return after, None

@@ -109,6 +109,7 @@ SCHEMAS: dict[str, Schema] = {
         place_nouns=_LISTS,  # "the town of Bazoum": the name is a place, not an actor
         stance_prefixes=_LISTS,  # "anti-government": a stance, not the government
         group_pronouns=_LISTS,  # "its fighters": a named group's own members
+        leading_words=_LISTS,  # "the US-led attack": the country leads the act
     ),
     "event_cues.yaml": _schema(
         blockers=_LISTS,
