@@ -231,6 +231,7 @@ SCHEMAS: dict[str, Schema] = {
         blamed_on_preps=_LISTS,  # "blamed the attack on the rebels": the object acted
         undergoing_verbs=_LISTS,  # "troops died in the attack": the subject is acted on
         undergoing_preps=_LISTS,  # "came under attack": the subject is acted on
+        patient_possessor_nouns=_LISTS,  # "Mhlanga's arrest": the possessor is acted on
         unnamed_parties=_MAP,  # ACLED event type -> the generic party where none is named
         toll_targets=_MAP,  # ACLED event type -> kinds of victims a toll names as target
         unnamed_agents=_MAP,  # ACLED sub-event type -> the kind of actor1 where none is named
