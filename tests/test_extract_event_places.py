@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from factories import facts, place, tree
+from factories import actor, facts, place, tree
 from sitroom.extract.event_places import (
     _agent,
     _modifier,
@@ -133,3 +133,27 @@ def test_a_name_as_a_modifier_or_a_passive_s_agent_says_who_not_where() -> None:
     """)
     f = facts(by, places={(3, 4): place("Iran", 130758, "country", "IR")})
     assert _agent(by, f.places[0])
+
+
+def test_a_country_inside_a_party_s_name_says_whose_not_where() -> None:
+    # "Iran officials said rebels shelled Syria": Iran names the officials, Syria is the scene.
+    said = tree("""
+        Iran      PROPN:NNP  compound 1
+        officials NOUN:NNS   nsubj    2 official
+        said      VERB:VBD   ROOT     2 say
+        rebels    NOUN:NNS   nsubj    4 rebel
+        shelled   VERB:VBD   ccomp    2 shell
+        Syria     PROPN:NNP  dobj     4
+    """)
+    iran = place("Iran", 130758, "country", "IR")
+    shelled = CueMatch(4, 5, "shell", "trigger", "shelled")
+    officials = {(0, 2): actor("GOV-IR", "state")}
+    f = facts(said, actors=officials, places={(0, 1): iran, (5, 6): SYRIA})
+    location = locate(f, said[4], said[:], {3, 4, 5}, [shelled], set())
+    assert location is not None and location.country == "SY"
+    # With the scene gone, the officials' country is still not where the act was.
+    f = facts(said, actors=officials, places={(0, 1): iran})
+    assert locate(f, said[4], said[:], {3, 4, 5}, [shelled], set()) is None
+    # A country that is the whole name of a party ("Iran said") is left to the act's parties.
+    f = facts(said, actors={(0, 1): actor("GOV-IR", "state")}, places={(0, 1): iran})
+    assert locate(f, said[4], said[:], {3, 4, 5}, [shelled], set()) is not None

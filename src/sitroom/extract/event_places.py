@@ -57,6 +57,7 @@ def locate(
         if h.mention.place is not None
         and not _modifier(doc, h)
         and not _agent(doc, h)
+        and not _in_party_name(facts, h)
         and h.start not in elsewhere
         and h.start not in parties
     ]
@@ -125,7 +126,7 @@ def context_place(facts: DocFacts, sent: Span) -> Location | None:
             continue
         if place.feature == "country" or place.country != facts.country:
             continue
-        if _modifier(doc, hit) or _agent(doc, hit):
+        if _modifier(doc, hit) or _agent(doc, hit) or _in_party_name(facts, hit):
             continue
         precision = 3 if place.feature == "admin1" else 2
         return replace(location_of(place, precision=precision), inferred=True)
@@ -153,6 +154,16 @@ def _agent(doc, hit: PlaceHit) -> bool:
     while token.dep_ == "conj" and token.head.i != token.i:  # "agreed by Russia and Turkey"
         token = token.head
     return token.head.dep_ == "agent"
+
+
+def _in_party_name(facts: DocFacts, hit: PlaceHit) -> bool:
+    """A name inside a longer name of a party ("the *US* President said", "*US* officials",
+    "the Islamic State of *Iraq* and Syria") says whose, not where."""
+    mention = facts.actor_index[hit.start]
+    if mention is None:
+        return False
+    head = facts.doc[mention.start : mention.end].root  # "*President*"; "The United *States*"
+    return not hit.start <= head.i < hit.end
 
 
 def _modifier(doc, hit: PlaceHit) -> bool:
