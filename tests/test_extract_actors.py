@@ -15,6 +15,7 @@ from sitroom.extract.actors import (
     actor_at,
     described_parties,
     find_actors,
+    members_groups,
 )
 from sitroom.records import Actor, Analysis
 
@@ -219,6 +220,44 @@ def test_a_country_before_a_thing_is_no_actor() -> None:
     assert find_actors(doc, kb=FakeKB(), heads=HeadNouns.load(), country="SY") == []
 
 
+def test_a_person_named_as_a_group_s_leader_belongs_to_the_group() -> None:
+    # "Baghdadi, the leader of HTS, was wounded"; "the HTS leader Baghdadi"
+    appos = tree("""
+        Baghdadi PROPN:NNP nsubjpass 6
+        ,        PUNCT:,   punct     0
+        the      DET:DT    det       3
+        leader   NOUN:NN   appos     0
+        of       ADP:IN    prep      3
+        HTS      PROPN:NNP pobj      4
+        wounded  VERB:VBN  ROOT      6 wound
+    """)
+    person = Actor("new:baghdadi", "Baghdadi", kind="person")
+    heads = HeadNouns.load()
+    found = [ActorMention(0, 1, person, "new"), ActorMention(5, 6, HTS, "name")]
+    assert members_groups(found, appos, heads) == {"new:baghdadi": "HTS"}
+    compound = tree("""
+        the      DET:DT    det      2
+        HTS      PROPN:NNP compound 2
+        leader   NOUN:NN   nsubj    4
+        Baghdadi PROPN:NNP appos    2
+        spoke    VERB:VBD  ROOT     4 speak
+    """)
+    found = [ActorMention(1, 2, HTS, "name"), ActorMention(3, 4, person, "new")]
+    assert members_groups(found, compound, heads) == {"new:baghdadi": "HTS"}
+    # A person named with no member's noun ("Baghdadi, the guest of HTS") belongs to no group.
+    guest = tree("""
+        Baghdadi PROPN:NNP nsubj 6
+        ,        PUNCT:,   punct 0
+        the      DET:DT    det   3
+        guest    NOUN:NN   appos 0
+        of       ADP:IN    prep  3
+        HTS      PROPN:NNP pobj  4
+        spoke    VERB:VBD  ROOT  6 speak
+    """)
+    found = [ActorMention(0, 1, person, "new"), ActorMention(5, 6, HTS, "name")]
+    assert members_groups(found, guest, heads) == {}
+
+
 # -- with the model ------------------------------------------------------------------------
 
 
@@ -282,6 +321,15 @@ def test_a_foreign_air_strike_is_its_country_s_and_is_where_its_sentence_says(
     [event] = [e for e in analysis.events if e.event_type is not None]
     assert event.actor1 == "MIL-US"
     assert event.location is not None and event.location.country == "IQ"
+
+
+@pytest.mark.slow
+def test_an_incident_s_target_named_as_a_group_s_leader_is_the_group(analyse: Analyse) -> None:
+    analysis = analyse(
+        "Abu Bakr al-Baghdadi, the leader of ISIS, was wounded in an airstrike near Mosul."
+    )
+    [event] = [e for e in analysis.events if e.event_type is not None]
+    assert event.actor2 == "ISIS"
 
 
 @pytest.mark.slow

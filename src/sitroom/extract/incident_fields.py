@@ -11,7 +11,7 @@ from bisect import bisect_right
 from dataclasses import replace
 
 from sitroom.extract import event_fields as fields
-from sitroom.extract.actors import HeadNouns, by_kind, described_parties
+from sitroom.extract.actors import HeadNouns, by_kind, described_parties, members_groups
 from sitroom.extract.events import Candidate
 from sitroom.extract.facts import CasualtyHit, DocFacts
 from sitroom.extract.places import location_of
@@ -29,6 +29,7 @@ def complete(candidates: list[Candidate], facts: DocFacts, *, kb: ActorKB) -> li
     mentions give none."""
     dated = self_acting(dated_by_context(candidates, facts), facts)
     parties = described_by_document(unnamed_parties(dated, facts, kb=kb), facts, kb=kb)
+    parties = members_as_groups(parties, facts)
     return placed_in_town(tolls_told_after(named_victims(parties, facts, kb=kb), facts), facts)
 
 
@@ -122,12 +123,39 @@ def described_by_document(
         actor2 = (
             groups.get(event.actor2 or "", event.actor2) if event.actor2 in told else event.actor2
         )
-        changed = (actor1, actor2) != (event.actor1, event.actor2)
-        if changed and event.status in _CURRENT and actor1 != actor2:
-            note = "parties: the group the report calls by their description"
-            cand = _amended(cand, replace(event, actor1=actor1, actor2=actor2), note)
-        out.append(cand)
+        note = "parties: the group the report calls by their description"
+        out.append(_with_parties(cand, actor1, actor2, note))
     return out
+
+
+def members_as_groups(candidates: list[Candidate], facts: DocFacts) -> list[Candidate]:
+    """Incidents whose party is a person the document makes a member or leader of one armed
+    group ("Abu Bakr al-Baghdadi, the leader of ISIS, was wounded in an airstrike") have the
+    group as that party (``actors.members_groups``): ACLED codes the group an individual acts
+    or is struck for."""
+    groups = members_groups(facts.actors, facts.doc, HeadNouns.load(facts.overrides))
+    if not groups:
+        return candidates
+    note = "parties: the group the person named belongs to"
+    return [
+        _with_parties(
+            cand,
+            groups.get(cand.event.actor1 or "", cand.event.actor1),
+            groups.get(cand.event.actor2 or "", cand.event.actor2),
+            note,
+        )
+        for cand in candidates
+    ]
+
+
+def _with_parties(cand: Candidate, actor1: str | None, actor2: str | None, note: str) -> Candidate:
+    """A current incident with its parties changed to ``actor1`` and ``actor2`` where they
+    differ from its own and from each other, and a note saying why."""
+    event = cand.event
+    changed = (actor1, actor2) != (event.actor1, event.actor2)
+    if changed and event.status in _CURRENT and actor1 != actor2:
+        return _amended(cand, replace(event, actor1=actor1, actor2=actor2), note)
+    return cand
 
 
 def _descriptions(cand: Candidate, facts: DocFacts) -> set[str]:

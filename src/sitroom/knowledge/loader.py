@@ -49,6 +49,7 @@ def _schema(version: int | None = 1, required: Iterable[str] = (), **keys: str) 
 # syntax.yaml's keys: label sets (lists), each named for its use, which the file comments.
 _SYNTAX_KEYS = """
 clause_heads
+member_role_deps
 verb_noun_deps
 governed_clause_deps
 own_clause_deps
@@ -110,6 +111,7 @@ SCHEMAS: dict[str, Schema] = {
         stance_prefixes=_LISTS,  # "anti-government": a stance, not the government
         group_pronouns=_LISTS,  # "its fighters": a named group's own members
         leading_words=_LISTS,  # "the US-led attack": the country leads the act
+        member_nouns=_LISTS,  # "X, the leader of ISIS": X belongs to the group
     ),
     "event_cues.yaml": _schema(
         blockers=_LISTS,
