@@ -157,3 +157,33 @@ def test_a_country_inside_a_party_s_name_says_whose_not_where() -> None:
     # A country that is the whole name of a party ("Iran said") is left to the act's parties.
     f = facts(said, actors={(0, 1): actor("GOV-IR", "state")}, places={(0, 1): iran})
     assert locate(f, said[4], said[:], {3, 4, 5}, [shelled], set()) is not None
+
+
+def test_a_town_a_bearing_is_taken_from_gives_way_to_the_town_named_besides() -> None:
+    # "Rebels shelled Hama [province], 40 miles north of Idlib": Idlib is a point of reference,
+    # which the province named besides displaces though a town is more specific.
+    shelled = tree("""
+        Rebels  NOUN:NNS  nsubj    1 rebel
+        shelled VERB:VBD  ROOT     1 shell
+        Hama    PROPN:NNP dobj     1
+        ,       PUNCT:,   punct    2
+        40      NUM:CD    nummod   5
+        miles   NOUN:NNS  npadvmod 6 mile
+        north   ADV:RB    advmod   2
+        of      ADP:IN    prep     6
+        Idlib   PROPN:NNP pobj     7
+    """)
+    cue = CueMatch(1, 2, "shell", "trigger", "shelled")
+    clause = set(range(9))
+    province = place("Hama", 170016, "admin1")
+    f = facts(shelled, places={(2, 3): province, (8, 9): IDLIB})
+    location = locate(f, shelled[1], shelled[:], clause, [cue], set())
+    assert location is not None and location.geonameid == province.geonameid
+    # With no other town, the act is placed at the point of reference.
+    f = facts(shelled, places={(8, 9): IDLIB})
+    location = locate(f, shelled[1], shelled[:], clause, [cue], set())
+    assert location is not None and location.geonameid == IDLIB.geonameid
+    # A country named besides does not displace it ("north of Idlib, in Syria").
+    f = facts(shelled, places={(2, 3): SYRIA, (8, 9): IDLIB})
+    location = locate(f, shelled[1], shelled[:], clause, [cue], set())
+    assert location is not None and location.geonameid == IDLIB.geonameid

@@ -193,6 +193,8 @@ SCHEMAS: dict[str, Schema] = {
         province_links=_LISTS,  # "in Idlib": links after which a seat names its province
         near_words=_LISTS,
         locator_lemmas=_LISTS,
+        bearing_words=_LISTS,  # "40 miles northeast of Baghdad": Baghdad is a reference point
+        reference_preps=_LISTS,  # "of", "from" after a bearing word
         weights=_MAP,
     ),
     "place_aliases.yaml": _schema(
