@@ -243,7 +243,9 @@ def _tolls_after(cand: Candidate, facts: DocFacts) -> list[CasualtyHit]:
             killed = [
                 h
                 for h in facts.casualties
-                if sent.start <= h.start < sent.end and h.kind == "killed"
+                if sent.start <= h.start < sent.end
+                and h.kind == "killed"
+                and not fields.toll_denied(facts, h)
             ]
             if after in taken or not killed:
                 break
