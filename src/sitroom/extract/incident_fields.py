@@ -7,6 +7,7 @@ incident's own toll names ("killed 13 people": civilians).
 
 from __future__ import annotations
 
+import datetime as dt
 from bisect import bisect_right
 from dataclasses import replace
 
@@ -36,7 +37,7 @@ def complete(candidates: list[Candidate], facts: DocFacts, *, kb: ActorKB) -> li
 def dated_by_context(candidates: list[Candidate], facts: DocFacts) -> list[Candidate]:
     """Incidents whose sentences name no date (dated to the publication's week, or undated in a
     report without a publication date) take the day the report named last before them
-    (``event_fields.context_date``)."""
+    (``event_fields.context_date``); one dated by a week of its own ("last week") keeps it."""
     sentences = list(facts.doc.sents)
     out = []
     for cand in candidates:
@@ -45,7 +46,7 @@ def dated_by_context(candidates: list[Candidate], facts: DocFacts) -> list[Candi
         undated = event.event_date is None and not any(
             sent.start <= d.start < sent.end for d in facts.dates
         )
-        if (event.date_precision == "week" or undated) and event.event_type is not None:
+        if (_this_week(event, facts) or undated) and event.event_type is not None:
             told = fields.context_date(facts, sent)
             if told is not None:
                 note = f"date from '{told.text}', {DATE_TOLD_BEFORE}"
@@ -58,6 +59,16 @@ def dated_by_context(candidates: list[Candidate], facts: DocFacts) -> list[Candi
                 cand = replace(cand, event=event)
         out.append(cand)
     return out
+
+
+def _this_week(event: Event, facts: DocFacts) -> bool:
+    """Whether the event is dated to the publication's week: the stand-in for no date, or a
+    period of it ("over the past two days"), which a day told before makes precise; a week
+    before it ("last week") is the incident's own."""
+    published = facts.document.published
+    if event.date_precision != "week" or event.event_date is None or published is None:
+        return False
+    return event.event_date >= published - dt.timedelta(days=published.weekday())
 
 
 def self_acting(candidates: list[Candidate], facts: DocFacts) -> list[Candidate]:
