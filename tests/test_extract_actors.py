@@ -15,6 +15,7 @@ from sitroom.extract.actors import (
     actor_at,
     described_parties,
     find_actors,
+    members_groups,
 )
 from sitroom.records import Actor, Analysis
 
@@ -179,6 +180,84 @@ def test_the_name_a_place_noun_s_of_names_is_a_place(noun: str, is_actor: bool) 
     assert [m.actor.name for m in found] == (["Rebels", "Jangebe"] if is_actor else ["Rebels"])
 
 
+@pytest.mark.parametrize(
+    ("words", "heads", "deps", "pos"),
+    [
+        # "a Russia air strike": a noun compounded into the head noun
+        (
+            ["a", "Russia", "air", "strike"],
+            [3, 3, 3, 3],
+            ["det", "compound", "compound", "ROOT"],
+            ["DET", "PROPN", "NOUN", "NOUN"],
+        ),
+        # "the Russia-led attack": the country leads the act
+        (
+            ["the", "Russia", "-", "led", "attack"],
+            [4, 3, 3, 4, 4],
+            ["det", "npadvmod", "punct", "amod", "ROOT"],
+            ["DET", "PROPN", "PUNCT", "VERB", "NOUN"],
+        ),
+    ],
+)
+def test_a_country_before_its_act_is_its_forces(
+    words: list[str], heads: list[int], deps: list[str], pos: list[str]
+) -> None:
+    ents = ["O", "B-GPE", *(["O"] * (len(words) - 2))]
+    doc = parse(words, heads, deps, pos=pos, ents=ents)
+    [found] = find_actors(doc, kb=FakeKB(), heads=HeadNouns.load(), country="SY")
+    assert (found.start, found.actor.id) == (1, "MIL-RU")
+
+
+def test_a_country_before_a_thing_is_no_actor() -> None:
+    # "a Russia trade deal": a compound run that ends in no head word of a party
+    doc = parse(
+        ["a", "Russia", "trade", "deal"],
+        [3, 3, 3, 3],
+        ["det", "compound", "compound", "ROOT"],
+        pos=["DET", "PROPN", "NOUN", "NOUN"],
+        ents=["O", "B-GPE", "O", "O"],
+    )
+    assert find_actors(doc, kb=FakeKB(), heads=HeadNouns.load(), country="SY") == []
+
+
+def test_a_person_named_as_a_group_s_leader_belongs_to_the_group() -> None:
+    # "Baghdadi, the leader of HTS, was wounded"; "the HTS leader Baghdadi"
+    appos = tree("""
+        Baghdadi PROPN:NNP nsubjpass 6
+        ,        PUNCT:,   punct     0
+        the      DET:DT    det       3
+        leader   NOUN:NN   appos     0
+        of       ADP:IN    prep      3
+        HTS      PROPN:NNP pobj      4
+        wounded  VERB:VBN  ROOT      6 wound
+    """)
+    person = Actor("new:baghdadi", "Baghdadi", kind="person")
+    heads = HeadNouns.load()
+    found = [ActorMention(0, 1, person, "new"), ActorMention(5, 6, HTS, "name")]
+    assert members_groups(found, appos, heads) == {"new:baghdadi": "HTS"}
+    compound = tree("""
+        the      DET:DT    det      2
+        HTS      PROPN:NNP compound 2
+        leader   NOUN:NN   nsubj    4
+        Baghdadi PROPN:NNP appos    2
+        spoke    VERB:VBD  ROOT     4 speak
+    """)
+    found = [ActorMention(1, 2, HTS, "name"), ActorMention(3, 4, person, "new")]
+    assert members_groups(found, compound, heads) == {"new:baghdadi": "HTS"}
+    # A person named with no member's noun ("Baghdadi, the guest of HTS") belongs to no group.
+    guest = tree("""
+        Baghdadi PROPN:NNP nsubj 6
+        ,        PUNCT:,   punct 0
+        the      DET:DT    det   3
+        guest    NOUN:NN   appos 0
+        of       ADP:IN    prep  3
+        HTS      PROPN:NNP pobj  4
+        spoke    VERB:VBD  ROOT  6 speak
+    """)
+    found = [ActorMention(0, 1, person, "new"), ActorMention(5, 6, HTS, "name")]
+    assert members_groups(found, guest, heads) == {}
+
+
 # -- with the model ------------------------------------------------------------------------
 
 
@@ -231,6 +310,26 @@ def test_a_country_that_acts_is_its_state_and_a_country_where_things_happen_is_n
     assert texts.get("Russia") == "GOV-RU"
     assert "Syria" not in texts
     assert "GOV-SY" not in actor_ids(analysis)
+
+
+@pytest.mark.slow
+def test_a_foreign_air_strike_is_its_country_s_and_is_where_its_sentence_says(
+    analyse: Analyse,
+) -> None:
+    # "a US air strike near Mosul": the US forces struck, at Mosul, not in the United States.
+    analysis = analyse("A senior aide was killed in a US air strike near Mosul on Friday.")
+    [event] = [e for e in analysis.events if e.event_type is not None]
+    assert event.actor1 == "MIL-US"
+    assert event.location is not None and event.location.country == "IQ"
+
+
+@pytest.mark.slow
+def test_an_incident_s_target_named_as_a_group_s_leader_is_the_group(analyse: Analyse) -> None:
+    analysis = analyse(
+        "Abu Bakr al-Baghdadi, the leader of ISIS, was wounded in an airstrike near Mosul."
+    )
+    [event] = [e for e in analysis.events if e.event_type is not None]
+    assert event.actor2 == "ISIS"
 
 
 @pytest.mark.slow

@@ -329,3 +329,19 @@ def test_what_came_under_attack_suffered_it(lexicon: CueLexicon, prep: str, suff
     agents, patients = arguments(came[3], facts(came, actors={(0, 1): ARMY}), lexicon)
     assert [m.actor.id for m in (patients if suffers else agents)] == ["MIL-SY"]
     assert (agents if suffers else patients) == []
+
+
+@pytest.mark.parametrize(("noun", "suffers"), [("arrest", True), ("shelling", False)])
+def test_the_possessor_of_an_arrest_suffered_it(
+    lexicon: CueLexicon, noun: str, suffers: bool
+) -> None:
+    # "the rebels' arrest" was done to the rebels; "the rebels' shelling" was theirs.
+    owned = tree(f"""
+        The      DET:DT   det  1
+        rebels   NOUN:NNS poss 3 rebel
+        '        PART:POS case 1
+        {noun}   NOUN:NN  ROOT 3
+    """)
+    agents, patients = arguments(owned[3], facts(owned, actors={(1, 2): REBELS}), lexicon)
+    assert [m.actor.id for m in (patients if suffers else agents)] == ["SYR-REBELS"]
+    assert (agents if suffers else patients) == []

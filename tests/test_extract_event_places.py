@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from factories import facts, place, tree
+from factories import actor, facts, place, tree
 from sitroom.extract.event_places import (
     _agent,
     _modifier,
@@ -133,3 +133,57 @@ def test_a_name_as_a_modifier_or_a_passive_s_agent_says_who_not_where() -> None:
     """)
     f = facts(by, places={(3, 4): place("Iran", 130758, "country", "IR")})
     assert _agent(by, f.places[0])
+
+
+def test_a_country_inside_a_party_s_name_says_whose_not_where() -> None:
+    # "Iran officials said rebels shelled Syria": Iran names the officials, Syria is the scene.
+    said = tree("""
+        Iran      PROPN:NNP  compound 1
+        officials NOUN:NNS   nsubj    2 official
+        said      VERB:VBD   ROOT     2 say
+        rebels    NOUN:NNS   nsubj    4 rebel
+        shelled   VERB:VBD   ccomp    2 shell
+        Syria     PROPN:NNP  dobj     4
+    """)
+    iran = place("Iran", 130758, "country", "IR")
+    shelled = CueMatch(4, 5, "shell", "trigger", "shelled")
+    officials = {(0, 2): actor("GOV-IR", "state")}
+    f = facts(said, actors=officials, places={(0, 1): iran, (5, 6): SYRIA})
+    location = locate(f, said[4], said[:], {3, 4, 5}, [shelled], set())
+    assert location is not None and location.country == "SY"
+    # With the scene gone, the officials' country is still not where the act was.
+    f = facts(said, actors=officials, places={(0, 1): iran})
+    assert locate(f, said[4], said[:], {3, 4, 5}, [shelled], set()) is None
+    # A country that is the whole name of a party ("Iran said") is left to the act's parties.
+    f = facts(said, actors={(0, 1): actor("GOV-IR", "state")}, places={(0, 1): iran})
+    assert locate(f, said[4], said[:], {3, 4, 5}, [shelled], set()) is not None
+
+
+def test_a_town_a_bearing_is_taken_from_gives_way_to_the_town_named_besides() -> None:
+    # "Rebels shelled Hama [province], 40 miles north of Idlib": Idlib is a point of reference,
+    # which the province named besides displaces though a town is more specific.
+    shelled = tree("""
+        Rebels  NOUN:NNS  nsubj    1 rebel
+        shelled VERB:VBD  ROOT     1 shell
+        Hama    PROPN:NNP dobj     1
+        ,       PUNCT:,   punct    2
+        40      NUM:CD    nummod   5
+        miles   NOUN:NNS  npadvmod 6 mile
+        north   ADV:RB    advmod   2
+        of      ADP:IN    prep     6
+        Idlib   PROPN:NNP pobj     7
+    """)
+    cue = CueMatch(1, 2, "shell", "trigger", "shelled")
+    clause = set(range(9))
+    province = place("Hama", 170016, "admin1")
+    f = facts(shelled, places={(2, 3): province, (8, 9): IDLIB})
+    location = locate(f, shelled[1], shelled[:], clause, [cue], set())
+    assert location is not None and location.geonameid == province.geonameid
+    # With no other town, the act is placed at the point of reference.
+    f = facts(shelled, places={(8, 9): IDLIB})
+    location = locate(f, shelled[1], shelled[:], clause, [cue], set())
+    assert location is not None and location.geonameid == IDLIB.geonameid
+    # A country named besides does not displace it ("north of Idlib, in Syria").
+    f = facts(shelled, places={(2, 3): SYRIA, (8, 9): IDLIB})
+    location = locate(f, shelled[1], shelled[:], clause, [cue], set())
+    assert location is not None and location.geonameid == IDLIB.geonameid

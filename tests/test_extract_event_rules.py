@@ -23,8 +23,9 @@ from sitroom.extract.event_fields import (
     outside_own_clause,
     pooled_arguments,
     speaker_acts,
+    toll_denied,
 )
-from sitroom.extract.facts import DateHit
+from sitroom.extract.facts import CasualtyHit, DateHit
 from sitroom.knowledge.cues import CueLexicon, CueMatch
 
 REBELS, ARMY, HTS = actor("SYR-REBELS"), actor("MIL-SY", "state_forces"), actor("HTS")
@@ -313,3 +314,18 @@ def test_a_state_that_tells_its_own_passive_act_made_it(lexicon: CueLexicon) -> 
     rebels = facts(parsed, actors={(0, 1): REBELS})
     assert speaker_acts(parsed[4], arrests, "SYR-REBELS", rebels) is None
     assert speaker_acts(parsed[4], arrests, None, f) is None
+
+
+@pytest.mark.parametrize(("negation", "denied"), [("n't", True), ("also", False)])
+def test_a_toll_whose_verb_is_negated_is_no_toll(negation: str, denied: bool) -> None:
+    # "She didn't kill 100 fighters" tells no toll; "She also killed 100 fighters" does.
+    dep = "neg" if denied else "advmod"
+    said = tree(f"""
+        She        PRON:PRP  nsubj 2
+        {negation} PART:RB   {dep} 2
+        kill       VERB:VB   ROOT  2
+        100        NUM:CD    nummod 4
+        fighters   NOUN:NNS  dobj  2 fighter
+    """)
+    hit = CasualtyHit(2, 5, "100", 100, "killed", 9, 26, "fighters")
+    assert toll_denied(facts(said), hit) is denied

@@ -46,7 +46,8 @@ def candidate(sentence: int, **fields: object) -> Candidate:
 
 
 def test_an_incident_told_without_a_day_takes_the_one_told_before() -> None:
-    f = facts(PARSED, dates=[TUESDAY])
+    # Dated to the publication's week (its stand-in for no date), published Monday 25 November.
+    f = facts(PARSED, dates=[TUESDAY], published=dt.date(2024, 11, 25))
     week = candidate(
         1, event_type="Battles", event_date=dt.date(2024, 11, 25), date_precision="week"
     )
@@ -54,7 +55,9 @@ def test_an_incident_told_without_a_day_takes_the_one_told_before() -> None:
     assert (dated.event.event_date, dated.event.date_precision) == (TUESDAY.date, "day")
     assert "date from 'Tuesday', told before" in dated.event.notes
     # In a report with no publication date, an incident told with no date takes it too.
-    [undated] = dated_by_context([candidate(1, event_type="Battles")], f)
+    [undated] = dated_by_context(
+        [candidate(1, event_type="Battles")], facts(PARSED, dates=[TUESDAY])
+    )
     assert (undated.event.event_date, undated.event.date_precision) == (TUESDAY.date, "day")
     # A verbal act, an incident with a day of its own, or one whose own date expression does
     # not resolve ("on Sunday" with no publication date), keeps its date.
@@ -62,6 +65,8 @@ def test_an_incident_told_without_a_day_takes_the_one_told_before() -> None:
         candidate(0, event_type="Battles"),
         candidate(1, event_date=dt.date(2024, 11, 25), date_precision="week"),
         candidate(1, event_type="Battles", event_date=dt.date(2024, 11, 20), date_precision="day"),
+        # "last week": a week the text names, not the publication's stand-in
+        candidate(1, event_type="Battles", event_date=dt.date(2024, 11, 18), date_precision="week"),
     ):
         assert dated_by_context([kept], f) == [kept]
 

@@ -30,6 +30,8 @@ _ACTING_DEPS = loader.labels("syntax.yaml", "acting_deps")
 _HYPHENS = loader.labels("syntax.yaml", "hyphens")
 _PHRASE_OBJECT_DEPS = loader.labels("syntax.yaml", "phrase_object_deps")
 _NOUN_CLAUSE_DEPS = loader.labels("syntax.yaml", "noun_clause_deps")
+_MEMBER_ROLE_DEPS = loader.labels("syntax.yaml", "member_role_deps")
+_GROUP_MODIFIER_DEPS = loader.labels("syntax.yaml", "agent_modifier_deps")
 
 
 class ActorKnowledge(Protocol):
@@ -84,6 +86,8 @@ class HeadNouns:
     place_nouns: frozenset[str]
     stance_prefixes: frozenset[str]
     group_pronouns: frozenset[str]
+    leading_words: frozenset[str]
+    member_nouns: frozenset[str]
     not_parties: frozenset[str] = frozenset()
 
     @classmethod
@@ -202,6 +206,46 @@ def described_parties(
     return {generic: next(iter(groups)) for generic, groups in named.items() if len(groups) == 1}
 
 
+def members_groups(found: Iterable[ActorMention], doc: Doc, heads: HeadNouns) -> dict[str, str]:
+    """Persons -> the one armed group the document makes them a member or leader of, in the
+    phrase that names them ("Abu Bakr al-Baghdadi, the leader of *ISIS*", "the *Islamic State*
+    leader Abu Bakr al-Baghdadi", "*BLA* commander X"); one tied to two groups is left out."""
+    found = list(found)
+    tied: dict[str, set[str]] = {}
+    for mention in found:
+        if mention.actor.kind != "person":
+            continue
+        for group in _groups_of(mention, found, doc, heads):
+            tied.setdefault(mention.actor.id, set()).add(group)
+    return {person: next(iter(groups)) for person, groups in tied.items() if len(groups) == 1}
+
+
+def _groups_of(
+    mention: ActorMention, found: list[ActorMention], doc: Doc, heads: HeadNouns
+) -> set[str]:
+    """The armed groups a member noun in apposition to or compounded with the person's name
+    names, by its modifiers or its "of" phrase."""
+    root = doc[mention.start : mention.end].root
+    roles = [c for c in root.children if c.dep_ in _MEMBER_ROLE_DEPS]
+    if root.dep_ in _MEMBER_ROLE_DEPS:
+        roles.append(root.head)
+    groups: set[str] = set()
+    for role in roles:
+        if not _is_word(role, heads.member_nouns):
+            continue
+        for child in role.children:
+            words = [child]
+            if child.dep_ == "prep" and child.lower_ == "of":
+                words = [c for c in child.children if c.dep_ in _PHRASE_OBJECT_DEPS]
+            elif child.dep_ not in _GROUP_MODIFIER_DEPS:
+                continue
+            for word in words:
+                group = next((m for m in found if m.start <= word.i < m.end), None)
+                if group is not None and group.actor.kind in _ARMED_KINDS:
+                    groups.add(group.actor.id)
+    return groups
+
+
 def _described_as(
     mention: ActorMention,
     found: list[ActorMention],
@@ -308,7 +352,9 @@ def _head_phrase(doc: Doc, after: int, heads: HeadNouns) -> tuple[int, str | Non
     each demonym is its own mention, of the kind the shared head gives.
     """
     i = after
-    # Skip a coordinated demonym and adjectives: "Russian and Syrian jets", "Iranian military".
+    # Skip a coordinated demonym and adjectives: "Russian and Syrian jets", "Iranian military";
+    # a noun compounded into the head ("a US *air* strike") and a leading participle after a
+    # hyphen ("the US-*led* attack": the country leads it).
     while i < len(doc) and i < after + 4:
         token = doc[i]
         kind = heads.kind_of(token)
@@ -319,7 +365,11 @@ def _head_phrase(doc: Doc, after: int, heads: HeadNouns) -> tuple[int, str | Non
             if end < len(doc) and heads.kind_of(doc[end]) == kind and doc[end].pos_ == "NOUN":
                 end += 1
             return end, kind
-        if token.pos_ not in _DEMONYM_GAP_POS and token.ent_type_ != "NORP":
+        compounded = token.dep_ == "compound" and token.head.i > token.i
+        leading = token.lower_ in heads.leading_words and doc[i - 1].text in _HYPHENS
+        if not (compounded or leading) and (
+            token.pos_ not in _DEMONYM_GAP_POS and token.ent_type_ != "NORP"
+        ):
             break
         i += 1
     return after, None

@@ -146,10 +146,14 @@ def _noun_arguments(
     overrides: Overrides,
 ) -> None:
     """An event noun's own arguments, added to ``agents`` and ``patients``: its modifiers ("the
-    *army's* shelling"), its preposition phrases ("an attack *by* rebels *on* Idlib") and a
-    participle's ("airstrikes *conducted by* Russian jets, *targeting* rebels")."""
+    *army's* shelling"; but "*Mhlanga's* arrest" is suffered), its preposition phrases ("an
+    attack *by* rebels *on* Idlib") and a participle's ("airstrikes *conducted by* Russian
+    jets, *targeting* rebels")."""
+    suffered = anchor.lemma_.lower() in _cues("patient_possessor_nouns", overrides)
     for child in anchor.children:
-        if child.dep_ in _AGENT_MODIFIER_DEPS:
+        if child.dep_ == "poss" and suffered:
+            patients.append(child)  # "Mhlanga's arrest": Mhlanga was arrested
+        elif child.dep_ in _AGENT_MODIFIER_DEPS:
             agents.append(child)
         elif child.dep_ == "prep" and child.lower_ in agent_preps:
             agents.extend(c for c in child.children if c.dep_ == "pobj")

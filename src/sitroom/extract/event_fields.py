@@ -13,7 +13,7 @@ from spacy.tokens import Span, Token
 from sitroom.extract.actors import ActorMention
 from sitroom.extract.arguments import arguments
 from sitroom.extract.event_places import in_other_adverbial
-from sitroom.extract.facts import DateHit, DocFacts
+from sitroom.extract.facts import CasualtyHit, DateHit, DocFacts
 from sitroom.extract.genericity import attempt_only
 from sitroom.knowledge import loader
 from sitroom.knowledge.cues import CueLexicon, CueMatch, EventType
@@ -236,6 +236,11 @@ def outside_own_clause(facts: DocFacts, anchor: Token, sent: Span, clause: set[i
     }
 
 
+def toll_denied(facts: DocFacts, hit: CasualtyHit) -> bool:
+    """Whether a toll's own verb is negated: "she did*n't* kill 100 fighters" tells no toll."""
+    return any(c.dep_ == "neg" for t in facts.doc[hit.start : hit.end] for c in t.children)
+
+
 def in_passing(token: Token) -> bool:
     """Whether a participle tells an act in passing, as an adjective: "the *retreating* army"."""
     return token.dep_ == "amod" and token.tag_ == "VBG"
@@ -304,7 +309,10 @@ def fatalities(
     killed = [
         c
         for c in facts.casualties
-        if sent.start <= c.start < sent.end and c.kind == "killed" and c.start not in others
+        if sent.start <= c.start < sent.end
+        and c.kind == "killed"
+        and c.start not in others
+        and not toll_denied(facts, c)
     ]
     if any(c.start in clause for c in killed):
         killed = [c for c in killed if c.start in clause]

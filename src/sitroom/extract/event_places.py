@@ -17,6 +17,8 @@ from sitroom.records import Location
 _SUBJECT_DEPS = loader.labels("syntax.yaml", "subject_deps")
 _DIRECT_OBJECT_DEPS = loader.labels("syntax.yaml", "direct_object_deps")
 _HYPHEN_MODIFIER_TAGS = loader.labels("syntax.yaml", "hyphen_modifier_tags")
+_CONJUNCT_DEPS = loader.labels("syntax.yaml", "conjunct_deps")
+_PHRASE_OBJECT_DEPS = loader.labels("syntax.yaml", "phrase_object_deps")
 
 
 def locate(
@@ -57,6 +59,7 @@ def locate(
         if h.mention.place is not None
         and not _modifier(doc, h)
         and not _agent(doc, h)
+        and not _in_party_name(facts, h)
         and h.start not in elsewhere
         and h.start not in parties
     ]
@@ -65,6 +68,12 @@ def locate(
         hits = [town] if town is not None else hits
     if not hits:
         return None
+    # A town a bearing is taken from gives way to a town or province the sentence names
+    # besides ("Baquba, 40 miles northeast of Baghdad"), not to a country ("southwest of Mosul,
+    # in northern Iraq" is near Mosul).
+    references = {h.start for h in hits if _reference_point(facts, h)}
+    if any(h.start not in references and not _a_country(h) for h in hits):
+        hits = [h for h in hits if h.start not in references]
 
     def key(hit: PlaceHit) -> tuple[int, int, int, int]:
         place = hit.mention.place
@@ -125,7 +134,7 @@ def context_place(facts: DocFacts, sent: Span) -> Location | None:
             continue
         if place.feature == "country" or place.country != facts.country:
             continue
-        if _modifier(doc, hit) or _agent(doc, hit):
+        if _modifier(doc, hit) or _agent(doc, hit) or _in_party_name(facts, hit):
             continue
         precision = 3 if place.feature == "admin1" else 2
         return replace(location_of(place, precision=precision), inferred=True)
@@ -153,6 +162,38 @@ def _agent(doc, hit: PlaceHit) -> bool:
     while token.dep_ == "conj" and token.head.i != token.i:  # "agreed by Russia and Turkey"
         token = token.head
     return token.head.dep_ == "agent"
+
+
+def _a_country(hit: PlaceHit) -> bool:
+    # Features are Place.feature's (the gazetteer's own vocabulary), not words.
+    return hit.mention.place is not None and hit.mention.place.feature == "country"
+
+
+def _reference_point(facts: DocFacts, hit: PlaceHit) -> bool:
+    """A town named as the point a bearing or a distance is taken from ("40 miles northeast
+    *of Baghdad*", "north-west of the capital *Riyadh*"): not where the act was."""
+    token = facts.doc[hit.start : hit.end].root
+    while token.dep_ in _CONJUNCT_DEPS and token.head.i != token.i:
+        token = token.head  # "the capital Riyadh": the capital is the preposition's object
+    prep = token.head
+    if token.dep_ not in _PHRASE_OBJECT_DEPS or prep.i == 0:
+        return False
+    rules = facts.overrides
+    bearings = loader.words("place_rules.yaml", "bearing_words", rules)
+    return (
+        prep.lower_ in loader.words("place_rules.yaml", "reference_preps", rules)
+        and facts.doc[prep.i - 1].lower_ in bearings
+    )
+
+
+def _in_party_name(facts: DocFacts, hit: PlaceHit) -> bool:
+    """A name inside a longer name of a party ("the *US* President said", "*US* officials",
+    "the Islamic State of *Iraq* and Syria") says whose, not where."""
+    mention = facts.actor_index[hit.start]
+    if mention is None:
+        return False
+    head = facts.doc[mention.start : mention.end].root  # "*President*"; "The United *States*"
+    return not hit.start <= head.i < hit.end
 
 
 def _modifier(doc, hit: PlaceHit) -> bool:

@@ -7,11 +7,12 @@ incident's own toll names ("killed 13 people": civilians).
 
 from __future__ import annotations
 
+import datetime as dt
 from bisect import bisect_right
 from dataclasses import replace
 
 from sitroom.extract import event_fields as fields
-from sitroom.extract.actors import HeadNouns, by_kind, described_parties
+from sitroom.extract.actors import HeadNouns, by_kind, described_parties, members_groups
 from sitroom.extract.events import Candidate
 from sitroom.extract.facts import CasualtyHit, DocFacts
 from sitroom.extract.places import location_of
@@ -29,13 +30,14 @@ def complete(candidates: list[Candidate], facts: DocFacts, *, kb: ActorKB) -> li
     mentions give none."""
     dated = self_acting(dated_by_context(candidates, facts), facts)
     parties = described_by_document(unnamed_parties(dated, facts, kb=kb), facts, kb=kb)
+    parties = members_as_groups(parties, facts)
     return placed_in_town(tolls_told_after(named_victims(parties, facts, kb=kb), facts), facts)
 
 
 def dated_by_context(candidates: list[Candidate], facts: DocFacts) -> list[Candidate]:
     """Incidents whose sentences name no date (dated to the publication's week, or undated in a
     report without a publication date) take the day the report named last before them
-    (``event_fields.context_date``)."""
+    (``event_fields.context_date``); one dated by a week of its own ("last week") keeps it."""
     sentences = list(facts.doc.sents)
     out = []
     for cand in candidates:
@@ -44,7 +46,7 @@ def dated_by_context(candidates: list[Candidate], facts: DocFacts) -> list[Candi
         undated = event.event_date is None and not any(
             sent.start <= d.start < sent.end for d in facts.dates
         )
-        if (event.date_precision == "week" or undated) and event.event_type is not None:
+        if (_this_week(event, facts) or undated) and event.event_type is not None:
             told = fields.context_date(facts, sent)
             if told is not None:
                 note = f"date from '{told.text}', {DATE_TOLD_BEFORE}"
@@ -57,6 +59,16 @@ def dated_by_context(candidates: list[Candidate], facts: DocFacts) -> list[Candi
                 cand = replace(cand, event=event)
         out.append(cand)
     return out
+
+
+def _this_week(event: Event, facts: DocFacts) -> bool:
+    """Whether the event is dated to the publication's week: the stand-in for no date, or a
+    period of it ("over the past two days"), which a day told before makes precise; a week
+    before it ("last week") is the incident's own."""
+    published = facts.document.published
+    if event.date_precision != "week" or event.event_date is None or published is None:
+        return False
+    return event.event_date >= published - dt.timedelta(days=published.weekday())
 
 
 def self_acting(candidates: list[Candidate], facts: DocFacts) -> list[Candidate]:
@@ -122,12 +134,39 @@ def described_by_document(
         actor2 = (
             groups.get(event.actor2 or "", event.actor2) if event.actor2 in told else event.actor2
         )
-        changed = (actor1, actor2) != (event.actor1, event.actor2)
-        if changed and event.status in _CURRENT and actor1 != actor2:
-            note = "parties: the group the report calls by their description"
-            cand = _amended(cand, replace(event, actor1=actor1, actor2=actor2), note)
-        out.append(cand)
+        note = "parties: the group the report calls by their description"
+        out.append(_with_parties(cand, actor1, actor2, note))
     return out
+
+
+def members_as_groups(candidates: list[Candidate], facts: DocFacts) -> list[Candidate]:
+    """Incidents whose party is a person the document makes a member or leader of one armed
+    group ("Abu Bakr al-Baghdadi, the leader of ISIS, was wounded in an airstrike") have the
+    group as that party (``actors.members_groups``): ACLED codes the group an individual acts
+    or is struck for."""
+    groups = members_groups(facts.actors, facts.doc, HeadNouns.load(facts.overrides))
+    if not groups:
+        return candidates
+    note = "parties: the group the person named belongs to"
+    return [
+        _with_parties(
+            cand,
+            groups.get(cand.event.actor1 or "", cand.event.actor1),
+            groups.get(cand.event.actor2 or "", cand.event.actor2),
+            note,
+        )
+        for cand in candidates
+    ]
+
+
+def _with_parties(cand: Candidate, actor1: str | None, actor2: str | None, note: str) -> Candidate:
+    """A current incident with its parties changed to ``actor1`` and ``actor2`` where they
+    differ from its own and from each other, and a note saying why."""
+    event = cand.event
+    changed = (actor1, actor2) != (event.actor1, event.actor2)
+    if changed and event.status in _CURRENT and actor1 != actor2:
+        return _amended(cand, replace(event, actor1=actor1, actor2=actor2), note)
+    return cand
 
 
 def _descriptions(cand: Candidate, facts: DocFacts) -> set[str]:
@@ -215,7 +254,9 @@ def _tolls_after(cand: Candidate, facts: DocFacts) -> list[CasualtyHit]:
             killed = [
                 h
                 for h in facts.casualties
-                if sent.start <= h.start < sent.end and h.kind == "killed"
+                if sent.start <= h.start < sent.end
+                and h.kind == "killed"
+                and not fields.toll_denied(facts, h)
             ]
             if after in taken or not killed:
                 break

@@ -49,6 +49,7 @@ def _schema(version: int | None = 1, required: Iterable[str] = (), **keys: str) 
 # syntax.yaml's keys: label sets (lists), each named for its use, which the file comments.
 _SYNTAX_KEYS = """
 clause_heads
+member_role_deps
 verb_noun_deps
 governed_clause_deps
 own_clause_deps
@@ -109,6 +110,8 @@ SCHEMAS: dict[str, Schema] = {
         place_nouns=_LISTS,  # "the town of Bazoum": the name is a place, not an actor
         stance_prefixes=_LISTS,  # "anti-government": a stance, not the government
         group_pronouns=_LISTS,  # "its fighters": a named group's own members
+        leading_words=_LISTS,  # "the US-led attack": the country leads the act
+        member_nouns=_LISTS,  # "X, the leader of ISIS": X belongs to the group
     ),
     "event_cues.yaml": _schema(
         blockers=_LISTS,
@@ -190,6 +193,8 @@ SCHEMAS: dict[str, Schema] = {
         province_links=_LISTS,  # "in Idlib": links after which a seat names its province
         near_words=_LISTS,
         locator_lemmas=_LISTS,
+        bearing_words=_LISTS,  # "40 miles northeast of Baghdad": Baghdad is a reference point
+        reference_preps=_LISTS,  # "of", "from" after a bearing word
         weights=_MAP,
     ),
     "place_aliases.yaml": _schema(
@@ -230,6 +235,7 @@ SCHEMAS: dict[str, Schema] = {
         blamed_on_preps=_LISTS,  # "blamed the attack on the rebels": the object acted
         undergoing_verbs=_LISTS,  # "troops died in the attack": the subject is acted on
         undergoing_preps=_LISTS,  # "came under attack": the subject is acted on
+        patient_possessor_nouns=_LISTS,  # "Mhlanga's arrest": the possessor is acted on
         unnamed_parties=_MAP,  # ACLED event type -> the generic party where none is named
         toll_targets=_MAP,  # ACLED event type -> kinds of victims a toll names as target
         unnamed_agents=_MAP,  # ACLED sub-event type -> the kind of actor1 where none is named
