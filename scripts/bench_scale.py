@@ -481,6 +481,8 @@ def measure(
     workers: int = 1,
     large: bool = False,
     reuse: bool = False,
+    fill_only: bool = False,
+    filled: bool = False,
 ) -> dict:
     """Build a database of n reports and time the readers on it (in this process);
     ``server``: a PostgreSQL URL to build it in; ``profiles``: a folder for the cProfile
@@ -488,9 +490,11 @@ def measure(
     the adds; ``large``: leave out what holds every record in memory (loading the picture and
     building the ledger from it, the figures of before the picture was stored) and the
     re-analysis of a stored report; ``reuse``: start from the copy an earlier ``keep`` run
-    left (``scale-N-before-adding.db``), without filling and rebuilding."""
+    left (``scale-N-before-adding.db``), without filling and rebuilding; ``fill_only``: stop
+    once the database is filled; ``filled``: start from the database a ``fill_only`` run
+    filled (rebuild it, then the rest)."""
     result: dict[str, Any] = {"n": n}
-    db = database(n, folder, server, new=not reuse)
+    db = database(n, folder, server, new=not (reuse or filled))
     kept = Path(db).with_name(f"scale-{n}-before-adding.db") if server is None else None
     if reuse:
         if kept is None or not kept.exists():
@@ -501,10 +505,12 @@ def measure(
         with Store.open(db):  # upgraded to this sitroom's schema, if kept by an older one
             pass
         _progress(result, upgrade_s=time.perf_counter() - start)
-    else:
+    elif not filled:
         start = time.perf_counter()
         _fill(db, (variant(base, k) for k in range(n)))
         _progress(result, fill_s=time.perf_counter() - start)
+        if fill_only:
+            return result
     if not large and not reuse:
         start = time.perf_counter()
         with Store.open(db, read_only=True) as store:
@@ -525,10 +531,8 @@ def measure(
         del picture, ledger
     if not reference:
         if not reuse:
-            start = time.perf_counter()
-            with Store.open(db) as store:
-                store.rebuild()
-            _progress(result, rebuild_s=time.perf_counter() - start)
+            wall, peak = _timed([SITROOM, "rebuild", "--db", db])
+            _progress(result, rebuild_s=wall, rebuild_mb=peak)
             if keep and kept is not None:  # as it is before the adds, to time them again
                 shutil.copyfile(db, kept)
         if "events" not in result:
@@ -620,9 +624,22 @@ def main(argv: Sequence[str] | None = None) -> None:
         help="with --keep DIR: start each size from the copy an earlier --keep run left before "
         "its adds (scale-N-before-adding.db), without filling and rebuilding",
     )
+    parser.add_argument(
+        "--fill-only",
+        action="store_true",
+        help="with --keep DIR: fill each size's database (the picture left aside) and stop",
+    )
+    parser.add_argument(
+        "--filled",
+        action="store_true",
+        help="with --keep DIR: start each size from the database a --fill-only run filled "
+        "(rebuild it, then time the rest)",
+    )
     args = parser.parse_args(argv)
     if args.reuse and (args.keep is None or args.db):
         parser.error("--reuse needs --keep DIR (SQLite)")
+    if (args.fill_only or args.filled) and (args.keep is None or args.db):
+        parser.error("--fill-only and --filled need --keep DIR (SQLite)")
     if args.one is not None and args.api_only:
         db = database(args.one, args.folder, args.db, new=False)
         print(json.dumps({"n": args.one, **api_latency(db, workers=args.serve_workers)}))
@@ -650,6 +667,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             workers=args.serve_workers,
             large=args.large,
             reuse=args.reuse,
+            fill_only=args.fill_only,
+            filled=args.filled,
         )
         print(json.dumps(measured))
         return
@@ -674,6 +693,8 @@ def main(argv: Sequence[str] | None = None) -> None:
                 command += ["--api-only"]
             command += ["--large"] if args.large else []
             command += ["--reuse"] if args.reuse else []
+            command += ["--fill-only"] if args.fill_only else []
+            command += ["--filled"] if args.filled else []
             command += ["--serve-workers", str(args.serve_workers)]
             command += ["--db", args.db] if args.db else []
             # stderr passes through: the size's progress as it goes

@@ -160,10 +160,71 @@ def test_any_order_of_arrival_gives_the_picture_a_rebuild_gives(
             store.replace(data.draw(analyses(again.document)))
             _assert_current(store)
             expected = store.ledger()
-            store.rebuild()
+            # The rebuild streams the reports through the update, a batch a transaction.
+            store.rebuild(batch=data.draw(st.integers(1, 3)))
             assert store.ledger() == expected
 
     arrive()
+
+
+def test_reports_saved_while_a_rebuild_streams_are_in_the_picture_it_gives(
+    backend: str, new_database: NewDatabase
+) -> None:
+    """Between the rebuild's transactions other writers save and re-analyse reports; their
+    updates land in the part of the picture built so far, and the whole is build_ledger's."""
+
+    @settings(
+        max_examples=int(100 * EXAMPLES[backend]),
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+    @given(arrivals(), st.randoms(use_true_random=False), st.data())
+    def arrive(found: list[Analysis], rnd: Any, data: st.DataObject) -> None:
+        rnd.shuffle(found)
+        cut = data.draw(st.integers(0, len(found)))
+        before, during = found[:cut], list(found[cut:])
+        with Store.open(new_database()) as store:
+            for analysis in before:
+                store.save(analysis)
+            seen: list[int] = []
+
+            def meanwhile(done: int) -> None:
+                seen.append(done)
+                if during:
+                    store.save(during.pop(0))
+                if before and data.draw(st.booleans()):
+                    again = data.draw(st.sampled_from(before))
+                    store.replace(data.draw(analyses(again.document)))
+                with pytest.raises(StoreError, match="being rebuilt"):
+                    store.ledger()
+
+            store.rebuild(batch=data.draw(st.integers(1, 2)), progress=meanwhile)
+            for analysis in during:
+                store.save(analysis)
+            assert seen == sorted(seen) and (not before or seen)
+            _assert_current(store)
+
+    arrive()
+
+
+def test_a_rebuild_stopped_half_way_is_refused_then_done_again(tmp_path: Path) -> None:
+    db = str(tmp_path / "stopped.db")
+    with Store.open(db) as store:
+        for d in DOCS[:4]:
+            store.save(Analysis(document=d))
+        expected = store.ledger()
+
+        def stop(done: int) -> None:
+            raise KeyboardInterrupt
+
+        with pytest.raises(KeyboardInterrupt):
+            store.rebuild(batch=2, progress=stop)
+        with pytest.raises(StoreError, match=r"being rebuilt.*sitroom rebuild"):
+            store.ledger()
+        store.save(Analysis(document=DOCS[4]))  # the part built so far takes it
+        assert store.rebuild(batch=2) == len(store.ledger().events)
+        _assert_current(store)
+        assert len(store.ledger().source_groups) == len(expected.source_groups) + 1
 
 
 def test_a_merged_event_round_trips_through_its_stored_form(db_target: str) -> None:

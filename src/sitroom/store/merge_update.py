@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import hashlib
 import heapq
 from collections import defaultdict
@@ -80,6 +81,9 @@ class MergeUpdate:
         # seed -> the stored events under its keys (visiting positions, ids: in that order)
         self._under: dict[Event, tuple[list[VisitKey], list[str]]] = {}
         self._matches: dict[Event, dict[str, bool]] = {}  # seed -> event id -> whether it matches
+        # The last stored event in visiting order (read once): nothing stored comes after it,
+        # so a change at or after it reaches nothing (a report published after the rest).
+        self._last: tuple[VisitKey | None] | None = None
 
     def run(self, new: Iterable[Event], gone: Iterable[tuple[VisitKey, str]]) -> None:
         """Decide the saved events (``new``) and take deleted ones (``gone``: key, id) out."""
@@ -203,6 +207,9 @@ class MergeUpdate:
 
     def _reach(self, seed: Event, after: VisitKey) -> None:
         """Queue the events after ``after`` that match ``seed`` (a group's first member)."""
+        last = self._last_stored()
+        if last is None or after >= last:
+            return
         if seed not in self._under:
             probes = [key_id(k) for k in self._index.probe_keys(seed)]
             found = sorted((v, i) for i, v in self._members_under(probes).items())
@@ -222,6 +229,16 @@ class MergeUpdate:
                 matches[event_id] = found_match is not None
             if matches[event_id]:
                 self._push(self.visit(event), event.id, event)
+
+    def _last_stored(self) -> VisitKey | None:
+        """The visiting position of the last stored event (None: none is stored)."""
+        if self._last is None:
+            row = self._conn.execute(
+                f"SELECT {q.VISIT_COLUMNS} FROM picture_members ORDER BY published DESC, "
+                "document_id DESC, start DESC, event_id DESC LIMIT 1"
+            ).fetchone()
+            self._last = (None if row is None else q.visit_of_row(row),)
+        return self._last[0]
 
     def _groups_under(self, probes: list[int]) -> set[str]:
         """The stored groups registered under any of the blocking keys (read once a key)."""
@@ -298,6 +315,7 @@ class MergeUpdate:
         return result
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def key_id(key: Key) -> int:
     """A blocking key as the 64-bit number the tables store. Two keys sharing a number only
     make an extra candidate, which the full match then turns down."""

@@ -36,6 +36,13 @@ def rules_version(conn: Connection) -> str | None:
     return None if row is None else str(row[0])
 
 
+# What ``picture_rules`` says while ``Store.rebuild`` streams the records through the update
+# (committing a batch at a time): readers refuse the picture until it is done, saves in between
+# update the part built so far (a picture of the reports it holds, as any order of arrival
+# gives), and a rebuild that stopped half-way is started again by the next ``sitroom rebuild``.
+REBUILDING = f"rebuilding {RULES_VERSION}"
+
+
 def is_current(conn: Connection) -> bool:
     """Whether the stored picture was built by this sitroom's rules (an empty store's is)."""
     if rules_version(conn) == RULES_VERSION:
@@ -43,12 +50,22 @@ def is_current(conn: Connection) -> bool:
     return conn.execute("SELECT 1 FROM documents LIMIT 1").fetchone() is None
 
 
-def set_rules(conn: Connection) -> None:
+def set_rules(conn: Connection, value: str = RULES_VERSION) -> None:
     conn.execute(
         "INSERT INTO meta (key, value) VALUES (?, ?) "
         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        (RULES_KEY, RULES_VERSION),
+        (RULES_KEY, value),
     )
+
+
+def not_current(conn: Connection, name: str) -> str:
+    """What a reader refusing the stored picture says (``is_current`` is False)."""
+    built = rules_version(conn)
+    if built == REBUILDING:
+        why = "is being rebuilt (or a rebuild stopped before its end)"
+    else:
+        why = f"was built by other rules ({built or 'none: an older schema'})"
+    return f"{name}: the stored picture {why}; run `sitroom rebuild --db {name}` to rebuild it"
 
 
 # -- the picture's generation ------------------------------------------------------------------

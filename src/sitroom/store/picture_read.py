@@ -37,7 +37,7 @@ from sitroom.store.picture_queries import (
     in_chunks,
     is_current,
     merged_event,
-    rules_version,
+    not_current,
 )
 
 if TYPE_CHECKING:
@@ -341,11 +341,7 @@ def stored_reader(store: Store, *, size: int = BATCH) -> Iterator[StoredReader]:
     Refuses a picture built by other rules, as ``Store.ledger`` does."""
     with store.state() as conn:
         if not is_current(conn):
-            built = rules_version(conn) or "none: an older schema"
-            raise StoreError(
-                f"{store.path}: the stored picture was built by other rules ({built}); "
-                f"run `sitroom rebuild --db {store.path}` to rebuild it"
-            )
+            raise StoreError(not_current(conn, store.path))
         yield StoredReader(conn, size=size)
 
 

@@ -35,7 +35,6 @@ from sitroom.picture.ledger import (
     RULES_VERSION,
     AllianceEdge,
     ControlTimeline,
-    Ledger,
     MergedEvent,
     MergeRules,
     fold_name,
@@ -111,7 +110,7 @@ def update(
     Nothing is done to a picture built by other rules: it waits for ``rebuild``.
     """
     version = q.rules_version(conn)
-    if version != RULES_VERSION:
+    if version not in (RULES_VERSION, q.REBUILDING):
         if version is not None:
             return  # built by other rules: `sitroom rebuild` recomputes it all
         others = conn.execute("SELECT 1 FROM documents WHERE id != ? LIMIT 1", (document_id,))
@@ -145,29 +144,33 @@ def _with_parts(conn: Connection, actor_ids: Collection[str]) -> set[str]:
     return family
 
 
-def rebuild(conn: Connection, picture_ledger: Ledger, documents: Iterable[Document]) -> None:
-    """Replace the stored picture with ``picture_ledger``, built from every stored record."""
+def clear(conn: Connection) -> None:
+    """Empty the stored picture for ``rebuild_batch`` to fill (``q.REBUILDING`` until done)."""
     for table in _TABLES:
         conn.execute(f"DELETE FROM {table}")
-    updater = _Updater(conn, DEFAULT_RULES)
-    published = {}
-    for document in documents:
-        published[document.id] = document.published
-        updater.add_source(document, picture_ledger.source_groups.get(document.id, document.id))
-    for event in picture_ledger.events:
-        first = event.members[0]
-        updater.write_group(event, visit_key(first, published.get(first.document_id)), published)
-        updater.write_blocks(event.id, first)
-        conn.executemany(
-            "INSERT INTO picture_member_keys (key, event_id) VALUES (?, ?)",
-            member_key_rows(updater.index, event.members),
-        )
-    claims = q.control_claims(conn, None)
-    updater.write_control(claims, picture_ledger.control)
-    relations = q.relations_where(conn, None)
-    updater.write_alliances(relations, picture_ledger.alliances)
-    q.set_rules(conn)
+    q.set_rules(conn, q.REBUILDING)
     q.next_generation(conn)
+
+
+def rebuild_batch(conn: Connection, limit: int) -> int:
+    """Bring up to ``limit`` stored reports that the picture lacks into it, earliest published
+    first, through ``update``; the number brought in. None left: the picture is whole, and
+    marked as built by these rules.
+
+    The picture of the reports brought in so far is the one ``update`` gives for any order of
+    arrival; in publication order a report follows every event already merged, so it decides
+    its own events only (no re-decisions). The actors are the stored ones throughout."""
+    found = conn.execute(
+        "SELECT id FROM documents WHERE id NOT IN (SELECT document_id FROM picture_sources) "
+        f"ORDER BY coalesce(published, '{dt.date.max.isoformat()}'), id LIMIT ?",
+        (limit,),
+    ).fetchall()
+    for (document_id,) in found:
+        update(conn, document_id)
+    if not found:
+        q.set_rules(conn)
+        q.next_generation(conn)
+    return len(found)
 
 
 class _Updater:
