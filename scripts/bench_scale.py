@@ -553,6 +553,8 @@ def measure(
                 if profile is not None and profiles is not None:
                     _write_profile(profile, profiles / f"add-{n}-{k}.txt", times[-1])
         _progress(result, add_one_median_s=statistics.median(times), add_one_max_s=max(times))
+        # The API before report and exports: a long run stopped on its way has it said.
+        _progress(result, **api_latency(db, workers=workers))
         wall, peak = _timed([SITROOM, "report", "--db", db])
         _progress(result, report_s=wall, report_mb=peak)
         for fmt in EXPORTS:
@@ -565,7 +567,6 @@ def measure(
             result["readd_no_report_s"], _ = _timed(
                 [SITROOM, "analyze", str(stored), "--db", db, "--no-report"]
             )
-        result.update(api_latency(db, workers=workers))
     result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return result
 

@@ -225,20 +225,45 @@ def find_summaries(
     return _find(conn, "summary", EventSummary, after=after, limit=limit, offset=offset, **filters)
 
 
+def find_items(
+    conn: Connection,
+    *,
+    after: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+    total: int | None = None,
+    **filters: Any,
+) -> EventPage[str]:
+    """``find_events``'s page of the events' stored listing items (``picture_events.item``,
+    JSON as the API sends it); ``total``: the number matching, if known (``count_events``)."""
+    return _find(
+        conn, "item", None, after=after, limit=limit, offset=offset, total=total, **filters
+    )
+
+
+def count_events(conn: Connection, **filters: Any) -> int:
+    """How many stored merged events pass the filters."""
+    where, params = event_conditions(**filters)
+    return int(
+        conn.execute(f"SELECT count(*) FROM picture_events WHERE {where}", params).fetchone()[0]
+    )
+
+
 def _find(
     conn: Connection,
     column: str,
-    record_type: type[T],
+    record_type: type[T] | None,
     /,
     *,
     after: str | None,
     limit: int,
     offset: int,
+    total: int | None = None,
     **filters: Any,
 ) -> EventPage[T]:
+    """A page of ``column`` (decoded as ``record_type``; None: the stored text as it is)."""
     where, params = event_conditions(**filters)
-    total = conn.execute(f"SELECT count(*) FROM picture_events WHERE {where}", params)
-    count = int(total.fetchone()[0])
+    count = count_events(conn, **filters) if total is None else total
     # Past the last match every page is empty; the bound keeps any offset within the database's
     # integers (an API client may send 2**70).
     offset = min(offset, count)
@@ -255,8 +280,11 @@ def _find(
         "ORDER BY sort_key",
         [*params, limit, offset],
     ).fetchall()
-    read = decoder(record_type)
-    events = tuple(read(json.loads(r[1])) for r in found)
+    if record_type is None:
+        events = tuple(r[1] for r in found)
+    else:
+        read = decoder(record_type)
+        events = tuple(read(json.loads(r[1])) for r in found)
     more = (
         len(found) == limit
         and conn.execute(

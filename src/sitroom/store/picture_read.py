@@ -29,9 +29,11 @@ from sitroom.store.picture_queries import (
     LISTED_EVIDENCE,
     EventPage,
     add_dates,
+    count_events,
     edge_listing,
     event_conditions,
     find_events,
+    find_items,
     find_summaries,
     generation,
     in_chunks,
@@ -287,6 +289,14 @@ class StoredReader:
     def find_summaries(self, **query: Any) -> EventPage[EventSummary]:
         """The same page of the events' summaries (``picture_queries.find_summaries``)."""
         return find_summaries(self._conn, **query)
+
+    def find_items(self, **query: Any) -> EventPage[str]:
+        """The same page of the events' listing items, JSON (``picture_queries.find_items``)."""
+        return find_items(self._conn, **query)
+
+    def count_events(self, **filters: Any) -> int:
+        """How many merged events pass the filters."""
+        return count_events(self._conn, **filters)
 
     def merged_event(self, merged_id: str) -> MergedEvent | None:
         """The merged event with this id (by its primary key), or None."""

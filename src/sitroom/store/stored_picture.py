@@ -27,6 +27,7 @@ import datetime as dt
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from sitroom.export.json_export import compact_json, listing_item
 from sitroom.ids import content_id
 from sitroom.picture.blocking import BlockIndex
 from sitroom.picture.codec import decode, encode
@@ -370,7 +371,7 @@ class _Updater:
         published = {
             m.document_id: q.published_of(self._conn, m.document_id) for m in group.members
         }
-        self.write_group(merged, group.first, published)
+        self.write_group(merged, group.first, published, groups=groups, actors=actors)
 
     def refresh_groups_of(
         self, document_ids: Collection[str], *, skip: Collection[str], groups: Mapping[str, str]
@@ -387,10 +388,21 @@ class _Updater:
                 self._write_work(group, groups=groups, actors=actors)
 
     def write_group(
-        self, merged: MergedEvent, first: VisitKey, published: Mapping[str, dt.date | None]
+        self,
+        merged: MergedEvent,
+        first: VisitKey,
+        published: Mapping[str, dt.date | None],
+        *,
+        groups: Mapping[str, str],
+        actors: Mapping[str, Actor],
     ) -> None:
-        """Store one merged event: its record, members, claims and actors."""
+        """Store one merged event: its record, summary, listing item, members, claims and
+        actors. The item reads the wire groups of its documents and the names of its actors:
+        whatever changes those rewrites the event (``refresh_groups_of``; an actor's change
+        re-decides every event naming it)."""
         conn = self._conn
+        summary = summarize(merged)
+        names = {a: actors[a].name for a in (summary.actor1, summary.actor2) if a and a in actors}
         for table in ("picture_claims", "picture_event_actors", "picture_members"):
             conn.execute(f"DELETE FROM {table} WHERE merged_id = ?", (merged.id,))
         location = merged.location
@@ -398,8 +410,8 @@ class _Updater:
         conn.execute(
             "INSERT INTO picture_events (id, first_published, first_document, first_start, "
             "first_event, status, event_date, event_type, sub_event_type, plover_type, country, "
-            "latitude, longitude, sources, verdict, sort_key, first_member, record, summary) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "latitude, longitude, sources, verdict, sort_key, first_member, record, summary, "
+            "item) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (id) DO UPDATE SET status = excluded.status, "
             "event_date = excluded.event_date, event_type = excluded.event_type, "
             "sub_event_type = excluded.sub_event_type, plover_type = excluded.plover_type, "
@@ -407,14 +419,15 @@ class _Updater:
             "longitude = excluded.longitude, sources = excluded.sources, "
             "verdict = excluded.verdict, sort_key = excluded.sort_key, "
             "first_member = excluded.first_member, record = excluded.record, "
-            "summary = excluded.summary",
+            "summary = excluded.summary, item = excluded.item",
             (
                 merged.id, *q.visit_row(first), merged.status, rows.iso(merged.event_date),
                 merged.event_type, merged.sub_event_type, merged.plover_type,
                 location.country if location else None,
                 location.latitude if location else None, location.longitude if location else None,
                 sources, overall_verdict(merged), q.sort_key(merged),
-                encode(merged.members[0]), encode(merged), encode(summarize(merged)),
+                encode(merged.members[0]), encode(merged), encode(summary),
+                compact_json(listing_item(summary, groups, names)),
             ),
         )  # fmt: skip
         conn.executemany(
