@@ -316,7 +316,9 @@ class _Updater:
             if merged_id is None:
                 continue
             members = [e for _, e in update.groups[handle].ordered()]
-            levels = link_levels(members, actors=actors, rules=self._rules)
+            known, levels = update.levels(handle)
+            if not known:
+                levels = link_levels(members, actors=actors, rules=self._rules)
             self._write_work(
                 _Group(merged_id, update.visit(members[0]), members, levels),
                 groups=groups,
