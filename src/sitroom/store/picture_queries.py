@@ -274,11 +274,11 @@ def _find(
     # filter's does); then only those rows are read. Sorting the matching rows themselves read
     # every match whole (a box holding thousands of events: 14.5 ms against 0.8 ms at 10,020
     # reports).
+    keys, keys_params = _page_keys(filters, after, limit, offset)
     found = conn.execute(
-        f"SELECT sort_key, {column} FROM picture_events WHERE sort_key IN "
-        f"(SELECT sort_key FROM picture_events WHERE {where} ORDER BY sort_key LIMIT ? OFFSET ?) "
+        f"SELECT sort_key, {column} FROM picture_events WHERE sort_key IN ({keys}) "
         "ORDER BY sort_key",
-        [*params, limit, offset],
+        keys_params,
     ).fetchall()
     if record_type is None:
         events = tuple(r[1] for r in found)
@@ -293,6 +293,37 @@ def _find(
         ).fetchone()
     )
     return EventPage(events, count, found[-1][0] if more else None)
+
+
+# The columns a type filter (``kind``) matches, each indexed with sort_key.
+KIND_COLUMNS = ("event_type", "sub_event_type", "plover_type")
+
+
+def _page_keys(
+    filters: Mapping[str, Any], after: str | None, limit: int, offset: int
+) -> tuple[str, list[object]]:
+    """The query of a page's sort keys (and its parameters). A type filter matches any of three
+    columns: the page is the first keys of the union of each column's first keys, each read in
+    order from that column's index, instead of sorting every match of the three (22,065 events
+    of one type at 30,000 reports: 20-50 ms against under 5)."""
+    kind = filters.get("kind")
+    where, params = event_conditions(**{**filters, "kind": None})
+    if after is not None:
+        where += " AND sort_key > ?"
+        params.append(after)
+    if kind is None:
+        sql = (
+            f"SELECT sort_key FROM picture_events WHERE {where} ORDER BY sort_key LIMIT ? OFFSET ?"
+        )
+        return sql, [*params, limit, offset]
+    parts = [
+        f"SELECT sort_key FROM (SELECT sort_key FROM picture_events WHERE {column} = ? AND "
+        f"{where} ORDER BY sort_key LIMIT ?) AS by_{column}"
+        for column in KIND_COLUMNS
+    ]
+    sql = " UNION ".join(parts) + " ORDER BY sort_key LIMIT ? OFFSET ?"
+    per_part = [kind, *params, limit + offset]
+    return sql, [*per_part * len(KIND_COLUMNS), limit, offset]
 
 
 EVERY_EVENT = "1 = 1"  # the condition of ``event_conditions`` with no filter set
@@ -333,8 +364,8 @@ def event_conditions(
             params.append(value)
     add_dates(where, params, start, end)
     if kind is not None:
-        where.append("(event_type = ? OR sub_event_type = ? OR plover_type = ?)")
-        params += [kind, kind, kind]
+        where.append("(" + " OR ".join(f"{c} = ?" for c in KIND_COLUMNS) + ")")
+        params += [kind] * len(KIND_COLUMNS)
     if actor is not None:
         where.append("id IN (SELECT merged_id FROM picture_event_actors WHERE actor_id = ?)")
         params.append(actor)
