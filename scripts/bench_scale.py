@@ -18,10 +18,12 @@ of reports would. Those analyses are written through the Store API directly: not
 89 templates goes through spaCy.
 
 Since schema version 5 the picture is stored: the database of N reports is filled with the
-picture left aside and rebuilt once (``rebuild_s``), then ADDED more reports are saved one at a
-time, each save updating the stored picture (``add_one_median_s``, ``add_one_max_s``); `report`
-and the exports then read it. ``load_s`` and ``ledger_s`` still time what every read cost before
-(loading every record and building the ledger from them).
+picture left aside and rebuilt once by ``sitroom rebuild`` (``rebuild_s``, its peak memory
+``rebuild_mb``; ``--fill-only`` stops after the fill, ``--filled`` starts a later run from
+there), then ADDED more reports are saved one at a time, each save updating the stored picture
+(``add_one_median_s``, ``add_one_max_s``); the API step, `report` and the exports then read
+it. ``load_s`` and ``ledger_s`` still time what every read cost before (loading every record
+and building the ledger from them).
 
 The API step (``api_latency``) starts ``sitroom serve`` on the database (loopback, a free port)
 and has 8 client threads (httpx) send each kind of request in turn, REQUESTS of a kind after a
