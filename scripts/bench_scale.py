@@ -18,10 +18,12 @@ of reports would. Those analyses are written through the Store API directly: not
 89 templates goes through spaCy.
 
 Since schema version 5 the picture is stored: the database of N reports is filled with the
-picture left aside and rebuilt once (``rebuild_s``), then ADDED more reports are saved one at a
-time, each save updating the stored picture (``add_one_median_s``, ``add_one_max_s``); `report`
-and the exports then read it. ``load_s`` and ``ledger_s`` still time what every read cost before
-(loading every record and building the ledger from them).
+picture left aside and rebuilt once by ``sitroom rebuild`` (``rebuild_s``, its peak memory
+``rebuild_mb``; ``--fill-only`` stops after the fill, ``--filled`` starts a later run from
+there), then ADDED more reports are saved one at a time, each save updating the stored picture
+(``add_one_median_s``, ``add_one_max_s``); the API step, `report` and the exports then read
+it. ``load_s`` and ``ledger_s`` still time what every read cost before (loading every record
+and building the ledger from them).
 
 The API step (``api_latency``) starts ``sitroom serve`` on the database (loopback, a free port)
 and has 8 client threads (httpx) send each kind of request in turn, REQUESTS of a kind after a
@@ -481,6 +483,8 @@ def measure(
     workers: int = 1,
     large: bool = False,
     reuse: bool = False,
+    fill_only: bool = False,
+    filled: bool = False,
 ) -> dict:
     """Build a database of n reports and time the readers on it (in this process);
     ``server``: a PostgreSQL URL to build it in; ``profiles``: a folder for the cProfile
@@ -488,9 +492,11 @@ def measure(
     the adds; ``large``: leave out what holds every record in memory (loading the picture and
     building the ledger from it, the figures of before the picture was stored) and the
     re-analysis of a stored report; ``reuse``: start from the copy an earlier ``keep`` run
-    left (``scale-N-before-adding.db``), without filling and rebuilding."""
+    left (``scale-N-before-adding.db``), without filling and rebuilding; ``fill_only``: stop
+    once the database is filled; ``filled``: start from the database a ``fill_only`` run
+    filled (rebuild it, then the rest)."""
     result: dict[str, Any] = {"n": n}
-    db = database(n, folder, server, new=not reuse)
+    db = database(n, folder, server, new=not (reuse or filled))
     kept = Path(db).with_name(f"scale-{n}-before-adding.db") if server is None else None
     if reuse:
         if kept is None or not kept.exists():
@@ -501,10 +507,12 @@ def measure(
         with Store.open(db):  # upgraded to this sitroom's schema, if kept by an older one
             pass
         _progress(result, upgrade_s=time.perf_counter() - start)
-    else:
+    elif not filled:
         start = time.perf_counter()
         _fill(db, (variant(base, k) for k in range(n)))
         _progress(result, fill_s=time.perf_counter() - start)
+        if fill_only:
+            return result
     if not large and not reuse:
         start = time.perf_counter()
         with Store.open(db, read_only=True) as store:
@@ -525,10 +533,8 @@ def measure(
         del picture, ledger
     if not reference:
         if not reuse:
-            start = time.perf_counter()
-            with Store.open(db) as store:
-                store.rebuild()
-            _progress(result, rebuild_s=time.perf_counter() - start)
+            wall, peak = _timed([SITROOM, "rebuild", "--db", db])
+            _progress(result, rebuild_s=wall, rebuild_mb=peak)
             if keep and kept is not None:  # as it is before the adds, to time them again
                 shutil.copyfile(db, kept)
         if "events" not in result:
@@ -549,6 +555,8 @@ def measure(
                 if profile is not None and profiles is not None:
                     _write_profile(profile, profiles / f"add-{n}-{k}.txt", times[-1])
         _progress(result, add_one_median_s=statistics.median(times), add_one_max_s=max(times))
+        # The API before report and exports: a long run stopped on its way has it said.
+        _progress(result, **api_latency(db, workers=workers))
         wall, peak = _timed([SITROOM, "report", "--db", db])
         _progress(result, report_s=wall, report_mb=peak)
         for fmt in EXPORTS:
@@ -561,7 +569,6 @@ def measure(
             result["readd_no_report_s"], _ = _timed(
                 [SITROOM, "analyze", str(stored), "--db", db, "--no-report"]
             )
-        result.update(api_latency(db, workers=workers))
     result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return result
 
@@ -620,9 +627,22 @@ def main(argv: Sequence[str] | None = None) -> None:
         help="with --keep DIR: start each size from the copy an earlier --keep run left before "
         "its adds (scale-N-before-adding.db), without filling and rebuilding",
     )
+    parser.add_argument(
+        "--fill-only",
+        action="store_true",
+        help="with --keep DIR: fill each size's database (the picture left aside) and stop",
+    )
+    parser.add_argument(
+        "--filled",
+        action="store_true",
+        help="with --keep DIR: start each size from the database a --fill-only run filled "
+        "(rebuild it, then time the rest)",
+    )
     args = parser.parse_args(argv)
     if args.reuse and (args.keep is None or args.db):
         parser.error("--reuse needs --keep DIR (SQLite)")
+    if (args.fill_only or args.filled) and (args.keep is None or args.db):
+        parser.error("--fill-only and --filled need --keep DIR (SQLite)")
     if args.one is not None and args.api_only:
         db = database(args.one, args.folder, args.db, new=False)
         print(json.dumps({"n": args.one, **api_latency(db, workers=args.serve_workers)}))
@@ -650,6 +670,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             workers=args.serve_workers,
             large=args.large,
             reuse=args.reuse,
+            fill_only=args.fill_only,
+            filled=args.filled,
         )
         print(json.dumps(measured))
         return
@@ -674,6 +696,8 @@ def main(argv: Sequence[str] | None = None) -> None:
                 command += ["--api-only"]
             command += ["--large"] if args.large else []
             command += ["--reuse"] if args.reuse else []
+            command += ["--fill-only"] if args.fill_only else []
+            command += ["--filled"] if args.filled else []
             command += ["--serve-workers", str(args.serve_workers)]
             command += ["--db", args.db] if args.db else []
             # stderr passes through: the size's progress as it goes

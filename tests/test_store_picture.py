@@ -4,6 +4,7 @@ whatever order reports arrive in, and readers are told to rebuild a picture of o
 from __future__ import annotations
 
 import datetime as dt
+import json
 import multiprocessing
 import sqlite3
 from pathlib import Path
@@ -17,6 +18,7 @@ import factories
 from conftest import NewDatabase
 from factories import doc
 from sitroom.errors import StoreError
+from sitroom.export.json_export import compact_json, listing_item
 from sitroom.picture import build_ledger
 from sitroom.picture.codec import decode, encode
 from sitroom.picture.ledger import MergedEvent
@@ -133,7 +135,17 @@ def arrivals(draw: st.DrawFn) -> list[Analysis]:
 
 
 def _assert_current(store: Store) -> None:
-    assert store.ledger() == build_ledger(store.picture())
+    picture = store.picture()
+    ledger = build_ledger(picture)
+    assert store.ledger() == ledger
+    # Each merged event's listing item is the one its wire groups and actor names give now.
+    names = {a.id: a.name for a in picture.actors}
+    expected = {
+        e.id: compact_json(listing_item(summarize(e), ledger.source_groups, names))
+        for e in ledger.events
+    }
+    stored = store._conn.execute("SELECT id, item FROM picture_events").fetchall()
+    assert {r[0]: r[1] for r in stored} == expected
 
 
 # Examples per backend: PostgreSQL's take longer (a new schema each, statements over a socket).
@@ -160,10 +172,71 @@ def test_any_order_of_arrival_gives_the_picture_a_rebuild_gives(
             store.replace(data.draw(analyses(again.document)))
             _assert_current(store)
             expected = store.ledger()
-            store.rebuild()
+            # The rebuild streams the reports through the update, a batch a transaction.
+            store.rebuild(batch=data.draw(st.integers(1, 3)))
             assert store.ledger() == expected
 
     arrive()
+
+
+def test_reports_saved_while_a_rebuild_streams_are_in_the_picture_it_gives(
+    backend: str, new_database: NewDatabase
+) -> None:
+    """Between the rebuild's transactions other writers save and re-analyse reports; their
+    updates land in the part of the picture built so far, and the whole is build_ledger's."""
+
+    @settings(
+        max_examples=int(100 * EXAMPLES[backend]),
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+    @given(arrivals(), st.randoms(use_true_random=False), st.data())
+    def arrive(found: list[Analysis], rnd: Any, data: st.DataObject) -> None:
+        rnd.shuffle(found)
+        cut = data.draw(st.integers(0, len(found)))
+        before, during = found[:cut], list(found[cut:])
+        with Store.open(new_database()) as store:
+            for analysis in before:
+                store.save(analysis)
+            seen: list[int] = []
+
+            def meanwhile(done: int) -> None:
+                seen.append(done)
+                if during:
+                    store.save(during.pop(0))
+                if before and data.draw(st.booleans()):
+                    again = data.draw(st.sampled_from(before))
+                    store.replace(data.draw(analyses(again.document)))
+                with pytest.raises(StoreError, match="being rebuilt"):
+                    store.ledger()
+
+            store.rebuild(batch=data.draw(st.integers(1, 2)), progress=meanwhile)
+            for analysis in during:
+                store.save(analysis)
+            assert seen == sorted(seen) and (not before or seen)
+            _assert_current(store)
+
+    arrive()
+
+
+def test_a_rebuild_stopped_half_way_is_refused_then_done_again(tmp_path: Path) -> None:
+    db = str(tmp_path / "stopped.db")
+    with Store.open(db) as store:
+        for d in DOCS[:4]:
+            store.save(Analysis(document=d))
+        expected = store.ledger()
+
+        def stop(done: int) -> None:
+            raise KeyboardInterrupt
+
+        with pytest.raises(KeyboardInterrupt):
+            store.rebuild(batch=2, progress=stop)
+        with pytest.raises(StoreError, match=r"being rebuilt.*sitroom rebuild"):
+            store.ledger()
+        store.save(Analysis(document=DOCS[4]))  # the part built so far takes it
+        assert store.rebuild(batch=2) == len(store.ledger().events)
+        _assert_current(store)
+        assert len(store.ledger().source_groups) == len(expected.source_groups) + 1
 
 
 def test_a_merged_event_round_trips_through_its_stored_form(db_target: str) -> None:
@@ -210,8 +283,61 @@ def test_the_upgrade_to_schema_7_writes_the_summary_of_every_stored_merged_event
     assert all(decode(MergedEvent, r[0]) in merged for r in stored)
 
 
+def _undo_schema_9(conn: Any) -> None:
+    """Take a database back to schema 8 (as a sitroom of schema 8 left it)."""
+    conn.execute("ALTER TABLE picture_events DROP COLUMN item")
+    conn.execute("UPDATE meta SET value = '8' WHERE key = 'schema_version'")
+
+
+def test_the_upgrade_to_schema_9_writes_the_listing_item_of_every_stored_merged_event(
+    db_target: str,
+) -> None:
+    """The item each merged event is listed by (its wire groups' count of sources, its actors'
+    names) is written for the events stored before, as a save writes it."""
+    text = (
+        "Report: the army took the town after a week of heavy clashes with the rebels who had "
+        "held it since the spring, officials and residents said on the telephone today"
+    )
+    copies = [
+        doc(text + ".", dt.date(2024, 12, 1)),
+        doc(text + ", agencies.", dt.date(2024, 12, 2)),
+    ]
+    actor = Actor("HTS", "Hayat Tahrir al-Sham", kind="armed_group")
+    found = [
+        Analysis(
+            document=d,
+            actors=(actor,),
+            events=(
+                factories.event(
+                    d,
+                    kind=KINDS[0],
+                    quote="clash",
+                    event_date=dt.date(2024, 12, 1),
+                    date_precision="day",
+                    location=PLACES[0],
+                    actor1="HTS",
+                ),
+            ),
+        )
+        for d in (*copies, DOCS[2])
+    ]
+    with Store.open(db_target) as store:
+        for analysis in found:
+            store.save(analysis)
+        saved = store._conn.execute("SELECT id, item FROM picture_events ORDER BY id").fetchall()
+        _undo_schema_9(store._conn)
+    with Store.open(db_target) as store:
+        upgraded = store._conn.execute("SELECT id, item FROM picture_events ORDER BY id")
+        _assert_current(store)
+        assert [tuple(r) for r in upgraded.fetchall()] == [tuple(r) for r in saved]
+    items = [json.loads(r[1]) for r in saved]
+    assert {i["actor1_name"] for i in items} == {"Hayat Tahrir al-Sham"}
+    assert sum(i["sources"] for i in items) < sum(len(i["document_ids"]) for i in items)
+
+
 def _undo_schema_8(conn: Any) -> None:
     """Take a database back to schema 7 (as a sitroom of schema 7 left it)."""
+    _undo_schema_9(conn)
     for column in ("listing", "documents_total", "evidence_total"):
         conn.execute(f"ALTER TABLE picture_alliances DROP COLUMN {column}")
     conn.execute("DROP INDEX picture_events_box")

@@ -207,8 +207,8 @@ def _report(i: int) -> Analysis:
 
 
 def test_no_request_reads_the_whole_picture(served: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every endpoint answers with the readers of the whole picture and the ledger build
-    broken; a write shows in the next answer (nothing is cached)."""
+    """Every endpoint answers with the readers of the whole picture broken (the store builds
+    no ledger in memory); a write shows in the next answer (nothing is cached)."""
     found = [_report(i) for i in range(4)]
     client, meaning = served(found[:3])
 
@@ -217,7 +217,6 @@ def test_no_request_reads_the_whole_picture(served: Any, monkeypatch: pytest.Mon
 
     monkeypatch.setattr(sitroom.store, "_picture", whole)
     monkeypatch.setattr(sitroom.store.picture_queries, "stored_ledger", whole)
-    monkeypatch.setattr(sitroom.store, "build_ledger", whole)
     some = meaning.ledger.events[0].id if meaning.ledger.events else "none"
     document = meaning.document_list()[0]["id"]
     for path in (

@@ -246,6 +246,25 @@ def merged_event_to_dict(event: MergedEvent, groups: Mapping[str, str]) -> dict[
     return summary_to_dict(summarize(event), groups)
 
 
+def listing_item(
+    event: EventSummary, groups: Mapping[str, str], names: Mapping[str, str]
+) -> dict[str, Any]:
+    """An item of the API's event listing: the export's merged event, with its overall verdict,
+    actor names and a quote; ``groups``: document id -> wire-copy group, ``names``: actor id ->
+    name (at least those the event needs)."""
+    data = summary_to_dict(event, groups)
+    data["verdict"] = event.verdict
+    data["actor1_name"] = names.get(event.actor1) if event.actor1 else None
+    data["actor2_name"] = names.get(event.actor2) if event.actor2 else None
+    data["quote"] = event.quote
+    return data
+
+
+def compact_json(value: Any) -> str:
+    """JSON as the API sends it (no spaces, no ASCII escapes; NaN refused)."""
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
 def summary_to_dict(event: EventSummary, groups: Mapping[str, str]) -> dict[str, Any]:
     """``merged_event_to_dict`` of the merged event a listing's summary is of."""
     span = event.fatality_range

@@ -8,14 +8,13 @@ import logging
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from sitroom.errors import StoreError
-from sitroom.picture import build_ledger
 from sitroom.picture.ledger import Ledger, MergedEvent
 from sitroom.records import (
     Actor,
@@ -44,6 +43,8 @@ DB_HELP = (
 )
 _MEMORY = ":memory:"
 _EVENT_ORDER = "event_date IS NULL, event_date, id"
+# Reports a transaction of ``Store.rebuild``.
+REBUILD_BATCH = 200
 _TABLES = ("documents", "mentions", "actors", "events", "relations", "control", "evidence")
 
 
@@ -427,22 +428,35 @@ class Store:
         with self._read() as conn:
             return picture_queries.is_current(conn)
 
-    def rebuild(self) -> int:
+    def rebuild(
+        self, *, batch: int = REBUILD_BATCH, progress: Callable[[int], None] | None = None
+    ) -> int:
         """Recompute the stored picture from every stored record (after the rules changed);
-        the number of merged events."""
+        the number of merged events.
+
+        The picture's tables are emptied, then the reports go through the update a save runs
+        (``stored_picture.rebuild_batch``), ``batch`` reports a transaction, in publication
+        order: each is later than everything already in the picture, so it decides only its
+        own events. Memory holds one report's update, and the time grows with the reports.
+        ``progress`` is told the reports done after each batch."""
         with self._write() as conn:
-            picture = _picture(conn)
-            ledger = build_ledger(picture)
-            stored_picture.rebuild(conn, ledger, picture.documents)
-        return len(ledger.events)
+            stored_picture.clear(conn)
+        done = 0
+        with self._lock, backend.bulk_cache(self._conn):
+            while True:
+                with self._write() as conn:
+                    count = stored_picture.rebuild_batch(conn, batch)
+                if not count:
+                    break
+                done += count
+                if progress is not None:
+                    progress(done)
+        with self._read() as conn:
+            return int(conn.execute("SELECT count(*) FROM picture_events").fetchone()[0])
 
     def _check_picture(self, conn: Connection) -> None:
         if not picture_queries.is_current(conn):
-            raise StoreError(
-                f"{self.name}: the stored picture was built by other rules "
-                f"({picture_queries.rules_version(conn) or 'none: an older schema'}); "
-                f"run `sitroom rebuild --db {self.name}` to rebuild it"
-            )
+            raise StoreError(picture_queries.not_current(conn, self.name))
 
     def revision(self) -> tuple[int, ...]:
         """A value that changes whenever anything is committed, by this store or another process

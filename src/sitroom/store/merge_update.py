@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import hashlib
 import heapq
 from collections import defaultdict
@@ -25,7 +26,7 @@ from sitroom.ids import content_id
 from sitroom.picture.blocking import BlockIndex, Key
 from sitroom.picture.codec import decode
 from sitroom.picture.ledger import MergedEvent, MergeRules
-from sitroom.picture.merge import VisitKey, best_group, match_events, visit_key
+from sitroom.picture.merge import Levels, VisitKey, best_group, match_events, visit_key, weakest
 from sitroom.records import Actor, Event
 from sitroom.store import picture_queries as q
 from sitroom.store.backend import Connection
@@ -80,6 +81,17 @@ class MergeUpdate:
         # seed -> the stored events under its keys (visiting positions, ids: in that order)
         self._under: dict[Event, tuple[list[VisitKey], list[str]]] = {}
         self._matches: dict[Event, dict[str, bool]] = {}  # seed -> event id -> whether it matches
+        # The last stored event in visiting order (read once): nothing stored comes after it,
+        # so a change at or after it reaches nothing (a report published after the rest).
+        self._last: tuple[VisitKey | None] | None = None
+        # A group's linking levels (``link_levels`` of its members, stored as its merged_on) are
+        # kept up to date without matching every pair again where the update only appended
+        # members after its last one: then they are its stored levels made weakest with each
+        # appended member's levels against the members before it, which choosing the group
+        # computed (``best_group``). Any other change to a group reads them all again.
+        self._levels: dict[str, Levels | None] = {}  # handle -> levels before the update
+        self._appended: defaultdict[str, list[Levels]] = defaultdict(list)
+        self._relinked: set[str] = set()  # handles whose levels are computed again in full
 
     def run(self, new: Iterable[Event], gone: Iterable[tuple[VisitKey, str]]) -> None:
         """Decide the saved events (``new``) and take deleted ones (``gone``: key, id) out."""
@@ -146,6 +158,7 @@ class MergeUpdate:
     def _decide(self, key: VisitKey, event_id: str, event: Event | None) -> None:
         old = self._group_of(event_id)
         chosen: str | None = None
+        best: tuple[str, Levels] | None = None
         if event is not None:
             candidates = self._candidates(event, key)
             best = best_group(
@@ -160,13 +173,27 @@ class MergeUpdate:
         if chosen == old and event_id not in self._fresh:
             if old is not None and event_id in self._rewrite:
                 self.touched.add(old)  # same members, but what the claims read of them moved
+                self._relinked.add(old)  # and the actors they read may have changed
             return  # decided as before: nothing after it changes but what it matches
         changed = {h for h in (old, chosen) if h is not None}
         firsts = {h: self.groups[h].first() for h in changed if h in self.groups}
         if old is not None:
             del self.groups[old].members[event_id]
+            self._relinked.add(old)
         if event is not None and chosen is not None:
             group = self.groups.setdefault(chosen, Group(chosen))
+            last = max((k for k, _ in group.members.values()), default=None)
+            if not group.members and chosen == event_id and chosen not in self._levels:
+                self._levels[chosen] = None  # a new group
+            elif (
+                best is not None
+                and last is not None
+                and last < key
+                and event_id not in self._rewrite
+            ):
+                self._appended[chosen].append(best[1])
+            else:
+                self._relinked.add(chosen)
             group.members[event_id] = (key, event)
             self._of_event[event_id] = chosen
         else:
@@ -203,6 +230,9 @@ class MergeUpdate:
 
     def _reach(self, seed: Event, after: VisitKey) -> None:
         """Queue the events after ``after`` that match ``seed`` (a group's first member)."""
+        last = self._last_stored()
+        if last is None or after >= last:
+            return
         if seed not in self._under:
             probes = [key_id(k) for k in self._index.probe_keys(seed)]
             found = sorted((v, i) for i, v in self._members_under(probes).items())
@@ -222,6 +252,16 @@ class MergeUpdate:
                 matches[event_id] = found_match is not None
             if matches[event_id]:
                 self._push(self.visit(event), event.id, event)
+
+    def _last_stored(self) -> VisitKey | None:
+        """The visiting position of the last stored event (None: none is stored)."""
+        if self._last is None:
+            row = self._conn.execute(
+                f"SELECT {q.VISIT_COLUMNS} FROM picture_members ORDER BY published DESC, "
+                "document_id DESC, start DESC, event_id DESC LIMIT 1"
+            ).fetchone()
+            self._last = (None if row is None else q.visit_of_row(row),)
+        return self._last[0]
 
     def _groups_under(self, probes: list[int]) -> set[str]:
         """The stored groups registered under any of the blocking keys (read once a key)."""
@@ -270,12 +310,30 @@ class MergeUpdate:
         ).fetchone()
         group = self.groups.setdefault(merged_id, Group(merged_id))
         if row is not None:
-            for member in decode(MergedEvent, row[0]).members:
+            merged = decode(MergedEvent, row[0])
+            self._levels[merged_id] = (
+                dict(x.split(":", 1) for x in merged.merged_on) if merged.merged_on else None
+            )
+            if not merged.merged_on and len(merged.members) > 1:
+                self._relinked.add(merged_id)  # a pair did not match: read them all again
+            for member in merged.members:
                 if member.id in self._of_event:
+                    self._relinked.add(merged_id)
                     continue  # decided again in this update: it is where that put it
                 group.members[member.id] = (self.visit(member), member)
                 self._of_event[member.id] = merged_id
         self._register(merged_id)
+
+    def levels(self, handle: str) -> tuple[bool, Levels | None]:
+        """(True, the group's linking levels) where the update only appended members to it
+        (or made it), without matching its members again; (False, None) where they must be
+        computed from all its members (``link_levels``)."""
+        if handle in self._relinked or handle not in self._levels:
+            return False, None
+        levels = self._levels[handle]
+        for joined in self._appended.get(handle, ()):
+            levels = joined if levels is None else weakest(levels, joined)
+        return True, levels
 
     def _register(self, handle: str) -> None:
         """Index a group under its current first member's keys (none when it is empty)."""
@@ -298,6 +356,7 @@ class MergeUpdate:
         return result
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def key_id(key: Key) -> int:
     """A blocking key as the 64-bit number the tables store. Two keys sharing a number only
     make an extra candidate, which the full match then turns down."""

@@ -29,15 +29,17 @@ from sitroom.store.picture_queries import (
     LISTED_EVIDENCE,
     EventPage,
     add_dates,
+    count_events,
     edge_listing,
     event_conditions,
     find_events,
+    find_items,
     find_summaries,
     generation,
     in_chunks,
     is_current,
     merged_event,
-    rules_version,
+    not_current,
 )
 
 if TYPE_CHECKING:
@@ -288,6 +290,14 @@ class StoredReader:
         """The same page of the events' summaries (``picture_queries.find_summaries``)."""
         return find_summaries(self._conn, **query)
 
+    def find_items(self, **query: Any) -> EventPage[str]:
+        """The same page of the events' listing items, JSON (``picture_queries.find_items``)."""
+        return find_items(self._conn, **query)
+
+    def count_events(self, **filters: Any) -> int:
+        """How many merged events pass the filters."""
+        return count_events(self._conn, **filters)
+
     def merged_event(self, merged_id: str) -> MergedEvent | None:
         """The merged event with this id (by its primary key), or None."""
         return merged_event(self._conn, merged_id)
@@ -341,11 +351,7 @@ def stored_reader(store: Store, *, size: int = BATCH) -> Iterator[StoredReader]:
     Refuses a picture built by other rules, as ``Store.ledger`` does."""
     with store.state() as conn:
         if not is_current(conn):
-            built = rules_version(conn) or "none: an older schema"
-            raise StoreError(
-                f"{store.path}: the stored picture was built by other rules ({built}); "
-                f"run `sitroom rebuild --db {store.path}` to rebuild it"
-            )
+            raise StoreError(not_current(conn, store.path))
         yield StoredReader(conn, size=size)
 
 

@@ -418,6 +418,15 @@ ALTER TABLE picture_alliances ADD COLUMN documents_total INTEGER NOT NULL DEFAUL
 ALTER TABLE picture_alliances ADD COLUMN evidence_total INTEGER NOT NULL DEFAULT 0;
 """
 
+# Version 9: each merged event's item of /api/events as the API sends it (JSON), so a page of
+# events is spliced from stored text instead of decoding summaries, looking up their documents'
+# wire groups and actors' names, and encoding them again. The update rewrites a merged event
+# whenever its wire groups or its actors' names change. The step fills it for the merged events
+# already stored (``_fill_items``).
+_V9 = """
+ALTER TABLE picture_events ADD COLUMN item TEXT NOT NULL DEFAULT '';
+"""
+
 MIGRATIONS: tuple[tuple[int, str], ...] = (
     (1, _V1),
     (2, _V2),
@@ -427,6 +436,7 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
     (6, _V6),
     (7, _V7),
     (8, _V8),
+    (9, _V9),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -538,10 +548,50 @@ def _fill_alliance_listings(conn: Connection) -> None:
     )  # fmt: skip
 
 
+def _fill_items(conn: Connection, *, batch: int = 500) -> None:
+    """Write the listing item of every stored merged event (schema 9), ``batch`` at a time,
+    from its summary, its documents' wire groups and its actors' names."""
+    from sitroom.export.json_export import compact_json, listing_item
+    from sitroom.picture.codec import decode
+    from sitroom.picture.summary import EventSummary
+    from sitroom.store.picture_queries import in_chunks
+
+    last = ""
+    while True:
+        found = conn.execute(
+            "SELECT id, summary FROM picture_events WHERE id > ? ORDER BY id LIMIT ?",
+            (last, batch),
+        ).fetchall()
+        if not found:
+            return
+        summaries = [decode(EventSummary, r[1]) for r in found]
+        documents = {d for e in summaries for d in e.document_ids}
+        groups = {
+            r[0]: r[1]
+            for r in in_chunks(
+                conn, "SELECT document_id, group_id FROM picture_sources WHERE document_id IN",
+                documents,
+            )
+        }  # fmt: skip
+        named = {a for e in summaries for a in (e.actor1, e.actor2) if a}
+        names = {
+            r[0]: r[1] for r in in_chunks(conn, "SELECT id, name FROM actors WHERE id IN", named)
+        }
+        conn.executemany(
+            "UPDATE picture_events SET item = ? WHERE id = ?",
+            [
+                (compact_json(listing_item(e, groups, names)), r[0])
+                for e, r in zip(summaries, found, strict=True)
+            ],
+        )
+        last = found[-1][0]
+
+
 # Steps that fill what a version's statements added from the stored records, by version.
 _FILLS: dict[int, Callable[[Connection], None]] = {
     7: _fill_summaries,
     8: _fill_alliance_listings,
+    9: _fill_items,
 }
 
 

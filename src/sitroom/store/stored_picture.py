@@ -27,6 +27,7 @@ import datetime as dt
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from sitroom.export.json_export import compact_json, listing_item
 from sitroom.ids import content_id
 from sitroom.picture.blocking import BlockIndex
 from sitroom.picture.codec import decode, encode
@@ -35,7 +36,6 @@ from sitroom.picture.ledger import (
     RULES_VERSION,
     AllianceEdge,
     ControlTimeline,
-    Ledger,
     MergedEvent,
     MergeRules,
     fold_name,
@@ -111,7 +111,7 @@ def update(
     Nothing is done to a picture built by other rules: it waits for ``rebuild``.
     """
     version = q.rules_version(conn)
-    if version != RULES_VERSION:
+    if version not in (RULES_VERSION, q.REBUILDING):
         if version is not None:
             return  # built by other rules: `sitroom rebuild` recomputes it all
         others = conn.execute("SELECT 1 FROM documents WHERE id != ? LIMIT 1", (document_id,))
@@ -145,29 +145,33 @@ def _with_parts(conn: Connection, actor_ids: Collection[str]) -> set[str]:
     return family
 
 
-def rebuild(conn: Connection, picture_ledger: Ledger, documents: Iterable[Document]) -> None:
-    """Replace the stored picture with ``picture_ledger``, built from every stored record."""
+def clear(conn: Connection) -> None:
+    """Empty the stored picture for ``rebuild_batch`` to fill (``q.REBUILDING`` until done)."""
     for table in _TABLES:
         conn.execute(f"DELETE FROM {table}")
-    updater = _Updater(conn, DEFAULT_RULES)
-    published = {}
-    for document in documents:
-        published[document.id] = document.published
-        updater.add_source(document, picture_ledger.source_groups.get(document.id, document.id))
-    for event in picture_ledger.events:
-        first = event.members[0]
-        updater.write_group(event, visit_key(first, published.get(first.document_id)), published)
-        updater.write_blocks(event.id, first)
-        conn.executemany(
-            "INSERT INTO picture_member_keys (key, event_id) VALUES (?, ?)",
-            member_key_rows(updater.index, event.members),
-        )
-    claims = q.control_claims(conn, None)
-    updater.write_control(claims, picture_ledger.control)
-    relations = q.relations_where(conn, None)
-    updater.write_alliances(relations, picture_ledger.alliances)
-    q.set_rules(conn)
+    q.set_rules(conn, q.REBUILDING)
     q.next_generation(conn)
+
+
+def rebuild_batch(conn: Connection, limit: int) -> int:
+    """Bring up to ``limit`` stored reports that the picture lacks into it, earliest published
+    first, through ``update``; the number brought in. None left: the picture is whole, and
+    marked as built by these rules.
+
+    The picture of the reports brought in so far is the one ``update`` gives for any order of
+    arrival; in publication order a report follows every event already merged, so it decides
+    its own events only (no re-decisions). The actors are the stored ones throughout."""
+    found = conn.execute(
+        "SELECT id FROM documents WHERE id NOT IN (SELECT document_id FROM picture_sources) "
+        f"ORDER BY coalesce(published, '{dt.date.max.isoformat()}'), id LIMIT ?",
+        (limit,),
+    ).fetchall()
+    for (document_id,) in found:
+        update(conn, document_id)
+    if not found:
+        q.set_rules(conn)
+        q.next_generation(conn)
+    return len(found)
 
 
 class _Updater:
@@ -312,7 +316,9 @@ class _Updater:
             if merged_id is None:
                 continue
             members = [e for _, e in update.groups[handle].ordered()]
-            levels = link_levels(members, actors=actors, rules=self._rules)
+            known, levels = update.levels(handle)
+            if not known:
+                levels = link_levels(members, actors=actors, rules=self._rules)
             self._write_work(
                 _Group(merged_id, update.visit(members[0]), members, levels),
                 groups=groups,
@@ -367,7 +373,7 @@ class _Updater:
         published = {
             m.document_id: q.published_of(self._conn, m.document_id) for m in group.members
         }
-        self.write_group(merged, group.first, published)
+        self.write_group(merged, group.first, published, groups=groups, actors=actors)
 
     def refresh_groups_of(
         self, document_ids: Collection[str], *, skip: Collection[str], groups: Mapping[str, str]
@@ -384,10 +390,21 @@ class _Updater:
                 self._write_work(group, groups=groups, actors=actors)
 
     def write_group(
-        self, merged: MergedEvent, first: VisitKey, published: Mapping[str, dt.date | None]
+        self,
+        merged: MergedEvent,
+        first: VisitKey,
+        published: Mapping[str, dt.date | None],
+        *,
+        groups: Mapping[str, str],
+        actors: Mapping[str, Actor],
     ) -> None:
-        """Store one merged event: its record, members, claims and actors."""
+        """Store one merged event: its record, summary, listing item, members, claims and
+        actors. The item reads the wire groups of its documents and the names of its actors:
+        whatever changes those rewrites the event (``refresh_groups_of``; an actor's change
+        re-decides every event naming it)."""
         conn = self._conn
+        summary = summarize(merged)
+        names = {a: actors[a].name for a in (summary.actor1, summary.actor2) if a and a in actors}
         for table in ("picture_claims", "picture_event_actors", "picture_members"):
             conn.execute(f"DELETE FROM {table} WHERE merged_id = ?", (merged.id,))
         location = merged.location
@@ -395,8 +412,8 @@ class _Updater:
         conn.execute(
             "INSERT INTO picture_events (id, first_published, first_document, first_start, "
             "first_event, status, event_date, event_type, sub_event_type, plover_type, country, "
-            "latitude, longitude, sources, verdict, sort_key, first_member, record, summary) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "latitude, longitude, sources, verdict, sort_key, first_member, record, summary, "
+            "item) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (id) DO UPDATE SET status = excluded.status, "
             "event_date = excluded.event_date, event_type = excluded.event_type, "
             "sub_event_type = excluded.sub_event_type, plover_type = excluded.plover_type, "
@@ -404,14 +421,15 @@ class _Updater:
             "longitude = excluded.longitude, sources = excluded.sources, "
             "verdict = excluded.verdict, sort_key = excluded.sort_key, "
             "first_member = excluded.first_member, record = excluded.record, "
-            "summary = excluded.summary",
+            "summary = excluded.summary, item = excluded.item",
             (
                 merged.id, *q.visit_row(first), merged.status, rows.iso(merged.event_date),
                 merged.event_type, merged.sub_event_type, merged.plover_type,
                 location.country if location else None,
                 location.latitude if location else None, location.longitude if location else None,
                 sources, overall_verdict(merged), q.sort_key(merged),
-                encode(merged.members[0]), encode(merged), encode(summarize(merged)),
+                encode(merged.members[0]), encode(merged), encode(summary),
+                compact_json(listing_item(summary, groups, names)),
             ),
         )  # fmt: skip
         conn.executemany(

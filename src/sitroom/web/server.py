@@ -22,7 +22,7 @@ from starlette.concurrency import run_in_threadpool
 
 from sitroom import __version__
 from sitroom.config import Config, load_config
-from sitroom.export.json_export import document_to_dict
+from sitroom.export.json_export import compact_json, document_to_dict
 from sitroom.records import EVENT_STATUSES, RELATION_PREDICATES
 from sitroom.store import Store
 from sitroom.store.picture_queries import LISTED_EVIDENCE
@@ -36,6 +36,7 @@ from sitroom.web.view import (
     VERDICT_ORDER,
     EdgeFilter,
     EventFilter,
+    Kept,
     Overviews,
     StoredView,
 )
@@ -235,7 +236,9 @@ def create_app(
     """
     store = Store.open(db)
     write_lock = threading.Lock()
-    overviews = Overviews()  # by the picture's generation: any write shows in the next one
+    # Answers by the picture's generation: any write shows in the next one.
+    overviews = Overviews()
+    kept = Kept(size=256)  # the totals of pages of events, /api/health's counts
     app = FastAPI(
         title="sitroom",
         version=__version__,
@@ -270,7 +273,7 @@ def create_app(
     def health() -> dict[str, Any]:
         """Whether the server is up, what it holds and whether it accepts reports."""
         with stored() as current:
-            documents, events = current.counts()
+            documents, events = current.counts(kept)
         return {
             "status": "ok",
             "version": __version__,
@@ -289,17 +292,11 @@ def create_app(
         """Merged events matching every filter given, by date (undated last) then id; ``after``
         takes the ``next`` of the page before (keyset pagination)."""
         with stored() as current:
-            page = current.find_summaries(wanted, after=after, limit=limit, offset=offset)
-            items = current.event_summaries(page.events)
-        return _json(
-            {
-                "total": page.total,
-                "limit": limit,
-                "offset": offset,
-                "next": page.next,
-                "items": items,
-            }
-        )
+            page = current.find_items(wanted, after=after, limit=limit, offset=offset, kept=kept)
+        # The items are stored as the API sends them: spliced, not decoded and encoded again.
+        head = compact_json({"total": page.total, "limit": limit, "offset": offset})
+        body = f'{head[:-1]},"next":{compact_json(page.next)},"items":[{",".join(page.events)}]}}'
+        return Response(body.encode("utf-8"), media_type="application/json")
 
     @app.get("/api/overview", tags=["events"], response_model=Answer)
     def overview(

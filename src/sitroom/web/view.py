@@ -12,17 +12,17 @@ import datetime as dt
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from sitroom.export.json_export import (
     actor_to_dict,
     alliance_to_dict,
     document_to_dict,
     event_to_dict,
+    listing_item,
     source_value_to_dict,
-    summary_to_dict,
     timeline_to_dict,
 )
 from sitroom.export.source import flat
@@ -41,6 +41,8 @@ from sitroom.store import Store
 from sitroom.store.picture_queries import LISTED_EVIDENCE, EventPage, edge_listing
 from sitroom.store.picture_read import StoredReader, stored_reader
 from sitroom.web.errors import ApiError
+
+T = TypeVar("T")
 
 VERDICT_ORDER = ("contradicted", "corroborated", "single-source")
 
@@ -135,27 +137,27 @@ def event_overview(store: Store, wanted: EventFilter, **binning: Any) -> dict[st
         return reader.overview(**_query(wanted), **binning)
 
 
-class Overviews:
-    """The overviews a server answered, by the stored picture's generation and the question:
-    an overview's aggregates read every merged event's index entries (0.17 s at 30,000
-    reports), and one computed from a picture holds until the picture changes, which raises
-    its generation in the same transaction. The last ``size`` questions are kept."""
+class Kept:
+    """Answers a server computed from the stored picture, by the picture's generation and the
+    question: one computed from a picture holds until the picture changes, which raises its
+    generation in the same transaction (a report stored, re-analysed, a rebuild). The last
+    ``size`` questions are kept. What is kept: overviews (their aggregates read every merged
+    event's index entries: 0.17 s at 30,000 reports), the number of events a filter matches
+    (a page of events counts them all) and the counts /api/health gives."""
 
     def __init__(self, size: int = 64) -> None:
         self._size = size
-        self._answers: OrderedDict[Hashable, dict[str, Any]] = OrderedDict()
+        self._answers: OrderedDict[Hashable, Any] = OrderedDict()
         self._lock = threading.Lock()
 
-    def answer(self, store: Store, wanted: EventFilter, **binning: Any) -> dict[str, Any]:
-        """``event_overview``, read from the picture once per generation."""
-        with stored_reader(store) as reader:
-            key = (reader.generation(), wanted, tuple(sorted(binning.items())))
-            with self._lock:
-                found = self._answers.get(key)
-                if found is not None:
-                    self._answers.move_to_end(key)
-                    return found
-            found = reader.overview(**_query(wanted), **binning)
+    def get(self, reader: StoredReader, question: Hashable, compute: Callable[[], T]) -> T:
+        """The answer to ``question`` at the reader's generation, computed once."""
+        key = (reader.generation(), question)
+        with self._lock:
+            if key in self._answers:
+                self._answers.move_to_end(key)
+                return cast(T, self._answers[key])
+        found = compute()
         with self._lock:
             self._answers[key] = found
             while len(self._answers) > self._size:
@@ -163,21 +165,21 @@ class Overviews:
         return found
 
 
+class Overviews(Kept):
+    """The overviews a server answered (``Kept``)."""
+
+    def answer(self, store: Store, wanted: EventFilter, **binning: Any) -> dict[str, Any]:
+        """``event_overview``, read from the picture once per generation."""
+        with stored_reader(store) as reader:
+            question = ("overview", wanted, tuple(sorted(binning.items())))
+            return self.get(reader, question, lambda: reader.overview(**_query(wanted), **binning))
+
+
 # -- the answers' shapes, shared by both views ------------------------------------------------
 
 
-def event_summary(
-    event: EventSummary, groups: Mapping[str, str], names: Mapping[str, str]
-) -> dict[str, Any]:
-    """The export's merged event, with its overall verdict, actor names and a quote;
-    ``groups``: document id -> wire-copy group, ``names``: actor id -> name (at least those the
-    event needs)."""
-    data = summary_to_dict(event, groups)
-    data["verdict"] = event.verdict
-    data["actor1_name"] = names.get(event.actor1) if event.actor1 else None
-    data["actor2_name"] = names.get(event.actor2) if event.actor2 else None
-    data["quote"] = event.quote
-    return data
+# An item of /api/events (the stored picture keeps each one ready: picture_events.item).
+event_summary = listing_item
 
 
 def event_detail(
@@ -328,9 +330,24 @@ class StoredView:
     def __init__(self, reader: StoredReader) -> None:
         self._reader = reader
 
-    def counts(self) -> tuple[int, int]:
-        """How many documents and merged events are stored."""
-        return self._reader.counts()
+    def counts(self, kept: Kept | None = None) -> tuple[int, int]:
+        """How many documents and merged events are stored (``kept``: once a generation)."""
+        if kept is None:
+            return self._reader.counts()
+        return kept.get(self._reader, "counts", self._reader.counts)
+
+    def find_items(
+        self, wanted: EventFilter, *, after: str | None, limit: int, offset: int, kept: Kept
+    ) -> EventPage[str]:
+        """The page of ``find_summaries`` as the stored listing items (JSON, ready to send);
+        the number matching counted once a generation (``kept``)."""
+        query = _query(wanted)
+        total = kept.get(
+            self._reader, ("total", wanted), lambda: self._reader.count_events(**query)
+        )
+        return self._reader.find_items(
+            **query, after=after, limit=limit, offset=offset, total=total
+        )
 
     def find_events(
         self, wanted: EventFilter, *, after: str | None, limit: int, offset: int
@@ -353,10 +370,6 @@ class StoredView:
         ids = {a for e in events for a in (e.actor1, e.actor2) if a}
         names = {a.id: a.name for a in self._reader.actors_of(ids).values()}
         return groups, names
-
-    def event_summaries(self, events: Sequence[EventSummary]) -> list[dict[str, Any]]:
-        groups, names = self._lookups(events)
-        return [event_summary(e, groups, names) for e in events]
 
     def event_detail(self, event_id: str) -> dict[str, Any] | None:
         """One merged event with every field's claim and every source's report, or None."""
