@@ -1031,3 +1031,42 @@ def test_an_act_s_word_opening_a_hyphenated_modifier_tells_no_act(
     assert group_incidents(cands, facts(joined), lexicon=lexicon, kb=kb) == []
     # "battle - hardened", spaced, is no compound
     assert len(group_incidents(cands, facts(parsed), lexicon=lexicon, kb=kb)) == 1
+
+
+def test_control_a_fight_is_for_is_its_aim_not_a_capture(lexicon: CueLexicon, kb: ActorKB) -> None:
+    table = """
+        Fighters NOUN:NNS  nsubj 1 fighter
+        battled  VERB:VBD  ROOT  1 battle
+        for      ADP:IN    prep  1
+        control  NOUN:NN   pobj  2
+        of       ADP:IN    prep  3
+        Kobani   PROPN:NNP pobj  4
+    """
+    fight = [CueMatch(1, 2, "clash", "trigger", "battled")]
+    cands, _ = _candidates(table, lexicon, [(0, 3, TAKEN, {})])
+    assert group_incidents(cands, facts(tree(table), cues=fight), lexicon=lexicon, kb=kb) == []
+
+
+def test_a_fight_going_on_now_with_nothing_of_one_occurrence_is_the_war(
+    lexicon: CueLexicon, kb: ActorKB
+) -> None:
+    table = """
+        Women    NOUN:NNS  nsubj 2 woman
+        are      AUX:VBP   aux   2 be
+        battling VERB:VBG  ROOT  2 battle
+        ISIS     PROPN:NNP dobj  2
+        in       ADP:IN    prep  2
+        {where}  PROPN:NNP pobj  4
+    """
+    fight = [CueMatch(2, 3, "clash", "trigger", "battling")]
+    syria = table.format(where="Syria")
+    cands, _ = _candidates(syria, lexicon, [(0, 2, CLASH, {})])
+    country = {(5, 6): place("Syria", 163843, feature="country")}
+    told = facts(tree(syria), cues=fight, places=country)
+    assert group_incidents(cands, told, lexicon=lexicon, kb=kb) == []
+    # "... in Kobani": a town makes it one occurrence
+    kobani = table.format(where="Kobani")
+    cands, _ = _candidates(kobani, lexicon, [(0, 2, CLASH, {})])
+    town = {(5, 6): place("Kobani", 170000)}
+    told = facts(tree(kobani), cues=fight, places=town)
+    assert len(group_incidents(cands, told, lexicon=lexicon, kb=kb)) == 1

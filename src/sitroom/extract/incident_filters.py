@@ -470,6 +470,28 @@ def compound_modifier(cand: Candidate, facts: DocFacts, cues: dict[str, frozense
     )
 
 
+def fought_for(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
+    """A territorial act's noun that a fight is for ("battling *for control* of the border
+    town", "fighting for control of Aleppo"): the fight's aim, not a capture."""
+    anchor = facts.doc[cand.trigger]
+    if (cand.event.sub_event_type or "").lower() not in cues["territory_sub_events"]:
+        return False
+    if anchor.dep_ != "pobj" or anchor.head.lower_ not in cues["allegiance_preps"]:
+        return False
+    return _in_concepts(anchor.head.head, facts, cues["fight_concepts"], told=True)
+
+
+def going_on(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
+    """A fight told as going on now, with nothing that makes it one occurrence (a day, a toll, a
+    town): "Thousands of Kurdish women are battling the Islamic State in Syria" is the war, not
+    an incident ("troops are battling rebels in Aleppo's eastern districts" names a town)."""
+    anchor = facts.doc[cand.trigger]
+    if anchor.tag_ != "VBG" or not _in_concepts(anchor, facts, cues["fight_concepts"], told=True):
+        return False
+    auxes = {c.lower_ for c in anchor.children if c.dep_ == "aux"}
+    return bool(auxes & cues["present_auxiliaries"]) and not _specific(anchor.sent, facts)
+
+
 def role(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
     """A fight's participle that says who a party is ("the militia group *battling* ISIS in
     Kobani", "Iraqi and Kurdish fighters *battling* the Islamic State group on the ground", "the

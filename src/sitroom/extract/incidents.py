@@ -27,6 +27,8 @@ from sitroom.extract.incident_filters import (
     cumulative,
     figurative,
     first_line,
+    fought_for,
+    going_on,
     held,
     no_accord,
     no_side,
@@ -87,6 +89,8 @@ _NO_INCIDENT = (
     recalled,
     crowd_target,
     compound_modifier,
+    fought_for,
+    going_on,
 )
 
 

@@ -61,6 +61,7 @@ INCIDENT_CUES = (
     "lasting_words",
     "duration_nouns",
     "loose_fight_words",
+    "present_auxiliaries",
     "recall_preps",
     "recall_nouns",
     "neutral_crowds",
