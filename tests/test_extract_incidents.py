@@ -1070,3 +1070,30 @@ def test_a_fight_going_on_now_with_nothing_of_one_occurrence_is_the_war(
     town = {(5, 6): place("Kobani", 170000)}
     told = facts(tree(kobani), cues=fight, places=town)
     assert len(group_incidents(cands, told, lexicon=lexicon, kb=kb)) == 1
+
+
+def test_a_fight_s_gerund_under_a_noun_or_an_adjective_names_the_activity(
+    lexicon: CueLexicon, kb: ActorKB
+) -> None:
+    table = """
+        They     PRON:PRP nsubj 1
+        {head}
+        in       ADP:IN   prep  {of}
+        fighting VERB:VBG pobj  4 fight
+        ISIS     PROPN:NNP dobj 5
+    """
+    fight = [CueMatch(5, 6, "clash", "trigger", "fighting")]
+    role_in = table.format(
+        head="played VERB:VBD ROOT 1 play\n        a DET:DT det 3\n        role NOUN:NN dobj 1",
+        of=3,
+    )
+    cands, _ = _candidates(role_in, lexicon, [(0, 5, CLASH, {})])
+    assert group_incidents(cands, facts(tree(role_in), cues=fight), lexicon=lexicon, kb=kb) == []
+    # "They died ... in fighting ISIS": under a verb it may tell one
+    died_in = table.format(
+        head="died VERB:VBD ROOT 1 die\n        on ADV:RB advmod 1\n        then ADV:RB advmod 1",
+        of=1,
+    )
+    cands, _ = _candidates(died_in, lexicon, [(0, 5, CLASH, {})])
+    told = facts(tree(died_in), cues=fight)
+    assert len(group_incidents(cands, told, lexicon=lexicon, kb=kb)) == 1

@@ -481,6 +481,19 @@ def fought_for(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]
     return _in_concepts(anchor.head.head, facts, cues["fight_concepts"], told=True)
 
 
+def activity(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
+    """A fight's gerund that a noun or an adjective governs names the activity, not an
+    incident: "a major role in *fighting* against the IS", "not serious in *fighting* against
+    ISIL", "after more than a year of *fighting*". Under a verb it may tell one ("were killed in
+    *fighting* with militants", "displaced this week by *fighting* between rebels and forces")."""
+    anchor = facts.doc[cand.trigger]
+    if anchor.dep_ not in ("pobj", "pcomp") or not anchor.lower_.endswith("ing"):
+        return False
+    if not _in_concepts(anchor, facts, cues["fight_concepts"], told=True):
+        return False
+    return anchor.head.dep_ == "prep" and anchor.head.head.pos_ in ("NOUN", "ADJ")
+
+
 def going_on(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
     """A fight told as going on now, with nothing that makes it one occurrence (a day, a toll, a
     town): "Thousands of Kurdish women are battling the Islamic State in Syria" is the war, not

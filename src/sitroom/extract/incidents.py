@@ -20,6 +20,7 @@ from sitroom.extract.events import Candidate
 from sitroom.extract.facts import DocFacts
 from sitroom.extract.incident_filters import (
     CURRENT,
+    activity,
     allegiance,
     civil_fight,
     compound_modifier,
@@ -91,6 +92,7 @@ _NO_INCIDENT = (
     compound_modifier,
     fought_for,
     going_on,
+    activity,
 )
 
 
