@@ -1071,3 +1071,12 @@ def test_an_armed_party_killing_armed_men_is_a_battle(analyse: Analyse) -> None:
 def test_a_disaster_s_damage_is_no_destruction_but_looting_is(analyse: Analyse) -> None:
     looted = only_event(analyse("Rebels looted and burned shops in Bunia on Tuesday."))
     assert looted.sub_event_type == "Looting/property destruction"
+
+
+def test_an_armed_party_killing_civilians_is_an_attack_without_a_word_of_attack(
+    analyse: Analyse,
+) -> None:
+    event = only_event(analyse("Militants killed 20 villagers in Herat on Friday."))
+    assert (event.event_type, event.sub_event_type) == ("Violence against civilians", "Attack")
+    # with no armed doer, a death is no attack: "20 villagers died in Herat on Friday"
+    assert not [e for e in analyse("20 villagers died in Herat on Friday.").events if e.event_type]

@@ -242,8 +242,9 @@ def _scene(facts: DocFacts, sent: Span, clause: set[int]) -> dict[str, float]:
 
 def _armed_parties(facts: DocFacts, group: list[CueMatch], lexicon: CueLexicon) -> dict[str, float]:
     """Pseudo-concepts for an attack by an armed actor ("gunmen attacked a village": it is
-    political violence though nothing else says so) and on one (ACLED codes fighting between
-    armed parties a battle, whoever struck first), by the actors' kinds in the knowledge base."""
+    political violence though nothing else says so), on one (ACLED codes fighting between
+    armed parties a battle, whoever struck first) and on civilians ("militants killed 20
+    villagers"), by the actors' kinds in the knowledge base."""
     found: dict[str, float] = {}
     for cue in group:
         if cue.concept not in lexicon.armed_patient_concepts:
@@ -253,6 +254,9 @@ def _armed_parties(facts: DocFacts, group: list[CueMatch], lexicon: CueLexicon) 
             found["armed_agent"] = 1.0
         if any(m.actor.kind in ARMED_KINDS for m in patients):
             found["armed_patient"] = 1.0
+        armed = any(m.actor.kind in ARMED_KINDS for m in agents)
+        if armed and any(m.actor.kind == "civilians" for m in patients):
+            found["armed_on_civilians"] = 1.0
     return found
 
 
