@@ -1,6 +1,7 @@
 """Whether an event mention tells an incident that happened: not a heading, a habit, a wave of
-attacks, a bomber rather than a bombing, or a word in another sense ("withdrew from ECOWAS").
-The incident grouping (``extract.incidents``) drops the mentions these rules reject.
+attacks, a bomber rather than a bombing, a running figure or an act recalled. Words in another
+sense and figures of speech are ``extract.word_senses``'s. The incident grouping
+(``extract.incidents``) drops the mentions these rules reject.
 """
 
 from __future__ import annotations
@@ -10,20 +11,12 @@ from spacy.tokens import Span, Token
 from sitroom.extract.events import Candidate
 from sitroom.extract.facts import DocFacts
 from sitroom.knowledge import loader
-from sitroom.records import ARMED_KINDS
 
 CURRENT = frozenset({"reported", "claimed"})
-# Kinds of party a group change is made to: armed, political, an organisation.
-_GROUP_KINDS = ARMED_KINDS | {"political", "organisation"}
 # Longest first line (words) read as a headline.
 _HEADLINE_WORDS = 20
 # Longest line (tokens) read as a heading rather than a sentence.
 _HEADING_TOKENS = 8
-# A hyphen, and the tags of a modifier after one ("battle-*hardened*"; data/syntax.yaml).
-_HYPHENS = loader.labels("syntax.yaml", "hyphens")
-_MODIFIER_TAGS = loader.labels("syntax.yaml", "hyphen_modifier_tags")
-# Entity labels of names that are no place (data/syntax.yaml).
-_NOT_PLACE_ENTITIES = loader.labels("syntax.yaml", "not_place_labels")
 # Links by which an event noun hangs from the verb that tells it (data/syntax.yaml).
 _TO_VERB = loader.labels("syntax.yaml", "verb_noun_deps")
 
@@ -78,7 +71,7 @@ def _habitual(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[str]]) -
     """An act told in the simple present outside the title ("fighters who *fight* to control
     villages"; a speaker's too: "Israel *attacks* the Muslims in Jerusalem"), as going on ("has
     been fighting an insurgency") or as happening often ("was frequently broken by shelling")."""
-    verb = _governing_verb(anchor)
+    verb = governing_verb(anchor)
     if verb is None or first_line(verb):
         return False
     if any(c.dep_ == "advmod" and c.lower_ in cues["habitual_adverbs"] for c in verb.children):
@@ -103,7 +96,7 @@ def _lasting(verb: Token, cues: dict[str, frozenset[str]]) -> bool:
     )
 
 
-def _governing_verb(anchor: Token) -> Token | None:
+def governing_verb(anchor: Token) -> Token | None:
     """The anchor if a verb, else the verb its noun phrase hangs from ("have been using IEDs")."""
     token = anchor
     for _ in range(5):
@@ -198,7 +191,7 @@ def _episodic(anchor: Token, cues: dict[str, frozenset[str]]) -> bool:
     """Whether the verb that tells an event noun tells one past occasion: the simple past
     ("fired stun grenades"), the past perfect or the past passive ("had taken hostages"), but
     not the present perfect, which sums up ("has ramped up attacks")."""
-    verb = _governing_verb(anchor)
+    verb = governing_verb(anchor)
     if verb is None:
         return False
     if verb.tag_ == "VBD":
@@ -258,227 +251,7 @@ def _person_only(
     head = token.head
     if head.i != token.i and head.lemma_.lower() in act_verbs:
         return False
-    return head.i == token.i or not _is_cue(head, facts)
-
-
-def figurative(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
-    """An act's noun that a modifier or its opponent makes a figure of speech: "launched a
-    political offensive against the budget", "a legal battle", "a verbal attack", "lost his
-    battle with cancer"."""
-    anchor = facts.doc[cand.trigger]
-    if anchor.pos_ != "NOUN":
-        return False
-    words = cues["figurative_modifiers"]
-    if any(c.dep_ in ("amod", "compound") and c.lower_ in words for c in anchor.children):
-        return True
-    foes = cues["figurative_opponents"]
-    # the noun's own phrase, or its verb's where the parser hangs it there ("lost his battle
-    # *with* cancer")
-    holders = [anchor, anchor.head] if anchor.dep_ == "dobj" else [anchor]
-    opponents = [g for h in holders for p in h.children if p.dep_ == "prep" for g in p.children]
-    return any(o.dep_ == "pobj" and o.lemma_.lower() in foes for o in opponents)
-
-
-def civil_fight(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
-    """A fight whose doers are people who do not bear arms by trade ("lawmakers waged a fierce
-    battle over tariffs", "the firms are locked in a legal battle", "he's still fighting"), or
-    told by a loose word of fighting whoever its doers ("teenagers deeply engaged with screens",
-    "the struggle that we're engaged with"): a figure of speech, unless an armed party takes
-    part in its sentence."""
-    anchor = facts.doc[cand.trigger]
-    if not _in_concepts(anchor, facts, cues["fight_concepts"]):
-        return False
-    verb = anchor
-    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
-        verb = verb.head
-    doers = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
-    loose = anchor.lemma_.lower() in cues["loose_fight_words"]
-    if not loose and not any(_civil(d, facts, cues) for d in doers):
-        return False
-    sent = anchor.sent
-    # a party named by a noun: a nationality's adjective ("many *Chinese* teenagers") is none
-    armed = (facts.actor_index[t.i] for t in sent if t.pos_ != "ADJ")
-    return not any(m is not None and m.actor.kind in ARMED_KINDS for m in armed)
-
-
-def _civil(doer: Token, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
-    """Whether a fight's doer bears no arms by trade: a word of `civil_doers`, one person ("he's
-    still fighting", said of a man on trial), or a person the knowledge base knows."""
-    if doer.lemma_.lower() in cues["civil_doers"] or doer.lower_ in cues["person_pronouns"]:
-        return True
-    mention = facts.actor_index[doer.i]
-    return mention is not None and mention.actor.kind == "person"
-
-
-def allegiance(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
-    """A fight whose preposition names the side fought on ("militants *fighting for* ISIS in
-    Syria"): it tells who belongs to a party, not an incident."""
-    anchor = facts.doc[cand.trigger]
-    if not _in_concepts(anchor, facts, cues["fight_concepts"]):
-        return False
-    preps = cues["allegiance_preps"]
-    sides = [
-        g
-        for p in anchor.children
-        if p.dep_ == "prep" and p.lower_ in preps
-        for g in p.children
-        if g.dep_ == "pobj"
-    ]
-    # the side's own words ("the Kurdish YPJ"), not a phrase inside ("for years in a war
-    # against Turkey")
-    return any(facts.actor_index[t.i] is not None for s in sides for t in s.subtree if t.i <= s.i)
-
-
-def other_sense(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
-    """A territorial act's word in another sense: what is taken or left is no place ("withdrew
-    from ECOWAS", "seized critical data"). An act with no object ("the rebels withdrew") or
-    whose object is a place, a place's word or a held thing ("seized the base") is territorial."""
-    event = cand.event
-    if (event.sub_event_type or "").lower() not in cues["territory_sub_events"]:
-        return False
-    if event.status not in CURRENT:
-        return False
-    anchor = facts.doc[cand.trigger]
-    objects = taken(anchor)
-    objects += [g for p in anchor.children if p.dep_ == "prep" for g in p.children]
-    for obj in list(objects):  # "took control of/over X"
-        objects += [g for p in obj.children if p.dep_ == "prep" for g in p.children]
-    dated = {i for d in facts.dates for i in range(d.start, d.end)}  # "in late January"
-    objects = [o for o in objects if o.dep_ != "prep" and o.i not in dated]
-    if anchor.dep_ == "relcl":  # "Aleppo, which rebels had swept into": the pronoun's antecedent
-        objects = [anchor.head if o.tag_ in ("WDT", "WP") else o for o in objects]
-    return bool(objects) and not any(_a_place(o, facts, cues) for o in objects)
-
-
-def no_side(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
-    """Joining that names no side joined: "many joined believing ...", "joined the talks" tell
-    no change of a group; "Iran-backed militias join Assad" does (its object is a party)."""
-    anchor = facts.doc[cand.trigger]
-    if anchor.lemma_.lower() not in cues["side_verbs"]:
-        return False
-    sides = [c for c in anchor.children if c.dep_ == "dobj"]
-    if not any(facts.actor_index[t.i] is not None for s in sides for t in s.subtree):
-        return True
-    return _one_person_joins(anchor, facts, cues)
-
-
-def _one_person_joins(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
-    """Whether who joins is a person, not a group: "he then joined the Islamic State", "the
-    mother had joined the policemen", "many who have joined the Islamic State" tell recruits;
-    ACLED codes a group's change of side ("Iran-backed militias join Assad")."""
-    joiners = [c for c in anchor.children if c.dep_ == "nsubj"]
-    if anchor.dep_ == "relcl":  # "many who have joined": the pronoun's antecedent
-        joiners = [anchor.head if j.tag_ in ("WDT", "WP") else j for j in joiners]
-    if not joiners:
-        return False  # "troops were sent to join": the subject is elsewhere
-    for joiner in joiners:
-        if joiner.lower_ in cues["person_pronouns"]:
-            continue
-        for token in joiner.subtree:
-            mention = facts.actor_index[token.i]
-            if mention is not None and mention.actor.kind in _GROUP_KINDS:
-                return False
-        if joiner.tag_ == "PRP":
-            return False  # "they joined": whoever they are
-    return True
-
-
-def not_forces(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
-    """A mobilisation's word in another sense: what is sent, deployed or amassed is no force
-    ("dispatched coffins from Quetta railway station", "amassed 12.89 million followers"). A
-    force is an armed party the knowledge base knows or a word of the concept's own context
-    ("reinforcements", "units")."""
-    return _moves_none(cand, facts, cues["mobilize_concepts"], None, ARMED_KINDS)
-
-
-def not_a_group(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
-    """A group change's word in another sense: what is banned, suspended, formed, appointed or
-    relocated is no group ("banned the import of chicks", "the book was banned", "the bench
-    appointed to hear the case", "nationals who have relocated to Japan"). A group is a party
-    the knowledge base knows (armed, political or an organisation) or a word of the concept's
-    own context ("a new faction", "its leadership"); a curfew or a state of emergency changes
-    no one in particular and is left alone (`group_verbs` lists the words this reads)."""
-    return _moves_none(
-        cand,
-        facts,
-        cues["group_concepts"],
-        cues["group_verbs"],
-        _GROUP_KINDS,
-        noun_preps=cues["group_noun_preps"],
-    )
-
-
-def _moves_none(
-    cand: Candidate,
-    facts: DocFacts,
-    concepts: frozenset[str],
-    words: frozenset[str] | None,
-    kinds: frozenset[str],
-    *,
-    noun_preps: frozenset[str] | None = None,
-) -> bool:
-    """Whether an act of one of ``concepts`` (its word one of ``words``, where given) moves or
-    changes none of what it must: an actor of ``kinds`` or a word of the concept's context.
-    What it moves is the verb's object, its passive subject, a noun's "of" phrase (or its
-    phrases of ``noun_preps``, where given: then a noun that names nothing moved moves none),
-    or, with none of these, the verb's subject ("troops deployed to the border")."""
-    anchor = facts.doc[cand.trigger]
-    if not _in_concepts(anchor, facts, concepts):
-        return False
-    if words is not None and anchor.lemma_.lower() not in words and anchor.lower_ not in words:
-        return False
-    moved = taken(anchor)
-    noun = anchor.pos_ in ("NOUN", "PROPN")
-    if noun:
-        preps = noun_preps or frozenset({"of"})
-        moved += [
-            g for p in anchor.children if p.dep_ == "prep" and p.lower_ in preps for g in p.children
-        ]
-    elif not moved:
-        moved = [c for c in anchor.children if c.dep_ == "nsubj"]
-    moved = [
-        anchor.head if m.tag_ in ("WDT", "WP") and anchor.dep_ == "relcl" else m for m in moved
-    ]
-    if not moved:
-        return noun and noun_preps is not None
-    context = {
-        i
-        for c in facts.cues
-        if c.concept in concepts and c.role == "context"
-        for i in range(c.start, c.end)
-    }
-    for thing in moved:
-        for token in thing.subtree:
-            mention = facts.actor_index[token.i]
-            if token.i in context or (mention is not None and mention.actor.kind in kinds):
-                return False
-    return True
-
-
-def compound_modifier(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
-    """An act's word that opens a hyphenated modifier ("*battle*-hardened fighters", "*combat*-
-    ready troops"): it describes, it tells no act."""
-    anchor = facts.doc[cand.trigger]
-    if anchor.i + 2 >= len(anchor.doc):
-        return False
-    hyphen, word = anchor.doc[anchor.i + 1], anchor.doc[anchor.i + 2]
-    return (
-        hyphen.text in _HYPHENS
-        and not hyphen.whitespace_
-        and not anchor.whitespace_
-        and word.tag_ in _MODIFIER_TAGS
-    )
-
-
-def fought_for(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
-    """A territorial act's noun that a fight is for ("battling *for control* of the border
-    town", "fighting for control of Aleppo"): the fight's aim, not a capture."""
-    anchor = facts.doc[cand.trigger]
-    if (cand.event.sub_event_type or "").lower() not in cues["territory_sub_events"]:
-        return False
-    if anchor.dep_ != "pobj" or anchor.head.lower_ not in cues["allegiance_preps"]:
-        return False
-    return _in_concepts(anchor.head.head, facts, cues["fight_concepts"], told=True)
+    return head.i == token.i or not is_cue(head, facts)
 
 
 def activity(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
@@ -489,7 +262,7 @@ def activity(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) 
     anchor = facts.doc[cand.trigger]
     if anchor.dep_ not in ("pobj", "pcomp") or not anchor.lower_.endswith("ing"):
         return False
-    if not _in_concepts(anchor, facts, cues["fight_concepts"], told=True):
+    if not in_concepts(anchor, facts, cues["fight_concepts"], told=True):
         return False
     return anchor.head.dep_ == "prep" and anchor.head.head.pos_ in ("NOUN", "ADJ")
 
@@ -499,59 +272,10 @@ def going_on(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) 
     town): "Thousands of Kurdish women are battling the Islamic State in Syria" is the war, not
     an incident ("troops are battling rebels in Aleppo's eastern districts" names a town)."""
     anchor = facts.doc[cand.trigger]
-    if anchor.tag_ != "VBG" or not _in_concepts(anchor, facts, cues["fight_concepts"], told=True):
+    if anchor.tag_ != "VBG" or not in_concepts(anchor, facts, cues["fight_concepts"], told=True):
         return False
     auxes = {c.lower_ for c in anchor.children if c.dep_ == "aux"}
     return bool(auxes & cues["present_auxiliaries"]) and not _specific(anchor.sent, facts)
-
-
-def role(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
-    """A fight's participle that says who a party is ("the militia group *battling* ISIS in
-    Kobani", "Iraqi and Kurdish fighters *battling* the Islamic State group on the ground", "the
-    Kurdish resistance *fighting* the Islamic State"): a description, not an incident. A fight
-    told as one has a verb of its own ("Isis fighters were battling government forces in a key
-    town")."""
-    anchor = facts.doc[cand.trigger]
-    if anchor.tag_ != "VBG" or anchor.dep_ != "acl":
-        return False
-    return anchor.head.pos_ in ("NOUN", "PROPN") and _in_concepts(
-        anchor, facts, cues["fight_concepts"]
-    )
-
-
-def standing_accord(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
-    """An accord's noun that no verb of making governs names the accord, not its making: "the
-    proposed deal has the backing of India", "a Ukraine ceasefire deal", "the Schengen
-    Agreement", "an unconditional ceasefire is the first step" (`accord_verbs`: "signed an
-    agreement", "declared a ceasefire", "the truce took effect")."""
-    anchor = facts.doc[cand.trigger]
-    if anchor.pos_ not in ("NOUN", "PROPN"):
-        return False
-    if not _in_concepts(anchor, facts, cues["accord_concepts"], told=True):
-        return False
-    verb = _governing_verb(anchor)
-    return verb is None or verb.lemma_.lower() not in cues["accord_verbs"]
-
-
-def no_accord(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
-    """A verb of an accord whose object is no accord nor a party: "each of the letters is
-    *signed* with a purple stamp", "the troops *handed over* some to airport workers" ("signed
-    eight pacts", "signed with the rebels", "agreed to a ceasefire" are accords)."""
-    anchor = facts.doc[cand.trigger]
-    if anchor.pos_ != "VERB" or not _in_concepts(anchor, facts, cues["accord_concepts"], told=True):
-        return False
-    objects = taken(anchor)
-    if not objects:
-        return False
-    accords = {
-        i
-        for c in facts.cues
-        if c.concept in cues["accord_concepts"] and c.role != "context" and c.start != anchor.i
-        for i in range(c.start, c.end)
-    }
-    return not any(
-        t.i in accords or facts.actor_index[t.i] is not None for o in objects for t in o.subtree
-    )
 
 
 def held(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
@@ -562,7 +286,7 @@ def held(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> b
     prep = anchor.head
     if anchor.dep_ != "pobj" or prep.lower_ not in cues["held_preps"]:
         return False
-    if not _in_concepts(anchor, facts, cues["held_concepts"], told=True):
+    if not in_concepts(anchor, facts, cues["held_concepts"], told=True):
         return False
     lasting = cues["lasting_words"]
     holder = prep.head
@@ -582,19 +306,6 @@ def recalled(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) 
     if prep.lower_ in cues["recall_preps"]:
         return True
     return prep.lower_ == "of" and prep.head.lemma_.lower() in cues["recall_nouns"]
-
-
-def crowd_target(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
-    """A crowd's noun that names no protest, aimed at by an act of violence, is its target, not
-    a protest: "a strike *on* a gathering of ISIS leaders", "the assault *on* a Shi'ite
-    gathering" (fire "on peaceful protests" is force against protesters, a protest event)."""
-    anchor = facts.doc[cand.trigger]
-    if anchor.dep_ != "pobj" or anchor.head.lower_ not in cues["target_preps"]:
-        return False
-    if anchor.lemma_.lower() not in cues["neutral_crowds"]:
-        return False
-    act = anchor.head.head
-    return _in_concepts(act, facts, cues["violent_concepts"], told=True)
 
 
 def summed(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
@@ -658,26 +369,11 @@ def taken(anchor: Token) -> list[Token]:
     return [c for c in anchor.children if c.dep_ in ("dobj", "nsubjpass")]
 
 
-def _a_place(token: Token, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
-    """Whether a word names a place: the gazetteer's, a place's word ("the city", "the base"),
-    or a name that is no actor's (a village the gazetteer lacks)."""
-    if facts.place_index[token.i] is not None:
-        return True
-    if token.lemma_.lower() in cues["territory_nouns"] | cues["held_objects"]:
-        return True
-    # ... not a person's ("Al-Baghdadi was taken to Al Qaim hospital")
-    return (
-        token.pos_ == "PROPN"
-        and facts.actor_index[token.i] is None
-        and token.ent_type_ not in _NOT_PLACE_ENTITIES
-    )
-
-
-def _is_cue(token: Token, facts: DocFacts) -> bool:
+def is_cue(token: Token, facts: DocFacts) -> bool:
     return any(c.start <= token.i < c.end and c.role != "context" for c in facts.cues)
 
 
-def _in_concepts(
+def in_concepts(
     token: Token, facts: DocFacts, concepts: frozenset[str], *, told: bool = False
 ) -> bool:
     """Whether the token lies in a cue of one of ``concepts`` (with ``told``, one that tells

@@ -21,28 +21,30 @@ from sitroom.extract.facts import DocFacts
 from sitroom.extract.incident_filters import (
     CURRENT,
     activity,
+    cumulative,
+    first_line,
+    going_on,
+    held,
+    patient_only,
+    recalled,
+    summed,
+    taken,
+    tells_incident,
+)
+from sitroom.extract.word_senses import (
     allegiance,
     civil_fight,
     compound_modifier,
     crowd_target,
-    cumulative,
     figurative,
-    first_line,
     fought_for,
-    going_on,
-    held,
     no_accord,
     no_side,
     not_a_group,
     not_forces,
     other_sense,
-    patient_only,
-    recalled,
     role,
     standing_accord,
-    summed,
-    taken,
-    tells_incident,
 )
 from sitroom.geometry import haversine_km
 from sitroom.knowledge import loader
@@ -72,7 +74,8 @@ _TELLING_TOLL = 3
 _TOLL_REACH = 3
 
 
-# Rules that find a mention telling no incident of its own (extract/incident_filters.py).
+# Rules that find a mention telling no incident of its own (extract/incident_filters.py,
+# extract/word_senses.py).
 _NO_INCIDENT = (
     other_sense,
     summed,
