@@ -1080,3 +1080,19 @@ def test_an_armed_party_killing_civilians_is_an_attack_without_a_word_of_attack(
     assert (event.event_type, event.sub_event_type) == ("Violence against civilians", "Attack")
     # with no armed doer, a death is no attack: "20 villagers died in Herat on Friday"
     assert not [e for e in analyse("20 villagers died in Herat on Friday.").events if e.event_type]
+
+
+def test_an_armed_party_attacking_what_armed_men_hold_is_a_battle(analyse: Analyse) -> None:
+    # A checkpoint, a base or a military vehicle is manned by an armed party, though no actor
+    # is named: ACLED codes the attack a battle.
+    for text in (
+        "Members of the Taliban attacked a checkpoint in Kandahar on Tuesday.",
+        "Members of al-Shabaab attacked a military vehicle near Baidoa on Tuesday.",
+    ):
+        assert [e.sub_event_type for e in analyse(text).events] == ["Armed clash"], text
+    # with no armed doer, an attack on a checkpoint is not typed a battle by its target alone
+    assert not [
+        e
+        for e in analyse("Unknown men attacked a checkpoint in Kandahar on Tuesday.").events
+        if e.sub_event_type == "Armed clash"
+    ]

@@ -39,6 +39,14 @@ def arguments(
     anchor: Token, facts: DocFacts, lexicon: CueLexicon
 ) -> tuple[list[ActorMention], list[ActorMention]]:
     """Who acted (agents) and who was acted on (patients), from the dependency tree."""
+    return _mentions(*argument_words(anchor, facts, lexicon), facts)
+
+
+def argument_words(
+    anchor: Token, facts: DocFacts, lexicon: CueLexicon
+) -> tuple[list[Token], list[Token]]:
+    """The words that name the agents and the patients of the act ``anchor`` names, whether
+    or not they name actors ("attacked *a checkpoint*")."""
     overrides = facts.overrides
     agent_preps, patient_preps = _trigger_preps(anchor.lemma_.lower(), lexicon, overrides)
     agent_tokens: list[Token] = []
@@ -53,14 +61,14 @@ def arguments(
         # verb's act was done to stays its object ("took credit for attacking *a convoy*").
         if anchor.pos_ in _VERBAL:
             _verb_arguments(anchor, [], patient_tokens, patient_preps, overrides=overrides)
-        return _mentions([*agent_tokens, *owner], patient_tokens, facts)
+        return [*agent_tokens, *owner], patient_tokens
     if anchor.pos_ in _NOMINAL:
         _noun_arguments(anchor, agent_preps, patient_preps, agent_tokens, patient_tokens, overrides)
         verb, objects = _noun_verb(anchor, facts)
         patient_tokens.extend(objects)
         if verb.i != anchor.i and _undergoes(anchor, verb, overrides):
             patient_tokens.extend(c for c in verb.children if c.dep_ in _SUBJECT_DEPS)
-            return _mentions(agent_tokens, patient_tokens, facts)
+            return agent_tokens, patient_tokens
     if verb.i != anchor.i or anchor.pos_ in _VERBAL or anchor.pos_ == "ADJ":
         _verb_arguments(
             verb,
@@ -71,7 +79,7 @@ def arguments(
             with_agent=lexicon.agent_preps.get(verb.lemma_.lower(), frozenset()),
             overrides=overrides,
         )
-    return _mentions(agent_tokens, patient_tokens, facts)
+    return agent_tokens, patient_tokens
 
 
 def owners(anchor: Token, facts: DocFacts) -> list[ActorMention]:

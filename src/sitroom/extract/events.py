@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from spacy.tokens import Span, Token
 
 from sitroom.extract import event_fields as fields
-from sitroom.extract.arguments import arguments
+from sitroom.extract.arguments import argument_words, arguments
 from sitroom.extract.event_places import context_place, locate
 from sitroom.extract.facts import DocFacts
 from sitroom.extract.genericity import circumstance, trend
@@ -25,6 +25,7 @@ from sitroom.records import ARMED_KINDS, Event
 
 # Below this score a clause's cues are too weak to call an event.
 MIN_SCORE = 2.8
+ARMED_TARGET = "armed_target"  # the concept of what armed parties hold or man
 _ORG_LABELS = loader.labels("syntax.yaml", "organisation_labels")
 _PROPER_TAGS = loader.labels("syntax.yaml", "proper_noun_tags")
 
@@ -153,7 +154,7 @@ def _sentence_events(
             present[cue.concept] = max(present.get(cue.concept, 0.0), factor)
         present.update(_scene(facts, sent, clause))
         if not sentence_concepts & lexicon.remote_concepts:
-            present.update(_armed_parties(facts, group, lexicon))
+            present.update(_armed_parties(facts, group, cues, lexicon))
         # A type must be named by one of this clause's own triggers, not only coloured by
         # context words or by a trigger that anchors a clause of its own.
         anchored = {c.concept for c in group}
@@ -240,24 +241,37 @@ def _scene(facts: DocFacts, sent: Span, clause: set[int]) -> dict[str, float]:
     return {"scene_country": 1.0}
 
 
-def _armed_parties(facts: DocFacts, group: list[CueMatch], lexicon: CueLexicon) -> dict[str, float]:
+def _armed_parties(
+    facts: DocFacts, group: list[CueMatch], cues: list[CueMatch], lexicon: CueLexicon
+) -> dict[str, float]:
     """Pseudo-concepts for an attack by an armed actor ("gunmen attacked a village": it is
     political violence though nothing else says so), on one (ACLED codes fighting between
-    armed parties a battle, whoever struck first) and on civilians ("militants killed 20
-    villagers"), by the actors' kinds in the knowledge base."""
+    armed parties a battle, whoever struck first), on what armed parties hold or man ("militants
+    attacked a checkpoint", "a military convoy": the words of ``armed_target``) and on civilians
+    ("militants killed 20 villagers"), by the actors' kinds in the knowledge base."""
     found: dict[str, float] = {}
+    held = {i for c in cues if c.concept == ARMED_TARGET for i in range(c.start, c.end)}
     for cue in group:
         if cue.concept not in lexicon.armed_patient_concepts:
             continue
-        agents, patients = arguments(facts.doc[cue.start : cue.end].root, facts, lexicon)
-        if any(m.actor.kind in ARMED_KINDS for m in agents):
+        root = facts.doc[cue.start : cue.end].root
+        agents, patients = arguments(root, facts, lexicon)
+        armed = any(m.actor.kind in ARMED_KINDS for m in agents)
+        if armed:
             found["armed_agent"] = 1.0
         if any(m.actor.kind in ARMED_KINDS for m in patients):
             found["armed_patient"] = 1.0
-        armed = any(m.actor.kind in ARMED_KINDS for m in agents)
+        elif armed and not patients and _names_held(argument_words(root, facts, lexicon)[1], held):
+            found["armed_on_target"] = 1.0
         if armed and any(m.actor.kind == "civilians" for m in patients):
             found["armed_on_civilians"] = 1.0
     return found
+
+
+def _names_held(patients: list[Token], held: set[int]) -> bool:
+    """Whether a patient's own words (its head and the words before it: "a *military*
+    vehicle", "an army *base*") name what armed parties hold or man."""
+    return any(t.i in held for word in patients for t in word.subtree if t.i <= word.i)
 
 
 def _one_per_type(candidates: list[Candidate]) -> list[Candidate]:
