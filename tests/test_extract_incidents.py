@@ -324,6 +324,13 @@ def test_a_large_toll_told_again_is_the_same_incident(lexicon: CueLexicon, kb: A
     two = {"fatalities": 2}
     cands, told = _candidates(TWO.format(det="A"), lexicon, [(0, 1, IED, two), (1, 6, IED, two)])
     assert len(group_incidents(cands, told, lexicon=lexicon, kb=kb)) == 2
+    # Told again further on (the second telling five sentences after the first), the toll
+    # joins only an act of the same type: "last week's attack that left 12 dead" ... "the
+    # killing of 12 people in an attack", not a roundup's "a car bomb killed 25" after a clash.
+    for kinds, incidents in (([IED, IED], 1), ([IED, CLASH], 2)):
+        told_far = [(0, 1, kinds[0], dead), (5, 6, kinds[1], dead)]
+        cands, told = _candidates(TWO.format(det="A"), lexicon, told_far)
+        assert len(group_incidents(cands, told, lexicon=lexicon, kb=kb)) == incidents
 
 
 def test_another_in_a_clause_inside_the_phrase_opens_no_new_incident(

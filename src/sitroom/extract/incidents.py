@@ -71,6 +71,8 @@ _EMBEDDED_CLAUSE_DEPS = loader.labels("syntax.yaml", "embedded_clause_deps")
 _TELLING_TOLL = 3
 # ... when told within this many sentences of the incident's last telling: a report's roundup
 # further on ("a car bomb killed eight in Sadr City") tells other incidents with tolls of their own.
+# Further on, the toll joins only a telling of the same sub-event type ("last week's attack that
+# left 12 people dead" ... "the killing of 12 people in an attack on the magazine").
 _TOLL_REACH = 3
 
 
@@ -277,13 +279,15 @@ def _tells_details(mention: _Mention) -> bool:
 
 def _same_toll(mention: _Mention, group: list[_Mention]) -> bool:
     """Whether the mention tells the incident's own toll, one large enough not to recur by
-    chance, soon after it: the same dead, told again under another verb."""
+    chance, soon after it (the same dead, told again under another verb) or further on as an
+    act of the same type."""
     toll = mention.cand.event.fatalities
     if toll is None or toll < _TELLING_TOLL:
         return False
-    if mention.cand.sentence - max(m.cand.sentence for m in group) > _TOLL_REACH:
-        return False
-    return any(m.cand.event.fatalities == toll for m in group)
+    same = [m for m in group if m.cand.event.fatalities == toll]
+    if mention.cand.sentence - max(m.cand.sentence for m in group) <= _TOLL_REACH:
+        return bool(same)
+    return any(_sub_event(m) == _sub_event(mention) for m in same)
 
 
 def _vague(mention: _Mention, facts: DocFacts) -> bool:
