@@ -1034,6 +1034,17 @@ def test_an_act_word_inside_an_outlet_s_name_is_no_act(analyse: Analyse) -> None
     ]
 
 
+def test_an_act_word_in_a_person_s_name_is_no_act(analyse: Analyse) -> None:
+    # "lynch" is a cue of mob violence; Mike Lynch is a broker, named again by his surname.
+    told = (
+        "Costs are lower here, said Mike Lynch, managing director of a brokerage in Hanoi. "
+        "The quality of doctors is slowly picking up, Lynch said."
+    )
+    assert [e for e in analyse(told).events if e.event_type] == []
+    lynched = analyse("A mob lynched two men accused of theft in Kano on Friday.").events
+    assert [e.sub_event_type for e in lynched] == ["Mob violence"]
+
+
 @pytest.mark.parametrize(
     "text",
     [

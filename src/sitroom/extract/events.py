@@ -214,12 +214,16 @@ def _in_modifier(facts: DocFacts, cue: CueMatch, lexicon: CueLexicon) -> bool:
 
 def _in_name(facts: DocFacts, cue: CueMatch) -> bool:
     """A cue word inside an actor's name ("Government of National *Accord*") or another
-    organisation's that the model names ("told the Northern *Dispatch*") names no act."""
+    organisation's or a person's that the model names ("told the Northern *Dispatch*", "said
+    Mike *Lynch*") names no act."""
     if cue.role == "context":  # "Russian jets" is a name and says how they struck
         return False
     mention = facts.actor_index[cue.start]
     if mention is not None and mention.how == "name":
         return mention.end - mention.start > cue.end - cue.start
+    proper = facts.doc[cue.start].tag_ in _PROPER_TAGS
+    if mention is not None and mention.how == "new" and proper:
+        return True  # a name the knowledge base lacks, told again ("*Lynch* said")
     token = facts.doc[cue.start]
     if token.ent_type_ not in _ORG_LABELS or token.tag_ not in _PROPER_TAGS:
         return False
