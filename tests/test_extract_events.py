@@ -1050,6 +1050,7 @@ def test_an_act_word_in_a_person_s_name_is_no_act(analyse: Analyse) -> None:
     [
         "Robbers threw a grenade during a bank heist in Lagos on Friday.",
         "Lawmakers waged a fierce battle over tariffs on Tuesday.",
+        "Aid was cut after the clash between Donald Trump and Volodymyr Zelenskyy on Friday.",
         "He lost his battle with cancer on Saturday.",
         "Rebels are now less than 2km away from entering Aleppo.",
         "Both hostages wore orange jumpsuits.",

@@ -57,7 +57,17 @@ def civil_fight(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]
         verb = verb.head
     doers = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
     loose = anchor.lemma_.lower() in cues["loose_fight_words"]
-    if not loose and not any(_civil(d, facts, cues) for d in doers):
+    # "the Oval Office clash between Trump and Zelenskyy": a fight's sides named by "between"
+    sides = [
+        side
+        for p in anchor.children
+        if p.dep_ == "prep" and p.lower_ in cues["fight_side_preps"]
+        for g in p.children
+        if g.dep_ == "pobj"
+        for side in (g, *g.conjuncts)
+    ]
+    two_people = bool(sides) and all(_civil(s, facts, cues) for s in sides)
+    if not loose and not two_people and not any(_civil(d, facts, cues) for d in doers):
         return False
     sent = anchor.sent
     # a party named by a noun: a nationality's adjective ("many *Chinese* teenagers") is none

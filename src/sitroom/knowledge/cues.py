@@ -61,6 +61,7 @@ INCIDENT_CUES = (
     "lasting_words",
     "duration_nouns",
     "loose_fight_words",
+    "fight_side_preps",
     "present_auxiliaries",
     "recall_preps",
     "recall_nouns",
