@@ -1051,6 +1051,8 @@ def test_an_act_word_in_a_person_s_name_is_no_act(analyse: Analyse) -> None:
         "Robbers threw a grenade during a bank heist in Lagos on Friday.",
         "Lawmakers waged a fierce battle over tariffs on Tuesday.",
         "Aid was cut after the clash between Donald Trump and Volodymyr Zelenskyy on Friday.",
+        "Diplomats defused tensions between the two countries on Tuesday.",
+        "The crisis was defused by talks in Geneva on Tuesday.",
         "He lost his battle with cancer on Saturday.",
         "Rebels are now less than 2km away from entering Aleppo.",
         "Both hostages wore orange jumpsuits.",
@@ -1108,3 +1110,8 @@ def test_an_armed_party_attacking_what_armed_men_hold_is_a_battle(analyse: Analy
         for e in analyse("Unknown men attacked a checkpoint in Kandahar on Tuesday.").events
         if e.sub_event_type == "Armed clash"
     ]
+
+
+def test_a_bomb_defused_is_a_disrupted_weapon_use(analyse: Analyse) -> None:
+    defused = analyse("Police defused a bomb near the market in Kabul on Tuesday.").events
+    assert [e.sub_event_type for e in defused] == ["Disrupted weapons use"]

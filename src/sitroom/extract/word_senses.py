@@ -28,8 +28,14 @@ _NOT_PLACE_ENTITIES = loader.labels("syntax.yaml", "not_place_labels")
 def figurative(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
     """An act's noun that a modifier or its opponent makes a figure of speech: "launched a
     political offensive against the budget", "a legal battle", "a verbal attack", "lost his
-    battle with cancer"."""
+    battle with cancer"; an act's verb whose object is a state of relations, not a thing or a
+    party ("diplomats defused tensions", "the crisis was defused")."""
     anchor = facts.doc[cand.trigger]
+    if anchor.pos_ in ("VERB", "AUX"):
+        objects = taken(anchor)
+        return bool(objects) and all(
+            o.lemma_.lower() in cues["figurative_objects"] for o in objects
+        )
     if anchor.pos_ != "NOUN":
         return False
     words = cues["figurative_modifiers"]

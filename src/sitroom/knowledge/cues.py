@@ -47,6 +47,7 @@ INCIDENT_CUES = (
     "civil_doers",
     "figurative_modifiers",
     "figurative_opponents",
+    "figurative_objects",
     "patient_act_verbs",
     "period_words",
     "period_phrases",
