@@ -1104,3 +1104,40 @@ def test_a_fight_s_gerund_under_a_noun_or_an_adjective_names_the_activity(
     cands, _ = _candidates(died_in, lexicon, [(0, 5, CLASH, {})])
     told = facts(tree(died_in), cues=fight)
     assert len(group_incidents(cands, told, lexicon=lexicon, kb=kb)) == 1
+
+
+def test_acts_of_a_kind_judged_in_the_present_tell_no_incident(
+    lexicon: CueLexicon, kb: ActorKB
+) -> None:
+    # "All the air strikes are not enough": what such acts are worth, not an incident.
+    table = """
+        All     DET:PDT  predet   3
+        the     DET:DT   det      3
+        air     NOUN:NN  compound 3
+        strikes NOUN:NNS nsubj    4 strike
+        are     AUX:VBP  ROOT     4 be
+        not     PART:RB  neg      4
+        {what}
+    """
+    enough = table.format(what="enough ADJ:JJ acomp 4")
+    cands, _ = _candidates(enough, lexicon, [(0, 3, IED, {})])
+    assert group_incidents(cands, facts(tree(enough)), lexicon=lexicon, kb=kb) == []
+    # "... are not over": no predicate that judges them (a particle), so the rule stays out
+    over = table.format(what="over ADP:RP prt 4")
+    cands, _ = _candidates(over, lexicon, [(0, 3, IED, {})])
+    assert len(group_incidents(cands, facts(tree(over)), lexicon=lexicon, kb=kb)) == 1
+    # "The air strikes on Idlib are no answer": the phrase places them (one occasion, maybe)
+    placed = """
+        The     DET:DT    det      2
+        air     NOUN:NN   compound 2
+        strikes NOUN:NNS  nsubj    5 strike
+        on      ADP:IN    prep     2
+        Idlib   PROPN:NNP pobj     3
+        are     AUX:VBP   ROOT     5 be
+        no      DET:DT    det      7
+        answer  NOUN:NN   attr     5
+    """
+    cands, _ = _candidates(placed, lexicon, [(0, 2, IED, {})])
+    town = {(4, 5): place("Idlib", 169389)}
+    told = facts(tree(placed), places=town)
+    assert len(group_incidents(cands, told, lexicon=lexicon, kb=kb)) == 1

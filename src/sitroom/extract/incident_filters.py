@@ -19,6 +19,9 @@ _HEADLINE_WORDS = 20
 _HEADING_TOKENS = 8
 # Links by which an event noun hangs from the verb that tells it (data/syntax.yaml).
 _TO_VERB = loader.labels("syntax.yaml", "verb_noun_deps")
+_PLURAL_TAGS = loader.labels("syntax.yaml", "plural_noun_tags")
+_PRESENT_TAGS = loader.labels("syntax.yaml", "present_verb_tags")
+_PREDICATE_DEPS = loader.labels("syntax.yaml", "predicate_deps")
 
 
 def tells_incident(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
@@ -276,6 +279,25 @@ def going_on(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) 
         return False
     auxes = {c.lower_ for c in anchor.children if c.dep_ == "aux"}
     return bool(auxes & cues["present_auxiliaries"]) and not _specific(anchor.sent, facts)
+
+
+def judged(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
+    """Acts of a kind judged in the present ("U.S.-led air strikes *are not enough* to defeat
+    the group", "the strikes are precise"): the subject of a present copula with a predicate
+    tells what such acts are worth, not an incident, unless its own phrase places or dates
+    them ("the airstrikes on Idlib are a violation of the truce")."""
+    anchor = facts.doc[cand.trigger]
+    if anchor.tag_ not in _PLURAL_TAGS or anchor.dep_ != "nsubj":
+        return False
+    phrase = {t.i for t in anchor.subtree}
+    if any(facts.place_index[i] is not None for i in phrase):
+        return False
+    if any(d.start in phrase for d in facts.dates):
+        return False
+    verb = anchor.head
+    if verb.tag_ not in _PRESENT_TAGS or verb.lemma_.lower() not in cues["copulas"]:
+        return False
+    return any(c.dep_ in _PREDICATE_DEPS for c in verb.children)
 
 
 def held(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:

@@ -25,6 +25,7 @@ from sitroom.extract.incident_filters import (
     first_line,
     going_on,
     held,
+    judged,
     patient_only,
     recalled,
     summed,
@@ -98,6 +99,7 @@ _NO_INCIDENT = (
     fought_for,
     going_on,
     activity,
+    judged,
 )
 
 

@@ -35,6 +35,7 @@ INCIDENT_CUES = (
     "territory_sub_events",
     "territory_nouns",
     "held_objects",
+    "copulas",
     "elsewhere_words",
     "uncertain_words",
     "not_perpetrator_kinds",

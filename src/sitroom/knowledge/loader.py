@@ -83,6 +83,8 @@ demonym_gap_pos
 participle_tags
 finite_tags
 plural_noun_tags
+present_verb_tags
+predicate_deps
 relative_pronoun_tags
 pronoun_tags
 hyphen_modifier_tags
