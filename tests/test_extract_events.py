@@ -1115,3 +1115,11 @@ def test_an_armed_party_attacking_what_armed_men_hold_is_a_battle(analyse: Analy
 def test_a_bomb_defused_is_a_disrupted_weapon_use(analyse: Analyse) -> None:
     defused = analyse("Police defused a bomb near the market in Kabul on Tuesday.").events
     assert [e.sub_event_type for e in defused] == ["Disrupted weapons use"]
+
+
+def test_a_killing_told_by_its_noun_is_an_act(analyse: Analyse) -> None:
+    # "killing" anchors like "massacre" or "murder" where no other act word does.
+    events = analyse("The military claimed the killing of 33 terrorists in Sibi on Tuesday.").events
+    assert [(e.sub_event_type, e.status, e.fatalities) for e in events] == [
+        ("Armed clash", "claimed", 33)
+    ]

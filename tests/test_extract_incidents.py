@@ -1141,3 +1141,33 @@ def test_acts_of_a_kind_judged_in_the_present_tell_no_incident(
     town = {(4, 5): place("Idlib", 169389)}
     told = facts(tree(placed), places=town)
     assert len(group_incidents(cands, told, lexicon=lexicon, kb=kb)) == 1
+
+
+def test_an_act_whose_of_phrase_counts_its_patients_is_no_re_mention(
+    lexicon: CueLexicon, kb: ActorKB
+) -> None:
+    # "A bomb hit Kabul. The army claimed the killing of 33 militants.": the article
+    # introduces the killing by its count; "the killing of the militants" refers back.
+    table = """
+        A        DET:DT    det   1
+        bomb     NOUN:NN   nsubj 2
+        hit      VERB:VBD  ROOT  2
+        Kabul    PROPN:NNP dobj  2
+        .        PUNCT:.   punct 2
+        The      DET:DT    det   6
+        army     NOUN:NN   nsubj 7
+        claimed  VERB:VBD  ROOT  7 claim
+        the      DET:DT    det   9
+        killing  NOUN:NN   dobj  7
+        of       ADP:IN    prep  9
+        {count}
+        militants NOUN:NNS pobj  10 militant
+        .        PUNCT:.   punct 7
+    """
+    toll = {"fatalities": 33}
+    counted = table.format(count="33 NUM:CD nummod 12")
+    cands, told = _candidates(counted, lexicon, [(0, 1, IED, {}), (1, 9, CLASH, toll)])
+    assert len(group_incidents(cands, told, lexicon=lexicon, kb=kb)) == 2
+    referred = table.format(count="the DET:DT det 12")
+    cands, told = _candidates(referred, lexicon, [(0, 1, IED, {}), (1, 9, CLASH, toll)])
+    assert len(group_incidents(cands, told, lexicon=lexicon, kb=kb)) == 1

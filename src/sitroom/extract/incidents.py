@@ -395,12 +395,25 @@ def _re_mention(anchor: Token, cues: dict[str, frozenset[str]]) -> bool:
     that refers to an act told before."""
     if anchor.pos_ not in ("NOUN", "PROPN"):
         return False
+    if _counts_its_patients(anchor):
+        return False
     for child in anchor.children:
         if child.dep_ == "det" and child.lower_ in cues["remention_dets"]:
             return True
         if child.dep_ == "poss":
             return True
     return False
+
+
+def _counts_its_patients(anchor: Token) -> bool:
+    """Whether an event noun's "of" phrase counts whom it was done to ("claimed *the killing of
+    33 terrorists*", "the arrest of five suspects"): the article introduces the act by what it
+    tells, it does not refer back."""
+    return any(
+        p.dep_ == "prep" and p.lower_ == "of" and any(n.dep_ == "nummod" for n in g.children)
+        for p in anchor.children
+        for g in p.children
+    )
 
 
 # -- the incident as a whole ----------------------------------------------------------------
