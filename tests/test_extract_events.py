@@ -1052,6 +1052,8 @@ def test_an_act_word_in_a_person_s_name_is_no_act(analyse: Analyse) -> None:
         "Lawmakers waged a fierce battle over tariffs on Tuesday.",
         "Aid was cut after the clash between Donald Trump and Volodymyr Zelenskyy on Friday.",
         "Diplomats defused tensions between the two countries on Tuesday.",
+        "Police were gathering evidence in Kano on Tuesday.",
+        "This is a demonstration of our commitment to using sanctions, the minister said.",
         "The crisis was defused by talks in Geneva on Tuesday.",
         "He lost his battle with cancer on Saturday.",
         "Rebels are now less than 2km away from entering Aleppo.",
@@ -1123,3 +1125,13 @@ def test_a_killing_told_by_its_noun_is_an_act(analyse: Analyse) -> None:
     assert [(e.sub_event_type, e.status, e.fatalities) for e in events] == [
         ("Armed clash", "claimed", 33)
     ]
+
+
+def test_people_assembling_are_a_protest(analyse: Analyse) -> None:
+    # "gather", "rally", "demonstration" tell a protest when people assemble (no object, or a
+    # crowd's noun of people); "gathering evidence" and "a demonstration of our commitment" do not.
+    for text in (
+        "Protesters rallied in Khartoum on Tuesday.",
+        "A rally of supporters was held in Khartoum on Tuesday.",
+    ):
+        assert [e.sub_event_type for e in analyse(text).events] == ["Peaceful protest"], text

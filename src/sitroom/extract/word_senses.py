@@ -323,6 +323,27 @@ def crowd_target(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str
     return in_concepts(act, facts, cues["violent_concepts"], told=True)
 
 
+def not_assembling(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
+    """A word of people assembling in another sense: a verb with an object ("police were
+    *gathering* evidence", "*rallied* support", "*demonstrated* its resolve", a meeting
+    "*gathering* Europe's five top military powers") or a noun of one thing ("a *demonstration*
+    of our commitment", "the *march* of progress"). People gather, rally and march; a crowd's
+    noun names the people ("a rally of supporters", "a march of 5,000")."""
+    anchor = facts.doc[cand.trigger]
+    if anchor.lemma_.lower() not in cues["assembly_words"]:
+        return False
+    if anchor.pos_ == "VERB":
+        return any(c.dep_ == "dobj" for c in anchor.children)
+    of = [
+        g
+        for p in anchor.children
+        if p.dep_ == "prep" and p.lower_ == "of"
+        for g in p.children
+        if g.dep_ == "pobj"
+    ]
+    return any(g.tag_ == "NN" and facts.actor_index[g.i] is None for g in of)
+
+
 def _a_place(token: Token, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
     """Whether a word names a place: the gazetteer's, a place's word ("the city", "the base"),
     or a name that is no actor's (a village the gazetteer lacks)."""

@@ -35,6 +35,7 @@ INCIDENT_CUES = (
     "territory_sub_events",
     "territory_nouns",
     "held_objects",
+    "assembly_words",
     "copulas",
     "elsewhere_words",
     "uncertain_words",
