@@ -1171,3 +1171,30 @@ def test_an_act_whose_of_phrase_counts_its_patients_is_no_re_mention(
     referred = table.format(count="the DET:DT det 12")
     cands, told = _candidates(referred, lexicon, [(0, 1, IED, {}), (1, 9, CLASH, toll)])
     assert len(group_incidents(cands, told, lexicon=lexicon, kb=kb)) == 1
+
+
+def test_an_act_told_within_the_incident_told_before_joins_it(
+    lexicon: CueLexicon, kb: ActorKB
+) -> None:
+    # "A bomb hit Kabul. Four men were killed in the incident.": the killing is the incident's
+    # own; "in an incident" tells of another.
+    table = """
+        A        DET:DT    det       1
+        bomb     NOUN:NN   nsubj     2
+        hit      VERB:VBD  ROOT      2
+        Kabul    PROPN:NNP dobj      2
+        .        PUNCT:.   punct     2
+        Four     NUM:CD    nummod    6
+        men      NOUN:NNS  nsubjpass 8 man
+        were     AUX:VBD   auxpass   8 be
+        killed   VERB:VBN  ROOT      8 kill
+        in       ADP:IN    prep      8
+        {det}    DET:DT    det       11
+        incident NOUN:NN   pobj      9
+        .        PUNCT:.   punct     8
+    """
+    toll = {"fatalities": 4}
+    for det, incidents in (("the", 1), ("an", 2)):
+        text = table.format(det=det)
+        cands, told = _candidates(text, lexicon, [(0, 1, IED, {}), (1, 8, CLASH, toll)])
+        assert len(group_incidents(cands, told, lexicon=lexicon, kb=kb)) == incidents, det

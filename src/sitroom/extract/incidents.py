@@ -198,6 +198,8 @@ def _incident_for(
             continue
         if _re_mention(mention.anchor, cues) or _vague(mention, facts):
             return group
+        if _in_that_incident(mention.anchor, cues):
+            return group  # "Four hostages were killed in the incident"
         if patient_only(mention.anchor, facts, cues) and _fighting(main):
             return group  # "bombers were holding hostages in three places": the attack's captives
         if _same_toll(mention, group):
@@ -414,6 +416,25 @@ def _counts_its_patients(anchor: Token) -> bool:
     return any(
         p.dep_ == "prep" and p.lower_ == "of" and any(n.dep_ == "nummod" for n in g.children)
         for p in anchor.children
+        for g in p.children
+    )
+
+
+def _in_that_incident(anchor: Token, cues: dict[str, frozenset[str]]) -> bool:
+    """Whether the mention's verb places its act inside an incident told before: "Four
+    hostages were killed *in the incident*", "two soldiers died *during that attack*"."""
+    verb = anchor
+    for _ in range(3):
+        if verb.pos_ in ("VERB", "AUX") or verb.head.i == verb.i:
+            break
+        verb = verb.head
+    return any(
+        p.dep_ == "prep"
+        and p.lower_ in cues["within_preps"]
+        and g.dep_ == "pobj"
+        and g.lemma_.lower() in cues["incident_nouns"]
+        and any(d.dep_ == "det" and d.lower_ in cues["remention_dets"] for d in g.children)
+        for p in verb.children
         for g in p.children
     )
 

@@ -35,6 +35,8 @@ INCIDENT_CUES = (
     "territory_sub_events",
     "territory_nouns",
     "held_objects",
+    "within_preps",
+    "incident_nouns",
     "assembly_words",
     "copulas",
     "elsewhere_words",
