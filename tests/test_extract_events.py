@@ -1053,6 +1053,7 @@ def test_an_act_word_in_a_person_s_name_is_no_act(analyse: Analyse) -> None:
         "Aid was cut after the clash between Donald Trump and Volodymyr Zelenskyy on Friday.",
         "Diplomats defused tensions between the two countries on Tuesday.",
         "Police were gathering evidence in Kano on Tuesday.",
+        "Obama sent 1,500 more troops to assist Iraqi forces in fighting ISIS militants.",
         "This is a demonstration of our commitment to using sanctions, the minister said.",
         "The crisis was defused by talks in Geneva on Tuesday.",
         "He lost his battle with cancer on Saturday.",

@@ -260,14 +260,19 @@ def _person_only(
 def activity(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
     """A fight's gerund that a noun or an adjective governs names the activity, not an
     incident: "a major role in *fighting* against the IS", "not serious in *fighting* against
-    ISIL", "after more than a year of *fighting*". Under a verb it may tell one ("were killed in
-    *fighting* with militants", "displaced this week by *fighting* between rebels and forces")."""
+    ISIL", "after more than a year of *fighting*"; so does a verb of aiding ("troops to train
+    and assist Iraqi forces in *fighting* ISIS": the aim the help serves). Under another verb it
+    may tell one ("were killed in *fighting* with militants", "displaced this week by *fighting*
+    between rebels and forces")."""
     anchor = facts.doc[cand.trigger]
     if anchor.dep_ not in ("pobj", "pcomp") or not anchor.lower_.endswith("ing"):
         return False
     if not in_concepts(anchor, facts, cues["fight_concepts"], told=True):
         return False
-    return anchor.head.dep_ == "prep" and anchor.head.head.pos_ in ("NOUN", "ADJ")
+    if anchor.head.dep_ != "prep":
+        return False
+    holder = anchor.head.head
+    return holder.pos_ in ("NOUN", "ADJ") or holder.lemma_.lower() in cues["aid_verbs"]
 
 
 def going_on(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:

@@ -35,6 +35,7 @@ INCIDENT_CUES = (
     "territory_sub_events",
     "territory_nouns",
     "held_objects",
+    "aid_verbs",
     "within_preps",
     "incident_nouns",
     "assembly_words",
