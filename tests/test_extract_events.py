@@ -1053,6 +1053,7 @@ def test_an_act_word_in_a_person_s_name_is_no_act(analyse: Analyse) -> None:
         "Aid was cut after the clash between Donald Trump and Volodymyr Zelenskyy on Friday.",
         "Diplomats defused tensions between the two countries on Tuesday.",
         "Police were gathering evidence in Kano on Tuesday.",
+        "Throughout the 40-day siege of Kobani, images of female fighters have circulated widely.",
         "Obama sent 1,500 more troops to assist Iraqi forces in fighting ISIS militants.",
         "This is a demonstration of our commitment to using sanctions, the minister said.",
         "The crisis was defused by talks in Geneva on Tuesday.",
@@ -1136,3 +1137,6 @@ def test_people_assembling_are_a_protest(analyse: Analyse) -> None:
         "A rally of supporters was held in Khartoum on Tuesday.",
     ):
         assert [e.sub_event_type for e in analyse(text).events] == ["Peaceful protest"], text
+    # armed men meet, they do not protest
+    met = analyse("It is thought there was a gathering of Islamic State leaders in Mosul.").events
+    assert "Peaceful protest" not in [e.sub_event_type for e in met]

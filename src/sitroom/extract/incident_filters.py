@@ -323,9 +323,10 @@ def held(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> b
 
 
 def recalled(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
-    """An event noun recalled as the start of what the news follows: "have escalated attacks
-    *since* the withdrawal", "in the *aftermath* of the fall of Mosul". The act is earlier than
-    the news; a report that tells it as news tells it elsewhere."""
+    """An event noun recalled as the start or the span of what the news follows: "have
+    escalated attacks *since* the withdrawal", "in the *aftermath* of the fall of Mosul",
+    "*throughout* the 40-day siege of Kobani, images ... have circulated". The act frames the
+    news; a report that tells it as news tells it elsewhere."""
     anchor = facts.doc[cand.trigger]
     if anchor.pos_ not in ("NOUN", "PROPN") or anchor.dep_ != "pobj":
         return False

@@ -328,7 +328,8 @@ def not_assembling(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[s
     *gathering* evidence", "*rallied* support", "*demonstrated* its resolve", a meeting
     "*gathering* Europe's five top military powers") or a noun of one thing ("a *demonstration*
     of our commitment", "the *march* of progress"). People gather, rally and march; a crowd's
-    noun names the people ("a rally of supporters", "a march of 5,000")."""
+    noun names the people ("a rally of supporters", "a march of 5,000"), unarmed ones ("a
+    gathering of Islamic State leaders" is a meeting)."""
     anchor = facts.doc[cand.trigger]
     if anchor.lemma_.lower() not in cues["assembly_words"]:
         return False
@@ -341,7 +342,10 @@ def not_assembling(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[s
         for g in p.children
         if g.dep_ == "pobj"
     ]
-    return any(g.tag_ == "NN" and facts.actor_index[g.i] is None for g in of)
+    if any(g.tag_ == "NN" and facts.actor_index[g.i] is None for g in of):
+        return True
+    # "a gathering of Islamic State leaders": armed men meet, they do not protest
+    return any(m.actor.kind in ARMED_KINDS for g in of for m in facts.actors_in(list(g.subtree)))
 
 
 def _a_place(token: Token, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
