@@ -1053,6 +1053,7 @@ def test_an_act_word_in_a_person_s_name_is_no_act(analyse: Analyse) -> None:
         "Aid was cut after the clash between Donald Trump and Volodymyr Zelenskyy on Friday.",
         "Diplomats defused tensions between the two countries on Tuesday.",
         "Police were gathering evidence in Kano on Tuesday.",
+        "China works with universities in the advancement and deployment of AI technology.",
         "Throughout the 40-day siege of Kobani, images of female fighters have circulated widely.",
         "Obama sent 1,500 more troops to assist Iraqi forces in fighting ISIS militants.",
         "This is a demonstration of our commitment to using sanctions, the minister said.",
@@ -1140,3 +1141,9 @@ def test_people_assembling_are_a_protest(analyse: Analyse) -> None:
     # armed men meet, they do not protest
     met = analyse("It is thought there was a gathering of Islamic State leaders in Mosul.").events
     assert "Peaceful protest" not in [e.sub_event_type for e in met]
+
+
+def test_conjoined_nouns_of_mobilisation_share_what_they_move(analyse: Analyse) -> None:
+    # "the buildup and deployment of troops": the troops are what both move
+    told = "The buildup and deployment of troops near Kharkiv alarmed Kyiv on Tuesday."
+    assert "Change to group/activity" in [e.sub_event_type for e in analyse(told).events]

@@ -211,9 +211,7 @@ def _moves_none(
     noun = anchor.pos_ in ("NOUN", "PROPN")
     if noun:
         preps = noun_preps or frozenset({"of"})
-        moved += [
-            g for p in anchor.children if p.dep_ == "prep" and p.lower_ in preps for g in p.children
-        ]
+        moved += _noun_phrases(anchor, preps)
     elif not moved:
         moved = [c for c in anchor.children if c.dep_ == "nsubj"]
     moved = [
@@ -233,6 +231,18 @@ def _moves_none(
             if token.i in context or (mention is not None and mention.actor.kind in kinds):
                 return False
     return True
+
+
+def _noun_phrases(noun: Token, preps: frozenset[str]) -> list[Token]:
+    """The objects of a noun's phrases of ``preps``; a conjunct without its own shares its
+    head's ("the advancement and deployment *of AI technology*")."""
+    for holder in (noun, noun.head) if noun.dep_ == "conj" else (noun,):
+        found = [
+            g for p in holder.children if p.dep_ == "prep" and p.lower_ in preps for g in p.children
+        ]
+        if found:
+            return found
+    return []
 
 
 def compound_modifier(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
