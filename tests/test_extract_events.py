@@ -1053,6 +1053,7 @@ def test_an_act_word_in_a_person_s_name_is_no_act(analyse: Analyse) -> None:
         "Aid was cut after the clash between Donald Trump and Volodymyr Zelenskyy on Friday.",
         "Diplomats defused tensions between the two countries on Tuesday.",
         "Police were gathering evidence in Kano on Tuesday.",
+        "The White House effort targeting fentanyl was praised on Tuesday.",
         "China works with universities in the advancement and deployment of AI technology.",
         "Throughout the 40-day siege of Kobani, images of female fighters have circulated widely.",
         "Obama sent 1,500 more troops to assist Iraqi forces in fighting ISIS militants.",
@@ -1147,3 +1148,12 @@ def test_conjoined_nouns_of_mobilisation_share_what_they_move(analyse: Analyse) 
     # "the buildup and deployment of troops": the troops are what both move
     told = "The buildup and deployment of troops near Kharkiv alarmed Kyiv on Tuesday."
     assert "Change to group/activity" in [e.sub_event_type for e in analyse(told).events]
+
+
+def test_aiming_at_what_violence_is_done_to_is_an_attack(analyse: Analyse) -> None:
+    # "targeting fentanyl" aims at no one; an armed doer or a weapon makes any target one
+    for text, sub in (
+        ("Gunmen targeted a bus carrying pilgrims in Kano on Tuesday.", "Attack"),
+        ("A drone targeted a car in Idlib on Tuesday.", "Air/drone strike"),
+    ):
+        assert [e.sub_event_type for e in analyse(text).events] == [sub], text

@@ -358,6 +358,29 @@ def not_assembling(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[s
     return any(m.actor.kind in ARMED_KINDS for g in of for m in facts.actors_in(list(g.subtree)))
 
 
+def not_a_target(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
+    """A verb of aiming in another sense: what it aims at is neither a party, a place nor a
+    word of people or of what armed men hold, and nothing else in its sentence is violent ("the
+    White House effort *targeting* fentanyl"). "A drone targeted a car" is a strike (the drone),
+    "gunmen targeted a bus" an attack (the gunmen)."""
+    anchor = facts.doc[cand.trigger]
+    if anchor.pos_ != "VERB" or anchor.lemma_.lower() not in cues["aim_verbs"]:
+        return False
+    aimed = taken(anchor)
+    if not aimed:
+        return False
+    for thing in aimed:
+        words = list(thing.subtree)
+        if facts.actors_in(words) or any(facts.place_index[t.i] is not None for t in words):
+            return False
+        if any(in_concepts(t, facts, cues["aimed_at_concepts"]) for t in words):
+            return False
+    sentence = [t for t in anchor.sent if t.i != anchor.i]
+    if any(in_concepts(t, facts, cues["violent_concepts"]) for t in sentence):
+        return False
+    return not any(m.actor.kind in ARMED_KINDS for m in facts.actors_in(sentence))
+
+
 def _a_place(token: Token, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
     """Whether a word names a place: the gazetteer's, a place's word ("the city", "the base"),
     or a name that is no actor's (a village the gazetteer lacks)."""

@@ -35,6 +35,8 @@ INCIDENT_CUES = (
     "territory_sub_events",
     "territory_nouns",
     "held_objects",
+    "aim_verbs",
+    "aimed_at_concepts",
     "aid_verbs",
     "within_preps",
     "incident_nouns",
