@@ -1053,6 +1053,8 @@ def test_an_act_word_in_a_person_s_name_is_no_act(analyse: Analyse) -> None:
         "Aid was cut after the clash between Donald Trump and Volodymyr Zelenskyy on Friday.",
         "Diplomats defused tensions between the two countries on Tuesday.",
         "Police were gathering evidence in Kano on Tuesday.",
+        "He said no weapons were seized or handed over as the troops departed.",
+        "Rebels seized no towns on Tuesday.",
         "The White House effort targeting fentanyl was praised on Tuesday.",
         "China works with universities in the advancement and deployment of AI technology.",
         "Throughout the 40-day siege of Kobani, images of female fighters have circulated widely.",

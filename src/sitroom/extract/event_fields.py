@@ -23,6 +23,8 @@ _CLAUSE_DEPS = loader.labels("syntax.yaml", "clause_heads")
 # Clause heads read with the clause they hang from ("tried to *enter*"); relative clauses.
 _GOVERNED_CLAUSE_DEPS = loader.labels("syntax.yaml", "governed_clause_deps")
 _NOUN_CLAUSE_DEPS = loader.labels("syntax.yaml", "noun_clause_deps")
+_SUBJECTS = loader.labels("syntax.yaml", "subject_deps")
+_ARGUMENTS = _SUBJECTS | loader.labels("syntax.yaml", "direct_object_deps")
 
 
 def clause_head(token: Token) -> Token:
@@ -81,10 +83,27 @@ def negated(anchor: Token, lexicon: CueLexicon) -> bool:
         return True
     if anchor.dep_ == "xcomp":
         return any(c.dep_ == "neg" for c in anchor.head.children)
+    if anchor.pos_ == "VERB" and _none_taken(anchor, lexicon):
+        return True
     if anchor.dep_ != "pobj" or anchor.pos_ not in ("NOUN", "PROPN"):
         return False
     verb = anchor.head.head
     return verb.pos_ in ("VERB", "AUX", "ADJ") and any(c.dep_ == "neg" for c in verb.children)
+
+
+def _none_taken(verb: Token, lexicon: CueLexicon) -> bool:
+    """Whether a verb's act is done by or to none: its subject or object is negated by "no"
+    ("*no* working Marine weapons were seized or handed over"); a conjunct without a subject of
+    its own shares its head's."""
+    holders = [verb]
+    if verb.dep_ == "conj" and not any(c.dep_ in _SUBJECTS for c in verb.children):
+        holders.append(verb.head)
+    return any(
+        c.dep_ in _ARGUMENTS
+        and any(d.dep_ == "det" and d.lower_ in lexicon.negating_dets for d in c.children)
+        for holder in holders
+        for c in holder.children
+    )
 
 
 def no_act(anchor: Token, event_type: EventType, lexicon: CueLexicon) -> bool:
