@@ -175,10 +175,14 @@ def _infinitive(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[str]])
     recruit*", "recruited thousands of foreign fighters *to fight* beside Syrian troops"),
     unless the verb it completes says it was done ("managed to seize") or is a past move that
     news tells with the place it took ("the army moved in *to take control*": a territorial
-    act, `mission_concepts`)."""
+    act, `mission_concepts`). A gerund of manner takes its verb's mood ("called for Russia *to
+    reciprocate by agreeing* to a ceasefire")."""
     token = anchor
-    while token.dep_ == "conj" and token.head.i != token.i:
-        token = token.head  # "to recruit and expand"
+    while token.head.i != token.i and (
+        token.dep_ == "conj"  # "to recruit and expand"
+        or (token.dep_ == "pcomp" and token.head.lower_ in cues["manner_preps"])
+    ):
+        token = token.head if token.dep_ == "conj" else token.head.head
     if token.tag_ != "VB" or not any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children):
         return False
     head = token.head

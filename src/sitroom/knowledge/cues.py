@@ -35,6 +35,7 @@ INCIDENT_CUES = (
     "territory_sub_events",
     "territory_nouns",
     "held_objects",
+    "manner_preps",
     "aim_verbs",
     "aimed_at_concepts",
     "aid_verbs",
