@@ -1053,6 +1053,7 @@ def test_an_act_word_in_a_person_s_name_is_no_act(analyse: Analyse) -> None:
         "Aid was cut after the clash between Donald Trump and Volodymyr Zelenskyy on Friday.",
         "Diplomats defused tensions between the two countries on Tuesday.",
         "Police were gathering evidence in Kano on Tuesday.",
+        "Aid is blocked because negotiating with armed groups is considered a crime.",
         "We called for Russia to reciprocate by agreeing to a ceasefire on equal terms.",
         "He said no weapons were seized or handed over as the troops departed.",
         "Rebels seized no towns on Tuesday.",

@@ -138,7 +138,8 @@ def _generic_noun(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[str]
     # A bare plural or a bare mass noun of doing ("fighting has forced a million to flee") is
     # English's generic form; a bare singular is one act ("came under attack", "taken hostage").
     gerund = anchor.tag_ == "VBG" or (anchor.tag_ == "NN" and anchor.lower_.endswith("ing"))
-    mass = gerund and anchor.dep_ in ("nsubj", "nsubjpass")
+    # ... as a noun or as a clause ("*negotiating* with armed groups is considered a crime")
+    mass = gerund and anchor.dep_ in ("nsubj", "nsubjpass", "csubj", "csubjpass")
     if first_line(anchor) or not (anchor.tag_ in ("NNS", "NNPS") or mass):
         return False
     determined = any(c.dep_ in ("det", "poss", "nummod") for c in children)
