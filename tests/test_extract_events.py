@@ -1053,6 +1053,8 @@ def test_an_act_word_in_a_person_s_name_is_no_act(analyse: Analyse) -> None:
         "Aid was cut after the clash between Donald Trump and Volodymyr Zelenskyy on Friday.",
         "Diplomats defused tensions between the two countries on Tuesday.",
         "Police were gathering evidence in Kano on Tuesday.",
+        "The three-judge bench appointed to hear the case made its announcement Thursday.",
+        "He is also rethinking Afghan policy towards controversial night raids, banned by Karzai.",
         "Aid is blocked because negotiating with armed groups is considered a crime.",
         "We called for Russia to reciprocate by agreeing to a ceasefire on equal terms.",
         "He said no weapons were seized or handed over as the troops departed.",
@@ -1161,3 +1163,9 @@ def test_aiming_at_what_violence_is_done_to_is_an_attack(analyse: Analyse) -> No
         ("A drone targeted a car in Idlib on Tuesday.", "Air/drone strike"),
     ):
         assert [e.sub_event_type for e in analyse(text).events] == [sub], text
+
+
+def test_a_participle_that_qualifies_a_force_moves_it(analyse: Analyse) -> None:
+    # "troops deployed to the border": the troops are what is deployed
+    told = "Hundreds of troops deployed to the border were put on alert on Tuesday."
+    assert "Change to group/activity" in [e.sub_event_type for e in analyse(told).events]

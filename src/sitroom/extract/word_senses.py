@@ -212,6 +212,8 @@ def _moves_none(
     if noun:
         preps = noun_preps or frozenset({"of"})
         moved += _noun_phrases(anchor, preps)
+    elif not moved and anchor.dep_ == "acl" and anchor.tag_ == "VBN":
+        moved = [anchor.head]  # "the bench *appointed* to hear the case": the noun it qualifies
     elif not moved:
         moved = [c for c in anchor.children if c.dep_ == "nsubj"]
     moved = [
