@@ -83,23 +83,26 @@ def negated(anchor: Token, lexicon: CueLexicon) -> bool:
         return True
     if anchor.dep_ == "xcomp":
         return any(c.dep_ == "neg" for c in anchor.head.children)
-    if anchor.pos_ == "VERB" and _none_taken(anchor, lexicon):
-        return True
     if anchor.dep_ != "pobj" or anchor.pos_ not in ("NOUN", "PROPN"):
         return False
     verb = anchor.head.head
     return verb.pos_ in ("VERB", "AUX", "ADJ") and any(c.dep_ == "neg" for c in verb.children)
 
 
-def _none_taken(verb: Token, lexicon: CueLexicon) -> bool:
+def none_taken(verb: Token, facts: DocFacts, lexicon: CueLexicon) -> bool:
     """Whether a verb's act is done by or to none: its subject or object is negated by "no"
     ("*no* working Marine weapons were seized or handed over"); a conjunct without a subject of
-    its own shares its head's."""
+    its own shares its head's. An act's noun so negated negates itself, not the verb that
+    reports it ("*no* clashes were reported")."""
+    if verb.pos_ != "VERB":
+        return False
+    acts = {c.start for c in facts.cues if c.role != "context"}
     holders = [verb]
     if verb.dep_ == "conj" and not any(c.dep_ in _SUBJECTS for c in verb.children):
         holders.append(verb.head)
     return any(
         c.dep_ in _ARGUMENTS
+        and c.i not in acts
         and any(d.dep_ == "det" and d.lower_ in lexicon.negating_dets for d in c.children)
         for holder in holders
         for c in holder.children
