@@ -1192,3 +1192,30 @@ def test_an_act_told_within_the_incident_told_before_joins_it(
         text = table.format(det=det)
         cands, told = _candidates(text, lexicon, [(0, 1, IED, {}), (1, 8, CLASH, toll)])
         assert len(group_incidents(cands, told, lexicon=lexicon, kb=kb)) == incidents, det
+
+
+def test_an_incident_only_named_ahead_is_the_first_telling_of_its_type(
+    lexicon: CueLexicon, kb: ActorKB
+) -> None:
+    # "He left before the blast. A bomb hit Kabul, killing 12.": "the blast" named nothing of
+    # its own, so the bombing told next is what it named; a blast named with a toll of its own
+    # ("before the blast that killed three") is another.
+    table = """
+        He      PRON:PRP  nsubj 1
+        left    VERB:VBD  ROOT  1 leave
+        before  ADP:IN    prep  1
+        the     DET:DT    det   4
+        blast   NOUN:NN   pobj  2
+        .       PUNCT:.   punct 1
+        A       DET:DT    det   7
+        bomb    NOUN:NN   nsubj 8
+        hit     VERB:VBD  ROOT  8
+        Kabul   PROPN:NNP dobj  8
+        .       PUNCT:.   punct 8
+    """
+    kabul = Location("Kabul", 1, 34.5, 69.2, "AF", "Kabul", 1)
+    told_after = {"location": kabul, "fatalities": 12}
+    for ahead, incidents in (({}, 1), ({"fatalities": 3}, 2)):
+        kinds = [(0, 4, IED, ahead), (1, 7, IED, told_after)]
+        cands, told = _candidates(table, lexicon, kinds)
+        assert len(group_incidents(cands, told, lexicon=lexicon, kb=kb)) == incidents, ahead

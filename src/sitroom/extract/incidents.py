@@ -209,6 +209,8 @@ def _incident_for(
         same_type = any(m.cand.event.sub_event_type == event.sub_event_type for m in group)
         if same_type and (not _tells_details(mention) or _linked(mention, group, facts)):
             return group
+        if same_type and _named_ahead(group, facts, cues):
+            return group  # "before the massacre" ... "shooting 12 people dead in Paris"
         if first_line(group[0].anchor) and len(group) == 1:
             return group  # the lead tells the title's incident
     return None
@@ -306,6 +308,17 @@ def _vague(mention: _Mention, facts: DocFacts) -> bool:
     if event.event_type not in _VIOLENCE or _tells_details(mention):
         return False
     return event.actor1 not in _named_actors(facts)
+
+
+def _named_ahead(group: list[_Mention], facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
+    """Whether an incident is only named, by a definite noun, before any telling of it ("had
+    complained of being overworked before *the massacre*"): it tells no place, day, toll or
+    named perpetrator, so the first telling of its type that follows is what it named."""
+    named = _named_actors(facts)
+    return all(
+        _re_mention(m.anchor, cues) and not _tells_details(m) and m.cand.event.actor1 not in named
+        for m in group
+    )
 
 
 def _linked(mention: _Mention, group: list[_Mention], facts: DocFacts) -> bool:
