@@ -1170,3 +1170,14 @@ def test_a_participle_that_qualifies_a_force_moves_it(analyse: Analyse) -> None:
     # "troops deployed to the border": the troops are what is deployed
     told = "Hundreds of troops deployed to the border were put on alert on Tuesday."
     assert "Change to group/activity" in [e.sub_event_type for e in analyse(told).events]
+
+
+def test_who_carried_out_the_attack_told_after_it_is_its_perpetrator(analyse: Analyse) -> None:
+    # "the attack was carried out by X", or "is believed to have been carried out by X"
+    for owner in (
+        "was carried out by the Taliban",
+        "is widely believed to have been carried out by the Taliban",
+    ):
+        text = f"A bomb killed 13 people at a market in Kandahar on Friday. The attack {owner}."
+        typed = [e for e in analyse(text).events if e.event_type]
+        assert [e.actor1 for e in typed] == ["TALIBAN"], owner

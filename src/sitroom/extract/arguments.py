@@ -98,6 +98,8 @@ def _owned(anchor: Token, overrides: Overrides) -> list[Token] | None:
     while token.dep_ == "conj" and token.head.i != token.i:
         token = token.head
     blame = _cues("blame_verbs", overrides)
+    if token.dep_ == "nsubjpass":
+        return _perpetrators(token.head, overrides)
     if token.dep_ in _OBJECT_DEPS and token.head.lemma_.lower() in blame:
         on = _cues("blamed_on_preps", overrides)
         preps = [p for h in (token, token.head) for p in h.children if p.dep_ == "prep"]
@@ -118,6 +120,19 @@ def _owned(anchor: Token, overrides: Overrides) -> list[Token] | None:
         return None
     subjects = [c for c in verb.children if c.dep_ in _ACTIVE_SUBJECT_DEPS]
     return subjects or borrowed_subject(verb) or None
+
+
+def _perpetrators(verb: Token, overrides: Overrides) -> list[Token] | None:
+    """The "by" phrase of a verb of perpetration whose passive subject is the act ("the attack
+    was carried out *by ETA*"), or of its infinitive where a verb of belief raises the act
+    ("the attack is believed to have been carried out *by ETA*"); None elsewhere."""
+    doers = _cues("perpetration_verbs", overrides)
+    verbs = [verb, *(c for c in verb.children if c.dep_ == "xcomp")]
+    for done in verbs:
+        if done.lemma_.lower() in doers:
+            agents = [g for a in done.children if a.dep_ == "agent" for g in a.children]
+            return agents or None
+    return None
 
 
 def _undergoes(anchor: Token, verb: Token, overrides: Overrides) -> bool:

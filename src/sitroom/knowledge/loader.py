@@ -235,6 +235,7 @@ SCHEMAS: dict[str, Schema] = {
         responsibility_preps=_LISTS,  # "responsibility for", "blamed X for": the act owned
         blame_verbs=_LISTS,  # "blamed the rebels for the attack": the object acted
         blamed_on_preps=_LISTS,  # "blamed the attack on the rebels": the object acted
+        perpetration_verbs=_LISTS,  # "the attack was carried out by ETA": the agent acted
         undergoing_verbs=_LISTS,  # "troops died in the attack": the subject is acted on
         undergoing_preps=_LISTS,  # "came under attack": the subject is acted on
         patient_possessor_nouns=_LISTS,  # "Mhlanga's arrest": the possessor is acted on
