@@ -5,7 +5,9 @@ from __future__ import annotations
 from factories import actor, facts, place, tree
 from sitroom.extract.event_places import (
     _agent,
+    _dateline,
     _modifier,
+    _origin,
     _town_meant,
     context_place,
     in_other_adverbial,
@@ -187,3 +189,89 @@ def test_a_town_a_bearing_is_taken_from_gives_way_to_the_town_named_besides() ->
     f = facts(shelled, places={(2, 3): SYRIA, (8, 9): IDLIB})
     location = locate(f, shelled[1], shelled[:], clause, [cue], set())
     assert location is not None and location.geonameid == IDLIB.geonameid
+
+
+def test_a_place_named_as_someone_s_origin_says_whose_not_where() -> None:
+    # "A citizen of Kyrgyzstan joined the bombing in Boston": Boston, not Kyrgyzstan.
+    parsed = tree("""
+        A          DET:DT    det   1
+        citizen    NOUN:NN   nsubj 4 citizen
+        of         ADP:IN    prep  1
+        Kyrgyzstan PROPN:NNP pobj  2
+        joined     VERB:VBD  ROOT  4 join
+        the        DET:DT    det   6
+        bombing    NOUN:NN   dobj  4 bombing
+        in         ADP:IN    prep  6
+        Boston     PROPN:NNP pobj  7
+    """)
+    cue = CueMatch(6, 7, "explosive", "trigger", "bombing")
+    kyrgyzstan = place("Kyrgyzstan", 1527747, "country", "KG")
+    boston = place("Boston", 4930956, "city", "US")
+    f = facts(parsed, places={(3, 4): kyrgyzstan, (8, 9): boston}, country="US")
+    location = locate(f, parsed[6], parsed[:], set(range(9)), [cue], set())
+    assert location is not None and location.geonameid == boston.geonameid
+    # Alone, the country of origin is no place of the act.
+    f = facts(parsed, places={(3, 4): kyrgyzstan}, country="KG")
+    assert locate(f, parsed[6], parsed[:], set(range(9)), [cue], set()) is None
+    # "his native Kyrgyzstan": the same with the origin word as a modifier.
+    native = tree("""
+        clashes    NOUN:NNS  ROOT  0 clash
+        in         ADP:IN    prep  0
+        his        PRON:PRP$ poss  4
+        native     ADJ:JJ    amod  4
+        Kyrgyzstan PROPN:NNP pobj  1
+    """)
+    f = facts(native, places={(4, 5): kyrgyzstan}, country="KG")
+    assert _origin(f, f.places[0])
+
+
+def test_what_a_protest_is_about_is_not_where_it_was() -> None:
+    # "Hundreds massed in Istanbul in protest of police actions in Jerusalem."
+    parsed = tree("""
+        Hundreds  NOUN:NNS  nsubj 1 hundred
+        massed    VERB:VBD  ROOT  1 mass
+        in        ADP:IN    prep  1
+        Istanbul  PROPN:NNP pobj  2
+        in        ADP:IN    prep  1
+        protest   NOUN:NN   pobj  4 protest
+        of        ADP:IN    prep  5
+        police    NOUN:NN   compound 8
+        actions   NOUN:NNS  pobj  6 action
+        in        ADP:IN    prep  8
+        Jerusalem PROPN:NNP pobj  9
+    """)
+    cue = CueMatch(5, 6, "protest", "trigger", "protest")
+    istanbul = place("Istanbul", 745044, "city", "TR")
+    jerusalem = place("Jerusalem", 281184, "city", "IL")
+    f = facts(parsed, places={(3, 4): istanbul, (10, 11): jerusalem}, country="TR")
+    location = locate(f, parsed[5], parsed[:], set(range(11)), [cue], set())
+    assert location is not None and location.geonameid == istanbul.geonameid
+    # An act that is about nothing keeps the place in its phrase.
+    fight = CueMatch(5, 6, "fight", "trigger", "protest")
+    location = locate(f, parsed[5], parsed[:], set(range(11)), [fight], set())
+    assert location is not None and location.geonameid == jerusalem.geonameid
+
+
+def test_a_dateline_gives_way_to_a_place_its_sentence_names() -> None:
+    # "TEHRAN (FNA)- Jets struck Idlib": filed in Tehran, struck in Idlib.
+    parsed = tree("""
+        TEHRAN PROPN:NNP  npadvmod 7
+        (      PUNCT:-LRB- punct   0
+        FNA    PROPN:NNP  appos    0
+        )      PUNCT:-RRB- punct   0
+        -      PUNCT:HYPH punct    7
+        Jets   NOUN:NNS   nsubj    7 jet
+        ,      PUNCT:,    punct    7
+        struck VERB:VBD   ROOT     7 strike
+        Idlib  PROPN:NNP  dobj     7
+    """)
+    cue = CueMatch(7, 8, "strike", "trigger", "struck")
+    tehran = place("Tehran", 112931, "city", "IR")
+    f = facts(parsed, places={(0, 1): tehran, (8, 9): IDLIB})
+    assert _dateline(f, f.places[0]) and not _dateline(f, f.places[1])
+    location = locate(f, parsed[7], parsed[:], set(range(9)), [cue], set())
+    assert location is not None and location.geonameid == IDLIB.geonameid
+    # A dateline alone is the place.
+    f = facts(parsed, places={(0, 1): tehran})
+    location = locate(f, parsed[7], parsed[:], set(range(9)), [cue], set())
+    assert location is not None and location.geonameid == tehran.geonameid
