@@ -9,6 +9,7 @@ from sitroom.extract.event_places import (
     _modifier,
     _origin,
     _town_meant,
+    _whose_thing,
     context_place,
     in_other_adverbial,
     locate,
@@ -157,8 +158,16 @@ def test_a_country_inside_a_party_s_name_says_whose_not_where() -> None:
     f = facts(said, actors=officials, places={(0, 1): iran})
     assert locate(f, said[4], said[:], {3, 4, 5}, [shelled], set()) is None
     # A country that is the whole name of a party ("Iran said") is left to the act's parties.
+    said = tree("""
+        Iran      PROPN:NNP  nsubj    1
+        said      VERB:VBD   ROOT     1 say
+        rebels    NOUN:NNS   nsubj    3 rebel
+        shelled   VERB:VBD   ccomp    1 shell
+        Syria     PROPN:NNP  dobj     3
+    """)
+    shelled = CueMatch(3, 4, "shell", "trigger", "shelled")
     f = facts(said, actors={(0, 1): actor("GOV-IR", "state")}, places={(0, 1): iran})
-    assert locate(f, said[4], said[:], {3, 4, 5}, [shelled], set()) is not None
+    assert locate(f, said[3], said[:], {2, 3, 4}, [shelled], set()) is not None
 
 
 def test_a_town_a_bearing_is_taken_from_gives_way_to_the_town_named_besides() -> None:
@@ -275,3 +284,28 @@ def test_a_dateline_gives_way_to_a_place_its_sentence_names() -> None:
     f = facts(parsed, places={(0, 1): tehran})
     location = locate(f, parsed[7], parsed[:], set(range(9)), [cue], set())
     assert location is not None and location.geonameid == tehran.geonameid
+
+
+def test_a_country_as_a_thing_s_modifier_or_its_maker_says_whose_not_where() -> None:
+    # "Jets carrying US weapons made in Iran struck Idlib."
+    parsed = tree("""
+        Jets     NOUN:NNS  nsubj    6 jet
+        carrying VERB:VBG  acl      0 carry
+        US       PROPN:NNP compound 3
+        weapons  NOUN:NNS  dobj     1 weapon
+        made     VERB:VBN  acl      3 make
+        in       ADP:IN    prep     4
+        struck   VERB:VBD  ROOT     6 strike
+        Idlib    PROPN:NNP dobj     6
+        Iran     PROPN:NNP pobj     5
+    """)
+    cue = CueMatch(6, 7, "strike", "trigger", "struck")
+    us = place("United States", 6252001, "country", "US")
+    iran = place("Iran", 130758, "country", "IR")
+    f = facts(parsed, places={(2, 3): us, (8, 9): iran}, cues=[cue])
+    assert _whose_thing(f, f.places[0]) and _origin(f, f.places[1])
+    assert locate(f, parsed[6], parsed[:], set(range(9)), [cue], set()) is None
+    # The modifier of an act's word ("the Syria strike") is its place.
+    strike = CueMatch(3, 4, "strike", "trigger", "weapons")
+    f = facts(parsed, places={(2, 3): us}, cues=[strike])
+    assert not _whose_thing(f, f.places[0])

@@ -20,6 +20,8 @@ _HYPHEN_MODIFIER_TAGS = loader.labels("syntax.yaml", "hyphen_modifier_tags")
 _CONJUNCT_DEPS = loader.labels("syntax.yaml", "conjunct_deps")
 _PHRASE_OBJECT_DEPS = loader.labels("syntax.yaml", "phrase_object_deps")
 _ORIGIN_MODIFIER_DEPS = loader.labels("syntax.yaml", "noun_modifier_deps")
+_DEMONYM_MODIFIER_DEPS = loader.labels("syntax.yaml", "demonym_modifier_deps")
+_NOMINAL_POS = loader.labels("syntax.yaml", "nominal_pos")
 
 
 def locate(
@@ -63,6 +65,7 @@ def locate(
         and not _agent(doc, h)
         and not _in_party_name(facts, h)
         and not _origin(facts, h)
+        and not _whose_thing(facts, h)
         and h.start not in elsewhere
         and h.start not in parties
     ]
@@ -216,8 +219,9 @@ def _modifier(doc, hit: PlaceHit) -> bool:
 
 
 def _origin(facts: DocFacts, hit: PlaceHit) -> bool:
-    """A place named as someone's origin ("a citizen *of Kyrgyzstan*", "his native
-    *Kyrgyzstan*") says whose, not where (``place_rules.yaml`` ``origin_nouns``)."""
+    """A place named as someone's or something's origin ("a citizen *of Kyrgyzstan*", "his
+    native *Kyrgyzstan*", "weapons made *in the US*") says whose, not where an act was
+    (``place_rules.yaml`` ``origin_nouns``, ``making_verbs``)."""
     origins = loader.words("place_rules.yaml", "origin_nouns", facts.overrides)
     token = facts.doc[hit.start : hit.end].root
     while token.dep_ in _CONJUNCT_DEPS and token.head.i != token.i:
@@ -225,11 +229,15 @@ def _origin(facts: DocFacts, hit: PlaceHit) -> bool:
     if any(c.dep_ in _ORIGIN_MODIFIER_DEPS and c.lower_ in origins for c in token.children):
         return True
     prep = token.head
-    return (
-        token.dep_ in _PHRASE_OBJECT_DEPS
-        and prep.lower_ in loader.words("place_rules.yaml", "origin_preps", facts.overrides)
-        and prep.head.lemma_.lower() in origins
-    )
+    if token.dep_ not in _PHRASE_OBJECT_DEPS:
+        return False
+    rules = facts.overrides
+    if prep.lower_ in loader.words("place_rules.yaml", "origin_preps", rules):
+        return prep.head.lemma_.lower() in origins
+    # "weapons made in the US": where a thing was made.
+    return prep.lower_ in loader.words(
+        "place_rules.yaml", "making_preps", rules
+    ) and prep.head.lemma_.lower() in loader.words("place_rules.yaml", "making_verbs", rules)
 
 
 def _topic(facts: DocFacts, anchor: Token, group: list[CueMatch]) -> set[int]:
@@ -268,3 +276,15 @@ def _dateline(facts: DocFacts, hit: PlaceHit) -> bool:
         if token.text != "," and facts.place_index[token.i] is None:
             return False
     return False
+
+
+def _whose_thing(facts: DocFacts, hit: PlaceHit) -> bool:
+    """A country as the modifier of a thing ("*US* and Israeli-made weapons", "the *US*
+    embassy") says whose, not where; as the modifier of an act's word ("the *Syria*
+    offensive") it is the act's place."""
+    token = facts.doc[hit.start : hit.end].root
+    head = token.head
+    if not _a_country(hit) or token.dep_ not in _DEMONYM_MODIFIER_DEPS or head.i == token.i:
+        return False
+    acts = (c for c in facts.cues if c.role != "context")
+    return head.pos_ in _NOMINAL_POS and not any(c.start <= head.i < c.end for c in acts)

@@ -201,6 +201,8 @@ SCHEMAS: dict[str, Schema] = {
         reference_preps=_LISTS,  # "of", "from" after a bearing word
         origin_nouns=_LISTS,  # "a citizen of Kyrgyzstan": the place is whose, not where
         origin_preps=_LISTS,  # "of" after such a noun
+        making_verbs=_LISTS,  # "weapons made in the US": the place is whence, not where
+        making_preps=_LISTS,  # "in" after such a verb
         weights=_MAP,
     ),
     "place_aliases.yaml": _schema(
