@@ -309,3 +309,12 @@ def test_a_country_as_a_thing_s_modifier_or_its_maker_says_whose_not_where() -> 
     strike = CueMatch(3, 4, "strike", "trigger", "weapons")
     f = facts(parsed, places={(2, 3): us}, cues=[strike])
     assert not _whose_thing(f, f.places[0])
+    # Nor is a country modifying a part of its ground ("attacks on US soil").
+    soil = tree("""
+        attacks NOUN:NNS  ROOT     0 attack
+        on      ADP:IN    prep     0
+        US      PROPN:NNP compound 3
+        soil    NOUN:NN   pobj     1 soil
+    """)
+    f = facts(soil, places={(2, 3): us})
+    assert not _whose_thing(f, f.places[0])

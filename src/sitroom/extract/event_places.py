@@ -281,10 +281,15 @@ def _dateline(facts: DocFacts, hit: PlaceHit) -> bool:
 def _whose_thing(facts: DocFacts, hit: PlaceHit) -> bool:
     """A country as the modifier of a thing ("*US* and Israeli-made weapons", "the *US*
     embassy") says whose, not where; as the modifier of an act's word ("the *Syria*
-    offensive") it is the act's place."""
+    offensive") or of a part of its ground ("*US* soil", ``place_rules.yaml`` ``ground_nouns``
+    and ``locator_lemmas``) it is the act's place."""
     token = facts.doc[hit.start : hit.end].root
     head = token.head
     if not _a_country(hit) or token.dep_ not in _DEMONYM_MODIFIER_DEPS or head.i == token.i:
         return False
+    rules = facts.overrides
+    grounds = loader.words("place_rules.yaml", "ground_nouns", rules)
+    if head.lemma_.lower() in grounds | loader.words("place_rules.yaml", "locator_lemmas", rules):
+        return False  # "attacks on *US* soil", "the *Syria* border": a part of the country
     acts = (c for c in facts.cues if c.role != "context")
     return head.pos_ in _NOMINAL_POS and not any(c.start <= head.i < c.end for c in acts)

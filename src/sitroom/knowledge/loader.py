@@ -203,6 +203,7 @@ SCHEMAS: dict[str, Schema] = {
         origin_preps=_LISTS,  # "of" after such a noun
         making_verbs=_LISTS,  # "weapons made in the US": the place is whence, not where
         making_preps=_LISTS,  # "in" after such a verb
+        ground_nouns=_LISTS,  # "US soil": a country modifying one names where, not whose
         weights=_MAP,
     ),
     "place_aliases.yaml": _schema(
