@@ -309,6 +309,19 @@ def test_a_country_as_a_thing_s_modifier_or_its_maker_says_whose_not_where() -> 
     strike = CueMatch(3, 4, "strike", "trigger", "weapons")
     f = facts(parsed, places={(2, 3): us}, cues=[strike])
     assert not _whose_thing(f, f.places[0])
+    # "discovered weapons made in Iran and Syria", the later conjunct parsed as the weapons':
+    # it goes with the place they were made in.
+    found = tree("""
+        discovered VERB:VBD  ROOT 0 discover
+        weapons    NOUN:NNS  dobj 0 weapon
+        made       VERB:VBN  acl  1 make
+        in         ADP:IN    prep 2
+        Iran       PROPN:NNP pobj 3
+        and        CCONJ:CC  cc   1
+        Syria      PROPN:NNP conj 1
+    """)
+    f = facts(found, places={(4, 5): iran, (6, 7): SYRIA})
+    assert _origin(f, f.places[0]) and _origin(f, f.places[1])
     # Nor is a country modifying a part of its ground ("attacks on US soil").
     soil = tree("""
         attacks NOUN:NNS  ROOT     0 attack

@@ -22,6 +22,7 @@ _PHRASE_OBJECT_DEPS = loader.labels("syntax.yaml", "phrase_object_deps")
 _ORIGIN_MODIFIER_DEPS = loader.labels("syntax.yaml", "noun_modifier_deps")
 _DEMONYM_MODIFIER_DEPS = loader.labels("syntax.yaml", "demonym_modifier_deps")
 _NOMINAL_POS = loader.labels("syntax.yaml", "nominal_pos")
+_ADJECTIVAL_DEPS = loader.labels("syntax.yaml", "adjectival_deps")
 
 
 def locate(
@@ -223,21 +224,40 @@ def _origin(facts: DocFacts, hit: PlaceHit) -> bool:
     native *Kyrgyzstan*", "weapons made *in the US*") says whose, not where an act was
     (``place_rules.yaml`` ``origin_nouns``, ``making_verbs``)."""
     origins = loader.words("place_rules.yaml", "origin_nouns", facts.overrides)
+    rules = facts.overrides
     token = facts.doc[hit.start : hit.end].root
+    conjunct = False
     while token.dep_ in _CONJUNCT_DEPS and token.head.i != token.i:
-        token = token.head  # "a citizen of Kyrgyzstan and Russia"
+        token, conjunct = token.head, True  # "a citizen of Kyrgyzstan and Russia"
     if any(c.dep_ in _ORIGIN_MODIFIER_DEPS and c.lower_ in origins for c in token.children):
+        return True
+    if conjunct and _made_in(token, rules):
+        # "weapons made in the US, European countries and Israel", the later conjuncts parsed
+        # as the thing's own: they go with the place it was made in.
         return True
     prep = token.head
     if token.dep_ not in _PHRASE_OBJECT_DEPS:
         return False
-    rules = facts.overrides
     if prep.lower_ in loader.words("place_rules.yaml", "origin_preps", rules):
         return prep.head.lemma_.lower() in origins
     # "weapons made in the US": where a thing was made.
-    return prep.lower_ in loader.words(
-        "place_rules.yaml", "making_preps", rules
-    ) and prep.head.lemma_.lower() in loader.words("place_rules.yaml", "making_verbs", rules)
+    making = loader.words("place_rules.yaml", "making_verbs", rules)
+    return prep.lower_ in loader.words("place_rules.yaml", "making_preps", rules) and (
+        prep.head.lemma_.lower() in making
+    )
+
+
+def _made_in(thing: Token, rules: loader.Overrides) -> bool:
+    """Whether a thing has a participle of making with a place phrase ("weapons *made in* the
+    US")."""
+    making = loader.words("place_rules.yaml", "making_verbs", rules)
+    preps = loader.words("place_rules.yaml", "making_preps", rules)
+    return any(
+        c.dep_ in _ADJECTIVAL_DEPS
+        and c.lemma_.lower() in making
+        and any(p.dep_ == "prep" and p.lower_ in preps for p in c.children)
+        for c in thing.children
+    )
 
 
 def _topic(facts: DocFacts, anchor: Token, group: list[CueMatch]) -> set[int]:
