@@ -5,8 +5,11 @@ from __future__ import annotations
 from factories import actor, facts, place, tree
 from sitroom.extract.event_places import (
     _agent,
+    _dateline,
     _modifier,
+    _origin,
     _town_meant,
+    _whose_thing,
     context_place,
     in_other_adverbial,
     locate,
@@ -155,8 +158,16 @@ def test_a_country_inside_a_party_s_name_says_whose_not_where() -> None:
     f = facts(said, actors=officials, places={(0, 1): iran})
     assert locate(f, said[4], said[:], {3, 4, 5}, [shelled], set()) is None
     # A country that is the whole name of a party ("Iran said") is left to the act's parties.
+    said = tree("""
+        Iran      PROPN:NNP  nsubj    1
+        said      VERB:VBD   ROOT     1 say
+        rebels    NOUN:NNS   nsubj    3 rebel
+        shelled   VERB:VBD   ccomp    1 shell
+        Syria     PROPN:NNP  dobj     3
+    """)
+    shelled = CueMatch(3, 4, "shell", "trigger", "shelled")
     f = facts(said, actors={(0, 1): actor("GOV-IR", "state")}, places={(0, 1): iran})
-    assert locate(f, said[4], said[:], {3, 4, 5}, [shelled], set()) is not None
+    assert locate(f, said[3], said[:], {2, 3, 4}, [shelled], set()) is not None
 
 
 def test_a_town_a_bearing_is_taken_from_gives_way_to_the_town_named_besides() -> None:
@@ -187,3 +198,136 @@ def test_a_town_a_bearing_is_taken_from_gives_way_to_the_town_named_besides() ->
     f = facts(shelled, places={(2, 3): SYRIA, (8, 9): IDLIB})
     location = locate(f, shelled[1], shelled[:], clause, [cue], set())
     assert location is not None and location.geonameid == IDLIB.geonameid
+
+
+def test_a_place_named_as_someone_s_origin_says_whose_not_where() -> None:
+    # "A citizen of Kyrgyzstan joined the bombing in Boston": Boston, not Kyrgyzstan.
+    parsed = tree("""
+        A          DET:DT    det   1
+        citizen    NOUN:NN   nsubj 4 citizen
+        of         ADP:IN    prep  1
+        Kyrgyzstan PROPN:NNP pobj  2
+        joined     VERB:VBD  ROOT  4 join
+        the        DET:DT    det   6
+        bombing    NOUN:NN   dobj  4 bombing
+        in         ADP:IN    prep  6
+        Boston     PROPN:NNP pobj  7
+    """)
+    cue = CueMatch(6, 7, "explosive", "trigger", "bombing")
+    kyrgyzstan = place("Kyrgyzstan", 1527747, "country", "KG")
+    boston = place("Boston", 4930956, "city", "US")
+    f = facts(parsed, places={(3, 4): kyrgyzstan, (8, 9): boston}, country="US")
+    location = locate(f, parsed[6], parsed[:], set(range(9)), [cue], set())
+    assert location is not None and location.geonameid == boston.geonameid
+    # Alone, the country of origin is no place of the act.
+    f = facts(parsed, places={(3, 4): kyrgyzstan}, country="KG")
+    assert locate(f, parsed[6], parsed[:], set(range(9)), [cue], set()) is None
+    # "his native Kyrgyzstan": the same with the origin word as a modifier.
+    native = tree("""
+        clashes    NOUN:NNS  ROOT  0 clash
+        in         ADP:IN    prep  0
+        his        PRON:PRP$ poss  4
+        native     ADJ:JJ    amod  4
+        Kyrgyzstan PROPN:NNP pobj  1
+    """)
+    f = facts(native, places={(4, 5): kyrgyzstan}, country="KG")
+    assert _origin(f, f.places[0])
+
+
+def test_what_a_protest_is_about_is_not_where_it_was() -> None:
+    # "Hundreds massed in Istanbul in protest of police actions in Jerusalem."
+    parsed = tree("""
+        Hundreds  NOUN:NNS  nsubj 1 hundred
+        massed    VERB:VBD  ROOT  1 mass
+        in        ADP:IN    prep  1
+        Istanbul  PROPN:NNP pobj  2
+        in        ADP:IN    prep  1
+        protest   NOUN:NN   pobj  4 protest
+        of        ADP:IN    prep  5
+        police    NOUN:NN   compound 8
+        actions   NOUN:NNS  pobj  6 action
+        in        ADP:IN    prep  8
+        Jerusalem PROPN:NNP pobj  9
+    """)
+    cue = CueMatch(5, 6, "protest", "trigger", "protest")
+    istanbul = place("Istanbul", 745044, "city", "TR")
+    jerusalem = place("Jerusalem", 281184, "city", "IL")
+    f = facts(parsed, places={(3, 4): istanbul, (10, 11): jerusalem}, country="TR")
+    location = locate(f, parsed[5], parsed[:], set(range(11)), [cue], set())
+    assert location is not None and location.geonameid == istanbul.geonameid
+    # An act that is about nothing keeps the place in its phrase.
+    fight = CueMatch(5, 6, "fight", "trigger", "protest")
+    location = locate(f, parsed[5], parsed[:], set(range(11)), [fight], set())
+    assert location is not None and location.geonameid == jerusalem.geonameid
+
+
+def test_a_dateline_gives_way_to_a_place_its_sentence_names() -> None:
+    # "TEHRAN (FNA)- Jets struck Idlib": filed in Tehran, struck in Idlib.
+    parsed = tree("""
+        TEHRAN PROPN:NNP  npadvmod 7
+        (      PUNCT:-LRB- punct   0
+        FNA    PROPN:NNP  appos    0
+        )      PUNCT:-RRB- punct   0
+        -      PUNCT:HYPH punct    7
+        Jets   NOUN:NNS   nsubj    7 jet
+        ,      PUNCT:,    punct    7
+        struck VERB:VBD   ROOT     7 strike
+        Idlib  PROPN:NNP  dobj     7
+    """)
+    cue = CueMatch(7, 8, "strike", "trigger", "struck")
+    tehran = place("Tehran", 112931, "city", "IR")
+    f = facts(parsed, places={(0, 1): tehran, (8, 9): IDLIB})
+    assert _dateline(f, f.places[0]) and not _dateline(f, f.places[1])
+    location = locate(f, parsed[7], parsed[:], set(range(9)), [cue], set())
+    assert location is not None and location.geonameid == IDLIB.geonameid
+    # A dateline alone is the place.
+    f = facts(parsed, places={(0, 1): tehran})
+    location = locate(f, parsed[7], parsed[:], set(range(9)), [cue], set())
+    assert location is not None and location.geonameid == tehran.geonameid
+
+
+def test_a_country_as_a_thing_s_modifier_or_its_maker_says_whose_not_where() -> None:
+    # "Jets carrying US weapons made in Iran struck Idlib."
+    parsed = tree("""
+        Jets     NOUN:NNS  nsubj    6 jet
+        carrying VERB:VBG  acl      0 carry
+        US       PROPN:NNP compound 3
+        weapons  NOUN:NNS  dobj     1 weapon
+        made     VERB:VBN  acl      3 make
+        in       ADP:IN    prep     4
+        struck   VERB:VBD  ROOT     6 strike
+        Idlib    PROPN:NNP dobj     6
+        Iran     PROPN:NNP pobj     5
+    """)
+    cue = CueMatch(6, 7, "strike", "trigger", "struck")
+    us = place("United States", 6252001, "country", "US")
+    iran = place("Iran", 130758, "country", "IR")
+    f = facts(parsed, places={(2, 3): us, (8, 9): iran}, cues=[cue])
+    assert _whose_thing(f, f.places[0]) and _origin(f, f.places[1])
+    assert locate(f, parsed[6], parsed[:], set(range(9)), [cue], set()) is None
+    # The modifier of an act's word ("the Syria strike") is its place.
+    strike = CueMatch(3, 4, "strike", "trigger", "weapons")
+    f = facts(parsed, places={(2, 3): us}, cues=[strike])
+    assert not _whose_thing(f, f.places[0])
+    # "discovered weapons made in Iran and Syria", the later conjunct parsed as the weapons':
+    # it goes with the place they were made in.
+    found = tree("""
+        discovered VERB:VBD  ROOT 0 discover
+        weapons    NOUN:NNS  dobj 0 weapon
+        made       VERB:VBN  acl  1 make
+        in         ADP:IN    prep 2
+        Iran       PROPN:NNP pobj 3
+        and        CCONJ:CC  cc   1
+        Syria      PROPN:NNP conj 1
+    """)
+    f = facts(found, places={(4, 5): iran, (6, 7): SYRIA})
+    assert _origin(f, f.places[0]) and _origin(f, f.places[1])
+    # Nor is a country modifying a part of its ground ("attacks on US soil").
+    soil = tree("""
+        attacks NOUN:NNS  ROOT     0 attack
+        on      ADP:IN    prep     0
+        US      PROPN:NNP compound 3
+        soil    NOUN:NN   pobj     1 soil
+    """)
+    f = facts(soil, places={(2, 3): us})
+    assert not _whose_thing(f, f.places[0])

@@ -309,3 +309,17 @@ def test_a_designator_vouches_for_a_place_the_model_calls_a_person() -> None:
     assert found(make_doc(spec, ents, designated)) == {"Saraqib": SARAQIB}
     undesignated = {"of": ("prep", "man"), "Saraqib": ("pobj", "of")}
     assert found(make_doc(spec.replace("town", "man"), ents, undesignated)) == {}
+
+
+def test_an_institution_named_like_a_village_is_no_place() -> None:
+    # "spoke to Congress": Congress, Arizona is a village, but the word is the US Congress, even
+    # in a place's slot.
+    congress = Place(5289282, "Congress", 34.16, -112.85, "US", "Arizona", population=1_975)
+    doc = make_doc(
+        "He/PRP spoke/VBD to/IN Congress/NNP",
+        [("Congress", "ORG")],
+        deps={"Congress": ("pobj", "to"), "to": ("prep", "spoke")},
+    )
+    places = Gazetteer.from_places([congress, UNITED_STATES])
+    mentions = find_places(doc, document_id="d", gazetteer=places, demonyms=demonyms)
+    assert [m.place for m in mentions if m.place is not None] == []

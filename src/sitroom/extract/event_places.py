@@ -19,6 +19,10 @@ _DIRECT_OBJECT_DEPS = loader.labels("syntax.yaml", "direct_object_deps")
 _HYPHEN_MODIFIER_TAGS = loader.labels("syntax.yaml", "hyphen_modifier_tags")
 _CONJUNCT_DEPS = loader.labels("syntax.yaml", "conjunct_deps")
 _PHRASE_OBJECT_DEPS = loader.labels("syntax.yaml", "phrase_object_deps")
+_ORIGIN_MODIFIER_DEPS = loader.labels("syntax.yaml", "noun_modifier_deps")
+_DEMONYM_MODIFIER_DEPS = loader.labels("syntax.yaml", "demonym_modifier_deps")
+_NOMINAL_POS = loader.labels("syntax.yaml", "nominal_pos")
+_ADJECTIVAL_DEPS = loader.labels("syntax.yaml", "adjectival_deps")
 
 
 def locate(
@@ -53,6 +57,7 @@ def locate(
             if other.dep_ in _SUBJECT_DEPS and not other.head.is_ancestor(anchor):
                 other = other.head
             elsewhere |= {t.i for t in other.subtree} - subtree
+    elsewhere |= _topic(facts, anchor, group)
     hits = [
         h
         for h in facts.places_in(sent.start, sent.end)
@@ -60,6 +65,8 @@ def locate(
         and not _modifier(doc, h)
         and not _agent(doc, h)
         and not _in_party_name(facts, h)
+        and not _origin(facts, h)
+        and not _whose_thing(facts, h)
         and h.start not in elsewhere
         and h.start not in parties
     ]
@@ -74,6 +81,11 @@ def locate(
     references = {h.start for h in hits if _reference_point(facts, h)}
     if any(h.start not in references and not _a_country(h) for h in hits):
         hits = [h for h in hits if h.start not in references]
+    # A dateline says where the report was filed ("TEHRAN (FNA)- Iraq's army has shot down two
+    # planes ... in Al-Anbar province"): any other place its sentence names is the act's.
+    filed = {h.start for h in hits if _dateline(facts, h)}
+    if any(h.start not in filed for h in hits):
+        hits = [h for h in hits if h.start not in filed]
 
     def key(hit: PlaceHit) -> tuple[int, int, int, int]:
         place = hit.mention.place
@@ -135,6 +147,8 @@ def context_place(facts: DocFacts, sent: Span) -> Location | None:
         if place.feature == "country" or place.country != facts.country:
             continue
         if _modifier(doc, hit) or _agent(doc, hit) or _in_party_name(facts, hit):
+            continue
+        if _origin(facts, hit):
             continue
         precision = 3 if place.feature == "admin1" else 2
         return replace(location_of(place, precision=precision), inferred=True)
@@ -203,3 +217,99 @@ def _modifier(doc, hit: PlaceHit) -> bool:
         and doc[hit.end].text == "-"
         and doc[hit.end + 1].tag_ in _HYPHEN_MODIFIER_TAGS
     )
+
+
+def _origin(facts: DocFacts, hit: PlaceHit) -> bool:
+    """A place named as someone's or something's origin ("a citizen *of Kyrgyzstan*", "his
+    native *Kyrgyzstan*", "weapons made *in the US*") says whose, not where an act was
+    (``place_rules.yaml`` ``origin_nouns``, ``making_verbs``)."""
+    origins = loader.words("place_rules.yaml", "origin_nouns", facts.overrides)
+    rules = facts.overrides
+    token = facts.doc[hit.start : hit.end].root
+    conjunct = False
+    while token.dep_ in _CONJUNCT_DEPS and token.head.i != token.i:
+        token, conjunct = token.head, True  # "a citizen of Kyrgyzstan and Russia"
+    if any(c.dep_ in _ORIGIN_MODIFIER_DEPS and c.lower_ in origins for c in token.children):
+        return True
+    if conjunct and _made_in(token, rules):
+        # "weapons made in the US, European countries and Israel", the later conjuncts parsed
+        # as the thing's own: they go with the place it was made in.
+        return True
+    prep = token.head
+    if token.dep_ not in _PHRASE_OBJECT_DEPS:
+        return False
+    if prep.lower_ in loader.words("place_rules.yaml", "origin_preps", rules):
+        return prep.head.lemma_.lower() in origins
+    # "weapons made in the US": where a thing was made.
+    making = loader.words("place_rules.yaml", "making_verbs", rules)
+    return prep.lower_ in loader.words("place_rules.yaml", "making_preps", rules) and (
+        prep.head.lemma_.lower() in making
+    )
+
+
+def _made_in(thing: Token, rules: loader.Overrides) -> bool:
+    """Whether a thing has a participle of making with a place phrase ("weapons *made in* the
+    US")."""
+    making = loader.words("place_rules.yaml", "making_verbs", rules)
+    preps = loader.words("place_rules.yaml", "making_preps", rules)
+    return any(
+        c.dep_ in _ADJECTIVAL_DEPS
+        and c.lemma_.lower() in making
+        and any(p.dep_ == "prep" and p.lower_ in preps for p in c.children)
+        for c in thing.children
+    )
+
+
+def _topic(facts: DocFacts, anchor: Token, group: list[CueMatch]) -> set[int]:
+    """Token indices of what a protest is about ("massed in Istanbul *in protest of police
+    actions in Jerusalem*", "protesting *the US occupation*"): its object and its phrases of
+    ``event_cues.yaml`` ``topic_preps``, where the trigger is a cue of ``topic_concepts``."""
+    rules = facts.overrides
+    about = loader.words("event_cues.yaml", "topic_concepts", rules)
+    if not any(cue.concept in about for cue in group):
+        return set()
+    preps = loader.words("event_cues.yaml", "topic_preps", rules)
+    return {
+        t.i
+        for child in anchor.children
+        if child.dep_ in _DIRECT_OBJECT_DEPS or (child.dep_ == "prep" and child.lower_ in preps)
+        for t in child.subtree
+    }
+
+
+def _dateline(facts: DocFacts, hit: PlaceHit) -> bool:
+    """A place in a line's opening dateline ("TEHRAN (FNA)-", "BOSTON —", "Sanaa, Yemen (CNN)"):
+    the line opens with place names and commas up to a mark of ``place_rules.yaml``
+    ``dateline_marks`` other than a comma."""
+    doc = facts.doc
+    marks = loader.words("place_rules.yaml", "dateline_marks", facts.overrides) - {","}
+    start = hit.start
+    while start > 0 and not doc[start - 1].is_space:
+        start -= 1
+        if doc[start].text != "," and facts.place_index[start] is None:
+            return False
+    if start > 0 and "\n" not in doc[start - 1].text:
+        return False
+    for token in doc[hit.end :]:
+        if token.text in marks:
+            return True
+        if token.text != "," and facts.place_index[token.i] is None:
+            return False
+    return False
+
+
+def _whose_thing(facts: DocFacts, hit: PlaceHit) -> bool:
+    """A country as the modifier of a thing ("*US* and Israeli-made weapons", "the *US*
+    embassy") says whose, not where; as the modifier of an act's word ("the *Syria*
+    offensive") or of a part of its ground ("*US* soil", ``place_rules.yaml`` ``ground_nouns``
+    and ``locator_lemmas``) it is the act's place."""
+    token = facts.doc[hit.start : hit.end].root
+    head = token.head
+    if not _a_country(hit) or token.dep_ not in _DEMONYM_MODIFIER_DEPS or head.i == token.i:
+        return False
+    rules = facts.overrides
+    grounds = loader.words("place_rules.yaml", "ground_nouns", rules)
+    if head.lemma_.lower() in grounds | loader.words("place_rules.yaml", "locator_lemmas", rules):
+        return False  # "attacks on *US* soil", "the *Syria* border": a part of the country
+    acts = (c for c in facts.cues if c.role != "context")
+    return head.pos_ in _NOMINAL_POS and not any(c.start <= head.i < c.end for c in acts)

@@ -138,6 +138,8 @@ SCHEMAS: dict[str, Schema] = {
         armed_patient_concepts=_LISTS,  # attack concepts that are a battle on an armed party
         remote_concepts=_LISTS,  # weapons that make any attack remote violence
         onward_concepts=_LISTS,  # "advanced on Hama": acts whose places lie ahead
+        topic_concepts=_LISTS,  # "in protest of": acts whose object is what they are about
+        topic_preps=_LISTS,  # "protest against": prepositions of what such an act is about
         tolled_types=_LISTS,  # types ACLED does not code that still take a toll
         status_cues=_MAP,
         incident_cues=_MAP,
@@ -197,6 +199,11 @@ SCHEMAS: dict[str, Schema] = {
         locator_lemmas=_LISTS,
         bearing_words=_LISTS,  # "40 miles northeast of Baghdad": Baghdad is a reference point
         reference_preps=_LISTS,  # "of", "from" after a bearing word
+        origin_nouns=_LISTS,  # "a citizen of Kyrgyzstan": the place is whose, not where
+        origin_preps=_LISTS,  # "of" after such a noun
+        making_verbs=_LISTS,  # "weapons made in the US": the place is whence, not where
+        making_preps=_LISTS,  # "in" after such a verb
+        ground_nouns=_LISTS,  # "US soil": a country modifying one names where, not whose
         weights=_MAP,
     ),
     "place_aliases.yaml": _schema(
