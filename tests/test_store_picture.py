@@ -25,8 +25,9 @@ from sitroom.picture.ledger import MergedEvent
 from sitroom.picture.summary import summarize
 from sitroom.records import Actor, Analysis, ControlClaim, Document, Evidence, Location, Relation
 from sitroom.store import Store
+from sitroom.store.migrations import migrate
 from sitroom.store.picture_queries import LISTED_EVIDENCE, edge_listing
-from sitroom.store.schema import MIGRATIONS, migrate
+from sitroom.store.schema import MIGRATIONS
 from sitroom.web.view import EventFilter, find_events, matches
 
 _LONG = (
