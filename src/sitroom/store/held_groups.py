@@ -43,6 +43,13 @@ class HeldGroups:
         self._keys_of: dict[str, list[int]] = {}
         # The last visiting position held (an upper bound once a group was dropped).
         self.last: VisitKey | None = None
+        # Alliance edges (subject, predicate, object) to recompute when the groups are written.
+        self.edges: set[tuple[str, str, str]] = set()
+        # What the update read of the tables while holding (the tables change only when the
+        # held groups are written): the stored groups under each blocking key, and stored
+        # groups' first members, kept for the next updates.
+        self.stored_under: dict[int, set[str]] = {}
+        self.first_members: dict[str, Event] = {}
 
     def __bool__(self) -> bool:
         return bool(self.groups or self.dropped)
@@ -86,4 +93,6 @@ class HeldGroups:
         self.groups, self.dropped, self.of_event = {}, set(), {}
         self._by_key.clear()
         self._keys_of.clear()
+        self.stored_under.clear()
+        self.first_members.clear()
         return groups, dropped

@@ -90,8 +90,8 @@ class MergeUpdate:
         # what it reads of them is read once: a chain of re-decisions keeps asking for the
         # same keys, events and groups.
         self._members_by_key: dict[int, list[tuple[VisitKey, str]]] = {}
-        self._groups_by_key: dict[int, set[str]] = {}
-        self._first_members: dict[str, Event] = {}
+        self._groups_by_key: dict[int, set[str]] = {} if held is None else held.stored_under
+        self._first_members: dict[str, Event] = {} if held is None else held.first_members
         self._stored: dict[str, Event] = {}  # stored events by id
         # seed -> the stored events under its keys (visiting positions, ids: in that order)
         self._under: dict[Event, tuple[list[VisitKey], list[str]]] = {}
@@ -225,18 +225,21 @@ class MergeUpdate:
         probes = [key_id(k) for k in self._index.probe_keys(event)]
         stored = self._groups_under(probes)
         unknown = sorted(m for m in stored if m not in self.groups)
-        missing = [m for m in unknown if m not in self._first_members]
-        if self._held:
-            for merged_id in [m for m in missing if m in self._held.groups]:
-                self._first_members[merged_id] = self._held.groups[merged_id].members[0][1]
-            missing = [m for m in missing if not self._held.covers(m)]
+        held = self._held
+        missing = [
+            m for m in unknown if m not in self._first_members and not (held and held.covers(m))
+        ]
         for merged_id, first in q.in_chunks(
             self._conn, "SELECT id, first_member FROM picture_events WHERE id IN", missing
         ):
             self._first_members[merged_id] = decode(Event, first)
         for merged_id in unknown:
             # Joining a group needs matching its first member: read the rest only then.
-            member = self._first_members.get(merged_id)
+            if held and held.covers(merged_id):
+                group = held.groups.get(merged_id)
+                member = None if group is None else group.members[0][1]
+            else:
+                member = self._first_members.get(merged_id)
             if member is None:
                 continue
             if match_events(member, event, actors=self._actors, rules=self._rules) is not None:

@@ -130,7 +130,10 @@ def update(
     touched = updater.merge(document_id, actors_changed, new, groups=groups, actors=actors)
     updater.refresh_groups_of(changed_docs - {document_id}, skip=touched, groups=groups)
     updater.control(document_id, changed_docs, actors_changed | new, groups=groups, actors=actors)
-    updater.alliances(document_id)
+    if held is not None:  # the edges' relations are read once, when the held groups are written
+        held.edges |= updater.edges_of(document_id)
+    else:
+        updater.alliances(updater.edges_of(document_id))
     q.next_generation(conn)
 
 
@@ -186,7 +189,8 @@ def rebuild_batch(conn: Connection, limit: int) -> int:
 
 
 def flush(conn: Connection, held: HeldGroups, rules: MergeRules = DEFAULT_RULES) -> None:
-    """Write the held merged events, each once, with the wire groups and actors stored now."""
+    """Write the held merged events, each once, with the wire groups and actors stored now,
+    and the alliance edges the held updates reached."""
     _Updater(conn, rules, held).flush(groups=q.groups_lookup(conn), actors=q.actors_lookup(conn))
 
 
@@ -359,6 +363,10 @@ class _Updater:
 
     def flush(self, *, groups: Mapping[str, str], actors: Mapping[str, Actor]) -> None:
         """Write the held merged events (and delete the rows of those gone), each once."""
+        if self._held is None:
+            return
+        self.alliances(self._held.edges)
+        self._held.edges = set()
         if not self._held:
             return
         taken, dropped = self._held.take()
@@ -506,8 +514,8 @@ class _Updater:
 
     # -- alliances -------------------------------------------------------------------------------
 
-    def alliances(self, document_id: str) -> None:
-        """Recompute the edges the document reports now or reported before."""
+    def edges_of(self, document_id: str) -> set[tuple[str, str, str]]:
+        """The edges the document reports now or reported before."""
         conn = self._conn
         edges = {
             (r[0], r[1], r[2])
@@ -520,6 +528,11 @@ class _Updater:
         edges |= {
             edge_key(r) for _, r in q.relations_where(conn, "document_id = ?", (document_id,))
         }
+        return edges
+
+    def alliances(self, edges: Collection[tuple[str, str, str]]) -> None:
+        """Recompute the edges from every relation reporting them."""
+        conn = self._conn
         for subject, predicate, obj in sorted(edges):
             found = q.relations_where(
                 conn,
