@@ -393,7 +393,8 @@ class Store:
         The picture's tables are emptied, then the reports go through the update a save runs
         (``stored_picture.rebuild_batch``), ``batch`` reports a transaction, in publication
         order: each is later than everything already in the picture, so it decides only its
-        own events. Memory holds one report's update, and the time grows with the reports.
+        own events, and the merged events a batch changes are held in memory and written once
+        at its end (``sitroom.store.held_groups``). Memory holds one batch's changed groups.
         ``progress`` is told the reports done after each batch."""
         with self._write() as conn:
             stored_picture.clear(conn)
