@@ -325,9 +325,7 @@ class _Updater:
         )
         held = self._held
         update = MergeUpdate(conn, self._rules, actors, held=held)
-        if held is not None and not (
-            not old and not actors_changed and not actors_new and _after(update, new)
-        ):
+        if held is not None and (old or actors_changed or actors_new or not _after(update, new)):
             self.flush(groups=groups, actors=actors)  # then decide on the tables, as a save
             held = None
             update = MergeUpdate(conn, self._rules, actors)
