@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import sitroom.store as store_module
+import sitroom.store.writing as writing_module
 from conftest import NewDatabase
 from factories import event
 from sitroom.errors import StoreError
@@ -196,7 +197,7 @@ def test_failing_save_rolls_back(
         raise RuntimeError("disk on fire")
 
     # Fails after the document, mentions, actors and first event rows are inserted.
-    monkeypatch.setattr(store_module, "_insert_evidence", boom)
+    monkeypatch.setattr(writing_module, "_insert_evidence", boom)
     with pytest.raises(RuntimeError, match="disk on fire"):
         store.save(full)
     monkeypatch.undo()

@@ -20,13 +20,16 @@ from factories import doc
 from sitroom.errors import StoreError
 from sitroom.export.json_export import compact_json, listing_item
 from sitroom.picture import build_ledger
+from sitroom.picture.blocking import BlockIndex
 from sitroom.picture.codec import decode, encode
-from sitroom.picture.ledger import MergedEvent
+from sitroom.picture.ledger import DEFAULT_RULES, MergedEvent
 from sitroom.picture.summary import summarize
 from sitroom.records import Actor, Analysis, ControlClaim, Document, Evidence, Location, Relation
-from sitroom.store import Store
+from sitroom.store import Store, picture_queries, stored_picture
+from sitroom.store.held_groups import HeldGroups
+from sitroom.store.migrations import migrate
 from sitroom.store.picture_queries import LISTED_EVIDENCE, edge_listing
-from sitroom.store.schema import MIGRATIONS, migrate
+from sitroom.store.schema import MIGRATIONS
 from sitroom.web.view import EventFilter, find_events, matches
 
 _LONG = (
@@ -214,6 +217,40 @@ def test_reports_saved_while_a_rebuild_streams_are_in_the_picture_it_gives(
             for analysis in during:
                 store.save(analysis)
             assert seen == sorted(seen) and (not before or seen)
+            _assert_current(store)
+
+    arrive()
+
+
+def test_updates_holding_the_groups_they_change_give_the_picture_of_any_order(
+    backend: str, new_database: NewDatabase
+) -> None:
+    """The rebuild's updates hold the merged events they change (``held_groups``) and write
+    them at a batch's end. Here reports come in any order through such updates, written at
+    random points: a held group is read before its stale rows, and an update that does more
+    than append (an earlier report's) has them written first."""
+
+    @settings(
+        max_examples=int(200 * EXAMPLES[backend]),
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+    @given(arrivals(), st.data())
+    def arrive(found: list[Analysis], data: st.DataObject) -> None:
+        with Store.open(new_database()) as store:
+            with store.state(write=True) as conn:
+                picture_queries.set_rules(conn, "none")  # saves leave the picture aside
+            for analysis in found:
+                store.save(analysis)
+            with store.state(write=True) as conn:
+                stored_picture.clear(conn)
+                held = HeldGroups(BlockIndex(DEFAULT_RULES))
+                for analysis in data.draw(st.permutations(found)):
+                    stored_picture.update(conn, analysis.document.id, held=held)
+                    if data.draw(st.booleans()):
+                        stored_picture.flush(conn, held)
+                stored_picture.flush(conn, held)
+                picture_queries.set_rules(conn)
             _assert_current(store)
 
     arrive()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -150,8 +151,10 @@ class AllianceEdge:
 # -- comparing values: merge (same event?) and reconcile (same claim?) ---------------------
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def date_span(day: dt.date, precision: str) -> tuple[dt.date, dt.date]:
-    """First and last day a resolved date may stand for at its precision."""
+    """First and last day a resolved date may stand for at its precision (kept: the merge asks
+    for the same few dates' spans hundreds of thousands of times)."""
     if precision == "day":
         return day, day
     if precision == "month":

@@ -8,7 +8,7 @@ import logging
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
@@ -22,14 +22,14 @@ from sitroom.records import (
     ControlClaim,
     Document,
     Event,
-    Evidence,
-    Mention,
     Picture,
     Relation,
 )
 from sitroom.store import backend, picture_queries, rows, stored_picture
 from sitroom.store.backend import Connection
-from sitroom.store.schema import MIGRATIONS, SCHEMA_VERSION, migrate, schema_version
+from sitroom.store.migrations import migrate, schema_version
+from sitroom.store.schema import MIGRATIONS, SCHEMA_VERSION
+from sitroom.store.writing import check_analysis, insert
 
 __all__ = ["DB_HELP", "DEFAULT_PATH", "MIGRATIONS", "SCHEMA_VERSION", "Store", "migrate"]
 
@@ -168,17 +168,17 @@ class Store:
 
     def save(self, analysis: Analysis) -> bool:
         """Store a document and everything extracted from it; False if it is already stored."""
-        _check_analysis(analysis)
+        check_analysis(analysis)
         with self._write() as conn:
             if _has_document(conn, analysis.document.id):
                 logger.debug("document %s already stored; not saved", analysis.document.id)
                 return False
-            self._insert(conn, analysis)
+            insert(conn, analysis)
         return True
 
     def replace(self, analysis: Analysis) -> None:
         """Delete what is stored for the analysis's document and store the analysis instead."""
-        _check_analysis(analysis)
+        check_analysis(analysis)
         document_id = analysis.document.id
         with self._write() as conn:
             old_actors = [
@@ -189,51 +189,7 @@ class Store:
             ]
             # Foreign keys cascade this to mentions, events, relations, control and evidence.
             conn.execute("DELETE FROM documents WHERE id = ?", (document_id,))
-            self._insert(conn, analysis, also_refresh=old_actors)
-
-    def _insert(
-        self, conn: Connection, analysis: Analysis, *, also_refresh: Iterable[str] = ()
-    ) -> None:
-        doc = analysis.document
-        conn.execute(
-            rows.insert_sql("documents", rows.DOCUMENT_COLUMNS),
-            rows.document_row(doc, analysis.main_event),
-        )
-        conn.executemany(
-            rows.insert_sql("mentions", rows.MENTION_COLUMNS),
-            (rows.mention_row(m, seq) for seq, m in enumerate(analysis.mentions)),
-        )
-        # A report may list an actor twice; its last version wins, as an upsert would.
-        conn.executemany(
-            "INSERT INTO document_actors (document_id, actor_id, seq, name, aliases, kind, "
-            "country, parent) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (document_id, actor_id) DO UPDATE SET seq = excluded.seq, "
-            "name = excluded.name, aliases = excluded.aliases, kind = excluded.kind, "
-            "country = excluded.country, parent = excluded.parent",
-            ((doc.id, a.id, seq, *rows.actor_row(a)) for seq, a in enumerate(analysis.actors)),
-        )
-        for seq, event in enumerate(analysis.events):
-            conn.execute(rows.insert_sql("events", rows.EVENT_COLUMNS), rows.event_row(event, seq))
-            conn.executemany(
-                "INSERT INTO event_actors (event_id, actor_id, role) VALUES (?, ?, ?)",
-                sorted(rows.event_actor_rows(event)),
-            )
-            _insert_evidence(conn, "event_id", event.id, event.evidence)
-        for seq, relation in enumerate(analysis.relations):
-            cursor = conn.execute(
-                rows.insert_sql("relations", rows.RELATION_COLUMNS),
-                rows.relation_row(relation, doc.id, seq),
-            )
-            _insert_evidence(conn, "relation_id", cursor.lastrowid, relation.evidence)
-        for seq, claim in enumerate(analysis.control):
-            cursor = conn.execute(
-                rows.insert_sql("control", rows.CONTROL_COLUMNS),
-                rows.control_row(claim, doc.id, seq),
-            )
-            _insert_evidence(conn, "control_id", cursor.lastrowid, claim.evidence)
-        latest = {a.id: a for a in analysis.actors}
-        changed, appeared = _refresh_actors(conn, set(latest).union(also_refresh), added=latest)
-        stored_picture.update(conn, doc.id, actors_changed=changed, actors_new=appeared)
+            insert(conn, analysis, also_refresh=old_actors)
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
@@ -437,7 +393,8 @@ class Store:
         The picture's tables are emptied, then the reports go through the update a save runs
         (``stored_picture.rebuild_batch``), ``batch`` reports a transaction, in publication
         order: each is later than everything already in the picture, so it decides only its
-        own events. Memory holds one report's update, and the time grows with the reports.
+        own events, and the merged events a batch changes are held in memory and written once
+        at its end (``sitroom.store.held_groups``). Memory holds one batch's changed groups.
         ``progress`` is told the reports done after each batch."""
         with self._write() as conn:
             stored_picture.clear(conn)
@@ -507,31 +464,9 @@ def _check_version(conn: Connection, *, path: str) -> None:
         )
 
 
-def _check_analysis(analysis: Analysis) -> None:
-    """Refuse mentions or events that belong to another document than the analysis's."""
-    doc_id = analysis.document.id
-    items: Sequence[Mention | Event] = (*analysis.mentions, *analysis.events)
-    stray = sorted({item.document_id for item in items if item.document_id != doc_id})
-    if stray:
-        raise StoreError(
-            f"analysis of document {doc_id} holds mentions or events of other documents: "
-            + ", ".join(stray)
-        )
-
-
 def _has_document(conn: Connection, document_id: str) -> bool:
     row = conn.execute("SELECT 1 FROM documents WHERE id = ?", (document_id,)).fetchone()
     return row is not None
-
-
-def _insert_evidence(
-    conn: Connection, owner: str, owner_id: object, evidence: Sequence[Evidence]
-) -> None:
-    conn.executemany(
-        f"INSERT INTO evidence ({owner}, {', '.join(rows.EVIDENCE_COLUMNS)}) "
-        f"VALUES (?, {', '.join('?' for _ in rows.EVIDENCE_COLUMNS)})",
-        ((owner_id, *rows.evidence_row(ev, seq)) for seq, ev in enumerate(evidence)),
-    )
 
 
 def _relations(conn: Connection) -> list[Relation]:
@@ -553,53 +488,3 @@ def _control(conn: Connection, *, place: str | None) -> list[ControlClaim]:
     ids = None if place is None else [r["id"] for r in found]
     evidence = rows.evidence_for(conn, "control_id", ids)
     return [rows.control_from_row(r, evidence.get(r["id"], ())) for r in found]
-
-
-def _refresh_actors(
-    conn: Connection, actor_ids: Iterable[str], *, added: dict[str, Actor]
-) -> tuple[set[str], set[str]]:
-    """Recompute the canonical row of each actor from the versions its documents hold; the ids
-    whose name, kind or parent (what the merge reads of an actor) changed or went, and the ids
-    that came (no row before).
-
-    A version just ``added`` that equals the stored canonical actor cannot change it (it adds no
-    alias and, if it sorts first, gives the same fields), so a knowledge-base actor named in
-    thousands of reports costs one lookup per save, not a scan of all its versions.
-    """
-    changed: set[str] = set()
-    appeared: set[str] = set()
-    for actor_id in sorted(set(actor_ids)):
-        row = conn.execute("SELECT * FROM actors WHERE id = ?", (actor_id,)).fetchone()
-        before = None if row is None else rows.actor_from_row(row)
-        if actor_id in added and before == added[actor_id]:
-            continue
-        versions = [
-            rows.actor_from_row(r, actor_id=actor_id)
-            for r in conn.execute(
-                "SELECT * FROM document_actors WHERE actor_id = ? ORDER BY document_id",
-                (actor_id,),
-            )
-        ]
-        if not versions:
-            conn.execute("DELETE FROM actors WHERE id = ?", (actor_id,))
-            if before is not None:
-                changed.add(actor_id)
-            continue
-        after = rows.canonical_actor(versions)
-        if before is None:
-            appeared.add(actor_id)
-        elif _merge_fields(before) != _merge_fields(after):
-            changed.add(actor_id)
-        conn.execute(
-            "INSERT INTO actors (id, name, aliases, kind, country, parent) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name, "
-            "aliases = excluded.aliases, kind = excluded.kind, country = excluded.country, "
-            "parent = excluded.parent",
-            (actor_id, *rows.actor_row(after)),
-        )
-    return changed, appeared
-
-
-def _merge_fields(actor: Actor) -> tuple[str, str, str | None]:
-    """What the merge and reconcile rules read of an actor (sitroom.picture.ledger.related)."""
-    return actor.name, actor.kind, actor.parent

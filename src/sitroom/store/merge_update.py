@@ -21,6 +21,7 @@ import heapq
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sitroom.ids import content_id
 from sitroom.picture.blocking import BlockIndex, Key
@@ -30,6 +31,9 @@ from sitroom.picture.merge import Levels, VisitKey, best_group, match_events, vi
 from sitroom.records import Actor, Event
 from sitroom.store import picture_queries as q
 from sitroom.store.backend import Connection
+
+if TYPE_CHECKING:
+    from sitroom.store.held_groups import HeldGroups
 
 
 @dataclass(slots=True)
@@ -55,8 +59,19 @@ class Group:
 class MergeUpdate:
     """One update of the stored merge inside the caller's transaction."""
 
-    def __init__(self, conn: Connection, rules: MergeRules, actors: Mapping[str, Actor]) -> None:
+    def __init__(
+        self,
+        conn: Connection,
+        rules: MergeRules,
+        actors: Mapping[str, Actor],
+        *,
+        held: HeldGroups | None = None,
+    ) -> None:
         self._conn = conn
+        # Groups a rebuild's batch changed and has not written (sitroom.store.held_groups): read
+        # from there, their rows in the tables being stale. Only an update that appends runs
+        # with some held (it decides no stored event again, so it reads no member rows).
+        self._held = held
         self._rules = rules
         self._actors = actors
         self._index = BlockIndex(rules)
@@ -75,8 +90,8 @@ class MergeUpdate:
         # what it reads of them is read once: a chain of re-decisions keeps asking for the
         # same keys, events and groups.
         self._members_by_key: dict[int, list[tuple[VisitKey, str]]] = {}
-        self._groups_by_key: dict[int, set[str]] = {}
-        self._first_members: dict[str, Event] = {}
+        self._groups_by_key: dict[int, set[str]] = {} if held is None else held.stored_under
+        self._first_members: dict[str, Event] = {} if held is None else held.first_members
         self._stored: dict[str, Event] = {}  # stored events by id
         # seed -> the stored events under its keys (visiting positions, ids: in that order)
         self._under: dict[Event, tuple[list[VisitKey], list[str]]] = {}
@@ -210,14 +225,21 @@ class MergeUpdate:
         probes = [key_id(k) for k in self._index.probe_keys(event)]
         stored = self._groups_under(probes)
         unknown = sorted(m for m in stored if m not in self.groups)
-        missing = [m for m in unknown if m not in self._first_members]
+        held = self._held
+        missing = [
+            m for m in unknown if m not in self._first_members and not (held and held.covers(m))
+        ]
         for merged_id, first in q.in_chunks(
             self._conn, "SELECT id, first_member FROM picture_events WHERE id IN", missing
         ):
             self._first_members[merged_id] = decode(Event, first)
         for merged_id in unknown:
             # Joining a group needs matching its first member: read the rest only then.
-            member = self._first_members.get(merged_id)
+            if held and held.covers(merged_id):
+                group = held.groups.get(merged_id)
+                member = None if group is None else group.members[0][1]
+            else:
+                member = self._first_members.get(merged_id)
             if member is None:
                 continue
             if match_events(member, event, actors=self._actors, rules=self._rules) is not None:
@@ -230,7 +252,7 @@ class MergeUpdate:
 
     def _reach(self, seed: Event, after: VisitKey) -> None:
         """Queue the events after ``after`` that match ``seed`` (a group's first member)."""
-        last = self._last_stored()
+        last = self.last_stored()
         if last is None or after >= last:
             return
         if seed not in self._under:
@@ -253,14 +275,17 @@ class MergeUpdate:
             if matches[event_id]:
                 self._push(self.visit(event), event.id, event)
 
-    def _last_stored(self) -> VisitKey | None:
-        """The visiting position of the last stored event (None: none is stored)."""
+    def last_stored(self) -> VisitKey | None:
+        """The visiting position of the last stored (or held) event (None: none is)."""
         if self._last is None:
             row = self._conn.execute(
                 f"SELECT {q.VISIT_COLUMNS} FROM picture_members ORDER BY published DESC, "
                 "document_id DESC, start DESC, event_id DESC LIMIT 1"
             ).fetchone()
-            self._last = (None if row is None else q.visit_of_row(row),)
+            found = [] if row is None else [q.visit_of_row(row)]
+            if self._held and self._held.last is not None:
+                found.append(self._held.last)
+            self._last = (max(found, default=None),)
         return self._last[0]
 
     def _groups_under(self, probes: list[int]) -> set[str]:
@@ -272,7 +297,10 @@ class MergeUpdate:
             self._conn, "SELECT key, merged_id FROM picture_blocks WHERE key IN", missing
         ):
             self._groups_by_key[key].add(merged_id)
-        return set().union(*(self._groups_by_key[p] for p in probes))
+        found: set[str] = set().union(*(self._groups_by_key[p] for p in probes))
+        if self._held:
+            found = {m for m in found if not self._held.covers(m)} | self._held.under(probes)
+        return found
 
     def _members_under(self, probes: list[int]) -> dict[str, VisitKey]:
         """Stored event id -> its visiting position, for the events under any of the blocking
@@ -298,6 +326,10 @@ class MergeUpdate:
         row = self._conn.execute(
             "SELECT merged_id FROM picture_members WHERE event_id = ?", (event_id,)
         ).fetchone()
+        if self._held and event_id in self._held.of_event:
+            row = (self._held.of_event[event_id],)
+        elif self._held and row is not None and self._held.covers(row[0]):
+            row = None  # its stored group is held without it
         if row is None:
             return None
         if row[0] not in self.groups:
@@ -305,24 +337,36 @@ class MergeUpdate:
         return self._of_event.get(event_id)
 
     def _load(self, merged_id: str) -> None:
-        row = self._conn.execute(
-            "SELECT record FROM picture_events WHERE id = ?", (merged_id,)
-        ).fetchone()
         group = self.groups.setdefault(merged_id, Group(merged_id))
-        if row is not None:
-            merged = decode(MergedEvent, row[0])
-            self._levels[merged_id] = (
-                dict(x.split(":", 1) for x in merged.merged_on) if merged.merged_on else None
-            )
-            if not merged.merged_on and len(merged.members) > 1:
+        found = self._stored_group(merged_id)
+        if found is not None:
+            members, levels = found
+            self._levels[merged_id] = levels
+            if levels is None and len(members) > 1:
                 self._relinked.add(merged_id)  # a pair did not match: read them all again
-            for member in merged.members:
+            for visit, member in members:
                 if member.id in self._of_event:
                     self._relinked.add(merged_id)
                     continue  # decided again in this update: it is where that put it
-                group.members[member.id] = (self.visit(member), member)
+                group.members[member.id] = (visit, member)
                 self._of_event[member.id] = merged_id
         self._register(merged_id)
+
+    def _stored_group(
+        self, merged_id: str
+    ) -> tuple[list[tuple[VisitKey, Event]], Levels | None] | None:
+        """A stored (or held) group's members with their positions, and its levels."""
+        if self._held and self._held.covers(merged_id):
+            held = self._held.groups.get(merged_id)
+            return None if held is None else (held.members, held.levels)
+        row = self._conn.execute(
+            "SELECT record FROM picture_events WHERE id = ?", (merged_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        merged = decode(MergedEvent, row[0])
+        levels = dict(x.split(":", 1) for x in merged.merged_on) if merged.merged_on else None
+        return [(self.visit(m), m) for m in merged.members], levels
 
     def levels(self, handle: str) -> tuple[bool, Levels | None]:
         """(True, the group's linking levels) where the update only appended members to it

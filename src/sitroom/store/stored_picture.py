@@ -27,7 +27,6 @@ import datetime as dt
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from sitroom.export.json_export import compact_json, listing_item
 from sitroom.ids import content_id
 from sitroom.picture.blocking import BlockIndex
 from sitroom.picture.codec import decode, encode
@@ -39,14 +38,12 @@ from sitroom.picture.ledger import (
     MergedEvent,
     MergeRules,
     fold_name,
-    overall_verdict,
 )
 from sitroom.picture.merge import (
     Levels,
     VisitKey,
     link_levels,
     merged_event,
-    visit_key,
 )
 from sitroom.picture.reconcile import (
     alliance_graph,
@@ -59,14 +56,16 @@ from sitroom.picture.reconcile import (
     shingles_of,
     text_key,
 )
-from sitroom.picture.summary import summarize
 from sitroom.records import Actor, ControlClaim, Document, Event, Relation
 from sitroom.store import picture_queries as q
 from sitroom.store import rows
 from sitroom.store.backend import Connection
-from sitroom.store.merge_update import MergeUpdate, key_id, member_key_rows
+from sitroom.store.group_rows import drop_group, write_blocks, write_group
+from sitroom.store.held_groups import HeldGroup, HeldGroups
+from sitroom.store.merge_update import MergeUpdate, member_key_rows
 
-_TABLES = (
+# The stored picture's tables (what `rebuild` empties and fills again).
+PICTURE_TABLES = (
     "picture_sources",
     "picture_shingles",
     "picture_events",
@@ -102,12 +101,14 @@ def update(
     actors_changed: Collection[str] = (),
     actors_new: Collection[str] = (),
     rules: MergeRules = DEFAULT_RULES,
+    held: HeldGroups | None = None,
 ) -> None:
     """Bring the stored picture up to date after ``document_id`` was stored, replaced or
     deleted (its rows in the picture tables are then stale), inside the caller's transaction.
 
     ``actors_changed``: actor ids whose canonical kind, name or parent the save changed;
-    ``actors_new``: actor ids the store did not know before it.
+    ``actors_new``: actor ids the store did not know before it; ``held``: keep the merged
+    events changed in memory, for ``flush`` to write (``sitroom.store.held_groups``).
     Nothing is done to a picture built by other rules: it waits for ``rebuild``.
     """
     version = q.rules_version(conn)
@@ -118,8 +119,7 @@ def update(
         if others.fetchone() is not None:
             return  # reports stored before the picture was (schema 4): likewise
         q.set_rules(conn)  # the first report of an empty store starts the picture
-    updater = _Updater(conn, rules)
-    # An actor's lineage runs through its parents: its parts read differently too.
+    updater = _Updater(conn, rules, held)
     # An actor's lineage runs through its parents: its parts read differently too. A new actor
     # only lets the events naming it match more (sitroom.store.merge_update.MergeUpdate.named).
     new = set(actors_new)
@@ -130,8 +130,18 @@ def update(
     touched = updater.merge(document_id, actors_changed, new, groups=groups, actors=actors)
     updater.refresh_groups_of(changed_docs - {document_id}, skip=touched, groups=groups)
     updater.control(document_id, changed_docs, actors_changed | new, groups=groups, actors=actors)
-    updater.alliances(document_id)
+    if held is not None:  # the edges' relations are read once, when the held groups are written
+        held.edges |= updater.edges_of(document_id)
+    else:
+        updater.alliances(updater.edges_of(document_id))
     q.next_generation(conn)
+
+
+def _after(update: MergeUpdate, events: Iterable[Event]) -> bool:
+    """Whether every event comes after the last one stored or held: deciding them then only
+    appends to groups or starts new ones, re-deciding nothing stored."""
+    last = update.last_stored()
+    return last is None or all(update.visit(e) > last for e in events)
 
 
 def _with_parts(conn: Connection, actor_ids: Collection[str]) -> set[str]:
@@ -147,7 +157,7 @@ def _with_parts(conn: Connection, actor_ids: Collection[str]) -> set[str]:
 
 def clear(conn: Connection) -> None:
     """Empty the stored picture for ``rebuild_batch`` to fill (``q.REBUILDING`` until done)."""
-    for table in _TABLES:
+    for table in PICTURE_TABLES:
         conn.execute(f"DELETE FROM {table}")
     q.set_rules(conn, q.REBUILDING)
     q.next_generation(conn)
@@ -160,27 +170,38 @@ def rebuild_batch(conn: Connection, limit: int) -> int:
 
     The picture of the reports brought in so far is the one ``update`` gives for any order of
     arrival; in publication order a report follows every event already merged, so it decides
-    its own events only (no re-decisions). The actors are the stored ones throughout."""
+    its own events only (no re-decisions), and the merged events it changes are held in
+    memory and written once at the batch's end (``sitroom.store.held_groups``). The actors are
+    the stored ones throughout."""
     found = conn.execute(
         "SELECT id FROM documents WHERE id NOT IN (SELECT document_id FROM picture_sources) "
         f"ORDER BY coalesce(published, '{dt.date.max.isoformat()}'), id LIMIT ?",
         (limit,),
     ).fetchall()
+    held = HeldGroups(BlockIndex(DEFAULT_RULES))
     for (document_id,) in found:
-        update(conn, document_id)
+        update(conn, document_id, held=held)
+    flush(conn, held)
     if not found:
         q.set_rules(conn)
         q.next_generation(conn)
     return len(found)
 
 
+def flush(conn: Connection, held: HeldGroups, rules: MergeRules = DEFAULT_RULES) -> None:
+    """Write the held merged events, each once, with the wire groups and actors stored now,
+    and the alliance edges the held updates reached."""
+    _Updater(conn, rules, held).flush(groups=q.groups_lookup(conn), actors=q.actors_lookup(conn))
+
+
 class _Updater:
     """The steps of ``update``, over one connection inside one transaction."""
 
-    def __init__(self, conn: Connection, rules: MergeRules) -> None:
+    def __init__(self, conn: Connection, rules: MergeRules, held: HeldGroups | None) -> None:
         self._conn = conn
         self._rules = rules
         self._index = BlockIndex(rules)
+        self._held = held
 
     @property
     def index(self) -> BlockIndex:
@@ -302,7 +323,12 @@ class _Updater:
             "INSERT INTO picture_member_keys (key, event_id) VALUES (?, ?)",
             member_key_rows(self._index, new),
         )
-        update = MergeUpdate(conn, self._rules, actors)
+        held = self._held
+        update = MergeUpdate(conn, self._rules, actors, held=held)
+        if held is not None and (old or actors_changed or actors_new or not _after(update, new)):
+            self.flush(groups=groups, actors=actors)  # then decide on the tables, as a save
+            held = None
+            update = MergeUpdate(conn, self._rules, actors)
         start = self._first_naming(actors_changed)
         if start is not None:
             update.again_from(start)
@@ -310,23 +336,48 @@ class _Updater:
         update.run(new, gone)
         final = update.final_ids()
         for handle in final:
-            self._drop(handle)
+            if held is not None:
+                held.drop(handle)
+            else:
+                drop_group(conn, handle)
         written = set()
         for handle, merged_id in sorted(final.items()):
             if merged_id is None:
                 continue
-            members = [e for _, e in update.groups[handle].ordered()]
+            ordered = update.groups[handle].ordered()
+            members = [e for _, e in ordered]
             known, levels = update.levels(handle)
             if not known:
                 levels = link_levels(members, actors=actors, rules=self._rules)
+            if held is not None:
+                held.put(merged_id, HeldGroup(ordered, levels))
+            else:
+                self._write_work(
+                    _Group(merged_id, ordered[0][0], members, levels), groups=groups, actors=actors
+                )
+                write_blocks(conn, self._index, merged_id, members[0])
+            written.add(merged_id)
+        return written
+
+    def flush(self, *, groups: Mapping[str, str], actors: Mapping[str, Actor]) -> None:
+        """Write the held merged events (and delete the rows of those gone), each once."""
+        if self._held is None:
+            return
+        self.alliances(self._held.edges)
+        self._held.edges = set()
+        if not self._held:
+            return
+        taken, dropped = self._held.take()
+        for merged_id in sorted(dropped):
+            drop_group(self._conn, merged_id)
+        for merged_id, group in sorted(taken.items()):
+            members = [e for _, e in group.members]
             self._write_work(
-                _Group(merged_id, update.visit(members[0]), members, levels),
+                _Group(merged_id, group.members[0][0], members, group.levels),
                 groups=groups,
                 actors=actors,
             )
-            self.write_blocks(merged_id, members[0])
-            written.add(merged_id)
-        return written
+            write_blocks(self._conn, self._index, merged_id, members[0])
 
     def _first_naming(self, family: Collection[str]) -> VisitKey | None:
         """The visiting position of the first stored member naming one of the actors."""
@@ -354,16 +405,6 @@ class _Updater:
         levels = dict(x.split(":", 1) for x in merged.merged_on) if merged.merged_on else None
         return _Group(merged_id, q.visit_of_row(row[1:]), list(merged.members), levels)
 
-    def _drop(self, merged_id: str) -> None:
-        for table, column in (
-            ("picture_events", "id"),
-            ("picture_blocks", "merged_id"),
-            ("picture_claims", "merged_id"),
-            ("picture_event_actors", "merged_id"),
-            ("picture_members", "merged_id"),
-        ):
-            self._conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (merged_id,))
-
     def _write_work(
         self, group: _Group, *, groups: Mapping[str, str], actors: Mapping[str, Actor]
     ) -> None:
@@ -373,7 +414,7 @@ class _Updater:
         published = {
             m.document_id: q.published_of(self._conn, m.document_id) for m in group.members
         }
-        self.write_group(merged, group.first, published, groups=groups, actors=actors)
+        write_group(self._conn, merged, group.first, published, groups=groups, actors=actors)
 
     def refresh_groups_of(
         self, document_ids: Collection[str], *, skip: Collection[str], groups: Mapping[str, str]
@@ -385,78 +426,11 @@ class _Updater:
         )  # fmt: skip
         actors = q.actors_lookup(self._conn)
         for merged_id in sorted({r[0] for r in found} - set(skip)):
+            if self._held is not None and self._held.covers(merged_id):
+                continue  # written when the held groups are, with the groups of then
             group = self._load(merged_id)
             if group is not None:
                 self._write_work(group, groups=groups, actors=actors)
-
-    def write_group(
-        self,
-        merged: MergedEvent,
-        first: VisitKey,
-        published: Mapping[str, dt.date | None],
-        *,
-        groups: Mapping[str, str],
-        actors: Mapping[str, Actor],
-    ) -> None:
-        """Store one merged event: its record, summary, listing item, members, claims and
-        actors. The item reads the wire groups of its documents and the names of its actors:
-        whatever changes those rewrites the event (``refresh_groups_of``; an actor's change
-        re-decides every event naming it)."""
-        conn = self._conn
-        summary = summarize(merged)
-        names = {a: actors[a].name for a in (summary.actor1, summary.actor2) if a and a in actors}
-        for table in ("picture_claims", "picture_event_actors", "picture_members"):
-            conn.execute(f"DELETE FROM {table} WHERE merged_id = ?", (merged.id,))
-        location = merged.location
-        sources = len({m.document_id for m in merged.members})
-        conn.execute(
-            "INSERT INTO picture_events (id, first_published, first_document, first_start, "
-            "first_event, status, event_date, event_type, sub_event_type, plover_type, country, "
-            "latitude, longitude, sources, verdict, sort_key, first_member, record, summary, "
-            "item) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (id) DO UPDATE SET status = excluded.status, "
-            "event_date = excluded.event_date, event_type = excluded.event_type, "
-            "sub_event_type = excluded.sub_event_type, plover_type = excluded.plover_type, "
-            "country = excluded.country, latitude = excluded.latitude, "
-            "longitude = excluded.longitude, sources = excluded.sources, "
-            "verdict = excluded.verdict, sort_key = excluded.sort_key, "
-            "first_member = excluded.first_member, record = excluded.record, "
-            "summary = excluded.summary, item = excluded.item",
-            (
-                merged.id, *q.visit_row(first), merged.status, rows.iso(merged.event_date),
-                merged.event_type, merged.sub_event_type, merged.plover_type,
-                location.country if location else None,
-                location.latitude if location else None, location.longitude if location else None,
-                sources, overall_verdict(merged), q.sort_key(merged),
-                encode(merged.members[0]), encode(merged), encode(summary),
-                compact_json(listing_item(summary, groups, names)),
-            ),
-        )  # fmt: skip
-        conn.executemany(
-            "INSERT INTO picture_members (event_id, merged_id, published, document_id, start) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (
-                (m.id, merged.id, *q.visit_row(visit_key(m, published.get(m.document_id)))[:3])
-                for m in merged.members
-            ),
-        )
-        conn.executemany(
-            "INSERT INTO picture_claims (merged_id, field, verdict) VALUES (?, ?, ?)",
-            ((merged.id, c.field, c.verdict) for c in merged.claims),
-        )
-        named = {a for m in merged.members for _, a, _ in rows.event_actor_rows(m)}
-        conn.executemany(
-            "INSERT INTO picture_event_actors (merged_id, actor_id) VALUES (?, ?)",
-            ((merged.id, a) for a in sorted(named)),
-        )
-
-    def write_blocks(self, merged_id: str, first: Event) -> None:
-        """Register a merged event under its first member's blocking keys."""
-        keys = {key_id(k) for k in self._index.group_keys(first)}
-        self._conn.executemany(
-            "INSERT INTO picture_blocks (key, merged_id) VALUES (?, ?)",
-            ((k, merged_id) for k in sorted(keys)),
-        )
 
     # -- control -------------------------------------------------------------------------------
 
@@ -538,8 +512,8 @@ class _Updater:
 
     # -- alliances -------------------------------------------------------------------------------
 
-    def alliances(self, document_id: str) -> None:
-        """Recompute the edges the document reports now or reported before."""
+    def edges_of(self, document_id: str) -> set[tuple[str, str, str]]:
+        """The edges the document reports now or reported before."""
         conn = self._conn
         edges = {
             (r[0], r[1], r[2])
@@ -552,6 +526,11 @@ class _Updater:
         edges |= {
             edge_key(r) for _, r in q.relations_where(conn, "document_id = ?", (document_id,))
         }
+        return edges
+
+    def alliances(self, edges: Collection[tuple[str, str, str]]) -> None:
+        """Recompute the edges from every relation reporting them."""
+        conn = self._conn
         for subject, predicate, obj in sorted(edges):
             found = q.relations_where(
                 conn,
