@@ -95,6 +95,13 @@ POSITIVE = [
      "killed", "elders"),
     ("The war has killed 1.5 million people.", "killed 1.5 million people", "1.5 million",
      1500000, "killed", "people"),
+    # An aside set off by commas between the victims and their verb.
+    ("Officials said 31 people, including 23 security personnel, lost their lives.",
+     "31 people, including 23 security personnel, lost their lives", "31", 31, "killed",
+     "people"),
+    ("Seven other people, including two prominent elders, were killed.",
+     "Seven other people, including two prominent elders, were killed", "Seven", 7, "killed",
+     "people"),
 ]
 # fmt: on
 

@@ -164,6 +164,7 @@ SCHEMAS: dict[str, Schema] = {
         adverbs=_LISTS,
         determiners=_LISTS,
         count_openers=_LISTS,  # "killed *all* six": words between a cue and its count
+        aside_openers=_LISTS,  # "31 people, *including* 23 soldiers, died": an aside's opener
         victims=_MAP,
         non_victims=_LISTS,
         question_words=_LISTS,  # "how many were killed": a question, not a figure
