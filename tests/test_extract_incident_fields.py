@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 
@@ -163,6 +164,31 @@ def test_an_incident_without_a_toll_takes_the_tolls_told_right_after_it() -> Non
     tolled = candidate(0, event_type="Battles", quote="Rebels attacked .", fatalities=3)
     verbal = candidate(0, quote="Rebels attacked .")
     assert tolls_told_after([tolled, verbal], f) == [tolled, verbal]
+
+
+def test_a_participle_s_act_falls_back_to_the_day_of_its_sentence() -> None:
+    doc = tree("""
+        schoolgirls NOUN:NNS  nsubjpass 4 schoolgirl
+        kidnapped   VERB:VBN  acl       0 kidnap
+        in          ADP:IN    prep      1
+        Zamfara     PROPN:NNP pobj      2
+        freed       VERB:VBN  ROOT      4 free
+        Tuesday     PROPN:NNP npadvmod  4
+    """)
+    tuesday = DateHit(5, 6, "Tuesday", dt.date(2021, 3, 2), "day", False)
+    published = dt.date(2021, 3, 2)
+    f = facts(doc, dates=[tuesday], published=published)
+    week = event("doc", event_type="Violence against civilians", event_date=published)
+    week = replace(week, date_precision="week")
+    kidnapping = Candidate(week, 3.0, 0, LEXICON.types["ARMED_CLASH"], 1)
+    # No mention of the incident tells a day of its own: the act was done by Tuesday.
+    [dated] = dated_by_context([kidnapping], f)
+    assert (dated.event.event_date, dated.event.date_precision) == (tuesday.date, "day")
+    assert "date from 'Tuesday', the date its sentence names" in dated.event.notes
+    # One that a mention dates on its own ("kidnapped last Friday") keeps its day.
+    friday = replace(week, event_date=dt.date(2021, 2, 26), date_precision="day")
+    told = Candidate(friday, 3.0, 0, LEXICON.types["ARMED_CLASH"], 1)
+    assert dated_by_context([told], f) == [told]
 
 
 def test_a_party_deployed_is_the_actor_of_its_deployment() -> None:

@@ -11,10 +11,12 @@ import datetime as dt
 from bisect import bisect_right
 from dataclasses import replace
 
+from spacy.tokens import Span
+
 from sitroom.extract import event_fields as fields
 from sitroom.extract.actors import HeadNouns, by_kind, described_parties, members_groups
 from sitroom.extract.events import Candidate
-from sitroom.extract.facts import CasualtyHit, DocFacts
+from sitroom.extract.facts import CasualtyHit, DateHit, DocFacts
 from sitroom.extract.places import location_of
 from sitroom.knowledge import loader
 from sitroom.knowledge.actors import ActorKB
@@ -37,7 +39,10 @@ def complete(candidates: list[Candidate], facts: DocFacts, *, kb: ActorKB) -> li
 def dated_by_context(candidates: list[Candidate], facts: DocFacts) -> list[Candidate]:
     """Incidents whose sentences name no date (dated to the publication's week, or undated in a
     report without a publication date) take the day the report named last before them
-    (``event_fields.context_date``); one dated by a week of its own ("last week") keeps it."""
+    (``event_fields.context_date``); one dated by a week of its own ("last week") keeps it. An
+    act told in a participle clause whose sentence names a date only for the clause it hangs
+    from ("schoolgirls kidnapped in Zamfara were freed Tuesday") takes that date first: grouping
+    has not found it a day of its own, and the act was done by then."""
     sentences = list(facts.doc.sents)
     out = []
     for cand in candidates:
@@ -46,10 +51,14 @@ def dated_by_context(candidates: list[Candidate], facts: DocFacts) -> list[Candi
         undated = event.event_date is None and not any(
             sent.start <= d.start < sent.end for d in facts.dates
         )
+        by_then = _date_of_governing_clause(cand, facts, sent)
+        if (_this_week(event, facts) or event.event_date is None) and by_then is not None:
+            undated = True
         if (_this_week(event, facts) or undated) and event.event_type is not None:
-            told = fields.context_date(facts, sent)
+            told = by_then or fields.context_date(facts, sent)
             if told is not None:
-                note = f"date from '{told.text}', {DATE_TOLD_BEFORE}"
+                how = "the date its sentence names" if by_then else DATE_TOLD_BEFORE
+                note = f"date from '{told.text}', {how}"
                 event = replace(
                     event,
                     event_date=told.date,
@@ -59,6 +68,22 @@ def dated_by_context(candidates: list[Candidate], facts: DocFacts) -> list[Candi
                 cand = replace(cand, event=event)
         out.append(cand)
     return out
+
+
+def _date_of_governing_clause(cand: Candidate, facts: DocFacts, sent: Span) -> DateHit | None:
+    """The date of the news the incident's sentence names outside the participle clause that
+    tells the act (``event_fields.outside_participle``), nearest the trigger: a day, or a
+    longer period ("earlier this month")."""
+    anchor = facts.doc[cand.trigger]
+    days = [
+        d
+        for d in facts.dates
+        if sent.start <= d.start < sent.end
+        and d.date is not None
+        and not d.background
+        and fields.outside_participle(facts.doc[d.start], anchor)
+    ]
+    return min(days, key=lambda d: abs(d.start - anchor.i), default=None)
 
 
 def _this_week(event: Event, facts: DocFacts) -> bool:

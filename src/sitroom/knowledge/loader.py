@@ -65,6 +65,8 @@ event_noun_slot_deps
 phrase_object_deps
 borrowing_deps
 noun_clause_deps
+participle_clause_deps
+auxiliary_deps
 embedded_clause_deps
 subject_barrier_deps
 adjectival_deps
@@ -81,6 +83,7 @@ nominal_pos
 actor_word_pos
 demonym_gap_pos
 participle_tags
+past_participle_tags
 finite_tags
 plural_noun_tags
 present_verb_tags
