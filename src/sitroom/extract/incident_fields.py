@@ -11,7 +11,7 @@ import datetime as dt
 from bisect import bisect_right
 from dataclasses import replace
 
-from spacy.tokens import Span
+from spacy.tokens import Span, Token
 
 from sitroom.extract import event_fields as fields
 from sitroom.extract.actors import HeadNouns, by_kind, described_parties, members_groups
@@ -22,6 +22,16 @@ from sitroom.knowledge import loader
 from sitroom.knowledge.actors import ActorKB
 from sitroom.records import DATE_TOLD_BEFORE, Event
 
+# Label sets of syntax.yaml that ``one_dead`` reads.
+_VERBAL = loader.labels("syntax.yaml", "verbal_pos")
+_NOMINAL = loader.labels("syntax.yaml", "nominal_pos")
+_SUBJECTS = loader.labels("syntax.yaml", "subject_deps")
+_PATIENTS = loader.labels("syntax.yaml", "direct_object_deps")
+_PLURAL_TAGS = loader.labels("syntax.yaml", "plural_noun_tags")
+_PROPER_TAGS = loader.labels("syntax.yaml", "proper_noun_tags")
+_NEGATIONS = loader.labels("syntax.yaml", "negation_deps")
+_COUNTING_DEPS = loader.labels("syntax.yaml", "counting_deps")
+_DEFINITE_DEPS = loader.labels("syntax.yaml", "definite_deps")
 _CURRENT = frozenset({"reported", "claimed"})  # statuses (records.EVENT_STATUSES) of a current act
 # ACLED's event types of political violence (the codes' own labels, not English words).
 _VIOLENT = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
@@ -33,7 +43,8 @@ def complete(candidates: list[Candidate], facts: DocFacts, *, kb: ActorKB) -> li
     dated = self_acting(dated_by_context(candidates, facts), facts)
     parties = described_by_document(unnamed_parties(dated, facts, kb=kb), facts, kb=kb)
     parties = members_as_groups(parties, facts)
-    return placed_in_town(tolls_told_after(named_victims(parties, facts, kb=kb), facts), facts)
+    tolled = one_dead(tolls_told_after(named_victims(parties, facts, kb=kb), facts), facts)
+    return placed_in_town(tolled, facts)
 
 
 def dated_by_context(candidates: list[Candidate], facts: DocFacts) -> list[Candidate]:
@@ -259,6 +270,65 @@ def tolls_told_after(candidates: list[Candidate], facts: DocFacts) -> list[Candi
                 cand = _amended(cand, replace(event, fatalities=total, fatalities_text=text), note)
         out.append(cand)
     return out
+
+
+def one_dead(candidates: list[Candidate], facts: DocFacts) -> list[Candidate]:
+    """Violent incidents still without a toll whose quotes tell the death of one person named
+    or definite ("the driver of the train has died", "al-Rufay'i was killed", "the attack
+    killed his close aide") count one: ``fatalities`` leaves such a death uncounted lest it
+    count someone a figure counts already, but an incident with no figure has no one else to
+    count. A death told as hearsay ("rumours spread that he had been killed") counts nobody."""
+    words = {
+        key: loader.words("numbers.yaml", key, facts.overrides)
+        for key in ("dying_words", "killing_words", "hearsay_words", "zero_words")
+    }
+    out = []
+    for cand in candidates:
+        event = cand.event
+        if event.fatalities is None and event.event_type in _VIOLENT and event.status in _CURRENT:
+            dead = [t for t in _evidence_tokens(cand, facts) if _one_dies(t, words)]
+            if dead:
+                note = f"fatalities: 1, '{dead[0].text}' of one person"
+                told = replace(event, fatalities=1, fatalities_text=dead[0].text)
+                cand = _amended(cand, told, note)
+        out.append(cand)
+    return out
+
+
+def _one_dies(token: Token, words: dict[str, frozenset[str]]) -> bool:
+    """Whether ``token`` is a verb of death, not negated nor told as hearsay, whose victim (what
+    a killing verb acts on, the subject of a dying one) is one person named or definite: a
+    singular noun or name with no figure, no conjunct and no word that counts nobody."""
+    if token.pos_ not in _VERBAL or any(c.dep_ in _NEGATIONS for c in token.children):
+        return False
+    if token.lower_ in words["killing_words"]:
+        victims = [c for c in token.children if c.dep_ in _PATIENTS]
+    elif token.lower_ in words["dying_words"]:
+        victims = [c for c in token.children if c.dep_ in _SUBJECTS]
+    else:
+        return False
+    if len(victims) != 1:
+        return False
+    before = token.doc[token.sent.start : token.i]
+    if any(t.lower_ in words["hearsay_words"] for t in before):
+        return False
+    [victim] = victims
+    if victim.pos_ not in _NOMINAL or victim.tag_ in _PLURAL_TAGS:
+        return False
+    deps = {c.dep_ for c in victim.children}
+    if deps & _COUNTING_DEPS or any(c.lower_ in words["zero_words"] for c in victim.children):
+        return False
+    return victim.tag_ in _PROPER_TAGS or bool(deps & _DEFINITE_DEPS)
+
+
+def _evidence_tokens(cand: Candidate, facts: DocFacts) -> list[Token]:
+    """The tokens of the incident's quotes, in reading order, once each."""
+    seen: dict[int, Token] = {}
+    for ev in cand.event.evidence:
+        span = facts.doc.char_span(ev.start, ev.end, alignment_mode="expand")
+        if span is not None:
+            seen.update((t.i, t) for t in span)
+    return [seen[i] for i in sorted(seen)]
 
 
 def _tolls_after(cand: Candidate, facts: DocFacts) -> list[CasualtyHit]:

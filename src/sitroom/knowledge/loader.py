@@ -67,6 +67,9 @@ borrowing_deps
 noun_clause_deps
 participle_clause_deps
 auxiliary_deps
+negation_deps
+counting_deps
+definite_deps
 embedded_clause_deps
 subject_barrier_deps
 adjectival_deps
@@ -168,6 +171,9 @@ SCHEMAS: dict[str, Schema] = {
         determiners=_LISTS,
         count_openers=_LISTS,  # "killed *all* six": words between a cue and its count
         aside_openers=_LISTS,  # "31 people, *including* 23 soldiers, died": an aside's opener
+        dying_words=_LISTS,  # "the driver *has died*": verbs whose subject dies
+        killing_words=_LISTS,  # "he *was killed*": verbs whose patient dies
+        hearsay_words=_LISTS,  # "*rumours* that he was killed": a death told as hearsay
         victims=_MAP,
         non_victims=_LISTS,
         question_words=_LISTS,  # "how many were killed": a question, not a figure
