@@ -255,7 +255,9 @@ def _joined(
     alone = (start, end, q, kind, victims, None)
     if kind != "killed" or victims is None:
         return alone
-    after = pats.and_after.match(text, end)
+    # Only a figure whose phrase ends with its victims ("killed 12 *civilians*") shares its verb
+    # with a count after it; "two soldiers were killed and three others wounded" does not.
+    after = pats.and_after.match(text, end) if text[start:end].endswith(victims) else None
     if after is not None and after.group("head"):
         other = after.group("q")
         if not _bad_figure(text, after.start("q"), other, after.group("head"), lex):
