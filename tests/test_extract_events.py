@@ -1052,6 +1052,19 @@ def test_an_act_word_in_a_person_s_name_is_no_act(analyse: Analyse) -> None:
         "Lawmakers waged a fierce battle over tariffs on Tuesday.",
         "Aid was cut after the clash between Donald Trump and Volodymyr Zelenskyy on Friday.",
         "Diplomats defused tensions between the two countries on Tuesday.",
+        "Police were gathering evidence in Kano on Tuesday.",
+        "We changed the search term to Mali and hit enter.",
+        "The three-judge bench appointed to hear the case made its announcement Thursday.",
+        "He is also rethinking Afghan policy towards controversial night raids, banned by Karzai.",
+        "Aid is blocked because negotiating with armed groups is considered a crime.",
+        "We called for Russia to reciprocate by agreeing to a ceasefire on equal terms.",
+        "He said no weapons were seized or handed over as the troops departed.",
+        "Rebels seized no towns on Tuesday.",
+        "The White House effort targeting fentanyl was praised on Tuesday.",
+        "China works with universities in the advancement and deployment of AI technology.",
+        "Throughout the 40-day siege of Kobani, images of female fighters have circulated widely.",
+        "Obama sent 1,500 more troops to assist Iraqi forces in fighting ISIS militants.",
+        "This is a demonstration of our commitment to using sanctions, the minister said.",
         "The crisis was defused by talks in Geneva on Tuesday.",
         "He lost his battle with cancer on Saturday.",
         "Rebels are now less than 2km away from entering Aleppo.",
@@ -1123,3 +1136,37 @@ def test_a_killing_told_by_its_noun_is_an_act(analyse: Analyse) -> None:
     assert [(e.sub_event_type, e.status, e.fatalities) for e in events] == [
         ("Armed clash", "claimed", 33)
     ]
+
+
+def test_people_assembling_are_a_protest(analyse: Analyse) -> None:
+    # "gather", "rally", "demonstration" tell a protest when people assemble (no object, or a
+    # crowd's noun of people); "gathering evidence" and "a demonstration of our commitment" do not.
+    for text in (
+        "Protesters rallied in Khartoum on Tuesday.",
+        "A rally of supporters was held in Khartoum on Tuesday.",
+    ):
+        assert [e.sub_event_type for e in analyse(text).events] == ["Peaceful protest"], text
+    # armed men meet, they do not protest
+    met = analyse("It is thought there was a gathering of Islamic State leaders in Mosul.").events
+    assert "Peaceful protest" not in [e.sub_event_type for e in met]
+
+
+def test_conjoined_nouns_of_mobilisation_share_what_they_move(analyse: Analyse) -> None:
+    # "the buildup and deployment of troops": the troops are what both move
+    told = "The buildup and deployment of troops near Kharkiv alarmed Kyiv on Tuesday."
+    assert "Change to group/activity" in [e.sub_event_type for e in analyse(told).events]
+
+
+def test_aiming_at_what_violence_is_done_to_is_an_attack(analyse: Analyse) -> None:
+    # "targeting fentanyl" aims at no one; an armed doer or a weapon makes any target one
+    for text, sub in (
+        ("Gunmen targeted a bus carrying pilgrims in Kano on Tuesday.", "Attack"),
+        ("A drone targeted a car in Idlib on Tuesday.", "Air/drone strike"),
+    ):
+        assert [e.sub_event_type for e in analyse(text).events] == [sub], text
+
+
+def test_a_participle_that_qualifies_a_force_moves_it(analyse: Analyse) -> None:
+    # "troops deployed to the border": the troops are what is deployed
+    told = "Hundreds of troops deployed to the border were put on alert on Tuesday."
+    assert "Change to group/activity" in [e.sub_event_type for e in analyse(told).events]

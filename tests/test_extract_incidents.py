@@ -226,18 +226,24 @@ def test_a_bomber_tells_an_act_only_by_a_verb_of_acting(lexicon: CueLexicon) -> 
 
 
 # Two sentences: "A bomb hit Kabul. The blast killed three." and variants.
-TWO = """
+# "A bomb hit Kabul.": the first sentence of the two-sentence parses below (tokens 0-4).
+BOMB_HIT_KABUL = """
     A     DET:DT    det   1
     bomb  NOUN:NN   nsubj 2
     hit   VERB:VBD  ROOT  2
     Kabul PROPN:NNP dobj  2
     .     PUNCT:.   punct 2
+"""
+TWO = (
+    BOMB_HIT_KABUL
+    + """
     {det} DET:DT    det   6
     blast NOUN:NN   nsubj 7
     shook VERB:VBD  ROOT  7 shake
     Herat PROPN:NNP dobj  7
     .     PUNCT:.   punct 7
 """
+)
 
 
 def _candidates(
@@ -276,12 +282,9 @@ def test_a_time_word_before_a_re_mention_does_not_open_a_new_incident(
 ) -> None:
     # "A bomb hit Kabul. Later, the blast shook Herat.": "the" refers back; only "another"
     # or "a second" in the noun's own phrase would tell a new one.
-    later = """
-        A     DET:DT    det    1
-        bomb  NOUN:NN   nsubj  2
-        hit   VERB:VBD  ROOT   2
-        Kabul PROPN:NNP dobj   2
-        .     PUNCT:.   punct  2
+    later = (
+        BOMB_HIT_KABUL
+        + """
         Later ADV:RB    advmod 9
         ,     PUNCT:,   punct  9
         {det} DET:DT    det    8
@@ -290,6 +293,7 @@ def test_a_time_word_before_a_re_mention_does_not_open_a_new_incident(
         Herat PROPN:NNP dobj   9
         .     PUNCT:.   punct  9
     """
+    )
     cands, told = _candidates(later.format(det="the"), lexicon, [(0, 1, IED, {}), (1, 8, IED, {})])
     assert len(group_incidents(cands, told, lexicon=lexicon, kb=kb)) == 1
     cands, told = _candidates(later.format(det="a"), lexicon, [(0, 1, IED, {}), (1, 8, IED, {})])
@@ -338,12 +342,9 @@ def test_another_in_a_clause_inside_the_phrase_opens_no_new_incident(
 ) -> None:
     # "A bomb hit Kabul. She led a strike on them, wounding another five.": "another" belongs
     # to the clause's own act, not to the strike; "the arrest of another five" would.
-    wounding = """
-        A        DET:DT    det    1
-        bomb     NOUN:NN   nsubj  2
-        hit      VERB:VBD  ROOT   2
-        Kabul    PROPN:NNP dobj   2
-        .        PUNCT:.   punct  2
+    wounding = (
+        BOMB_HIT_KABUL
+        + """
         She      PRON:PRP  nsubj  6
         led      VERB:VBD  ROOT   6 lead
         a        DET:DT    det    8
@@ -354,6 +355,7 @@ def test_another_in_a_clause_inside_the_phrase_opens_no_new_incident(
         five     NUM:CD    dobj   10
         .        PUNCT:.   punct  6
     """
+    )
     kinds = [(0, 1, IED, {}), (1, 8, CLASH, {})]
     cands, told = _candidates(wounding.format(det="another"), lexicon, kinds)
     assert len(group_incidents(cands, told, lexicon=lexicon, kb=kb)) == 1
@@ -366,12 +368,9 @@ def test_another_in_a_clause_inside_the_phrase_opens_no_new_incident(
 
 def test_a_neighboring_district_is_another_place(lexicon: CueLexicon, kb: ActorKB) -> None:
     # "A bomb hit Kabul. A blast shook neighboring Paghman district." (no gazetteer place)
-    neighboring = """
-        A           DET:DT    det    1
-        bomb        NOUN:NN   nsubj  2
-        hit         VERB:VBD  ROOT   2
-        Kabul       PROPN:NNP dobj   2
-        .           PUNCT:.   punct  2
+    neighboring = (
+        BOMB_HIT_KABUL
+        + """
         The         DET:DT    det    6
         blast       NOUN:NN   nsubj  7
         shook       VERB:VBD  ROOT   7 shake
@@ -380,24 +379,23 @@ def test_a_neighboring_district_is_another_place(lexicon: CueLexicon, kb: ActorK
         district    NOUN:NN   dobj   7
         .           PUNCT:.   punct  7
     """
+    )
     cands, told = _candidates(neighboring, lexicon, [(0, 1, IED, {}), (1, 6, IED, {})])
     assert len(group_incidents(cands, told, lexicon=lexicon, kb=kb)) == 2
 
 
 def test_damage_told_after_a_blast_is_its_outcome(lexicon: CueLexicon, kb: ActorKB) -> None:
     # "A bomb hit Kabul. Two cars were destroyed."
-    destroyed = """
-        A         DET:DT    det       1
-        bomb      NOUN:NN   nsubj     2
-        hit       VERB:VBD  ROOT      2
-        Kabul     PROPN:NNP dobj      2
-        .         PUNCT:.   punct     2
+    destroyed = (
+        BOMB_HIT_KABUL
+        + """
         Two       NUM:CD    nummod    6
         cars      NOUN:NNS  nsubjpass 8 car
         were      AUX:VBD   auxpass   8 be
         destroyed VERB:VBN  ROOT      8 destroy
         .         PUNCT:.   punct     8
     """
+    )
     looting = ("Strategic developments", "Looting/property destruction", "COERCE")
     cands, told = _candidates(destroyed, lexicon, [(0, 1, IED, {}), (1, 8, looting, {})])
     (incident,) = group_incidents(cands, told, lexicon=lexicon, kb=kb)
@@ -1148,12 +1146,9 @@ def test_an_act_whose_of_phrase_counts_its_patients_is_no_re_mention(
 ) -> None:
     # "A bomb hit Kabul. The army claimed the killing of 33 militants.": the article
     # introduces the killing by its count; "the killing of the militants" refers back.
-    table = """
-        A        DET:DT    det   1
-        bomb     NOUN:NN   nsubj 2
-        hit      VERB:VBD  ROOT  2
-        Kabul    PROPN:NNP dobj  2
-        .        PUNCT:.   punct 2
+    table = (
+        BOMB_HIT_KABUL
+        + """
         The      DET:DT    det   6
         army     NOUN:NN   nsubj 7
         claimed  VERB:VBD  ROOT  7 claim
@@ -1164,6 +1159,7 @@ def test_an_act_whose_of_phrase_counts_its_patients_is_no_re_mention(
         militants NOUN:NNS pobj  10 militant
         .        PUNCT:.   punct 7
     """
+    )
     toll = {"fatalities": 33}
     counted = table.format(count="33 NUM:CD nummod 12")
     cands, told = _candidates(counted, lexicon, [(0, 1, IED, {}), (1, 9, CLASH, toll)])
@@ -1171,3 +1167,55 @@ def test_an_act_whose_of_phrase_counts_its_patients_is_no_re_mention(
     referred = table.format(count="the DET:DT det 12")
     cands, told = _candidates(referred, lexicon, [(0, 1, IED, {}), (1, 9, CLASH, toll)])
     assert len(group_incidents(cands, told, lexicon=lexicon, kb=kb)) == 1
+
+
+def test_an_act_told_within_the_incident_told_before_joins_it(
+    lexicon: CueLexicon, kb: ActorKB
+) -> None:
+    # "A bomb hit Kabul. Four men were killed in the incident.": the killing is the incident's
+    # own; "in an incident" tells of another.
+    table = (
+        BOMB_HIT_KABUL
+        + """
+        Four     NUM:CD    nummod    6
+        men      NOUN:NNS  nsubjpass 8 man
+        were     AUX:VBD   auxpass   8 be
+        killed   VERB:VBN  ROOT      8 kill
+        in       ADP:IN    prep      8
+        {det}    DET:DT    det       11
+        incident NOUN:NN   pobj      9
+        .        PUNCT:.   punct     8
+    """
+    )
+    toll = {"fatalities": 4}
+    for det, incidents in (("the", 1), ("an", 2)):
+        text = table.format(det=det)
+        cands, told = _candidates(text, lexicon, [(0, 1, IED, {}), (1, 8, CLASH, toll)])
+        assert len(group_incidents(cands, told, lexicon=lexicon, kb=kb)) == incidents, det
+
+
+def test_an_incident_only_named_ahead_is_the_first_telling_of_its_type(
+    lexicon: CueLexicon, kb: ActorKB
+) -> None:
+    # "He left before the blast. A bomb hit Kabul, killing 12.": "the blast" named nothing of
+    # its own, so the bombing told next is what it named; a blast named with a toll of its own
+    # ("before the blast that killed three") is another.
+    table = """
+        He      PRON:PRP  nsubj 1
+        left    VERB:VBD  ROOT  1 leave
+        before  ADP:IN    prep  1
+        the     DET:DT    det   4
+        blast   NOUN:NN   pobj  2
+        .       PUNCT:.   punct 1
+        A       DET:DT    det   7
+        bomb    NOUN:NN   nsubj 8
+        hit     VERB:VBD  ROOT  8
+        Kabul   PROPN:NNP dobj  8
+        .       PUNCT:.   punct 8
+    """
+    kabul = Location("Kabul", 1, 34.5, 69.2, "AF", "Kabul", 1)
+    told_after = {"location": kabul, "fatalities": 12}
+    for ahead, incidents in (({}, 1), ({"fatalities": 3}, 2)):
+        kinds = [(0, 4, IED, ahead), (1, 7, IED, told_after)]
+        cands, told = _candidates(table, lexicon, kinds)
+        assert len(group_incidents(cands, told, lexicon=lexicon, kb=kb)) == incidents, ahead

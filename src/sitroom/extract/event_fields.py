@@ -23,11 +23,13 @@ _CLAUSE_DEPS = loader.labels("syntax.yaml", "clause_heads")
 # Clause heads read with the clause they hang from ("tried to *enter*"); relative clauses.
 _GOVERNED_CLAUSE_DEPS = loader.labels("syntax.yaml", "governed_clause_deps")
 _NOUN_CLAUSE_DEPS = loader.labels("syntax.yaml", "noun_clause_deps")
+_SUBJECTS = loader.labels("syntax.yaml", "subject_deps")
+_ARGUMENTS = _SUBJECTS | loader.labels("syntax.yaml", "direct_object_deps")
 # A past participle that modifies a noun ("schoolgirls *kidnapped* in Zamfara"): its act is told
 # as done before the clause it hangs from.
 _PARTICIPLE_CLAUSE_DEPS = loader.labels("syntax.yaml", "participle_clause_deps")
 _PAST_PARTICIPLE_TAGS = loader.labels("syntax.yaml", "past_participle_tags")
-_FINITE_MARKS = loader.labels("syntax.yaml", "subject_deps", "auxiliary_deps")
+_FINITE_MARKS = _SUBJECTS | loader.labels("syntax.yaml", "auxiliary_deps")
 
 
 def clause_head(token: Token) -> Token:
@@ -90,6 +92,26 @@ def negated(anchor: Token, lexicon: CueLexicon) -> bool:
         return False
     verb = anchor.head.head
     return verb.pos_ in ("VERB", "AUX", "ADJ") and any(c.dep_ == "neg" for c in verb.children)
+
+
+def none_taken(verb: Token, facts: DocFacts, lexicon: CueLexicon) -> bool:
+    """Whether a verb's act is done by or to none: its subject or object is negated by "no"
+    ("*no* working Marine weapons were seized or handed over"); a conjunct without a subject of
+    its own shares its head's. An act's noun so negated negates itself, not the verb that
+    reports it ("*no* clashes were reported")."""
+    if verb.pos_ != "VERB":
+        return False
+    acts = {c.start for c in facts.cues if c.role != "context"}
+    holders = [verb]
+    if verb.dep_ == "conj" and not any(c.dep_ in _SUBJECTS for c in verb.children):
+        holders.append(verb.head)
+    return any(
+        c.dep_ in _ARGUMENTS
+        and c.i not in acts
+        and any(d.dep_ == "det" and d.lower_ in lexicon.negating_dets for d in c.children)
+        for holder in holders
+        for c in holder.children
+    )
 
 
 def no_act(anchor: Token, event_type: EventType, lexicon: CueLexicon) -> bool:

@@ -374,9 +374,9 @@ def _build_event(
 ) -> Event | None:
     """``clause``: token indices of the event's clause; ``others``: those of the sentence's
     other event clauses, whose tolls are not this event's."""
-    negated = fields.negated(anchor, lexicon) and not governed_by(
-        anchor, lexicon.status_cues.get("denied", frozenset())
-    )
+    negated = (
+        fields.negated(anchor, lexicon) or fields.none_taken(anchor, facts, lexicon)
+    ) and not governed_by(anchor, lexicon.status_cues.get("denied", frozenset()))
     refusal = event_type.negated_plover if negated else None  # before any retyping
     if negated and refusal is None:
         return None  # "no clashes were reported": not an event

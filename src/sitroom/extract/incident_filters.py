@@ -138,7 +138,8 @@ def _generic_noun(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[str]
     # A bare plural or a bare mass noun of doing ("fighting has forced a million to flee") is
     # English's generic form; a bare singular is one act ("came under attack", "taken hostage").
     gerund = anchor.tag_ == "VBG" or (anchor.tag_ == "NN" and anchor.lower_.endswith("ing"))
-    mass = gerund and anchor.dep_ in ("nsubj", "nsubjpass")
+    # ... as a noun or as a clause ("*negotiating* with armed groups is considered a crime")
+    mass = gerund and anchor.dep_ in ("nsubj", "nsubjpass", "csubj", "csubjpass")
     if first_line(anchor) or not (anchor.tag_ in ("NNS", "NNPS") or mass):
         return False
     determined = any(c.dep_ in ("det", "poss", "nummod") for c in children)
@@ -175,10 +176,14 @@ def _infinitive(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[str]])
     recruit*", "recruited thousands of foreign fighters *to fight* beside Syrian troops"),
     unless the verb it completes says it was done ("managed to seize") or is a past move that
     news tells with the place it took ("the army moved in *to take control*": a territorial
-    act, `mission_concepts`)."""
+    act, `mission_concepts`). A gerund of manner takes its verb's mood ("called for Russia *to
+    reciprocate by agreeing* to a ceasefire")."""
     token = anchor
-    while token.dep_ == "conj" and token.head.i != token.i:
-        token = token.head  # "to recruit and expand"
+    while token.head.i != token.i and (
+        token.dep_ == "conj"  # "to recruit and expand"
+        or (token.dep_ == "pcomp" and token.head.lower_ in cues["manner_preps"])
+    ):
+        token = token.head if token.dep_ == "conj" else token.head.head
     if token.tag_ != "VB" or not any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children):
         return False
     head = token.head
@@ -260,14 +265,19 @@ def _person_only(
 def activity(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
     """A fight's gerund that a noun or an adjective governs names the activity, not an
     incident: "a major role in *fighting* against the IS", "not serious in *fighting* against
-    ISIL", "after more than a year of *fighting*". Under a verb it may tell one ("were killed in
-    *fighting* with militants", "displaced this week by *fighting* between rebels and forces")."""
+    ISIL", "after more than a year of *fighting*"; so does a verb of aiding ("troops to train
+    and assist Iraqi forces in *fighting* ISIS": the aim the help serves). Under another verb it
+    may tell one ("were killed in *fighting* with militants", "displaced this week by *fighting*
+    between rebels and forces")."""
     anchor = facts.doc[cand.trigger]
     if anchor.dep_ not in ("pobj", "pcomp") or not anchor.lower_.endswith("ing"):
         return False
     if not in_concepts(anchor, facts, cues["fight_concepts"], told=True):
         return False
-    return anchor.head.dep_ == "prep" and anchor.head.head.pos_ in ("NOUN", "ADJ")
+    if anchor.head.dep_ != "prep":
+        return False
+    holder = anchor.head.head
+    return holder.pos_ in ("NOUN", "ADJ") or holder.lemma_.lower() in cues["aid_verbs"]
 
 
 def going_on(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
@@ -318,9 +328,10 @@ def held(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> b
 
 
 def recalled(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
-    """An event noun recalled as the start of what the news follows: "have escalated attacks
-    *since* the withdrawal", "in the *aftermath* of the fall of Mosul". The act is earlier than
-    the news; a report that tells it as news tells it elsewhere."""
+    """An event noun recalled as the start or the span of what the news follows: "have
+    escalated attacks *since* the withdrawal", "in the *aftermath* of the fall of Mosul",
+    "*throughout* the 40-day siege of Kobani, images ... have circulated". The act frames the
+    news; a report that tells it as news tells it elsewhere."""
     anchor = facts.doc[cand.trigger]
     if anchor.pos_ not in ("NOUN", "PROPN") or anchor.dep_ != "pobj":
         return False

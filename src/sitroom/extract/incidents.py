@@ -42,6 +42,8 @@ from sitroom.extract.word_senses import (
     no_accord,
     no_side,
     not_a_group,
+    not_a_target,
+    not_assembling,
     not_forces,
     other_sense,
     role,
@@ -95,6 +97,8 @@ _NO_INCIDENT = (
     held,
     recalled,
     crowd_target,
+    not_assembling,
+    not_a_target,
     compound_modifier,
     fought_for,
     going_on,
@@ -196,6 +200,8 @@ def _incident_for(
             continue
         if _re_mention(mention.anchor, cues) or _vague(mention, facts):
             return group
+        if _in_that_incident(mention.anchor, cues):
+            return group  # "Four hostages were killed in the incident"
         if patient_only(mention.anchor, facts, cues) and _fighting(main):
             return group  # "bombers were holding hostages in three places": the attack's captives
         if _same_toll(mention, group):
@@ -203,6 +209,8 @@ def _incident_for(
         same_type = any(m.cand.event.sub_event_type == event.sub_event_type for m in group)
         if same_type and (not _tells_details(mention) or _linked(mention, group, facts)):
             return group
+        if same_type and _named_ahead(group, facts, cues):
+            return group  # "before the massacre" ... "shooting 12 people dead in Paris"
         if first_line(group[0].anchor) and len(group) == 1:
             return group  # the lead tells the title's incident
     return None
@@ -300,6 +308,17 @@ def _vague(mention: _Mention, facts: DocFacts) -> bool:
     if event.event_type not in _VIOLENCE or _tells_details(mention):
         return False
     return event.actor1 not in _named_actors(facts)
+
+
+def _named_ahead(group: list[_Mention], facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
+    """Whether an incident is only named, by a definite noun, before any telling of it ("had
+    complained of being overworked before *the massacre*"): it tells no place, day, toll or
+    named perpetrator, so the first telling of its type that follows is what it named."""
+    named = _named_actors(facts)
+    return all(
+        _re_mention(m.anchor, cues) and not _tells_details(m) and m.cand.event.actor1 not in named
+        for m in group
+    )
 
 
 def _linked(mention: _Mention, group: list[_Mention], facts: DocFacts) -> bool:
@@ -412,6 +431,25 @@ def _counts_its_patients(anchor: Token) -> bool:
     return any(
         p.dep_ == "prep" and p.lower_ == "of" and any(n.dep_ == "nummod" for n in g.children)
         for p in anchor.children
+        for g in p.children
+    )
+
+
+def _in_that_incident(anchor: Token, cues: dict[str, frozenset[str]]) -> bool:
+    """Whether the mention's verb places its act inside an incident told before: "Four
+    hostages were killed *in the incident*", "two soldiers died *during that attack*"."""
+    verb = anchor
+    for _ in range(3):
+        if verb.pos_ in ("VERB", "AUX") or verb.head.i == verb.i:
+            break
+        verb = verb.head
+    return any(
+        p.dep_ == "prep"
+        and p.lower_ in cues["within_preps"]
+        and g.dep_ == "pobj"
+        and g.lemma_.lower() in cues["incident_nouns"]
+        and any(d.dep_ == "det" and d.lower_ in cues["remention_dets"] for d in g.children)
+        for p in verb.children
         for g in p.children
     )
 

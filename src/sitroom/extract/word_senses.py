@@ -211,9 +211,9 @@ def _moves_none(
     noun = anchor.pos_ in ("NOUN", "PROPN")
     if noun:
         preps = noun_preps or frozenset({"of"})
-        moved += [
-            g for p in anchor.children if p.dep_ == "prep" and p.lower_ in preps for g in p.children
-        ]
+        moved += _noun_phrases(anchor, preps)
+    elif not moved and anchor.dep_ == "acl" and anchor.tag_ == "VBN":
+        moved = [anchor.head]  # "the bench *appointed* to hear the case": the noun it qualifies
     elif not moved:
         moved = [c for c in anchor.children if c.dep_ == "nsubj"]
     moved = [
@@ -233,6 +233,18 @@ def _moves_none(
             if token.i in context or (mention is not None and mention.actor.kind in kinds):
                 return False
     return True
+
+
+def _noun_phrases(noun: Token, preps: frozenset[str]) -> list[Token]:
+    """The objects of a noun's phrases of ``preps``; a conjunct without its own shares its
+    head's ("the advancement and deployment *of AI technology*")."""
+    for holder in (noun, noun.head) if noun.dep_ == "conj" else (noun,):
+        found = [
+            g for p in holder.children if p.dep_ == "prep" and p.lower_ in preps for g in p.children
+        ]
+        if found:
+            return found
+    return []
 
 
 def compound_modifier(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
@@ -321,6 +333,54 @@ def crowd_target(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str
         return False
     act = anchor.head.head
     return in_concepts(act, facts, cues["violent_concepts"], told=True)
+
+
+def not_assembling(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
+    """A word of people assembling in another sense: a verb with an object ("police were
+    *gathering* evidence", "*rallied* support", "*demonstrated* its resolve", a meeting
+    "*gathering* Europe's five top military powers") or a noun of one thing ("a *demonstration*
+    of our commitment", "the *march* of progress"). People gather, rally and march; a crowd's
+    noun names the people ("a rally of supporters", "a march of 5,000"), unarmed ones ("a
+    gathering of Islamic State leaders" is a meeting)."""
+    anchor = facts.doc[cand.trigger]
+    if anchor.lemma_.lower() not in cues["assembly_words"]:
+        return False
+    if anchor.pos_ == "VERB":
+        return any(c.dep_ == "dobj" for c in anchor.children)
+    of = [
+        g
+        for p in anchor.children
+        if p.dep_ == "prep" and p.lower_ == "of"
+        for g in p.children
+        if g.dep_ == "pobj"
+    ]
+    if any(g.tag_ == "NN" and facts.actor_index[g.i] is None for g in of):
+        return True
+    # "a gathering of Islamic State leaders": armed men meet, they do not protest
+    return any(m.actor.kind in ARMED_KINDS for g in of for m in facts.actors_in(list(g.subtree)))
+
+
+def not_a_target(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
+    """A verb of aiming in another sense: what it aims at is neither a party, a place nor a
+    word of people or of what armed men hold, and nothing else in its sentence is violent ("the
+    White House effort *targeting* fentanyl"). "A drone targeted a car" is a strike (the drone),
+    "gunmen targeted a bus" an attack (the gunmen)."""
+    anchor = facts.doc[cand.trigger]
+    if anchor.pos_ != "VERB" or anchor.lemma_.lower() not in cues["aim_verbs"]:
+        return False
+    aimed = taken(anchor)
+    if not aimed:
+        return False
+    for thing in aimed:
+        words = list(thing.subtree)
+        if facts.actors_in(words) or any(facts.place_index[t.i] is not None for t in words):
+            return False
+        if any(in_concepts(t, facts, cues["aimed_at_concepts"]) for t in words):
+            return False
+    sentence = [t for t in anchor.sent if t.i != anchor.i]
+    if any(in_concepts(t, facts, cues["violent_concepts"]) for t in sentence):
+        return False
+    return not any(m.actor.kind in ARMED_KINDS for m in facts.actors_in(sentence))
 
 
 def _a_place(token: Token, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
