@@ -17,10 +17,12 @@ from sitroom.extract.event_fields import (
     event_date,
     in_passing,
     lead,
+    nearest,
     negated,
     no_act,
     not_the_scene,
     outside_own_clause,
+    outside_participle,
     pooled_arguments,
     speaker_acts,
     toll_denied,
@@ -294,6 +296,40 @@ def test_context_date_is_the_last_day_of_the_news_named_before() -> None:
         DateHit(2, 3, "in November", dt.date(2024, 11, 1), "month", False),
     ):
         assert context_date(facts(parsed, dates=[other]), third) is None
+
+
+def test_a_participle_s_act_is_not_dated_by_the_clause_it_hangs_from() -> None:
+    parsed = tree("""
+        schoolgirls NOUN:NNS  nsubjpass 5 schoolgirl
+        kidnapped   VERB:VBN  acl       0 kidnap
+        in          ADP:IN    prep      1
+        Zamfara     PROPN:NNP pobj      2
+        were        AUX:VBD   auxpass   5 be
+        freed       VERB:VBN  ROOT      5 free
+        Tuesday     PROPN:NNP npadvmod  5
+    """)
+    sent = parsed[:]
+    kidnapped, freed, tuesday = parsed[1], parsed[5], parsed[6]
+    day = DateHit(6, 7, "Tuesday", dt.date(2021, 3, 2), "day", False)
+    # "Tuesday" dates the freeing, not the kidnapping told in the participle before it.
+    assert outside_participle(tuesday, kidnapped)
+    assert nearest([day], kidnapped.i, sent, set()) is None
+    assert nearest([day], freed.i, sent, set()) == day
+    assert not outside_participle(parsed[3], kidnapped)  # inside it
+    assert not outside_participle(tuesday, freed)  # the main verb is no participle
+    # A period well before publication still sets the participle's act in the past.
+    background = DateHit(6, 7, "in 2014", dt.date(2014, 1, 1), "year", True)
+    assert nearest([background], kidnapped.i, sent, set()) == background
+    # A noun's finite clause ("Tuesday's announcement that Ukraine had agreed") is no participle.
+    finite = tree("""
+        Tuesday      PROPN:NNP poss  1
+        announcement NOUN:NN   ROOT  1
+        that         SCONJ:IN  mark  5
+        Ukraine      PROPN:NNP nsubj 5
+        had          AUX:VBD   aux   5 have
+        agreed       VERB:VBN  acl   1 agree
+    """)
+    assert not outside_participle(finite[0], finite[5])
 
 
 def test_a_state_that_tells_its_own_passive_act_made_it(lexicon: CueLexicon) -> None:

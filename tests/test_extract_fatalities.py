@@ -95,6 +95,13 @@ POSITIVE = [
      "killed", "elders"),
     ("The war has killed 1.5 million people.", "killed 1.5 million people", "1.5 million",
      1500000, "killed", "people"),
+    # An aside set off by commas between the victims and their verb.
+    ("Officials said 31 people, including 23 security personnel, lost their lives.",
+     "31 people, including 23 security personnel, lost their lives", "31", 31, "killed",
+     "people"),
+    ("Seven other people, including two prominent elders, were killed.",
+     "Seven other people, including two prominent elders, were killed", "Seven", 7, "killed",
+     "people"),
 ]
 # fmt: on
 
@@ -272,6 +279,9 @@ def test_counts_joined_by_and_under_one_verb_add_up(
         ("The army rescued 190 passengers and killed 30 militants.", [30]),
         ("Militants killed 5 soldiers and wounded 12 civilians.", [5]),
         ("Between 10 and 15 people were killed.", [10]),
+        # A count after the dead's own verb has a verb of its own: the wounded are no dead.
+        ("Two soldiers were killed and three others wounded.", [2]),
+        ("Two elders were killed, and five others were injured.", [2]),
     ],
 )
 def test_counts_of_other_verbs_are_not_added(sentence: str, numbers: list[int]) -> None:

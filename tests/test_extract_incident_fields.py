@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 
@@ -14,6 +15,7 @@ from sitroom.extract.incident_fields import (
     dated_by_context,
     described_by_document,
     named_victims,
+    one_dead,
     placed_in_town,
     self_acting,
     tolls_told_after,
@@ -163,6 +165,124 @@ def test_an_incident_without_a_toll_takes_the_tolls_told_right_after_it() -> Non
     tolled = candidate(0, event_type="Battles", quote="Rebels attacked .", fatalities=3)
     verbal = candidate(0, quote="Rebels attacked .")
     assert tolls_told_after([tolled, verbal], f) == [tolled, verbal]
+
+
+def test_a_participle_s_act_falls_back_to_the_day_of_its_sentence() -> None:
+    doc = tree("""
+        schoolgirls NOUN:NNS  nsubjpass 4 schoolgirl
+        kidnapped   VERB:VBN  acl       0 kidnap
+        in          ADP:IN    prep      1
+        Zamfara     PROPN:NNP pobj      2
+        freed       VERB:VBN  ROOT      4 free
+        Tuesday     PROPN:NNP npadvmod  4
+    """)
+    tuesday = DateHit(5, 6, "Tuesday", dt.date(2021, 3, 2), "day", False)
+    published = dt.date(2021, 3, 2)
+    f = facts(doc, dates=[tuesday], published=published)
+    week = event("doc", event_type="Violence against civilians", event_date=published)
+    week = replace(week, date_precision="week")
+    kidnapping = Candidate(week, 3.0, 0, LEXICON.types["ARMED_CLASH"], 1)
+    # No mention of the incident tells a day of its own: the act was done by Tuesday.
+    [dated] = dated_by_context([kidnapping], f)
+    assert (dated.event.event_date, dated.event.date_precision) == (tuesday.date, "day")
+    assert "date from 'Tuesday', the date its sentence names" in dated.event.notes
+    # One that a mention dates on its own ("kidnapped last Friday") keeps its day.
+    friday = replace(week, event_date=dt.date(2021, 2, 26), date_precision="day")
+    told = Candidate(friday, 3.0, 0, LEXICON.types["ARMED_CLASH"], 1)
+    assert dated_by_context([told], f) == [told]
+
+
+@pytest.mark.parametrize(
+    ("table", "dead"),
+    [
+        # "the driver of the train has died"
+        (
+            """
+            the    DET:DT    det   1
+            driver NOUN:NN   nsubj 3 driver
+            has    AUX:VBZ   aux   3 have
+            died   VERB:VBN  ROOT  3 die
+            """,
+            1,
+        ),
+        # "Joseph was killed": a name
+        (
+            """
+            Joseph PROPN:NNP nsubjpass 2
+            was    AUX:VBD   auxpass   2 be
+            killed VERB:VBN  ROOT      2 kill
+            """,
+            1,
+        ),
+        # "the attack killed his aide": what a killing verb acts on
+        (
+            """
+            the    DET:DT    det   1
+            attack NOUN:NN   nsubj 2 attack
+            killed VERB:VBD  ROOT  2 kill
+            his    PRON:PRP$ poss  4
+            aide   NOUN:NN   dobj  2 aide
+            """,
+            1,
+        ),
+        # "rumours spread that Joseph was killed": hearsay
+        (
+            """
+            rumours NOUN:NNS  nsubj     1 rumour
+            spread  VERB:VBD  ROOT      1
+            that    SCONJ:IN  mark      5
+            Joseph  PROPN:NNP nsubjpass 5
+            was     AUX:VBD   auxpass   5 be
+            killed  VERB:VBN  ccomp     1 kill
+            """,
+            None,
+        ),
+        # "the driver has not died": negated
+        (
+            """
+            the    DET:DT    det   1
+            driver NOUN:NN   nsubj 4 driver
+            has    AUX:VBZ   aux   4 have
+            not    PART:RB   neg   4
+            died   VERB:VBN  ROOT  4 die
+            """,
+            None,
+        ),
+        # "two guards died": counted by a figure already, not here
+        (
+            """
+            two    NUM:CD    nummod 1
+            guards NOUN:NNS  nsubj  2 guard
+            died   VERB:VBD  ROOT   2 die
+            """,
+            None,
+        ),
+        # "the driver and a guard died": more than one
+        (
+            """
+            the    DET:DT    det   1
+            driver NOUN:NN   nsubj 5 driver
+            and    CCONJ:CC  cc    1
+            a      DET:DT    det   4
+            guard  NOUN:NN   conj  1 guard
+            died   VERB:VBD  ROOT  5 die
+            """,
+            None,
+        ),
+    ],
+)
+def test_an_incident_with_no_toll_counts_the_one_death_its_quotes_tell(
+    table: str, dead: int | None
+) -> None:
+    doc = tree(table)
+    f = facts(doc)
+    attack = candidate(0, event_type="Battles", quote=doc.text)
+    [told] = one_dead([attack], f)
+    assert told.event.fatalities == dead
+    # An incident with a toll, or a verbal act, keeps what it has.
+    tolled = candidate(0, event_type="Battles", quote=doc.text, fatalities=3)
+    verbal = candidate(0, quote=doc.text)
+    assert one_dead([tolled, verbal], f) == [tolled, verbal]
 
 
 def test_a_party_deployed_is_the_actor_of_its_deployment() -> None:

@@ -25,6 +25,11 @@ _GOVERNED_CLAUSE_DEPS = loader.labels("syntax.yaml", "governed_clause_deps")
 _NOUN_CLAUSE_DEPS = loader.labels("syntax.yaml", "noun_clause_deps")
 _SUBJECTS = loader.labels("syntax.yaml", "subject_deps")
 _ARGUMENTS = _SUBJECTS | loader.labels("syntax.yaml", "direct_object_deps")
+# A past participle that modifies a noun ("schoolgirls *kidnapped* in Zamfara"): its act is told
+# as done before the clause it hangs from.
+_PARTICIPLE_CLAUSE_DEPS = loader.labels("syntax.yaml", "participle_clause_deps")
+_PAST_PARTICIPLE_TAGS = loader.labels("syntax.yaml", "past_participle_tags")
+_FINITE_MARKS = _SUBJECTS | loader.labels("syntax.yaml", "auxiliary_deps")
 
 
 def clause_head(token: Token) -> Token:
@@ -301,7 +306,9 @@ def nearest(dates: list[DateHit], i: int, sent: Span, clause: set[int]) -> DateH
     inside = [
         d
         for d in dates
-        if sent.start <= d.start < sent.end and not describes_other(doc[d.start], doc[i])
+        if sent.start <= d.start < sent.end
+        and not describes_other(doc[d.start], doc[i])
+        and not (outside_participle(doc[d.start], doc[i]) and not d.background)
     ]
     if not inside:
         return None
@@ -315,6 +322,29 @@ def describes_other(token: Token, anchor: Token) -> bool:
         if ancestor.dep_ in _NOUN_CLAUSE_DEPS:
             return not (ancestor.left_edge.i <= anchor.i <= ancestor.right_edge.i)
     return False
+
+
+def outside_participle(token: Token, anchor: Token) -> bool:
+    """Whether ``token`` lies outside the participle clause that modifies a noun and holds the
+    anchor: "schoolgirls *kidnapped* in Zamfara were freed Tuesday", "the case of a journalist
+    *arrested* over his interviews" tell an act done before the day of the clause they hang
+    from (``incident_fields.dated_by_context`` falls back to that day)."""
+    for ancestor in (anchor, *anchor.ancestors):
+        if _participle_clause(ancestor):
+            return not (ancestor.left_edge.i <= token.i <= ancestor.right_edge.i)
+        if ancestor.dep_ in _CLAUSE_DEPS:
+            return False
+    return False
+
+
+def _participle_clause(token: Token) -> bool:
+    """Whether ``token`` heads a past participle clause that modifies a noun, with no subject
+    or auxiliary of its own ("that Ukraine *had agreed*" is a finite clause)."""
+    return (
+        token.dep_ in _PARTICIPLE_CLAUSE_DEPS
+        and token.tag_ in _PAST_PARTICIPLE_TAGS
+        and not any(c.dep_ in _FINITE_MARKS for c in token.children)
+    )
 
 
 def fatalities(

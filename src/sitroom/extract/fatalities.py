@@ -61,6 +61,7 @@ class _Lexicon:
     adverbs: tuple[str, ...]
     determiners: tuple[str, ...]
     count_openers: tuple[str, ...]
+    aside_openers: tuple[str, ...]
     plural: frozenset[str]
     singular: tuple[str, ...]
     non_victims: frozenset[str]
@@ -110,6 +111,7 @@ def _lexicon(overrides: Overrides = ()) -> _Lexicon:
             adverbs=words(data["adverbs"], "adverbs"),
             determiners=words(data["determiners"], "determiners"),
             count_openers=words(data["count_openers"], "count_openers"),
+            aside_openers=words(data["aside_openers"], "aside_openers"),
             plural=frozenset(words(victims["plural"], "victims.plural")),
             singular=words(victims["singular"], "victims.singular"),
             non_victims=frozenset(words(data["non_victims"], "non_victims")),
@@ -156,6 +158,9 @@ def _patterns(overrides: Overrides = ()) -> _Patterns:
     # from numbers.yaml.
     of_group = r"(?:\s+of(?:\s+(?:the|their|its|his|her|them|those|whom|these))?)?"
     noun_words = rf"(?P<np>(?:\s+(?!{func})[A-Za-z][\w'’-]*){{0,4}})"
+    # An aside set off by commas between the victims and their verb: "31 people*, including 23
+    # security personnel,* lost their lives".
+    aside = rf"(?:,\s+(?:{alt(lex.aside_openers)})\b[^,.;:!?]{{1,80}},)?"
     place = r"(?:\s+(?:in|from|at|near)\s+(?-i:[A-Z])[\w'’-]*(?:\s+(?-i:[A-Z])[\w'’-]*)?)?"
     adv = rf"(?:\s+(?:{alt(lex.adverbs)}))*"
     aux = rf"(?:,?{adv}\s+(?P<aux>{alt(lex.auxiliaries)}))?"
@@ -166,7 +171,7 @@ def _patterns(overrides: Overrides = ()) -> _Patterns:
     flags = re.IGNORECASE
     return _Patterns(
         after=re.compile(
-            rf"(?P<q>{quantity}){of_group}{noun_words}{place}{aux}{adv}(?:\s+been{adv})?"
+            rf"(?P<q>{quantity}){of_group}{noun_words}{place}{aside}{aux}{adv}(?:\s+been{adv})?"
             rf"\s+(?P<cue>{alt(lex.after)})\b",
             flags,
         ),
@@ -250,7 +255,9 @@ def _joined(
     alone = (start, end, q, kind, victims, None)
     if kind != "killed" or victims is None:
         return alone
-    after = pats.and_after.match(text, end)
+    # Only a figure whose phrase ends with its victims ("killed 12 *civilians*") shares its verb
+    # with a count after it; "two soldiers were killed and three others wounded" does not.
+    after = pats.and_after.match(text, end) if text[start:end].endswith(victims) else None
     if after is not None and after.group("head"):
         other = after.group("q")
         if not _bad_figure(text, after.start("q"), other, after.group("head"), lex):

@@ -11,15 +11,27 @@ import datetime as dt
 from bisect import bisect_right
 from dataclasses import replace
 
+from spacy.tokens import Span, Token
+
 from sitroom.extract import event_fields as fields
 from sitroom.extract.actors import HeadNouns, by_kind, described_parties, members_groups
 from sitroom.extract.events import Candidate
-from sitroom.extract.facts import CasualtyHit, DocFacts
+from sitroom.extract.facts import CasualtyHit, DateHit, DocFacts
 from sitroom.extract.places import location_of
 from sitroom.knowledge import loader
 from sitroom.knowledge.actors import ActorKB
 from sitroom.records import DATE_TOLD_BEFORE, Event
 
+# Label sets of syntax.yaml that ``one_dead`` reads.
+_VERBAL = loader.labels("syntax.yaml", "verbal_pos")
+_NOMINAL = loader.labels("syntax.yaml", "nominal_pos")
+_SUBJECTS = loader.labels("syntax.yaml", "subject_deps")
+_PATIENTS = loader.labels("syntax.yaml", "direct_object_deps")
+_PLURAL_TAGS = loader.labels("syntax.yaml", "plural_noun_tags")
+_PROPER_TAGS = loader.labels("syntax.yaml", "proper_noun_tags")
+_NEGATIONS = loader.labels("syntax.yaml", "negation_deps")
+_COUNTING_DEPS = loader.labels("syntax.yaml", "counting_deps")
+_DEFINITE_DEPS = loader.labels("syntax.yaml", "definite_deps")
 _CURRENT = frozenset({"reported", "claimed"})  # statuses (records.EVENT_STATUSES) of a current act
 # ACLED's event types of political violence (the codes' own labels, not English words).
 _VIOLENT = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
@@ -31,13 +43,17 @@ def complete(candidates: list[Candidate], facts: DocFacts, *, kb: ActorKB) -> li
     dated = self_acting(dated_by_context(candidates, facts), facts)
     parties = described_by_document(unnamed_parties(dated, facts, kb=kb), facts, kb=kb)
     parties = members_as_groups(parties, facts)
-    return placed_in_town(tolls_told_after(named_victims(parties, facts, kb=kb), facts), facts)
+    tolled = one_dead(tolls_told_after(named_victims(parties, facts, kb=kb), facts), facts)
+    return placed_in_town(tolled, facts)
 
 
 def dated_by_context(candidates: list[Candidate], facts: DocFacts) -> list[Candidate]:
     """Incidents whose sentences name no date (dated to the publication's week, or undated in a
     report without a publication date) take the day the report named last before them
-    (``event_fields.context_date``); one dated by a week of its own ("last week") keeps it."""
+    (``event_fields.context_date``); one dated by a week of its own ("last week") keeps it. An
+    act told in a participle clause whose sentence names a date only for the clause it hangs
+    from ("schoolgirls kidnapped in Zamfara were freed Tuesday") takes that date first: grouping
+    has not found it a day of its own, and the act was done by then."""
     sentences = list(facts.doc.sents)
     out = []
     for cand in candidates:
@@ -46,10 +62,14 @@ def dated_by_context(candidates: list[Candidate], facts: DocFacts) -> list[Candi
         undated = event.event_date is None and not any(
             sent.start <= d.start < sent.end for d in facts.dates
         )
+        by_then = _date_of_governing_clause(cand, facts, sent)
+        if (_this_week(event, facts) or event.event_date is None) and by_then is not None:
+            undated = True
         if (_this_week(event, facts) or undated) and event.event_type is not None:
-            told = fields.context_date(facts, sent)
+            told = by_then or fields.context_date(facts, sent)
             if told is not None:
-                note = f"date from '{told.text}', {DATE_TOLD_BEFORE}"
+                how = "the date its sentence names" if by_then else DATE_TOLD_BEFORE
+                note = f"date from '{told.text}', {how}"
                 event = replace(
                     event,
                     event_date=told.date,
@@ -59,6 +79,22 @@ def dated_by_context(candidates: list[Candidate], facts: DocFacts) -> list[Candi
                 cand = replace(cand, event=event)
         out.append(cand)
     return out
+
+
+def _date_of_governing_clause(cand: Candidate, facts: DocFacts, sent: Span) -> DateHit | None:
+    """The date of the news the incident's sentence names outside the participle clause that
+    tells the act (``event_fields.outside_participle``), nearest the trigger: a day, or a
+    longer period ("earlier this month")."""
+    anchor = facts.doc[cand.trigger]
+    days = [
+        d
+        for d in facts.dates
+        if sent.start <= d.start < sent.end
+        and d.date is not None
+        and not d.background
+        and fields.outside_participle(facts.doc[d.start], anchor)
+    ]
+    return min(days, key=lambda d: abs(d.start - anchor.i), default=None)
 
 
 def _this_week(event: Event, facts: DocFacts) -> bool:
@@ -234,6 +270,65 @@ def tolls_told_after(candidates: list[Candidate], facts: DocFacts) -> list[Candi
                 cand = _amended(cand, replace(event, fatalities=total, fatalities_text=text), note)
         out.append(cand)
     return out
+
+
+def one_dead(candidates: list[Candidate], facts: DocFacts) -> list[Candidate]:
+    """Violent incidents still without a toll whose quotes tell the death of one person named
+    or definite ("the driver of the train has died", "al-Rufay'i was killed", "the attack
+    killed his close aide") count one: ``fatalities`` leaves such a death uncounted lest it
+    count someone a figure counts already, but an incident with no figure has no one else to
+    count. A death told as hearsay ("rumours spread that he had been killed") counts nobody."""
+    words = {
+        key: loader.words("numbers.yaml", key, facts.overrides)
+        for key in ("dying_words", "killing_words", "hearsay_words", "zero_words")
+    }
+    out = []
+    for cand in candidates:
+        event = cand.event
+        if event.fatalities is None and event.event_type in _VIOLENT and event.status in _CURRENT:
+            dead = [t for t in _evidence_tokens(cand, facts) if _one_dies(t, words)]
+            if dead:
+                note = f"fatalities: 1, '{dead[0].text}' of one person"
+                told = replace(event, fatalities=1, fatalities_text=dead[0].text)
+                cand = _amended(cand, told, note)
+        out.append(cand)
+    return out
+
+
+def _one_dies(token: Token, words: dict[str, frozenset[str]]) -> bool:
+    """Whether ``token`` is a verb of death, not negated nor told as hearsay, whose victim (what
+    a killing verb acts on, the subject of a dying one) is one person named or definite: a
+    singular noun or name with no figure, no conjunct and no word that counts nobody."""
+    if token.pos_ not in _VERBAL or any(c.dep_ in _NEGATIONS for c in token.children):
+        return False
+    if token.lower_ in words["killing_words"]:
+        victims = [c for c in token.children if c.dep_ in _PATIENTS]
+    elif token.lower_ in words["dying_words"]:
+        victims = [c for c in token.children if c.dep_ in _SUBJECTS]
+    else:
+        return False
+    if len(victims) != 1:
+        return False
+    before = token.doc[token.sent.start : token.i]
+    if any(t.lower_ in words["hearsay_words"] for t in before):
+        return False
+    [victim] = victims
+    if victim.pos_ not in _NOMINAL or victim.tag_ in _PLURAL_TAGS:
+        return False
+    deps = {c.dep_ for c in victim.children}
+    if deps & _COUNTING_DEPS or any(c.lower_ in words["zero_words"] for c in victim.children):
+        return False
+    return victim.tag_ in _PROPER_TAGS or bool(deps & _DEFINITE_DEPS)
+
+
+def _evidence_tokens(cand: Candidate, facts: DocFacts) -> list[Token]:
+    """The tokens of the incident's quotes, in reading order, once each."""
+    seen: dict[int, Token] = {}
+    for ev in cand.event.evidence:
+        span = facts.doc.char_span(ev.start, ev.end, alignment_mode="expand")
+        if span is not None:
+            seen.update((t.i, t) for t in span)
+    return [seen[i] for i in sorted(seen)]
 
 
 def _tolls_after(cand: Candidate, facts: DocFacts) -> list[CasualtyHit]:

@@ -65,6 +65,11 @@ event_noun_slot_deps
 phrase_object_deps
 borrowing_deps
 noun_clause_deps
+participle_clause_deps
+auxiliary_deps
+negation_deps
+counting_deps
+definite_deps
 embedded_clause_deps
 subject_barrier_deps
 adjectival_deps
@@ -81,6 +86,7 @@ nominal_pos
 actor_word_pos
 demonym_gap_pos
 participle_tags
+past_participle_tags
 finite_tags
 plural_noun_tags
 present_verb_tags
@@ -166,6 +172,10 @@ SCHEMAS: dict[str, Schema] = {
         adverbs=_LISTS,
         determiners=_LISTS,
         count_openers=_LISTS,  # "killed *all* six": words between a cue and its count
+        aside_openers=_LISTS,  # "31 people, *including* 23 soldiers, died": an aside's opener
+        dying_words=_LISTS,  # "the driver *has died*": verbs whose subject dies
+        killing_words=_LISTS,  # "he *was killed*": verbs whose patient dies
+        hearsay_words=_LISTS,  # "*rumours* that he was killed": a death told as hearsay
         victims=_MAP,
         non_victims=_LISTS,
         question_words=_LISTS,  # "how many were killed": a question, not a figure
