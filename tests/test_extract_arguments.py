@@ -7,10 +7,10 @@ from spacy.tokens import Token
 
 from factories import actor, facts, tree
 from sitroom.extract.arguments import (
-    _mentions,
     _noun_arguments,
     _noun_verb,
     _trigger_preps,
+    argument_mentions,
     arguments,
     borrowed_subject,
     gerund_subject,
@@ -254,7 +254,7 @@ def test_mentions_a_between_side_is_no_agent_and_a_pronoun_takes_its_antecedent(
         army     NOUN:NN   conj  2
     """)
     f = facts(between, actors={(2, 3): HTS, (4, 5): ARMY})
-    agents, patients = _mentions([between[2], between[4]], [between[4]], f)
+    agents, patients = argument_mentions([between[2], between[4]], [between[4]], f)
     assert ([m.actor.id for m in agents], [m.actor.id for m in patients]) == (["HTS"], ["MIL-SY"])
     said = tree("""
         Turkey   PROPN:NNP nsubj 1
@@ -263,7 +263,7 @@ def test_mentions_a_between_side_is_no_agent_and_a_pronoun_takes_its_antecedent(
         shelled  VERB:VBD  ccomp 1 shell
         Kobani   PROPN:NNP dobj  3
     """)
-    agents, _ = _mentions([said[2]], [], facts(said, actors={(0, 1): TURKEY}))
+    agents, _ = argument_mentions([said[2]], [], facts(said, actors={(0, 1): TURKEY}))
     assert [m.actor.id for m in agents] == ["GOV-TR"]
 
 

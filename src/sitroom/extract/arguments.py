@@ -39,7 +39,7 @@ def arguments(
     anchor: Token, facts: DocFacts, lexicon: CueLexicon
 ) -> tuple[list[ActorMention], list[ActorMention]]:
     """Who acted (agents) and who was acted on (patients), from the dependency tree."""
-    return _mentions(*argument_words(anchor, facts, lexicon), facts)
+    return argument_mentions(*argument_words(anchor, facts, lexicon), facts)
 
 
 def argument_words(
@@ -202,14 +202,14 @@ def _noun_verb(anchor: Token, facts: DocFacts) -> tuple[Token, list[Token]]:
         # "Iran is stretched thin by attacks on X": a passive verb that names no event is
         # what the event caused, and its subject is not whom it targets ("killed by a
         # bomb" is the same act).
-        and (head.dep_ != "agent" or _names_event(head.head, facts))
+        and (head.dep_ != "agent" or facts.names_act(head.head.i))
         and (head.head.pos_ in _VERBAL or head.head.pos_ == "NOUN")
     ):
         return head.head, []
     return anchor, []
 
 
-def _mentions(
+def argument_mentions(
     agent_tokens: list[Token], patient_tokens: list[Token], facts: DocFacts
 ) -> tuple[list[ActorMention], list[ActorMention]]:
     """The actors the argument words name. A side named by "between" is not also an agent
@@ -242,10 +242,6 @@ def _subject_pronouns(overrides: Overrides) -> dict[str, bool]:
     """Pronoun -> whether it stands for a person (argument_cues.yaml)."""
     pronouns = loader.load("argument_cues.yaml", overrides)["subject_pronouns"]
     return {str(k).lower(): bool(v) for k, v in pronouns.items()}
-
-
-def _names_event(token: Token, facts: DocFacts) -> bool:
-    return any(c.start <= token.i < c.end and c.role != "context" for c in facts.cues)
 
 
 def _sides(prep: Token, agents: list[Token], patients: list[Token]) -> None:

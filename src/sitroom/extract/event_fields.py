@@ -101,14 +101,13 @@ def none_taken(verb: Token, facts: DocFacts, lexicon: CueLexicon) -> bool:
     reports it ("*no* clashes were reported")."""
     if verb.pos_ != "VERB":
         return False
-    acts = {c.start for c in facts.cues if c.role != "context"}
     holders = [verb]
     if verb.dep_ == "conj" and not any(c.dep_ in _SUBJECTS for c in verb.children):
         holders.append(verb.head)
     return any(
         c.dep_ in _ARGUMENTS
-        and c.i not in acts
         and any(d.dep_ == "det" and d.lower_ in lexicon.negating_dets for d in c.children)
+        and not facts.names_act(c.i)
         for holder in holders
         for c in holder.children
     )

@@ -311,5 +311,4 @@ def _whose_thing(facts: DocFacts, hit: PlaceHit) -> bool:
     grounds = loader.words("place_rules.yaml", "ground_nouns", rules)
     if head.lemma_.lower() in grounds | loader.words("place_rules.yaml", "locator_lemmas", rules):
         return False  # "attacks on *US* soil", "the *Syria* border": a part of the country
-    acts = (c for c in facts.cues if c.role != "context")
-    return head.pos_ in _NOMINAL_POS and not any(c.start <= head.i < c.end for c in acts)
+    return head.pos_ in _NOMINAL_POS and not facts.names_act(head.i)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from spacy.tokens import Span, Token
 
 from sitroom.extract import event_fields as fields
-from sitroom.extract.arguments import argument_words, arguments
+from sitroom.extract.arguments import argument_mentions, argument_words
 from sitroom.extract.event_places import context_place, locate
 from sitroom.extract.facts import DocFacts
 from sitroom.extract.genericity import circumstance, trend
@@ -221,10 +221,9 @@ def _in_name(facts: DocFacts, cue: CueMatch) -> bool:
     mention = facts.actor_index[cue.start]
     if mention is not None and mention.how == "name":
         return mention.end - mention.start > cue.end - cue.start
-    proper = facts.doc[cue.start].tag_ in _PROPER_TAGS
-    if mention is not None and mention.how == "new" and proper:
-        return True  # a name the knowledge base lacks, told again ("*Lynch* said")
     token = facts.doc[cue.start]
+    if mention is not None and mention.how == "new" and token.tag_ in _PROPER_TAGS:
+        return True  # a name the knowledge base lacks, told again ("*Lynch* said")
     if token.ent_type_ not in _ORG_LABELS or token.tag_ not in _PROPER_TAGS:
         return False
     name = next(e for e in facts.doc.ents if e.start <= token.i < e.end)
@@ -258,14 +257,16 @@ def _armed_parties(
     for cue in group:
         if cue.concept not in lexicon.armed_patient_concepts:
             continue
-        root = facts.doc[cue.start : cue.end].root
-        agents, patients = arguments(root, facts, lexicon)
+        agent_words, patient_words = argument_words(
+            facts.doc[cue.start : cue.end].root, facts, lexicon
+        )
+        agents, patients = argument_mentions(agent_words, patient_words, facts)
         armed = any(m.actor.kind in ARMED_KINDS for m in agents)
         if armed:
             found["armed_agent"] = 1.0
         if any(m.actor.kind in ARMED_KINDS for m in patients):
             found["armed_patient"] = 1.0
-        elif armed and not patients and _names_held(argument_words(root, facts, lexicon)[1], held):
+        elif armed and not patients and _names_held(patient_words, held):
             found["armed_on_target"] = 1.0
         if armed and any(m.actor.kind == "civilians" for m in patients):
             found["armed_on_civilians"] = 1.0

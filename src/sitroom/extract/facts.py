@@ -88,6 +88,11 @@ class DocFacts:
                 seen.setdefault(mention.start, mention)
         return [seen[k] for k in sorted(seen)]
 
+    def names_act(self, token_i: int) -> bool:
+        """Whether the token lies in a cue that can name an act (a trigger, not a word of
+        context): "the *attack*", not the "gunmen" that colour it."""
+        return any(c.start <= token_i < c.end and c.role != "context" for c in self.cues)
+
     def sentence_evidence(self, sent: Span) -> Evidence:
         """The sentence as evidence: its text without surrounding space, with char offsets."""
         quote = sent.text.strip()

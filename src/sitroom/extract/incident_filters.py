@@ -259,7 +259,7 @@ def _person_only(
     head = token.head
     if head.i != token.i and head.lemma_.lower() in act_verbs:
         return False
-    return head.i == token.i or not is_cue(head, facts)
+    return head.i == token.i or not facts.names_act(head.i)
 
 
 def activity(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
@@ -400,10 +400,6 @@ def _over_a_period(sent: Span, cues: dict[str, frozenset[str]]) -> bool:
 def taken(anchor: Token) -> list[Token]:
     """What an act takes or leaves: its object, or its passive subject ("the base was seized")."""
     return [c for c in anchor.children if c.dep_ in ("dobj", "nsubjpass")]
-
-
-def is_cue(token: Token, facts: DocFacts) -> bool:
-    return any(c.start <= token.i < c.end and c.role != "context" for c in facts.cues)
 
 
 def in_concepts(

@@ -24,6 +24,7 @@ from sitroom.extract.incident_filters import (
     cumulative,
     first_line,
     going_on,
+    governing_verb,
     held,
     judged,
     patient_only,
@@ -438,12 +439,8 @@ def _counts_its_patients(anchor: Token) -> bool:
 def _in_that_incident(anchor: Token, cues: dict[str, frozenset[str]]) -> bool:
     """Whether the mention's verb places its act inside an incident told before: "Four
     hostages were killed *in the incident*", "two soldiers died *during that attack*"."""
-    verb = anchor
-    for _ in range(3):
-        if verb.pos_ in ("VERB", "AUX") or verb.head.i == verb.i:
-            break
-        verb = verb.head
-    return any(
+    verb = governing_verb(anchor)
+    return verb is not None and any(
         p.dep_ == "prep"
         and p.lower_ in cues["within_preps"]
         and g.dep_ == "pobj"

@@ -23,6 +23,7 @@ _HYPHENS = loader.labels("syntax.yaml", "hyphens")
 _MODIFIER_TAGS = loader.labels("syntax.yaml", "hyphen_modifier_tags")
 # Entity labels of names that are no place (data/syntax.yaml).
 _NOT_PLACE_ENTITIES = loader.labels("syntax.yaml", "not_place_labels")
+_OF = frozenset({"of"})  # the preposition of what a noun is of
 
 
 def figurative(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
@@ -210,7 +211,7 @@ def _moves_none(
     moved = taken(anchor)
     noun = anchor.pos_ in ("NOUN", "PROPN")
     if noun:
-        preps = noun_preps or frozenset({"of"})
+        preps = noun_preps or _OF
         moved += _noun_phrases(anchor, preps)
     elif not moved and anchor.dep_ == "acl" and anchor.tag_ == "VBN":
         moved = [anchor.head]  # "the bench *appointed* to hear the case": the noun it qualifies
@@ -347,13 +348,7 @@ def not_assembling(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[s
         return False
     if anchor.pos_ == "VERB":
         return any(c.dep_ == "dobj" for c in anchor.children)
-    of = [
-        g
-        for p in anchor.children
-        if p.dep_ == "prep" and p.lower_ == "of"
-        for g in p.children
-        if g.dep_ == "pobj"
-    ]
+    of = _noun_phrases(anchor, _OF)
     if any(g.tag_ == "NN" and facts.actor_index[g.i] is None for g in of):
         return True
     # "a gathering of Islamic State leaders": armed men meet, they do not protest
