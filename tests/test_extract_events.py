@@ -1072,6 +1072,10 @@ def test_an_act_word_in_a_person_s_name_is_no_act(analyse: Analyse) -> None:
         "Their houses and property were either destroyed or submerged by floods.",
         "Germany isn't participating in any airstrikes against the Islamic State group.",
         "No one should be detained at Guantanamo, Sepulveda added.",
+        "Bosnia needs this situation defused immediately.",
+        "France, a party to the JCPOA, which the first Trump administration pulled out of, met.",
+        "The hearing stopped after the deputy president fell ill on Tuesday.",
+        "The fight against al-Shabab militants has caused many to flee their homes.",
     ],
 )
 def test_crime_figures_of_speech_and_approaches_are_no_political_violence(
@@ -1081,6 +1085,25 @@ def test_crime_figures_of_speech_and_approaches_are_no_political_violence(
         e.event_type is None or e.status not in ("reported", "claimed")
         for e in analyse(text).events
     )
+
+
+def test_a_place_that_falls_to_a_party_changes_hands(analyse: Analyse) -> None:
+    # "to the rebels" names who takes the town, not a thing taken in another sense
+    events = analyse("Aleppo fell to the rebels on Friday.").events
+    assert [e.sub_event_type for e in events] == ["Non-state actor overtakes territory"]
+
+
+def test_a_campaign_tells_again_a_fight_of_the_story_but_none_of_its_own(
+    analyse: Analyse,
+) -> None:
+    told = (
+        "Taliban militants attacked a police checkpoint in Farah on Monday. "
+        "Her daughter joined her in the fight against the insurgents."
+    )
+    events = [e for e in analyse(told).events if e.event_type]
+    assert len(events) == 1 and len(events[0].evidence) == 2
+    alone = "Yemen has been a key ally in the fight against AQAP, officials said on Monday."
+    assert [e for e in analyse(alone).events if e.event_type] == []
 
 
 def test_retook_is_a_recapture_though_the_model_knows_no_lemma_for_it(analyse: Analyse) -> None:

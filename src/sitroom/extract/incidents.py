@@ -35,6 +35,7 @@ from sitroom.extract.incident_filters import (
 )
 from sitroom.extract.word_senses import (
     allegiance,
+    campaign,
     civil_fight,
     compound_modifier,
     crowd_target,
@@ -142,8 +143,16 @@ def group_incidents(
             groups.append([mention])
         else:
             home.append(mention)
-    # Captives that no other mention tells taken are no kidnapping of their own.
-    groups = [g for g in groups if not all(patient_only(m.anchor, facts, cues) for m in g)]
+    # Captives that no other mention tells taken are no kidnapping of their own; a campaign
+    # ("the fight against the insurgents") may tell again a fight the story tells, not one of
+    # its own.
+    groups = [
+        g
+        for g in groups
+        if not all(
+            patient_only(m.anchor, facts, cues) or campaign(m.cand, facts, cues) for m in g
+        )
+    ]
     out = [_incident(group, facts, kb=kb, cues=cues) for group in groups]
     return sorted(out, key=lambda c: (c.sentence, c.trigger))
 

@@ -24,16 +24,21 @@ _MODIFIER_TAGS = loader.labels("syntax.yaml", "hyphen_modifier_tags")
 # Entity labels of names that are no place (data/syntax.yaml).
 _NOT_PLACE_ENTITIES = loader.labels("syntax.yaml", "not_place_labels")
 _OF = frozenset({"of"})  # the preposition of what a noun is of
+# Dependencies of an adjective that tells a state a verb brings ("fell *ill*"; data/syntax.yaml).
+_STATE_DEPS = loader.labels("syntax.yaml", "state_complement_deps")
+_ACRONYM_LENGTH = 3  # letters of an upper-case name read as an acronym ("JCPOA", not "UK")
 
 
 def figurative(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
     """An act's noun that a modifier or its opponent makes a figure of speech: "launched a
     political offensive against the budget", "a legal battle", "a verbal attack", "lost his
     battle with cancer"; an act's verb whose object is a state of relations, not a thing or a
-    party ("diplomats defused tensions", "the crisis was defused")."""
+    party ("diplomats defused tensions", "the crisis was defused"), or, with no object, whose
+    subject is one ("Bosnia needs this situation defused")."""
     anchor = facts.doc[cand.trigger]
     if anchor.pos_ in ("VERB", "AUX"):
-        objects = taken(anchor)
+        # ... or, with none, its subject where that is a state ("needs this situation defused")
+        objects = taken(anchor) or [c for c in anchor.children if c.dep_ == "nsubj"]
         return bool(objects) and all(
             o.lemma_.lower() in cues["figurative_objects"] for o in objects
         )
@@ -48,6 +53,21 @@ def figurative(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]
     holders = [anchor, anchor.head] if anchor.dep_ == "dobj" else [anchor]
     opponents = [g for h in holders for p in h.children if p.dep_ == "prep" for g in p.children]
     return any(o.dep_ == "pobj" and o.lemma_.lower() in foes for o in opponents)
+
+
+def campaign(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
+    """A noun of a campaign told against a foe ("a key ally in the fight against AQAP", "the
+    fight against al-Shabab militants has caused many to flee"): the war, not an incident,
+    unless its own phrase gives it a day or a toll ("the fight against IS on Tuesday")."""
+    anchor = facts.doc[cand.trigger]
+    if anchor.pos_ != "NOUN" or anchor.lemma_.lower() not in cues["campaign_nouns"]:
+        return False
+    if not any(c.dep_ == "prep" and c.lower_ in cues["campaign_preps"] for c in anchor.children):
+        return False
+    phrase = {t.i for t in anchor.subtree}
+    if any(d.start in phrase for d in facts.dates):
+        return False
+    return not any(h.start in phrase for h in facts.casualties)
 
 
 def civil_fight(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
@@ -113,15 +133,25 @@ def allegiance(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]
 def other_sense(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
     """A territorial act's word in another sense: what is taken or left is no place ("withdrew
     from ECOWAS", "seized critical data"). An act with no object ("the rebels withdrew") or
-    whose object is a place, a place's word or a held thing ("seized the base") is territorial."""
+    whose object is a place, a place's word or a held thing ("seized the base") is territorial;
+    a verb with an adjective of state ("fell ill") is not."""
     event = cand.event
     if (event.sub_event_type or "").lower() not in cues["territory_sub_events"]:
         return False
     if event.status not in CURRENT:
         return False
     anchor = facts.doc[cand.trigger]
+    if any(c.dep_ in _STATE_DEPS or c.lower_ in cues["state_words"] for c in anchor.children):
+        return True  # a change of state: "the deputy president *fell ill*"
     objects = taken(anchor)
-    objects += [g for p in anchor.children if p.dep_ == "prep" for g in p.children]
+    objects += [
+        g
+        for p in anchor.children
+        if p.dep_ == "prep"
+        for g in p.children
+        # ... not who it goes to ("Aleppo fell *to the rebels*")
+        if not (p.lower_ in cues["recipient_preps"] and facts.actor_index[g.i] is not None)
+    ]
     for obj in list(objects):  # "took control of/over X"
         objects += [g for p in obj.children if p.dep_ == "prep" for g in p.children]
     dated = {i for d in facts.dates for i in range(d.start, d.end)}  # "in late January"
@@ -380,11 +410,13 @@ def not_a_target(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str
 
 def _a_place(token: Token, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
     """Whether a word names a place: the gazetteer's, a place's word ("the city", "the base"),
-    or a name that is no actor's (a village the gazetteer lacks)."""
+    or a name that is no actor's nor an acronym (a village the gazetteer lacks)."""
     if facts.place_index[token.i] is not None:
         return True
     if token.lemma_.lower() in cues["territory_nouns"] | cues["held_objects"]:
         return True
+    if token.text.isupper() and len(token.text) >= _ACRONYM_LENGTH:
+        return False  # an acronym names a body or a pact ("pulled out of the JCPOA")
     # ... not a person's ("Al-Baghdadi was taken to Al Qaim hospital")
     return (
         token.pos_ == "PROPN"

@@ -94,6 +94,7 @@ predicate_deps
 relative_pronoun_tags
 pronoun_tags
 hyphen_modifier_tags
+state_complement_deps
 not_place_labels
 name_labels
 organisation_labels
