@@ -149,9 +149,7 @@ def group_incidents(
     groups = [
         g
         for g in groups
-        if not all(
-            patient_only(m.anchor, facts, cues) or campaign(m.cand, facts, cues) for m in g
-        )
+        if not all(patient_only(m.anchor, facts, cues) or campaign(m.cand, facts, cues) for m in g)
     ]
     out = [_incident(group, facts, kb=kb, cues=cues) for group in groups]
     return sorted(out, key=lambda c: (c.sentence, c.trigger))
