@@ -1076,6 +1076,8 @@ def test_an_act_word_in_a_person_s_name_is_no_act(analyse: Analyse) -> None:
         "France, a party to the JCPOA, which the first Trump administration pulled out of, met.",
         "The hearing stopped after the deputy president fell ill on Tuesday.",
         "The fight against al-Shabab militants has caused many to flee their homes.",
+        "Anything that is against the Taliban's beliefs is banned under the Taliban, he said.",
+        "His lengthy trial and unjust detention are an example of how China uses its laws.",
     ],
 )
 def test_crime_figures_of_speech_and_approaches_are_no_political_violence(

@@ -293,18 +293,21 @@ def going_on(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) 
 
 def judged(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
     """Acts of a kind judged in the present ("U.S.-led air strikes *are not enough* to defeat
-    the group", "the strikes are precise"): the subject of a present copula with a predicate
-    tells what such acts are worth, not an incident, unless its own phrase places or dates
-    them ("the airstrikes on Idlib are a violation of the truce")."""
+    the group", "the strikes are precise", "his trial and detention are an example of ..."):
+    the subject of a present copula with a predicate (or a conjunct of it) tells what such acts
+    are worth, not an incident, unless its own phrase places or dates them ("the airstrikes on
+    Idlib are a violation of the truce")."""
     anchor = facts.doc[cand.trigger]
-    if anchor.tag_ not in _PLURAL_TAGS or anchor.dep_ != "nsubj":
+    subject = anchor.head if anchor.dep_ == "conj" else anchor  # "trial and *detention* are"
+    plural = anchor.tag_ in _PLURAL_TAGS or subject is not anchor
+    if not plural or subject.dep_ != "nsubj":
         return False
     phrase = {t.i for t in anchor.subtree}
     if any(facts.place_index[i] is not None for i in phrase):
         return False
     if any(d.start in phrase for d in facts.dates):
         return False
-    verb = anchor.head
+    verb = subject.head
     if verb.tag_ not in _PRESENT_TAGS or verb.lemma_.lower() not in cues["copulas"]:
         return False
     return any(c.dep_ in _PREDICATE_DEPS for c in verb.children)

@@ -26,6 +26,8 @@ _NOT_PLACE_ENTITIES = loader.labels("syntax.yaml", "not_place_labels")
 _OF = frozenset({"of"})  # the preposition of what a noun is of
 # Dependencies of an adjective that tells a state a verb brings ("fell *ill*"; data/syntax.yaml).
 _STATE_DEPS = loader.labels("syntax.yaml", "state_complement_deps")
+# Dependencies of a clause that qualifies a noun ("anything *that is against ...*").
+_CLAUSE_DEPS = loader.labels("syntax.yaml", "noun_clause_deps")
 _ACRONYM_LENGTH = 3  # letters of an upper-case name read as an acronym ("JCPOA", not "UK")
 
 
@@ -259,11 +261,21 @@ def _moves_none(
         for i in range(c.start, c.end)
     }
     for thing in moved:
-        for token in thing.subtree:
+        for token in _own_phrase(thing):
             mention = facts.actor_index[token.i]
             if token.i in context or (mention is not None and mention.actor.kind in kinds):
                 return False
     return True
+
+
+def _own_phrase(noun: Token) -> list[Token]:
+    """A noun's phrase without the clauses that qualify it: in "anything that is against the
+    Taliban's beliefs is banned" what is banned names no party."""
+    out = [noun]
+    for child in noun.children:
+        if child.dep_ not in _CLAUSE_DEPS:
+            out.extend(child.subtree)
+    return out
 
 
 def _noun_phrases(noun: Token, preps: frozenset[str]) -> list[Token]:

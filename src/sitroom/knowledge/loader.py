@@ -95,6 +95,7 @@ relative_pronoun_tags
 pronoun_tags
 hyphen_modifier_tags
 state_complement_deps
+noun_clause_deps
 not_place_labels
 name_labels
 organisation_labels
