@@ -76,6 +76,19 @@ def test_headline_and_dateline_do_not_run_into_the_body(resources: Resources) ->
     assert sentences[-1] == "Rebels entered the city on Sunday."
 
 
+@pytest.mark.slow
+def test_a_capital_letter_ends_a_sentence_but_an_initial_does_not(resources: Resources) -> None:
+    # The tokenizer keeps "X." whole, as it keeps an initial's stop ("George W. Bush").
+    posted = resources.nlp("He said in a post on X. Militants attacked a train on Tuesday.")
+    assert [s.text for s in posted.sents] == [
+        "He said in a post on X.",
+        "Militants attacked a train on Tuesday.",
+    ]
+    for text in ("He met George W. Bush on Monday.", "The book by J. Smith was banned."):
+        doc = resources.nlp(text)
+        assert [s.text for s in doc.sents] == [text] and len(doc.tensor) == len(doc)
+
+
 # -- title-case headlines ---------------------------------------------------------------------
 
 KNOWN = frozenset({"Syria", "Iran", "Russia", "Assad", "Hama", "Saraqib"})

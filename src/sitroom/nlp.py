@@ -45,12 +45,42 @@ def line_breaks(doc: Doc) -> Doc:
             token.is_sent_start = True
         elif previous.text in _DATELINE_DASHES and _is_dateline(doc[line_start : previous.i]):
             token.is_sent_start = True  # "HAMA, Syria — Rebels entered...": the dateline is apart
+    _split_letter_stops(doc)
     return doc
+
+
+def _split_letter_stops(doc: Doc) -> None:
+    """A capital letter that ends a sentence keeps its stop as an initial's ("posted on X.
+    Militants attacked ..."): it is split off, so that the parser ends the sentence there."""
+    letters = [t for t in doc[:-1] if _letter_ends_sentence(t, doc[t.i + 1])]
+    with doc.retokenize() as retokenizer:
+        for letter in letters:
+            retokenizer.split(
+                letter,
+                [letter.text[0], "."],
+                heads=[(letter, 0), (letter, 0)],
+                attrs={"TAG": ["NNP", "."], "POS": ["PROPN", "PUNCT"]},
+            )
+    if letters and doc.tensor is not None and doc.tensor.shape[0] > len(doc):
+        doc.tensor = doc.tensor[: len(doc)]  # spaCy's split leaves a row too many
+    for letter in letters:
+        doc[letter.i + 2].is_sent_start = True
+
+
+def _letter_ends_sentence(letter: Token, following: Token) -> bool:
+    """Whether a capital letter with its stop ("X.") ends a sentence: the tokenizer keeps the
+    stop as an initial's ("George W. Bush"), but after a lower-case word ("posted on X.") and
+    before a capitalised word that is no name, it ends the sentence."""
+    if not _LETTER_STOP.fullmatch(letter.text) or letter.i == 0:
+        return False
+    before = letter.doc[letter.i - 1]
+    return before.text[:1].islower() and following.text[:1].isupper() and following.tag_ != "NNP"
 
 
 # Punctuation sets here are the writing system's (dashes, sentence stops, quotes), not words of a
 # language or a conflict: they stay with the rules that read them.
 _DATELINE_DASHES = frozenset({"—", "–", "--"})
+_LETTER_STOP = re.compile(r"[A-Z]\.")  # a capital letter and its stop: "X.", "W."
 
 
 def _ends_sentence(stop: Token, following: Token) -> bool:
