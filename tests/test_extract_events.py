@@ -1078,6 +1078,8 @@ def test_an_act_word_in_a_person_s_name_is_no_act(analyse: Analyse) -> None:
         "The fight against al-Shabab militants has caused many to flee their homes.",
         "Anything that is against the Taliban's beliefs is banned under the Taliban, he said.",
         "His lengthy trial and unjust detention are an example of how China uses its laws.",
+        "More than half of the PKK's suicide attacks in Turkey were carried out by women.",
+        "Hundreds of Britons went to Syria, including many who have joined the Islamic State.",
     ],
 )
 def test_crime_figures_of_speech_and_approaches_are_no_political_violence(

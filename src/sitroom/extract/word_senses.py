@@ -187,7 +187,7 @@ def _one_person_joins(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[
     for joiner in joiners:
         if joiner.lower_ in cues["person_pronouns"]:
             continue
-        for token in joiner.subtree:
+        for token in _own_phrase(joiner):
             mention = facts.actor_index[token.i]
             if mention is not None and mention.actor.kind in _GROUP_KINDS:
                 return False
