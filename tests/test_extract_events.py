@@ -1091,6 +1091,19 @@ def test_crime_figures_of_speech_and_approaches_are_no_political_violence(
     )
 
 
+def test_a_photo_s_caption_tells_again_an_incident_of_the_story_but_none_of_its_own(
+    analyse: Analyse,
+) -> None:
+    alone = "Talks resumed in Bamako on Monday.\nPictured: an earlier strike on a market in Kidal."
+    assert [e for e in analyse(alone).events if e.event_type] == []
+    told = (
+        "Gunmen bombed a market in Kidal on Monday, killing four people.\n"
+        "FILE - Smoke rises after the bombing in Kidal, in this photo released May 6, 2024."
+    )
+    events = [e for e in analyse(told, published=dt.date(2024, 5, 9)).events if e.event_type]
+    assert len(events) == 1 and events[0].event_date == dt.date(2024, 5, 6)
+
+
 def test_a_place_that_falls_to_a_party_changes_hands(analyse: Analyse) -> None:
     # "to the rebels" names who takes the town, not a thing taken in another sense
     events = analyse("Aleppo fell to the rebels on Friday.").events

@@ -22,6 +22,7 @@ _TO_VERB = loader.labels("syntax.yaml", "verb_noun_deps")
 _PLURAL_TAGS = loader.labels("syntax.yaml", "plural_noun_tags")
 _PRESENT_TAGS = loader.labels("syntax.yaml", "present_verb_tags")
 _PREDICATE_DEPS = loader.labels("syntax.yaml", "predicate_deps")
+_CAPTION_MARKS = frozenset({"-", "—", "–", ":"})  # after a caption's opening word
 
 
 def tells_incident(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
@@ -46,6 +47,18 @@ def first_line(token: Token) -> bool:
         return False
     line = text[:end].strip()
     return bool(line) and line[-1] not in ".!?\"'”" and len(line.split()) <= _HEADLINE_WORDS
+
+
+def caption(token: Token, cues: dict[str, frozenset[str]], *, archive: bool = False) -> bool:
+    """Whether the token lies in a photo's caption ("FILE - Police attend to an incident on
+    London Bridge, June 3, 2017", "Pictured is an earlier strike in Kobani"): it shows what the
+    story tells. With ``archive``, only a caption of a photo from the files, whose day is the
+    photo's, not the act's ("FILE - ... in this handout photo released May 27, 2017")."""
+    words = [t for t in token.sent if not t.is_space]
+    openers = cues["archive_captions"] if archive else cues["caption_openers"]
+    if len(words) < 2 or words[0].lower_ not in openers:
+        return False
+    return words[1].text in _CAPTION_MARKS or words[1].lemma_ == "be"
 
 
 def _heading(anchor: Token, facts: DocFacts) -> bool:

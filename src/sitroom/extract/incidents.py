@@ -21,6 +21,7 @@ from sitroom.extract.facts import DocFacts
 from sitroom.extract.incident_filters import (
     CURRENT,
     activity,
+    caption,
     cumulative,
     first_line,
     going_on,
@@ -144,12 +145,17 @@ def group_incidents(
         else:
             home.append(mention)
     # Captives that no other mention tells taken are no kidnapping of their own; a campaign
-    # ("the fight against the insurgents") may tell again a fight the story tells, not one of
-    # its own.
+    # ("the fight against the insurgents") or a photo's caption may tell again an incident the
+    # story tells, not one of its own.
     groups = [
         g
         for g in groups
-        if not all(patient_only(m.anchor, facts, cues) or campaign(m.cand, facts, cues) for m in g)
+        if not all(
+            patient_only(m.anchor, facts, cues)
+            or campaign(m.cand, facts, cues)
+            or caption(m.anchor, cues)
+            for m in g
+        )
     ]
     out = [_incident(group, facts, kb=kb, cues=cues) for group in groups]
     return sorted(out, key=lambda c: (c.sentence, c.trigger))
@@ -160,8 +166,10 @@ def group_incidents(
 
 def _mention(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> _Mention:
     event = cand.event
-    told = event.event_date if event.date_precision in _TOLD_PRECISIONS else None
     anchor = facts.doc[cand.trigger]
+    told = event.event_date if event.date_precision in _TOLD_PRECISIONS else None
+    if caption(anchor, cues, archive=True):
+        told = None  # "FILE - ... in this handout photo released, May 27, 2017": the photo's day
     place = event.location if event.location is not None and not event.location.inferred else None
     in_sentence = [d for d in facts.dates if anchor.sent.start <= d.start < anchor.sent.end]
     nearest = min(in_sentence, key=lambda d: abs(d.start - anchor.i), default=None)
@@ -476,8 +484,9 @@ def _incident(
     location = _place(group) or main.location
     # The first day or month a mention's sentence gives, a re-mention's too: grouping reads a
     # re-mention's day only from its own phrase, but its sentence may still date the incident.
-    dated = (e for e in events if e.date_precision in _TOLD_PRECISIONS)
-    date_from = next(dated, main)
+    told = [m.cand.event for m in group if not caption(m.anchor, cues, archive=True)] or [main]
+    dated = (e for e in told if e.date_precision in _TOLD_PRECISIONS)
+    date_from = next(dated, told[0])
     fatalities = next((e for e in events if e.fatalities is not None), main)
     claimed = next((e for e in events if e.claimed_by and e.status == "claimed"), None)
     status = "reported" if any(e.status == "reported" for e in events) else main.status
@@ -504,7 +513,10 @@ def _incident(
         notes="; ".join(x for x in (main.notes, note) if x),
     )
     score = max(m.cand.score for m in group) + 0.5 * min(len(group) - 1, 4)
-    return replace(chosen.cand, event=event, score=score)
+    # A caption may type the incident, but its sentence is the photo's: what reads the
+    # incident's sentence after grouping (its day told before) reads a telling's.
+    told_in = next((m for m in group if not caption(m.anchor, cues)), chosen)
+    return replace(told_in.cand, event=event, score=score)
 
 
 def _main(group: list[_Mention], facts: DocFacts, cues: dict[str, frozenset[str]]) -> _Mention:

@@ -58,6 +58,8 @@ INCIDENT_CUES = (
     "figurative_modifiers",
     "figurative_opponents",
     "figurative_objects",
+    "caption_openers",
+    "archive_captions",
     "campaign_nouns",
     "campaign_preps",
     "patient_act_verbs",
