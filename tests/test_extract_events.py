@@ -1104,6 +1104,18 @@ def test_a_photo_s_caption_tells_again_an_incident_of_the_story_but_none_of_its_
     assert len(events) == 1 and events[0].event_date == dt.date(2024, 5, 6)
 
 
+def test_the_day_an_act_is_told_does_not_part_it_from_its_telling_on_its_own_day(
+    analyse: Analyse,
+) -> None:
+    # "said Sunday" dates the telling: the strike itself may be Friday's
+    told = (
+        "The U.S. Central Command said it conducted two airstrikes near Qaim on Friday. "
+        "Iraqi officials said Sunday that al-Baghdadi was wounded in an airstrike near Qaim."
+    )
+    events = [e for e in analyse(told, published=dt.date(2014, 9, 15)).events if e.event_type]
+    assert [(e.event_date, len(e.evidence)) for e in events] == [(dt.date(2014, 9, 12), 2)]
+
+
 def test_a_place_that_falls_to_a_party_changes_hands(analyse: Analyse) -> None:
     # "to the rebels" names who takes the town, not a thing taken in another sense
     events = analyse("Aleppo fell to the rebels on Friday.").events

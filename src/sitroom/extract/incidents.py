@@ -69,6 +69,8 @@ _SAME_PLACE_KM = 50.0
 _SAME_DAY_SLACK = 1
 # Precisions of a date that a mention's own sentence tells (not the publication week).
 _TOLD_PRECISIONS = frozenset({"day", "month"})
+# Dependencies of the clause a verb of telling tells ("said Sunday *that he was wounded*").
+_TOLD_CLAUSE_DEPS = loader.labels("syntax.yaml", "told_clause_deps")
 _CLASH = "armed clash"  # ACLED's sub-event type, lowercased
 # Clauses inside a noun's phrase that tell acts of their own (data/syntax.yaml).
 _EMBEDDED_CLAUSE_DEPS = loader.labels("syntax.yaml", "embedded_clause_deps")
@@ -161,6 +163,29 @@ def group_incidents(
     return sorted(out, key=lambda c: (c.sentence, c.trigger))
 
 
+def _telling_day(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
+    """Whether every day the mention's sentence names dates a verb of telling whose clause holds
+    the act ("Iraqi officials *said Sunday* that al-Baghdadi was wounded in an airstrike"): the
+    day the act was told, which another telling's own day ("the strikes near Qaim Friday") does
+    not contradict."""
+    sent = anchor.sent
+    days = [d for d in facts.dates if sent.start <= d.start < sent.end]
+    if not days:
+        return False
+    for day in days:
+        verb = next((t for t in facts.doc[day.start].ancestors if t.pos_ == "VERB"), None)
+        if verb is None or verb.lemma_.lower() not in cues["telling_verbs"]:
+            return False
+        told = [
+            c
+            for c in verb.children
+            if c.dep_ in _TOLD_CLAUSE_DEPS and c.left_edge.i <= anchor.i <= c.right_edge.i
+        ]
+        if not told or any(c.left_edge.i <= day.start <= c.right_edge.i for c in told):
+            return False
+    return True
+
+
 # -- which incident a mention tells ---------------------------------------------------------
 
 
@@ -168,12 +193,14 @@ def _mention(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) 
     event = cand.event
     anchor = facts.doc[cand.trigger]
     told = event.event_date if event.date_precision in _TOLD_PRECISIONS else None
-    if caption(anchor, cues, archive=True):
-        told = None  # "FILE - ... in this handout photo released, May 27, 2017": the photo's day
     place = event.location if event.location is not None and not event.location.inferred else None
     in_sentence = [d for d in facts.dates if anchor.sent.start <= d.start < anchor.sent.end]
     nearest = min(in_sentence, key=lambda d: abs(d.start - anchor.i), default=None)
     text = nearest.text.lower() if nearest is not None else None
+    if caption(anchor, cues, archive=True) or _telling_day(anchor, facts, cues):
+        # "FILE - ... in this handout photo released, May 27, 2017": the photo's day; "officials
+        # said Sunday that he was wounded in an airstrike": the day of the telling
+        told, text = None, None
     if _re_mention(anchor, cues):
         # "a probe in Paris into the explosion", "a victim died in 1977 of injuries suffered
         # during the attack": a re-mention's sentence tells its own place and day only in the

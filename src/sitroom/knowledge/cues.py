@@ -60,6 +60,7 @@ INCIDENT_CUES = (
     "figurative_objects",
     "caption_openers",
     "archive_captions",
+    "telling_verbs",
     "campaign_nouns",
     "campaign_preps",
     "patient_act_verbs",

@@ -65,6 +65,7 @@ event_noun_slot_deps
 phrase_object_deps
 borrowing_deps
 noun_clause_deps
+told_clause_deps
 participle_clause_deps
 auxiliary_deps
 negation_deps
@@ -95,7 +96,6 @@ relative_pronoun_tags
 pronoun_tags
 hyphen_modifier_tags
 state_complement_deps
-noun_clause_deps
 not_place_labels
 name_labels
 organisation_labels
