@@ -388,6 +388,7 @@ countries:
         ("actors: []\n", "missing key 'version'"),
         ("version: 2\n", "version 2"),
         ("version: 1\nfriends: []\n", "unknown key 'friends'"),
+        ("version: 1\nactors: []\nactors: []\n", "'actors' given twice (first"),
         (
             "version: 1\nactors:\n  - {id: X-1, name: X, kind: gang}\n",
             "actors[0] (X-1): kind 'gang'",

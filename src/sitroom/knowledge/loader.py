@@ -526,7 +526,10 @@ def _record(node: yaml.Node, path: tuple[Any, ...], source: str, out: dict) -> N
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             key = (*path, key_node.value)
-            out[key] = f"{source}:{key_node.start_mark.line + 1}"
+            where = f"{source}:{key_node.start_mark.line + 1}"
+            if key in out:  # YAML keeps the last silently; a key given twice is a mistake
+                raise KnowledgeBaseError(f"{where}: {key_node.value!r} given twice (first {out[key]})")
+            out[key] = where
             _record(value_node, key, source, out)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
