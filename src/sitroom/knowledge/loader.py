@@ -528,7 +528,8 @@ def _record(node: yaml.Node, path: tuple[Any, ...], source: str, out: dict) -> N
             key = (*path, key_node.value)
             where = f"{source}:{key_node.start_mark.line + 1}"
             if key in out:  # YAML keeps the last silently; a key given twice is a mistake
-                raise KnowledgeBaseError(f"{where}: {key_node.value!r} given twice (first {out[key]})")
+                first = out[key]
+                raise KnowledgeBaseError(f"{where}: {key_node.value!r} given twice (first {first})")
             out[key] = where
             _record(value_node, key, source, out)
     elif isinstance(node, yaml.SequenceNode):
