@@ -1116,6 +1116,25 @@ def test_the_day_an_act_is_told_does_not_part_it_from_its_telling_on_its_own_day
     assert [(e.event_date, len(e.evidence)) for e in events] == [(dt.date(2014, 9, 12), 2)]
 
 
+def test_a_bombing_and_a_claimed_attack_on_troops_in_one_sentence_are_two_incidents(
+    analyse: Analyse,
+) -> None:
+    told = (
+        "A roadside bomb killed 11 coal miners in Kalat on Monday, while the BLA took credit "
+        "for attacking a military vehicle securing a convoy."
+    )
+    events = [e for e in analyse(told).events if e.event_type]
+    assert sorted(e.sub_event_type or "" for e in events) == [
+        "Armed clash",
+        "Remote explosive/landmine/IED",
+    ]
+    # the bomb's own clause stays remote violence, whoever its sentence names
+    one = "Gunmen detonated a bomb in Kalat on Monday to target security forces."
+    assert [e.sub_event_type for e in analyse(one).events if e.event_type] == [
+        "Remote explosive/landmine/IED"
+    ]
+
+
 def test_a_place_that_falls_to_a_party_changes_hands(analyse: Analyse) -> None:
     # "to the rebels" names who takes the town, not a thing taken in another sense
     events = analyse("Aleppo fell to the rebels on Friday.").events

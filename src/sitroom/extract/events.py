@@ -28,6 +28,7 @@ MIN_SCORE = 2.8
 ARMED_TARGET = "armed_target"  # the concept of what armed parties hold or man
 _ORG_LABELS = loader.labels("syntax.yaml", "organisation_labels")
 _PROPER_TAGS = loader.labels("syntax.yaml", "proper_noun_tags")
+_FINITE_TAGS = loader.labels("syntax.yaml", "finite_tags")
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +154,13 @@ def _sentence_events(
                 factor = 1.0
             present[cue.concept] = max(present.get(cue.concept, 0.0), factor)
         present.update(_scene(facts, sent, clause))
-        if not sentence_concepts & lexicon.remote_concepts:
+        # A weapon of remote violence makes the act remote whoever does it, anywhere in its
+        # finite clause ("gunmen set off a bomb to target security forces"); one in another
+        # finite clause ("a bomb killed 11 miners, while the BLA took credit for attacking a
+        # military vehicle") leaves this one's parties to tell what it is.
+        scope = {t.i for t in _finite_clause(doc[head_i]).subtree}
+        remote = {c.concept for c in cues if c.start in scope} & lexicon.remote_concepts
+        if not remote:
             present.update(_armed_parties(facts, group, cues, lexicon))
         # A type must be named by one of this clause's own triggers, not only coloured by
         # context words or by a trigger that anchors a clause of its own.
@@ -174,6 +181,15 @@ def _sentence_events(
     out = _governing_first(out, anchors)
     del sentence_concepts
     return _one_per_type(out)
+
+
+def _finite_clause(token: Token) -> Token:
+    """The head of the nearest finite clause holding the token (itself if finite): "the BLA
+    *took* credit for attacking", not the clause of the bomb it hangs from."""
+    current = token
+    while current.tag_ not in _FINITE_TAGS and current.head.i != current.i:
+        current = current.head
+    return current
 
 
 def _governing_first(candidates: list[Candidate], anchors: list[Token]) -> list[Candidate]:

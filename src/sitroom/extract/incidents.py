@@ -56,7 +56,7 @@ from sitroom.geometry import haversine_km
 from sitroom.knowledge import loader
 from sitroom.knowledge.actors import ActorKB
 from sitroom.knowledge.cues import CueLexicon
-from sitroom.records import Event, Location
+from sitroom.records import ARMED_KINDS, Event, Location
 
 # Event types whose mentions may tell one incident under different sub-event types ("militants
 # attacked a train ... taking hostages", "the blast", "the attack"): violence of one day and place.
@@ -122,6 +122,7 @@ class _Mention:
     told_precision: str  # 'day' or 'month' where told_date is set
     told_text: str | None  # the sentence's time expression nearest the trigger, lowercased
     place: Location | None  # a place the mention's own text names
+    telling: bool = False  # its day is the day a verb of telling names ("said Sunday that")
 
 
 def group_incidents(
@@ -167,7 +168,8 @@ def _telling_day(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[str]]
     """Whether every day the mention's sentence names dates a verb of telling whose clause holds
     the act ("Iraqi officials *said Sunday* that al-Baghdadi was wounded in an airstrike"): the
     day the act was told, which another telling's own day ("the strikes near Qaim Friday") does
-    not contradict."""
+    not contradict; still a detail of the mention's own ("said on Wednesday that they had
+    entered the city" is not a vague re-telling)."""
     sent = anchor.sent
     days = [d for d in facts.dates if sent.start <= d.start < sent.end]
     if not days:
@@ -197,10 +199,8 @@ def _mention(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) 
     in_sentence = [d for d in facts.dates if anchor.sent.start <= d.start < anchor.sent.end]
     nearest = min(in_sentence, key=lambda d: abs(d.start - anchor.i), default=None)
     text = nearest.text.lower() if nearest is not None else None
-    if caption(anchor, cues, archive=True) or _telling_day(anchor, facts, cues):
-        # "FILE - ... in this handout photo released, May 27, 2017": the photo's day; "officials
-        # said Sunday that he was wounded in an airstrike": the day of the telling
-        told, text = None, None
+    if caption(anchor, cues, archive=True):
+        told, text = None, None  # "FILE - ... in this photo released May 27, 2017": the photo's
     if _re_mention(anchor, cues):
         # "a probe in Paris into the explosion", "a victim died in 1977 of injuries suffered
         # during the attack": a re-mention's sentence tells its own place and day only in the
@@ -211,7 +211,8 @@ def _mention(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) 
             place = None
         if not _names_date(anchor, facts):
             told, text = None, None  # a year or a weekday of the sentence is the verb's too
-    return _Mention(cand, anchor, told, event.date_precision, text, place)
+    telling = told is not None and _telling_day(anchor, facts, cues)
+    return _Mention(cand, anchor, told, event.date_precision, text, place, telling)
 
 
 def _incident_for(
@@ -231,7 +232,8 @@ def _incident_for(
         if _in_conflict(mention, group, facts, cues):
             continue
         same_sentence = any(m.cand.sentence == mention.cand.sentence for m in group)
-        if same_sentence and _fighting(main) and (_fighting(event) or _outcome(event, cues)):
+        scene = same_sentence and not _own_pair(mention, group, facts)
+        if scene and _fighting(main) and (_fighting(event) or _outcome(event, cues)):
             return group
         last = max(m.cand.sentence for m in group)
         after = mention.cand.sentence - last <= 1 and event.actor1 is None
@@ -257,6 +259,21 @@ def _incident_for(
         if first_line(group[0].anchor) and len(group) == 1:
             return group  # the lead tells the title's incident
     return None
+
+
+def _own_pair(mention: _Mention, group: list[_Mention], facts: DocFacts) -> bool:
+    """Whether a mention names its own perpetrator and an armed target, where the incident names
+    neither ("a roadside bomb killed 11 coal miners, while the BLA took credit for attacking a
+    military vehicle"): two acts told in one sentence, not one scene."""
+    named = _named_actors(facts)
+    kinds = {m.actor.id: m.actor.kind for m in facts.actors}
+    event = mention.cand.event
+    if event.actor1 not in named or kinds.get(event.actor2 or "") not in ARMED_KINDS:
+        return False
+    return not any(
+        m.cand.event.actor1 in named or kinds.get(m.cand.event.actor2 or "") in ARMED_KINDS
+        for m in group
+    )
 
 
 def _fighting(event: Event) -> bool:
@@ -291,7 +308,10 @@ def _in_conflict(
     if _elsewhere(mention.anchor, cues):
         return True
     for other in group:
-        if mention.told_date and other.told_date and _other_day(mention, other):
+        # "officials said Sunday that he was wounded in an airstrike": the day of the telling
+        # does not contradict the act's own ("the airstrikes near Qaim on Friday")
+        telling = mention.telling or other.telling
+        if mention.told_date and other.told_date and not telling and _other_day(mention, other):
             return True
         unresolved = mention.told_date is None and other.told_date is None
         both = unresolved and bool(mention.told_text) and bool(other.told_text)
