@@ -1135,6 +1135,17 @@ def test_a_bombing_and_a_claimed_attack_on_troops_in_one_sentence_are_two_incide
     ]
 
 
+def test_a_report_without_a_publication_date_dates_a_weekday_by_its_latest_day(
+    analyse: Analyse,
+) -> None:
+    told = (
+        "Police named the bomber on May 27, 2017. "
+        "A bomb exploded at a concert in Manchester on Monday, killing 22 people."
+    )
+    events = [e for e in analyse(told, published=None).events if e.event_type]
+    assert [(e.event_date, e.date_precision) for e in events] == [(dt.date(2017, 5, 22), "day")]
+
+
 def test_a_place_that_falls_to_a_party_changes_hands(analyse: Analyse) -> None:
     # "to the rebels" names who takes the town, not a thing taken in another sense
     events = analyse("Aleppo fell to the rebels on Friday.").events

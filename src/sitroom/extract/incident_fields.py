@@ -15,6 +15,7 @@ from spacy.tokens import Span, Token
 
 from sitroom.extract import event_fields as fields
 from sitroom.extract.actors import HeadNouns, by_kind, described_parties, members_groups
+from sitroom.extract.dates import resolve_date
 from sitroom.extract.events import Candidate
 from sitroom.extract.facts import CasualtyHit, DateHit, DocFacts
 from sitroom.extract.places import location_of
@@ -40,11 +41,52 @@ _VIOLENT = frozenset({"Battles", "Explosions/Remote violence", "Violence against
 def complete(candidates: list[Candidate], facts: DocFacts, *, kb: ActorKB) -> list[Candidate]:
     """The stored events with a day and an actor1 read from the document where their own
     mentions give none."""
-    dated = self_acting(dated_by_context(candidates, facts), facts)
+    dated = self_acting(dated_by_context(dated_by_latest_day(candidates, facts), facts), facts)
     parties = described_by_document(unnamed_parties(dated, facts, kb=kb), facts, kb=kb)
     parties = members_as_groups(parties, facts)
     tolled = one_dead(tolls_told_after(named_victims(parties, facts, kb=kb), facts), facts)
     return placed_in_town(tolled, facts)
+
+
+def dated_by_latest_day(candidates: list[Candidate], facts: DocFacts) -> list[Candidate]:
+    """In a report without a publication date, incidents whose sentence names a day only
+    relative to it ("on Tuesday", "last week", "May 22") are dated against the latest day the
+    report names with its year, the nearest thing to a publication date it gives. Grouping has
+    read these days as text only; this fills the field."""
+    if facts.document.published is not None:
+        return candidates
+    latest = max(
+        (d.date for d in facts.dates if d.date is not None and d.precision == "day"), default=None
+    )
+    if latest is None:
+        return candidates
+    sentences = list(facts.doc.sents)
+    out = []
+    for cand in candidates:
+        event = cand.event
+        if event.event_date is None and event.event_type is not None:
+            sent = sentences[cand.sentence]
+            anchor = facts.doc[cand.trigger]
+            told = [
+                (d, r)
+                for d in facts.dates
+                if sent.start <= d.start < sent.end and d.date is None
+                if (r := resolve_date(d.text, published=latest, overrides=facts.overrides))
+                and r.date is not None
+                and r.date <= latest
+            ]
+            if told:
+                day, resolved = min(told, key=lambda x: abs(x[0].start - anchor.i))
+                note = f"date from '{day.text}', before {latest.isoformat()}, the latest day named"
+                event = replace(
+                    event,
+                    event_date=resolved.date,
+                    date_precision=resolved.precision,
+                    notes=f"{event.notes}; {note}",
+                )
+                cand = replace(cand, event=event)
+        out.append(cand)
+    return out
 
 
 def dated_by_context(candidates: list[Candidate], facts: DocFacts) -> list[Candidate]:
