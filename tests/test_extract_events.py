@@ -27,6 +27,11 @@ def only_event(analysis: Analysis) -> Event:
     return analysis.events[0]
 
 
+def typed(analysis: Analysis) -> list[Event]:
+    """The events of ACLED's kinds an analysis holds."""
+    return [e for e in analysis.events if e.event_type]
+
+
 def near(value: float | None, expected: float) -> bool:
     return value is not None and abs(value - expected) < 0.2
 
@@ -1028,7 +1033,7 @@ def test_police_telling_arrests_in_the_passive_made_them(analyse: Analyse) -> No
 def test_an_act_word_inside_an_outlet_s_name_is_no_act(analyse: Analyse) -> None:
     # "dispatch" is a cue of sending forces; "the Northern Dispatch" is a newspaper.
     told = "A university student in the city told the Northern Dispatch in a voice message."
-    assert [e for e in analyse(told).events if e.event_type] == []
+    assert typed(analyse(told)) == []
     assert [e.sub_event_type for e in analyse("The army dispatched troops to Hama.").events] == [
         "Change to group/activity"
     ]
@@ -1040,7 +1045,7 @@ def test_an_act_word_in_a_person_s_name_is_no_act(analyse: Analyse) -> None:
         "Costs are lower here, said Mike Lynch, managing director of a brokerage in Hanoi. "
         "The quality of doctors is slowly picking up, Lynch said."
     )
-    assert [e for e in analyse(told).events if e.event_type] == []
+    assert typed(analyse(told)) == []
     lynched = analyse("A mob lynched two men accused of theft in Kano on Friday.").events
     assert [e.sub_event_type for e in lynched] == ["Mob violence"]
 
@@ -1095,12 +1100,12 @@ def test_a_photo_s_caption_tells_again_an_incident_of_the_story_but_none_of_its_
     analyse: Analyse,
 ) -> None:
     alone = "Talks resumed in Bamako on Monday.\nPictured: an earlier strike on a market in Kidal."
-    assert [e for e in analyse(alone).events if e.event_type] == []
+    assert typed(analyse(alone)) == []
     told = (
         "Gunmen bombed a market in Kidal on Monday, killing four people.\n"
         "FILE - Smoke rises after the bombing in Kidal, in this photo released May 6, 2024."
     )
-    events = [e for e in analyse(told, published=dt.date(2024, 5, 9)).events if e.event_type]
+    events = typed(analyse(told, published=dt.date(2024, 5, 9)))
     assert len(events) == 1 and events[0].event_date == dt.date(2024, 5, 6)
 
 
@@ -1112,7 +1117,7 @@ def test_the_day_an_act_is_told_does_not_part_it_from_its_telling_on_its_own_day
         "The U.S. Central Command said it conducted two airstrikes near Qaim on Friday. "
         "Iraqi officials said Sunday that al-Baghdadi was wounded in an airstrike near Qaim."
     )
-    events = [e for e in analyse(told, published=dt.date(2014, 9, 15)).events if e.event_type]
+    events = typed(analyse(told, published=dt.date(2014, 9, 15)))
     assert [(e.event_date, len(e.evidence)) for e in events] == [(dt.date(2014, 9, 12), 2)]
 
 
@@ -1123,7 +1128,7 @@ def test_a_bombing_and_a_claimed_attack_on_troops_in_one_sentence_are_two_incide
         "A roadside bomb killed 11 coal miners in Kalat on Monday, while the BLA took credit "
         "for attacking a military vehicle securing a convoy."
     )
-    events = [e for e in analyse(told).events if e.event_type]
+    events = typed(analyse(told))
     assert sorted(e.sub_event_type or "" for e in events) == [
         "Armed clash",
         "Remote explosive/landmine/IED",
@@ -1142,7 +1147,7 @@ def test_a_report_without_a_publication_date_dates_a_weekday_by_its_latest_day(
         "Police named the bomber on May 27, 2017. "
         "A bomb exploded at a concert in Manchester on Monday, killing 22 people."
     )
-    events = [e for e in analyse(told, published=None).events if e.event_type]
+    events = typed(analyse(told, published=None))
     assert [(e.event_date, e.date_precision) for e in events] == [(dt.date(2017, 5, 22), "day")]
 
 
@@ -1159,10 +1164,10 @@ def test_a_campaign_tells_again_a_fight_of_the_story_but_none_of_its_own(
         "Taliban militants attacked a police checkpoint in Farah on Monday. "
         "Her daughter joined her in the fight against the insurgents."
     )
-    events = [e for e in analyse(told).events if e.event_type]
+    events = typed(analyse(told))
     assert len(events) == 1 and len(events[0].evidence) == 2
     alone = "Yemen has been a key ally in the fight against AQAP, officials said on Monday."
-    assert [e for e in analyse(alone).events if e.event_type] == []
+    assert typed(analyse(alone)) == []
 
 
 def test_retook_is_a_recapture_though_the_model_knows_no_lemma_for_it(analyse: Analyse) -> None:
@@ -1188,7 +1193,7 @@ def test_an_armed_party_killing_civilians_is_an_attack_without_a_word_of_attack(
     event = only_event(analyse("Militants killed 20 villagers in Herat on Friday."))
     assert (event.event_type, event.sub_event_type) == ("Violence against civilians", "Attack")
     # with no armed doer, a death is no attack: "20 villagers died in Herat on Friday"
-    assert not [e for e in analyse("20 villagers died in Herat on Friday.").events if e.event_type]
+    assert not typed(analyse("20 villagers died in Herat on Friday."))
 
 
 def test_an_armed_party_attacking_what_armed_men_hold_is_a_battle(analyse: Analyse) -> None:
@@ -1261,5 +1266,4 @@ def test_who_carried_out_the_attack_told_after_it_is_its_perpetrator(analyse: An
         "is widely believed to have been carried out by the Taliban",
     ):
         text = f"A bomb killed 13 people at a market in Kandahar on Friday. The attack {owner}."
-        typed = [e for e in analyse(text).events if e.event_type]
-        assert [e.actor1 for e in typed] == ["TALIBAN"], owner
+        assert [e.actor1 for e in typed(analyse(text))] == ["TALIBAN"], owner

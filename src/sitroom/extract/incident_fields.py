@@ -78,13 +78,7 @@ def dated_by_latest_day(candidates: list[Candidate], facts: DocFacts) -> list[Ca
             if told:
                 day, resolved = min(told, key=lambda x: abs(x[0].start - anchor.i))
                 note = f"date from '{day.text}', before {latest.isoformat()}, the latest day named"
-                event = replace(
-                    event,
-                    event_date=resolved.date,
-                    date_precision=resolved.precision,
-                    notes=f"{event.notes}; {note}",
-                )
-                cand = replace(cand, event=event)
+                cand = _redated(cand, resolved.date, resolved.precision, note)
         out.append(cand)
     return out
 
@@ -112,15 +106,15 @@ def dated_by_context(candidates: list[Candidate], facts: DocFacts) -> list[Candi
             if told is not None:
                 how = "the date its sentence names" if by_then else DATE_TOLD_BEFORE
                 note = f"date from '{told.text}', {how}"
-                event = replace(
-                    event,
-                    event_date=told.date,
-                    date_precision=told.precision,
-                    notes=f"{event.notes}; {note}",
-                )
-                cand = replace(cand, event=event)
+                cand = _redated(cand, told.date, told.precision, note)
         out.append(cand)
     return out
+
+
+def _redated(cand: Candidate, day: dt.date | None, precision: str, note: str) -> Candidate:
+    """The candidate with its event dated ``day`` to ``precision``, and a note saying why."""
+    event = replace(cand.event, event_date=day, date_precision=precision)
+    return replace(cand, event=replace(event, notes=f"{event.notes}; {note}"))
 
 
 def _date_of_governing_clause(cand: Candidate, facts: DocFacts, sent: Span) -> DateHit | None:
