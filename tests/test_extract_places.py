@@ -235,3 +235,27 @@ def test_an_unknown_region_name_one_letter_off_is_read_as_the_region() -> None:
     doc.ents = [doc.char_span(15, 30, "LOC")]  # type: ignore[list-item]
     assert [m.place for m in find_places(doc, document_id="d", gazetteer=gaz)] == [None]
     assert read("Airstrikes in Somalia hit Bax", ents)["Bax"] is None
+
+
+def test_a_name_not_placed_in_its_qualifier_reads_as_the_qualifier() -> None:
+    """A village below the gazetteer's cut ("Kfraya in Idlib"), or a district known only as a
+    namesake elsewhere ("Edmonton, Queensland" with only Alberta's Edmonton known), reads as the
+    town or region named right after it; not as a country, and not an item of a list."""
+    idlib = Place(169389, "Idlib", 35.93, 36.63, "SY", "Idlib", population=128_840)
+    gaz = Gazetteer.from_places([idlib, SYRIA, EDMONTON_CA, QUEENSLAND, ALBERTA])
+
+    def read(text: str, *names: str) -> dict[str, Place | None]:
+        doc = make_doc(text, dict.fromkeys(names, "GPE"))
+        return {m.text: m.place for m in find_places(doc, document_id="d", gazetteer=gaz)}
+
+    assert read("Shelling hit Kfraya in Idlib", "Kfraya", "Idlib")["Kfraya"] == idlib
+    assert read("Shelling hit Kfraya in the Idlib area", "Kfraya", "Idlib")["Kfraya"] == idlib
+    assert read("Shelling hit Kfraya , Idlib", "Kfraya", "Idlib")["Kfraya"] == idlib
+    assert read("Shelling hit Kfraya , Idlib and Aleppo", "Kfraya", "Idlib")["Kfraya"] is None
+    assert read("Shelling hit Kfraya in Syria", "Kfraya", "Syria")["Kfraya"] is None
+    assert read("Shelling hit Kfraya near Idlib", "Kfraya", "Idlib")["Kfraya"] is None
+    # Edmonton, Alberta lies outside Queensland; in Alberta it stays the town.
+    floods = read("Floods in Edmonton , Queensland", "Edmonton", "Queensland")["Edmonton"]
+    assert floods is not None and (floods.name, floods.feature) == ("Queensland", "admin1")
+    town = read("Floods in Edmonton , Alberta", "Edmonton", "Alberta")["Edmonton"]
+    assert town is not None and (town.name, town.feature) == ("Edmonton", "city")

@@ -48,6 +48,8 @@ class Rules:
     near_words: frozenset[str]
     qualifier_links: frozenset[str]
     province_links: frozenset[str]
+    qualifier_articles: frozenset[str]
+    list_words: frozenset[str]
 
 
 @cache
@@ -72,6 +74,8 @@ def resolution_rules(overrides: Overrides = ()) -> Rules:
             near_words=frozenset(raw["near_words"]),
             qualifier_links=frozenset(raw["qualifier_links"]),
             province_links=frozenset(raw["province_links"]),
+            qualifier_articles=frozenset(raw["qualifier_articles"]),
+            list_words=frozenset(raw["list_words"]),
         )
     except (KeyError, TypeError, ValueError) as e:
         raise GazetteerError(f"{raw.source} is malformed: {e}") from e

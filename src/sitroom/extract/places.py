@@ -15,6 +15,7 @@ from sitroom.extract.place_features import NameSlot
 from sitroom.extract.place_ranker import PlaceRanker, default_ranker
 from sitroom.extract.place_rules import Rules, resolution_rules, resolve_by_rules
 from sitroom.extract.toponyms import Demonyms, Toponym, recognise
+from sitroom.geometry import distance_km
 from sitroom.knowledge.folding import fold
 from sitroom.knowledge.gazetteer import Gazetteer
 from sitroom.knowledge.loader import Overrides
@@ -124,7 +125,7 @@ def _read(
         resolved = ranker.resolve(slots, gazetteer=gazetteer, hint=hint, overrides=overrides)
     else:
         resolved = resolve_by_rules(slots, gazetteer=gazetteer, rules=rules, hint=hint)
-    return list(zip(found, resolved, strict=True))
+    return list(zip(found, _within_qualifiers(found, resolved, rules), strict=True))
 
 
 def locatable(place: Place | None) -> Place | None:
@@ -186,6 +187,49 @@ def _qualifier(
             # "in Idlib (province)": a province's seat read as the city still names the province
             out.add((p.country, p.admin1))
     return out
+
+
+def _within_qualifiers(
+    found: Sequence[Toponym], resolved: Sequence[Place | None], rules: Rules
+) -> list[Place | None]:
+    """A name the gazetteer cannot place inside the town, county or region named right after
+    it ("Qatraneh in the Karak district", "Northumberland Park, Tottenham": a village or
+    district below the gazetteer's cut, or known only as a namesake elsewhere) reads as that
+    place: it lies there, where its namesake does not."""
+    out = list(resolved)
+    for i in range(len(found) - 1):
+        f, after, place, within = found[i], found[i + 1], resolved[i], resolved[i + 1]
+        if f.kind != "name" or after.kind != "name" or within is None:
+            continue
+        if within.feature not in _CONTAINERS or not _qualifies(f.span, after.span, rules):
+            continue
+        if place is None or (place.feature in _POINTS and not _inside(place, within, rules)):
+            out[i] = within
+    return out
+
+
+# What a name can lie within (a country is too coarse to stand for a village), and what such a
+# name reads as.
+_CONTAINERS = frozenset({"city", "admin2", "admin1"})
+_POINTS = frozenset({"city", "admin2"})
+
+
+def _qualifies(span: Span, after: Span, rules: Rules) -> bool:
+    """Whether ``after`` qualifies ``span``: "X, Y" or "X in (the) Y", Y not an item of a list
+    ("X, Y and Z")."""
+    doc = span.doc
+    if span.end >= len(doc) or doc[span.end].lower_ not in rules.qualifier_links:
+        return False
+    gap = doc[span.end + 1 : after.start]
+    if any(t.lower_ not in rules.qualifier_articles for t in gap):
+        return False
+    return after.end >= len(doc) or doc[after.end].lower_ not in rules.list_words
+
+
+def _inside(place: Place, within: Place, rules: Rules) -> bool:
+    if within.feature == "admin1":
+        return place.country == within.country and fold(place.admin1 or "") == fold(within.name)
+    return distance_km(place, within) <= rules.near_km
 
 
 def _cities_before_provinces(cands: Sequence[Place]) -> list[Place]:
