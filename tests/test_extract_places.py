@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 import spacy
 from spacy.tokens import Doc
@@ -259,3 +261,21 @@ def test_a_name_not_placed_in_its_qualifier_reads_as_the_qualifier() -> None:
     assert floods is not None and (floods.name, floods.feature) == ("Queensland", "admin1")
     town = read("Floods in Edmonton , Alberta", "Edmonton", "Alberta")["Edmonton"]
     assert town is not None and (town.name, town.feature) == ("Edmonton", "city")
+
+
+def test_a_qualifier_that_is_a_town_and_the_region_holding_the_name_is_the_region() -> None:
+    nyc = Place(5128581, "New York City", 40.71, -74.01, "US", "New York", population=8_804_190)
+    state = Place(None, "New York", 42.6, -75.8, "US", "New York", feature="admin1")
+    bronx = Place(5110266, "Bronx", 40.85, -73.87, "US", "New York", population=1_385_108)
+    aliases = {"New York City": ["New York"]}
+    gaz = Gazetteer.from_places([nyc, state, bronx], alternate_names=aliases)
+
+    def read(text: str) -> Place | None:
+        doc = make_doc(text, {})
+        names = re.finditer(r"Bronx|New York", doc.text)
+        doc.ents = [doc.char_span(m.start(), m.end(), "GPE") for m in names]
+        found = find_places(doc, document_id="d", gazetteer=gaz)
+        return next(m.place for m in found if m.text == "New York")
+
+    assert read("A hospital in Bronx , New York") == state
+    assert read("A court in New York") == nyc

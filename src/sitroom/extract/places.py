@@ -195,7 +195,9 @@ def _within_qualifiers(
     """A name the gazetteer cannot place inside the town, county or region named right after
     it ("Qatraneh in the Karak district", "Northumberland Park, Tottenham": a village or
     district below the gazetteer's cut, or known only as a namesake elsewhere) reads as that
-    place: it lies there, where its namesake does not."""
+    place: it lies there, where its namesake does not. A qualifier read as a town that is also
+    the first-level region holding the name's place is that region ("Bronx, New York": the
+    state)."""
     out = list(resolved)
     for i in range(len(found) - 1):
         f, after, place, within = found[i], found[i + 1], resolved[i], resolved[i + 1]
@@ -205,6 +207,17 @@ def _within_qualifiers(
             continue
         if place is None or (place.feature in _POINTS and not _inside(place, within, rules)):
             out[i] = within
+        elif place.feature in _POINTS and within.feature in _POINTS:
+            out[i + 1] = next(
+                (
+                    r
+                    for r in after.readings
+                    if r.feature == "admin1"
+                    and r.country == place.country
+                    and fold(r.name) == fold(place.admin1 or "")
+                ),
+                within,
+            )
     return out
 
 
