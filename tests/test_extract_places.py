@@ -244,7 +244,9 @@ def test_a_name_not_placed_in_its_qualifier_reads_as_the_qualifier() -> None:
     namesake elsewhere ("Edmonton, Queensland" with only Alberta's Edmonton known), reads as the
     town or region named right after it; not as a country, and not an item of a list."""
     idlib = Place(169389, "Idlib", 35.93, 36.63, "SY", "Idlib", population=128_840)
-    gaz = Gazetteer.from_places([idlib, SYRIA, EDMONTON_CA, QUEENSLAND, ALBERTA])
+    gaz = Gazetteer.from_places(
+        [idlib, SYRIA, EDMONTON_CA, QUEENSLAND, ALBERTA, TRIPOLI_LY, BEIRUT]
+    )
 
     def read(text: str, *names: str) -> dict[str, Place | None]:
         doc = make_doc(text, dict.fromkeys(names, "GPE"))
@@ -261,6 +263,9 @@ def test_a_name_not_placed_in_its_qualifier_reads_as_the_qualifier() -> None:
     assert floods is not None and (floods.name, floods.feature) == ("Queensland", "admin1")
     town = read("Floods in Edmonton , Alberta", "Edmonton", "Alberta")["Edmonton"]
     assert town is not None and (town.name, town.feature) == ("Edmonton", "city")
+    # A big town named with another town far from it is not a district of it.
+    big = read("It wrong-footed Tripoli , Beirut said", "Tripoli", "Beirut")["Tripoli"]
+    assert big is not None and (big.name, big.country) == ("Tripoli", "LY")
 
 
 def test_a_qualifier_that_is_a_town_and_the_region_holding_the_name_is_the_region() -> None:

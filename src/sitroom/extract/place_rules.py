@@ -44,6 +44,7 @@ class Rules:
     near_km: float
     near_bonus: float
     qualifier_bonus: float
+    max_part_population: int
     min_resolve_score: float
     near_words: frozenset[str]
     qualifier_links: frozenset[str]
@@ -70,6 +71,7 @@ def resolution_rules(overrides: Overrides = ()) -> Rules:
             near_km=float(w["near_km"]),
             near_bonus=float(w["near_bonus"]),
             qualifier_bonus=float(w["qualifier_bonus"]),
+            max_part_population=int(w["max_part_population"]),
             min_resolve_score=float(w["min_resolve_score"]),
             near_words=frozenset(raw["near_words"]),
             qualifier_links=frozenset(raw["qualifier_links"]),

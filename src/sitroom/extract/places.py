@@ -205,7 +205,13 @@ def _within_qualifiers(
             continue
         if within.feature not in _CONTAINERS or not _qualifies(f.span, after.span, rules):
             continue
-        if place is None or (place.feature in _POINTS and not _inside(place, within, rules)):
+        if place is None or (
+            place.feature in _POINTS
+            and not _inside(place, within, rules)
+            # a town named with another far from it is a district of it only when small
+            # ("Northumberland Park, Tottenham"), not "wrong-footed Ankara, Cairo ..."
+            and (within.feature != "city" or place.population < rules.max_part_population)
+        ):
             out[i] = within
         elif place.feature in _POINTS and within.feature in _POINTS:
             out[i + 1] = next(
