@@ -258,6 +258,11 @@ def test_a_name_not_placed_in_its_qualifier_reads_as_the_qualifier() -> None:
     assert read("Shelling hit Kfraya , Idlib and Aleppo", "Kfraya", "Idlib")["Kfraya"] is None
     assert read("Shelling hit Kfraya in Syria", "Kfraya", "Syria")["Kfraya"] is None
     assert read("Shelling hit Kfraya near Idlib", "Kfraya", "Idlib")["Kfraya"] is None
+    # unknown names listed before a qualified one lie there too; known ones keep their reading
+    listed = read("Sieges of Foua and Kfraya in Idlib", "Foua", "Kfraya", "Idlib")
+    assert listed["Foua"] == idlib and listed["Kfraya"] == idlib
+    known = read("Sieges of Beirut and Kfraya in Idlib", "Beirut", "Kfraya", "Idlib")["Beirut"]
+    assert known is not None and known.name == "Beirut"
     # Edmonton, Alberta lies outside Queensland; in Alberta it stays the town.
     floods = read("Floods in Edmonton , Queensland", "Edmonton", "Queensland")["Edmonton"]
     assert floods is not None and (floods.name, floods.feature) == ("Queensland", "admin1")

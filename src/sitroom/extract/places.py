@@ -195,9 +195,9 @@ def _within_qualifiers(
     """A name the gazetteer cannot place inside the town, county or region named right after
     it ("Qatraneh in the Karak district", "Northumberland Park, Tottenham": a village or
     district below the gazetteer's cut, or known only as a namesake elsewhere) reads as that
-    place: it lies there, where its namesake does not. A qualifier read as a town that is also
-    the first-level region holding the name's place is that region ("Bronx, New York": the
-    state)."""
+    place: it lies there, where its namesake does not; so do the unknown names listed before it
+    ("Foua and Kfraya in Idlib"). A qualifier read as a town that is also the first-level region
+    holding the name's place is that region ("Bronx, New York": the state)."""
     out = list(resolved)
     for i in range(len(found) - 1):
         f, after, place, within = found[i], found[i + 1], resolved[i], resolved[i + 1]
@@ -205,15 +205,9 @@ def _within_qualifiers(
             continue
         if within.feature not in _CONTAINERS or not _qualifies(f.span, after.span, rules):
             continue
-        if place is None or (
-            place.feature in _POINTS
-            and not _inside(place, within, rules)
-            # a town named with another far from it is a district of it only when small
-            # ("Northumberland Park, Tottenham"), not "wrong-footed Ankara, Cairo ..."
-            and (within.feature != "city" or place.population < rules.max_part_population)
-        ):
+        if _elsewhere(place, within, rules):
             out[i] = within
-        elif place.feature in _POINTS and within.feature in _POINTS:
+        elif place is not None and place.feature in _POINTS and within.feature in _POINTS:
             out[i + 1] = next(
                 (
                     r
@@ -224,7 +218,25 @@ def _within_qualifiers(
                 ),
                 within,
             )
+        j = i - 1
+        while (
+            j >= 0 and found[j].kind == "name" and _listed(found[j].span, found[j + 1].span, rules)
+        ):
+            out[j] = within if resolved[j] is None else out[j]
+            j -= 1
     return out
+
+
+def _elsewhere(place: Place | None, within: Place, rules: Rules) -> bool:
+    """Whether a name read as ``place`` (None: not read) but qualified by ``within`` is placed
+    outside it. A town far from the town named after it is a part of that town only when small
+    ("Northumberland Park, Tottenham"; not "wrong-footed Ankara, Cairo", "a rally for Gaza in
+    London")."""
+    if place is None:
+        return True
+    if place.feature not in _POINTS or _inside(place, within, rules):
+        return False
+    return within.feature != "city" or place.population < rules.max_part_population
 
 
 # What a name can lie within (a country is too coarse to stand for a village), and what such a
@@ -243,6 +255,11 @@ def _qualifies(span: Span, after: Span, rules: Rules) -> bool:
     if any(t.lower_ not in rules.qualifier_articles for t in gap):
         return False
     return after.end >= len(doc) or doc[after.end].lower_ not in rules.list_words
+
+
+def _listed(span: Span, after: Span, rules: Rules) -> bool:
+    """Whether ``span`` and ``after`` are neighbouring items of a list ("Foua and Kfraya")."""
+    return after.start == span.end + 1 and span.doc[span.end].lower_ in rules.list_words
 
 
 def _inside(place: Place, within: Place, rules: Rules) -> bool:
