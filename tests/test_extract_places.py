@@ -289,3 +289,14 @@ def test_a_qualifier_that_is_a_town_and_the_region_holding_the_name_is_the_regio
 
     assert read("A hospital in Bronx , New York") == state
     assert read("A court in New York") == nyc
+
+
+def test_of_two_regions_scored_alike_the_one_whose_country_has_a_town_of_the_name_wins() -> None:
+    mozambique = Place(None, "Gaza", -23.33, 32.81, "MZ", "Gaza", feature="admin1")
+    strip = Place(None, "Gaza", 31.49, 34.15, "PS", "Gaza", feature="admin1")
+    city = Place(281133, "Gaza", 31.50, 34.47, "PS", None, population=410_000)
+    for order in ([mozambique, strip, city], [strip, mozambique, city]):
+        gaz = Gazetteer.from_places(order)
+        doc = make_doc("Strikes on Gaza killed 20", {"Gaza": "GPE"})
+        (gaza,) = find_places(doc, document_id="d", gazetteer=gaz)
+        assert gaza.place is not None and gaza.place.country == "PS"

@@ -254,6 +254,9 @@ def _table(
 def _best(table: dict[str, dict[Place, float]], rules: Rules) -> dict[str, Place | None]:
     best: dict[str, Place | None] = {}
     for name, scores in table.items():
-        winner = max(scores.items(), key=lambda kv: kv[1], default=None)
+        # Of two readings scored alike, one in a country that also has a town of the name:
+        # "Gaza", two first-level regions, is the Palestinian one (Gaza City), not Mozambique's.
+        towns = {p.country for p in scores if p.feature == "city" and fold(p.name) == name}
+        winner = max(scores.items(), key=lambda kv: (kv[1], kv[0].country in towns), default=None)
         best[name] = winner[0] if winner and winner[1] >= rules.min_resolve_score else None
     return best
