@@ -300,3 +300,20 @@ def test_of_two_regions_scored_alike_the_one_whose_country_has_a_town_of_the_nam
         doc = make_doc("Strikes on Gaza killed 20", {"Gaza": "GPE"})
         (gaza,) = find_places(doc, document_id="d", gazetteer=gaz)
         assert gaza.place is not None and gaza.place.country == "PS"
+
+
+def test_a_country_named_after_a_town_of_a_state_of_its_name_is_the_state() -> None:
+    country = Place(614540, "Georgia", 42.0, 43.5, "GE", feature="country", population=3_704_500)
+    state = Place(None, "Georgia", 32.33, -83.11, "US", "Georgia", feature="admin1")
+    atlanta = Place(4180439, "Atlanta", 33.75, -84.39, "US", "Georgia", population=510_823)
+    tbilisi = Place(611717, "Tbilisi", 41.69, 44.83, "GE", "Tbilisi", population=1_049_498)
+    gaz = Gazetteer.from_places([country, state, atlanta, tbilisi])
+
+    def georgia(text: str, town: str) -> Place | None:
+        doc = make_doc(text, {town: "GPE", "Georgia": "GPE"})
+        return next(
+            m.place for m in find_places(doc, document_id="d", gazetteer=gaz) if m.text == "Georgia"
+        )
+
+    assert georgia("Storms hit Atlanta , Georgia", "Atlanta") == state
+    assert georgia("Storms hit Tbilisi , Georgia", "Tbilisi") == country

@@ -196,18 +196,19 @@ def _within_qualifiers(
     it ("Qatraneh in the Karak district", "Northumberland Park, Tottenham": a village or
     district below the gazetteer's cut, or known only as a namesake elsewhere) reads as that
     place: it lies there, where its namesake does not; so do the unknown names listed before it
-    ("Foua and Kfraya in Idlib"). A qualifier read as a town that is also the first-level region
-    holding the name's place is that region ("Bronx, New York": the state)."""
+    ("Foua and Kfraya in Idlib"). A qualifier read as a town or a country that is also the
+    first-level region holding the name's place is that region ("Bronx, New York", "Atlanta,
+    Georgia": the states)."""
     out = list(resolved)
     for i in range(len(found) - 1):
         f, after, place, within = found[i], found[i + 1], resolved[i], resolved[i + 1]
         if f.kind != "name" or after.kind != "name" or within is None:
             continue
-        if within.feature not in _CONTAINERS or not _qualifies(f.span, after.span, rules):
+        if not _qualifies(f.span, after.span, rules):
             continue
-        if _elsewhere(place, within, rules):
+        if within.feature in _CONTAINERS and _elsewhere(place, within, rules):
             out[i] = within
-        elif place is not None and place.feature in _POINTS and within.feature in _POINTS:
+        elif place is not None and place.feature in _POINTS and within.feature != "admin1":
             out[i + 1] = next(
                 (
                     r
@@ -218,7 +219,7 @@ def _within_qualifiers(
                 ),
                 within,
             )
-        j = i - 1
+        j = i - 1 if within.feature in _CONTAINERS else -1
         while (
             j >= 0 and found[j].kind == "name" and _listed(found[j].span, found[j + 1].span, rules)
         ):
