@@ -317,3 +317,28 @@ def test_a_country_named_after_a_town_of_a_state_of_its_name_is_the_state() -> N
 
     assert georgia("Storms hit Atlanta , Georgia", "Atlanta") == state
     assert georgia("Storms hit Tbilisi , Georgia", "Tbilisi") == country
+
+
+def test_a_name_followed_by_and_is_an_item_of_a_list_not_a_qualifier() -> None:
+    dc = Place(
+        4140963, "Washington", 38.9, -77.04, "US", "District of Columbia", population=689_545
+    )
+    # GeoNames lists "Washington" among the names of Watervliet, New York
+    watervliet = Place(5143056, "Watervliet", 42.73, -73.70, "US", "New York", population=10_214)
+    state = Place(None, "New York", 42.6, -75.8, "US", "New York", feature="admin1")
+    frisco = Place(5391959, "San Francisco", 37.77, -122.42, "US", "California", population=827_526)
+    gaz = Gazetteer.from_places(
+        [dc, watervliet, state, frisco], alternate_names={"Watervliet": ["Washington"]}
+    )
+
+    def washington(text: str) -> Place | None:
+        doc = make_doc(text, {})
+        names = re.finditer(r"Washington|New York|San Francisco", doc.text)
+        doc.ents = [doc.char_span(m.start(), m.end(), "GPE") for m in names]
+        found = find_places(doc, document_id="d", gazetteer=gaz)
+        return next(m.place for m in found if m.text == "Washington")
+
+    listed = washington("Offices in Washington , New York and San Francisco")
+    assert listed is not None and listed.name == "Washington"
+    qualified = washington("A fire in Washington , New York , killed two")
+    assert qualified is not None and qualified.name == "Watervliet"

@@ -175,7 +175,7 @@ def _qualifier(
     whole country."""
     doc = span.doc
     link = doc[span.end].lower_ if after.start == span.end + 1 else None
-    if link not in rules.qualifier_links:
+    if link not in rules.qualifier_links or _list_item(after, rules):
         return set()
     out: set[tuple[str, str | None]] = set()
     for p in readings:
@@ -255,7 +255,18 @@ def _qualifies(span: Span, after: Span, rules: Rules) -> bool:
     gap = doc[span.end + 1 : after.start]
     if any(t.lower_ not in rules.qualifier_articles for t in gap):
         return False
-    return after.end >= len(doc) or doc[after.end].lower_ not in rules.list_words
+    return not _list_item(after, rules)
+
+
+def _list_item(span: Span, rules: Rules) -> bool:
+    """Whether the word after a name makes it an item of a list ("Washington, New York and San
+    Francisco"), not a qualifier; a word that also links a qualifier may close one
+    ("Springfield, Illinois, said")."""
+    doc = span.doc
+    if span.end >= len(doc):
+        return False
+    word = doc[span.end].lower_
+    return word in rules.list_words and word not in rules.qualifier_links
 
 
 def _listed(span: Span, after: Span, rules: Rules) -> bool:
