@@ -247,15 +247,16 @@ _POINTS = frozenset({"city", "admin2"})
 
 
 def _qualifies(span: Span, after: Span, rules: Rules) -> bool:
-    """Whether ``after`` qualifies ``span``: "X, Y" or "X in (the) Y", Y not an item of a list
-    ("X, Y and Z")."""
+    """Whether ``after`` surely qualifies ``span``: "X, Y" or "X in (the) Y", no word of a list
+    after Y ("X, Y and Z"; not even a comma, which may close a qualifier but may as well go on
+    with a list)."""
     doc = span.doc
     if span.end >= len(doc) or doc[span.end].lower_ not in rules.qualifier_links:
         return False
     gap = doc[span.end + 1 : after.start]
     if any(t.lower_ not in rules.qualifier_articles for t in gap):
         return False
-    return not _list_item(after, rules)
+    return after.end >= len(doc) or doc[after.end].lower_ not in rules.list_words
 
 
 def _list_item(span: Span, rules: Rules) -> bool:
