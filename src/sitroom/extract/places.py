@@ -193,9 +193,9 @@ def _within_qualifiers(
     found: Sequence[Toponym], resolved: Sequence[Place | None], rules: Rules
 ) -> list[Place | None]:
     """A name the gazetteer cannot place inside the town, county or region named right after
-    it ("Qatraneh in the Karak district", "Northumberland Park, Tottenham": a village or
-    district below the gazetteer's cut, or known only as a namesake elsewhere) reads as that
-    place: it lies there, where its namesake does not; so do the unknown names listed before it
+    it ("Kfraya in Idlib province", "EDMONTON, Ky": a village or district below the
+    gazetteer's cut, or known only as a namesake elsewhere) reads as that place: it lies
+    there, where its namesake does not; so do the unknown names listed before it
     ("Foua and Kfraya in Idlib"). A qualifier read as a town or a country that is also the
     first-level region holding the name's place is that region ("Bronx, New York", "Atlanta,
     Georgia": the states)."""
@@ -231,7 +231,7 @@ def _within_qualifiers(
 def _elsewhere(place: Place | None, within: Place, rules: Rules) -> bool:
     """Whether a name read as ``place`` (None: not read) but qualified by ``within`` is placed
     outside it. A town far from the town named after it is a part of that town only when small
-    ("Northumberland Park, Tottenham"; not "wrong-footed Ankara, Cairo", "a rally for Gaza in
+    (a district named with its town; not "wrong-footed Ankara, Cairo", "a rally for Gaza in
     London")."""
     if place is None:
         return True
