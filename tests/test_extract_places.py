@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 import spacy
 from spacy.tokens import Doc
@@ -235,3 +237,108 @@ def test_an_unknown_region_name_one_letter_off_is_read_as_the_region() -> None:
     doc.ents = [doc.char_span(15, 30, "LOC")]  # type: ignore[list-item]
     assert [m.place for m in find_places(doc, document_id="d", gazetteer=gaz)] == [None]
     assert read("Airstrikes in Somalia hit Bax", ents)["Bax"] is None
+
+
+def test_a_name_not_placed_in_its_qualifier_reads_as_the_qualifier() -> None:
+    """A village below the gazetteer's cut ("Kfraya in Idlib"), or a district known only as a
+    namesake elsewhere ("Edmonton, Queensland" with only Alberta's Edmonton known), reads as the
+    town or region named right after it; not as a country, and not an item of a list."""
+    idlib = Place(169389, "Idlib", 35.93, 36.63, "SY", "Idlib", population=128_840)
+    gaz = Gazetteer.from_places(
+        [idlib, SYRIA, EDMONTON_CA, QUEENSLAND, ALBERTA, TRIPOLI_LY, BEIRUT]
+    )
+
+    def read(text: str, *names: str) -> dict[str, Place | None]:
+        doc = make_doc(text, dict.fromkeys(names, "GPE"))
+        return {m.text: m.place for m in find_places(doc, document_id="d", gazetteer=gaz)}
+
+    assert read("Shelling hit Kfraya in Idlib", "Kfraya", "Idlib")["Kfraya"] == idlib
+    assert read("Shelling hit Kfraya in the Idlib area", "Kfraya", "Idlib")["Kfraya"] == idlib
+    assert read("Shelling hit Kfraya , Idlib", "Kfraya", "Idlib")["Kfraya"] == idlib
+    assert read("Shelling hit Kfraya , Idlib and Aleppo", "Kfraya", "Idlib")["Kfraya"] is None
+    assert read("Shelling hit Kfraya in Syria", "Kfraya", "Syria")["Kfraya"] is None
+    assert read("Shelling hit Kfraya near Idlib", "Kfraya", "Idlib")["Kfraya"] is None
+    # unknown names listed before a qualified one lie there too; known ones keep their reading
+    listed = read("Sieges of Foua and Kfraya in Idlib", "Foua", "Kfraya", "Idlib")
+    assert listed["Foua"] == idlib and listed["Kfraya"] == idlib
+    known = read("Sieges of Beirut and Kfraya in Idlib", "Beirut", "Kfraya", "Idlib")["Beirut"]
+    assert known is not None and known.name == "Beirut"
+    # Edmonton, Alberta lies outside Queensland; in Alberta it stays the town.
+    floods = read("Floods in Edmonton , Queensland", "Edmonton", "Queensland")["Edmonton"]
+    assert floods is not None and (floods.name, floods.feature) == ("Queensland", "admin1")
+    town = read("Floods in Edmonton , Alberta", "Edmonton", "Alberta")["Edmonton"]
+    assert town is not None and (town.name, town.feature) == ("Edmonton", "city")
+    # A big town named with another town far from it is not a district of it.
+    big = read("It wrong-footed Tripoli , Beirut said", "Tripoli", "Beirut")["Tripoli"]
+    assert big is not None and (big.name, big.country) == ("Tripoli", "LY")
+
+
+def test_a_qualifier_that_is_a_town_and_the_region_holding_the_name_is_the_region() -> None:
+    nyc = Place(5128581, "New York City", 40.71, -74.01, "US", "New York", population=8_804_190)
+    state = Place(None, "New York", 42.6, -75.8, "US", "New York", feature="admin1")
+    bronx = Place(5110266, "Bronx", 40.85, -73.87, "US", "New York", population=1_385_108)
+    aliases = {"New York City": ["New York"]}
+    gaz = Gazetteer.from_places([nyc, state, bronx], alternate_names=aliases)
+
+    def read(text: str) -> Place | None:
+        doc = make_doc(text, {})
+        names = re.finditer(r"Bronx|New York", doc.text)
+        doc.ents = [doc.char_span(m.start(), m.end(), "GPE") for m in names]
+        found = find_places(doc, document_id="d", gazetteer=gaz)
+        return next(m.place for m in found if m.text == "New York")
+
+    assert read("A hospital in Bronx , New York") == state
+    assert read("A court in New York") == nyc
+
+
+def test_of_two_regions_scored_alike_the_one_whose_country_has_a_town_of_the_name_wins() -> None:
+    mozambique = Place(None, "Gaza", -23.33, 32.81, "MZ", "Gaza", feature="admin1")
+    strip = Place(None, "Gaza", 31.49, 34.15, "PS", "Gaza", feature="admin1")
+    city = Place(281133, "Gaza", 31.50, 34.47, "PS", None, population=410_000)
+    for order in ([mozambique, strip, city], [strip, mozambique, city]):
+        gaz = Gazetteer.from_places(order)
+        doc = make_doc("Strikes on Gaza killed 20", {"Gaza": "GPE"})
+        (gaza,) = find_places(doc, document_id="d", gazetteer=gaz)
+        assert gaza.place is not None and gaza.place.country == "PS"
+
+
+def test_a_country_named_after_a_town_of_a_state_of_its_name_is_the_state() -> None:
+    country = Place(614540, "Georgia", 42.0, 43.5, "GE", feature="country", population=3_704_500)
+    state = Place(None, "Georgia", 32.33, -83.11, "US", "Georgia", feature="admin1")
+    atlanta = Place(4180439, "Atlanta", 33.75, -84.39, "US", "Georgia", population=510_823)
+    tbilisi = Place(611717, "Tbilisi", 41.69, 44.83, "GE", "Tbilisi", population=1_049_498)
+    gaz = Gazetteer.from_places([country, state, atlanta, tbilisi])
+
+    def georgia(text: str, town: str) -> Place | None:
+        doc = make_doc(text, {town: "GPE", "Georgia": "GPE"})
+        return next(
+            m.place for m in find_places(doc, document_id="d", gazetteer=gaz) if m.text == "Georgia"
+        )
+
+    assert georgia("Storms hit Atlanta , Georgia", "Atlanta") == state
+    assert georgia("Storms hit Tbilisi , Georgia", "Tbilisi") == country
+
+
+def test_a_name_followed_by_and_is_an_item_of_a_list_not_a_qualifier() -> None:
+    dc = Place(
+        4140963, "Washington", 38.9, -77.04, "US", "District of Columbia", population=689_545
+    )
+    # GeoNames lists "Washington" among the names of Watervliet, New York
+    watervliet = Place(5143056, "Watervliet", 42.73, -73.70, "US", "New York", population=10_214)
+    state = Place(None, "New York", 42.6, -75.8, "US", "New York", feature="admin1")
+    frisco = Place(5391959, "San Francisco", 37.77, -122.42, "US", "California", population=827_526)
+    gaz = Gazetteer.from_places(
+        [dc, watervliet, state, frisco], alternate_names={"Watervliet": ["Washington"]}
+    )
+
+    def washington(text: str) -> Place | None:
+        doc = make_doc(text, {})
+        names = re.finditer(r"Washington|New York|San Francisco", doc.text)
+        doc.ents = [doc.char_span(m.start(), m.end(), "GPE") for m in names]
+        found = find_places(doc, document_id="d", gazetteer=gaz)
+        return next(m.place for m in found if m.text == "Washington")
+
+    listed = washington("Offices in Washington , New York and San Francisco")
+    assert listed is not None and listed.name == "Washington"
+    qualified = washington("A fire in Washington , New York , killed two")
+    assert qualified is not None and qualified.name == "Watervliet"

@@ -190,6 +190,39 @@ def test_counties_sit_at_their_towns_else_a_namesake_town_or_their_state() -> No
     assert not g.candidates("Census Area")
 
 
+def test_a_wide_region_put_on_its_biggest_town_moves_to_the_middle_of_its_towns() -> None:
+    settings = {"seat_km": 2, "seat_population": 100_000, "min_spread_km": 322, "trim": 0.0}
+    builder = gz._Builder()
+    state = builder.add(Place(None, "New York", 40.71, -74.01, "US", "New York", "admin1"), [])
+    small = builder.add(Place(None, "Delaware", 38.7, -75.4, "US", "Delaware", "admin1"), [])
+    for n, (name, lat, lon, pop) in enumerate(
+        [
+            ("New York City", 40.71, -74.01, 8_800_000),
+            ("Buffalo", 42.89, -78.88, 278_000),
+            ("Plattsburgh", 44.70, -73.45, 20_000),
+            ("Dover", 39.16, -75.52, 39_000),
+            ("Wilmington", 39.75, -75.55, 70_000),
+            ("Lewes", 38.77, -75.14, 3_000),
+        ]
+    ):
+        region = "New York" if n < 3 else "Delaware"
+        builder.add(Place(n, name, lat, lon, "US", region, population=pop), [name])
+    gz._move_seated_regions(builder, settings)
+    # The midpoint of the towns' latitudes and longitudes, not New York City.
+    assert (builder.lat[state], builder.lon[state]) == pytest.approx((42.71, -76.17), abs=0.01)
+    # Delaware's point is on none of its towns (and none has 100,000 people): it stays.
+    assert (builder.lat[small], builder.lon[small]) == pytest.approx((38.7, -75.4), abs=0.01)
+    gz._move_seated_regions(builder, {})  # no settings: nothing moves
+    assert builder.lat[state] == pytest.approx(42.71, abs=0.01)
+
+
+@pytest.mark.slow
+def test_full_gazetteer_puts_new_york_state_near_its_middle() -> None:
+    (state,) = (p for p in Gazetteer.load().candidates("New York") if p.feature == "admin1")
+    # GeoNames' point is (43.0, -75.5); countrystatecity's was New York City's.
+    assert (state.latitude, state.longitude) == pytest.approx((42.6, -75.8), abs=0.5)
+
+
 def test_without_reverse_geocoder_counties_keep_the_old_reading(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -44,10 +44,13 @@ class Rules:
     near_km: float
     near_bonus: float
     qualifier_bonus: float
+    max_part_population: int
     min_resolve_score: float
     near_words: frozenset[str]
     qualifier_links: frozenset[str]
     province_links: frozenset[str]
+    qualifier_articles: frozenset[str]
+    list_words: frozenset[str]
 
 
 @cache
@@ -68,10 +71,13 @@ def resolution_rules(overrides: Overrides = ()) -> Rules:
             near_km=float(w["near_km"]),
             near_bonus=float(w["near_bonus"]),
             qualifier_bonus=float(w["qualifier_bonus"]),
+            max_part_population=int(w["max_part_population"]),
             min_resolve_score=float(w["min_resolve_score"]),
             near_words=frozenset(raw["near_words"]),
             qualifier_links=frozenset(raw["qualifier_links"]),
             province_links=frozenset(raw["province_links"]),
+            qualifier_articles=frozenset(raw["qualifier_articles"]),
+            list_words=frozenset(raw["list_words"]),
         )
     except (KeyError, TypeError, ValueError) as e:
         raise GazetteerError(f"{raw.source} is malformed: {e}") from e
@@ -248,6 +254,9 @@ def _table(
 def _best(table: dict[str, dict[Place, float]], rules: Rules) -> dict[str, Place | None]:
     best: dict[str, Place | None] = {}
     for name, scores in table.items():
-        winner = max(scores.items(), key=lambda kv: kv[1], default=None)
+        # Of two readings scored alike, one in a country that also has a town of the name:
+        # "Gaza", two first-level regions, is the Palestinian one (Gaza City), not Mozambique's.
+        towns = {p.country for p in scores if p.feature == "city" and fold(p.name) == name}
+        winner = max(scores.items(), key=lambda kv: (kv[1], kv[0].country in towns), default=None)
         best[name] = winner[0] if winner and winner[1] >= rules.min_resolve_score else None
     return best

@@ -15,6 +15,7 @@ from sitroom.extract.place_features import NameSlot
 from sitroom.extract.place_ranker import PlaceRanker, default_ranker
 from sitroom.extract.place_rules import Rules, resolution_rules, resolve_by_rules
 from sitroom.extract.toponyms import Demonyms, Toponym, recognise
+from sitroom.geometry import distance_km
 from sitroom.knowledge.folding import fold
 from sitroom.knowledge.gazetteer import Gazetteer
 from sitroom.knowledge.loader import Overrides
@@ -124,7 +125,7 @@ def _read(
         resolved = ranker.resolve(slots, gazetteer=gazetteer, hint=hint, overrides=overrides)
     else:
         resolved = resolve_by_rules(slots, gazetteer=gazetteer, rules=rules, hint=hint)
-    return list(zip(found, resolved, strict=True))
+    return list(zip(found, _within_qualifiers(found, resolved, rules), strict=True))
 
 
 def locatable(place: Place | None) -> Place | None:
@@ -174,7 +175,7 @@ def _qualifier(
     whole country."""
     doc = span.doc
     link = doc[span.end].lower_ if after.start == span.end + 1 else None
-    if link not in rules.qualifier_links:
+    if link not in rules.qualifier_links or _list_item(after, rules):
         return set()
     out: set[tuple[str, str | None]] = set()
     for p in readings:
@@ -186,6 +187,98 @@ def _qualifier(
             # "in Idlib (province)": a province's seat read as the city still names the province
             out.add((p.country, p.admin1))
     return out
+
+
+def _within_qualifiers(
+    found: Sequence[Toponym], resolved: Sequence[Place | None], rules: Rules
+) -> list[Place | None]:
+    """A name the gazetteer cannot place inside the town, county or region named right after
+    it ("Kfraya in Idlib province", "EDMONTON, Ky": a village or district below the
+    gazetteer's cut, or known only as a namesake elsewhere) reads as that place: it lies
+    there, where its namesake does not; so do the unknown names listed before it
+    ("Foua and Kfraya in Idlib"). A qualifier read as a town or a country that is also the
+    first-level region holding the name's place is that region ("Bronx, New York", "Atlanta,
+    Georgia": the states)."""
+    out = list(resolved)
+    for i in range(len(found) - 1):
+        f, after, place, within = found[i], found[i + 1], resolved[i], resolved[i + 1]
+        if f.kind != "name" or after.kind != "name" or within is None:
+            continue
+        if not _qualifies(f.span, after.span, rules):
+            continue
+        if within.feature in _CONTAINERS and _elsewhere(place, within, rules):
+            out[i] = within
+        elif place is not None and place.feature in _POINTS and within.feature != "admin1":
+            out[i + 1] = next(
+                (
+                    r
+                    for r in after.readings
+                    if r.feature == "admin1"
+                    and r.country == place.country
+                    and fold(r.name) == fold(place.admin1 or "")
+                ),
+                within,
+            )
+        j = i - 1 if within.feature in _CONTAINERS else -1
+        while (
+            j >= 0 and found[j].kind == "name" and _listed(found[j].span, found[j + 1].span, rules)
+        ):
+            out[j] = within if resolved[j] is None else out[j]
+            j -= 1
+    return out
+
+
+def _elsewhere(place: Place | None, within: Place, rules: Rules) -> bool:
+    """Whether a name read as ``place`` (None: not read) but qualified by ``within`` is placed
+    outside it. A town far from the town named after it is a part of that town only when small
+    (a district named with its town; not "wrong-footed Ankara, Cairo", "a rally for Gaza in
+    London")."""
+    if place is None:
+        return True
+    if place.feature not in _POINTS or _inside(place, within, rules):
+        return False
+    return within.feature != "city" or place.population < rules.max_part_population
+
+
+# What a name can lie within (a country is too coarse to stand for a village), and what such a
+# name reads as.
+_CONTAINERS = frozenset({"city", "admin2", "admin1"})
+_POINTS = frozenset({"city", "admin2"})
+
+
+def _qualifies(span: Span, after: Span, rules: Rules) -> bool:
+    """Whether ``after`` surely qualifies ``span``: "X, Y" or "X in (the) Y", no word of a list
+    after Y ("X, Y and Z"; not even a comma, which may close a qualifier but may as well go on
+    with a list)."""
+    doc = span.doc
+    if span.end >= len(doc) or doc[span.end].lower_ not in rules.qualifier_links:
+        return False
+    gap = doc[span.end + 1 : after.start]
+    if any(t.lower_ not in rules.qualifier_articles for t in gap):
+        return False
+    return after.end >= len(doc) or doc[after.end].lower_ not in rules.list_words
+
+
+def _list_item(span: Span, rules: Rules) -> bool:
+    """Whether the word after a name makes it an item of a list ("Washington, New York and San
+    Francisco"), not a qualifier; a word that also links a qualifier may close one
+    ("Springfield, Illinois, said")."""
+    doc = span.doc
+    if span.end >= len(doc):
+        return False
+    word = doc[span.end].lower_
+    return word in rules.list_words and word not in rules.qualifier_links
+
+
+def _listed(span: Span, after: Span, rules: Rules) -> bool:
+    """Whether ``span`` and ``after`` are neighbouring items of a list ("Foua and Kfraya")."""
+    return after.start == span.end + 1 and span.doc[span.end].lower_ in rules.list_words
+
+
+def _inside(place: Place, within: Place, rules: Rules) -> bool:
+    if within.feature == "admin1":
+        return place.country == within.country and fold(place.admin1 or "") == fold(within.name)
+    return distance_km(place, within) <= rules.near_km
 
 
 def _cities_before_provinces(cands: Sequence[Place]) -> list[Place]:

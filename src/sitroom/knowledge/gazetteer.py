@@ -29,13 +29,14 @@ from typing import Any
 
 from sitroom.config import DataOverride
 from sitroom.errors import GazetteerError
+from sitroom.geometry import haversine_km
 from sitroom.knowledge import loader
 from sitroom.knowledge.folding import fold
 from sitroom.records import Place
 
 log = logging.getLogger(__name__)
 
-_FORMAT = 8  # bump when the cached index layout, or what goes into it, changes
+_FORMAT = 9  # bump when the cached index layout, or what goes into it, changes
 # admin2: a second-level region (a US county), at the mean point of its towns.
 _FEATURES = ("city", "admin1", "country", "region", "admin2")
 # Alternate names that are all capitals and this short are mostly airport or postal codes.
@@ -438,6 +439,10 @@ def _build_full(
         if (iso2, fold(city["name"])) in capitals:
             builder.capitals.add(i)
     try:
+        _move_seated_regions(builder, regions.get("first_level_points") or {})
+    except (KeyError, TypeError, ValueError) as e:
+        raise GazetteerError(f"place_regions.yaml first_level_points is malformed: {e}") from e
+    try:
         _add_counties(
             builder,
             _read_json(gnc_dir / "us_states.json"),
@@ -499,6 +504,45 @@ def _add_counties(
         ids = builder.index[builder.intern(fold(name))]
         if entry not in ids:
             ids.append(entry)
+
+
+def _move_seated_regions(builder: _Builder, settings: Mapping[str, Any]) -> None:
+    """Move a wide first-level region that countrystatecity puts on a big town of its own (New
+    York at New York City) to the middle of its towns: the midpoint of the ``trim`` to 1 -
+    ``trim`` quantiles of their latitudes and longitudes, near where GeoNames puts a region
+    (the middle of its area). ``settings``: place_regions.yaml's ``first_level_points``."""
+    if not settings:
+        return
+    seat_km = float(settings["seat_km"])
+    seat_population = int(settings["seat_population"])
+    min_spread_km = float(settings["min_spread_km"])
+    trim = float(settings["trim"])
+    city, admin1 = _FEATURES.index("city"), _FEATURES.index("admin1")
+    towns: dict[tuple[str, str], list[int]] = defaultdict(list)
+    regions: list[int] = []
+    for i, (country, region, feature) in enumerate(
+        zip(builder.country, builder.admin1, builder.feature, strict=True)
+    ):
+        if feature == city and region is not None:
+            towns[(country, region)].append(i)
+        elif feature == admin1 and region is not None:
+            regions.append(i)
+    for i in regions:
+        members = towns.get((builder.country[i], builder.admin1[i] or ""), ())
+        lat, lon = builder.lat[i], builder.lon[i]
+        if len(members) < 3 or not any(
+            builder.pop[j] >= seat_population
+            and haversine_km(lat, lon, builder.lat[j], builder.lon[j]) <= seat_km
+            for j in members
+        ):
+            continue
+        lats = sorted(builder.lat[j] for j in members)
+        lons = sorted(builder.lon[j] for j in members)
+        low, high = round(trim * (len(members) - 1)), round((1 - trim) * (len(members) - 1))
+        if haversine_km(lats[low], lons[low], lats[high], lons[high]) < min_spread_km:
+            continue
+        builder.lat[i] = (lats[low] + lats[high]) / 2
+        builder.lon[i] = (lons[low] + lons[high]) / 2
 
 
 def _county_towns() -> dict[tuple[str, str], list[tuple[str, float, float]]]:

@@ -207,6 +207,8 @@ SCHEMAS: dict[str, Schema] = {
         dateline_marks=_LISTS,  # "HAMA, Syria —": marks that end a dateline's place
         qualifier_links=_LISTS,  # "Ariha in Idlib": words that put a name in the next one
         province_links=_LISTS,  # "in Idlib": links after which a seat names its province
+        qualifier_articles=_LISTS,  # "in the Karak district": words between link and name
+        list_words=_LISTS,  # "Homs, Hama and Idlib": words after a name that make a list
         near_words=_LISTS,
         locator_lemmas=_LISTS,
         bearing_words=_LISTS,  # "40 miles northeast of Baghdad": Baghdad is a reference point
@@ -229,7 +231,7 @@ SCHEMAS: dict[str, Schema] = {
         word_map=_MAP,
         substitutions=_LISTS,
     ),
-    "place_regions.yaml": _schema(continents=_MAP, regions=_LISTS),
+    "place_regions.yaml": _schema(continents=_MAP, regions=_LISTS, first_level_points=_MAP),
     "word_forms.yaml": _schema(past_forms=_MAP),
     "headline_case.yaml": _schema(
         min_words="number",
