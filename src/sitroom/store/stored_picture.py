@@ -178,7 +178,7 @@ def rebuild_batch(conn: Connection, limit: int) -> int:
         f"ORDER BY coalesce(published, '{dt.date.max.isoformat()}'), id LIMIT ?",
         (limit,),
     ).fetchall()
-    held = HeldGroups(BlockIndex(DEFAULT_RULES))
+    held = HeldGroups(BlockIndex(DEFAULT_RULES), rebuilding=True)
     for (document_id,) in found:
         update(conn, document_id, held=held)
     flush(conn, held)
@@ -363,7 +363,10 @@ class _Updater:
         """Write the held merged events (and delete the rows of those gone), each once."""
         if self._held is None:
             return
-        self.alliances(self._held.edges)
+        edges = self._held.edges
+        if self._held.rebuilding:
+            edges = {e for e in edges if not self._edge_stored(e)}
+        self.alliances(edges)
         self._held.edges = set()
         if not self._held:
             return
@@ -527,6 +530,13 @@ class _Updater:
             edge_key(r) for _, r in q.relations_where(conn, "document_id = ?", (document_id,))
         }
         return edges
+
+    def _edge_stored(self, edge: tuple[str, str, str]) -> bool:
+        found = self._conn.execute(
+            "SELECT 1 FROM picture_alliances WHERE subject = ? AND predicate = ? AND object = ?",
+            edge,
+        )
+        return found.fetchone() is not None
 
     def alliances(self, edges: Collection[tuple[str, str, str]]) -> None:
         """Recompute the edges from every relation reporting them."""
