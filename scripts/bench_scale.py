@@ -485,6 +485,7 @@ def measure(
     reuse: bool = False,
     fill_only: bool = False,
     filled: bool = False,
+    first_added: int | None = None,
 ) -> dict:
     """Build a database of n reports and time the readers on it (in this process);
     ``server``: a PostgreSQL URL to build it in; ``profiles``: a folder for the cProfile
@@ -494,7 +495,8 @@ def measure(
     re-analysis of a stored report; ``reuse``: start from the copy an earlier ``keep`` run
     left (``scale-N-before-adding.db``), without filling and rebuilding; ``fill_only``: stop
     once the database is filled; ``filled``: start from the database a ``fill_only`` run
-    filled (rebuild it, then the rest)."""
+    filled (rebuild it, then the rest); ``first_added``: the first report added one at a time
+    (default n: the next one)."""
     result: dict[str, Any] = {"n": n}
     db = database(n, folder, server, new=not (reuse or filled))
     kept = Path(db).with_name(f"scale-{n}-before-adding.db") if server is None else None
@@ -541,8 +543,9 @@ def measure(
             _progress(result, **_stored_counts(db))
         # Reports k = n .. n + ADDED - 1 come in one at a time, the picture updated by each save.
         times = []
+        first = n if first_added is None else first_added
         with Store.open(db) as store:
-            for k in range(n, n + ADDED):
+            for k in range(first, first + ADDED):
                 analysis = variant(base, k)
                 profile = cProfile.Profile() if profiles is not None else None
                 start = time.perf_counter()
@@ -638,6 +641,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         help="with --keep DIR: start each size from the database a --fill-only run filled "
         "(rebuild it, then time the rest)",
     )
+    parser.add_argument(
+        "--first-added",
+        type=int,
+        help="the first report added one at a time (default N: the next one); for a database "
+        "trimmed to the reports a stopped rebuild brought in (scripts/trim_to_picture.py), "
+        "which may hold reports from N on",
+    )
     args = parser.parse_args(argv)
     if args.reuse and (args.keep is None or args.db):
         parser.error("--reuse needs --keep DIR (SQLite)")
@@ -672,6 +682,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             reuse=args.reuse,
             fill_only=args.fill_only,
             filled=args.filled,
+            first_added=args.first_added,
         )
         print(json.dumps(measured))
         return
@@ -698,6 +709,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             command += ["--reuse"] if args.reuse else []
             command += ["--fill-only"] if args.fill_only else []
             command += ["--filled"] if args.filled else []
+            if args.first_added is not None:
+                command += ["--first-added", str(args.first_added)]
             command += ["--serve-workers", str(args.serve_workers)]
             command += ["--db", args.db] if args.db else []
             # stderr passes through: the size's progress as it goes
