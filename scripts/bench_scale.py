@@ -167,13 +167,14 @@ def _cipher(k: int) -> dict[int, str]:
     return str.maketrans(table)
 
 
-def variant(base: Sequence[Analysis], k: int) -> Analysis:
+def variant(base: Sequence[Analysis], k: int, round_: int | None = None) -> Analysis:
     """Report k: story k mod n, its letters substituted after the first round (so offsets hold
-    and no two texts share shingles), its records moved on in time."""
+    and no two texts share shingles), its records moved on in time (as round k // n, or
+    ``round_``: a report of the same story and days as that round's, in other words)."""
     n = len(base)
-    s, rnd = k % n, k // n
+    s, rnd = k % n, (k // n if round_ is None else round_)
     template = base[s]
-    table = _cipher(k) if rnd else {}
+    table = _cipher(k) if k >= n else {}
     days = rnd * DAYS_PER_ROUND
     doc = dataclasses.replace(
         document_from_text(
@@ -485,6 +486,8 @@ def measure(
     reuse: bool = False,
     fill_only: bool = False,
     filled: bool = False,
+    first_added: int | None = None,
+    added_round: int | None = None,
 ) -> dict:
     """Build a database of n reports and time the readers on it (in this process);
     ``server``: a PostgreSQL URL to build it in; ``profiles``: a folder for the cProfile
@@ -494,7 +497,9 @@ def measure(
     re-analysis of a stored report; ``reuse``: start from the copy an earlier ``keep`` run
     left (``scale-N-before-adding.db``), without filling and rebuilding; ``fill_only``: stop
     once the database is filled; ``filled``: start from the database a ``fill_only`` run
-    filled (rebuild it, then the rest)."""
+    filled (rebuild it, then the rest); ``first_added``: the first report added one at a time
+    (default n: the next one); ``added_round``: date the added reports as that round's (a
+    back-fill amid the stored reports) instead of their own."""
     result: dict[str, Any] = {"n": n}
     db = database(n, folder, server, new=not (reuse or filled))
     kept = Path(db).with_name(f"scale-{n}-before-adding.db") if server is None else None
@@ -541,9 +546,10 @@ def measure(
             _progress(result, **_stored_counts(db))
         # Reports k = n .. n + ADDED - 1 come in one at a time, the picture updated by each save.
         times = []
+        first = n if first_added is None else first_added
         with Store.open(db) as store:
-            for k in range(n, n + ADDED):
-                analysis = variant(base, k)
+            for k in range(first, first + ADDED):
+                analysis = variant(base, k, added_round)
                 profile = cProfile.Profile() if profiles is not None else None
                 start = time.perf_counter()
                 if profile is not None:
@@ -638,6 +644,19 @@ def main(argv: Sequence[str] | None = None) -> None:
         help="with --keep DIR: start each size from the database a --fill-only run filled "
         "(rebuild it, then time the rest)",
     )
+    parser.add_argument(
+        "--first-added",
+        type=int,
+        help="the first report added one at a time (default N: the next one); for a database "
+        "trimmed to the reports a stopped rebuild brought in (scripts/trim_to_picture.py), "
+        "which may hold reports from N on",
+    )
+    parser.add_argument(
+        "--added-round",
+        type=int,
+        help="date the reports added one at a time as this round's (3 days a round), so that "
+        "they are back-filled amid the stored reports instead of coming after them",
+    )
     args = parser.parse_args(argv)
     if args.reuse and (args.keep is None or args.db):
         parser.error("--reuse needs --keep DIR (SQLite)")
@@ -672,6 +691,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             reuse=args.reuse,
             fill_only=args.fill_only,
             filled=args.filled,
+            first_added=args.first_added,
+            added_round=args.added_round,
         )
         print(json.dumps(measured))
         return
@@ -698,6 +719,10 @@ def main(argv: Sequence[str] | None = None) -> None:
             command += ["--reuse"] if args.reuse else []
             command += ["--fill-only"] if args.fill_only else []
             command += ["--filled"] if args.filled else []
+            if args.first_added is not None:
+                command += ["--first-added", str(args.first_added)]
+            if args.added_round is not None:
+                command += ["--added-round", str(args.added_round)]
             command += ["--serve-workers", str(args.serve_workers)]
             command += ["--db", args.db] if args.db else []
             # stderr passes through: the size's progress as it goes

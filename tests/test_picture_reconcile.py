@@ -17,6 +17,7 @@ from sitroom.picture.merge import merge_events
 from sitroom.picture.reconcile import (
     alliance_graph,
     control_timeline,
+    extend_edge,
     fatality_range,
     field_claims,
     independent_sources,
@@ -553,3 +554,41 @@ def test_alliance_graph_has_one_edge_per_triple_with_its_dates() -> None:
     assert supports.document_ids == tuple(sorted((AFP.id, REUTERS.id, MONITOR.id)))
     assert len(supports.evidence) == 3
     assert edges[0].document_ids == tuple(sorted((SANA.id, AFP.id)))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["allied_with", "supports"]),
+            st.booleans(),  # subject and object swapped
+            st.sampled_from([None, DEC[2], DEC[5], DEC[9]]),
+            st.sampled_from([AFP, REUTERS, MONITOR]),
+            st.integers(0, 2),  # quotes (none, the same, another)
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+    st.integers(1, 8),
+)
+def test_an_edge_extended_by_more_relations_is_the_edge_of_all_of_them(
+    drawn: list[tuple[str, bool, dt.date | None, Document, int]], cut: int
+) -> None:
+    """What the stored picture does with a new report's relations (stored_picture's
+    report_alliances): the stored edge extended by them, without its relations read again."""
+    relations = [
+        Relation(
+            *(("SNA", p, "TUR-GOV") if swap else ("TUR-GOV", p, "SNA")),
+            day,
+            tuple(Evidence(document.id, 0, 10, f"quote {i % 2}") for i in range(quotes)),
+        )
+        for p, swap, day, document, quotes in drawn
+    ]
+    for key in {(r.predicate, r.subject, r.object) for r in relations}:
+        mine = [r for r in relations if (r.predicate, r.subject, r.object) == key]
+        first, rest = mine[: min(cut, len(mine) - 1) or 1], mine[min(cut, len(mine) - 1) or 1 :]
+        (whole,) = alliance_graph(mine)
+        (start,) = alliance_graph(first)
+        assert extend_edge(start, rest) == whole
+    with pytest.raises(ValueError):
+        extend_edge(alliance_graph(relations[:1])[0], [replace(relations[0], predicate="opposes")])

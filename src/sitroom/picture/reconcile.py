@@ -553,23 +553,37 @@ def alliance_graph(relations: Sequence[Relation]) -> tuple[AllianceEdge, ...]:
     grouped: defaultdict[tuple[str, str, str], list[Relation]] = defaultdict(list)
     for relation in relations:
         grouped[edge_key(relation)].append(relation)
-    edges = []
-    for subject, predicate, obj in sorted(grouped):
-        found = grouped[(subject, predicate, obj)]
-        dates = [r.date for r in found if r.date is not None]
-        evidence = sorted(
-            {ev for r in found for ev in r.evidence},
-            key=lambda ev: (ev.document_id, ev.start, ev.end, ev.quote),
-        )
-        edges.append(
-            AllianceEdge(
-                subject=subject,
-                predicate=predicate,
-                object=obj,
-                first_seen=min(dates) if dates else None,
-                last_seen=max(dates) if dates else None,
-                document_ids=tuple(sorted({ev.document_id for ev in evidence})),
-                evidence=tuple(evidence),
-            )
-        )
-    return tuple(edges)
+    return tuple(_edge(key, grouped[key]) for key in sorted(grouped))
+
+
+def extend_edge(edge: AllianceEdge, relations: Sequence[Relation]) -> AllianceEdge:
+    """The edge ``alliance_graph`` gives for the relations ``edge`` was made of and
+    ``relations`` (more reports of it), without the former: an edge's dates and evidence are
+    the least, the greatest and the union over its relations."""
+    if any(edge_key(r) != (edge.subject, edge.predicate, edge.object) for r in relations):
+        raise ValueError("relations of another edge")
+    seen = [d for d in (edge.first_seen, edge.last_seen) if d is not None]
+    return _edge((edge.subject, edge.predicate, edge.object), relations, edge.evidence, seen)
+
+
+def _edge(
+    key: tuple[str, str, str],
+    relations: Sequence[Relation],
+    evidence: Iterable[Evidence] = (),
+    dates: Iterable[dt.date] = (),
+) -> AllianceEdge:
+    subject, predicate, obj = key
+    days = [*dates, *(r.date for r in relations if r.date is not None)]
+    ordered = sorted(
+        {*evidence, *(ev for r in relations for ev in r.evidence)},
+        key=lambda ev: (ev.document_id, ev.start, ev.end, ev.quote),
+    )
+    return AllianceEdge(
+        subject=subject,
+        predicate=predicate,
+        object=obj,
+        first_seen=min(days) if days else None,
+        last_seen=max(days) if days else None,
+        document_ids=tuple(sorted({ev.document_id for ev in ordered})),
+        evidence=tuple(ordered),
+    )

@@ -34,8 +34,12 @@ class HeldGroup:
 class HeldGroups:
     """Groups changed since the last write, by merged id; what the tables say of them is stale."""
 
-    def __init__(self, index: BlockIndex) -> None:
+    def __init__(self, index: BlockIndex, *, rebuilding: bool = False) -> None:
         self._index = index
+        # A rebuild's batch (``stored_picture.rebuild_batch``): every report it holds was stored
+        # before, and every save in between wrote its own edges at once, so an edge already in
+        # the tables is the edge of every stored relation and is not computed again.
+        self.rebuilding = rebuilding
         self.groups: dict[str, HeldGroup] = {}
         self.dropped: set[str] = set()  # ids whose stored rows go when the groups are written
         self.of_event: dict[str, str] = {}  # event id -> merged id, for the held members

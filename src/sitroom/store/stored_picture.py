@@ -51,6 +51,7 @@ from sitroom.picture.reconcile import (
     control_timeline,
     copies,
     edge_key,
+    extend_edge,
     independent_sources,
     prefix_tokens,
     shingles_of,
@@ -133,7 +134,7 @@ def update(
     if held is not None:  # the edges' relations are read once, when the held groups are written
         held.edges |= updater.edges_of(document_id)
     else:
-        updater.alliances(updater.edges_of(document_id))
+        updater.report_alliances(document_id)
     q.next_generation(conn)
 
 
@@ -178,7 +179,7 @@ def rebuild_batch(conn: Connection, limit: int) -> int:
         f"ORDER BY coalesce(published, '{dt.date.max.isoformat()}'), id LIMIT ?",
         (limit,),
     ).fetchall()
-    held = HeldGroups(BlockIndex(DEFAULT_RULES))
+    held = HeldGroups(BlockIndex(DEFAULT_RULES), rebuilding=True)
     for (document_id,) in found:
         update(conn, document_id, held=held)
     flush(conn, held)
@@ -363,7 +364,10 @@ class _Updater:
         """Write the held merged events (and delete the rows of those gone), each once."""
         if self._held is None:
             return
-        self.alliances(self._held.edges)
+        edges = self._held.edges
+        if self._held.rebuilding:
+            edges = {e for e in edges if not self._edge_stored(e)}
+        self.alliances(edges)
         self._held.edges = set()
         if not self._held:
             return
@@ -512,21 +516,65 @@ class _Updater:
 
     # -- alliances -------------------------------------------------------------------------------
 
-    def edges_of(self, document_id: str) -> set[tuple[str, str, str]]:
-        """The edges the document reports now or reported before."""
-        conn = self._conn
-        edges = {
+    def edges_of_before(self, document_id: str) -> set[tuple[str, str, str]]:
+        """The edges the stored picture holds the document in."""
+        return {
             (r[0], r[1], r[2])
-            for r in conn.execute(
+            for r in self._conn.execute(
                 "SELECT subject, predicate, object FROM picture_alliance_documents "
                 "WHERE document_id = ?",
                 (document_id,),
             )
         }
+
+    def edges_of(self, document_id: str) -> set[tuple[str, str, str]]:
+        """The edges the document reports now or reported before."""
+        conn = self._conn
+        edges = self.edges_of_before(document_id)
         edges |= {
             edge_key(r) for _, r in q.relations_where(conn, "document_id = ?", (document_id,))
         }
         return edges
+
+    def report_alliances(self, document_id: str) -> None:
+        """Bring the edges a saved, replaced or deleted document reports (now or before) up to
+        date. Every stored edge is that of every relation stored before the save (each save
+        brings its edges up to date at once, a rebuild's batch writes the edges it reaches),
+        so a document new to the edges only extends those stored (``extend_edge``): the work is
+        the edges' records, not reading all of their relations again. A document that reported
+        edges before has them computed again from all their relations."""
+        conn = self._conn
+        before = self.edges_of_before(document_id)
+        now: dict[tuple[str, str, str], list[Relation]] = {}
+        for _, relation in q.relations_where(conn, "document_id = ?", (document_id,)):
+            now.setdefault(edge_key(relation), []).append(relation)
+        if before:
+            self.alliances(before | set(now))
+            return
+        whole: set[tuple[str, str, str]] = set()
+        for key, relations in sorted(now.items()):
+            row = conn.execute(
+                "SELECT record FROM picture_alliances "
+                "WHERE subject = ? AND predicate = ? AND object = ?",
+                key,
+            ).fetchone()
+            if row is None:
+                whole.add(key)
+                continue
+            edge = extend_edge(decode(AllianceEdge, row[0]), relations)
+            conn.execute(
+                "DELETE FROM picture_alliances WHERE subject = ? AND predicate = ? AND object = ?",
+                key,
+            )
+            self.write_alliances([(document_id, r) for r in relations], [edge])
+        self.alliances(whole)
+
+    def _edge_stored(self, edge: tuple[str, str, str]) -> bool:
+        found = self._conn.execute(
+            "SELECT 1 FROM picture_alliances WHERE subject = ? AND predicate = ? AND object = ?",
+            edge,
+        )
+        return found.fetchone() is not None
 
     def alliances(self, edges: Collection[tuple[str, str, str]]) -> None:
         """Recompute the edges from every relation reporting them."""
