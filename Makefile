@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DB ?= sitroom.db
 
-.PHONY: setup setup-dev demo test lint typecheck bench bench-scale eval train-geo clean
+.PHONY: setup setup-dev demo test lint typecheck bench bench-scale bench-workers eval train-geo clean
 
 ## What running sitroom needs (requirements.lock); `make test` adds the tools
 ## (requirements-dev.lock: pyproject's [dev], [web-tests], [ray] and [postgres] extras).
@@ -44,6 +44,10 @@ bench: setup
 ## BENCH_DB=postgresql://... measures them on PostgreSQL.
 bench-scale: setup
 	$(BIN)/python scripts/bench_scale.py $(if $(SIZES),--sizes $(SIZES)) $(if $(BENCH_DB),--db $(BENCH_DB))
+
+## Throughput of `sitroom analyze --workers 2` against one worker on 400 FNC-1 bodies.
+bench-workers: setup
+	$(BIN)/python scripts/bench_workers.py
 
 ## Score the pipeline on the gold sets in ../shared/data and check the pinned floors.
 eval: setup
