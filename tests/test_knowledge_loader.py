@@ -20,7 +20,8 @@ from sitroom.knowledge import loader
 from sitroom.knowledge.actors import ActorKB
 from sitroom.knowledge.cues import CueLexicon
 from sitroom.knowledge.folding import fold
-from sitroom.knowledge.gazetteer import cache_path, country_points
+from sitroom.knowledge.gazetteer import cache_path
+from sitroom.knowledge.gazetteer_build import country_points
 from sitroom.nlp import recase_headlines
 from sitroom.pipeline import load_resources
 

@@ -410,17 +410,22 @@ def mentions_for(tokens: list[Token], facts: DocFacts) -> list[ActorMention]:
             modifiers = [t for t in token.subtree if _modifies(t, token)]
             candidates = [mention, *facts.actors_in(modifiers)]
         else:
-            # The phrase the token heads, without relative clauses that may name others.
-            subtree = [
-                t
-                for t in token.subtree
-                if not _in_clause(t, token) and not _for_whose_good(t, token, facts.overrides)
+            # The phrase the token heads, without clauses that may name others.
+            phrase = [
+                t for t in own_phrase(token) if not _for_whose_good(t, token, facts.overrides)
             ]
-            candidates = facts.actors_in(subtree)
+            candidates = facts.actors_in(phrase)
         for cand in candidates:
             if cand not in found:
                 found.append(cand)
     return found
+
+
+def own_phrase(head: Token) -> list[Token]:
+    """The words of the phrase a token heads, in reading order, without the clauses inside it,
+    which tell acts or name parties of their own ("a strike on his attackers *killing 25*",
+    "anything *that is against the Taliban's beliefs* is banned")."""
+    return [t for t in head.subtree if not _in_clause(t, head)]
 
 
 def _modifies(token: Token, head: Token) -> bool:

@@ -11,8 +11,7 @@ field comes from the mention that states it best.
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from spacy.tokens import Token
 
@@ -25,7 +24,6 @@ from sitroom.extract.incident_filters import (
     cumulative,
     first_line,
     going_on,
-    governing_verb,
     held,
     judged,
     patient_only,
@@ -33,6 +31,19 @@ from sitroom.extract.incident_filters import (
     summed,
     taken,
     tells_incident,
+)
+from sitroom.extract.incident_mentions import (
+    TOLD_PRECISIONS,
+    VIOLENCE,
+    Mention,
+    elsewhere,
+    in_that_incident,
+    named_actors,
+    opens_new,
+    re_mention,
+    read_mention,
+    tells_details,
+    vague,
 )
 from sitroom.extract.word_senses import (
     allegiance,
@@ -53,27 +64,17 @@ from sitroom.extract.word_senses import (
     standing_accord,
 )
 from sitroom.geometry import haversine_km
-from sitroom.knowledge import loader
 from sitroom.knowledge.actors import ActorKB
 from sitroom.knowledge.cues import CueLexicon
 from sitroom.records import ARMED_KINDS, Event, Location
 
-# Event types whose mentions may tell one incident under different sub-event types ("militants
-# attacked a train ... taking hostages", "the blast", "the attack"): violence of one day and place.
-_VIOLENCE = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
 _CROWDS = frozenset({"Protests", "Riots"})
 # Two places this far apart (km) are two incidents.
 _SAME_PLACE_KM = 50.0
 # Two dates this far apart (days) are two incidents; a report dates one incident by the day
 # its fighting began and by the day a party spoke of it.
 _SAME_DAY_SLACK = 1
-# Precisions of a date that a mention's own sentence tells (not the publication week).
-_TOLD_PRECISIONS = frozenset({"day", "month"})
-# Dependencies of the clause a verb of telling tells ("said Sunday *that he was wounded*").
-_TOLD_CLAUSE_DEPS = loader.labels("syntax.yaml", "told_clause_deps")
 _CLASH = "armed clash"  # ACLED's sub-event type, lowercased
-# Clauses inside a noun's phrase that tell acts of their own (data/syntax.yaml).
-_EMBEDDED_CLAUSE_DEPS = loader.labels("syntax.yaml", "embedded_clause_deps")
 # A toll this large told twice in one report tells one incident twice ("killing 25 and injuring
 # five" ... "a counter strike on his attackers killing 25 militants"); small tolls recur by chance.
 _TELLING_TOLL = 3
@@ -112,19 +113,6 @@ _NO_INCIDENT = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class _Mention:
-    """One candidate with what grouping reads of it."""
-
-    cand: Candidate
-    anchor: Token
-    told_date: dt.date | None  # a day or month the mention's own text names
-    told_precision: str  # 'day' or 'month' where told_date is set
-    told_text: str | None  # the sentence's time expression nearest the trigger, lowercased
-    place: Location | None  # a place the mention's own text names
-    telling: bool = False  # its day is the day a verb of telling names ("said Sunday that")
-
-
 def group_incidents(
     candidates: list[Candidate], facts: DocFacts, *, lexicon: CueLexicon, kb: ActorKB
 ) -> list[Candidate]:
@@ -132,7 +120,7 @@ def group_incidents(
     incident they tell of; each incident is one candidate whose event holds every quote."""
     cues = lexicon.incident_cues
     mentions = [
-        _mention(c, facts, cues)
+        read_mention(c, facts, cues)
         for c in candidates
         if c.event.event_type is None
         or (
@@ -140,7 +128,7 @@ def group_incidents(
             and not any(rule(c, facts, cues) for rule in _NO_INCIDENT)
         )
     ]
-    groups: list[list[_Mention]] = []
+    groups: list[list[Mention]] = []
     for mention in mentions:
         home = _incident_for(mention, groups, facts, cues)
         if home is None:
@@ -164,63 +152,15 @@ def group_incidents(
     return sorted(out, key=lambda c: (c.sentence, c.trigger))
 
 
-def _telling_day(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
-    """Whether every day the mention's sentence names dates a verb of telling whose clause holds
-    the act ("Iraqi officials *said Sunday* that al-Baghdadi was wounded in an airstrike"): the
-    day the act was told, which another telling's own day ("the strikes near Qaim Friday") does
-    not contradict; still a detail of the mention's own ("said on Wednesday that they had
-    entered the city" is not a vague re-telling)."""
-    sent = anchor.sent
-    days = [d for d in facts.dates if sent.start <= d.start < sent.end]
-    if not days:
-        return False
-    for day in days:
-        verb = next((t for t in facts.doc[day.start].ancestors if t.pos_ == "VERB"), None)
-        if verb is None or verb.lemma_.lower() not in cues["telling_verbs"]:
-            return False
-        told = [
-            c
-            for c in verb.children
-            if c.dep_ in _TOLD_CLAUSE_DEPS and c.left_edge.i <= anchor.i <= c.right_edge.i
-        ]
-        if not told or any(c.left_edge.i <= day.start <= c.right_edge.i for c in told):
-            return False
-    return True
-
-
 # -- which incident a mention tells ---------------------------------------------------------
 
 
-def _mention(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> _Mention:
-    event = cand.event
-    anchor = facts.doc[cand.trigger]
-    told = event.event_date if event.date_precision in _TOLD_PRECISIONS else None
-    place = event.location if event.location is not None and not event.location.inferred else None
-    in_sentence = [d for d in facts.dates if anchor.sent.start <= d.start < anchor.sent.end]
-    nearest = min(in_sentence, key=lambda d: abs(d.start - anchor.i), default=None)
-    text = nearest.text.lower() if nearest is not None else None
-    if caption(anchor, cues, archive=True):
-        told, text = None, None  # "FILE - ... in this photo released May 27, 2017": the photo's
-    if _re_mention(anchor, cues):
-        # "a probe in Paris into the explosion", "a victim died in 1977 of injuries suffered
-        # during the attack": a re-mention's sentence tells its own place and day only in the
-        # event noun's own phrase ("the attack in Kalat", "Tuesday's attack").
-        # A re-mention that is its clause's subject is placed by its verb ("these
-        # reinforcements arrived through Iraq", "the blast hit a market in Kirkuk").
-        if not _names_place(anchor, facts) and anchor.dep_ != "nsubj":
-            place = None
-        if not _names_date(anchor, facts):
-            told, text = None, None  # a year or a weekday of the sentence is the verb's too
-    telling = told is not None and _telling_day(anchor, facts, cues)
-    return _Mention(cand, anchor, told, event.date_precision, text, place, telling)
-
-
 def _incident_for(
-    mention: _Mention,
-    groups: list[list[_Mention]],
+    mention: Mention,
+    groups: list[list[Mention]],
     facts: DocFacts,
     cues: dict[str, frozenset[str]],
-) -> list[_Mention] | None:
+) -> list[Mention] | None:
     """The nearest earlier incident this mention re-tells, if any."""
     event = mention.cand.event
     if event.event_type is None or event.status not in CURRENT:
@@ -241,18 +181,18 @@ def _incident_for(
             return group  # "A bomb exploded ... The explosion damaged ... cars were destroyed"
         if not _same_family(mention, group):
             continue
-        if _opens_new(mention, cues):
+        if opens_new(mention, cues):
             continue
-        if _re_mention(mention.anchor, cues) or _vague(mention, facts):
+        if re_mention(mention.anchor, cues) or vague(mention, facts):
             return group
-        if _in_that_incident(mention.anchor, cues):
+        if in_that_incident(mention.anchor, cues):
             return group  # "Four hostages were killed in the incident"
         if patient_only(mention.anchor, facts, cues) and _fighting(main):
             return group  # "bombers were holding hostages in three places": the attack's captives
         if _same_toll(mention, group):
             return group
         same_type = any(m.cand.event.sub_event_type == event.sub_event_type for m in group)
-        if same_type and (not _tells_details(mention) or _linked(mention, group, facts)):
+        if same_type and (not tells_details(mention) or _linked(mention, group, facts)):
             return group
         if same_type and _named_ahead(group, facts, cues):
             return group  # "before the massacre" ... "shooting 12 people dead in Paris"
@@ -261,11 +201,11 @@ def _incident_for(
     return None
 
 
-def _own_pair(mention: _Mention, group: list[_Mention], facts: DocFacts) -> bool:
+def _own_pair(mention: Mention, group: list[Mention], facts: DocFacts) -> bool:
     """Whether a mention names its own perpetrator and an armed target, where the incident names
     neither ("a roadside bomb killed 11 coal miners, while the BLA took credit for attacking a
     military vehicle"): two acts told in one sentence, not one scene."""
-    named = _named_actors(facts)
+    named = named_actors(facts)
     kinds = {m.actor.id: m.actor.kind for m in facts.actors}
     event = mention.cand.event
     if event.actor1 not in named or kinds.get(event.actor2 or "") not in ARMED_KINDS:
@@ -279,7 +219,7 @@ def _own_pair(mention: _Mention, group: list[_Mention], facts: DocFacts) -> bool
 def _fighting(event: Event) -> bool:
     """Violence, or a protest or riot: acts one sentence tells of one scene together ("police
     fired stun grenades at demonstrators, some of whom threw rocks")."""
-    return event.event_type in _VIOLENCE or event.event_type in _CROWDS
+    return event.event_type in VIOLENCE or event.event_type in _CROWDS
 
 
 def _outcome(event: Event, cues: dict[str, frozenset[str]]) -> bool:
@@ -288,24 +228,24 @@ def _outcome(event: Event, cues: dict[str, frozenset[str]]) -> bool:
     return (event.sub_event_type or "").lower() in cues["outcome_sub_events"]
 
 
-def _same_family(mention: _Mention, group: list[_Mention]) -> bool:
+def _same_family(mention: Mention, group: list[Mention]) -> bool:
     event = mention.cand.event
     for other in group:
         e = other.cand.event
         if e.event_type == event.event_type and (
-            e.event_type in _VIOLENCE or e.sub_event_type == event.sub_event_type
+            e.event_type in VIOLENCE or e.sub_event_type == event.sub_event_type
         ):
             return True
-        if e.event_type in _VIOLENCE and event.event_type in _VIOLENCE:
+        if e.event_type in VIOLENCE and event.event_type in VIOLENCE:
             return True
     return False
 
 
 def _in_conflict(
-    mention: _Mention, group: list[_Mention], facts: DocFacts, cues: dict[str, frozenset[str]]
+    mention: Mention, group: list[Mention], facts: DocFacts, cues: dict[str, frozenset[str]]
 ) -> bool:
     """Whether the mention names a different day, place or perpetrator than the incident."""
-    if _elsewhere(mention.anchor, cues):
+    if elsewhere(mention.anchor, cues):
         return True
     for other in group:
         # "officials said Sunday that he was wounded in an airstrike": the day of the telling
@@ -321,7 +261,7 @@ def _in_conflict(
             return True
         if _two_towns_taken(mention, other, cues):
             return True
-    named = _named_actors(facts)
+    named = named_actors(facts)
     a1 = mention.cand.event.actor1
     if a1 in named:
         sides = {m.cand.event.actor1 for m in group} | {m.cand.event.actor2 for m in group}
@@ -331,7 +271,7 @@ def _in_conflict(
     return False
 
 
-def _two_towns_taken(a: _Mention, b: _Mention, cues: dict[str, frozenset[str]]) -> bool:
+def _two_towns_taken(a: Mention, b: Mention, cues: dict[str, frozenset[str]]) -> bool:
     """Whether two territorial acts take two different towns ("completed their capture of
     Aleppo, and took the town of Tal Rifaat"): ACLED codes each town's change of hands, however
     near the towns lie."""
@@ -344,13 +284,7 @@ def _two_towns_taken(a: _Mention, b: _Mention, cues: dict[str, frozenset[str]]) 
     return towns and a.place.name != b.place.name
 
 
-def _tells_details(mention: _Mention) -> bool:
-    """Whether a mention tells details of its own (a place, a day, a toll): such a telling of a
-    second act of the type must share one with the incident to join it."""
-    return bool(mention.place or mention.told_date or mention.cand.event.fatalities)
-
-
-def _same_toll(mention: _Mention, group: list[_Mention]) -> bool:
+def _same_toll(mention: Mention, group: list[Mention]) -> bool:
     """Whether the mention tells the incident's own toll, one large enough not to recur by
     chance, soon after it (the same dead, told again under another verb) or further on as an
     act of the same type."""
@@ -363,32 +297,22 @@ def _same_toll(mention: _Mention, group: list[_Mention]) -> bool:
     return any(_sub_event(m) == _sub_event(mention) for m in same)
 
 
-def _vague(mention: _Mention, facts: DocFacts) -> bool:
-    """Whether a violent mention tells nothing of its own (no place, day, toll or named
-    perpetrator: "it came under attack", "a witness heard gunfire"): it cannot be told apart
-    from the incident told before it, so it re-tells it."""
-    event = mention.cand.event
-    if event.event_type not in _VIOLENCE or _tells_details(mention):
-        return False
-    return event.actor1 not in _named_actors(facts)
-
-
-def _named_ahead(group: list[_Mention], facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
+def _named_ahead(group: list[Mention], facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
     """Whether an incident is only named, by a definite noun, before any telling of it ("had
     complained of being overworked before *the massacre*"): it tells no place, day, toll or
     named perpetrator, so the first telling of its type that follows is what it named."""
-    named = _named_actors(facts)
+    named = named_actors(facts)
     return all(
-        _re_mention(m.anchor, cues) and not _tells_details(m) and m.cand.event.actor1 not in named
+        re_mention(m.anchor, cues) and not tells_details(m) and m.cand.event.actor1 not in named
         for m in group
     )
 
 
-def _linked(mention: _Mention, group: list[_Mention], facts: DocFacts) -> bool:
+def _linked(mention: Mention, group: list[Mention], facts: DocFacts) -> bool:
     """Whether a mention that does not refer back ("four militants were killed when a vehicle
     touched off an IED") shares something told with the incident: a named place, a day or a
     named perpetrator. Two acts of one type are otherwise two incidents."""
-    named = _named_actors(facts)
+    named = named_actors(facts)
     for other in group:
         if mention.place and other.place and not _far_apart(mention.place, other.place):
             return True
@@ -400,32 +324,12 @@ def _linked(mention: _Mention, group: list[_Mention], facts: DocFacts) -> bool:
     return False
 
 
-def _elsewhere(anchor: Token, cues: dict[str, frozenset[str]]) -> bool:
-    """Whether the mention's sentence places its act in a place beside the one told before
-    ("in *neighboring* Shah Wali Kot district"), known to the gazetteer or not."""
-    return any(
-        t.lower_ in cues["elsewhere_words"] and t.head.lemma_.lower() in cues["territory_nouns"]
-        for t in anchor.sent
-    )
-
-
-def _other_day(a: _Mention, b: _Mention) -> bool:
+def _other_day(a: Mention, b: Mention) -> bool:
     """Whether two told dates name different days (or months, where one names only a month)."""
     assert a.told_date is not None and b.told_date is not None
     if "month" in (a.told_precision, b.told_precision):
         return (a.told_date.year, a.told_date.month) != (b.told_date.year, b.told_date.month)
     return abs((a.told_date - b.told_date).days) > _SAME_DAY_SLACK
-
-
-def _names_place(anchor: Token, facts: DocFacts) -> bool:
-    """Whether the event noun's own phrase names a place ("the attack in Kalat")."""
-    return any(facts.place_index[t.i] is not None for t in anchor.subtree)
-
-
-def _names_date(anchor: Token, facts: DocFacts) -> bool:
-    """Whether the event noun's own phrase names a time ("Tuesday's attack")."""
-    phrase = {t.i for t in anchor.subtree}
-    return any(d.start in phrase for d in facts.dates)
 
 
 def _far_apart(a: Location, b: Location) -> bool:
@@ -439,85 +343,11 @@ def _far_apart(a: Location, b: Location) -> bool:
     return haversine_km(a.latitude, a.longitude, b.latitude, b.longitude) > _SAME_PLACE_KM
 
 
-def _named_actors(facts: DocFacts) -> set[str]:
-    """Actors the document names (not only by a generic word like "militants")."""
-    return {m.actor.id for m in facts.actors if m.how != "generic"}
-
-
-def _opens_new(mention: _Mention, cues: dict[str, frozenset[str]]) -> bool:
-    """ "another blast", "a second attack", "days later, a bomb ...": the clause tells a new
-    incident. A time word after the subject ("it later claimed") dates the telling, not the act."""
-    anchor = mention.anchor
-    words = cues["new_incident_words"]
-    if any(c.lower_ in words for c in anchor.children):
-        return True
-    # "the arrest of another five people", not "a counter strike ... wounding another five"
-    if any(t.lower_ in cues["new_referent_words"] for t in _own_phrase(anchor)):
-        return True
-    if _re_mention(anchor, cues):
-        return False  # "Earlier, an official said ... the site of that attack": it refers back
-    root = anchor.sent.root
-    subjects = [c.i for c in root.children if c.dep_ in ("nsubj", "nsubjpass", "expl")]
-    opening = min(subjects, default=anchor.i)
-    return any(t.lower_ in words for t in anchor.doc[anchor.sent.start : min(opening, anchor.i)])
-
-
-def _own_phrase(head: Token) -> list[Token]:
-    """The words of a noun's phrase, without the clauses inside it, which tell acts of their
-    own ("a strike on his attackers *killing 25 and wounding another five*")."""
-    words = [head]
-    for child in head.children:
-        if child.dep_ not in _EMBEDDED_CLAUSE_DEPS:
-            words.extend(_own_phrase(child))
-    return words
-
-
-def _re_mention(anchor: Token, cues: dict[str, frozenset[str]]) -> bool:
-    """ "the attack", "that blast", "Tuesday's bombing", "after the explosion": an event noun
-    that refers to an act told before."""
-    if anchor.pos_ not in ("NOUN", "PROPN"):
-        return False
-    if _counts_its_patients(anchor):
-        return False
-    for child in anchor.children:
-        if child.dep_ == "det" and child.lower_ in cues["remention_dets"]:
-            return True
-        if child.dep_ == "poss":
-            return True
-    return False
-
-
-def _counts_its_patients(anchor: Token) -> bool:
-    """Whether an event noun's "of" phrase counts whom it was done to ("claimed *the killing of
-    33 terrorists*", "the arrest of five suspects"): the article introduces the act by what it
-    tells, it does not refer back."""
-    return any(
-        p.dep_ == "prep" and p.lower_ == "of" and any(n.dep_ == "nummod" for n in g.children)
-        for p in anchor.children
-        for g in p.children
-    )
-
-
-def _in_that_incident(anchor: Token, cues: dict[str, frozenset[str]]) -> bool:
-    """Whether the mention's verb places its act inside an incident told before: "Four
-    hostages were killed *in the incident*", "two soldiers died *during that attack*"."""
-    verb = governing_verb(anchor)
-    return verb is not None and any(
-        p.dep_ == "prep"
-        and p.lower_ in cues["within_preps"]
-        and g.dep_ == "pobj"
-        and g.lemma_.lower() in cues["incident_nouns"]
-        and any(d.dep_ == "det" and d.lower_ in cues["remention_dets"] for d in g.children)
-        for p in verb.children
-        for g in p.children
-    )
-
-
 # -- the incident as a whole ----------------------------------------------------------------
 
 
 def _incident(
-    group: list[_Mention], facts: DocFacts, *, kb: ActorKB, cues: dict[str, frozenset[str]]
+    group: list[Mention], facts: DocFacts, *, kb: ActorKB, cues: dict[str, frozenset[str]]
 ) -> Candidate:
     """One candidate for the incident: the first mention's, with fields read from them all."""
     first = group[0].cand
@@ -532,7 +362,7 @@ def _incident(
     # The first day or month a mention's sentence gives, a re-mention's too: grouping reads a
     # re-mention's day only from its own phrase, but its sentence may still date the incident.
     told = [m.cand.event for m in group if not caption(m.anchor, cues, archive=True)] or [main]
-    dated = (e for e in told if e.date_precision in _TOLD_PRECISIONS)
+    dated = (e for e in told if e.date_precision in TOLD_PRECISIONS)
     date_from = next(dated, told[0])
     fatalities = next((e for e in events if e.fatalities is not None), main)
     claimed = next((e for e in events if e.claimed_by and e.status == "claimed"), None)
@@ -566,7 +396,7 @@ def _incident(
     return replace(told_in.cand, event=event, score=score)
 
 
-def _main(group: list[_Mention], facts: DocFacts, cues: dict[str, frozenset[str]]) -> _Mention:
+def _main(group: list[Mention], facts: DocFacts, cues: dict[str, frozenset[str]]) -> Mention:
     """The mention whose type the incident takes: ACLED's precedence (the more specific type:
     "militants attacked a train, taking hostages" is an abduction), then reading order. A
     territory type whose act takes no place yields to a clash the incident tells ("clashed with
@@ -576,11 +406,11 @@ def _main(group: list[_Mention], facts: DocFacts, cues: dict[str, frozenset[str]
     clash = any(_sub_event(m) == _CLASH for m in group)
     last = max(m.cand.event_type.rank for m in group)
 
-    def rank(n: int, m: _Mention) -> int:
+    def rank(n: int, m: Mention) -> int:
         territory = _sub_event(m) in cues["territory_sub_events"]
         yields = clash and territory and not _takes_place(m.anchor, facts, cues)
         captives = n > 0 and patient_only(m.anchor, facts, cues)  # they join, they do not type
-        if yields or captives or (n > 0 and _vague(m, facts)):
+        if yields or captives or (n > 0 and vague(m, facts)):
             return last + 1
         return m.cand.event_type.rank
 
@@ -599,12 +429,12 @@ def _takes_place(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[str]]
     )
 
 
-def _sub_event(mention: _Mention) -> str:
+def _sub_event(mention: Mention) -> str:
     return (mention.cand.event.sub_event_type or "").lower()
 
 
 def _actors(
-    group: list[_Mention], facts: DocFacts, *, kb: ActorKB, cues: dict[str, frozenset[str]]
+    group: list[Mention], facts: DocFacts, *, kb: ActorKB, cues: dict[str, frozenset[str]]
 ) -> tuple[str | None, str | None]:
     """The perpetrator: a named party any mention gives (a group or force before a person),
     else a generic one, else (for violence) ACLED's unidentified armed group of the incident's
@@ -612,9 +442,9 @@ def _actors(
     was not clear whether Syrian or Russian jets carried out the raid"). The target is read
     from the mentions of that perpetrator's act."""
     kinds = {m.actor.id: m.actor.kind for m in facts.actors}
-    named = _named_actors(facts)
+    named = named_actors(facts)
     events = [m.cand.event for m in group]
-    violent = events[0].event_type in _VIOLENCE
+    violent = events[0].event_type in VIOLENCE
 
     def perpetrator(actor: str | None) -> bool:
         return actor is not None and (
@@ -649,7 +479,7 @@ def _uncertain(anchor: Token, cues: dict[str, frozenset[str]]) -> bool:
     return any(t.lower_ in cues["uncertain_words"] for t in anchor.sent)
 
 
-def _place(group: list[_Mention]) -> Location | None:
+def _place(group: list[Mention]) -> Location | None:
     """The most specific place a mention names (a town before a region before a country); among
     equals the body's before the headline's (a headline compresses: "Renewed violence in Syria:
     militias join Assad"), then the first told."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
+from sitroom.extract.arguments import own_phrase
 from sitroom.extract.events import Candidate
 from sitroom.extract.facts import DocFacts
 from sitroom.extract.incident_filters import CURRENT, governing_verb, in_concepts, taken
@@ -26,8 +27,6 @@ _NOT_PLACE_ENTITIES = loader.labels("syntax.yaml", "not_place_labels")
 _OF = frozenset({"of"})  # the preposition of what a noun is of
 # Dependencies of an adjective that tells a state a verb brings ("fell *ill*"; data/syntax.yaml).
 _STATE_DEPS = loader.labels("syntax.yaml", "state_complement_deps")
-# Dependencies of a clause that qualifies a noun ("anything *that is against ...*").
-_CLAUSE_DEPS = loader.labels("syntax.yaml", "noun_clause_deps")
 _ACRONYM_LENGTH = 3  # letters of an upper-case name read as an acronym ("JCPOA", not "UK")
 
 
@@ -187,7 +186,7 @@ def _one_person_joins(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[
     for joiner in joiners:
         if joiner.lower_ in cues["person_pronouns"]:
             continue
-        for token in _own_phrase(joiner):
+        for token in own_phrase(joiner):
             mention = facts.actor_index[token.i]
             if mention is not None and mention.actor.kind in _GROUP_KINDS:
                 return False
@@ -261,21 +260,11 @@ def _moves_none(
         for i in range(c.start, c.end)
     }
     for thing in moved:
-        for token in _own_phrase(thing):
+        for token in own_phrase(thing):
             mention = facts.actor_index[token.i]
             if token.i in context or (mention is not None and mention.actor.kind in kinds):
                 return False
     return True
-
-
-def _own_phrase(noun: Token) -> list[Token]:
-    """A noun's phrase without the clauses that qualify it: in "anything that is against the
-    Taliban's beliefs is banned" what is banned names no party."""
-    out = [noun]
-    for child in noun.children:
-        if child.dep_ not in _CLAUSE_DEPS:
-            out.extend(child.subtree)
-    return out
 
 
 def _noun_phrases(noun: Token, preps: frozenset[str]) -> list[Token]:

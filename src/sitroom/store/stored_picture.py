@@ -33,7 +33,6 @@ from sitroom.picture.codec import decode, encode
 from sitroom.picture.ledger import (
     DEFAULT_RULES,
     RULES_VERSION,
-    AllianceEdge,
     ControlTimeline,
     MergedEvent,
     MergeRules,
@@ -46,20 +45,18 @@ from sitroom.picture.merge import (
     merged_event,
 )
 from sitroom.picture.reconcile import (
-    alliance_graph,
     control_place_keys,
     control_timeline,
     copies,
-    edge_key,
-    extend_edge,
     independent_sources,
     prefix_tokens,
     shingles_of,
     text_key,
 )
-from sitroom.records import Actor, ControlClaim, Document, Event, Relation
+from sitroom.records import Actor, ControlClaim, Document, Event
 from sitroom.store import picture_queries as q
 from sitroom.store import rows
+from sitroom.store import stored_alliances as alliances
 from sitroom.store.backend import Connection
 from sitroom.store.group_rows import drop_group, write_blocks, write_group
 from sitroom.store.held_groups import HeldGroup, HeldGroups
@@ -132,9 +129,9 @@ def update(
     updater.refresh_groups_of(changed_docs - {document_id}, skip=touched, groups=groups)
     updater.control(document_id, changed_docs, actors_changed | new, groups=groups, actors=actors)
     if held is not None:  # the edges' relations are read once, when the held groups are written
-        held.edges |= updater.edges_of(document_id)
+        held.edges |= alliances.edges_of(conn, document_id)
     else:
-        updater.report_alliances(document_id)
+        alliances.report_alliances(conn, document_id)
     q.next_generation(conn)
 
 
@@ -366,8 +363,8 @@ class _Updater:
             return
         edges = self._held.edges
         if self._held.rebuilding:
-            edges = {e for e in edges if not self._edge_stored(e)}
-        self.alliances(edges)
+            edges = {e for e in edges if not alliances.edge_stored(self._conn, e)}
+        alliances.recompute(self._conn, edges)
         self._held.edges = set()
         if not self._held:
             return
@@ -512,107 +509,4 @@ class _Updater:
             "INSERT INTO picture_control (place_key, record) VALUES (?, ?) "
             "ON CONFLICT (place_key) DO UPDATE SET record = excluded.record",
             ((t.key, encode(t)) for t in timelines),
-        )
-
-    # -- alliances -------------------------------------------------------------------------------
-
-    def edges_of_before(self, document_id: str) -> set[tuple[str, str, str]]:
-        """The edges the stored picture holds the document in."""
-        return {
-            (r[0], r[1], r[2])
-            for r in self._conn.execute(
-                "SELECT subject, predicate, object FROM picture_alliance_documents "
-                "WHERE document_id = ?",
-                (document_id,),
-            )
-        }
-
-    def edges_of(self, document_id: str) -> set[tuple[str, str, str]]:
-        """The edges the document reports now or reported before."""
-        conn = self._conn
-        edges = self.edges_of_before(document_id)
-        edges |= {
-            edge_key(r) for _, r in q.relations_where(conn, "document_id = ?", (document_id,))
-        }
-        return edges
-
-    def report_alliances(self, document_id: str) -> None:
-        """Bring the edges a saved, replaced or deleted document reports (now or before) up to
-        date. Every stored edge is that of every relation stored before the save (each save
-        brings its edges up to date at once, a rebuild's batch writes the edges it reaches),
-        so a document new to the edges only extends those stored (``extend_edge``): the work is
-        the edges' records, not reading all of their relations again. A document that reported
-        edges before has them computed again from all their relations."""
-        conn = self._conn
-        before = self.edges_of_before(document_id)
-        now: dict[tuple[str, str, str], list[Relation]] = {}
-        for _, relation in q.relations_where(conn, "document_id = ?", (document_id,)):
-            now.setdefault(edge_key(relation), []).append(relation)
-        if before:
-            self.alliances(before | set(now))
-            return
-        whole: set[tuple[str, str, str]] = set()
-        for key, relations in sorted(now.items()):
-            row = conn.execute(
-                "SELECT record FROM picture_alliances "
-                "WHERE subject = ? AND predicate = ? AND object = ?",
-                key,
-            ).fetchone()
-            if row is None:
-                whole.add(key)
-                continue
-            edge = extend_edge(decode(AllianceEdge, row[0]), relations)
-            conn.execute(
-                "DELETE FROM picture_alliances WHERE subject = ? AND predicate = ? AND object = ?",
-                key,
-            )
-            self.write_alliances([(document_id, r) for r in relations], [edge])
-        self.alliances(whole)
-
-    def _edge_stored(self, edge: tuple[str, str, str]) -> bool:
-        found = self._conn.execute(
-            "SELECT 1 FROM picture_alliances WHERE subject = ? AND predicate = ? AND object = ?",
-            edge,
-        )
-        return found.fetchone() is not None
-
-    def alliances(self, edges: Collection[tuple[str, str, str]]) -> None:
-        """Recompute the edges from every relation reporting them."""
-        conn = self._conn
-        for subject, predicate, obj in sorted(edges):
-            found = q.relations_where(
-                conn,
-                "predicate = ? AND ((subject = ? AND object = ?) OR (subject = ? AND object = ?))",
-                (predicate, subject, obj, obj, subject),
-            )
-            mine = [(i, r) for i, r in found if edge_key(r) == (subject, predicate, obj)]
-            conn.execute(
-                "DELETE FROM picture_alliances WHERE subject = ? AND predicate = ? AND object = ?",
-                (subject, predicate, obj),
-            )
-            conn.execute(
-                "DELETE FROM picture_alliance_documents "
-                "WHERE subject = ? AND predicate = ? AND object = ?",
-                (subject, predicate, obj),
-            )
-            self.write_alliances(mine, alliance_graph([r for _, r in mine]))
-
-    def write_alliances(
-        self, relations: Sequence[tuple[str, Relation]], edges: Iterable[AllianceEdge]
-    ) -> None:
-        """Store edges and which documents (id, relation) report each."""
-        conn = self._conn
-        conn.executemany(
-            "INSERT INTO picture_alliances (subject, predicate, object, record, listing, "
-            "documents_total, evidence_total) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                (e.subject, e.predicate, e.object, encode(e), encode(q.edge_listing(e)),
-                 len(e.document_ids), len(e.evidence))
-                for e in edges
-            ),
-        )  # fmt: skip
-        conn.executemany(
-            "INSERT OR IGNORE INTO picture_alliance_documents (document_id, subject, predicate, "
-            "object) VALUES (?, ?, ?, ?)",
-            ((doc_id, *edge_key(r)) for doc_id, r in relations),
         )
