@@ -7,9 +7,10 @@ DATASET is one of case2021, geoparsing, trnews, plover, wikievents, fnc1, incide
 default). Each set is split once into a tune and a check half by a hash of each item's id
 (sitroom.evaluate.split; fnc1 by body, so a body's pairs stay together). For each set it prints
 the headline figures of the whole set and of both halves side by side, then the per-label /
-per-field table, notes and typical errors of one of them (``--half``: all by default).
-``--errors all`` lists every error instead of a few of each kind, unclipped: for error analysis,
-read the tune half's (``--half tune --errors all``) and only the figures of the check half.
+per-field table, notes and typical errors of one of them (``--half``): the tune half's by
+default, so that nobody reads the check half's errors by accident (the check half is for figures
+only); the whole file's where ``--path`` names another gold file. ``--errors all`` lists every
+error instead of a few of each kind, unclipped.
 
 ``--mentions`` scores each event mention as an event of its own, without grouping mentions into
 incidents (``incidents = false`` in sitroom.toml), for comparison with the default.
@@ -41,8 +42,7 @@ def main() -> int:
     parser.add_argument(
         "--half",
         choices=(ALL, *HALVES),
-        default=ALL,
-        help="whose table, notes and errors to print (default: all)",
+        help="whose table, notes and errors to print (default: tune; all with --path)",
     )
     parser.add_argument(
         "--errors",
@@ -62,13 +62,14 @@ def main() -> int:
     resources = resources_for(Config(incidents=not args.mentions))
     floors = load_floors()
     every = args.errors == "all"
+    half = args.half or (ALL if args.path else "tune")
     failures: list[str] = []
     for dataset in args.datasets or DATASETS:
         reports = run_halves(
             dataset, args.path, resources=resources, limit=args.limit, all_errors=every
         )
         columns = [reports[ALL], *(reports[h] for h in HALVES)]
-        print(render(reports[args.half], columns=columns, width=None if every else 120))
+        print(render(reports[half], columns=columns, width=None if every else 120))
         if args.limit is None and args.path is None and not args.mentions:
             for report in columns:
                 failures += check_floors(report, floors)
