@@ -33,6 +33,7 @@ HEADLINES = {
     "plover": {"accuracy", "macro_f1", "source_accuracy", "target_accuracy"},
     "wikievents": {"trigger_f1", "trigger_id_f1", "argument_f1", "argument_coref_f1"},
     "fnc1": {"macro_f1", "accuracy", "related_f1"},
+    "rams": {"trigger_recall", "argument_f1", "attacker_f1", "target_f1", "place_f1"},
     "incidents": {
         "precision",
         "recall",

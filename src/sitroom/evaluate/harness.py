@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sitroom.errors import ConfigError, InputError
-from sitroom.evaluate import case2021, fnc1, geoparsing, incidents, plover, wikievents
+from sitroom.evaluate import case2021, fnc1, geoparsing, incidents, plover, rams, wikievents
 from sitroom.evaluate.metrics import LabelScore
 from sitroom.evaluate.split import ALL, HALVES, half_of
 from sitroom.pipeline import Resources
@@ -33,6 +33,8 @@ DEFAULT_FILES = {
     # a seeded sample of the FNC-1 test pairs, the same number per label (sitroom.evaluate.fnc1)
     "fnc1": "fnc1/competition_test_stances.csv",
     "incidents": "incidents/dev.jsonl",
+    # the windows whose event is violent (conflict.attack, violent deaths, injuries, arrests)
+    "rams": "rams/dev.jsonlines",
 }
 DATASETS = tuple(DEFAULT_FILES)
 CEILING = "max_"  # a key of quality_floors.toml that starts so is a ceiling on the figure after it
@@ -279,6 +281,54 @@ def _wikievents(path: Path, resources: Resources, limit: int | None, all_errors:
     return [g.id for g in golds], report
 
 
+def _rams(path: Path, resources: Resources, limit: int | None, all_errors: bool) -> _Scorer:
+    mapping = wikievents.EventMapping.load(section="rams")
+    windows = rams.read_windows(path, mapping=mapping, limit=limit)
+    predictions = rams.predict_windows(windows, resources=resources, mapping=mapping)
+    per_kind = None if all_errors else wikievents.ERRORS_PER_KIND
+
+    def report(chosen: Sequence[int]) -> EvalReport:
+        s = rams.score_windows(
+            [windows[i] for i in chosen], [predictions[i] for i in chosen], errors_per_kind=per_kind
+        )
+        hit = [i for i in chosen if rams.found(windows[i], predictions[i])]
+        a = rams.score_windows(
+            [windows[i] for i in hit], [predictions[i] for i in hit], errors_per_kind=per_kind
+        )
+        slots = {x.label: x for x in a.slots}
+        return EvalReport(
+            "rams",
+            str(path),
+            s.n_documents,
+            0.0,
+            headline=(
+                ("trigger_recall", s.trigger.recall),
+                ("argument_f1", a.argument.f1),
+                *((f"{slot}_f1", slots[slot].f1) for slot in wikievents.SLOTS),
+            ),
+            table=(
+                *s.types,
+                *(
+                    LabelScore(f"arg:{x.label}", x.precision, x.recall, x.f1, x.support)
+                    for x in a.slots
+                ),
+            ),
+            errors=(
+                *(e for e in s.errors if e.startswith("missed")),
+                *(e for e in a.errors if not e.startswith("missed")),
+            ),
+            notes=(
+                f"trigger: {s.trigger.recall:.3f} of {s.trigger.support} gold events found at "
+                f"their trigger with their type; {s.trigger.precision:.3f} of the events found "
+                "there typed alike (events elsewhere in a window are not scored)",
+                f"arguments of the {len(hit)} events found: P {a.argument.precision:.3f} "
+                f"R {a.argument.recall:.3f} over {a.argument.support} gold",
+            ),
+        )
+
+    return [w.article for w in windows], report
+
+
 def _fnc1(path: Path, resources: Resources, limit: int | None, all_errors: bool) -> _Scorer:
     pairs, bodies, per_label = fnc1.sample(path, limit=limit)
     verdicts = fnc1.predict(pairs, bodies, resources=resources)
@@ -373,6 +423,7 @@ _SCORERS: dict[str, Callable[[Path, Resources, int | None, bool], _Scorer]] = {
     "wikievents": _wikievents,
     "fnc1": _fnc1,
     "incidents": _incidents,
+    "rams": _rams,
 }
 
 

@@ -72,15 +72,22 @@ class EventMapping:
 
     @classmethod
     def load(
-        cls, text: str | None = None, *, overrides: Sequence[DataOverride] = ()
+        cls,
+        text: str | None = None,
+        *,
+        overrides: Sequence[DataOverride] = (),
+        section: str = "wikievents",
     ) -> EventMapping:
-        """``data/eval_mappings.yaml`` with the user's overrides of it, or YAML ``text``."""
+        """``data/eval_mappings.yaml`` with the user's overrides of it, or YAML ``text``: the
+        gold types and roles of ``section`` (another gold set scored the same way, such as
+        ``rams``), whose sitroom types and casualty words default to those of ``wikievents``."""
         try:
-            spec = (
-                loader.load("eval_mappings.yaml", overrides)["wikievents"]
+            every = (
+                loader.load("eval_mappings.yaml", overrides)
                 if text is None
-                else yaml.safe_load(text)["wikievents"]
+                else yaml.safe_load(text)
             )
+            spec = {**every.get("wikievents", {}), **every[section]}
             rules = tuple(
                 TypeRule(
                     str(r["type"]),
@@ -100,11 +107,15 @@ class EventMapping:
                 frozenset(str(w).lower() for w in spec.get("not_victims") or ()),
                 frozenset(str(w).lower() for w in spec.get("number_words") or ()),
             )
-        except (yaml.YAMLError, KeyError, TypeError) as e:
-            raise KnowledgeBaseError(f"eval_mappings.yaml: bad wikievents mapping: {e}") from e
+        except (yaml.YAMLError, KeyError, TypeError, AttributeError) as e:
+            raise KnowledgeBaseError(f"eval_mappings.yaml: bad {section} mapping: {e}") from e
 
     def gold_type(self, kairos: str) -> str | None:
-        return next((t for p, t in self.gold_types.items() if kairos.startswith(p + ".")), None)
+        """The evaluation type of a gold type: a key equal to it or a prefix ending at a dot."""
+        return next(
+            (t for p, t in self.gold_types.items() if kairos == p or kairos.startswith(p + ".")),
+            None,
+        )
 
     def fitting(self, kind: str, args: tuple[PredArg, ...]) -> tuple[PredArg, ...]:
         """The arguments whose slot the gold type has (a transport has no target)."""

@@ -242,7 +242,7 @@ SCHEMAS: dict[str, Schema] = {
         min_evidence="number",
     ),
     "country_points.tsv": Schema({}, version=None, columns=("iso2", "latitude", "longitude")),
-    "eval_mappings.yaml": _schema(wikievents=_MAP),
+    "eval_mappings.yaml": _schema(wikievents=_MAP, rams=_MAP),
     "syntax.yaml": Schema({"version": "number", **dict.fromkeys(_SYNTAX_KEYS.split(), _LISTS)}),
     "argument_cues.yaml": _schema(
         agent_preps=_LISTS,  # "an attack by rebels": the object acts (every trigger)
