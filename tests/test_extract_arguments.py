@@ -143,6 +143,35 @@ def test_arguments_of_a_verb(lexicon: CueLexicon) -> None:
     assert ([m.actor.id for m in agents], patients) == (["SYR-REBELS"], [])
 
 
+def test_a_passive_s_agent_hung_on_the_phrase_before_it_acts(lexicon: CueLexicon) -> None:
+    # "villagers were shot in their home by soldiers": the parser hangs "by" on "home"
+    shot = tree("""
+        villagers NOUN:NNS  nsubjpass 2 villager
+        were      AUX:VBD   auxpass   2 be
+        shot      VERB:VBN  ROOT      2 shoot
+        in        ADP:IN    prep      2
+        home      NOUN:NN   pobj      3
+        by        ADP:IN    prep      4
+        soldiers  NOUN:NNS  pobj      5 soldier
+    """)
+    f = facts(shot, actors={(6, 7): ARMY})
+    agents, _ = arguments(shot[2], f, lexicon)
+    assert [m.actor.id for m in agents] == ["MIL-SY"]
+    # Not for an active verb: "soldiers shot villagers in a house by the river" keeps its own.
+    active = tree("""
+        Rebels    NOUN:NNS  nsubj 1 rebel
+        shot      VERB:VBD  ROOT  1 shoot
+        men       NOUN:NNS  dobj  1 man
+        in        ADP:IN    prep  1
+        camp      NOUN:NN   pobj  3
+        by        ADP:IN    prep  4
+        soldiers  NOUN:NNS  pobj  5 soldier
+    """)
+    f = facts(active, actors={(0, 1): REBELS, (6, 7): ARMY})
+    agents, _ = arguments(active[1], f, lexicon)
+    assert [m.actor.id for m in agents] == ["SYR-REBELS"]
+
+
 def test_arguments_between_two_sides(lexicon: CueLexicon) -> None:
     parsed = tree("""
         clashes  NOUN:NNS  ROOT  0 clash

@@ -28,6 +28,7 @@ _VERBAL = loader.labels("syntax.yaml", "verbal_pos")
 _PARTICIPLE_TAGS = loader.labels("syntax.yaml", "participle_tags")
 _FINITE_TAGS = loader.labels("syntax.yaml", "finite_tags")
 _RELATIVE_PRONOUN_TAGS = loader.labels("syntax.yaml", "relative_pronoun_tags")
+_PASSIVE_DEPS = loader.labels("syntax.yaml", "passive_deps")
 
 
 def _cues(key: str, overrides: Overrides = ()) -> frozenset[str]:
@@ -298,7 +299,10 @@ def _subject_and_objects(
             patients.extend(own_objects(child, verb, patient_preps, with_agent, overrides))
     if subject_found:
         return
-    if verb.dep_ == "amod" and verb.head.i != verb.i:
+    hung = _hung_agents(verb, with_agent, overrides)
+    if hung:
+        agents.extend(hung)
+    elif verb.dep_ == "amod" and verb.head.i != verb.i:
         acting, acted_on = participle_noun(verb)
         agents.extend(acting)
         patients.extend(acted_on)
@@ -306,6 +310,26 @@ def _subject_and_objects(
         agents.extend(gerund_subject(verb))
     else:
         agents.extend(borrowed_subject(verb))
+
+
+def _hung_agents(verb: Token, with_agent: frozenset[str], overrides: Overrides) -> list[Token]:
+    """A passive's agent that the parser hung on the place or time phrase before it: "the
+    villagers were shot dead in their home *by* Azerbaijani special forces" (the by-phrase under
+    "home"). Only one phrase down, and only for a passive without an agent of its own."""
+    if not any(c.dep_ in _PASSIVE_DEPS for c in verb.children):
+        return []
+    hung_preps = _cues("hung_agent_preps", overrides)
+    return [
+        agent
+        for phrase in verb.children
+        if phrase.dep_ == "prep" and phrase.lower_ not in with_agent
+        for noun in phrase.children
+        if noun.dep_ == "pobj"
+        for by in noun.children
+        if by.dep_ == "prep" and by.lower_ in hung_preps
+        for agent in by.children
+        if agent.dep_ == "pobj"
+    ]
 
 
 def own_subject(child: Token, verb: Token) -> list[Token] | None:

@@ -48,6 +48,7 @@ def _schema(version: int | None = 1, required: Iterable[str] = (), **keys: str) 
 
 # syntax.yaml's keys: label sets (lists), each named for its use, which the file comments.
 _SYNTAX_KEYS = """
+passive_deps
 clause_heads
 member_role_deps
 verb_noun_deps
@@ -246,6 +247,7 @@ SCHEMAS: dict[str, Schema] = {
     "syntax.yaml": Schema({"version": "number", **dict.fromkeys(_SYNTAX_KEYS.split(), _LISTS)}),
     "argument_cues.yaml": _schema(
         agent_preps=_LISTS,  # "an attack by rebels": the object acts (every trigger)
+        hung_agent_preps=_LISTS,  # "shot in their home by forces": a passive's agent, misparsed
         patient_preps=_LISTS,  # "airstrikes on Idlib": the object is acted on (every trigger)
         bystander_preps=_LISTS,  # "responded to the bombing": the verb's subject is no agent
         between_preps=_LISTS,  # "clashes between A and B": both sides at once
