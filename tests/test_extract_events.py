@@ -39,6 +39,11 @@ def near(value: float | None, expected: float) -> bool:
 # -- type, actor and place ---------------------------------------------------------------
 
 
+def test_a_person_captured_is_no_town_taken(analyse: Analyse) -> None:
+    analysis = analyse("Her lawyers say she was captured by rebels near Luhansk on Monday.")
+    assert [e.sub_event_type for e in typed(analysis)] == ["Arrests"]
+
+
 def test_rebels_capturing_a_town(analyse: Analyse) -> None:
     event = only_event(analyse("Rebels captured the town of Saraqib on Tuesday."))
     assert (event.event_type, event.sub_event_type) == (

@@ -403,6 +403,10 @@ class CueLexicon:
 # person's or a people's name (the small model tags many towns ORG, so ORG counts too).
 PLACE_OBJECT = "@place"
 _NOT_PLACE_ENTS = loader.labels("syntax.yaml", "not_place_labels")
+# The object word that stands for any person, told by a personal pronoun ("she was captured": a
+# person taken, no town).
+PERSON_OBJECT = "@person"
+_PERSON_PRONOUNS = loader.labels("syntax.yaml", "person_pronouns")
 
 
 def _words(items: Any) -> frozenset[str]:
@@ -430,6 +434,7 @@ def _names(token: Any, words: frozenset[str]) -> bool:
     lower = token.lower_
     return (
         (PLACE_OBJECT in words and token.pos_ == "PROPN" and token.ent_type_ not in _NOT_PLACE_ENTS)
+        or (PERSON_OBJECT in words and token.pos_ == "PRON" and lower in _PERSON_PRONOUNS)
         or lower in words
         or token.lemma_.lower() in words
         or (lower.endswith("s") and lower[:-1] in words)

@@ -98,6 +98,7 @@ pronoun_tags
 hyphen_modifier_tags
 state_complement_deps
 not_place_labels
+person_pronouns
 name_labels
 organisation_labels
 proper_noun_tags
