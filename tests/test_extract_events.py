@@ -1063,6 +1063,7 @@ def test_an_act_word_in_a_person_s_name_is_no_act(analyse: Analyse) -> None:
         "Aid was cut after the clash between Donald Trump and Volodymyr Zelenskyy on Friday.",
         "Diplomats defused tensions between the two countries on Tuesday.",
         "Police were gathering evidence in Kano on Tuesday.",
+        "French soldiers were seen gathering outside the hotel in Bamako on Friday.",
         "We changed the search term to Mali and hit enter.",
         "The three-judge bench appointed to hear the case made its announcement Thursday.",
         "He is also rethinking Afghan policy towards controversial night raids, banned by Karzai.",

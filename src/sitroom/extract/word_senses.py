@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from sitroom.extract.arguments import own_phrase
+from sitroom.extract.arguments import borrowed_subject, own_phrase
 from sitroom.extract.events import Candidate
 from sitroom.extract.facts import DocFacts
 from sitroom.extract.incident_filters import CURRENT, governing_verb, in_concepts, taken
@@ -27,6 +27,7 @@ _NOT_PLACE_ENTITIES = loader.labels("syntax.yaml", "not_place_labels")
 _OF = frozenset({"of"})  # the preposition of what a noun is of
 # Dependencies of an adjective that tells a state a verb brings ("fell *ill*"; data/syntax.yaml).
 _STATE_DEPS = loader.labels("syntax.yaml", "state_complement_deps")
+_SUBJECT_DEPS = loader.labels("syntax.yaml", "subject_deps")
 _ACRONYM_LENGTH = 3  # letters of an upper-case name read as an acronym ("JCPOA", not "UK")
 
 
@@ -373,12 +374,16 @@ def not_assembling(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[s
     "*gathering* Europe's five top military powers") or a noun of one thing ("a *demonstration*
     of our commitment", "the *march* of progress"). People gather, rally and march; a crowd's
     noun names the people ("a rally of supporters", "a march of 5,000"), unarmed ones ("a
-    gathering of Islamic State leaders" is a meeting)."""
+    gathering of Islamic State leaders" is a meeting; "soldiers were seen *gathering* on the
+    scene" muster)."""
     anchor = facts.doc[cand.trigger]
     if anchor.lemma_.lower() not in cues["assembly_words"]:
         return False
     if anchor.pos_ == "VERB":
-        return any(c.dep_ == "dobj" for c in anchor.children)
+        if any(c.dep_ == "dobj" for c in anchor.children):
+            return True
+        who = [c for c in anchor.children if c.dep_ in _SUBJECT_DEPS] or borrowed_subject(anchor)
+        return any(m.actor.kind in ARMED_KINDS for w in who for m in facts.actors_in(own_phrase(w)))
     of = _noun_phrases(anchor, _OF)
     if any(g.tag_ == "NN" and facts.actor_index[g.i] is None for g in of):
         return True
