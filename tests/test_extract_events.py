@@ -39,6 +39,17 @@ def near(value: float | None, expected: float) -> bool:
 # -- type, actor and place ---------------------------------------------------------------
 
 
+def test_a_description_is_of_the_country_where_the_act_is(analyse: Analyse) -> None:
+    # The report names the United States most; the civilians were hit in Syria (ACLED codes
+    # civilians where they were hit). "Syrian" or "American" civilians would keep theirs.
+    analysis = analyse(
+        "Washington will send more aid, officials in New York said on Monday. "
+        "They said five civilians were killed in an airstrike near Manbij on Sunday."
+    )
+    (strike,) = typed(analysis)
+    assert (strike.actor2, strike.location and strike.location.country) == ("CIV-SY", "SY")
+
+
 def test_a_person_captured_is_no_town_taken(analyse: Analyse) -> None:
     analysis = analyse("Her lawyers say she was captured by rebels near Luhansk on Monday.")
     assert [e.sub_event_type for e in typed(analysis)] == ["Arrests"]

@@ -121,6 +121,7 @@ def analyze_doc(doc: Doc, document: Document, *, resources: Resources) -> Analys
         cues=resources.lexicon.match(doc),
         country=country,
         overrides=resources.overrides,
+        kb=resources.kb,
     )
     candidates = extract_events(facts, lexicon=resources.lexicon)
     relations = extract_relations(

@@ -7,16 +7,18 @@ rules to each; each is small, named and tested on hand-built parses.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from spacy.tokens import Span, Token
 
-from sitroom.extract.actors import ActorMention
+from sitroom.extract.actors import ActorMention, described_parties
 from sitroom.extract.arguments import arguments
 from sitroom.extract.event_places import in_other_adverbial
 from sitroom.extract.facts import CasualtyHit, DateHit, DocFacts
 from sitroom.extract.genericity import attempt_only
 from sitroom.knowledge import loader
 from sitroom.knowledge.cues import CueLexicon, CueMatch, EventType
+from sitroom.records import Location
 
 # Where climbing to a trigger's clause head stops (differs from control.py's on purpose).
 _CLAUSE_DEPS = loader.labels("syntax.yaml", "clause_heads")
@@ -146,6 +148,37 @@ def pooled_arguments(
         agents = agents or [m for m in other_agents if m not in patients]
         patients = patients or [m for m in other_patients if m not in agents]
     return agents, patients
+
+
+def localised(
+    mentions: list[ActorMention], location: Location | None, facts: DocFacts
+) -> list[ActorMention]:
+    """The mentions, where a description took the report's country ("civilians", "gunmen" in a
+    report that names the United States most) and the act is placed in another country, scoped
+    to that country, as ACLED codes civilians and unidentified armed groups by where they were
+    hit: "28 civilians" killed in "the latest airstrike" near Manbij are Syria's. A description
+    that names its country ("Syrian civilians") keeps it, and so does one the document calls one
+    named group ("Isis militants ... the militants": ``actors.described_parties``, which names
+    the party later); an inferred place changes nothing."""
+    if location is None or location.inferred or location.country is None or facts.kb is None:
+        return mentions
+    if facts.described is None:
+        facts.described = described_parties(
+            facts.actors, facts.doc, kb=facts.kb, country=facts.country
+        )
+    out = []
+    for m in mentions:
+        if (
+            m.how == "generic"
+            and m.actor.country not in (None, location.country)
+            and m.actor.id not in facts.described
+        ):
+            text = facts.doc[m.start : m.end].text
+            scoped = facts.kb.generic(text, country=location.country)
+            if scoped is not None and scoped.country == location.country:
+                m = replace(m, actor=scoped)
+        out.append(m)
+    return out
 
 
 def lead(mentions: list[ActorMention]) -> tuple[str | None, tuple[str, ...]]:

@@ -418,6 +418,11 @@ def _build_event(
             actor2, assoc2 = fields.lead([m for m in patients if m.actor.id != actor1])
     named = fields.not_the_scene(facts, anchor, sent, clause, event_type, agents, patients)
     location = locate(facts, anchor, sent, clause, group, named)
+    if facts.country is not None and location is not None and location.country != facts.country:
+        agents = fields.localised(agents, location, facts)
+        patients = fields.localised(patients, location, facts)
+        actor1, assoc1 = fields.lead(agents) if agents else (actor1, assoc1)
+        actor2, assoc2 = fields.lead([m for m in patients if m.actor.id != actor1])
     fatalities, fatalities_text = fields.fatalities(
         facts, anchor, sent, event_type, clause, others, lexicon
     )

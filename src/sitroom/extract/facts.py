@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from sitroom.config import DataOverride
-from sitroom.extract.actors import ActorMention
+from sitroom.extract.actors import ActorKnowledge, ActorMention
 from sitroom.knowledge import loader
 from sitroom.knowledge.cues import CueMatch
 from sitroom.records import Document, Evidence, Mention
@@ -67,6 +67,11 @@ class DocFacts:
     echoes: list[tuple[int, int]] = field(default_factory=list)
     # The user's data files (``Config.overrides()``), for rules that read data as they go.
     overrides: tuple[DataOverride, ...] = ()
+    # The actor knowledge base, where a rule scopes a description to another country.
+    kb: ActorKnowledge | None = None
+    # Descriptions -> the one named group the document calls so (``actors.described_parties``),
+    # once asked for.
+    described: dict[str, str] | None = None
 
     def __post_init__(self) -> None:
         self.echoes = echoed_lines(self.doc.text)
