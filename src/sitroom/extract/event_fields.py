@@ -176,6 +176,7 @@ def localised(
             text = facts.doc[m.start : m.end].text
             scoped = facts.kb.generic(text, country=location.country)
             if scoped is not None and scoped.country == location.country:
+                facts.rescope(m, replace(m, actor=scoped))
                 m = replace(m, actor=scoped)
         out.append(m)
     return out

@@ -84,6 +84,14 @@ class DocFacts:
             for i in range(hit.start, hit.end):
                 self.place_index[i] = hit
 
+    def rescope(self, old: ActorMention, new: ActorMention) -> None:
+        """Put ``new`` where the document had ``old`` (the same words, another actor), so that
+        the mentions stored with the analysis name the actor its events name."""
+        self.actors = [new if m == old else m for m in self.actors]
+        for i in range(new.start, new.end):
+            if self.actor_index[i] == old:
+                self.actor_index[i] = new
+
     def actors_in(self, tokens: list[Token] | Span) -> list[ActorMention]:
         """Distinct actor mentions covering any of the tokens, in reading order."""
         seen: dict[int, ActorMention] = {}
