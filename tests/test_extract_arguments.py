@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from spacy.tokens import Token
 
-from factories import actor, facts, tree
+from factories import actor, facts, place, tree
 from sitroom.extract.arguments import (
     _noun_arguments,
     _noun_verb,
@@ -170,6 +170,31 @@ def test_a_passive_s_agent_hung_on_the_phrase_before_it_acts(lexicon: CueLexicon
     f = facts(active, actors={(0, 1): REBELS, (6, 7): ARMY})
     agents, _ = arguments(active[1], f, lexicon)
     assert [m.actor.id for m in agents] == ["SYR-REBELS"]
+
+
+def test_a_place_in_the_phrase_of_whom_is_where_not_whom(lexicon: CueLexicon) -> None:
+    # "Rebels shelled hospitals in Aleppo, Syria": Syria (a country, an actor too) is where.
+    shelled = tree("""
+        Rebels    NOUN:NNS  nsubj 1 rebel
+        shelled   VERB:VBD  ROOT  1 shell
+        hospitals NOUN:NNS  dobj  1 hospital
+        in        ADP:IN    prep  2
+        Aleppo    PROPN:NNP pobj  3
+        ,         PUNCT:,   punct 4
+        Syria     PROPN:NNP appos 4
+    """)
+    syria = actor("GOV-SY", "state")
+    f = facts(
+        shelled,
+        actors={(0, 1): REBELS, (6, 7): syria},
+        places={(6, 7): place("Syria", 163843, "country")},
+    )
+    _, patients = arguments(shelled[1], f, lexicon)
+    assert patients == []
+    # A party's name that is no place of the gazetteer stays whom the act is done to.
+    f = facts(shelled, actors={(0, 1): REBELS, (6, 7): syria})
+    _, patients = arguments(shelled[1], f, lexicon)
+    assert [m.actor.id for m in patients] == ["GOV-SY"]
 
 
 def test_arguments_between_two_sides(lexicon: CueLexicon) -> None:

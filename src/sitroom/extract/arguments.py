@@ -436,7 +436,10 @@ def mentions_for(tokens: list[Token], facts: DocFacts) -> list[ActorMention]:
         else:
             # The phrase the token heads, without clauses that may name others.
             phrase = [
-                t for t in own_phrase(token) if not _for_whose_good(t, token, facts.overrides)
+                t
+                for t in own_phrase(token)
+                if not _for_whose_good(t, token, facts.overrides)
+                and not _where_it_is(t, token, facts)
             ]
             candidates = facts.actors_in(phrase)
         for cand in candidates:
@@ -468,6 +471,19 @@ def _for_whose_good(token: Token, root: Token, overrides: Overrides) -> bool:
     while token.i != root.i and token.head.i != token.i:
         of = token.dep_ == "pobj" and token.head.lower_ == "of"
         if of and token.head.head.lemma_.lower() in beneficiary_nouns:
+            return True
+        token = token.head
+    return False
+
+
+def _where_it_is(token: Token, root: Token, facts: DocFacts) -> bool:
+    """Whether ``token`` is a place name in a phrase of place under ``root``: "airstrikes on two
+    hospitals *in Aleppo, Syria*" (Syria is where the hospitals are, not whom the strikes hit)."""
+    if facts.place_index[token.i] is None:
+        return False
+    place_preps = _cues("place_preps", facts.overrides)
+    while token.i != root.i and token.head.i != token.i:
+        if token.dep_ == "pobj" and token.head.lower_ in place_preps:
             return True
         token = token.head
     return False

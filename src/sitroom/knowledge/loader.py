@@ -249,6 +249,7 @@ SCHEMAS: dict[str, Schema] = {
     "argument_cues.yaml": _schema(
         agent_preps=_LISTS,  # "an attack by rebels": the object acts (every trigger)
         hung_agent_preps=_LISTS,  # "shot in their home by forces": a passive's agent, misparsed
+        place_preps=_LISTS,  # "strikes on hospitals in Aleppo, Syria": where, not whom
         patient_preps=_LISTS,  # "airstrikes on Idlib": the object is acted on (every trigger)
         bystander_preps=_LISTS,  # "responded to the bombing": the verb's subject is no agent
         between_preps=_LISTS,  # "clashes between A and B": both sides at once
