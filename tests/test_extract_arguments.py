@@ -197,6 +197,32 @@ def test_a_place_in_the_phrase_of_whom_is_where_not_whom(lexicon: CueLexicon) ->
     assert [m.actor.id for m in patients] == ["GOV-SY"]
 
 
+def test_a_participle_joined_to_a_passive_shares_its_subject_as_acted_on(
+    lexicon: CueLexicon,
+) -> None:
+    # "soldiers were ambushed, killed by rebels" (no auxiliary of its own): soldiers are killed
+    killed = tree("""
+        soldiers  NOUN:NNS  nsubjpass 2 soldier
+        were      AUX:VBD   auxpass   2 be
+        ambushed  VERB:VBN  ROOT      2 ambush
+        ,         PUNCT:,   punct     2
+        killed    VERB:VBN  advcl     2 kill
+    """)
+    f = facts(killed, actors={(0, 1): ARMY})
+    agents, patients = arguments(killed[4], f, lexicon)
+    assert ([m.actor.id for m in agents], [m.actor.id for m in patients]) == ([], ["MIL-SY"])
+    # "rebels attacked and killed": an active head's subject still acts
+    acted = tree("""
+        rebels    NOUN:NNS  nsubj 1 rebel
+        attacked  VERB:VBD  ROOT  1 attack
+        and       CCONJ:CC  cc    1
+        killed    VERB:VBN  conj  1 kill
+    """)
+    f = facts(acted, actors={(0, 1): REBELS})
+    agents, _ = arguments(acted[3], f, lexicon)
+    assert [m.actor.id for m in agents] == ["SYR-REBELS"]
+
+
 def test_arguments_between_two_sides(lexicon: CueLexicon) -> None:
     parsed = tree("""
         clashes  NOUN:NNS  ROOT  0 clash

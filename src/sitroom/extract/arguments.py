@@ -26,6 +26,9 @@ _EMBEDDED_CLAUSE_DEPS = loader.labels("syntax.yaml", "embedded_clause_deps")
 _NOMINAL = loader.labels("syntax.yaml", "nominal_pos")
 _VERBAL = loader.labels("syntax.yaml", "verbal_pos")
 _PARTICIPLE_TAGS = loader.labels("syntax.yaml", "participle_tags")
+_PAST_PARTICIPLE_TAGS = loader.labels("syntax.yaml", "past_participle_tags")
+_AUXILIARY_DEPS = loader.labels("syntax.yaml", "auxiliary_deps")
+_JOINED_DEPS = loader.labels("syntax.yaml", "joined_participle_deps")
 _FINITE_TAGS = loader.labels("syntax.yaml", "finite_tags")
 _RELATIVE_PRONOUN_TAGS = loader.labels("syntax.yaml", "relative_pronoun_tags")
 _PASSIVE_DEPS = loader.labels("syntax.yaml", "passive_deps")
@@ -309,7 +312,16 @@ def _subject_and_objects(
     elif verb.dep_ == "pcomp" and verb.head.dep_ == "prep":
         agents.extend(gerund_subject(verb))
     else:
-        agents.extend(borrowed_subject(verb))
+        borrowed = borrowed_subject(verb)
+        # "people were deported, *massacred*": a past participle joined to a passive, without
+        # an auxiliary of its own, shares its subject as the one acted on.
+        undergone = (
+            verb.dep_ in _JOINED_DEPS
+            and verb.tag_ in _PAST_PARTICIPLE_TAGS
+            and not any(c.dep_ in _AUXILIARY_DEPS for c in verb.children)
+        )
+        agents.extend(t for t in borrowed if not (undergone and t.dep_ == "nsubjpass"))
+        patients.extend(t for t in borrowed if undergone and t.dep_ == "nsubjpass")
 
 
 def _hung_agents(verb: Token, with_agent: frozenset[str], overrides: Overrides) -> list[Token]:

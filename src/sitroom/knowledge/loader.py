@@ -49,6 +49,7 @@ def _schema(version: int | None = 1, required: Iterable[str] = (), **keys: str) 
 # syntax.yaml's keys: label sets (lists), each named for its use, which the file comments.
 _SYNTAX_KEYS = """
 passive_deps
+joined_participle_deps
 clause_heads
 member_role_deps
 verb_noun_deps
