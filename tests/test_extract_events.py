@@ -50,6 +50,15 @@ def test_a_description_is_of_the_country_where_the_act_is(analyse: Analyse) -> N
     assert (strike.actor2, strike.location and strike.location.country) == ("CIV-SY", "SY")
 
 
+def test_a_raid_that_kills_members_of_an_armed_group_is_a_battle(analyse: Analyse) -> None:
+    analysis = analyse(
+        "Iraqi officials said troops killed two senior Isis members on Saturday in a raid on a "
+        "house in al-Qaim."
+    )
+    (raid,) = typed(analysis)
+    assert (raid.sub_event_type, raid.actor1, raid.actor2) == ("Armed clash", "MIL-IQ", "ISIS")
+
+
 def test_a_person_captured_is_no_town_taken(analyse: Analyse) -> None:
     analysis = analyse("Her lawyers say she was captured by rebels near Luhansk on Monday.")
     assert [e.sub_event_type for e in typed(analysis)] == ["Arrests"]
