@@ -547,6 +547,22 @@ def test_a_planned_offensive(analyse: Analyse) -> None:
     assert event.location is not None and event.location.name == "Idlib"
 
 
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Mediators in Aden are working to avert an offensive on Hodeidah.", "planned"),
+        ("The army set up a hotline to prevent clashes with Turkish forces near Tal Abyad.", None),
+        ("Police in Kano could not prevent clashes between rival groups on Monday.", "reported"),
+        ("The army failed to prevent an attack on the market in Bunia on Monday.", "reported"),
+    ],
+)
+def test_an_act_kept_from_happening_did_not_happen(
+    analyse: Analyse, text: str, status: str | None
+) -> None:
+    statuses = [e.status for e in typed(analyse(text)) if e.status != "planned" or status]
+    assert statuses == ([status] if status else [])
+
+
 def test_a_recalled_event_is_background_with_its_year(analyse: Analyse) -> None:
     event = only_event(analyse("Russia launched airstrikes in Syria in 2015."))
     assert event.status == "background"

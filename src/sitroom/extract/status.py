@@ -60,7 +60,10 @@ def act_status(
     if _approached(anchor, cues):
         return "planned", claimant.id if claimant else None
     for token in [anchor, *anchor.ancestors]:
-        if any(c.dep_ == "aux" and c.lower_ in planned for c in token.children):
+        kept = _kept_from_happening(token, cues) if token.i != anchor.i else None
+        if kept is False:
+            break  # "could not prevent clashes": they happened
+        if kept or any(c.dep_ == "aux" and c.lower_ in planned for c in token.children):
             return "planned", claimant.id if claimant else None
         if token.i != anchor.i and token.lemma_.lower() in planned:
             return "planned", claimant.id if claimant else None
@@ -69,6 +72,17 @@ def act_status(
     if claimant is not None:
         return ("claimed" if claimant.kind in _PARTY_KINDS else "reported"), claimant.id
     return "reported", None
+
+
+def _kept_from_happening(verb: Token, cues: dict[str, frozenset[str]]) -> bool | None:
+    """Whether ``verb``, a verb of prevention, keeps the act under it from happening ("a hotline
+    to *prevent* clashes"), or failed to ("failed to prevent", "could not prevent", "did not
+    avert": False); None for any other word."""
+    if verb.lemma_.lower() not in cues.get("prevention", frozenset()):
+        return None
+    failed = cues.get("prevention_failed", frozenset())
+    around = [*verb.children, *verb.ancestors]
+    return not any(t.lemma_.lower() in failed or t.lower_ in failed for t in around)
 
 
 def _approached(anchor: Token, cues: dict[str, frozenset[str]]) -> bool:
