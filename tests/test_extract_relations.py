@@ -60,11 +60,6 @@ def test_backed_by_in_a_relative_clause(analyse: Analyse) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    reason="the report's country is taken from a tie between Turkey (the backer) and Manbij, "
-    "so 'the rebels' in Manbij become REBELS-TR instead of the Syrian rebels",
-    strict=True,
-)
 def test_rebels_backed_from_abroad_are_still_the_local_rebels(analyse: Analyse) -> None:
     analysis = analyse("The rebels, who are backed by Turkey, entered Manbij.")
     assert ("GOV-TR", "supports", "SYR-REBELS") in triples(analysis)

@@ -385,8 +385,9 @@ def summed(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) ->
 
 def cumulative(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
     """A violent act told in the present perfect over a period running to the report's time,
-    with a toll or a count of acts ("313 Kurds have been killed fighting to defend the area
-    since the siege began", "has carried out more than 100 airstrikes over the past month"):
+    with a toll, a count of acts or of those it was done to ("313 Kurds have been killed
+    fighting to defend the area since the siege began", "has carried out more than 100
+    airstrikes over the past month", "2,702 people have been shot so far this year"):
     a monitor's running figure over many incidents, not one of them."""
     if cand.event.event_type is None or cand.event.sub_event_type is None:
         return False
@@ -399,7 +400,9 @@ def cumulative(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]
     if not any(c.dep_ == "aux" and c.lower_ in perfect for v in verbs for c in v.children):
         return False
     counted = any(c.dep_ == "nummod" for c in anchor.children) and anchor.tag_ == "NNS"
-    if not (_tolled(sent, facts) or counted):
+    # "at least 2,702 people have been shot so far this year": a count of those it was done to
+    victims = any(c.dep_ == "nummod" for t in taken(anchor) for c in t.children)
+    if not (_tolled(sent, facts) or counted or victims):
         return False
     return _over_a_period(sent, cues)
 
