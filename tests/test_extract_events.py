@@ -59,6 +59,13 @@ def test_a_raid_that_kills_members_of_an_armed_group_is_a_battle(analyse: Analys
     assert (raid.sub_event_type, raid.actor1, raid.actor2) == ("Armed clash", "MIL-IQ", "ISIS")
 
 
+def test_entering_a_building_in_a_town_takes_no_town(analyse: Analyse) -> None:
+    analysis = analyse("Gunmen entered a mosque in Kano on Friday and opened fire on worshippers.")
+    assert [e.sub_event_type for e in typed(analysis)] == ["Attack"]
+    taken = analyse("Rebels captured the district centre of Kafr Nabl on Friday.")
+    assert [e.sub_event_type for e in typed(taken)] == ["Non-state actor overtakes territory"]
+
+
 def test_a_person_captured_is_no_town_taken(analyse: Analyse) -> None:
     analysis = analyse("Her lawyers say she was captured by rebels near Luhansk on Monday.")
     assert [e.sub_event_type for e in typed(analysis)] == ["Arrests"]

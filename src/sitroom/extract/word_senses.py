@@ -154,8 +154,14 @@ def other_sense(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]
         # ... not who it goes to ("Aleppo fell *to the rebels*")
         if not (p.lower_ in cues["recipient_preps"] and facts.actor_index[g.i] is not None)
     ]
-    for obj in list(objects):  # "took control of/over X"
-        objects += [g for p in obj.children if p.dep_ == "prep" for g in p.children]
+    for obj in list(objects):  # "took control of/over X"; "a *district* centre"
+        objects += [
+            g
+            for p in obj.children
+            if p.dep_ == "prep" and p.lower_ in cues["holding_preps"]
+            for g in p.children
+        ]
+        objects += [c for c in obj.children if c.dep_ == "compound"]
     dated = {i for d in facts.dates for i in range(d.start, d.end)}  # "in late January"
     objects = [o for o in objects if o.dep_ != "prep" and o.i not in dated]
     if anchor.dep_ == "relcl":  # "Aleppo, which rebels had swept into": the pronoun's antecedent

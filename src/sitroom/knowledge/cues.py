@@ -36,6 +36,7 @@ INCIDENT_CUES = (
     "territory_nouns",
     "held_objects",
     "recipient_preps",
+    "holding_preps",
     "state_words",
     "manner_preps",
     "aim_verbs",
