@@ -17,7 +17,7 @@ from sitroom.extract.event_places import context_place, locate
 from sitroom.extract.facts import DocFacts
 from sitroom.extract.genericity import circumstance, trend
 from sitroom.extract.responsibility import claimed_incidents
-from sitroom.extract.status import act_status, governed_by, opens_period
+from sitroom.extract.status import act_status, governed_by, opens_period, prevented
 from sitroom.ids import content_id
 from sitroom.knowledge import loader
 from sitroom.knowledge.cues import CueLexicon, CueMatch, EventType
@@ -397,7 +397,7 @@ def _build_event(
     refusal = event_type.negated_plover if negated else None  # before any retyping
     if negated and refusal is None:
         return None  # "no clashes were reported": not an event
-    if fields.no_act(anchor, event_type, lexicon):
+    if fields.no_act(anchor, event_type, lexicon) or prevented(anchor, lexicon.status_cues):
         return None
     agents, patients = fields.pooled_arguments(anchor, group, facts, lexicon)
     if not agents and not patients and circumstance(anchor, lexicon):

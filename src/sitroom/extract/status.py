@@ -60,10 +60,9 @@ def act_status(
     if _approached(anchor, cues):
         return "planned", claimant.id if claimant else None
     for token in [anchor, *anchor.ancestors]:
-        kept = _kept_from_happening(token, cues) if token.i != anchor.i else None
-        if kept is False:
+        if token.i != anchor.i and _kept_from_happening(token, cues) is False:
             break  # "could not prevent clashes": they happened
-        if kept or any(c.dep_ == "aux" and c.lower_ in planned for c in token.children):
+        if any(c.dep_ == "aux" and c.lower_ in planned for c in token.children):
             return "planned", claimant.id if claimant else None
         if token.i != anchor.i and token.lemma_.lower() in planned:
             return "planned", claimant.id if claimant else None
@@ -72,6 +71,19 @@ def act_status(
     if claimant is not None:
         return ("claimed" if claimant.kind in _PARTY_KINDS else "reported"), claimant.id
     return "reported", None
+
+
+def prevented(anchor: Token, cues: dict[str, frozenset[str]]) -> bool:
+    """Whether a verb of prevention above the act kept it from happening: "a hotline to
+    *prevent* clashes", "positioned outside the city to *avoid* fighting in its streets" tell
+    no act, as a negated one does not ("could not prevent clashes" does)."""
+    for token in anchor.ancestors:
+        kept = _kept_from_happening(token, cues)
+        if kept is not None:
+            return kept
+        if token.dep_ == "ROOT":
+            break
+    return False
 
 
 def _kept_from_happening(verb: Token, cues: dict[str, frozenset[str]]) -> bool | None:
