@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 
 from sitroom.errors import InputError
-from sitroom.evaluate.rams import at_gold_triggers, detokenize, found, read_windows, score_windows
+from sitroom.evaluate.rams import (
+    SECTION,
+    at_gold_triggers,
+    detokenize,
+    found,
+    read_windows,
+    score_windows,
+)
 from sitroom.evaluate.wikievents import EventMapping, PredArg, PredEvent
 
 # A window written for the test: the event is "shelled" (token 3), attacker "rebels" (1),
@@ -34,7 +41,7 @@ MEETING = {**WINDOW, "doc_key": "nw_test_2", "evt_triggers": [[3, 3, [["contact.
 
 @pytest.fixture(scope="module")
 def mapping() -> EventMapping:
-    return EventMapping.load(section="rams")
+    return EventMapping.load(section=SECTION)
 
 
 def test_detokenize_joins_clitics_and_punctuation() -> None:

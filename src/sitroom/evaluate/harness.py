@@ -282,7 +282,7 @@ def _wikievents(path: Path, resources: Resources, limit: int | None, all_errors:
 
 
 def _rams(path: Path, resources: Resources, limit: int | None, all_errors: bool) -> _Scorer:
-    mapping = wikievents.EventMapping.load(section="rams")
+    mapping = wikievents.EventMapping.load(section=rams.SECTION)
     windows = rams.read_windows(path, mapping=mapping, limit=limit)
     predictions = rams.predict_windows(windows, resources=resources, mapping=mapping)
     per_kind = None if all_errors else wikievents.ERRORS_PER_KIND

@@ -38,6 +38,7 @@ from sitroom.evaluate.wikievents import (
 )
 from sitroom.pipeline import Resources
 
+SECTION = "rams"  # the section of data/eval_mappings.yaml with RAMS' types and roles
 _ROLE_PREFIX = re.compile(r"^evt\d+arg\d+")
 # Tokens written against the word before them ("U.S. 's", "do n't", "said :").
 _CLOSING = re.compile(r"^(?:[.,:;!?%)\]}]+|['’](?:s|re|ve|m|d|ll)|n['’]t|''|”)$")
