@@ -66,6 +66,21 @@ def test_entering_a_building_in_a_town_takes_no_town(analyse: Analyse) -> None:
     assert [e.sub_event_type for e in typed(taken)] == ["Non-state actor overtakes territory"]
 
 
+def test_a_re_mention_by_a_part_of_a_party_re_tells_that_party_s_incident(
+    analyse: Analyse,
+) -> None:
+    # The US (the coalition's parent) is no rival of the coalition: "the US-led strikes" re-tell
+    # the coalition's airstrikes, not the car bombing told between them.
+    analysis = analyse(
+        "The US-led coalition carried out airstrikes near Mosul on Friday, killing 10 militants. "
+        "In Baghdad, a car bomb killed 12 people on Friday. A Pentagon spokesman said the "
+        "US-led strikes were a sign of the pressure on the group."
+    )
+    strike, bomb = typed(analysis)
+    assert (strike.actor1, len(strike.evidence)) == ("US-COALITION", 2)
+    assert (bomb.actor1, len(bomb.evidence)) == ("UAG-IQ", 1)
+
+
 def test_a_person_captured_is_no_town_taken(analyse: Analyse) -> None:
     analysis = analyse("Her lawyers say she was captured by rebels near Luhansk on Monday.")
     assert [e.sub_event_type for e in typed(analysis)] == ["Arrests"]

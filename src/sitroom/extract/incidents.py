@@ -161,44 +161,74 @@ def _incident_for(
     facts: DocFacts,
     cues: dict[str, frozenset[str]],
 ) -> list[Mention] | None:
-    """The nearest earlier incident this mention re-tells, if any."""
+    """The nearest earlier incident this mention re-tells, if any; for a mention that names its
+    perpetrator, the nearest by that perpetrator (or a part or whole of it) before the nearest
+    whose perpetrator is unknown: "the US-led strikes were a further sign of pressure" re-tells
+    the coalition's airstrikes near Mosul, not the car bombings in Baghdad told after them."""
     event = mention.cand.event
     if event.event_type is None or event.status not in CURRENT:
         return None
-    for group in reversed(groups):
-        main = group[0].cand.event
-        if main.event_type is None or main.status not in CURRENT:
-            continue
-        if _in_conflict(mention, group, facts, cues):
-            continue
-        same_sentence = any(m.cand.sentence == mention.cand.sentence for m in group)
-        scene = same_sentence and not _own_pair(mention, group, facts)
-        if scene and _fighting(main) and (_fighting(event) or _outcome(event, cues)):
-            return group
-        last = max(m.cand.sentence for m in group)
-        after = mention.cand.sentence - last <= 1 and event.actor1 is None
-        if after and _outcome(event, cues) and _fighting(main):
-            return group  # "A bomb exploded ... The explosion damaged ... cars were destroyed"
-        if not _same_family(mention, group):
-            continue
-        if opens_new(mention, cues):
-            continue
-        if re_mention(mention.anchor, cues) or vague(mention, facts):
-            return group
-        if in_that_incident(mention.anchor, cues):
-            return group  # "Four hostages were killed in the incident"
-        if patient_only(mention.anchor, facts, cues) and _fighting(main):
-            return group  # "bombers were holding hostages in three places": the attack's captives
-        if _same_toll(mention, group):
-            return group
-        same_type = any(m.cand.event.sub_event_type == event.sub_event_type for m in group)
-        if same_type and (not tells_details(mention) or _linked(mention, group, facts)):
-            return group
-        if same_type and _named_ahead(group, facts, cues):
-            return group  # "before the massacre" ... "shooting 12 people dead in Paris"
-        if first_line(group[0].anchor) and len(group) == 1:
-            return group  # the lead tells the title's incident
-    return None
+    retold = (g for g in reversed(groups) if _retells(mention, g, facts, cues))
+    nearest = next(retold, None)
+    if nearest is None or event.actor1 not in named_actors(facts) or facts.kb is None:
+        return nearest
+    kin = _kin(event.actor1, facts)
+    if any(m.cand.event.actor1 in kin for m in nearest):
+        return nearest
+    if any(m.cand.event.actor1 is not None for m in nearest):
+        return nearest  # another perpetrator, which _in_conflict allowed
+    return next((g for g in retold if any(m.cand.event.actor1 in kin for m in g)), nearest)
+
+
+def _kin(actor_id: str, facts: DocFacts) -> set[str]:
+    """An actor, its parent and the actors whose parent it is, among those the document names."""
+    kb = facts.kb
+    actor = kb.get(actor_id) if kb is not None else None
+    named = {m.actor.id: m.actor for m in facts.actors}
+    return (
+        {actor_id}
+        | ({actor.parent} if actor is not None and actor.parent else set())
+        | {i for i, a in named.items() if a.parent == actor_id}
+    )
+
+
+def _retells(
+    mention: Mention,
+    group: list[Mention],
+    facts: DocFacts,
+    cues: dict[str, frozenset[str]],
+) -> bool:
+    """Whether the mention re-tells the incident ``group``."""
+    event = mention.cand.event
+    main = group[0].cand.event
+    if main.event_type is None or main.status not in CURRENT:
+        return False
+    if _in_conflict(mention, group, facts, cues):
+        return False
+    same_sentence = any(m.cand.sentence == mention.cand.sentence for m in group)
+    scene = same_sentence and not _own_pair(mention, group, facts)
+    if scene and _fighting(main) and (_fighting(event) or _outcome(event, cues)):
+        return True
+    last = max(m.cand.sentence for m in group)
+    after = mention.cand.sentence - last <= 1 and event.actor1 is None
+    if after and _outcome(event, cues) and _fighting(main):
+        return True  # "A bomb exploded ... The explosion damaged ... cars were destroyed"
+    if not _same_family(mention, group) or opens_new(mention, cues):
+        return False
+    if re_mention(mention.anchor, cues) or vague(mention, facts):
+        return True
+    if in_that_incident(mention.anchor, cues):
+        return True  # "Four hostages were killed in the incident"
+    if patient_only(mention.anchor, facts, cues) and _fighting(main):
+        return True  # "bombers were holding hostages in three places": the attack's captives
+    if _same_toll(mention, group):
+        return True
+    same_type = any(m.cand.event.sub_event_type == event.sub_event_type for m in group)
+    if same_type and (not tells_details(mention) or _linked(mention, group, facts)):
+        return True
+    if same_type and _named_ahead(group, facts, cues):
+        return True  # "before the massacre" ... "shooting 12 people dead in Paris"
+    return first_line(group[0].anchor) and len(group) == 1  # the lead tells the title's incident
 
 
 def _own_pair(mention: Mention, group: list[Mention], facts: DocFacts) -> bool:
@@ -266,7 +296,7 @@ def _in_conflict(
     if a1 in named:
         sides = {m.cand.event.actor1 for m in group} | {m.cand.event.actor2 for m in group}
         rivals = {m.cand.event.actor1 for m in group} & named
-        if rivals and a1 not in sides:
+        if rivals and not _kin(a1, facts) & sides:  # the coalition's strikes are the US's
             return True
     return False
 
