@@ -81,6 +81,15 @@ def test_a_re_mention_by_a_part_of_a_party_re_tells_that_party_s_incident(
     assert (bomb.actor1, len(bomb.evidence)) == ("UAG-IQ", 1)
 
 
+def test_the_city_a_trigger_names_is_its_place_before_a_clause_s_own(analyse: Analyse) -> None:
+    analysis = analyse(
+        "Rebels took full control of Hama on Thursday after the Syrian army withdrew from the "
+        "city, opening the road south toward Homs."
+    )
+    places = {e.location.name for e in typed(analysis) if e.location is not None}
+    assert places == {"Ḩamāh"}
+
+
 def test_a_person_captured_is_no_town_taken(analyse: Analyse) -> None:
     analysis = analyse("Her lawyers say she was captured by rebels near Luhansk on Monday.")
     assert [e.sub_event_type for e in typed(analysis)] == ["Arrests"]

@@ -23,6 +23,7 @@ _ORIGIN_MODIFIER_DEPS = loader.labels("syntax.yaml", "noun_modifier_deps")
 _DEMONYM_MODIFIER_DEPS = loader.labels("syntax.yaml", "demonym_modifier_deps")
 _NOMINAL_POS = loader.labels("syntax.yaml", "nominal_pos")
 _ADJECTIVAL_DEPS = loader.labels("syntax.yaml", "adjectival_deps")
+_OWN_CLAUSE_DEPS = loader.labels("syntax.yaml", "own_clause_deps")
 
 
 def locate(
@@ -70,7 +71,12 @@ def locate(
         and h.start not in elsewhere
         and h.start not in parties
     ]
-    if not any(h.start in subtree for h in hits):
+    # "the army withdrew from the city, ..., opening the road south toward Homs": the town
+    # "the city" stands for is the act's, before a place in a clause of the trigger's own.
+    own = {anchor.i} | {
+        t.i for c in anchor.children if c.dep_ not in _OWN_CLAUSE_DEPS for t in c.subtree
+    }
+    if not any(h.start in own for h in hits):
         town = _town_meant(facts, anchor)
         hits = [town] if town is not None else hits
     if not hits:
