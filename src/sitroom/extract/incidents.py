@@ -70,7 +70,7 @@ from sitroom.records import ARMED_KINDS, Event, Location
 
 _CROWDS = frozenset({"Protests", "Riots"})
 # Two places this far apart (km) are two incidents.
-_SAME_PLACE_KM = 50.0
+_SAME_PLACE_KM = 30.0
 # Two dates this far apart (days) are two incidents; a report dates one incident by the day
 # its fighting began and by the day a party spoke of it.
 _SAME_DAY_SLACK = 1
