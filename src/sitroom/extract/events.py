@@ -418,7 +418,11 @@ def _build_event(
             actor2, assoc2 = fields.lead([m for m in patients if m.actor.id != actor1])
     named = fields.not_the_scene(facts, anchor, sent, clause, event_type, agents, patients)
     location = locate(facts, anchor, sent, clause, group, named)
-    if facts.country is not None and location is not None and location.country != facts.country:
+    # Descriptions take the country where the act is, but who leaves a place is not of it.
+    leaving = loader.words("event_cues.yaml", "leaving_concepts", facts.overrides)
+    left = any(c.concept in leaving for c in group)
+    foreign = location is not None and location.country != facts.country
+    if facts.country is not None and foreign and not left:
         agents = fields.localised(agents, location, facts)
         patients = fields.localised(patients, location, facts)
         actor1, assoc1 = fields.lead(agents) if agents else (actor1, assoc1)

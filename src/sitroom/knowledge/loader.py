@@ -149,6 +149,7 @@ SCHEMAS: dict[str, Schema] = {
         armed_patient_concepts=_LISTS,  # attack concepts that are a battle on an armed party
         remote_concepts=_LISTS,  # weapons that make any attack remote violence
         onward_concepts=_LISTS,  # "advanced on Hama": acts whose places lie ahead
+        leaving_concepts=_LISTS,  # "withdrew forces from Panama": who leaves is not the place's
         topic_concepts=_LISTS,  # "in protest of": acts whose object is what they are about
         topic_preps=_LISTS,  # "protest against": prepositions of what such an act is about
         tolled_types=_LISTS,  # types ACLED does not code that still take a toll
