@@ -25,8 +25,9 @@ from sitroom.knowledge.loader import Overrides
 from sitroom.records import Place
 
 # Gazetteer features (Place.feature, not words) of places at a point inside a first-level region:
-# a town, a US county. The document's other such places support them by distance and region.
-POINT_FEATURES = frozenset({"city", "admin2"})
+# a town, a US county, an airport. The document's other such places support them by distance and
+# region.
+POINT_FEATURES = frozenset({"city", "admin2", "facility"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +37,7 @@ class Rules:
     country_prior: float
     admin1_prior: float
     region_prior: float
+    facility_prior: float
     capital_bonus: float
     exact_bonus: float
     context_bonus: float
@@ -63,6 +65,7 @@ def resolution_rules(overrides: Overrides = ()) -> Rules:
             country_prior=float(w["country_prior"]),
             admin1_prior=float(w["admin1_prior"]),
             region_prior=float(w["region_prior"]),
+            facility_prior=float(w["facility_prior"]),
             capital_bonus=float(w["capital_bonus"]),
             exact_bonus=float(w["exact_bonus"]),
             context_bonus=float(w["context_bonus"]),
@@ -159,6 +162,8 @@ def _prior(place: Place, slot: NameSlot, gazetteer: Gazetteer, rules: Rules) -> 
         score = rules.admin1_prior
     elif place.feature == "region":
         score = rules.region_prior
+    elif place.feature == "facility":
+        score = rules.facility_prior
     else:
         score = math.log10(place.population + 1)
         if gazetteer.is_capital(place):
