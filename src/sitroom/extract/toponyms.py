@@ -442,7 +442,7 @@ def _weak_readings(
                 fold(p.name) == key or len(key) >= rules.min_alternate_length
             )
         elif p.feature == "facility":
-            ok = slot  # "Pearson" or "Reagan" tagged a person is an airport only "at" it
+            ok = slot  # "Dulles" tagged as no place is an airport only "at" it
         else:
             ok = True
         if ok:
