@@ -342,3 +342,35 @@ def test_a_name_followed_by_and_is_an_item_of_a_list_not_a_qualifier() -> None:
     assert listed is not None and listed.name == "Washington"
     qualified = washington("A fire in Washington , New York , killed two")
     assert qualified is not None and qualified.name == "Watervliet"
+
+
+def test_an_airport_is_read_where_the_story_is_not_at_a_namesake_town() -> None:
+    heathrow_fl = Place(4158476, "Heathrow", 28.76, -81.37, "US", "Florida", population=5_896)
+    airport = Place(None, "London Heathrow Airport", 51.47, -0.46, "GB", None, "facility")
+    london = Place(2643743, "London", 51.51, -0.13, "GB", None, population=8_961_989)
+    g = Gazetteer.from_places(
+        [heathrow_fl, airport, london], alternate_names={"London Heathrow Airport": ["Heathrow"]}
+    )
+    doc = make_doc("Flights from London left Heathrow late", {"London": "GPE", "Heathrow": "GPE"})
+    read = {m.text: m.place for m in find_places(doc, document_id="d", gazetteer=g)}
+    assert read["Heathrow"] == airport
+    assert precision_for(airport, near=False) == 1
+    # with nothing else named, the town of the name outweighs an airport
+    doc = make_doc("Flights left Heathrow late", {"Heathrow": "GPE"})
+    assert [m.place for m in find_places(doc, document_id="d", gazetteer=g)] == [heathrow_fl]
+
+
+def test_two_names_that_each_put_the_other_abroad_are_read_together() -> None:
+    # First read alone, London is England's and Edmonton Alberta's; read again on where the
+    # other went, each moved to the other's country (London, Ontario; Edmonton, London's
+    # borough). Read together, both in England hold together better than the swap.
+    london = Place(2643743, "London", 51.51, -0.13, "GB", None, population=8_961_989)
+    london_on = Place(6058560, "London", 42.98, -81.23, "CA", "Ontario", population=422_324)
+    edmonton_gb = Place(2650225, "Edmonton", 51.62, -0.06, "GB", None, population=82_000)
+    g = Gazetteer.from_places([london, london_on, edmonton_gb, EDMONTON_CA], capitals=["London"])
+    doc = make_doc(
+        "A street fight in London . Seven men were convicted over the brawl in Edmonton",
+        {"London": "GPE", "Edmonton": "GPE"},
+    )
+    read = {m.text: m.place for m in find_places(doc, document_id="d", gazetteer=g)}
+    assert read == {"London": london, "Edmonton": edmonton_gb}

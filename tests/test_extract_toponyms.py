@@ -323,3 +323,19 @@ def test_an_institution_named_like_a_village_is_no_place() -> None:
     places = Gazetteer.from_places([congress, UNITED_STATES])
     mentions = find_places(doc, document_id="d", gazetteer=places, demonyms=demonyms)
     assert [m.place for m in mentions if m.place is not None] == []
+
+
+def test_an_airport_tagged_as_no_place_is_one_only_in_a_place_slot() -> None:
+    dulles = Place(
+        None, "Washington Dulles International Airport", 38.95, -77.46, "US", None, "facility"
+    )
+    g = Gazetteer.from_places([dulles], alternate_names={dulles.name: ["Dulles"]})
+
+    def read(doc: Doc) -> dict[str, Place | None]:
+        return {m.text: m.place for m in find_places(doc, document_id="d", gazetteer=g)}
+
+    assert read(make_doc("Dulles/NNP said/VBD", [("Dulles", "ORG")])) == {}
+    doc = make_doc(
+        "landed/VBD at/IN Dulles/NNP", [("Dulles", "ORG")], deps={"Dulles": ("pobj", "at")}
+    )
+    assert read(doc) == {"Dulles": dulles}

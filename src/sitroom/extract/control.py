@@ -68,7 +68,7 @@ def extract_control(
 ) -> list[ControlClaim]:
     """Control claims from capture events, advance cues and "held by" phrases."""
     anchors = {cand.trigger: cand for cand in events}
-    claims: dict[tuple[int, str, str], ControlClaim] = {}
+    claims: dict[tuple[int | str, str, str], ControlClaim] = {}
     told = [
         *captures(facts, events),
         *advances(facts, anchors, lexicon),
@@ -79,7 +79,9 @@ def extract_control(
     return list(claims.values())
 
 
-def _add(claims: dict[tuple[int, str, str], ControlClaim], told: _Told, facts: DocFacts) -> None:
+def _add(
+    claims: dict[tuple[int | str, str, str], ControlClaim], told: _Told, facts: DocFacts
+) -> None:
     """Keep one claim per place, controller and status: the best-dated telling of it (a headline
     takes the publication week; the lead gives the day)."""
     place = told.hit.mention.place
@@ -91,7 +93,8 @@ def _add(claims: dict[tuple[int, str, str], ControlClaim], told: _Told, facts: D
         return
     evidence = facts.sentence_evidence(told.token.sent)
     location = location_of(place, precision=1)
-    key = (place.geonameid or 0, told.controller, told.status)
+    # an airport has no GeoNames id: its name tells it from another
+    key = (place.geonameid or place.name, told.controller, told.status)
     when = told.when
     claim = ControlClaim(location, told.controller, told.status, when[0], when[1], (evidence,))
     if key not in claims or _finer(claim, claims[key]):

@@ -97,7 +97,7 @@ def locate(
         place = hit.mention.place
         assert place is not None  # filtered above
         # Features are Place.feature's (the gazetteer's own vocabulary), not words.
-        level = {"city": 0, "admin1": 1, "country": 2}.get(place.feature, 1)
+        level = {"city": 0, "facility": 0, "admin1": 1, "country": 2}.get(place.feature, 1)
         return (hit.start not in subtree, hit.start not in clause, level, abs(hit.start - anchor.i))
 
     best = min(hits, key=key)

@@ -18,7 +18,7 @@ from sitroom.extract.actors import HeadNouns, by_kind, described_parties, member
 from sitroom.extract.dates import resolve_date
 from sitroom.extract.events import Candidate
 from sitroom.extract.facts import CasualtyHit, DateHit, DocFacts
-from sitroom.extract.places import location_of
+from sitroom.extract.places import SPOT_FEATURES, location_of
 from sitroom.knowledge import loader
 from sitroom.knowledge.actors import ActorKB
 from sitroom.records import DATE_TOLD_BEFORE, Event
@@ -408,16 +408,16 @@ def placed_in_town(candidates: list[Candidate], facts: DocFacts) -> list[Candida
         where = event.location
         if event.status in _CURRENT and where is not None and (where.geo_precision or 3) >= 3:
             towns = {
-                h.mention.place.geonameid: h.mention.place
+                h.mention.place
                 for h in facts.places
                 if h.mention.place is not None
-                and h.mention.place.feature == "city"
+                and h.mention.place.feature in SPOT_FEATURES
                 and _in_evidence(cand, h.mention.start)
                 and h.mention.place.country == where.country
                 and (where.admin1 is None or h.mention.place.admin1 == where.admin1)
             }
             if len(towns) == 1:
-                [town] = towns.values()
+                [town] = towns
                 note = f"place: {town.name}, the one town its quotes name in {where.name}"
                 located = location_of(town, precision=1)
                 cand = _amended(cand, replace(event, location=located), note)

@@ -10,6 +10,7 @@ from spacy.tokens import Span, Token
 
 from sitroom.extract.events import Candidate
 from sitroom.extract.facts import DocFacts
+from sitroom.extract.places import SPOT_FEATURES
 from sitroom.knowledge import loader
 
 CURRENT = frozenset({"reported", "claimed"})
@@ -236,7 +237,7 @@ def _specific(sent: Span, facts: DocFacts) -> bool:
     if any(sent.start <= d.start < sent.end and d.date is not None for d in facts.dates):
         return True
     return any(
-        h.mention.place is not None and h.mention.place.feature == "city"
+        h.mention.place is not None and h.mention.place.feature in SPOT_FEATURES
         for h in facts.places_in(sent.start, sent.end)
     )
 

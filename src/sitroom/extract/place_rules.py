@@ -25,8 +25,9 @@ from sitroom.knowledge.loader import Overrides
 from sitroom.records import Place
 
 # Gazetteer features (Place.feature, not words) of places at a point inside a first-level region:
-# a town, a US county. The document's other such places support them by distance and region.
-POINT_FEATURES = frozenset({"city", "admin2"})
+# a town, a US county, an airport. The document's other such places support them by distance and
+# region.
+POINT_FEATURES = frozenset({"city", "admin2", "facility"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +37,7 @@ class Rules:
     country_prior: float
     admin1_prior: float
     region_prior: float
+    facility_prior: float
     capital_bonus: float
     exact_bonus: float
     context_bonus: float
@@ -46,6 +48,7 @@ class Rules:
     qualifier_bonus: float
     max_part_population: int
     min_resolve_score: float
+    coherence_countries: int
     near_words: frozenset[str]
     qualifier_links: frozenset[str]
     province_links: frozenset[str]
@@ -63,6 +66,7 @@ def resolution_rules(overrides: Overrides = ()) -> Rules:
             country_prior=float(w["country_prior"]),
             admin1_prior=float(w["admin1_prior"]),
             region_prior=float(w["region_prior"]),
+            facility_prior=float(w["facility_prior"]),
             capital_bonus=float(w["capital_bonus"]),
             exact_bonus=float(w["exact_bonus"]),
             context_bonus=float(w["context_bonus"]),
@@ -73,6 +77,7 @@ def resolution_rules(overrides: Overrides = ()) -> Rules:
             qualifier_bonus=float(w["qualifier_bonus"]),
             max_part_population=int(w["max_part_population"]),
             min_resolve_score=float(w["min_resolve_score"]),
+            coherence_countries=int(w["coherence_countries"]),
             near_words=frozenset(raw["near_words"]),
             qualifier_links=frozenset(raw["qualifier_links"]),
             province_links=frozenset(raw["province_links"]),
@@ -129,7 +134,69 @@ def _scored_picks(
     slots: Sequence[NameSlot], gazetteer: Gazetteer, rules: Rules, hint: str | None
 ) -> tuple[dict[str, Place | None], _Geography]:
     table, geography = _second_pass(slots, gazetteer, rules, hint)
-    return _best(table, rules), geography
+    return _coherent(slots, table, _best(table, rules), geography, gazetteer, rules, hint)
+
+
+def _coherent(
+    slots: Sequence[NameSlot],
+    table: dict[str, dict[Place, float]],
+    picks: dict[str, Place | None],
+    geography: _Geography,
+    gazetteer: Gazetteer,
+    rules: Rules,
+    hint: str | None,
+) -> tuple[dict[str, Place | None], _Geography]:
+    """The picks, or the readings of one country's hypothesis where those hold together better.
+
+    The second pass moves every name at once, each on where the others were first placed, so
+    two names can swap countries ("North London" to Ontario because "Edmonton" first went to
+    Alberta, while "Edmonton" goes to London's borough). For each of the ``coherence_countries``
+    countries that the most names have a reading in, each name takes its best reading there,
+    then the best reading given those; such a set of picks replaces the second pass's where its
+    coherence is higher: the sum of its picks' scores given where the set itself puts the other
+    names."""
+    names = [s.name for s in slots]
+    readings: dict[str, set[str]] = {}
+    for s in slots:
+        readings.setdefault(s.name, set()).update(p.country for p in s.candidates)
+    countries = Counter(c for found in readings.values() for c in found)
+    priors: list[list[float]] = []
+
+    def scored(chosen: dict[str, Place | None]) -> tuple[dict[str, dict[Place, float]], _Geography]:
+        if not priors:
+            priors.extend([_prior(p, s, gazetteer, rules) for p in s.candidates] for s in slots)
+        places = [chosen.get(n) for n in names]
+        geo = _Geography.of(names, places, places)
+        return _table(slots, priors, rules, hint, geo), geo
+
+    def coherence(chosen: dict[str, Place | None]) -> tuple[float, _Geography]:
+        scores, geo = scored(chosen)
+        return sum(scores[n][p] for n, p in chosen.items() if p is not None), geo
+
+    best: tuple[float, _Geography] | None = None
+    chosen, where = picks, geography
+    for country, n in countries.most_common(rules.coherence_countries):
+        if n < 2:
+            break
+        guess = {
+            name: max(
+                (p for p in scores if p.country == country),
+                key=lambda p, s=scores: s[p],
+                default=picks[name],
+            )
+            for name, scores in table.items()
+        }
+        if guess == picks:
+            continue
+        reply = _best(scored(guess)[0], rules)
+        if reply == picks:
+            continue
+        if best is None:
+            best = coherence(picks)
+        total, geo = coherence(reply)
+        if total > best[0]:
+            best, chosen, where = (total, geo), reply, geo
+    return chosen, where
 
 
 def _province_over_seat(
@@ -159,6 +226,8 @@ def _prior(place: Place, slot: NameSlot, gazetteer: Gazetteer, rules: Rules) -> 
         score = rules.admin1_prior
     elif place.feature == "region":
         score = rules.region_prior
+    elif place.feature == "facility":
+        score = rules.facility_prior
     else:
         score = math.log10(place.population + 1)
         if gazetteer.is_capital(place):

@@ -25,6 +25,11 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
 
 
+# Gazetteer features (Place.feature, not words) of places at one spot, which an event can be
+# located at exactly: a town, an airport.
+SPOT_FEATURES = frozenset({"city", "facility"})
+
+
 @dataclass(frozen=True, slots=True)
 class PlaceContext:
     """What is known about a document's geography before reading it (ISO2 country hint)."""
@@ -33,11 +38,11 @@ class PlaceContext:
 
 
 def precision_for(place: Place, *, near: bool) -> int:
-    """ACLED geo-precision: 1 the town itself, 2 near a town or in a part of a region (a US
-    county), 3 only a region or country."""
+    """ACLED geo-precision: 1 the town (or airport) itself, 2 near one or in a part of a region
+    (a US county), 3 only a region or country."""
     if place.feature == "admin2":
         return 2
-    if place.feature != "city":
+    if place.feature not in SPOT_FEATURES:
         return 3
     return 2 if near else 1
 
@@ -243,7 +248,7 @@ def _elsewhere(place: Place | None, within: Place, rules: Rules) -> bool:
 # What a name can lie within (a country is too coarse to stand for a village), and what such a
 # name reads as.
 _CONTAINERS = frozenset({"city", "admin2", "admin1"})
-_POINTS = frozenset({"city", "admin2"})
+_POINTS = frozenset({"city", "admin2", "facility"})
 
 
 def _qualifies(span: Span, after: Span, rules: Rules) -> bool:

@@ -422,7 +422,8 @@ def _weak_readings(
     'Julia' for Plovdiv, but also 'Palmyra' for Tadmur); an acronym
     may only be a country's or a union's ('US', 'UAE', 'EU') or a two-letter region code
     ('NJ'): 'BBC' is no 'B.C.'. A word of a person's name is no place. In a place's slot
-    ('captured Saraqib', 'the town of Tal Rifaat') the grammar vouches for it: any town will do.
+    ('captured Saraqib', 'the town of Tal Rifaat') the grammar vouches for it: any town will do,
+    and only there is a name an airport's ('landed at Dulles').
     """
     text = span.text
     # A designator vouches for a place even where the model reads the word as a person's ("the
@@ -440,6 +441,8 @@ def _weak_readings(
             ok = (slot or p.population >= rules.min_other_population) and (
                 fold(p.name) == key or len(key) >= rules.min_alternate_length
             )
+        elif p.feature == "facility":
+            ok = slot  # "Dulles" tagged as no place is an airport only "at" it
         else:
             ok = True
         if ok:

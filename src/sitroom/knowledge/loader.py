@@ -235,7 +235,9 @@ SCHEMAS: dict[str, Schema] = {
         word_map=_MAP,
         substitutions=_LISTS,
     ),
-    "place_regions.yaml": _schema(continents=_MAP, regions=_LISTS, first_level_points=_MAP),
+    "place_regions.yaml": _schema(
+        continents=_MAP, regions=_LISTS, first_level_points=_MAP, airports=_MAP
+    ),
     "word_forms.yaml": _schema(past_forms=_MAP),
     "headline_case.yaml": _schema(
         min_words="number",
