@@ -381,8 +381,15 @@ def test_the_upgrade_to_schema_7_writes_the_summary_of_every_stored_merged_event
     assert all(decode(MergedEvent, r[0]) in merged for r in stored)
 
 
+def _undo_schema_10(conn: Any) -> None:
+    """Take a database back to schema 9 (as a sitroom of schema 9 left it)."""
+    conn.execute("DROP INDEX documents_publication")
+    conn.execute("UPDATE meta SET value = '9' WHERE key = 'schema_version'")
+
+
 def _undo_schema_9(conn: Any) -> None:
     """Take a database back to schema 8 (as a sitroom of schema 8 left it)."""
+    _undo_schema_10(conn)
     conn.execute("ALTER TABLE picture_events DROP COLUMN item")
     conn.execute("UPDATE meta SET value = '8' WHERE key = 'schema_version'")
 
