@@ -31,17 +31,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         stored_picture.clear(conn)
     with Store.open(args.db) as store, backend.bulk_cache(store._conn):
         done, start = 0, time.perf_counter()
+        after: tuple[str, str] | None = None
         while done < args.after:
             with store.state(write=True) as conn:
-                found = stored_picture.rebuild_batch(conn, min(REBUILD_BATCH, args.after - done))
-            if not found:
+                step = stored_picture.rebuild_batch(
+                    conn, min(REBUILD_BATCH, args.after - done), after
+                )
+            if not step.count:
                 break
-            done += found
+            done, after = done + step.count, step.last
         print(f"{done} reports in {time.perf_counter() - start:.1f} s", flush=True)
         start = time.perf_counter()
         with store.state(write=True) as conn:
             profile.enable()
-            stored_picture.rebuild_batch(conn, args.count)
+            stored_picture.rebuild_batch(conn, args.count, after)
             profile.disable()
         print(f"{args.count} more under cProfile in {time.perf_counter() - start:.1f} s")
     pstats.Stats(profile).sort_stats("cumulative").print_stats(50)

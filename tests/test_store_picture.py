@@ -3,6 +3,7 @@ whatever order reports arrive in, and readers are told to rebuild a picture of o
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import multiprocessing
@@ -256,7 +257,7 @@ def test_updates_holding_the_groups_they_change_give_the_picture_of_any_order(
     arrive()
 
 
-def test_a_rebuild_stopped_half_way_is_refused_then_done_again(tmp_path: Path) -> None:
+def test_a_rebuild_stopped_half_way_is_refused_then_resumed(tmp_path: Path) -> None:
     db = str(tmp_path / "stopped.db")
     with Store.open(db) as store:
         for d in DOCS[:4]:
@@ -271,9 +272,69 @@ def test_a_rebuild_stopped_half_way_is_refused_then_done_again(tmp_path: Path) -
         with pytest.raises(StoreError, match=r"being rebuilt.*sitroom rebuild"):
             store.ledger()
         store.save(Analysis(document=DOCS[4]))  # the part built so far takes it
-        assert store.rebuild(batch=2) == len(store.ledger().events)
+        seen: list[int] = []
+        assert store.rebuild(batch=2, progress=seen.append) == len(store.ledger().events)
+        assert seen == [2]  # the two reports the stopped rebuild left, not all five again
         _assert_current(store)
         assert len(store.ledger().source_groups) == len(expected.source_groups) + 1
+        seen.clear()
+        store.rebuild(batch=2, progress=seen.append)  # a whole picture is rebuilt from nothing
+        assert seen == [2, 4, 5]
+        with pytest.raises(KeyboardInterrupt):
+            store.rebuild(batch=2, progress=stop)
+        seen.clear()
+        store.rebuild(batch=2, progress=seen.append, restart=True)
+        assert seen == [2, 4, 5]
+        _assert_current(store)
+
+
+def test_a_rebuild_stopped_anywhere_and_resumed_gives_the_picture_of_any_order(
+    backend: str, new_database: NewDatabase
+) -> None:
+    """A rebuild stopped after any batch, with saves before it resumes, is resumed by the
+    next one from the reports its picture lacks; the whole is build_ledger's."""
+
+    @settings(
+        max_examples=int(100 * EXAMPLES[backend]),
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+    @given(arrivals(), st.data())
+    def arrive(found: list[Analysis], data: st.DataObject) -> None:
+        cut = data.draw(st.integers(0, len(found)))
+        before, later = found[:cut], found[cut:]
+        with Store.open(new_database()) as store:
+            for analysis in before:
+                store.save(analysis)
+            stops = data.draw(st.integers(1, 3))
+
+            def stop(done: int) -> None:
+                if done >= stops:
+                    raise KeyboardInterrupt
+
+            with contextlib.suppress(KeyboardInterrupt):
+                store.rebuild(batch=data.draw(st.integers(1, 2)), progress=stop)
+            for analysis in later:
+                store.save(analysis)
+            store.rebuild(batch=data.draw(st.integers(1, 3)))
+            _assert_current(store)
+
+    arrive()
+
+
+def test_a_rebuild_batch_reads_the_next_reports_by_the_publication_index(tmp_path: Path) -> None:
+    with Store.open(str(tmp_path / "plan.db")) as store, store.state() as conn:
+        plan = " ".join(
+            str(r[-1])
+            for r in conn.execute(
+                "EXPLAIN QUERY PLAN SELECT id FROM documents d WHERE NOT EXISTS "
+                "(SELECT 1 FROM picture_sources s WHERE s.document_id = d.id) "
+                f"AND ({stored_picture.PUBLICATION_ORDER}, id) > (?, ?) "
+                f"ORDER BY {stored_picture.PUBLICATION_ORDER}, id LIMIT ?",
+                ("2024-01-01", "x", 10),
+            )
+        )
+    assert "documents_publication" in plan and "TEMP B-TREE" not in plan
 
 
 def test_a_merged_event_round_trips_through_its_stored_form(db_target: str) -> None:
@@ -320,8 +381,15 @@ def test_the_upgrade_to_schema_7_writes_the_summary_of_every_stored_merged_event
     assert all(decode(MergedEvent, r[0]) in merged for r in stored)
 
 
+def _undo_schema_10(conn: Any) -> None:
+    """Take a database back to schema 9 (as a sitroom of schema 9 left it)."""
+    conn.execute("DROP INDEX documents_publication")
+    conn.execute("UPDATE meta SET value = '9' WHERE key = 'schema_version'")
+
+
 def _undo_schema_9(conn: Any) -> None:
     """Take a database back to schema 8 (as a sitroom of schema 8 left it)."""
+    _undo_schema_10(conn)
     conn.execute("ALTER TABLE picture_events DROP COLUMN item")
     conn.execute("UPDATE meta SET value = '8' WHERE key = 'schema_version'")
 

@@ -215,14 +215,23 @@ def report_command(
 
 
 @app.command()
-def rebuild(db: DbOption = DEFAULT_PATH) -> None:
+def rebuild(
+    db: DbOption = DEFAULT_PATH,
+    restart: Annotated[
+        bool,
+        typer.Option(
+            "--restart", help="Start again from nothing where a rebuild stopped half-way."
+        ),
+    ] = False,
+) -> None:
     """Recompute the stored cross-report picture (merged events, claims, control, alliances)
-    from the stored reports: once after an upgrade that changed the merge or reconcile rules."""
+    from the stored reports: once after an upgrade that changed the merge or reconcile rules.
+    A rebuild by the same rules that stopped half-way goes on where it stopped."""
     try:
         if not is_url(db) and not Path(db).is_file():
             raise StoreError(f"{db}: no such database")
         with Store.open(db) as store, err.status("Rebuilding the picture", spinner="dots"):
-            merged = store.rebuild()
+            merged = store.rebuild(restart=restart)
         err.print(f"picture rebuilt: {merged} merged events → {shown(redacted(db))}")
     except SitroomError as e:
         raise _fail(e) from e

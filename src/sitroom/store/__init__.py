@@ -385,7 +385,11 @@ class Store:
             return picture_queries.is_current(conn)
 
     def rebuild(
-        self, *, batch: int = REBUILD_BATCH, progress: Callable[[int], None] | None = None
+        self,
+        *,
+        batch: int = REBUILD_BATCH,
+        progress: Callable[[int], None] | None = None,
+        restart: bool = False,
     ) -> int:
         """Recompute the stored picture from every stored record (after the rules changed);
         the number of merged events.
@@ -395,17 +399,25 @@ class Store:
         order: each is later than everything already in the picture, so it decides only its
         own events, and the merged events a batch changes are held in memory and written once
         at its end (``sitroom.store.held_groups``). Memory holds one batch's changed groups.
-        ``progress`` is told the reports done after each batch."""
+        ``progress`` is told the reports done after each batch.
+
+        A rebuild by these rules that stopped before its end (``q.REBUILDING``) is resumed: its
+        committed batches, and the saves since, are a picture of the reports it holds, as any
+        order of arrival gives, so the reports it lacks are brought in after them. ``restart``:
+        empty the picture and start again all the same."""
         with self._write() as conn:
-            stored_picture.clear(conn)
+            if restart or picture_queries.rules_version(conn) != picture_queries.REBUILDING:
+                stored_picture.clear(conn)
         done = 0
+        after: tuple[str, str] | None = None
         with self._lock, backend.bulk_cache(self._conn):
             while True:
                 with self._write() as conn:
-                    count = stored_picture.rebuild_batch(conn, batch)
-                if not count:
+                    step = stored_picture.rebuild_batch(conn, batch, after)
+                if not step.count:
                     break
-                done += count
+                done += step.count
+                after = step.last
                 if progress is not None:
                     progress(done)
         with self._read() as conn:

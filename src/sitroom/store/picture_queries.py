@@ -39,7 +39,7 @@ def rules_version(conn: Connection) -> str | None:
 # What ``picture_rules`` says while ``Store.rebuild`` streams the records through the update
 # (committing a batch at a time): readers refuse the picture until it is done, saves in between
 # update the part built so far (a picture of the reports it holds, as any order of arrival
-# gives), and a rebuild that stopped half-way is started again by the next ``sitroom rebuild``.
+# gives), and a rebuild that stopped half-way is resumed by the next ``sitroom rebuild``.
 REBUILDING = f"rebuilding {RULES_VERSION}"
 
 

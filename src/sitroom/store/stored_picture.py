@@ -161,29 +161,53 @@ def clear(conn: Connection) -> None:
     q.next_generation(conn)
 
 
-def rebuild_batch(conn: Connection, limit: int) -> int:
+# The order a rebuild brings the reports in: by publication, the undated last, then by id; the
+# index ``documents_publication`` (schema 10) holds this expression, literally.
+PUBLICATION_ORDER = f"coalesce(published, '{dt.date.max.isoformat()}')"
+
+
+@dataclass(frozen=True)
+class RebuildStep:
+    """What one ``rebuild_batch`` did: the reports brought in and the publication key
+    (``PUBLICATION_ORDER``, id) of the last, for the next batch to start after."""
+
+    count: int
+    last: tuple[str, str] | None
+
+
+def rebuild_batch(
+    conn: Connection, limit: int, after: tuple[str, str] | None = None
+) -> RebuildStep:
     """Bring up to ``limit`` stored reports that the picture lacks into it, earliest published
-    first, through ``update``; the number brought in. None left: the picture is whole, and
-    marked as built by these rules.
+    first, through ``update``; how many, and the last one's key. None left: the picture is
+    whole, and marked as built by these rules.
+
+    ``after``: the key of the last report the previous batch brought in; the reports the picture
+    lacks before it were brought in by saves since (whose updates take them in while a rebuild
+    runs), so the batch reads the next reports as a range of ``documents_publication`` from
+    there. None (a rebuild's first batch, or one resumed): from the first document.
 
     The picture of the reports brought in so far is the one ``update`` gives for any order of
     arrival; in publication order a report follows every event already merged, so it decides
     its own events only (no re-decisions), and the merged events it changes are held in
     memory and written once at the batch's end (``sitroom.store.held_groups``). The actors are
     the stored ones throughout."""
+    start = "" if after is None else f"AND ({PUBLICATION_ORDER}, id) > (?, ?) "
     found = conn.execute(
-        "SELECT id FROM documents WHERE id NOT IN (SELECT document_id FROM picture_sources) "
-        f"ORDER BY coalesce(published, '{dt.date.max.isoformat()}'), id LIMIT ?",
-        (limit,),
+        f"SELECT id, {PUBLICATION_ORDER} FROM documents d WHERE NOT EXISTS "
+        "(SELECT 1 FROM picture_sources s WHERE s.document_id = d.id) "
+        f"{start}ORDER BY {PUBLICATION_ORDER}, id LIMIT ?",
+        (*(after or ()), limit),
     ).fetchall()
     held = HeldGroups(BlockIndex(DEFAULT_RULES), rebuilding=True)
-    for (document_id,) in found:
+    for document_id, _ in found:
         update(conn, document_id, held=held)
     flush(conn, held)
     if not found:
         q.set_rules(conn)
         q.next_generation(conn)
-    return len(found)
+        return RebuildStep(0, after)
+    return RebuildStep(len(found), (str(found[-1][1]), str(found[-1][0])))
 
 
 def flush(conn: Connection, held: HeldGroups, rules: MergeRules = DEFAULT_RULES) -> None:
