@@ -7,6 +7,7 @@ API). Character offsets are Python string indices into ``Document.text``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 # Vocabularies shared by stages, stored and exported as plain strings.
@@ -119,6 +120,23 @@ class Actor:
     kind: str = "unknown"
     country: str | None = None  # ISO 3166-1 alpha-2, where the actor belongs to one
     parent: str | None = None  # actor id this one is part of (forces -> state)
+
+
+def lineage(actor_id: str, actors: Mapping[str, Actor]) -> set[str]:
+    """An actor and the actors it is part of, through ``parent`` (forces -> state), as far as
+    ``actors`` knows them."""
+    chain = {actor_id}
+    current = actors.get(actor_id)
+    while current is not None and current.parent is not None and current.parent not in chain:
+        chain.add(current.parent)
+        current = actors.get(current.parent)
+    return chain
+
+
+def one_line(a: str, b: str, actors: Mapping[str, Actor]) -> bool:
+    """Whether two actor ids are one actor or one part of the other (the US-led coalition and
+    the US military), as far as ``actors`` knows them."""
+    return a == b or a in lineage(b, actors) or b in lineage(a, actors)
 
 
 @dataclass(frozen=True, slots=True)

@@ -312,7 +312,6 @@ def _subject_and_objects(
     elif verb.dep_ == "pcomp" and verb.head.dep_ == "prep":
         agents.extend(gerund_subject(verb))
     else:
-        borrowed = borrowed_subject(verb)
         # "people were deported, *massacred*": a past participle joined to a passive, without
         # an auxiliary of its own, shares its subject as the one acted on.
         undergone = (
@@ -320,8 +319,9 @@ def _subject_and_objects(
             and verb.tag_ in _PAST_PARTICIPLE_TAGS
             and not any(c.dep_ in _AUXILIARY_DEPS for c in verb.children)
         )
-        agents.extend(t for t in borrowed if not (undergone and t.dep_ == "nsubjpass"))
-        patients.extend(t for t in borrowed if undergone and t.dep_ == "nsubjpass")
+        for borrowed in borrowed_subject(verb):
+            passive = borrowed.dep_ in _SUBJECT_DEPS and borrowed.dep_ not in _ACTIVE_SUBJECT_DEPS
+            (patients if undergone and passive else agents).append(borrowed)
 
 
 def _hung_agents(verb: Token, with_agent: frozenset[str], overrides: Overrides) -> list[Token]:

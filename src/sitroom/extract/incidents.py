@@ -66,7 +66,7 @@ from sitroom.extract.word_senses import (
 from sitroom.geometry import haversine_km
 from sitroom.knowledge.actors import ActorKB
 from sitroom.knowledge.cues import CueLexicon
-from sitroom.records import ARMED_KINDS, Event, Location
+from sitroom.records import ARMED_KINDS, Event, Location, one_line
 
 _CROWDS = frozenset({"Protests", "Riots"})
 # Two places this far apart (km) are two incidents.
@@ -170,26 +170,22 @@ def _incident_for(
         return None
     retold = (g for g in reversed(groups) if _retells(mention, g, facts, cues))
     nearest = next(retold, None)
-    if nearest is None or event.actor1 not in named_actors(facts) or facts.kb is None:
-        return nearest
-    kin = _kin(event.actor1, facts)
-    if any(m.cand.event.actor1 in kin for m in nearest):
+    a1 = event.actor1
+    if nearest is None or a1 is None or a1 not in named_actors(facts):
         return nearest
     if any(m.cand.event.actor1 is not None for m in nearest):
-        return nearest  # another perpetrator, which _in_conflict allowed
-    return next((g for g in retold if any(m.cand.event.actor1 in kin for m in g)), nearest)
+        return nearest  # its own perpetrator or another, which _in_conflict allowed
+
+    def by_a1(group: list[Mention]) -> bool:
+        return any(_one_party(a1, m.cand.event.actor1, facts) for m in group)
+
+    return next((g for g in retold if by_a1(g)), nearest)
 
 
-def _kin(actor_id: str, facts: DocFacts) -> set[str]:
-    """An actor, its parent and the actors whose parent it is, among those the document names."""
-    kb = facts.kb
-    actor = kb.get(actor_id) if kb is not None else None
-    named = {m.actor.id: m.actor for m in facts.actors}
-    return (
-        {actor_id}
-        | ({actor.parent} if actor is not None and actor.parent else set())
-        | {i for i, a in named.items() if a.parent == actor_id}
-    )
+def _one_party(a: str, b: str | None, facts: DocFacts) -> bool:
+    """Whether two actors the document names are one, or one part of the other (the US-led
+    coalition's strikes are the US military's)."""
+    return b is not None and one_line(a, b, {m.actor.id: m.actor for m in facts.actors})
 
 
 def _retells(
@@ -296,8 +292,8 @@ def _in_conflict(
     if a1 in named:
         sides = {m.cand.event.actor1 for m in group} | {m.cand.event.actor2 for m in group}
         rivals = {m.cand.event.actor1 for m in group} & named
-        if rivals and not _kin(a1, facts) & sides:  # the coalition's strikes are the US's
-            return True
+        if rivals and not any(_one_party(a1, s, facts) for s in sides):
+            return True  # (the coalition's strikes are the US's: no rival)
     return False
 
 

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sitroom.geometry import haversine_km
-from sitroom.records import Actor, Document, Event, Evidence, Location
+from sitroom.records import Actor, Document, Event, Evidence, Location, one_line
 
 VERDICTS = ("corroborated", "single-source", "contradicted")
 # Fields the claim ledger compares across the reports of one event.
@@ -211,19 +211,10 @@ def place_match(a: Location | None, b: Location | None, *, max_km: float) -> str
     return "near" if near else None
 
 
-def _lineage(actor_id: str, actors: Mapping[str, Actor]) -> set[str]:
-    chain = {actor_id}
-    current = actors.get(actor_id)
-    while current is not None and current.parent is not None and current.parent not in chain:
-        chain.add(current.parent)
-        current = actors.get(current.parent)
-    return chain
-
-
 def related(a: str, b: str, actors: Mapping[str, Actor]) -> bool:
     """Whether two actor ids can be one actor: the same, one part of the other (forces ->
     state), or one an unidentified actor of the same kind ("an armed group" vs "HTS")."""
-    if a == b or a in _lineage(b, actors) or b in _lineage(a, actors):
+    if one_line(a, b, actors):
         return True
     first, second = actors.get(a), actors.get(b)
     if first is None or second is None:
