@@ -1157,6 +1157,11 @@ def test_an_act_word_in_a_person_s_name_is_no_act(analyse: Analyse) -> None:
         "His lengthy trial and unjust detention are an example of how China uses its laws.",
         "More than half of the PKK's suicide attacks in Turkey were carried out by women.",
         "Hundreds of Britons went to Syria, including many who have joined the Islamic State.",
+        "Three people went missing on Tuesday after their boat capsized on a flooded river.",
+        "With treatment and lifestyle changes, he has regained control over his health.",
+        "The coalition's airstrikes are launched only in areas where Kurdish forces are present.",
+        "The army is moving forces, possibly setting the stage for a major clash with the rebels.",
+        "Theresa May promised enhanced powers and longer jail sentences for extremists.",
     ],
 )
 def test_crime_figures_of_speech_and_approaches_are_no_political_violence(

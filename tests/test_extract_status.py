@@ -114,6 +114,43 @@ def test_background_by_an_old_date_or_an_opening_word(lexicon: CueLexicon) -> No
     assert status(historically, lexicon, 2) == ("background", None)
 
 
+def test_an_act_a_word_puts_in_the_past_is_background(lexicon: CueLexicon) -> None:
+    # "we've lost thousands of our troops in our previous fighting against the Islamic State"
+    text = """
+        we       PRON:PRP  nsubj 1
+        lost     VERB:VBD  ROOT  1 lose
+        troops   NOUN:NNS  dobj  1 troop
+        in       ADP:IN    prep  1
+        our      PRON:PRP$ poss  6
+        {which}  ADJ:JJ    amod  6
+        fighting NOUN:NN   pobj  3
+    """
+    assert status(text.format(which="previous"), lexicon, 6) == ("background", None)
+    assert status(text.format(which="fierce"), lexicon, 6) == ("reported", None)
+    # ... unless its sentence gives it a recent day
+    recent = DateHit(1, 2, "Monday", dt.date(2024, 12, 1), "day", False)
+    assert status(text.format(which="previous"), lexicon, 6, date_hit=recent)[0] == "reported"
+
+
+def test_a_phrase_of_the_past_that_qualifies_another_noun_dates_that_noun(
+    lexicon: CueLexicon,
+) -> None:
+    # "a court convicted the friend of the suspect in last year's blast": the blast is past
+    text = """
+        court     NOUN:NN  nsubj 1
+        convicted VERB:VBD ROOT  1 convict
+        friend    NOUN:NN  dobj  1
+        in        ADP:IN   prep  2
+        last      ADJ:JJ   amod  5
+        year      NOUN:NN  {dep}  {head}
+        's        PART:POS case  5
+        blast     NOUN:NN  pobj  3
+    """
+    assert status(text.format(dep="poss", head=7), lexicon, 1) == ("reported", None)
+    # "last year, a court convicted ...": the verdict is
+    assert status(text.format(dep="npadvmod", head=1), lexicon, 1) == ("background", None)
+
+
 def _opens(text: str, anchor: int, hit: DateHit, lexicon: CueLexicon) -> bool:
     parsed = tree(text)
     return opens_period(parsed[anchor], hit, parsed[:], lexicon.status_cues)

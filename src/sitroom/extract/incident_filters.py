@@ -22,6 +22,7 @@ _HEADING_TOKENS = 8
 _TO_VERB = loader.labels("syntax.yaml", "verb_noun_deps")
 _PLURAL_TAGS = loader.labels("syntax.yaml", "plural_noun_tags")
 _PRESENT_TAGS = loader.labels("syntax.yaml", "present_verb_tags")
+_AUXILIARY_DEPS = loader.labels("syntax.yaml", "auxiliary_deps")
 _PREDICATE_DEPS = loader.labels("syntax.yaml", "predicate_deps")
 _CAPTION_MARKS = frozenset({"-", "—", "–", ":"})  # after a caption's opening word
 
@@ -95,6 +96,10 @@ def _habitual(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[str]]) -
         return True  # "the truce was *frequently* broken by shelling"
     if verb.tag_ in ("VBZ", "VBP") and not any(c.dep_ in ("aux", "auxpass") for c in verb.children):
         return verb.lemma_ not in ("be", "have", "say")
+    if _present_passive(verb) and not _specific(verb.sent, facts):
+        # "the coalition's airstrikes *are launched* only where Kurdish forces are" (a day, a
+        # toll or a town makes it one occurrence told in the present)
+        return True
     auxes = [c.lower_ for c in verb.children if c.dep_ == "aux"]
     ongoing = any(a in cues["ongoing_auxiliaries"] for a in auxes)
     if verb.lemma_ == "be" and verb.tag_ == "VBN" and ongoing:
@@ -102,6 +107,17 @@ def _habitual(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[str]]) -
     if ongoing and _lasting(verb, cues):
         return True  # "they *have fought* alongside men *for years*"
     return verb.tag_ == "VBG" and "been" in auxes and ongoing
+
+
+def _present_passive(verb: Token) -> bool:
+    """Whether a verb is in the simple present passive ("are launched", "is targeted"): no
+    auxiliary but a present form of "be" ("is being targeted" goes on, "has been" sums up)."""
+    if verb.tag_ != "VBN":
+        return False
+    helpers = [c for c in verb.children if c.dep_ in _AUXILIARY_DEPS]
+    return (
+        len(helpers) == 1 and helpers[0].dep_ == "auxpass" and helpers[0].tag_ in _PRESENT_TAGS
+    )
 
 
 def _lasting(verb: Token, cues: dict[str, frozenset[str]]) -> bool:
@@ -140,14 +156,16 @@ def _generic_noun(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[str]
     token = anchor
     while token.dep_ == "conj" and token.head.i != token.i:
         token = token.head
-    if token.dep_ in ("pobj", "pcomp") and token.head.lower_ == "of":
+    if token.dep_ in ("pobj", "pcomp"):
         holder = token.head.head
         collective = cues["collective_nouns"]
-        if holder.lemma_.lower() in collective or holder.lower_ in collective:
+        if token.head.lower_ == "of" and (
+            holder.lemma_.lower() in collective or holder.lower_ in collective
+        ):
             # ... unless told as one past occasion with its own toll ("a series of airstrikes
             # conducted by Russian jets, resulting in at least 25 fatalities"): ACLED codes it.
             return not (_episodic(holder, cues) and _tolled(anchor.sent, facts))
-        if _charged(holder, cues):
+        if token.head.lower_ == "of" and _charged(holder, cues):
             return True
     # A bare plural or a bare mass noun of doing ("fighting has forced a million to flee") is
     # English's generic form; a bare singular is one act ("came under attack", "taken hostage").
@@ -173,8 +191,16 @@ def _charged(holder: Token, cues: dict[str, frozenset[str]]) -> bool:
 
 
 def _prospective(anchor: Token, cues: dict[str, frozenset[str]]) -> bool:
-    """Whether the act is what someone faces or risks ("faces up to 20 years in *jail*"): a
-    penalty or danger ahead, not an incident."""
+    """Whether the act is what someone faces or risks ("faces up to 20 years in *jail*"), or
+    what a move readies ("setting the stage *for* a major clash", "paving the way *for* an
+    offensive"): a penalty, danger or step ahead, not an incident."""
+    if anchor.dep_ == "pobj" and anchor.head.lower_ in cues["prospect_preps"]:
+        holder = anchor.head.head
+        # the noun, or the object of the verb the parser hangs the phrase on ("setting the
+        # stage | for a clash")
+        holders = [holder, *(c for c in holder.children if c.dep_ == "dobj")]
+        if any(h.lemma_.lower() in cues["prospect_nouns"] for h in holders):
+            return True
     token = anchor
     for _ in range(6):
         if token.head.i == token.i:

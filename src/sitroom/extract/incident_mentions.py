@@ -25,6 +25,8 @@ VIOLENCE = frozenset({"Battles", "Explosions/Remote violence", "Violence against
 TOLD_PRECISIONS = frozenset({"day", "month"})
 # Dependencies of the clause a verb of telling tells ("said Sunday *that he was wounded*").
 _TOLD_CLAUSE_DEPS = loader.labels("syntax.yaml", "told_clause_deps")
+# Dependencies of a clause said of a noun ("the girls, *who were taken*").
+_NOUN_CLAUSE_DEPS = loader.labels("syntax.yaml", "noun_clause_deps")
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +163,18 @@ def re_mention(anchor: Token, cues: dict[str, frozenset[str]]) -> bool:
         if child.dep_ == "poss":
             return True
     return False
+
+
+def said_of_known(anchor: Token, cues: dict[str, frozenset[str]]) -> bool:
+    """Whether the act's verb heads a clause said of parties told before: "the release of *the
+    girls, who were kidnapped* last Friday" re-tells the kidnapping of the schoolgirls named
+    earlier. A clause of a noun that counts them ("the 279 girls") introduces them."""
+    if anchor.pos_ != "VERB" or anchor.dep_ not in _NOUN_CLAUSE_DEPS:
+        return False
+    known = anchor.head
+    if any(c.dep_ == "nummod" for c in known.children):
+        return False
+    return any(c.dep_ == "det" and c.lower_ in cues["remention_dets"] for c in known.children)
 
 
 def _counts_its_patients(anchor: Token) -> bool:

@@ -42,6 +42,7 @@ from sitroom.extract.incident_mentions import (
     opens_new,
     re_mention,
     read_mention,
+    said_of_known,
     tells_details,
     vague,
 )
@@ -213,6 +214,8 @@ def _retells(
         return False
     if re_mention(mention.anchor, cues) or vague(mention, facts):
         return True
+    if said_of_known(mention.anchor, cues):
+        return True  # "the girls, who were kidnapped last Friday"
     if in_that_incident(mention.anchor, cues):
         return True  # "Four hostages were killed in the incident"
     if patient_only(mention.anchor, facts, cues) and _fighting(main):

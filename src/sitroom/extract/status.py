@@ -12,6 +12,9 @@ from sitroom.knowledge import loader
 from sitroom.knowledge.cues import CueLexicon
 
 _SUBJECT_DEPS = loader.labels("syntax.yaml", "subject_deps")
+# Dependencies by which a phrase qualifies a noun ("*last year's* blast"; data/syntax.yaml).
+_NOUN_MODIFIER_DEPS = loader.labels("syntax.yaml", "agent_modifier_deps")
+_NOMINAL_POS = loader.labels("syntax.yaml", "nominal_pos")
 # Parties to a fight: a claim they make is a 'claimed' status; others only report. Kinds are the
 # code's own vocabulary (records.ACTOR_KINDS, which the actor file is checked against), not words.
 _PARTY_KINDS = frozenset({"state", "state_forces", "armed_group", "militia", "political", "person"})
@@ -44,11 +47,14 @@ def act_status(
     recent = published is not None and date_hit is not None and date_hit.date is not None
     if not recent and any(t.lower_ in cues.get("background", ()) for t in sent[:4]):
         return "background", None
-    words = " ".join(t.lower_ for t in sent)
-    if not recent and any(f" {p} " in f" {words} " for p in cues.get("background_phrases", ())):
+    if not recent and _in_the_past(anchor, sent, cues.get("background_phrases", frozenset())):
         return "background", None
     if not recent and _opening_clause(anchor, cues):
         return "background", None
+    if not recent and any(
+        c.dep_ == "amod" and c.lower_ in cues.get("past_modifiers", ()) for c in anchor.children
+    ):
+        return "background", None  # "in our *previous* fighting against the Islamic State"
     claim_verbs = cues.get("claim_verbs", frozenset())
     denials = cues.get("denied", frozenset())
     claimant = _claimant(anchor, sent, facts, claim_verbs)
@@ -71,6 +77,25 @@ def act_status(
     if claimant is not None:
         return ("claimed" if claimant.kind in _PARTY_KINDS else "reported"), claimant.id
     return "reported", None
+
+
+def _in_the_past(anchor: Token, sent: Span, phrases: frozenset[str]) -> bool:
+    """Whether a phrase of the war's past in the sentence puts the act there: anywhere in its
+    sentence ("years ago, rebels took the town"), unless the phrase qualifies another noun that
+    does not hold the act ("a court has convicted a friend of the suspect of *last year's*
+    blast" dates the blast, not the verdict)."""
+    lowered = [t.lower_ for t in sent]
+    for phrase in phrases:
+        words = phrase.split()
+        for start in range(len(lowered) - len(words) + 1):
+            if lowered[start : start + len(words)] != words:
+                continue
+            root = sent[start : start + len(words)].root
+            holder = root.head
+            qualifies = root.dep_ in _NOUN_MODIFIER_DEPS and holder.pos_ in _NOMINAL_POS
+            if not (qualifies and anchor.i not in {t.i for t in holder.subtree}):
+                return True
+    return False
 
 
 def prevented(anchor: Token, cues: dict[str, frozenset[str]]) -> bool:

@@ -28,6 +28,8 @@ _OF = frozenset({"of"})  # the preposition of what a noun is of
 # Dependencies of an adjective that tells a state a verb brings ("fell *ill*"; data/syntax.yaml).
 _STATE_DEPS = loader.labels("syntax.yaml", "state_complement_deps")
 _SUBJECT_DEPS = loader.labels("syntax.yaml", "subject_deps")
+# Possessive pronouns of one person (a thing held over is then one's own: "*his* health").
+_PERSON_POSSESSIVES = loader.labels("syntax.yaml", "person_possessives")
 _ACRONYM_LENGTH = 3  # letters of an upper-case name read as an acronym ("JCPOA", not "UK")
 
 
@@ -146,6 +148,8 @@ def other_sense(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]
     if any(c.dep_ in _STATE_DEPS or c.lower_ in cues["state_words"] for c in anchor.children):
         return True  # a change of state: "the deputy president *fell ill*"
     objects = taken(anchor)
+    if objects and all(_a_person(o, facts, cues) for o in objects):
+        return True  # a person taken somewhere: "Al-Baghdadi was taken to Al Qaim hospital"
     objects += [
         g
         for p in anchor.children
@@ -155,12 +159,17 @@ def other_sense(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]
         if not (p.lower_ in cues["recipient_preps"] and facts.actor_index[g.i] is not None)
     ]
     for obj in list(objects):  # "took control of/over X"; "a *district* centre"
-        objects += [
+        held = [
             g
             for p in obj.children
             if p.dep_ == "prep" and p.lower_ in cues["holding_preps"]
             for g in p.children
         ]
+        if obj.lemma_.lower() in cues["holding_nouns"] and any(_owned(h) for h in held):
+            # a hold over what a person owns is a figure: "regained control over his health"
+            # holds no place ("took control of the town", "of their positions" do)
+            return True
+        objects += held
         objects += [c for c in obj.children if c.dep_ == "compound"]
     dated = {i for d in facts.dates for i in range(d.start, d.end)}  # "in late January"
     objects = [o for o in objects if o.dep_ != "prep" and o.i not in dated]
@@ -418,6 +427,24 @@ def not_a_target(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str
     if any(in_concepts(t, facts, cues["violent_concepts"]) for t in sentence):
         return False
     return not any(m.actor.kind in ARMED_KINDS for m in facts.actors_in(sentence))
+
+
+def _owned(token: Token) -> bool:
+    """Whether a noun is one person's own, by a singular possessive pronoun ("*his* health",
+    "*her* life"), and no place's word."""
+    return any(c.dep_ == "poss" and c.lower_ in _PERSON_POSSESSIVES for c in token.children)
+
+
+def _a_person(token: Token, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
+    """Whether a word names one person: a personal pronoun, a person's name that names no place
+    the gazetteer knows (the small model tags some towns as people: "recaptured *Palmyra*"), or
+    a person the knowledge base knows."""
+    if token.lower_ in cues["person_pronouns"]:
+        return True
+    if token.ent_type_ == "PERSON" and facts.place_index[token.i] is None:
+        return True
+    mention = facts.actor_index[token.i]
+    return mention is not None and mention.actor.kind == "person"
 
 
 def _a_place(token: Token, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:

@@ -100,6 +100,7 @@ hyphen_modifier_tags
 state_complement_deps
 not_place_labels
 person_pronouns
+person_possessives
 name_labels
 organisation_labels
 proper_noun_tags
