@@ -59,6 +59,9 @@ class FakeKB:
         suffix = f"-{country}" if country else ""
         return Actor(f"REBELS{suffix}", "Rebels", kind="armed_group", country=country)
 
+    def stand_ins(self, actor_id: str) -> frozenset[str]:
+        return frozenset({"HTS", "ISIS"}) if actor_id.startswith("REBELS") else frozenset()
+
     def new_actor(self, name: str, *, kind: str = "unknown", country: str | None = None) -> Actor:
         return Actor(f"new:{name.lower()}", name, kind=kind, country=country)
 
@@ -163,6 +166,25 @@ def test_a_description_stands_for_the_one_group_the_document_calls_so() -> None:
     # A state's forces are no description of an armed group.
     army = Actor("MIL-SY", "Army", kind="state_forces")
     assert described_parties([ActorMention(0, 2, army, "name")], doc, kb=kb, country="SY") == {}
+
+
+def test_a_description_stands_for_the_one_named_group_the_knowledge_base_says_it_may() -> None:
+    # "HTS took the town. The rebels then attacked.": the report never calls HTS rebels, but
+    # the knowledge base says "rebels" may stand for it (``by_named``), and it names no other.
+    doc = tree("""
+        HTS      PROPN:NNP nsubj 1
+        took     VERB:VBD  ROOT  1 take
+        Rebels   NOUN:NNS  nsubj 3 rebel
+        attacked VERB:VBD  ROOT  3 attack
+    """)
+    rebels = Actor("REBELS-SY", "Rebels", kind="armed_group", country="SY")
+    isis = Actor("ISIS", "Islamic State", kind="armed_group")
+    kb = FakeKB()
+    found = [ActorMention(0, 1, HTS, "name"), ActorMention(2, 3, rebels, "generic")]
+    assert described_parties(found, doc, kb=kb, country="SY") == {"REBELS-SY": "HTS"}
+    # ... two such groups named leave it to neither
+    both = [*found, ActorMention(3, 4, isis, "name")]
+    assert described_parties(both, doc, kb=kb, country="SY") == {}
 
 
 @pytest.mark.parametrize(("noun", "is_actor"), [("village", False), ("army", True)])

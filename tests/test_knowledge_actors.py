@@ -295,6 +295,14 @@ def test_generic_template_actor_is_named_and_gettable(kb: ActorKB) -> None:
     assert kb.generic("soldiers", country="SY") is kb.forces("SY")
 
 
+def test_a_description_stands_for_the_groups_its_entry_names(kb: ActorKB) -> None:
+    # "separatists" in a Pakistani report (SEPARATISTS-PK) or of no country may be the BLA
+    separatists = kb.generic("separatists", country="PK")
+    assert separatists is not None and "BLA" in kb.stand_ins(separatists.id)
+    assert "BLA" in kb.stand_ins("SEPARATISTS")
+    assert kb.stand_ins("UAG-PK") == frozenset()
+
+
 def test_generic_unknown_term(kb: ActorKB) -> None:
     assert kb.generic("Hezbollah", country="LB") is None
     assert kb.generic("tomatoes", country=None) is None
@@ -442,6 +450,11 @@ countries:
             "{iso2}",
         ),
         ("version: 1\ngeneric:\n  - {terms: [zorks], kind: militia}\n", "missing key 'fallback'"),
+        (
+            "version: 1\ngeneric:\n  - {terms: [zorks], kind: militia, by_named: [NOPE],"
+            " fallback: {id: ZORKS, name: Zorks}}\n",
+            "by_named names unknown 'NOPE'",
+        ),
     ],
 )
 def test_malformed_extra_file(tmp_path: Path, text: str, message: str) -> None:

@@ -46,6 +46,7 @@ class ActorKnowledge(Protocol):
     def police(self, iso2: str) -> Actor | None: ...
     def civilians(self, iso2: str) -> Actor | None: ...
     def generic(self, term: str, *, country: str | None) -> Actor | None: ...
+    def stand_ins(self, actor_id: str) -> frozenset[str]: ...
     def new_actor(
         self, name: str, *, kind: str = "unknown", country: str | None = None
     ) -> Actor: ...
@@ -194,7 +195,9 @@ def described_parties(
 ) -> dict[str, str]:
     """Descriptions of an armed party (the generic actor "militants", "attackers" stand for) ->
     the one named group the document itself calls so ("Seven *Taliban militants* were killed",
-    "militants linked with the banned BLA"); a description it gives two groups is left out."""
+    "militants linked with the banned BLA"), or else the one it names that the knowledge base
+    says the description stands for (``ActorKB.stand_ins``); a description it gives two groups
+    is left out."""
     found = list(found)
     named: dict[str, set[str]] = {}
     for mention in found:
@@ -203,7 +206,18 @@ def described_parties(
         described = _described_as(mention, found, doc, kb=kb, country=country)
         if described is not None:
             named.setdefault(described, set()).add(mention.actor.id)
-    return {generic: next(iter(groups)) for generic, groups in named.items() if len(groups) == 1}
+    stands = {generic: next(iter(g)) for generic, g in named.items() if len(g) == 1}
+    # ... or, where it calls no group so, the one group it names that the knowledge base says
+    # the description stands for ("separatists" in a story that names the BLA)
+    names = {m.actor.id for m in found if m.how == "name" and m.actor.kind in _ARMED_KINDS}
+    for mention in found:
+        generic = mention.actor.id
+        if mention.how != "generic" or generic in stands or generic in named:
+            continue
+        stood = names & kb.stand_ins(generic)
+        if len(stood) == 1:
+            stands[generic] = next(iter(stood))
+    return stands
 
 
 def members_groups(found: Iterable[ActorMention], doc: Doc, heads: HeadNouns) -> dict[str, str]:

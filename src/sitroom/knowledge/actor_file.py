@@ -25,7 +25,7 @@ _DERIVED_KEYS = frozenset({"id", "name", "kind", "parent", "aliases"})
 _COUNTRY_KEYS = frozenset({"iso2", "name", "demonyms", "aliases", "leaders"})
 _LEADER_KEYS = frozenset({"name", "aliases", "role", "from", "to"})
 _ACTOR_KEYS = frozenset({"id", "name", "kind", "country", "aliases", "parent"})
-_GENERIC_KEYS = frozenset({"terms", "kind", "by_country", "template", "fallback"})
+_GENERIC_KEYS = frozenset({"terms", "kind", "by_country", "by_named", "template", "fallback"})
 _ISO2 = re.compile(r"[A-Z]{2}")
 _ID = re.compile(r"[A-Z0-9][A-Z0-9-]*")
 
@@ -122,6 +122,8 @@ class _Generic:
     template: tuple[str, str] | None  # (id, name) with {iso2} and {country} to fill in
     fallback: Actor
     where: str
+    # Named groups the description stands for in a report that names one of them.
+    by_named: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,7 +261,8 @@ def _generic(raw: Any, where: str) -> _Generic:
         kind=kind,
         country=_optional(spec.get("country"), f"{where}.fallback.country"),
     )
-    return _Generic(terms, kind, by_country, template, fallback, where)
+    by_named = frozenset(_texts(raw.get("by_named"), f"{where}.by_named"))
+    return _Generic(terms, kind, by_country, template, fallback, where, by_named)
 
 
 def _check_template(template: str, where: str, **fields: str) -> None:

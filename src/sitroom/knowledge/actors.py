@@ -83,6 +83,10 @@ class ActorKB:
         for entry in self._entries:
             self._actors.setdefault(entry.fallback.id, entry.fallback)
         self._check_references(specs.values())
+        for entry in self._entries:
+            unknown = sorted(entry.by_named - set(self._actors))
+            if unknown:
+                raise KnowledgeBaseError(f"{entry.where}: by_named names unknown {unknown[0]!r}")
 
         self._alias: dict[str, str] = {}
         self._acronym: dict[str, str] = {}
@@ -212,6 +216,22 @@ class ActorKB:
         if iso2 is not None and entry.template is not None and iso2 in self._countries:
             return self._from_template(entry.template, entry.kind, iso2)
         return self._actors[entry.fallback.id]
+
+    def stand_ins(self, actor_id: str) -> frozenset[str]:
+        """The named groups a generic actor ("SEPARATISTS-PK") stands for in a report that
+        names one of them and no other (its entry's ``by_named``: "separatists" in a story that
+        names the Baloch Liberation Army)."""
+        for entry in self._entries:
+            if not entry.by_named:
+                continue
+            if actor_id == entry.fallback.id:
+                return entry.by_named
+            if entry.template is not None:
+                prefix, suffix = entry.template[0].split("{iso2}", 1)
+                middle = actor_id[len(prefix) : len(actor_id) - len(suffix)]
+                if actor_id.startswith(prefix) and actor_id.endswith(suffix) and len(middle) == 2:
+                    return entry.by_named
+        return frozenset()
 
     def generic_terms(self) -> tuple[str, ...]:
         """Every generic description, as written in the data."""
