@@ -1162,6 +1162,8 @@ def test_an_act_word_in_a_person_s_name_is_no_act(analyse: Analyse) -> None:
         "The coalition's airstrikes are launched only in areas where Kurdish forces are present.",
         "The army is moving forces, possibly setting the stage for a major clash with the rebels.",
         "Theresa May promised enhanced powers and longer jail sentences for extremists.",
+        "The prime ministers signed eight pacts to boost cooperation in sectors including maritime"
+        " security.",
     ],
 )
 def test_crime_figures_of_speech_and_approaches_are_no_political_violence(
