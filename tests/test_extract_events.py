@@ -1164,6 +1164,9 @@ def test_an_act_word_in_a_person_s_name_is_no_act(analyse: Analyse) -> None:
         "Theresa May promised enhanced powers and longer jail sentences for extremists.",
         "The prime ministers signed eight pacts to boost cooperation in sectors including maritime"
         " security.",
+        "That border disagreement, festering for years, is over control of a stretch of the Indian"
+        " Ocean.",
+        "Last month the group expanded its control of territory in Iraq.",
     ],
 )
 def test_crime_figures_of_speech_and_approaches_are_no_political_violence(

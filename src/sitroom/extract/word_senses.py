@@ -30,6 +30,7 @@ _STATE_DEPS = loader.labels("syntax.yaml", "state_complement_deps")
 _SUBJECT_DEPS = loader.labels("syntax.yaml", "subject_deps")
 # Possessive pronouns of one person (a thing held over is then one's own: "*his* health").
 _PERSON_POSSESSIVES = loader.labels("syntax.yaml", "person_possessives")
+_NOUN_POS = loader.labels("syntax.yaml", "nominal_pos")
 _ACRONYM_LENGTH = 3  # letters of an upper-case name read as an acronym ("JCPOA", not "UK")
 
 
@@ -147,6 +148,8 @@ def other_sense(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]
     anchor = facts.doc[cand.trigger]
     if any(c.dep_ in _STATE_DEPS or c.lower_ in cues["state_words"] for c in anchor.children):
         return True  # a change of state: "the deputy president *fell ill*"
+    if _a_hold_alone(anchor, facts, cues):
+        return True
     objects = taken(anchor)
     if objects and all(_a_person(o, facts, cues) for o in objects):
         return True  # a person taken somewhere: "Al-Baghdadi was taken to Al Qaim hospital"
@@ -176,6 +179,21 @@ def other_sense(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]
     if anchor.dep_ == "relcl":  # "Aleppo, which rebels had swept into": the pronoun's antecedent
         objects = [anchor.head if o.tag_ in ("WDT", "WP") else o for o in objects]
     return bool(objects) and not any(_a_place(o, facts, cues) for o in objects)
+
+
+def _a_hold_alone(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
+    """Whether a territorial act's word is the noun of a hold and its sentence tells no taking
+    or leaving: "a dispute over *control* of a stretch of the Indian Ocean", "since the group
+    expanded its *control* of territory" name a hold, not its taking ("the army had driven the
+    rebels *back* and remained in full *control* of Hama" tells one: a word of regaining)."""
+    if anchor.pos_ not in _NOUN_POS or anchor.lemma_.lower() not in cues["holding_nouns"]:
+        return False
+    sent = anchor.sent
+    return not any(
+        c.concept in (cues["taking_concepts"] if c.role == "trigger" else cues["taking_contexts"])
+        for c in facts.cues
+        if sent.start <= c.start < sent.end and c.start != anchor.i
+    )
 
 
 def no_side(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:

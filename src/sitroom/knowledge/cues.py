@@ -40,6 +40,8 @@ INCIDENT_CUES = (
     "recipient_preps",
     "holding_preps",
     "holding_nouns",
+    "taking_concepts",
+    "taking_contexts",
     "state_words",
     "manner_preps",
     "aim_verbs",
