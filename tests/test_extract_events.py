@@ -1178,6 +1178,20 @@ def test_crime_figures_of_speech_and_approaches_are_no_political_violence(
     )
 
 
+def test_a_crowd_told_again_with_nothing_of_its_own_is_the_crowd_told_before(
+    analyse: Analyse,
+) -> None:
+    # what the demonstrators celebrate ("a new victory for Sudan") is no place of theirs
+    told = (
+        "Demonstrators chanted as they marched in Khartoum on Thursday. "
+        "Demonstrators celebrated what they called a new victory for Sudan."
+    )
+    (protest,) = typed(analyse(told))
+    assert protest.sub_event_type == "Peaceful protest"
+    assert len({q.quote for q in protest.evidence}) == 2  # both sentences
+    assert protest.location is not None and protest.location.name == "Khartoum"
+
+
 def test_a_photo_s_caption_tells_again_an_incident_of_the_story_but_none_of_its_own(
     analyse: Analyse,
 ) -> None:

@@ -24,6 +24,8 @@ _DEMONYM_MODIFIER_DEPS = loader.labels("syntax.yaml", "demonym_modifier_deps")
 _NOMINAL_POS = loader.labels("syntax.yaml", "nominal_pos")
 _ADJECTIVAL_DEPS = loader.labels("syntax.yaml", "adjectival_deps")
 _OWN_CLAUSE_DEPS = loader.labels("syntax.yaml", "own_clause_deps")
+_VERBAL_POS = loader.labels("syntax.yaml", "verbal_pos")
+_TOLD_CLAUSE_DEPS = loader.labels("syntax.yaml", "told_clause_deps")  # "celebrated *what ...*"
 
 
 def locate(
@@ -269,16 +271,23 @@ def _made_in(thing: Token, rules: loader.Overrides) -> bool:
 def _topic(facts: DocFacts, anchor: Token, group: list[CueMatch]) -> set[int]:
     """Token indices of what a protest is about ("massed in Istanbul *in protest of police
     actions in Jerusalem*", "protesting *the US occupation*"): its object and its phrases of
-    ``event_cues.yaml`` ``topic_preps``, where the trigger is a cue of ``topic_concepts``."""
+    ``event_cues.yaml`` ``topic_preps``, where the trigger is a cue of ``topic_concepts``; for
+    a crowd's noun that is its verb's subject, the verb's ("demonstrators celebrated *what they
+    called a new victory for Sudan*")."""
     rules = facts.overrides
     about = loader.words("event_cues.yaml", "topic_concepts", rules)
     if not any(cue.concept in about for cue in group):
         return set()
     preps = loader.words("event_cues.yaml", "topic_preps", rules)
+    holders = [anchor]
+    if anchor.dep_ in _SUBJECT_DEPS and anchor.head.pos_ in _VERBAL_POS:
+        holders.append(anchor.head)
     return {
         t.i
-        for child in anchor.children
-        if child.dep_ in _DIRECT_OBJECT_DEPS or (child.dep_ == "prep" and child.lower_ in preps)
+        for holder in holders
+        for child in holder.children
+        if child.dep_ in _DIRECT_OBJECT_DEPS | _TOLD_CLAUSE_DEPS
+        or (child.dep_ == "prep" and child.lower_ in preps)
         for t in child.subtree
     }
 

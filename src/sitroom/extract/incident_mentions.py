@@ -21,6 +21,8 @@ from sitroom.records import Location
 # Event types whose mentions may tell one incident under different sub-event types ("militants
 # attacked a train ... taking hostages", "the blast", "the attack"): violence of one day and place.
 VIOLENCE = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
+# ACLED's event types of crowds: a telling of one with nothing of its own is the crowd told before.
+CROWDS = frozenset({"Protests", "Riots"})
 # Precisions of a date that a mention's own sentence tells (not the publication week).
 TOLD_PRECISIONS = frozenset({"day", "month"})
 # Dependencies of the clause a verb of telling tells ("said Sunday *that he was wounded*").
@@ -102,7 +104,7 @@ def vague(mention: Mention, facts: DocFacts) -> bool:
     perpetrator: "it came under attack", "a witness heard gunfire"): it cannot be told apart
     from the incident told before it, so it re-tells it."""
     event = mention.cand.event
-    if event.event_type not in VIOLENCE or tells_details(mention):
+    if event.event_type not in VIOLENCE | CROWDS or tells_details(mention):
         return False
     return event.actor1 not in named_actors(facts)
 

@@ -33,6 +33,7 @@ from sitroom.extract.incident_filters import (
     tells_incident,
 )
 from sitroom.extract.incident_mentions import (
+    CROWDS,
     TOLD_PRECISIONS,
     VIOLENCE,
     Mention,
@@ -69,7 +70,6 @@ from sitroom.knowledge.actors import ActorKB
 from sitroom.knowledge.cues import CueLexicon
 from sitroom.records import ARMED_KINDS, Event, Location, one_line
 
-_CROWDS = frozenset({"Protests", "Riots"})
 # Two places this far apart (km) are two incidents.
 _SAME_PLACE_KM = 30.0
 # Two dates this far apart (days) are two incidents; a report dates one incident by the day
@@ -248,7 +248,7 @@ def _own_pair(mention: Mention, group: list[Mention], facts: DocFacts) -> bool:
 def _fighting(event: Event) -> bool:
     """Violence, or a protest or riot: acts one sentence tells of one scene together ("police
     fired stun grenades at demonstrators, some of whom threw rocks")."""
-    return event.event_type in VIOLENCE or event.event_type in _CROWDS
+    return event.event_type in VIOLENCE or event.event_type in CROWDS
 
 
 def _outcome(event: Event, cues: dict[str, frozenset[str]]) -> bool:
