@@ -20,7 +20,7 @@ from sitroom.knowledge.folding import fold
 from sitroom.knowledge.gazetteer import Gazetteer
 from sitroom.records import Place
 
-FEATURES_VERSION = 3
+FEATURES_VERSION = 4
 NEAR_KM = 150.0  # another of the document's towns this close supports a reading
 BIG_TOWN = 100_000  # a town this big is a sure anchor of the document's geography
 
@@ -49,7 +49,9 @@ FEATURE_NAMES = (
     "centre_closeness",  # 1 - log10(1 + km to the median point of the others' towns, regions) / 4
     "rules_score",  # the hand-set rules' score of the reading (place_rules), over 10
     "rules_margin",  # its score minus the best of the name's readings, floored at -MARGIN_FLOOR
-    "rules_pick",  # the reading the rules pick
+    "rules_pick",  # the reading the rules finally pick (read together, a seat as its province)
+    "rules_lead",  # the rules' pick: its score minus the best other reading's, within MARGIN_FLOOR
+    "country_adjacent",  # its country is named by, or the reading of, a name right before or after
 )
 MARGIN_FLOOR = 10.0
 
@@ -87,6 +89,16 @@ class DocGeography:
         picks: Mapping[str, Place | None] | None = None,
     ) -> None:
         self._named: dict[str, Counter[str]] = {}
+        # the countries each occurrence's neighbours in the text (the names right before and
+        # after it, other names than its own) name or were placed in
+        self._adjacent: list[frozenset[str]] = []
+        for k, slot in enumerate(slots):
+            near: set[str] = set()
+            for j in (k - 1, k + 1):
+                if 0 <= j < len(slots) and slots[j].name != slot.name:
+                    placed = (picks or {}).get(slots[j].name)
+                    near.update(c for c in (votes[j], placed.country if placed else None) if c)
+            self._adjacent.append(frozenset(near))
         self._placed: dict[str, Place] = {}
         self._sure: dict[str, bool] = {}
         for slot, vote in zip(slots, votes, strict=True):
@@ -99,6 +111,10 @@ class DocGeography:
             if place is not None:
                 self._placed[name] = place
         self._cache: dict[str, _Context] = {}
+
+    def adjacent(self, position: int | None) -> frozenset[str]:
+        """The countries the neighbours of the occurrence at ``position`` name or lie in."""
+        return frozenset() if position is None else self._adjacent[position]
 
     def context(self, name: str) -> _Context:
         """What every name but ``name`` says (cached per name)."""
@@ -147,9 +163,14 @@ def features(
     most_populous: Place | None = None,
     rule_score: float = 0.0,
     rule_best: float = 0.0,
+    rule_pick: bool = False,
+    rule_lead: float = 0.0,
+    position: int | None = None,
 ) -> list[float]:
     """The feature vector of one reading of one name, in ``FEATURE_NAMES`` order (``rule_score``:
-    the rules' score of this reading, ``rule_best``: of the name's best one)."""
+    the rules' score of this reading, ``rule_best``: of the name's best one, ``rule_pick``:
+    whether the rules finally pick it, ``rule_lead``: the pick's score minus the best other
+    reading's, ``position``: the slot's index in the document, for its neighbours)."""
     ctx = geography.context(slot.name)
     is_city = place.feature == "city"
     is_admin1 = place.feature == "admin1"
@@ -211,7 +232,9 @@ def features(
         centre,
         rule_score / 10,
         max(rule_score - rule_best, -MARGIN_FLOOR),
-        float(rule_score >= rule_best),
+        float(rule_pick),
+        max(-MARGIN_FLOOR, min(rule_lead, MARGIN_FLOOR)) if rule_pick else 0.0,
+        float(bool(country) and country in geography.adjacent(position)),
     ]
 
 

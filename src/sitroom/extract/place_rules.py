@@ -88,16 +88,37 @@ def resolution_rules(overrides: Overrides = ()) -> Rules:
         raise GazetteerError(f"{raw.source} is malformed: {e}") from e
 
 
-def resolve_by_rules(
+@dataclass(frozen=True, slots=True)
+class RulesReading:
+    """What the rules make of a document's names: the second pass's score of each slot's
+    readings (in ``slot.candidates`` order) and each name's final pick (None: left unplaced)."""
+
+    scores: list[tuple[float, ...]]
+    picks: dict[str, Place | None]
+
+
+def read_by_rules(
     slots: Sequence[NameSlot], *, gazetteer: Gazetteer, rules: Rules, hint: str | None = None
-) -> list[Place | None]:
-    """One reading per slot, the best-scoring one, or None below ``min_resolve_score``; a
+) -> RulesReading:
+    """The rules' scores and picks: the best-scoring reading of each name (None below
+    ``min_resolve_score``), read together with the others where that holds better, and a
     province's seat read as the province where the document's geography says so."""
-    picks, geography = _scored_picks(slots, gazetteer, rules, hint)
+    table, geography = _second_pass(slots, gazetteer, rules, hint)
+    picks, geography = _coherent(
+        slots, table, _best(table, rules), geography, gazetteer, rules, hint
+    )
     best = {
         name: _province_over_seat(name, p, geography, gazetteer, rules) for name, p in picks.items()
     }
-    return [best[s.name] if s.candidates else None for s in slots]
+    return RulesReading([tuple(table[s.name][p] for p in s.candidates) for s in slots], best)
+
+
+def resolve_by_rules(
+    slots: Sequence[NameSlot], *, gazetteer: Gazetteer, rules: Rules, hint: str | None = None
+) -> list[Place | None]:
+    """One reading per slot, the rules' pick (``read_by_rules``), or None."""
+    picks = read_by_rules(slots, gazetteer=gazetteer, rules=rules, hint=hint).picks
+    return [picks[s.name] if s.candidates else None for s in slots]
 
 
 def rule_scores(
@@ -130,13 +151,6 @@ def _second_pass(
     return _table(slots, priors, rules, hint, geography), geography
 
 
-def _scored_picks(
-    slots: Sequence[NameSlot], gazetteer: Gazetteer, rules: Rules, hint: str | None
-) -> tuple[dict[str, Place | None], _Geography]:
-    table, geography = _second_pass(slots, gazetteer, rules, hint)
-    return _coherent(slots, table, _best(table, rules), geography, gazetteer, rules, hint)
-
-
 def _coherent(
     slots: Sequence[NameSlot],
     table: dict[str, dict[Place, float]],
@@ -156,9 +170,11 @@ def _coherent(
     coherence is higher: the sum of its picks' scores given where the set itself puts the other
     names."""
     names = [s.name for s in slots]
-    readings: dict[str, set[str]] = {}
+    # dicts, not sets: countries tied in number are tried in the order the document reads them,
+    # the same on every run (a set's order of strings changes with Python's hash seed)
+    readings: dict[str, dict[str, None]] = {}
     for s in slots:
-        readings.setdefault(s.name, set()).update(p.country for p in s.candidates)
+        readings.setdefault(s.name, {}).update(dict.fromkeys(p.country for p in s.candidates))
     countries = Counter(c for found in readings.values() for c in found)
     priors: list[list[float]] = []
 

@@ -130,7 +130,7 @@ def _read(
         resolved = ranker.resolve(slots, gazetteer=gazetteer, hint=hint, overrides=overrides)
     else:
         resolved = resolve_by_rules(slots, gazetteer=gazetteer, rules=rules, hint=hint)
-    return list(zip(found, _within_qualifiers(found, resolved, rules), strict=True))
+    return list(zip(found, within_qualifiers(found, resolved, rules), strict=True))
 
 
 def locatable(place: Place | None) -> Place | None:
@@ -194,7 +194,7 @@ def _qualifier(
     return out
 
 
-def _within_qualifiers(
+def within_qualifiers(
     found: Sequence[Toponym], resolved: Sequence[Place | None], rules: Rules
 ) -> list[Place | None]:
     """A name the gazetteer cannot place inside the town, county or region named right after
