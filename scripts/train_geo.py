@@ -178,12 +178,13 @@ def synthetic_documents(
         if not context and not within:
             continue
         target = NameSlot(fold(town.name), town.name, readings, within)
+        at = rng.randint(0, len(context))  # the context read before the town, after it, around
         out.append(
             Doc(
                 f"synthetic-{len(out)}",
                 "synthetic",
-                [target, *context],
-                {0: (town.latitude, town.longitude)},
+                [*context[:at], target, *context[at:]],
+                {at: (town.latitude, town.longitude)},
             )
         )
     return out + abroad_documents(gazetteer, n_abroad, rng, towns, grid)

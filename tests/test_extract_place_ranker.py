@@ -148,3 +148,30 @@ def test_a_name_the_rules_leave_unplaced_stays_unplaced() -> None:
     ranker = PlaceRanker(tuple(1.0 for _ in FEATURE_NAMES))
     hama = NameSlot("hama", "Hama", tuple(gaz.candidates("Hama")))
     assert ranker.resolve([hama], gazetteer=gaz) == [None]  # 20 people: below the rules' floor
+
+
+def test_the_name_read_before_sets_the_scene_not_the_one_after() -> None:
+    slots = [slot("Canada"), slot("London"), slot("Woodstock")]
+    geography = DocGeography(slots, ["CA", None, "CA"], {"canada": CANADA})
+    x = features(slots[1], LONDON_CA, geography=geography, gazetteer=GAZ, position=1)
+    assert dict(zip(FEATURE_NAMES, x, strict=True))["country_adjacent"] == 1
+    after = [slot("London"), slot("Canada")]
+    geography = DocGeography(after, [None, "CA"], {"canada": CANADA})
+    x = features(after[0], LONDON_CA, geography=geography, gazetteer=GAZ, position=0)
+    assert dict(zip(FEATURE_NAMES, x, strict=True))["country_adjacent"] == 0
+
+
+def test_a_county_is_a_point_and_mentions_weigh_a_region() -> None:
+    county = Place(None, "Oxford County", 43.13, -80.77, "CA", "Ontario", "admin2", 110_000)
+    quebec = Place(None, "Quebec", 52.0, -72.0, "CA", "Quebec", feature="admin1")
+    gaz = Gazetteer.from_places([county, ONTARIO, quebec, WOODSTOCK_CA])
+    slots = [
+        NameSlot(name.lower(), name, tuple(gaz.candidates(name)))
+        for name in ("Oxford County", "Ontario", "Ontario", "Quebec", "Woodstock")
+    ]
+    picks = {"ontario": ONTARIO, "quebec": quebec, "woodstock": WOODSTOCK_CA}
+    geography = DocGeography(slots, [None, "CA", "CA", "CA", "CA"], picks)
+    vector = features(slots[0], county, geography=geography, gazetteer=gaz)
+    x = dict(zip(FEATURE_NAMES, vector, strict=True))
+    assert x["near_towns"] == 1 and x["region_named"] == 1 and x["log_population"] > 5
+    assert x["region_share"] == 3 / 4  # Ontario twice and Woodstock in it, against Quebec once

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from sitroom.errors import GazetteerError
-from sitroom.extract.place_features import NameSlot
+from sitroom.extract.place_features import POINT_FEATURES, NameSlot
 from sitroom.extract.toponyms import country_vote
 from sitroom.geometry import distance_km
 from sitroom.knowledge import loader
@@ -23,11 +23,6 @@ from sitroom.knowledge.folding import fold
 from sitroom.knowledge.gazetteer import Gazetteer
 from sitroom.knowledge.loader import Overrides
 from sitroom.records import Place
-
-# Gazetteer features (Place.feature, not words) of places at a point inside a first-level region:
-# a town, a US county, an airport. The document's other such places support them by distance and
-# region.
-POINT_FEATURES = frozenset({"city", "admin2", "facility"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,8 +85,9 @@ def resolution_rules(overrides: Overrides = ()) -> Rules:
 
 @dataclass(frozen=True, slots=True)
 class RulesReading:
-    """What the rules make of a document's names: the second pass's score of each slot's
-    readings (in ``slot.candidates`` order) and each name's final pick (None: left unplaced)."""
+    """What the rules make of a document's names: the score of each slot's readings (in
+    ``slot.candidates`` order) given where the other names were finally placed, and each
+    name's final pick (None: left unplaced)."""
 
     scores: list[tuple[float, ...]]
     picks: dict[str, Place | None]
@@ -104,7 +100,7 @@ def read_by_rules(
     ``min_resolve_score``), read together with the others where that holds better, and a
     province's seat read as the province where the document's geography says so."""
     table, geography = _second_pass(slots, gazetteer, rules, hint)
-    picks, geography = _coherent(
+    picks, geography, table = _coherent(
         slots, table, _best(table, rules), geography, gazetteer, rules, hint
     )
     best = {
@@ -159,8 +155,9 @@ def _coherent(
     gazetteer: Gazetteer,
     rules: Rules,
     hint: str | None,
-) -> tuple[dict[str, Place | None], _Geography]:
-    """The picks, or the readings of one country's hypothesis where those hold together better.
+) -> tuple[dict[str, Place | None], _Geography, dict[str, dict[Place, float]]]:
+    """The picks, or the readings of one country's hypothesis where those hold together better,
+    with the geography and the scores given those readings (``table`` where the picks stay).
 
     The second pass moves every name at once, each on where the others were first placed, so
     two names can swap countries ("North London" to Ontario because "Edmonton" first went to
@@ -185,12 +182,14 @@ def _coherent(
         geo = _Geography.of(names, places, places)
         return _table(slots, priors, rules, hint, geo), geo
 
-    def coherence(chosen: dict[str, Place | None]) -> tuple[float, _Geography]:
+    def coherence(
+        chosen: dict[str, Place | None],
+    ) -> tuple[float, _Geography, dict[str, dict[Place, float]]]:
         scores, geo = scored(chosen)
-        return sum(scores[n][p] for n, p in chosen.items() if p is not None), geo
+        return sum(scores[n][p] for n, p in chosen.items() if p is not None), geo, scores
 
-    best: tuple[float, _Geography] | None = None
-    chosen, where = picks, geography
+    best: tuple[float, _Geography, dict[str, dict[Place, float]]] | None = None
+    chosen, where, final = picks, geography, table
     for country, n in countries.most_common(rules.coherence_countries):
         if n < 2:
             break
@@ -209,10 +208,10 @@ def _coherent(
             continue
         if best is None:
             best = coherence(picks)
-        total, geo = coherence(reply)
+        total, geo, scores = coherence(reply)
         if total > best[0]:
-            best, chosen, where = (total, geo), reply, geo
-    return chosen, where
+            best, chosen, where, final = (total, geo, scores), reply, geo, scores
+    return chosen, where, final
 
 
 def _province_over_seat(
