@@ -1,15 +1,23 @@
 """Train the place ranker (src/sitroom/data/place_ranker.json) and print its check-half figures.
 
-    python scripts/train_geo.py [--synthetic N] [--out PATH] [--dry-run]
+    python scripts/train_geo.py [--synthetic N] [--abroad SHARE] [--out PATH] [--dry-run]
+    python scripts/train_geo.py --cv C:SCALE:K:MARGIN ...
 
-Examples: the readings of every name sitroom recognises in the *tune* halves of the two
-geoparsing gold sets (sitroom.evaluate.split), labelled right when they lie within 161 km of the
-gold point (the right one the rules score highest is paired with the HARD_PAIRS wrong ones they
-score highest), plus N documents drawn from the gazetteer itself (a town named with its country, its
-region, a neighbour, or "Town, Region"; the namesake to find drawn at random among those
-sharing the name). Features: sitroom.extract.place_features. Learner: scikit-learn's logistic
-regression, fixed seed; the coefficients go into plain JSON. Then it prints resolution accuracy
-within 161 km over the recognised names of each half, rules beside model: read the check half.
+The model is residual: the rules read each document first (``place_rules.read_by_rules``: their
+scores, and their final picks, read together and with a seat as its province), and the model
+weighs the rules' top K readings of each name they place, namesakes of their pick's kind, with
+the rules' score and pick among its features (``place_ranker``). Examples: those readings of
+every name sitroom recognises in the *tune* halves of the two geoparsing gold sets
+(sitroom.evaluate.split), labelled right when they lie within 161 km of the gold point (the
+right one, the rules' pick where it is right, paired with each wrong one), plus N documents
+drawn from the gazetteer itself: a town whose name other towns share, named with its country,
+its region, a neighbour or "Town, Region" (the context before or after it); and, a share
+``--abroad`` of them, a big town named after its country amid the towns of a small namesake
+("Georgetown", "Kentucky" ... "France", "Paris"). Features: sitroom.extract.place_features.
+Learner: scikit-learn's pairwise logistic regression, fixed seed; the coefficients go into
+plain JSON. Then it prints resolution accuracy within 161 km over the recognised names of each
+half, rules beside model, both as ``find_places`` reads them (the qualifier pass after either):
+read the check halves; and over gazetteer documents drawn with another seed.
 """
 
 # ruff: noqa: E402  (thread limits must be set before numpy is imported)
@@ -456,6 +464,12 @@ def main() -> int:
         default=SYNTHETIC_WEIGHT,
         help="weight of all gazetteer pairs together, against the real ones",
     )
+    parser.add_argument(
+        "--abroad",
+        type=float,
+        default=ABROAD_SHARE,
+        help="share of gazetteer documents that name a big town abroad amid a namesake's towns",
+    )
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--dry-run", action="store_true", help="print figures, write nothing")
     parser.add_argument(
@@ -473,7 +487,7 @@ def main() -> int:
     gazetteer = resources.gazetteer
     real = real_documents(resources)
     tune = [d for d in real if half_of(d.id) == "tune"]
-    synthetic = synthetic_documents(gazetteer, args.synthetic, rng)
+    synthetic = synthetic_documents(gazetteer, args.synthetic, rng, args.abroad)
     train_docs = [*tune, *synthetic]
     if args.cv:
         grid = [tuple(float(v) for v in item.split(":")) for item in args.cv]
@@ -526,6 +540,7 @@ def main() -> int:
             "tune_articles": len(tune),
             "synthetic_documents": len(synthetic),
             "synthetic_weight": args.synthetic_weight,
+            "abroad_share": args.abroad,
             "pairs": pairs,
             "seed": SEED,
             "scikit_learn": sklearn.__version__,
