@@ -1,9 +1,10 @@
 """The hand-set rules that rank a name's gazetteer readings (``data/place_rules.yaml``).
 
 Population and feature priors, then bonuses from the document's own geography (countries named,
-regions named, nearby towns, a qualifier right after the name). They resolve places where no
-usable learned model is packaged, and their score of each reading is one of the learned
-ranker's features (``place_features``), so that the model starts from what the rules know.
+regions named, nearby towns, a qualifier right after the name). They read every document first
+(``read_by_rules``): where a usable learned model is packaged (``place_ranker``), it weighs their
+top readings of each name with their scores and pick among its features (``place_features``)
+and may overrule the pick; where none is, the rules' picks stand.
 """
 
 from __future__ import annotations
@@ -117,27 +118,13 @@ def resolve_by_rules(
     return [picks[s.name] if s.candidates else None for s in slots]
 
 
-def rule_scores(
-    slots: Sequence[NameSlot], *, gazetteer: Gazetteer, rules: Rules, hint: str | None = None
-) -> list[tuple[float, ...]]:
-    """The rules' score of each slot's readings, in ``slot.candidates`` order."""
-    table = _scored(slots, gazetteer, rules, hint)
-    return [tuple(table[s.name][p] for p in s.candidates) for s in slots]
-
-
-def _scored(
-    slots: Sequence[NameSlot], gazetteer: Gazetteer, rules: Rules, hint: str | None
-) -> dict[str, dict[Place, float]]:
-    """Priors and the names that settle a country first, then re-scored by where the
-    document's other names were placed. One name keeps one sense in a document: its
-    occurrences pool their scores ("Edmonton, Queensland" ... "Edmonton")."""
-    return _second_pass(slots, gazetteer, rules, hint)[0]
-
-
 def _second_pass(
     slots: Sequence[NameSlot], gazetteer: Gazetteer, rules: Rules, hint: str | None
 ) -> tuple[dict[str, dict[Place, float]], _Geography]:
-    """The second pass's scores, and the geography of the first pass's picks they rest on."""
+    """Priors and the names that settle a country first, then re-scored by where the
+    document's other names were placed: the second pass's scores, and the geography of the
+    first pass's picks they rest on. One name keeps one sense in a document: its occurrences
+    pool their scores ("Edmonton, Queensland" ... "Edmonton")."""
     names = [s.name for s in slots]
     priors = [[_prior(p, s, gazetteer, rules) for p in s.candidates] for s in slots]
     votes = [country_vote(s.candidates) for s in slots]
