@@ -54,7 +54,13 @@ from sitroom.extract.place_features import (
     features,
     most_populous_town,
 )
-from sitroom.extract.place_ranker import MODEL_FILE, PlaceRanker, rules_lead, top_readings
+from sitroom.extract.place_ranker import (
+    MODEL_FILE,
+    PlaceRanker,
+    rules_lead,
+    settled,
+    top_readings,
+)
 from sitroom.extract.place_rules import RulesReading, read_by_rules, resolution_rules
 from sitroom.extract.places import name_slots, within_qualifiers
 from sitroom.extract.toponyms import Toponym, country_vote, recognise
@@ -74,6 +80,8 @@ SYNTHETIC_WEIGHT = 0.5
 NEIGHBOUR_KM = 60.0
 # The share of gazetteer documents that name a big town abroad amid a namesake's neighbours.
 ABROAD_SHARE = 0.25
+# The share of gazetteer documents that name one town and nothing else.
+ALONE_SHARE = 0.1
 BIG_TOWN = 100_000
 # Gazetteer documents drawn with another seed, to show what the model learnt beyond the dev sets.
 HELD_OUT = 1000
@@ -144,19 +152,25 @@ def real_documents(resources: Resources) -> list[Doc]:
 
 
 def synthetic_documents(
-    gazetteer: Gazetteer, n: int, rng: random.Random, abroad: float = ABROAD_SHARE
+    gazetteer: Gazetteer,
+    n: int,
+    rng: random.Random,
+    abroad: float = ABROAD_SHARE,
+    alone: float = ALONE_SHARE,
 ) -> list[Doc]:
     """Documents of two to four names drawn from the gazetteer: around a town whose name other
-    towns share, the town's point its gold; and, a share ``abroad`` of them, set around such a
-    town but naming a big namesake abroad after its country (``abroad_documents``)."""
+    towns share, the town's point its gold; a share ``abroad`` of them set around such a town
+    but naming a big namesake abroad after its country (``abroad_documents``); and a share
+    ``alone`` that name such a town with nothing else (``alone_documents``)."""
     towns = [p for p in gazetteer.places("city") if p.population >= 500]
     grid = _grid(towns)
     n_abroad = round(n * abroad)
+    n_alone = round(n * alone)
     out: list[Doc] = []
     order = list(range(len(towns)))
     rng.shuffle(order)
     for i in order:
-        if len(out) >= n - n_abroad:
+        if len(out) >= n - n_abroad - n_alone:
             break
         town = towns[i]
         readings = tuple(gazetteer.candidates(town.name))
@@ -195,7 +209,41 @@ def synthetic_documents(
                 {at: (town.latitude, town.longitude)},
             )
         )
-    return out + abroad_documents(gazetteer, n_abroad, rng, towns, grid)
+    return (
+        out
+        + abroad_documents(gazetteer, n_abroad, rng, towns, grid)
+        + alone_documents(gazetteer, n_alone, rng, towns)
+    )
+
+
+def alone_documents(
+    gazetteer: Gazetteer, n: int, rng: random.Random, towns: Sequence[Place]
+) -> list[Doc]:
+    """Documents that name one town whose name others share and nothing else, the most
+    populous of the name's towns the gold, whatever name it goes by ("Palmyra": Tadmur, Syria,
+    not a Palmyra in the US): a name without context is its most prominent place. The other
+    documents always name their town by its own name, which alone would teach that a reading
+    named by its main name is the one meant."""
+    order = list(range(len(towns)))
+    rng.shuffle(order)
+    out: list[Doc] = []
+    for i in order:
+        if len(out) >= n:
+            break
+        name = towns[i].name
+        readings = tuple(gazetteer.candidates(name))
+        top = most_populous_town(readings)
+        if top is None or len({p.country for p in readings}) < 2:
+            continue
+        out.append(
+            Doc(
+                f"synthetic-alone-{len(out)}",
+                "synthetic",
+                [NameSlot(fold(name), name, readings)],
+                {0: (top.latitude, top.longitude)},
+            )
+        )
+    return out
 
 
 def abroad_documents(
@@ -298,8 +346,8 @@ def rows(
         for k, (lat, lon) in doc.gold.items():
             slot = doc.slots[k]
             pick = reading.picks.get(slot.name)
-            if pick is None:
-                continue  # whether a name is placed is the rules' call
+            if pick is None or settled(pick, geography.within(slot.name)):
+                continue  # whether a name is placed is the rules' call; a qualifier settles one
             readings = top_readings(slot, reading.scores[k], top_k, pick, same_kind=same_kind)
             lead = rules_lead(readings, pick)
             top = most_populous_town(slot.candidates)
@@ -470,6 +518,12 @@ def main() -> int:
         default=ABROAD_SHARE,
         help="share of gazetteer documents that name a big town abroad amid a namesake's towns",
     )
+    parser.add_argument(
+        "--alone",
+        type=float,
+        default=ALONE_SHARE,
+        help="share of gazetteer documents that name one town and nothing else",
+    )
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--dry-run", action="store_true", help="print figures, write nothing")
     parser.add_argument(
@@ -487,7 +541,7 @@ def main() -> int:
     gazetteer = resources.gazetteer
     real = real_documents(resources)
     tune = [d for d in real if half_of(d.id) == "tune"]
-    synthetic = synthetic_documents(gazetteer, args.synthetic, rng, args.abroad)
+    synthetic = synthetic_documents(gazetteer, args.synthetic, rng, args.abroad, args.alone)
     train_docs = [*tune, *synthetic]
     if args.cv:
         grid = [tuple(float(v) for v in item.split(":")) for item in args.cv]
@@ -541,6 +595,7 @@ def main() -> int:
             "synthetic_documents": len(synthetic),
             "synthetic_weight": args.synthetic_weight,
             "abroad_share": args.abroad,
+            "alone_share": args.alone,
             "pairs": pairs,
             "seed": SEED,
             "scikit_learn": sklearn.__version__,

@@ -175,3 +175,14 @@ def test_a_county_is_a_point_and_mentions_weigh_a_region() -> None:
     x = dict(zip(FEATURE_NAMES, vector, strict=True))
     assert x["near_towns"] == 1 and x["region_named"] == 1 and x["log_population"] > 5
     assert x["region_share"] == 3 / 4  # Ontario twice and Woodstock in it, against Quebec once
+
+
+def test_a_qualifier_after_one_occurrence_settles_the_name() -> None:
+    qualified = NameSlot("london", "London", (LONDON_GB, LONDON_CA), frozenset({("CA", "Ontario")}))
+    slots = [qualified, slot("London")]
+    geography = DocGeography(slots, [None, None], {})
+    x = features(slots[1], LONDON_CA, geography=geography, gazetteer=GAZ)
+    assert dict(zip(FEATURE_NAMES, x, strict=True))["qualified"] == 1
+    by_population = PlaceRanker(_weights(log_population=1.0))
+    # the rules read "London, Ontario"; the model weighs no namesake against the text
+    assert by_population.resolve(slots, gazetteer=GAZ) == [LONDON_CA, LONDON_CA]

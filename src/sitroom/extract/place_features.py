@@ -37,7 +37,7 @@ FEATURE_NAMES = (
     "exact_name",  # named by its main name (spelling aside), not an alternate one
     "log_candidates",  # log2 of how many readings the name has
     "most_populous",  # the most populous town among the name's readings
-    "qualified",  # in the region or country named right after it ("Paris, Mo.")
+    "qualified",  # in the region or country named right after it, or after another occurrence
     "country_named",  # log(1 + other names that establish its country: named, or only there)
     "country_placed",  # log(1 + other names placed in its country)
     "dominant_country",  # its country is the one the other names name or are placed in most
@@ -95,6 +95,10 @@ class DocGeography:
     ) -> None:
         self._named: dict[str, Counter[str]] = {}
         self._mentions = Counter(slot.name for slot in slots)
+        # one sense per name: a qualifier after one occurrence ("GEORGETOWN, Ky.") places them all
+        self._within: dict[str, frozenset[tuple[str, str | None]]] = {}
+        for slot in slots:
+            self._within[slot.name] = self._within.get(slot.name, frozenset()) | slot.within
         # the countries the name read before each occurrence (another name) names or was placed
         # in: it sets the scene ("in France ... Paris"); a name after one qualifies it only as a
         # qualifier ("Paris, France": ``NameSlot.within``), and may tell of something else
@@ -121,6 +125,10 @@ class DocGeography:
             if place is not None:
                 self._placed[name] = place
         self._cache: dict[str, _Context] = {}
+
+    def within(self, name: str) -> frozenset[tuple[str, str | None]]:
+        """Where the qualifiers after any occurrence of ``name`` put it (``NameSlot.within``)."""
+        return self._within.get(name, frozenset())
 
     def adjacent(self, position: int | None) -> frozenset[str]:
         """The countries the name read before the occurrence at ``position`` names or lies in."""
@@ -217,9 +225,10 @@ def features(
     if ctx.centre is not None and (is_point or is_admin1):
         km = haversine_km(ctx.centre[0], ctx.centre[1], place.latitude, place.longitude)
         centre = max(0.0, 1 - math.log10(1 + km) / 4)
-    qualified = (country, place.admin1) in slot.within or (country, None) in slot.within
+    within = slot.within | geography.within(slot.name)
+    qualified = (country, place.admin1) in within or (country, None) in within
     if is_admin1:
-        qualified = qualified or (country, place.name) in slot.within
+        qualified = qualified or (country, place.name) in within
     return [
         float(is_country),
         float(is_admin1),

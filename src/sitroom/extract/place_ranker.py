@@ -128,7 +128,7 @@ class PlaceRanker:
         table: dict[str, dict[Place, float]] = {}
         for position, (slot, rule_row) in enumerate(zip(slots, reading.scores, strict=True)):
             pick = reading.picks.get(slot.name)
-            if pick is None:
+            if pick is None or settled(pick, geography.within(slot.name)):
                 continue
             scores = table.setdefault(slot.name, {})
             top = most_populous_town(slot.candidates)
@@ -181,6 +181,14 @@ def top_readings(
     top = ranked[:k]
     top += [(p, r) for p, r in ranked[k:] if p == pick]
     return top
+
+
+def settled(pick: Place, within: frozenset[tuple[str, str | None]]) -> bool:
+    """Whether a qualifier after the name ("GEORGETOWN, Ky.", any occurrence) puts the rules'
+    pick where it lies: the text settles the namesake, and the model does not weigh others."""
+    if pick.feature == "admin1":
+        return (pick.country, pick.name) in within or (pick.country, None) in within
+    return (pick.country, pick.admin1) in within or (pick.country, None) in within
 
 
 def rules_lead(readings: Sequence[tuple[Place, float]], pick: Place | None) -> float:
