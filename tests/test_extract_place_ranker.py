@@ -57,30 +57,38 @@ def test_other_names_support_a_namesake_in_their_country_and_near_them() -> None
     assert gb["most_populous"] == 0  # only given when the caller names the most populous
 
 
-def test_a_ranker_with_context_weights_picks_the_supported_namesake() -> None:
+def _weights(**named: float) -> tuple[float, ...]:
     weights = dict.fromkeys(FEATURE_NAMES, 0.0)
-    weights.update(log_population=1.0, country_named=3.0, is_country=10.0)
-    ranker = PlaceRanker(tuple(weights[n] for n in FEATURE_NAMES), min_score=0.0)
+    weights.update(named)
+    return tuple(weights[n] for n in FEATURE_NAMES)
+
+
+def test_a_ranker_that_trusts_the_rules_keeps_their_picks() -> None:
+    ranker = PlaceRanker(_weights(rules_pick=1.0))
     assert ranker.resolve([slot("London")], gazetteer=GAZ) == [LONDON_GB]
     both = ranker.resolve([slot("London"), slot("Canada"), slot("London")], gazetteer=GAZ)
     assert both == [LONDON_CA, CANADA, LONDON_CA]  # one sense per name in a document
 
 
-def test_below_the_floor_a_name_stays_unresolved() -> None:
-    weights = dict.fromkeys(FEATURE_NAMES, 0.0)
-    weights["log_population"] = 1.0
-    ranker = PlaceRanker(tuple(weights[n] for n in FEATURE_NAMES), min_score=9.0)
-    assert ranker.resolve([slot("London")], gazetteer=GAZ) == [None]
+def test_the_model_overrules_the_rules_only_by_more_than_its_margin() -> None:
+    slots = [slot("London"), slot("Canada"), slot("London")]
+    by_population = _weights(log_population=1.0)  # London, England: 8.96M against 422,324
+    assert PlaceRanker(by_population).resolve(slots, gazetteer=GAZ)[0] == LONDON_GB
+    assert PlaceRanker(by_population, margin=2.0).resolve(slots, gazetteer=GAZ)[0] == LONDON_CA
+    # the rules' pick is always weighed, but a reading below their top k is not
+    assert PlaceRanker(by_population, top_k=1).resolve(slots, gazetteer=GAZ)[0] == LONDON_CA
 
 
 def test_the_model_file_round_trips_and_a_stale_one_is_refused() -> None:
-    ranker = PlaceRanker(tuple(float(i) for i in range(len(FEATURE_NAMES))), min_score=1.5)
+    ranker = PlaceRanker(tuple(float(i) for i in range(len(FEATURE_NAMES))), top_k=3, margin=0.5)
     data = json.loads(json.dumps(ranker.to_json(use=True)))
     assert PlaceRanker.from_json(data) == ranker
     with pytest.raises(ValueError, match="features"):
         PlaceRanker.from_json({**data, "features_version": FEATURES_VERSION - 1})
     with pytest.raises(ValueError, match="feature names"):
         PlaceRanker.from_json({**data, "features": ["population"]})
+    with pytest.raises(ValueError, match="format"):
+        PlaceRanker.from_json({**data, "format": 1})
 
 
 def test_the_packaged_model_matches_the_features() -> None:
@@ -142,7 +150,39 @@ def test_a_name_the_rules_leave_unplaced_stays_unplaced() -> None:
     assert ranker.resolve([hama], gazetteer=gaz) == [None]  # 20 people: below the rules' floor
 
 
-def test_a_model_without_a_floor_round_trips() -> None:
-    ranker = PlaceRanker(tuple(0.5 for _ in FEATURE_NAMES))
-    data = json.loads(json.dumps(ranker.to_json(use=False)))
-    assert data["min_score"] is None and PlaceRanker.from_json(data) == ranker
+def test_the_name_read_before_sets_the_scene_not_the_one_after() -> None:
+    slots = [slot("Canada"), slot("London"), slot("Woodstock")]
+    geography = DocGeography(slots, ["CA", None, "CA"], {"canada": CANADA})
+    x = features(slots[1], LONDON_CA, geography=geography, gazetteer=GAZ, position=1)
+    assert dict(zip(FEATURE_NAMES, x, strict=True))["country_adjacent"] == 1
+    after = [slot("London"), slot("Canada")]
+    geography = DocGeography(after, [None, "CA"], {"canada": CANADA})
+    x = features(after[0], LONDON_CA, geography=geography, gazetteer=GAZ, position=0)
+    assert dict(zip(FEATURE_NAMES, x, strict=True))["country_adjacent"] == 0
+
+
+def test_a_county_is_a_point_and_mentions_weigh_a_region() -> None:
+    county = Place(None, "Oxford County", 43.13, -80.77, "CA", "Ontario", "admin2", 110_000)
+    quebec = Place(None, "Quebec", 52.0, -72.0, "CA", "Quebec", feature="admin1")
+    gaz = Gazetteer.from_places([county, ONTARIO, quebec, WOODSTOCK_CA])
+    slots = [
+        NameSlot(name.lower(), name, tuple(gaz.candidates(name)))
+        for name in ("Oxford County", "Ontario", "Ontario", "Quebec", "Woodstock")
+    ]
+    picks = {"ontario": ONTARIO, "quebec": quebec, "woodstock": WOODSTOCK_CA}
+    geography = DocGeography(slots, [None, "CA", "CA", "CA", "CA"], picks)
+    vector = features(slots[0], county, geography=geography, gazetteer=gaz)
+    x = dict(zip(FEATURE_NAMES, vector, strict=True))
+    assert x["near_towns"] == 1 and x["region_named"] == 1 and x["log_population"] > 5
+    assert x["region_share"] == 3 / 4  # Ontario twice and Woodstock in it, against Quebec once
+
+
+def test_a_qualifier_after_one_occurrence_settles_the_name() -> None:
+    qualified = NameSlot("london", "London", (LONDON_GB, LONDON_CA), frozenset({("CA", "Ontario")}))
+    slots = [qualified, slot("London")]
+    geography = DocGeography(slots, [None, None], {})
+    x = features(slots[1], LONDON_CA, geography=geography, gazetteer=GAZ)
+    assert dict(zip(FEATURE_NAMES, x, strict=True))["qualified"] == 1
+    by_population = PlaceRanker(_weights(log_population=1.0))
+    # the rules read "London, Ontario"; the model weighs no namesake against the text
+    assert by_population.resolve(slots, gazetteer=GAZ) == [LONDON_CA, LONDON_CA]

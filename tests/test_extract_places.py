@@ -7,7 +7,8 @@ import spacy
 from spacy.tokens import Doc
 
 from factories import tree
-from sitroom.extract.place_rules import resolution_rules
+from sitroom.extract.place_features import NameSlot
+from sitroom.extract.place_rules import read_by_rules, resolution_rules, resolve_by_rules
 from sitroom.extract.places import (
     PlaceContext,
     _qualifier,
@@ -374,3 +375,19 @@ def test_two_names_that_each_put_the_other_abroad_are_read_together() -> None:
     )
     read = {m.text: m.place for m in find_places(doc, document_id="d", gazetteer=g)}
     assert read == {"London": london, "Edmonton": edmonton_gb}
+
+
+def test_the_rules_reading_gives_the_scores_and_picks_resolve_by_rules_returns() -> None:
+    paris_fr = Place(2988507, "Paris", 48.85, 2.35, "FR", "Île-de-France", population=2_138_551)
+    paris_us = Place(4246659, "Paris", 39.61, -87.7, "US", "Illinois", population=8_837)
+    illinois = Place(None, "Illinois", 40.0, -89.0, "US", "Illinois", feature="admin1")
+    gaz = Gazetteer.from_places([paris_fr, paris_us, illinois])
+    slots = [
+        NameSlot("paris", "Paris", (paris_fr, paris_us), frozenset({("US", "Illinois")})),
+        NameSlot("illinois", "Illinois", (illinois,)),
+    ]
+    rules = resolution_rules()
+    reading = read_by_rules(slots, gazetteer=gaz, rules=rules)
+    assert reading.picks["paris"] == paris_us  # "Paris, Illinois"
+    assert len(reading.scores[0]) == 2 and reading.scores[0][1] > reading.scores[0][0]
+    assert resolve_by_rules(slots, gazetteer=gaz, rules=rules) == [paris_us, illinois]

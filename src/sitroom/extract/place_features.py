@@ -20,7 +20,11 @@ from sitroom.knowledge.folding import fold
 from sitroom.knowledge.gazetteer import Gazetteer
 from sitroom.records import Place
 
-FEATURES_VERSION = 3
+FEATURES_VERSION = 4
+# Gazetteer features (Place.feature, not words) of places at a point inside a first-level region:
+# a town, a US county, an airport. The document's other such places support them by distance and
+# region.
+POINT_FEATURES = frozenset({"city", "admin2", "facility"})
 NEAR_KM = 150.0  # another of the document's towns this close supports a reading
 BIG_TOWN = 100_000  # a town this big is a sure anchor of the document's geography
 
@@ -28,12 +32,12 @@ FEATURE_NAMES = (
     "is_country",  # the reading is a country
     "is_admin1",  # a first-level region (a US state, a Syrian governorate)
     "is_region",  # a continent, sea or region spanning countries
-    "log_population",  # log10(population + 1) of a town; 0 for the others
+    "log_population",  # log10(population + 1) of a town or county; 0 for the others
     "capital",  # a country's capital city
     "exact_name",  # named by its main name (spelling aside), not an alternate one
     "log_candidates",  # log2 of how many readings the name has
     "most_populous",  # the most populous town among the name's readings
-    "qualified",  # in the region or country named right after it ("Paris, Mo.")
+    "qualified",  # in the region or country named right after it, or after another occurrence
     "country_named",  # log(1 + other names that establish its country: named, or only there)
     "country_placed",  # log(1 + other names placed in its country)
     "dominant_country",  # its country is the one the other names name or are placed in most
@@ -49,7 +53,10 @@ FEATURE_NAMES = (
     "centre_closeness",  # 1 - log10(1 + km to the median point of the others' towns, regions) / 4
     "rules_score",  # the hand-set rules' score of the reading (place_rules), over 10
     "rules_margin",  # its score minus the best of the name's readings, floored at -MARGIN_FLOOR
-    "rules_pick",  # the reading the rules pick
+    "rules_pick",  # the reading the rules finally pick (read together, a seat as its province)
+    "rules_lead",  # the rules' pick: its score minus the best other reading's, within MARGIN_FLOOR
+    "country_adjacent",  # its country is named by, or the reading of, the name read before it
+    "region_share",  # share of the other names' mentions in its country that lie in its region
 )
 MARGIN_FLOOR = 10.0
 
@@ -71,8 +78,8 @@ class _Context:
 
     named: Counter[str]  # country -> other names establishing it
     placed: Counter[str]  # country -> other names placed in it
-    regions: Counter[tuple[str, str]]  # (country, admin1) -> other names placed at or in it
-    towns: tuple[tuple[Place, bool], ...]  # other names' towns, and whether each is sure
+    regions: Counter[tuple[str, str]]  # (country, admin1) -> other names' mentions at or in it
+    towns: tuple[tuple[Place, bool], ...]  # other names' points, and whether each is sure
     dominant: str | None
     centre: tuple[float, float] | None  # median (lat, lon) of the others' towns and regions
 
@@ -87,6 +94,25 @@ class DocGeography:
         picks: Mapping[str, Place | None] | None = None,
     ) -> None:
         self._named: dict[str, Counter[str]] = {}
+        self._mentions = Counter(slot.name for slot in slots)
+        # one sense per name: a qualifier after one occurrence ("GEORGETOWN, Ky.") places them all
+        self._within: dict[str, frozenset[tuple[str, str | None]]] = {}
+        for slot in slots:
+            self._within[slot.name] = self._within.get(slot.name, frozenset()) | slot.within
+        # the countries the name read before each occurrence (another name) names or was placed
+        # in: it sets the scene ("in France ... Paris"); a name after one qualifies it only as a
+        # qualifier ("Paris, France": ``NameSlot.within``), and may tell of something else
+        # ("a firefighter from Edmonton ... his Australian colleagues")
+        self._adjacent: list[frozenset[str]] = []
+        for k, slot in enumerate(slots):
+            near: set[str] = set()
+            j = k - 1
+            while j >= 0 and slots[j].name == slot.name:
+                j -= 1
+            if j >= 0:
+                placed = (picks or {}).get(slots[j].name)
+                near.update(c for c in (votes[j], placed.country if placed else None) if c)
+            self._adjacent.append(frozenset(near))
         self._placed: dict[str, Place] = {}
         self._sure: dict[str, bool] = {}
         for slot, vote in zip(slots, votes, strict=True):
@@ -99,6 +125,14 @@ class DocGeography:
             if place is not None:
                 self._placed[name] = place
         self._cache: dict[str, _Context] = {}
+
+    def within(self, name: str) -> frozenset[tuple[str, str | None]]:
+        """Where the qualifiers after any occurrence of ``name`` put it (``NameSlot.within``)."""
+        return self._within.get(name, frozenset())
+
+    def adjacent(self, position: int | None) -> frozenset[str]:
+        """The countries the name read before the occurrence at ``position`` names or lies in."""
+        return frozenset() if position is None else self._adjacent[position]
 
     def context(self, name: str) -> _Context:
         """What every name but ``name`` says (cached per name)."""
@@ -116,18 +150,19 @@ class DocGeography:
             if other == name or not p.country:
                 continue
             placed[p.country] += 1
+            mentions = self._mentions[other]
             if p.feature == "admin1":
-                regions[(p.country, p.name)] += 1
-            elif p.feature == "city":
+                regions[(p.country, p.name)] += mentions
+            elif p.feature in POINT_FEATURES:
                 if p.admin1 is not None:
-                    regions[(p.country, p.admin1)] += 1
+                    regions[(p.country, p.admin1)] += mentions
                 towns.append((p, self._sure.get(other, False) or p.population >= BIG_TOWN))
         both = named + placed
         dominant = both.most_common(1)[0][0] if both else None
         points = [
             (p.latitude, p.longitude)
             for other, p in self._placed.items()
-            if other != name and p.feature in ("city", "admin1")
+            if other != name and (p.feature in POINT_FEATURES or p.feature == "admin1")
         ]
         centre = (
             (_median([a for a, _ in points]), _median([b for _, b in points])) if points else None
@@ -147,20 +182,27 @@ def features(
     most_populous: Place | None = None,
     rule_score: float = 0.0,
     rule_best: float = 0.0,
+    rule_pick: bool = False,
+    rule_lead: float = 0.0,
+    position: int | None = None,
 ) -> list[float]:
     """The feature vector of one reading of one name, in ``FEATURE_NAMES`` order (``rule_score``:
-    the rules' score of this reading, ``rule_best``: of the name's best one)."""
+    the rules' score of this reading, ``rule_best``: of the name's best one, ``rule_pick``:
+    whether the rules finally pick it, ``rule_lead``: the pick's score minus the best other
+    reading's, ``position``: the slot's index in the document, for the name before it)."""
     ctx = geography.context(slot.name)
     is_city = place.feature == "city"
+    is_point = place.feature in POINT_FEATURES
     is_admin1 = place.feature == "admin1"
     is_country = place.feature == "country"
-    log_pop = math.log10(place.population + 1) if is_city else 0.0
+    log_pop = math.log10(place.population + 1) if is_point else 0.0
     country = place.country
     dominant = float(bool(country) and country == ctx.dominant)
-    if is_city:
-        region = place.admin1 is not None and ctx.regions[(country, place.admin1)] > 0
-    else:
-        region = is_admin1 and ctx.regions[(country, place.name)] > 0
+    own_region = place.admin1 if is_point else place.name if is_admin1 else None
+    in_region = ctx.regions[(country, own_region)] if own_region is not None else 0
+    region = in_region > 0
+    in_country = sum(n for (c, _), n in ctx.regions.items() if c == country)
+    region_share = in_region / in_country if in_country else 0.0
     near = False
     near_sure = 0
     nearest = math.inf
@@ -169,7 +211,7 @@ def features(
             inside = town.country == country and town.admin1 == place.name
             near = near or inside
             near_sure += inside and sure
-        if not is_city:
+        if not is_point:
             continue
         km = distance_km(town, place)
         nearest = min(nearest, km)
@@ -180,12 +222,13 @@ def features(
     total = sum(both.values())
     share = both[country] / total if total and country else 0.0
     centre = 0.0
-    if ctx.centre is not None and place.feature in ("city", "admin1"):
+    if ctx.centre is not None and (is_point or is_admin1):
         km = haversine_km(ctx.centre[0], ctx.centre[1], place.latitude, place.longitude)
         centre = max(0.0, 1 - math.log10(1 + km) / 4)
-    qualified = (country, place.admin1) in slot.within or (country, None) in slot.within
+    within = slot.within | geography.within(slot.name)
+    qualified = (country, place.admin1) in within or (country, None) in within
     if is_admin1:
-        qualified = qualified or (country, place.name) in slot.within
+        qualified = qualified or (country, place.name) in within
     return [
         float(is_country),
         float(is_admin1),
@@ -211,7 +254,10 @@ def features(
         centre,
         rule_score / 10,
         max(rule_score - rule_best, -MARGIN_FLOOR),
-        float(rule_score >= rule_best),
+        float(rule_pick),
+        max(-MARGIN_FLOOR, min(rule_lead, MARGIN_FLOOR)) if rule_pick else 0.0,
+        float(bool(country) and country in geography.adjacent(position)),
+        region_share,
     ]
 
 

@@ -1,12 +1,17 @@
-"""A learned ranker of gazetteer readings: a linear score over ``place_features``.
+"""A learned ranker of gazetteer readings that can overrule the rules: a linear score over
+``place_features``.
 
-The weights are a pairwise logistic regression's (a right reading's features minus a wrong
-one's, for the same name): the reading with the highest score wins. The rules' own score of
-each reading (``place_rules``) is among the features, and whether a name is placed at all stays
-the rules' call (their ``min_resolve_score``): pairwise training ranks, it does not calibrate.
+The rules (``place_rules``) read the document first: they score every reading, pick one per
+name (read together with the other names, a province's seat as its province where the story
+says so) and decide whether a name is placed at all. The model then weighs the rules' ``top_k``
+readings of each placed name, with the rules' score and pick among its features, and replaces
+the rules' pick by its own best reading where that scores more than ``margin`` above it. The
+weights are a pairwise logistic regression's (a right reading's features minus a wrong one's,
+for the same name, among those same top readings): a residual model, trained to find where the
+rules go wrong, not to rank from nothing.
 
-The weights live in ``data/place_ranker.json`` (plain JSON: feature names, coefficients,
-intercept), written by ``scripts/train_geo.py`` (``make train-geo``) from the tune halves of the
+The weights live in ``data/place_ranker.json`` (plain JSON: feature names, coefficients, top_k,
+margin), written by ``scripts/train_geo.py`` (``make train-geo``) from the tune halves of the
 geoparsing gold sets and examples drawn from the gazetteer. A missing, malformed or stale model
 (trained on other features) is reported once in the log, and ``default_ranker`` returns None:
 the caller then keeps to the hand-set rules of ``place_rules.yaml``. So does a model the training
@@ -32,7 +37,12 @@ from sitroom.extract.place_features import (
     features,
     most_populous_town,
 )
-from sitroom.extract.place_rules import resolution_rules, rule_scores
+from sitroom.extract.place_rules import (
+    POINT_FEATURES,
+    RulesReading,
+    read_by_rules,
+    resolution_rules,
+)
 from sitroom.extract.toponyms import country_vote
 from sitroom.knowledge.gazetteer import Gazetteer
 from sitroom.knowledge.loader import Overrides
@@ -40,17 +50,19 @@ from sitroom.records import Place
 
 log = logging.getLogger(__name__)
 
-MODEL_FORMAT = 1
+MODEL_FORMAT = 2
 MODEL_FILE = "place_ranker.json"
 
 
 @dataclass(frozen=True, slots=True)
 class PlaceRanker:
-    """Weights over ``FEATURE_NAMES``; the best reading is kept when its score reaches
-    ``min_score`` (none by default: whether a name is placed is the rules' call)."""
+    """Weights over ``FEATURE_NAMES``; of the rules' ``top_k`` readings of a name, the model's
+    best replaces the rules' pick where it scores more than ``margin`` above it."""
 
     coefficients: tuple[float, ...]
-    min_score: float = -math.inf
+    top_k: int = 5
+    margin: float = 0.0
+    same_kind: bool = True
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> PlaceRanker:
@@ -65,8 +77,7 @@ class PlaceRanker:
             raise ValueError("its feature names differ from place_features.FEATURE_NAMES")
         weights = data["coefficients"]
         coefficients = tuple(float(weights[name]) for name in FEATURE_NAMES)
-        floor = data.get("min_score")
-        return cls(coefficients, -math.inf if floor is None else float(floor))
+        return cls(coefficients, int(data["top_k"]), float(data["margin"]), bool(data["same_kind"]))
 
     def to_json(self, **extra: Any) -> dict[str, Any]:
         """The model file's contents (``extra``: what it was trained on, how it scored)."""
@@ -77,7 +88,9 @@ class PlaceRanker:
             "coefficients": {
                 n: round(c, 6) for n, c in zip(FEATURE_NAMES, self.coefficients, strict=True)
             },
-            "min_score": None if math.isinf(self.min_score) else round(self.min_score, 6),
+            "top_k": self.top_k,
+            "margin": round(self.margin, 6),
+            "same_kind": self.same_kind,
             **extra,
         }
 
@@ -93,43 +106,36 @@ class PlaceRanker:
         hint: str | None = None,
         overrides: Overrides = (),
     ) -> list[Place | None]:
-        """One reading per slot, or None below ``min_score``. Two passes: the first
-        knows the countries the names establish, the second also where the first placed each
-        other name. A name keeps one sense in a document (its occurrences pool their best).
-        ``overrides``: the user's data files, for the rules' scores (place_rules.yaml)."""
+        """One reading per slot: the rules' pick, or the model's where it overrules them (None
+        where the rules leave a name unplaced). A name keeps one sense in a document.
+        ``overrides``: the user's data files, for the rules (place_rules.yaml)."""
         rules = resolution_rules(overrides)
-        by_rules = rule_scores(slots, gazetteer=gazetteer, rules=rules, hint=hint)
-        geography = DocGeography(slots, [country_vote(s.candidates) for s in slots])
-        first = self.pick(slots, geography, gazetteer, by_rules, hint=hint)
-        geography = DocGeography(slots, [country_vote(s.candidates) for s in slots], first)
-        best = self.pick(slots, geography, gazetteer, by_rules, hint=hint, floor=self.min_score)
-        # Whether a name is placed at all stays the rules' call: pairwise training ranks the
-        # readings of a name but says nothing of a score that makes one worth keeping.
-        kept = {
-            s.name
-            for s, row in zip(slots, by_rules, strict=True)
-            if max(row, default=-math.inf) >= rules.min_resolve_score
-        }
-        return [best[s.name] if s.candidates and s.name in kept else None for s in slots]
+        reading = read_by_rules(slots, gazetteer=gazetteer, rules=rules, hint=hint)
+        picks = self.rerank(slots, reading, gazetteer, hint=hint)
+        return [picks[s.name] if s.candidates else None for s in slots]
 
-    def pick(
+    def rerank(
         self,
         slots: Sequence[NameSlot],
-        geography: DocGeography,
+        reading: RulesReading,
         gazetteer: Gazetteer,
-        by_rules: Sequence[Sequence[float]],
         *,
         hint: str | None = None,
-        floor: float = -math.inf,
     ) -> dict[str, Place | None]:
-        """The best reading of each name in one pass (``by_rules``: the rules' scores of each
-        slot's readings, from ``place_rules.rule_scores``), None where it scores below ``floor``."""
+        """Each name's reading after the model has weighed the rules' ``top_k`` (``reading``:
+        the rules' scores and picks, from ``place_rules.read_by_rules``)."""
+        geography = DocGeography(slots, [country_vote(s.candidates) for s in slots], reading.picks)
         table: dict[str, dict[Place, float]] = {}
-        for slot, rule_row in zip(slots, by_rules, strict=True):
+        for position, (slot, rule_row) in enumerate(zip(slots, reading.scores, strict=True)):
+            pick = reading.picks.get(slot.name)
+            if pick is None or settled(pick, geography.within(slot.name)):
+                continue
             scores = table.setdefault(slot.name, {})
             top = most_populous_town(slot.candidates)
             rule_best = max(rule_row, default=0.0)
-            for place, rule_score in zip(slot.candidates, rule_row, strict=True):
+            readings = top_readings(slot, rule_row, self.top_k, pick, same_kind=self.same_kind)
+            lead = rules_lead(readings, pick)
+            for place, rule_score in readings:
                 x = features(
                     slot,
                     place,
@@ -139,15 +145,61 @@ class PlaceRanker:
                     most_populous=top,
                     rule_score=rule_score,
                     rule_best=rule_best,
+                    rule_pick=place == pick,
+                    rule_lead=lead,
+                    position=position,
                 )
                 score = self.score(x)
                 if score > scores.get(place, -math.inf):
                     scores[place] = score
-        best: dict[str, Place | None] = {}
+        best = dict(reading.picks)
         for name, scores in table.items():
-            winner = max(scores.items(), key=lambda kv: kv[1], default=None)
-            best[name] = winner[0] if winner is not None and winner[1] >= floor else None
+            pick = reading.picks[name]
+            if pick not in scores:
+                continue  # a seat read as its province: the model did not see that reading
+            winner, score = max(scores.items(), key=lambda kv: kv[1])
+            if score > scores[pick] + self.margin:
+                best[name] = winner
         return best
+
+
+def top_readings(
+    slot: NameSlot,
+    rule_row: Sequence[float],
+    k: int,
+    pick: Place | None,
+    *,
+    same_kind: bool = True,
+) -> list[tuple[Place, float]]:
+    """The ``k`` readings of a slot the rules score highest (the first of equals), and the
+    rules' ``pick`` if it is a reading of the slot outside those, with the rules' scores;
+    ``same_kind``: only readings of the pick's kind (namesakes: a town for a town, a region for
+    a region; whether a name means an area or a town in it stays the rules' call)."""
+    ranked = sorted(zip(slot.candidates, rule_row, strict=True), key=lambda pr: -pr[1])
+    if same_kind and pick is not None:
+        ranked = [(p, r) for p, r in ranked if _kind(p) == _kind(pick)]
+    top = ranked[:k]
+    top += [(p, r) for p, r in ranked[k:] if p == pick]
+    return top
+
+
+def settled(pick: Place, within: frozenset[tuple[str, str | None]]) -> bool:
+    """Whether a qualifier after the name ("GEORGETOWN, Ky.", any occurrence) puts the rules'
+    pick where it lies: the text settles the namesake, and the model does not weigh others."""
+    if pick.feature == "admin1":
+        return (pick.country, pick.name) in within or (pick.country, None) in within
+    return (pick.country, pick.admin1) in within or (pick.country, None) in within
+
+
+def rules_lead(readings: Sequence[tuple[Place, float]], pick: Place | None) -> float:
+    """The rules' score of their pick minus that of the best other of ``readings`` (0: none)."""
+    mine = [r for p, r in readings if p == pick]
+    others = [r for p, r in readings if p != pick]
+    return mine[0] - max(others) if mine and others else 0.0
+
+
+def _kind(place: Place) -> str:
+    return "point" if place.feature in POINT_FEATURES else place.feature
 
 
 @lru_cache(maxsize=1)

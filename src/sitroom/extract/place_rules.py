@@ -1,9 +1,10 @@
 """The hand-set rules that rank a name's gazetteer readings (``data/place_rules.yaml``).
 
 Population and feature priors, then bonuses from the document's own geography (countries named,
-regions named, nearby towns, a qualifier right after the name). They resolve places where no
-usable learned model is packaged, and their score of each reading is one of the learned
-ranker's features (``place_features``), so that the model starts from what the rules know.
+regions named, nearby towns, a qualifier right after the name). They read every document first
+(``read_by_rules``): where a usable learned model is packaged (``place_ranker``), it weighs their
+top readings of each name with their scores and pick among its features (``place_features``)
+and may overrule the pick; where none is, the rules' picks stand.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from sitroom.errors import GazetteerError
-from sitroom.extract.place_features import NameSlot
+from sitroom.extract.place_features import POINT_FEATURES, NameSlot
 from sitroom.extract.toponyms import country_vote
 from sitroom.geometry import distance_km
 from sitroom.knowledge import loader
@@ -23,11 +24,6 @@ from sitroom.knowledge.folding import fold
 from sitroom.knowledge.gazetteer import Gazetteer
 from sitroom.knowledge.loader import Overrides
 from sitroom.records import Place
-
-# Gazetteer features (Place.feature, not words) of places at a point inside a first-level region:
-# a town, a US county, an airport. The document's other such places support them by distance and
-# region.
-POINT_FEATURES = frozenset({"city", "admin2", "facility"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,39 +84,47 @@ def resolution_rules(overrides: Overrides = ()) -> Rules:
         raise GazetteerError(f"{raw.source} is malformed: {e}") from e
 
 
-def resolve_by_rules(
+@dataclass(frozen=True, slots=True)
+class RulesReading:
+    """What the rules make of a document's names: the score of each slot's readings (in
+    ``slot.candidates`` order) given where the other names were finally placed, and each
+    name's final pick (None: left unplaced)."""
+
+    scores: list[tuple[float, ...]]
+    picks: dict[str, Place | None]
+
+
+def read_by_rules(
     slots: Sequence[NameSlot], *, gazetteer: Gazetteer, rules: Rules, hint: str | None = None
-) -> list[Place | None]:
-    """One reading per slot, the best-scoring one, or None below ``min_resolve_score``; a
+) -> RulesReading:
+    """The rules' scores and picks: the best-scoring reading of each name (None below
+    ``min_resolve_score``), read together with the others where that holds better, and a
     province's seat read as the province where the document's geography says so."""
-    picks, geography = _scored_picks(slots, gazetteer, rules, hint)
+    table, geography = _second_pass(slots, gazetteer, rules, hint)
+    picks, geography, table = _coherent(
+        slots, table, _best(table, rules), geography, gazetteer, rules, hint
+    )
     best = {
         name: _province_over_seat(name, p, geography, gazetteer, rules) for name, p in picks.items()
     }
-    return [best[s.name] if s.candidates else None for s in slots]
+    return RulesReading([tuple(table[s.name][p] for p in s.candidates) for s in slots], best)
 
 
-def rule_scores(
+def resolve_by_rules(
     slots: Sequence[NameSlot], *, gazetteer: Gazetteer, rules: Rules, hint: str | None = None
-) -> list[tuple[float, ...]]:
-    """The rules' score of each slot's readings, in ``slot.candidates`` order."""
-    table = _scored(slots, gazetteer, rules, hint)
-    return [tuple(table[s.name][p] for p in s.candidates) for s in slots]
-
-
-def _scored(
-    slots: Sequence[NameSlot], gazetteer: Gazetteer, rules: Rules, hint: str | None
-) -> dict[str, dict[Place, float]]:
-    """Priors and the names that settle a country first, then re-scored by where the
-    document's other names were placed. One name keeps one sense in a document: its
-    occurrences pool their scores ("Edmonton, Queensland" ... "Edmonton")."""
-    return _second_pass(slots, gazetteer, rules, hint)[0]
+) -> list[Place | None]:
+    """One reading per slot, the rules' pick (``read_by_rules``), or None."""
+    picks = read_by_rules(slots, gazetteer=gazetteer, rules=rules, hint=hint).picks
+    return [picks[s.name] if s.candidates else None for s in slots]
 
 
 def _second_pass(
     slots: Sequence[NameSlot], gazetteer: Gazetteer, rules: Rules, hint: str | None
 ) -> tuple[dict[str, dict[Place, float]], _Geography]:
-    """The second pass's scores, and the geography of the first pass's picks they rest on."""
+    """Priors and the names that settle a country first, then re-scored by where the
+    document's other names were placed: the second pass's scores, and the geography of the
+    first pass's picks they rest on. One name keeps one sense in a document: its occurrences
+    pool their scores ("Edmonton, Queensland" ... "Edmonton")."""
     names = [s.name for s in slots]
     priors = [[_prior(p, s, gazetteer, rules) for p in s.candidates] for s in slots]
     votes = [country_vote(s.candidates) for s in slots]
@@ -128,13 +132,6 @@ def _second_pass(
     picks = [first[s.name] if s.candidates else None for s in slots]
     geography = _Geography.of(names, picks, picks)
     return _table(slots, priors, rules, hint, geography), geography
-
-
-def _scored_picks(
-    slots: Sequence[NameSlot], gazetteer: Gazetteer, rules: Rules, hint: str | None
-) -> tuple[dict[str, Place | None], _Geography]:
-    table, geography = _second_pass(slots, gazetteer, rules, hint)
-    return _coherent(slots, table, _best(table, rules), geography, gazetteer, rules, hint)
 
 
 def _coherent(
@@ -145,8 +142,9 @@ def _coherent(
     gazetteer: Gazetteer,
     rules: Rules,
     hint: str | None,
-) -> tuple[dict[str, Place | None], _Geography]:
-    """The picks, or the readings of one country's hypothesis where those hold together better.
+) -> tuple[dict[str, Place | None], _Geography, dict[str, dict[Place, float]]]:
+    """The picks, or the readings of one country's hypothesis where those hold together better,
+    with the geography and the scores given those readings (``table`` where the picks stay).
 
     The second pass moves every name at once, each on where the others were first placed, so
     two names can swap countries ("North London" to Ontario because "Edmonton" first went to
@@ -156,9 +154,11 @@ def _coherent(
     coherence is higher: the sum of its picks' scores given where the set itself puts the other
     names."""
     names = [s.name for s in slots]
-    readings: dict[str, set[str]] = {}
+    # dicts, not sets: countries tied in number are tried in the order the document reads them,
+    # the same on every run (a set's order of strings changes with Python's hash seed)
+    readings: dict[str, dict[str, None]] = {}
     for s in slots:
-        readings.setdefault(s.name, set()).update(p.country for p in s.candidates)
+        readings.setdefault(s.name, {}).update(dict.fromkeys(p.country for p in s.candidates))
     countries = Counter(c for found in readings.values() for c in found)
     priors: list[list[float]] = []
 
@@ -169,12 +169,14 @@ def _coherent(
         geo = _Geography.of(names, places, places)
         return _table(slots, priors, rules, hint, geo), geo
 
-    def coherence(chosen: dict[str, Place | None]) -> tuple[float, _Geography]:
+    def coherence(
+        chosen: dict[str, Place | None],
+    ) -> tuple[float, _Geography, dict[str, dict[Place, float]]]:
         scores, geo = scored(chosen)
-        return sum(scores[n][p] for n, p in chosen.items() if p is not None), geo
+        return sum(scores[n][p] for n, p in chosen.items() if p is not None), geo, scores
 
-    best: tuple[float, _Geography] | None = None
-    chosen, where = picks, geography
+    best: tuple[float, _Geography, dict[str, dict[Place, float]]] | None = None
+    chosen, where, final = picks, geography, table
     for country, n in countries.most_common(rules.coherence_countries):
         if n < 2:
             break
@@ -193,10 +195,10 @@ def _coherent(
             continue
         if best is None:
             best = coherence(picks)
-        total, geo = coherence(reply)
+        total, geo, scores = coherence(reply)
         if total > best[0]:
-            best, chosen, where = (total, geo), reply, geo
-    return chosen, where
+            best, chosen, where, final = (total, geo, scores), reply, geo, scores
+    return chosen, where, final
 
 
 def _province_over_seat(

@@ -2,7 +2,8 @@
 
 ``sitroom.extract.toponyms`` finds the spans and their gazetteer readings; each is resolved here by
 population and feature priors and the document's own geography (countries named, unambiguous
-places, proximity).
+places, proximity: ``place_rules``), then by the learned model over the rules' readings
+(``place_ranker``), and a name the gazetteer cannot place inside its qualifier.
 """
 
 from __future__ import annotations
@@ -75,8 +76,9 @@ def find_places(
     toponyms: adjectives of place ('Syrian', via ``demonyms``, a country adjective -> ISO2
     lookup), names inside organisation names ('New York' Times), regions resolved. Adjectives
     inform the resolution of other names either way. ``overrides``: the user's data files
-    (``Config.overrides()``), for place_rules.yaml. Readings are ranked by ``ranker``: the
-    packaged learned model by default, the hand-set rules where it is None or unusable.
+    (``Config.overrides()``), for place_rules.yaml. Readings are ranked by the hand-set rules,
+    then by ``ranker`` over them (the packaged learned model by default; the rules alone where
+    it is None or unusable).
     """
     read = _read(doc, gazetteer, context, demonyms, overrides, ranker)
     if every_toponym:
@@ -130,7 +132,7 @@ def _read(
         resolved = ranker.resolve(slots, gazetteer=gazetteer, hint=hint, overrides=overrides)
     else:
         resolved = resolve_by_rules(slots, gazetteer=gazetteer, rules=rules, hint=hint)
-    return list(zip(found, _within_qualifiers(found, resolved, rules), strict=True))
+    return list(zip(found, within_qualifiers(found, resolved, rules), strict=True))
 
 
 def locatable(place: Place | None) -> Place | None:
@@ -194,7 +196,7 @@ def _qualifier(
     return out
 
 
-def _within_qualifiers(
+def within_qualifiers(
     found: Sequence[Toponym], resolved: Sequence[Place | None], rules: Rules
 ) -> list[Place | None]:
     """A name the gazetteer cannot place inside the town, county or region named right after
