@@ -1167,6 +1167,7 @@ def test_an_act_word_in_a_person_s_name_is_no_act(analyse: Analyse) -> None:
         "That border disagreement, festering for years, is over control of a stretch of the Indian"
         " Ocean.",
         "Last month the group expanded its control of territory in Iraq.",
+        "Asked what worried him most, he said: probably the Russia attack on Ukraine.",
     ],
 )
 def test_crime_figures_of_speech_and_approaches_are_no_political_violence(
@@ -1176,6 +1177,14 @@ def test_crime_figures_of_speech_and_approaches_are_no_political_violence(
         e.event_type is None or e.status not in ("reported", "claimed")
         for e in analyse(text).events
     )
+
+
+def test_an_attack_on_a_country_with_a_day_is_an_incident(analyse: Analyse) -> None:
+    # "the Russia attack on Ukraine" is the war; a day makes an attack on a country one incident
+    told = "Iran's missile attack on Israel on Saturday killed one person."
+    assert [e.sub_event_type for e in typed(analyse(told))] == [
+        "Shelling/artillery/missile attack"
+    ]
 
 
 def test_a_crowd_told_again_with_nothing_of_its_own_is_the_crowd_told_before(

@@ -96,7 +96,7 @@ def _habitual(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[str]]) -
         return True  # "the truce was *frequently* broken by shelling"
     if verb.tag_ in ("VBZ", "VBP") and not any(c.dep_ in ("aux", "auxpass") for c in verb.children):
         return verb.lemma_ not in ("be", "have", "say")
-    if _present_passive(verb) and not _specific(verb.sent, facts):
+    if _present_passive(verb) and not specific(verb.sent, facts):
         # "the coalition's airstrikes *are launched* only where Kurdish forces are" (a day, a
         # toll or a town makes it one occurrence told in the present)
         return True
@@ -177,7 +177,7 @@ def _generic_noun(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[str]
     determined = any(c.dep_ in ("det", "poss", "nummod") for c in children)
     if determined or _episodic(anchor, cues):
         return False
-    return not _specific(anchor.sent, facts)
+    return not specific(anchor.sent, facts)
 
 
 def _charged(holder: Token, cues: dict[str, frozenset[str]]) -> bool:
@@ -256,7 +256,7 @@ def _tolled(sent: Span, facts: DocFacts) -> bool:
     return any(sent.start <= c.start < sent.end for c in facts.casualties)
 
 
-def _specific(sent: Span, facts: DocFacts) -> bool:
+def specific(sent: Span, facts: DocFacts) -> bool:
     """Whether a sentence names what makes an act one occurrence: a time, a toll or a town."""
     if _tolled(sent, facts):
         return True
@@ -328,7 +328,7 @@ def going_on(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) 
     if anchor.tag_ != "VBG" or not in_concepts(anchor, facts, cues["fight_concepts"], told=True):
         return False
     auxes = {c.lower_ for c in anchor.children if c.dep_ == "aux"}
-    return bool(auxes & cues["present_auxiliaries"]) and not _specific(anchor.sent, facts)
+    return bool(auxes & cues["present_auxiliaries"]) and not specific(anchor.sent, facts)
 
 
 def judged(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:

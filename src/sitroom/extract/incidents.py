@@ -48,6 +48,7 @@ from sitroom.extract.incident_mentions import (
     vague,
 )
 from sitroom.extract.word_senses import (
+    a_whole_country,
     allegiance,
     campaign,
     civil_fight,
@@ -90,6 +91,7 @@ _TOLL_REACH = 3
 # extract/word_senses.py).
 _NO_INCIDENT = (
     other_sense,
+    a_whole_country,
     summed,
     not_forces,
     not_a_group,

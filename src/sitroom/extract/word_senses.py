@@ -13,7 +13,13 @@ from spacy.tokens import Token
 from sitroom.extract.arguments import borrowed_subject, own_phrase
 from sitroom.extract.events import Candidate
 from sitroom.extract.facts import DocFacts
-from sitroom.extract.incident_filters import CURRENT, governing_verb, in_concepts, taken
+from sitroom.extract.incident_filters import (
+    CURRENT,
+    governing_verb,
+    in_concepts,
+    specific,
+    taken,
+)
 from sitroom.knowledge import loader
 from sitroom.records import ARMED_KINDS
 
@@ -451,6 +457,33 @@ def _owned(token: Token) -> bool:
     """Whether a noun is one person's own, by a singular possessive pronoun ("*his* health",
     "*her* life"), and no place's word."""
     return any(c.dep_ == "poss" and c.lower_ in _PERSON_POSSESSIVES for c in token.children)
+
+
+def a_whole_country(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
+    """An attack whose target is a whole country, in a sentence that names no day, toll or
+    town, is the war, not an incident: "probably the Russia *attack on Ukraine*", "Russia's war
+    against Ukraine" (ACLED codes a war's incidents, not the war; "Iran's missile attack on
+    Israel on Saturday" names a day)."""
+    anchor = facts.doc[cand.trigger]
+    if not in_concepts(anchor, facts, cues["war_concepts"], told=True):
+        return False
+    if anchor.pos_ in _NOUN_POS:
+        targets = [
+            g
+            for p in anchor.children
+            if p.dep_ == "prep" and p.lower_ in cues["target_preps"]
+            for g in p.children
+        ]
+    else:
+        targets = taken(anchor)
+    countries = [
+        t
+        for t in targets
+        if (hit := facts.place_index[t.i]) is not None
+        and hit.mention.place is not None
+        and hit.mention.place.feature == "country"
+    ]
+    return bool(countries) and len(countries) == len(targets) and not specific(anchor.sent, facts)
 
 
 def _a_person(token: Token, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:

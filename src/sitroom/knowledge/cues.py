@@ -40,6 +40,7 @@ INCIDENT_CUES = (
     "recipient_preps",
     "holding_preps",
     "holding_nouns",
+    "war_concepts",
     "taking_concepts",
     "taking_contexts",
     "state_words",
