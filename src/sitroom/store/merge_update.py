@@ -13,7 +13,6 @@ events near the report in type, place and date, not the size of the database.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import functools
 import hashlib
@@ -93,9 +92,7 @@ class MergeUpdate:
         self._groups_by_key: dict[int, set[str]] = {} if held is None else held.stored_under
         self._first_members: dict[str, Event] = {} if held is None else held.first_members
         self._stored: dict[str, Event] = {}  # stored events by id
-        # seed -> the stored events under its keys (visiting positions, ids: in that order)
-        self._under: dict[Event, tuple[list[VisitKey], list[str]]] = {}
-        self._matches: dict[Event, dict[str, bool]] = {}  # seed -> event id -> whether it matches
+        self._reached: set[Event] = set()  # first members whose later matches were queued
         # The last stored event in visiting order (read once): nothing stored comes after it,
         # so a change at or after it reaches nothing (a report published after the rest).
         self._last: tuple[VisitKey | None] | None = None
@@ -255,24 +252,22 @@ class MergeUpdate:
         last = self.last_stored()
         if last is None or after >= last:
             return
-        if seed not in self._under:
-            probes = [key_id(k) for k in self._index.probe_keys(seed)]
-            found = sorted((v, i) for i, v in self._members_under(probes).items())
-            self._under[seed] = ([v for v, _ in found], [i for _, i in found])
-            self._matches[seed] = {}
-        visits, ids = self._under[seed]
-        later = [i for i in ids[bisect.bisect_right(visits, after) :] if i not in self._pending]
+        if seed in self._reached:
+            # Reached already, from an earlier position: the update decides in visiting order
+            # and queues only events after the one it decides, so every event after ``after``
+            # that matches the seed was queued then and waits still; none is new.
+            return
+        self._reached.add(seed)
+        probes = [key_id(k) for k in self._index.probe_keys(seed)]
+        found = self._members_under(probes)
+        later = [i for i, v in found.items() if v > after and i not in self._pending]
         missing = [i for i in later if i not in self._stored]
         self._stored.update((e.id, e) for e in q.events_by_id(self._conn, missing))
-        matches = self._matches[seed]
         for event_id in later:
             event = self._stored.get(event_id)
             if event is None:
                 continue
-            if event_id not in matches:
-                found_match = match_events(seed, event, actors=self._actors, rules=self._rules)
-                matches[event_id] = found_match is not None
-            if matches[event_id]:
+            if match_events(seed, event, actors=self._actors, rules=self._rules) is not None:
                 self._push(self.visit(event), event.id, event)
 
     def last_stored(self) -> VisitKey | None:
@@ -366,7 +361,18 @@ class MergeUpdate:
             return None
         merged = decode(MergedEvent, row[0])
         levels = dict(x.split(":", 1) for x in merged.merged_on) if merged.merged_on else None
-        return [(self.visit(m), m) for m in merged.members], levels
+        # Positions from the member rows, but for the documents this update placed itself (the
+        # report saved: a replaced report may have moved in the publication order).
+        visits = q.member_visits(self._conn, merged_id)
+        return [
+            (
+                visits[m.id]
+                if m.id in visits and m.document_id not in self._published
+                else self.visit(m),
+                m,
+            )
+            for m in merged.members
+        ], levels
 
     def levels(self, handle: str) -> tuple[bool, Levels | None]:
         """(True, the group's linking levels) where the update only appended members to it
