@@ -179,7 +179,15 @@ class MergeUpdate:
                 actors=self._actors,
                 rules=self._rules,
             )
-            chosen = best[0] if best is not None else event.id
+            if best is not None:
+                chosen = best[0]
+            elif old is not None and not self.groups[old].before(key):
+                # It starts a group, and it starts the one it is in (nothing comes before it
+                # there): decided as before. Moving it to a group of its own would change its
+                # group and so reach every later event matching it, whose decisions all stay.
+                chosen = old
+            else:
+                chosen = event.id
         if event is not None and event_id in self._reach_from:
             self._reach(event, key)
         if chosen == old and event_id not in self._fresh:
