@@ -96,13 +96,16 @@ class MergeUpdate:
         # The last stored event in visiting order (read once): nothing stored comes after it,
         # so a change at or after it reaches nothing (a report published after the rest).
         self._last: tuple[VisitKey | None] | None = None
-        # A group's linking levels (``link_levels`` of its members, stored as its merged_on) are
-        # kept up to date without matching every pair again where the update only appended
-        # members after its last one: then they are its stored levels made weakest with each
-        # appended member's levels against the members before it, which choosing the group
-        # computed (``best_group``). Any other change to a group reads them all again.
+        # A group's linking levels (``link_levels`` of its members, stored as its merged_on: the
+        # weakest over every pair) are kept up to date without matching every pair again where
+        # the update only added members to it, wherever in its order: then they are its stored
+        # levels made weakest with each added member's levels against the members before it,
+        # which choosing the group computed (``best_group``), and with those of each member
+        # after it, which the change reached and decided again against the members before them,
+        # the added one among them. Any other change to a group (a member leaving, an actor
+        # changing) reads them all again.
         self._levels: dict[str, Levels | None] = {}  # handle -> levels before the update
-        self._appended: defaultdict[str, list[Levels]] = defaultdict(list)
+        self._joined: defaultdict[str, list[Levels]] = defaultdict(list)
         self._relinked: set[str] = set()  # handles whose levels are computed again in full
 
     def run(self, new: Iterable[Event], gone: Iterable[tuple[VisitKey, str]]) -> None:
@@ -194,6 +197,8 @@ class MergeUpdate:
             if old is not None and event_id in self._rewrite:
                 self.touched.add(old)  # same members, but what the claims read of them moved
                 self._relinked.add(old)  # and the actors they read may have changed
+            elif old is not None and best is not None:
+                self._joined[old].append(best[1])  # against members added before it, too
             return  # decided as before: nothing after it changes but what it matches
         changed = {h for h in (old, chosen) if h is not None}
         firsts = {h: self.groups[h].first() for h in changed if h in self.groups}
@@ -202,16 +207,10 @@ class MergeUpdate:
             self._relinked.add(old)
         if event is not None and chosen is not None:
             group = self.groups.setdefault(chosen, Group(chosen))
-            last = max((k for k, _ in group.members.values()), default=None)
             if not group.members and chosen == event_id and chosen not in self._levels:
                 self._levels[chosen] = None  # a new group
-            elif (
-                best is not None
-                and last is not None
-                and last < key
-                and event_id not in self._rewrite
-            ):
-                self._appended[chosen].append(best[1])
+            elif best is not None and event_id not in self._rewrite:
+                self._joined[chosen].append(best[1])
             else:
                 self._relinked.add(chosen)
             group.members[event_id] = (key, event)
@@ -383,13 +382,13 @@ class MergeUpdate:
         ], levels
 
     def levels(self, handle: str) -> tuple[bool, Levels | None]:
-        """(True, the group's linking levels) where the update only appended members to it
-        (or made it), without matching its members again; (False, None) where they must be
+        """(True, the group's linking levels) where the update only added members to it (or
+        made it), without matching its members again; (False, None) where they must be
         computed from all its members (``link_levels``)."""
         if handle in self._relinked or handle not in self._levels:
             return False, None
         levels = self._levels[handle]
-        for joined in self._appended.get(handle, ()):
+        for joined in self._joined.get(handle, ()):
             levels = joined if levels is None else weakest(levels, joined)
         return True, levels
 
