@@ -6,11 +6,13 @@
 Saves the benchmark's reports K .. K + COUNT - 1 (``bench_scale.variant``; ``--round R`` dates
 them as round R's, a back-fill amid the stored reports) into DB one at a time, as
 ``bench_scale.py`` times its adds, and prints for each its wall time, the parts of the stored
-picture's update it spent it in (timed by wrapping them; they nest: ``merge`` holds
-``decide`` and ``write``), how many events the merge decided again and how many merged events
-it wrote (with their members), and the load average. ``--rollback`` rolls each save back
-instead of committing it, so that every report is added to the same database (and a copy can
-be timed again); the commit itself is then not timed. ``--profile DIR`` also writes each add's
+picture's update it spent it in (timed by wrapping them; they nest: ``merge`` holds ``decide``
+and ``write``), how many events the merge decided (``decided``; its own and those decided
+again), how many stored events a decision moved to another group (``moved``) and the
+publication date of the last of them (how far on the change ran), how many merged events it
+wrote (with their members), and the load average. ``--rollback`` rolls each save back instead
+of committing it, so that every report is added to the same database (and a copy can be timed
+again); the commit itself is then not timed. ``--profile DIR`` also writes each add's
 cProfile statistics there (slower). Then the median and the slowest.
 
 Use a copy of a large database: the adds (without ``--rollback``) stay in it.
@@ -77,7 +79,24 @@ def _instrument() -> None:
     stored_picture.drop_group = _timed("drop", group_rows.drop_group)
     stored_picture.write_blocks = _timed("blocks", group_rows.write_blocks)
     mu.MergeUpdate.run = _timed("decide", mu.MergeUpdate.run)
-    mu.MergeUpdate._decide = _timed("decided", mu.MergeUpdate._decide)
+    mu.MergeUpdate._decide = _timed("decided", _watch_moves(mu.MergeUpdate._decide))
+
+
+_MOVED: list[Any] = []  # visiting positions of the stored events a decision moved
+
+
+def _watch_moves(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Note each stored event that a decision puts in another group than it was in."""
+
+    @functools.wraps(fn)
+    def wrapper(update: mu.MergeUpdate, key: Any, event_id: str, event: Any) -> Any:
+        before = update._group_of(event_id)  # what the decision reads first anyway
+        result = fn(update, key, event_id, event)
+        if event_id not in update._fresh and update._of_event.get(event_id) != before:
+            _MOVED.append(key)
+        return result
+
+    return wrapper
 
 
 class _Rollback(Exception):
@@ -130,6 +149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             analysis = bench_scale.variant(base, k, args.round_)
             _SPENT.clear()
             _COUNTS.clear()
+            _MOVED.clear()
             with _maybe_profile(args.profile, f"add-{k}"):
                 start = time.perf_counter()
                 if args.rollback:
@@ -145,7 +165,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             parts = "  ".join(f"{k}={v:.3f}" for k, v in sorted(_SPENT.items()))
             print(
                 f"k={k} published={analysis.document.published} s={elapsed:.3f}  {parts}  "
-                f"decided={_COUNTS['decided']} groups_written={_COUNTS['write']} "
+                f"decided={_COUNTS['decided']} moved={len(_MOVED)} "
+                f"last_moved={max(_MOVED)[0] if _MOVED else None} "
+                f"groups_written={_COUNTS['write']} "
                 f"members_written={_members_written()} load={os.getloadavg()[0]:.2f}",
                 flush=True,
             )
