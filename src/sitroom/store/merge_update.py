@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from sitroom.ids import content_id
 from sitroom.picture.blocking import BlockIndex, Key
 from sitroom.picture.codec import decode
-from sitroom.picture.ledger import MergedEvent, MergeRules
+from sitroom.picture.ledger import FieldClaim, MergedEvent, MergeRules
 from sitroom.picture.merge import Levels, VisitKey, best_group, match_events, visit_key, weakest
 from sitroom.records import Actor, Event
 from sitroom.store import picture_queries as q
@@ -107,6 +107,10 @@ class MergeUpdate:
         self._levels: dict[str, Levels | None] = {}  # handle -> levels before the update
         self._joined: defaultdict[str, list[Levels]] = defaultdict(list)
         self._relinked: set[str] = set()  # handles whose levels are computed again in full
+        # A stored group's field claims, and how many members it had, for ``claims``: where the
+        # update only appended members after its last one, the claims of before hold for them.
+        self._claims: dict[str, tuple[int, tuple[FieldClaim, ...]]] = {}
+        self._inserted: set[str] = set()  # handles a member joined before their last member
 
     def run(self, new: Iterable[Event], gone: Iterable[tuple[VisitKey, str]]) -> None:
         """Decide the saved events (``new``) and take deleted ones (``gone``: key, id) out."""
@@ -207,6 +211,8 @@ class MergeUpdate:
             self._relinked.add(old)
         if event is not None and chosen is not None:
             group = self.groups.setdefault(chosen, Group(chosen))
+            if any(k > key for k, _ in group.members.values()):
+                self._inserted.add(chosen)
             if not group.members and chosen == event_id and chosen not in self._levels:
                 self._levels[chosen] = None  # a new group
             elif best is not None and event_id not in self._rewrite:
@@ -368,6 +374,7 @@ class MergeUpdate:
             return None
         merged = decode(MergedEvent, row[0])
         levels = dict(x.split(":", 1) for x in merged.merged_on) if merged.merged_on else None
+        self._claims[merged_id] = (len(merged.members), merged.claims)
         # Positions from the member rows, but for the documents this update placed itself (the
         # report saved: a replaced report may have moved in the publication order).
         visits = q.member_visits(self._conn, merged_id)
@@ -391,6 +398,14 @@ class MergeUpdate:
         for joined in self._joined.get(handle, ()):
             levels = joined if levels is None else weakest(levels, joined)
         return True, levels
+
+    def claims(self, handle: str) -> tuple[int, tuple[FieldClaim, ...]] | None:
+        """(k, the stored field claims of the group's first k members) where the update only
+        appended members after them (``merged_event``'s ``known_claims``); else None."""
+        known, _ = self.levels(handle)
+        if not known or handle in self._inserted or handle not in self._claims:
+            return None
+        return self._claims[handle]
 
     def _register(self, handle: str) -> None:
         """Index a group under its current first member's keys (none when it is empty)."""

@@ -34,6 +34,7 @@ from sitroom.picture.ledger import (
     DEFAULT_RULES,
     RULES_VERSION,
     ControlTimeline,
+    FieldClaim,
     MergedEvent,
     MergeRules,
     fold_name,
@@ -87,6 +88,8 @@ class _Group:
     visits: list[VisitKey]  # the members' visiting positions
     members: list[Event]
     levels: Levels | None
+    # The stored claims of its first members, where the rest were appended (``merged_event``).
+    claims: tuple[int, tuple[FieldClaim, ...]] | None = None
 
 
 # -- updating --------------------------------------------------------------------------------
@@ -375,7 +378,9 @@ class _Updater:
                 held.put(merged_id, HeldGroup(ordered, levels))
             else:
                 self._write_work(
-                    _Group(merged_id, [v for v, _ in ordered], members, levels),
+                    _Group(
+                        merged_id, [v for v, _ in ordered], members, levels, update.claims(handle)
+                    ),
                     groups=groups,
                     actors=actors,
                 )
@@ -437,7 +442,12 @@ class _Updater:
         self, group: _Group, *, groups: Mapping[str, str], actors: Mapping[str, Actor]
     ) -> None:
         merged = merged_event(
-            group.members, group.levels, groups=groups, actors=actors, rules=self._rules
+            group.members,
+            group.levels,
+            groups=groups,
+            actors=actors,
+            rules=self._rules,
+            known_claims=group.claims,
         )
         write_group(self._conn, merged, group.visits, groups=groups, actors=actors)
 
