@@ -488,6 +488,7 @@ def measure(
     filled: bool = False,
     first_added: int | None = None,
     added_round: int | None = None,
+    readers: bool = True,
 ) -> dict:
     """Build a database of n reports and time the readers on it (in this process);
     ``server``: a PostgreSQL URL to build it in; ``profiles``: a folder for the cProfile
@@ -499,7 +500,8 @@ def measure(
     once the database is filled; ``filled``: start from the database a ``fill_only`` run
     filled (rebuild it, then the rest); ``first_added``: the first report added one at a time
     (default n: the next one); ``added_round``: date the added reports as that round's (a
-    back-fill amid the stored reports) instead of their own."""
+    back-fill amid the stored reports) instead of their own; ``readers``: also time `report` and
+    the exports after the API (else stop there)."""
     result: dict[str, Any] = {"n": n}
     db = database(n, folder, server, new=not (reuse or filled))
     kept = Path(db).with_name(f"scale-{n}-before-adding.db") if server is None else None
@@ -563,6 +565,9 @@ def measure(
         _progress(result, add_one_median_s=statistics.median(times), add_one_max_s=max(times))
         # The API before report and exports: a long run stopped on its way has it said.
         _progress(result, **api_latency(db, workers=workers))
+        if not readers:
+            result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            return result
         wall, peak = _timed([SITROOM, "report", "--db", db])
         _progress(result, report_s=wall, report_mb=peak)
         for fmt in EXPORTS:
@@ -657,6 +662,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         help="date the reports added one at a time as this round's (3 days a round), so that "
         "they are back-filled amid the stored reports instead of coming after them",
     )
+    parser.add_argument(
+        "--no-readers",
+        action="store_true",
+        help="stop after the adds and the API step (no `report`, no exports)",
+    )
     args = parser.parse_args(argv)
     if args.reuse and (args.keep is None or args.db):
         parser.error("--reuse needs --keep DIR (SQLite)")
@@ -693,6 +703,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             filled=args.filled,
             first_added=args.first_added,
             added_round=args.added_round,
+            readers=not args.no_readers,
         )
         print(json.dumps(measured))
         return
@@ -723,6 +734,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                 command += ["--first-added", str(args.first_added)]
             if args.added_round is not None:
                 command += ["--added-round", str(args.added_round)]
+            command += ["--no-readers"] if args.no_readers else []
             command += ["--serve-workers", str(args.serve_workers)]
             command += ["--db", args.db] if args.db else []
             # stderr passes through: the size's progress as it goes

@@ -26,6 +26,7 @@ from sitroom.ids import content_id
 from sitroom.picture.blocking import BlockIndex
 from sitroom.picture.ledger import (
     DEFAULT_RULES,
+    FieldClaim,
     MergedEvent,
     MergeRules,
     date_gap,
@@ -217,8 +218,11 @@ def merged_event(
     groups: Mapping[str, str],
     actors: Mapping[str, Actor],
     rules: MergeRules,
+    known_claims: tuple[int, Sequence[FieldClaim]] | None = None,
 ) -> MergedEvent:
-    """The merged event of a group's ``members`` (in visiting order) linked at ``levels``."""
+    """The merged event of a group's ``members`` (in visiting order) linked at ``levels``;
+    ``known_claims``: the claims of its first members, where the rest were appended to them
+    (``field_claims``' ``known``)."""
     dated = _pick(
         members,
         lambda e: (e.event_date, e.date_precision) if e.event_date else None,
@@ -245,7 +249,7 @@ def merged_event(
         location=location,
         fatalities=fatalities.best if fatalities else None,
         merged_on=tuple(f"{f}:{levels[f]}" for f in _LEVELS) if levels else (),
-        claims=field_claims(members, groups=groups, actors=actors, rules=rules),
+        claims=field_claims(members, groups=groups, actors=actors, rules=rules, known=known_claims),
         fatality_range=fatalities,
     )
 

@@ -302,6 +302,7 @@ def field_claims(
     groups: Mapping[str, str],
     actors: Mapping[str, Actor] | None = None,
     rules: MergeRules = DEFAULT_RULES,
+    known: tuple[int, Sequence[FieldClaim]] | None = None,
 ) -> tuple[FieldClaim, ...]:
     """One FieldClaim per field of CLAIM_FIELDS that some member gives a value for.
 
@@ -309,9 +310,16 @@ def field_claims(
     those values), and contradicted when two give values that cannot both be true, read with
     confidence, on a pair of members that surely tell one incident. ``groups`` maps document
     id -> source group (see ``independent_sources``).
+
+    ``known``: (k, the claims these rules gave the first k members, with the same actors), for
+    members appended to a group: a field whose sources among the first k are the ones those
+    claims hold (values, evidence, source groups) starts from their verdict and agreed values
+    and tries only the pairs with an appended member. Any other field is computed in full.
     """
     actors = actors or {}
     use_acled = any(e.event_type is not None for e in members)
+    before = {c.field: c for c in known[1]} if known is not None else {}
+    prefix = {m.id for m in members[: known[0]]} if known is not None else set()
     claims = []
     for name in CLAIM_FIELDS:
         rows: list[tuple[SourceValue, Event]] = []
@@ -332,7 +340,19 @@ def field_claims(
             continue
         agreed: set[int] = set()
         contradicted = False
-        for (i, (v1, e1)), (j, (v2, e2)) in itertools.combinations(enumerate(rows), 2):
+        pairs: Iterable[tuple[tuple[int, tuple[SourceValue, Event]], ...]]
+        pairs = itertools.combinations(enumerate(rows), 2)
+        start = sum(1 for _, e in rows if e.id in prefix)
+        held = before.get(name)
+        told = tuple(v for v, _ in rows[:start])
+        if known is not None and told == (held.values if held is not None else ()):
+            index = {v: i for i, v in enumerate(told)}
+            agreed = {index[v] for v in held.agreed} if held is not None else set()
+            contradicted = held is not None and held.verdict == "contradicted"
+            pairs = (
+                ((i, rows[i]), (j, rows[j])) for j in range(start, len(rows)) for i in range(j)
+            )
+        for (i, (v1, e1)), (j, (v2, e2)) in pairs:
             if _voice(v1) == _voice(v2):
                 continue
             if v1.value == v2.value or _same(name, e1, e2, actors=actors, rules=rules):

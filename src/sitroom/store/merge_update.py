@@ -13,7 +13,6 @@ events near the report in type, place and date, not the size of the database.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import functools
 import hashlib
@@ -26,7 +25,7 @@ from typing import TYPE_CHECKING
 from sitroom.ids import content_id
 from sitroom.picture.blocking import BlockIndex, Key
 from sitroom.picture.codec import decode
-from sitroom.picture.ledger import MergedEvent, MergeRules
+from sitroom.picture.ledger import FieldClaim, MergedEvent, MergeRules
 from sitroom.picture.merge import Levels, VisitKey, best_group, match_events, visit_key, weakest
 from sitroom.records import Actor, Event
 from sitroom.store import picture_queries as q
@@ -93,20 +92,25 @@ class MergeUpdate:
         self._groups_by_key: dict[int, set[str]] = {} if held is None else held.stored_under
         self._first_members: dict[str, Event] = {} if held is None else held.first_members
         self._stored: dict[str, Event] = {}  # stored events by id
-        # seed -> the stored events under its keys (visiting positions, ids: in that order)
-        self._under: dict[Event, tuple[list[VisitKey], list[str]]] = {}
-        self._matches: dict[Event, dict[str, bool]] = {}  # seed -> event id -> whether it matches
+        self._reached: set[Event] = set()  # first members whose later matches were queued
         # The last stored event in visiting order (read once): nothing stored comes after it,
         # so a change at or after it reaches nothing (a report published after the rest).
         self._last: tuple[VisitKey | None] | None = None
-        # A group's linking levels (``link_levels`` of its members, stored as its merged_on) are
-        # kept up to date without matching every pair again where the update only appended
-        # members after its last one: then they are its stored levels made weakest with each
-        # appended member's levels against the members before it, which choosing the group
-        # computed (``best_group``). Any other change to a group reads them all again.
+        # A group's linking levels (``link_levels`` of its members, stored as its merged_on: the
+        # weakest over every pair) are kept up to date without matching every pair again where
+        # the update only added members to it, wherever in its order: then they are its stored
+        # levels made weakest with each added member's levels against the members before it,
+        # which choosing the group computed (``best_group``), and with those of each member
+        # after it, which the change reached and decided again against the members before them,
+        # the added one among them. Any other change to a group (a member leaving, an actor
+        # changing) reads them all again.
         self._levels: dict[str, Levels | None] = {}  # handle -> levels before the update
-        self._appended: defaultdict[str, list[Levels]] = defaultdict(list)
+        self._joined: defaultdict[str, list[Levels]] = defaultdict(list)
         self._relinked: set[str] = set()  # handles whose levels are computed again in full
+        # A stored group's field claims, and how many members it had, for ``claims``: where the
+        # update only appended members after its last one, the claims of before hold for them.
+        self._claims: dict[str, tuple[int, tuple[FieldClaim, ...]]] = {}
+        self._inserted: set[str] = set()  # handles a member joined before their last member
 
     def run(self, new: Iterable[Event], gone: Iterable[tuple[VisitKey, str]]) -> None:
         """Decide the saved events (``new``) and take deleted ones (``gone``: key, id) out."""
@@ -182,13 +186,23 @@ class MergeUpdate:
                 actors=self._actors,
                 rules=self._rules,
             )
-            chosen = best[0] if best is not None else event.id
+            if best is not None:
+                chosen = best[0]
+            elif old is not None and not self.groups[old].before(key):
+                # It starts a group, and it starts the one it is in (nothing comes before it
+                # there): decided as before. Moving it to a group of its own would change its
+                # group and so reach every later event matching it, whose decisions all stay.
+                chosen = old
+            else:
+                chosen = event.id
         if event is not None and event_id in self._reach_from:
             self._reach(event, key)
         if chosen == old and event_id not in self._fresh:
             if old is not None and event_id in self._rewrite:
                 self.touched.add(old)  # same members, but what the claims read of them moved
                 self._relinked.add(old)  # and the actors they read may have changed
+            elif old is not None and best is not None:
+                self._joined[old].append(best[1])  # against members added before it, too
             return  # decided as before: nothing after it changes but what it matches
         changed = {h for h in (old, chosen) if h is not None}
         firsts = {h: self.groups[h].first() for h in changed if h in self.groups}
@@ -197,16 +211,12 @@ class MergeUpdate:
             self._relinked.add(old)
         if event is not None and chosen is not None:
             group = self.groups.setdefault(chosen, Group(chosen))
-            last = max((k for k, _ in group.members.values()), default=None)
+            if any(k > key for k, _ in group.members.values()):
+                self._inserted.add(chosen)
             if not group.members and chosen == event_id and chosen not in self._levels:
                 self._levels[chosen] = None  # a new group
-            elif (
-                best is not None
-                and last is not None
-                and last < key
-                and event_id not in self._rewrite
-            ):
-                self._appended[chosen].append(best[1])
+            elif best is not None and event_id not in self._rewrite:
+                self._joined[chosen].append(best[1])
             else:
                 self._relinked.add(chosen)
             group.members[event_id] = (key, event)
@@ -255,24 +265,22 @@ class MergeUpdate:
         last = self.last_stored()
         if last is None or after >= last:
             return
-        if seed not in self._under:
-            probes = [key_id(k) for k in self._index.probe_keys(seed)]
-            found = sorted((v, i) for i, v in self._members_under(probes).items())
-            self._under[seed] = ([v for v, _ in found], [i for _, i in found])
-            self._matches[seed] = {}
-        visits, ids = self._under[seed]
-        later = [i for i in ids[bisect.bisect_right(visits, after) :] if i not in self._pending]
+        if seed in self._reached:
+            # Reached already, from an earlier position: the update decides in visiting order
+            # and queues only events after the one it decides, so every event after ``after``
+            # that matches the seed was queued then and waits still; none is new.
+            return
+        self._reached.add(seed)
+        probes = [key_id(k) for k in self._index.probe_keys(seed)]
+        found = self._members_under(probes)
+        later = [i for i, v in found.items() if v > after and i not in self._pending]
         missing = [i for i in later if i not in self._stored]
         self._stored.update((e.id, e) for e in q.events_by_id(self._conn, missing))
-        matches = self._matches[seed]
         for event_id in later:
             event = self._stored.get(event_id)
             if event is None:
                 continue
-            if event_id not in matches:
-                found_match = match_events(seed, event, actors=self._actors, rules=self._rules)
-                matches[event_id] = found_match is not None
-            if matches[event_id]:
+            if match_events(seed, event, actors=self._actors, rules=self._rules) is not None:
                 self._push(self.visit(event), event.id, event)
 
     def last_stored(self) -> VisitKey | None:
@@ -366,18 +374,38 @@ class MergeUpdate:
             return None
         merged = decode(MergedEvent, row[0])
         levels = dict(x.split(":", 1) for x in merged.merged_on) if merged.merged_on else None
-        return [(self.visit(m), m) for m in merged.members], levels
+        self._claims[merged_id] = (len(merged.members), merged.claims)
+        # Positions from the member rows, but for the documents this update placed itself (the
+        # report saved: a replaced report may have moved in the publication order).
+        visits = q.member_visits(self._conn, merged_id)
+        return [
+            (
+                visits[m.id]
+                if m.id in visits and m.document_id not in self._published
+                else self.visit(m),
+                m,
+            )
+            for m in merged.members
+        ], levels
 
     def levels(self, handle: str) -> tuple[bool, Levels | None]:
-        """(True, the group's linking levels) where the update only appended members to it
-        (or made it), without matching its members again; (False, None) where they must be
+        """(True, the group's linking levels) where the update only added members to it (or
+        made it), without matching its members again; (False, None) where they must be
         computed from all its members (``link_levels``)."""
         if handle in self._relinked or handle not in self._levels:
             return False, None
         levels = self._levels[handle]
-        for joined in self._appended.get(handle, ()):
+        for joined in self._joined.get(handle, ()):
             levels = joined if levels is None else weakest(levels, joined)
         return True, levels
+
+    def claims(self, handle: str) -> tuple[int, tuple[FieldClaim, ...]] | None:
+        """(k, the stored field claims of the group's first k members) where the update only
+        appended members after them (``merged_event``'s ``known_claims``); else None."""
+        known, _ = self.levels(handle)
+        if not known or handle in self._inserted or handle not in self._claims:
+            return None
+        return self._claims[handle]
 
     def _register(self, handle: str) -> None:
         """Index a group under its current first member's keys (none when it is empty)."""

@@ -403,6 +403,18 @@ def visit_of_row(row: Sequence[object]) -> VisitKey:
     return (dt.date.fromisoformat(str(published)), str(document_id), int(str(start)), str(event_id))
 
 
+def member_visits(conn: Connection, merged_id: str) -> dict[str, VisitKey]:
+    """Event id -> visiting position, for the stored members of a merged event: one indexed
+    read of its member rows, where asking each member's document for its publication date
+    would be a read a member (pages scattered over the documents of years)."""
+    return {
+        str(r[3]): visit_of_row(r)
+        for r in conn.execute(
+            f"SELECT {VISIT_COLUMNS} FROM picture_members WHERE merged_id = ?", (merged_id,)
+        )
+    }
+
+
 def visit_row(key: VisitKey) -> tuple[str, str, int, str]:
     return (key[0].isoformat(), key[1], key[2], key[3])
 

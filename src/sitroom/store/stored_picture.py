@@ -34,6 +34,7 @@ from sitroom.picture.ledger import (
     DEFAULT_RULES,
     RULES_VERSION,
     ControlTimeline,
+    FieldClaim,
     MergedEvent,
     MergeRules,
     fold_name,
@@ -84,9 +85,11 @@ class _Group:
     """A merged event's members in visiting order and the levels linking them, while merging."""
 
     id: str
-    first: VisitKey
+    visits: list[VisitKey]  # the members' visiting positions
     members: list[Event]
     levels: Levels | None
+    # The stored claims of its first members, where the rest were appended (``merged_event``).
+    claims: tuple[int, tuple[FieldClaim, ...]] | None = None
 
 
 # -- updating --------------------------------------------------------------------------------
@@ -357,10 +360,10 @@ class _Updater:
         update.named(actors_new, skip_document=document_id)
         update.run(new, gone)
         final = update.final_ids()
-        for handle in final:
+        for handle, merged_id in final.items():
             if held is not None:
                 held.drop(handle)
-            else:
+            elif merged_id != handle:  # gone, or stored under another id: its rows go
                 drop_group(conn, handle)
         written = set()
         for handle, merged_id in sorted(final.items()):
@@ -375,7 +378,11 @@ class _Updater:
                 held.put(merged_id, HeldGroup(ordered, levels))
             else:
                 self._write_work(
-                    _Group(merged_id, ordered[0][0], members, levels), groups=groups, actors=actors
+                    _Group(
+                        merged_id, [v for v, _ in ordered], members, levels, update.claims(handle)
+                    ),
+                    groups=groups,
+                    actors=actors,
                 )
                 write_blocks(conn, self._index, merged_id, members[0])
             written.add(merged_id)
@@ -398,7 +405,7 @@ class _Updater:
         for merged_id, group in sorted(taken.items()):
             members = [e for _, e in group.members]
             self._write_work(
-                _Group(merged_id, group.members[0][0], members, group.levels),
+                _Group(merged_id, [v for v, _ in group.members], members, group.levels),
                 groups=groups,
                 actors=actors,
             )
@@ -420,26 +427,29 @@ class _Updater:
 
     def _load(self, merged_id: str) -> _Group | None:
         row = self._conn.execute(
-            "SELECT record, first_published, first_document, first_start, first_event "
-            "FROM picture_events WHERE id = ?",
-            (merged_id,),
+            "SELECT record FROM picture_events WHERE id = ?", (merged_id,)
         ).fetchone()
         if row is None:
             return None
         merged = decode(MergedEvent, row[0])
         levels = dict(x.split(":", 1) for x in merged.merged_on) if merged.merged_on else None
-        return _Group(merged_id, q.visit_of_row(row[1:]), list(merged.members), levels)
+        visits = q.member_visits(self._conn, merged_id)
+        return _Group(
+            merged_id, [visits[m.id] for m in merged.members], list(merged.members), levels
+        )
 
     def _write_work(
         self, group: _Group, *, groups: Mapping[str, str], actors: Mapping[str, Actor]
     ) -> None:
         merged = merged_event(
-            group.members, group.levels, groups=groups, actors=actors, rules=self._rules
+            group.members,
+            group.levels,
+            groups=groups,
+            actors=actors,
+            rules=self._rules,
+            known_claims=group.claims,
         )
-        published = {
-            m.document_id: q.published_of(self._conn, m.document_id) for m in group.members
-        }
-        write_group(self._conn, merged, group.first, published, groups=groups, actors=actors)
+        write_group(self._conn, merged, group.visits, groups=groups, actors=actors)
 
     def refresh_groups_of(
         self, document_ids: Collection[str], *, skip: Collection[str], groups: Mapping[str, str]
