@@ -156,16 +156,14 @@ def _generic_noun(anchor: Token, facts: DocFacts, cues: dict[str, frozenset[str]
     token = anchor
     while token.dep_ == "conj" and token.head.i != token.i:
         token = token.head
-    if token.dep_ in ("pobj", "pcomp"):
+    if token.dep_ in ("pobj", "pcomp") and token.head.lower_ == "of":
         holder = token.head.head
         collective = cues["collective_nouns"]
-        if token.head.lower_ == "of" and (
-            holder.lemma_.lower() in collective or holder.lower_ in collective
-        ):
+        if holder.lemma_.lower() in collective or holder.lower_ in collective:
             # ... unless told as one past occasion with its own toll ("a series of airstrikes
             # conducted by Russian jets, resulting in at least 25 fatalities"): ACLED codes it.
             return not (_episodic(holder, cues) and _tolled(anchor.sent, facts))
-        if token.head.lower_ == "of" and _charged(holder, cues):
+        if _charged(holder, cues):
             return True
     # A bare plural or a bare mass noun of doing ("fighting has forced a million to flee") is
     # English's generic form; a bare singular is one act ("came under attack", "taken hostage").

@@ -455,14 +455,14 @@ def not_a_target(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str
 
 def _owned(token: Token) -> bool:
     """Whether a noun is one person's own, by a singular possessive pronoun ("*his* health",
-    "*her* life"), and no place's word."""
+    "*her* life"; "their positions" may be a party's)."""
     return any(c.dep_ == "poss" and c.lower_ in _PERSON_POSSESSIVES for c in token.children)
 
 
 def a_whole_country(cand: Candidate, facts: DocFacts, cues: dict[str, frozenset[str]]) -> bool:
     """An attack whose target is a whole country, in a sentence that names no day, toll or
-    town, is the war, not an incident: "probably the Russia *attack on Ukraine*", "Russia's war
-    against Ukraine" (ACLED codes a war's incidents, not the war; "Iran's missile attack on
+    town, is the war, not an incident: "probably the Russia *attack on Ukraine*", "fighting
+    *against Ukraine*" (ACLED codes a war's incidents, not the war; "Iran's missile attack on
     Israel on Saturday" names a day)."""
     anchor = facts.doc[cand.trigger]
     if not in_concepts(anchor, facts, cues["war_concepts"], told=True):
