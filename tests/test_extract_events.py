@@ -1168,6 +1168,7 @@ def test_an_act_word_in_a_person_s_name_is_no_act(analyse: Analyse) -> None:
         " Ocean.",
         "Last month the group expanded its control of territory in Iraq.",
         "Asked what worried him most, he said: probably the Russia attack on Ukraine.",
+        "The rise follows an increase in the number of foreigners relocating to Japan.",
     ],
 )
 def test_crime_figures_of_speech_and_approaches_are_no_political_violence(

@@ -37,6 +37,7 @@ _SUBJECT_DEPS = loader.labels("syntax.yaml", "subject_deps")
 # Possessive pronouns of one person (a thing held over is then one's own: "*his* health").
 _PERSON_POSSESSIVES = loader.labels("syntax.yaml", "person_possessives")
 _NOUN_POS = loader.labels("syntax.yaml", "nominal_pos")
+_PARTICIPLE_TAGS = loader.labels("syntax.yaml", "participle_tags")
 _ACRONYM_LENGTH = 3  # letters of an upper-case name read as an acronym ("JCPOA", not "UK")
 
 
@@ -284,8 +285,10 @@ def _moves_none(
     if noun:
         preps = noun_preps or _OF
         moved += _noun_phrases(anchor, preps)
-    elif not moved and anchor.dep_ == "acl" and anchor.tag_ == "VBN":
-        moved = [anchor.head]  # "the bench *appointed* to hear the case": the noun it qualifies
+    elif not moved and anchor.dep_ == "acl" and anchor.tag_ in _PARTICIPLE_TAGS:
+        # the noun a participle qualifies: "the bench *appointed* to hear the case",
+        # "foreigners *relocating* to Japan"
+        moved = [anchor.head]
     elif not moved:
         moved = [c for c in anchor.children if c.dep_ == "nsubj"]
     moved = [
