@@ -391,3 +391,21 @@ def test_the_rules_reading_gives_the_scores_and_picks_resolve_by_rules_returns()
     assert reading.picks["paris"] == paris_us  # "Paris, Illinois"
     assert len(reading.scores[0]) == 2 and reading.scores[0][1] > reading.scores[0][0]
     assert resolve_by_rules(slots, gazetteer=gaz, rules=rules) == [paris_us, illinois]
+
+
+def test_a_town_of_unknown_population_counts_in_a_country_the_document_speaks_of() -> None:
+    # GeoNames writes 0 for populations it does not know (most Syrian towns): "Ras al-Ain" in
+    # a Syrian story is Syria's, not the Israeli namesake of 72,881; alone it is the bigger one
+    israel = Place(None, "Israel", 31.5, 34.75, "IL", feature="country", population=9_000_000)
+    ras_sy = Place(173, "Ras", 36.85, 40.07, "SY", "Al-Hasakah", population=0)
+    ras_il = Place(293, "Ras", 32.1, 34.96, "IL", "Central", population=72_881)
+    gaz = Gazetteer.from_places([SYRIA, israel, ras_sy, ras_il])
+
+    def read(text: str, ents: dict[str, str]) -> Place | None:
+        doc = make_doc(text, ents)
+        found = {m.text: m.place for m in find_places(doc, document_id="d1", gazetteer=gaz)}
+        return found["Ras"]
+
+    syrian = "Syria said rebels shelled Ras on Monday"
+    assert read(syrian, {"Ras": "GPE", "Syria": "GPE"}) == ras_sy
+    assert read("Shelling of Ras", {"Ras": "GPE"}) == ras_il

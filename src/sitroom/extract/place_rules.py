@@ -43,6 +43,7 @@ class Rules:
     near_bonus: float
     qualifier_bonus: float
     max_part_population: int
+    unknown_population: int
     min_resolve_score: float
     coherence_countries: int
     near_words: frozenset[str]
@@ -72,6 +73,7 @@ def resolution_rules(overrides: Overrides = ()) -> Rules:
             near_bonus=float(w["near_bonus"]),
             qualifier_bonus=float(w["qualifier_bonus"]),
             max_part_population=int(w["max_part_population"]),
+            unknown_population=int(w["unknown_population"]),
             min_resolve_score=float(w["min_resolve_score"]),
             coherence_countries=int(w["coherence_countries"]),
             near_words=frozenset(raw["near_words"]),
@@ -305,6 +307,11 @@ def _table(
             score = prior
             if place.country and countries[place.country] > 0:
                 score += rules.context_bonus
+                if place.feature in POINT_FEATURES and place.population == 0:
+                    # GeoNames writes 0 for a population it does not know (most of Syria's,
+                    # Yemen's and Afghanistan's towns): in a country the document speaks of,
+                    # such a town counts as the gazetteer's smallest, not as none
+                    score += math.log10(rules.unknown_population + 1)
             if hint is not None and place.country == hint:
                 score += rules.hint_bonus
             if place.feature in POINT_FEATURES:
