@@ -23,7 +23,7 @@ import sys
 import time
 from collections.abc import Sequence
 
-from sitroom.picture.reconcile import edge_key
+from sitroom.picture.alliances import edge_key
 from sitroom.store import Store, stored_alliances
 from sitroom.store import picture_queries as q
 from sitroom.store.stored_picture import PUBLICATION_ORDER

@@ -20,7 +20,7 @@ import sys
 import time
 from collections.abc import Sequence
 
-from sitroom.picture.reconcile import edge_key
+from sitroom.picture.alliances import edge_key
 from sitroom.store import Store, stored_alliances, writing
 from sitroom.store import picture_queries as q
 from sitroom.store.backend import Connection

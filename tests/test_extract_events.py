@@ -1183,9 +1183,7 @@ def test_crime_figures_of_speech_and_approaches_are_no_political_violence(
 def test_an_attack_on_a_country_with_a_day_is_an_incident(analyse: Analyse) -> None:
     # "the Russia attack on Ukraine" is the war; a day makes an attack on a country one incident
     told = "Iran's missile attack on Israel on Saturday killed one person."
-    assert [e.sub_event_type for e in typed(analyse(told))] == [
-        "Shelling/artillery/missile attack"
-    ]
+    assert [e.sub_event_type for e in typed(analyse(told))] == ["Shelling/artillery/missile attack"]
 
 
 def test_a_crowd_told_again_with_nothing_of_its_own_is_the_crowd_told_before(

@@ -12,12 +12,11 @@ from hypothesis import strategies as st
 
 import factories
 from factories import doc
+from sitroom.picture.alliances import alliance_graph, extend_edge
 from sitroom.picture.ledger import VERDICTS, MergedEvent, date_gap, place_match
 from sitroom.picture.merge import merge_events
 from sitroom.picture.reconcile import (
-    alliance_graph,
     control_timeline,
-    extend_edge,
     fatality_range,
     field_claims,
     independent_sources,

@@ -115,9 +115,7 @@ def _present_passive(verb: Token) -> bool:
     if verb.tag_ != "VBN":
         return False
     helpers = [c for c in verb.children if c.dep_ in _AUXILIARY_DEPS]
-    return (
-        len(helpers) == 1 and helpers[0].dep_ == "auxpass" and helpers[0].tag_ in _PRESENT_TAGS
-    )
+    return len(helpers) == 1 and helpers[0].dep_ == "auxpass" and helpers[0].tag_ in _PRESENT_TAGS
 
 
 def _lasting(verb: Token, cues: dict[str, frozenset[str]]) -> bool:

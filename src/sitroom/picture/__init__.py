@@ -18,9 +18,10 @@ from collections.abc import Collection, Iterable
 from pathlib import PurePath
 
 from sitroom.errors import InputError
+from sitroom.picture.alliances import alliance_graph
 from sitroom.picture.ledger import DEFAULT_RULES, Comparison, Ledger, MergedEvent, MergeRules
 from sitroom.picture.merge import merge_events
-from sitroom.picture.reconcile import alliance_graph, control_timeline, independent_sources
+from sitroom.picture.reconcile import control_timeline, independent_sources
 from sitroom.records import Actor, Analysis, Document, Evidence, Picture
 
 # A document id prefix shorter than this is too easy to match by accident.

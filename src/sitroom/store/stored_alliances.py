@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 
+from sitroom.picture.alliances import alliance_graph, edge_key, extend_edge
 from sitroom.picture.codec import decode, encode
 from sitroom.picture.ledger import AllianceEdge
-from sitroom.picture.reconcile import alliance_graph, edge_key, extend_edge
 from sitroom.records import Relation
 from sitroom.store import picture_queries as q
 from sitroom.store.backend import Connection
